@@ -3,6 +3,8 @@
 
 - function descriptions -> cooperare/moodle/data/functions-<version>.json.gz (minified, deterministic gzip), which the
   client (read/write classification) and the sandbox (validation) load at run time;
+- the ordered function list of core_webservice_get_site_info (name, component version) ->
+  cooperare/sandbox/data/site-functions-<version>.json, so the sandbox lists functions in Moodle's own order;
 - scenarios -> tests/contract/<version>/ (verbatim), which the conformance tests replay.
 
 Run it again whenever the recordings change; tests/sandbox/test_contract_copy.py fails while the copies differ.
@@ -38,6 +40,10 @@ def main(argv: list[str]) -> int:
     for version, sub in VERSIONS.items():
         base = contract / sub if sub else contract
         write_gzip(ROOT / "cooperare/moodle/data" / f"functions-{version}.json.gz", minified_functions(base / "functions.json"))
+        site_info = json.loads((base / "scenarios" / "site_info.json").read_text(encoding="utf-8"))
+        listed = site_info["steps"][0]["response"]["body"]["functions"]
+        (ROOT / "cooperare/sandbox/data" / f"site-functions-{version}.json").write_text(
+            json.dumps([[f["name"], f["version"]] for f in listed], separators=(",", ":")) + "\n", encoding="utf-8")
         dest = ROOT / "tests/contract" / version
         if dest.exists():
             shutil.rmtree(dest)
