@@ -1,0 +1,293 @@
+"""Typed records for what Moodle's web services return (frozen dataclasses built from the JSON answers).
+
+Each record keeps the fields the pack uses, typed, plus ``raw`` (the whole answer, not compared) for the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def _raw() -> Any:
+    return field(default_factory=dict, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Category:
+    id: int
+    name: str
+    idnumber: str | None
+    parent: int
+    description: str
+    visible: bool
+    path: str
+    raw: dict[str, Any] = _raw()
+
+    @classmethod
+    def from_ws(cls, data: dict[str, Any]) -> Category:
+        return cls(int(data["id"]), str(data["name"]), data.get("idnumber") or None, int(data.get("parent", 0)),
+                   str(data.get("description") or ""), bool(data.get("visible", 1)), str(data.get("path", "")),
+                   data)
+
+
+@dataclass(frozen=True)
+class Course:
+    id: int
+    shortname: str
+    fullname: str
+    idnumber: str | None
+    categoryid: int
+    summary: str
+    format: str
+    visible: bool
+    startdate: int
+    enddate: int
+    enablecompletion: bool
+    raw: dict[str, Any] = _raw()
+
+    @classmethod
+    def from_ws(cls, data: dict[str, Any]) -> Course:
+        return cls(int(data["id"]), str(data["shortname"]), str(data.get("fullname", "")),
+                   data.get("idnumber") or None, int(data.get("categoryid", 0)), str(data.get("summary") or ""),
+                   str(data.get("format", "")), bool(data.get("visible", 1)), int(data.get("startdate") or 0),
+                   int(data.get("enddate") or 0), bool(data.get("enablecompletion", 0)), data)
+
+
+@dataclass(frozen=True)
+class CourseModule:
+    id: int
+    name: str
+    modname: str
+    instance: int
+    visible: bool
+    completion: int
+    section: int
+    raw: dict[str, Any] = _raw()
+
+
+@dataclass(frozen=True)
+class CourseSection:
+    id: int
+    section: int
+    name: str
+    summary: str
+    visible: bool
+    modules: tuple[CourseModule, ...]
+    raw: dict[str, Any] = _raw()
+
+    @classmethod
+    def from_ws(cls, data: dict[str, Any]) -> CourseSection:
+        number = int(data.get("section", 0))
+        modules = tuple(
+            CourseModule(int(m["id"]), str(m.get("name", "")), str(m.get("modname", "")), int(m.get("instance", 0)),
+                         bool(m.get("visible", 1)), int(m.get("completion", 0)), number, m)
+            for m in data.get("modules") or []
+        )
+        return cls(int(data["id"]), number, str(data.get("name") or ""), str(data.get("summary") or ""),
+                   bool(data.get("visible", 1)), modules, data)
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    username: str
+    firstname: str
+    lastname: str
+    email: str
+    idnumber: str
+    auth: str
+    suspended: bool
+    department: str = ""
+    raw: dict[str, Any] = _raw()
+
+    @classmethod
+    def from_ws(cls, data: dict[str, Any]) -> User:
+        return cls(int(data["id"]), str(data.get("username", "")), str(data.get("firstname", "")),
+                   str(data.get("lastname", "")), str(data.get("email", "")), str(data.get("idnumber") or ""),
+                   str(data.get("auth", "")), bool(data.get("suspended", False)), str(data.get("department") or ""),
+                   data)
+
+
+@dataclass(frozen=True)
+class EnrolledUser:
+    id: int
+    username: str
+    fullname: str
+    idnumber: str
+    roles: tuple[str, ...]
+    raw: dict[str, Any] = _raw()
+
+    @classmethod
+    def from_ws(cls, data: dict[str, Any]) -> EnrolledUser:
+        return cls(int(data["id"]), str(data.get("username", "")), str(data.get("fullname", "")),
+                   str(data.get("idnumber") or ""), tuple(str(r.get("shortname", "")) for r in data.get("roles") or []),
+                   data)
+
+
+@dataclass(frozen=True)
+class Cohort:
+    id: int
+    name: str
+    idnumber: str
+    description: str
+    visible: bool
+    raw: dict[str, Any] = _raw()
+
+    @classmethod
+    def from_ws(cls, data: dict[str, Any]) -> Cohort:
+        return cls(int(data["id"]), str(data.get("name", "")), str(data.get("idnumber") or ""),
+                   str(data.get("description") or ""), bool(data.get("visible", True)), data)
+
+
+@dataclass(frozen=True)
+class Group:
+    id: int
+    courseid: int
+    name: str
+    idnumber: str
+    description: str
+    raw: dict[str, Any] = _raw()
+
+    @classmethod
+    def from_ws(cls, data: dict[str, Any]) -> Group:
+        return cls(int(data["id"]), int(data["courseid"]), str(data.get("name", "")), str(data.get("idnumber") or ""),
+                   str(data.get("description") or ""), data)
+
+
+@dataclass(frozen=True)
+class CompletionCriterion:
+    type: int
+    title: str
+    status: str
+    complete: bool
+    timecompleted: int | None
+
+
+@dataclass(frozen=True)
+class CourseCompletion:
+    """A user's course-completion status; ``has_criteria`` is False when the course has none set."""
+
+    completed: bool
+    aggregation: int
+    criteria: tuple[CompletionCriterion, ...]
+    has_criteria: bool = True
+
+    @classmethod
+    def from_ws(cls, data: dict[str, Any]) -> CourseCompletion:
+        status = data["completionstatus"]
+        criteria = tuple(
+            CompletionCriterion(int(c["type"]), str(c.get("title", "")), str(c.get("status", "")),
+                                bool(c.get("complete")), c.get("timecompleted"))
+            for c in status.get("completions") or []
+        )
+        return cls(bool(status.get("completed")), int(status.get("aggregation") or 1), criteria)
+
+    @classmethod
+    def without_criteria(cls) -> CourseCompletion:
+        return cls(False, 1, (), has_criteria=False)
+
+
+@dataclass(frozen=True)
+class ActivityCompletion:
+    cmid: int
+    modname: str
+    instance: int
+    state: int
+    timecompleted: int
+
+    @property
+    def complete(self) -> bool:
+        return self.state in (1, 2)  # COMPLETION_COMPLETE, COMPLETION_COMPLETE_PASS
+
+
+@dataclass(frozen=True)
+class GradeItem:
+    id: int
+    itemtype: str
+    itemmodule: str | None
+    iteminstance: int | None
+    idnumber: str | None
+    graderaw: float | None
+    grademax: float
+    raw: dict[str, Any] = _raw()
+
+    @classmethod
+    def from_ws(cls, data: dict[str, Any]) -> GradeItem:
+        raw_grade = data.get("graderaw")
+        return cls(int(data["id"]), str(data.get("itemtype", "")), data.get("itemmodule"), data.get("iteminstance"),
+                   data.get("idnumber"), None if raw_grade is None else float(raw_grade),
+                   float(data.get("grademax") or 0), data)
+
+
+@dataclass(frozen=True)
+class UserGrades:
+    courseid: int
+    userid: int
+    items: tuple[GradeItem, ...]
+
+    @classmethod
+    def from_ws(cls, data: dict[str, Any]) -> UserGrades:
+        return cls(int(data["courseid"]), int(data["userid"]),
+                   tuple(GradeItem.from_ws(item) for item in data.get("gradeitems") or []))
+
+
+@dataclass(frozen=True)
+class Quiz:
+    id: int
+    course: int
+    coursemodule: int
+    name: str
+    grade: float
+    raw: dict[str, Any] = _raw()
+
+    @classmethod
+    def from_ws(cls, data: dict[str, Any]) -> Quiz:
+        return cls(int(data["id"]), int(data["course"]), int(data["coursemodule"]), str(data.get("name", "")),
+                   float(data.get("grade") or 0), data)
+
+
+@dataclass(frozen=True)
+class BestGrade:
+    has_grade: bool
+    grade: float | None
+    grade_to_pass: float | None
+
+
+@dataclass(frozen=True)
+class Forum:
+    id: int
+    course: int
+    cmid: int
+    type: str
+    name: str
+    raw: dict[str, Any] = _raw()
+
+    @classmethod
+    def from_ws(cls, data: dict[str, Any]) -> Forum:
+        return cls(int(data["id"]), int(data["course"]), int(data.get("cmid") or 0), str(data.get("type", "")),
+                   str(data.get("name", "")), data)
+
+
+@dataclass(frozen=True)
+class DraftFile:
+    itemid: int
+    filename: str
+    filesize: int
+    contextid: int
+
+    @classmethod
+    def from_ws(cls, data: dict[str, Any]) -> DraftFile:
+        return cls(int(data["itemid"]), str(data["filename"]), int(data.get("filesize") or 0),
+                   int(data.get("contextid") or 0))
+
+
+@dataclass(frozen=True)
+class MessageResult:
+    msgid: int
+    clientmsgid: str | None
+    error: str | None
+
+    @property
+    def sent(self) -> bool:
+        return self.msgid > 0
