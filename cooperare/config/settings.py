@@ -1,0 +1,124 @@
+"""The configuration model: which Moodle site, how to reach it, and where the state store lives.
+
+Frozen dataclasses read by :func:`cooperare.config.loader.build`; each field says its type, default and check, so the
+YAML file and this module document each other. A section is one field of :class:`Config`; adding one (``courses``,
+``roster``, ``certificates``) is a one-line change here plus its own dataclass. This module must not hold secrets: a
+token written in the file is refused (it belongs in the environment or in a private token file), and it never reads
+files or the environment — :mod:`cooperare.config` does that.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import ClassVar
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from cooperare.config.loader import at_least, checked
+from cooperare.moodle.transport import normalise_site_url
+from cooperare.secrets import register
+from cooperare.sync.config import RosterConfig
+
+DEFAULT_TOKEN_ENV = "COOPERARE_MOODLE_TOKEN"
+DEFAULT_STORE_FILE = "cooperare.sqlite"
+MIN_VAR_BUDGET = 10
+
+TOKEN_REFUSAL = (
+    "a Moodle token must never be written in the configuration file; put it in the environment variable "
+    f"{DEFAULT_TOKEN_ENV} (or the one named by site.token_env), or in a file only you can read (chmod 600) "
+    "named by site.token_file"
+)
+
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_LOOKS_LIKE_TOKEN = re.compile(r"[0-9a-fA-F]{32}\Z")
+_STORE_BACKENDS = ("sqlite", "postgresql")
+
+
+def check_env_name(value: str) -> str:
+    """A check for ``token_env``: the name of a variable, not the token itself."""
+    if _LOOKS_LIKE_TOKEN.match(value):
+        raise ValueError("this looks like a token; give the NAME of the environment variable that holds it")
+    if not _ENV_NAME.match(value):
+        raise ValueError("must be the name of an environment variable, such as COOPERARE_MOODLE_TOKEN")
+    return value
+
+
+def parse_store_url(value: str) -> URL:
+    """Parse a database URL (SQLite or PostgreSQL); its password, if any, is registered for redaction."""
+    try:
+        url = make_url(value)
+    except (ArgumentError, ValueError):
+        raise ValueError("is not a database URL (sqlite:///FILE or postgresql+psycopg://USER@HOST/DB)") from None
+    if url.password:
+        register(str(url.password))
+    if url.get_backend_name() not in _STORE_BACKENDS:
+        raise ValueError("the store must be SQLite (sqlite:///FILE) or PostgreSQL (postgresql+psycopg://…)")
+    return url
+
+
+def check_store_url(value: str) -> str:
+    """A check for ``store.url``."""
+    parse_store_url(value)
+    return value
+
+
+@dataclass(frozen=True)
+class PluginExpectation:
+    """What the site must offer of the pack's Moodle plugin, local_cooperare."""
+
+    required: bool = True
+    min_version: int | None = None
+    """A version.php number such as 2025060100; older installations are refused."""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """The Moodle site: its URL, where its token comes from, and how to talk to it."""
+
+    url: str = checked(normalise_site_url)
+    token_env: str = checked(check_env_name, default=DEFAULT_TOKEN_ENV)
+    token_file: Path | None = None
+    var_budget: int = checked(at_least(MIN_VAR_BUDGET), default=1000)
+    """POST variables per request; keep it under the server's PHP max_input_vars."""
+    timeout_connect: float = checked(at_least(1), default=10.0)
+    timeout_read: float = checked(at_least(1), default=120.0)
+    retries: int = checked(at_least(0), default=3)
+    plugin: PluginExpectation | None = None
+
+    REFUSED_KEYS: ClassVar[Mapping[str, str]] = {"token": TOKEN_REFUSAL, "wstoken": TOKEN_REFUSAL}
+
+    @property
+    def timeout(self) -> tuple[float, float]:
+        """(connect, read) seconds, as ``requests`` and the transport take them."""
+        return self.timeout_connect, self.timeout_read
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    """The state store (journal, runs, certificate registry): a SQLite file by default, or PostgreSQL."""
+
+    url: str = checked(check_store_url, default=f"sqlite:///{DEFAULT_STORE_FILE}")
+
+    def anchored(self, base_dir: Path) -> StoreConfig:
+        """The same store, with a relative SQLite file placed under ``base_dir`` (the config file's folder)."""
+        url = parse_store_url(self.url)
+        database = url.database
+        if url.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+            return self
+        path = Path(database).expanduser()
+        if path.is_absolute():
+            return self
+        return replace(self, url=url.set(database=str(base_dir / path)).render_as_string(hide_password=False))
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration; each field is one top-level section of ``cooperare.yaml``."""
+
+    site: SiteConfig
+    store: StoreConfig = field(default_factory=StoreConfig)
+    roster: RosterConfig = field(default_factory=RosterConfig)

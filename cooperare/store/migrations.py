@@ -1,0 +1,98 @@
+"""Schema versions: an ordered list of small migration functions, applied forward when a store is opened.
+
+Migration *n* (1-based position in :data:`MIGRATIONS`) brings a database from version *n-1* to *n*; its docstring is
+recorded in ``schema_version``. All pending migrations run in one transaction under the store-wide lock, so two
+programs opening the same store at once never both migrate it, and a failure leaves the previous version intact.
+To change the schema, append a function: never edit or reorder one that has shipped, which is why each migration
+spells out its own tables instead of reusing :mod:`cooperare.store.schema` (a test checks that the result matches
+it). This module must not migrate backwards: a program older than its store refuses to open it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Connection,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    insert,
+    select,
+)
+
+from cooperare.errors import StoreError
+from cooperare.store.engine import exclusive, shown, store_errors
+from cooperare.store.schema import UTCDateTime, one_of, schema_version
+from cooperare.store.values import now
+
+Migration = Callable[[Connection], None]
+
+
+def runs_and_journal(conn: Connection) -> None:
+    """Runs and the apply journal."""
+    md = MetaData()
+    Table(
+        "runs",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("command", String(200), nullable=False),
+        Column("started_at", UTCDateTime, nullable=False),
+        Column("finished_at", UTCDateTime),
+        Column("outcome", String(16)),
+        Column("ws_calls", Integer, nullable=False),
+        Column("detail", JSON),
+        one_of("outcome", ("ok", "failed", "interrupted")),
+    )
+    Table(
+        "journal",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("run_id", Integer, ForeignKey("runs.id"), nullable=False),
+        Column("scope", String(64), nullable=False),
+        Column("address", Text, nullable=False),
+        Column("action", String(16), nullable=False),
+        Column("phase", String(16), nullable=False),
+        Column("payload", JSON),
+        Column("result", JSON),
+        Column("error", Text),
+        Column("begun_at", UTCDateTime, nullable=False),
+        Column("ended_at", UTCDateTime),
+        one_of("action", ("create", "update", "delete")),
+        one_of("phase", ("begun", "done", "failed")),
+        Index("journal_scope_phase", "scope", "phase"),
+        Index("journal_address", "address"),
+        Index("journal_run", "run_id"),
+    )
+    md.create_all(conn)
+
+
+MIGRATIONS: tuple[Migration, ...] = (runs_and_journal,)
+
+
+def migrate(engine: Engine) -> int:
+    """Bring the store up to the latest version this program knows; return that version."""
+    latest = len(MIGRATIONS)
+    with store_errors(f"open the store at {shown(engine.url)}"), exclusive(engine) as conn:
+        schema_version.create(conn, checkfirst=True)
+        current = conn.scalar(select(func.max(schema_version.c.version))) or 0
+        if current > latest:
+            raise StoreError(
+                f"the store at {shown(engine.url)} has schema version {current}, newer than this program knows "
+                f"({latest})",
+                hint="upgrade cooperare (pip install -U cooperare) before using this store",
+            )
+        for version in range(current + 1, latest + 1):
+            step = MIGRATIONS[version - 1]
+            step(conn)
+            description = (step.__doc__ or step.__name__).strip().splitlines()[0]
+            conn.execute(insert(schema_version).values(version=version, description=description, applied_at=now()))
+    return max(current, latest)
