@@ -21,6 +21,9 @@ from urllib.parse import quote
 from cooperare.sandbox import Sandbox
 
 TOKEN_PLACEHOLDER = "TOKEN"
+# PHP-FPM's max_input_vars on the recorded servers before any server_config step (max_input_vars.json sends 2403
+# variables successfully first, lowers the limit to 1000, then restores it to 5000).
+RECORDED_MAX_INPUT_VARS = 5000
 _PATH_TOKEN = re.compile(r"\.([A-Za-z0-9_]+)|\[(\*|\d+)\]")
 
 
@@ -120,6 +123,8 @@ def _resolve(responses: dict[int, Any], binding: str) -> Any:
     if not match:
         raise ValueError(f"unsupported binding {binding}")
     value = responses[int(match.group(1))]
+    if match.group(2).startswith("body"):  # _parse_path drops the leading "body"
+        value = value["body"]
     for token in _parse_path(match.group(2)):
         value = value[token]
     return value
@@ -148,7 +153,8 @@ def replay(scenario_path: Path, *, version: str | None = None, sandbox: Sandbox 
     scenario = json.loads(Path(scenario_path).read_text(encoding="utf-8"))
     version = version or ("5.0" if scenario["moodle_release"].startswith("5.") else "4.5")
     recorded_url = _recorded_url(scenario)
-    sandbox = sandbox or Sandbox(version=version, plugin=False, wwwroot=recorded_url)
+    sandbox = sandbox or Sandbox(version=version, plugin=False, wwwroot=recorded_url,
+                                 max_input_vars=RECORDED_MAX_INPUT_VARS)
     session = sandbox.session()
     token = sandbox.token.reveal()
     variable_by_step: dict[int, list[list[str | int]]] = {}

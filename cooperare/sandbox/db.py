@@ -92,11 +92,11 @@ class Table:
         """Rows matching every ``column=value``, in id order."""
         if not conditions:
             return [self.rows[i] for i in sorted(self.rows)]
-        for columns, index in self._indexes.items():
-            if set(columns) <= conditions.keys():
-                ids = index.get(tuple(conditions[c] for c in columns), set())
-                candidates = (self.rows[i] for i in sorted(ids))
-                break
+        usable = [columns for columns in self._indexes if set(columns) <= conditions.keys()]
+        if usable:
+            columns = max(usable, key=len)  # the most specific index: (courseid, name) before (courseid)
+            ids = self._indexes[columns].get(tuple(conditions[c] for c in columns), set())
+            candidates = (self.rows[i] for i in sorted(ids))
         else:
             candidates = (self.rows[i] for i in sorted(self.rows))
         return [row for row in candidates if all(row.get(k) == v for k, v in conditions.items())]

@@ -145,6 +145,7 @@ class SandboxServer:
         try:
             user = self._authenticate(token)
             spec = self._function(wsfunction, user)
+            params = validate_parameters(spec.parameters, args)  # Moodle rejects bad parameters before running
             registered = self.handlers.get(spec.name)
             if registered is None:
                 raise mx.MoodleException(
@@ -152,7 +153,6 @@ class SandboxServer:
                     f"The sandbox does not implement {spec.name} (it exists in Moodle {self.site.version})",
                     exception=mx.CODING_EXCEPTION,
                 )
-            params = validate_parameters(spec.parameters, args)
             result = self._execute(registered, Call(self.site, user, spec.name, params, tuple(parsed.files)), fault)
             cleaned = clean_returnvalue(spec.returns, result) if spec.returns is not None else None
         except mx.MoodleException as error:

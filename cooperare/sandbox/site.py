@@ -130,7 +130,8 @@ class Site:
     def _create_tables(self) -> None:
         t = self.db.table
         t("config")
-        t("user", indexes=[("username",), ("idnumber",), ("email",)])
+        t("user", indexes=[("username",), ("idnumber",), ("email",), ("emaillower",)])
+        t("user_preferences", indexes=[("userid", "name"), ("userid",)])
         t("course", indexes=[("shortname",), ("idnumber",), ("category",)])
         t("course_categories", indexes=[("idnumber",), ("parent",)])
         t("context", indexes=[("contextlevel", "instanceid")])
@@ -140,7 +141,7 @@ class Site:
         t("external_tokens", indexes=[("token",)])
         t("enrol", indexes=[("courseid",)])
         t("user_enrolments", indexes=[("enrolid", "userid"), ("userid",), ("enrolid",)])
-        t("cohort", indexes=[("idnumber",)])
+        t("cohort", indexes=[("idnumber",), ("contextid",)])
         t("cohort_members", indexes=[("cohortid", "userid"), ("cohortid",), ("userid",)])
         t("groups", indexes=[("courseid",)])
         t("groups_members", indexes=[("groupid", "userid"), ("groupid",), ("userid",)])
@@ -152,9 +153,10 @@ class Site:
         t("forum_posts", indexes=[("discussion",)])
         t("grade_items", indexes=[("courseid",)])
         t("grade_grades", indexes=[("itemid", "userid")])
-        t("files", indexes=[("contextid", "component", "filearea", "itemid")])
-        t("messages")
-        t("message_conversations")
+        t("files", indexes=[("contextid", "component", "filearea", "itemid"), ("pathnamehash",)])
+        t("messages", indexes=[("conversationid",)])
+        t("message_conversations", indexes=[("convhash",)])
+        t("message_conversation_members", indexes=[("conversationid",), ("userid",)])
 
     def _install_baseline(self) -> None:
         now = self.installed_at
@@ -208,6 +210,8 @@ class Site:
             "timezone": "99", "mailformat": 1, "trackforums": 0, "firstaccess": 0, "lastaccess": 0,
             "suspended": 0, "confirmed": 1, "deleted": 0, "description": "", "phone1": "", "phone2": "",
             "address": "", "maildisplay": 2, "siteadmin": False, "capabilities": None,
+            "mnethostid": 1, "calendartype": "gregorian", "descriptionformat": 1, "maildigest": 0,
+            "autosubscribe": 1, "picture": 0, "policyagreed": 0,
         }
 
     # -- tokens and users -----------------------------------------------------------------------------------------

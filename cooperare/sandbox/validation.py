@@ -110,13 +110,22 @@ def clean_returnvalue(description: Node, response: Any) -> Any:
         if isinstance(response, (Mapping, list)):
             raise InvalidResponseException("Scalar type expected, array or object received.")
         paramtype = description["paramtype"]
+        value_type = type(response)
+        if value_type is int and paramtype == "PARAM_INT":
+            return response  # fast path (rosters clean hundreds of thousands of ids): cleaning cannot change it
         if paramtype == "PARAM_BOOL" and (isinstance(response, bool) or response in (0, 1, "0", "1")):
             return bool(int(response))
-        php_type = {bool: "boolean", int: "integer", float: "double", str: "string"}.get(type(response), "NULL")
-        debuginfo = (f'Invalid external api response: the value is "{php_str(response)}" of PHP type "{php_type}", '
-                     f'the server was expecting "{PARAM_TYPES.get(paramtype, "raw")}" type')
-        return validate_param(response, paramtype, bool(description.get("allownull")), debuginfo,
-                              error=InvalidResponseException)
+        try:
+            cleaned = validate_param(response, paramtype, bool(description.get("allownull")), "",
+                                     error=InvalidResponseException)
+        except InvalidResponseException:
+            php_type = {bool: "boolean", int: "integer", float: "double", str: "string"}.get(value_type, "NULL")
+            raise InvalidResponseException(
+                f'Invalid external api response: the value is "{php_str(response)}" of PHP type "{php_type}", '
+                f'the server was expecting "{PARAM_TYPES.get(paramtype, "raw")}" type') from None
+        if type(cleaned) is float and cleaned.is_integer() and abs(cleaned) < 1e15:
+            return int(cleaned)  # PHP's json_encode writes an integral float as an integer (7.0 -> 7)
+        return cleaned
     if kind == "single":
         if not isinstance(response, Mapping):
             raise InvalidResponseException(f"Only arrays/objects accepted. The bad value is: '{_print_r(response)}'")
@@ -136,7 +145,7 @@ def clean_returnvalue(description: Node, response: Any) -> Any:
                     result[key] = clean_returnvalue(sub, response[key])
                 except InvalidResponseException as exc:
                     raise InvalidResponseException(f"{key} => {exc.message}: {exc.debuginfo}") from None
-        return result
+        return result if result else []  # an empty PHP array is encoded as [] even for a single structure
     if kind == "multiple":
         if not isinstance(response, (Mapping, list, tuple)):
             raise InvalidResponseException(f"Only arrays accepted. The bad value is: '{_print_r(response)}'")

@@ -1,0 +1,109 @@
+"""What learners do, for the demo and for tests: plain functions that change a sandbox site's state directly.
+
+Moodle's web services (and the pack) only read these results — a learner viewing or completing an activity,
+finishing a quiz attempt, completing a course — so the sandbox offers them here instead of as web-service calls.
+Each function runs as one transaction on the site and leaves the state Moodle would have after the same event:
+activity completion rows, quiz attempts and grades in ``grade_grades`` (so ``gradereport_user_get_grade_items`` and
+``mod_quiz_get_user_best_grade`` see them), course completion re-aggregated against the course's criteria.
+
+When a sandbox is also serving requests, call these under ``sandbox.server.lock``.
+"""
+
+from __future__ import annotations
+
+from cooperare.sandbox.courses import completion, enrolments, grades, modules, quizzes
+from cooperare.sandbox.courses.schema import (
+    COMPLETION_COMPLETE,
+    COMPLETION_COMPLETE_FAIL,
+    COMPLETION_COMPLETE_PASS,
+    COMPLETION_INCOMPLETE,
+)
+from cooperare.sandbox.db import Row
+from cooperare.sandbox.site import Site
+
+__all__ = [
+    "COMPLETION_COMPLETE", "COMPLETION_COMPLETE_FAIL", "COMPLETION_COMPLETE_PASS", "COMPLETION_INCOMPLETE",
+    "complete_activity", "complete_course", "grade_activity", "record_quiz_attempt", "view_activity",
+]
+
+
+def _course_module(site: Site, cmid: int) -> Row:
+    cm = site.db["course_modules"].get(cmid)
+    if cm is None:
+        raise ValueError(f"no course module {cmid}")
+    return cm
+
+
+def _require_enrolled(site: Site, courseid: int, userid: int) -> None:
+    if site.db["user"].get(userid) is None:
+        raise ValueError(f"no user {userid}")
+    if not enrolments.is_enrolled(site, courseid, userid):
+        raise ValueError(f"user {userid} is not enrolled in course {courseid}")
+
+
+def view_activity(site: Site, cmid: int, userid: int) -> Row | None:
+    """The learner opens the activity: recorded as viewed; automatic "view" completion follows.
+
+    Returns the activity's completion row for the user (None while nothing is tracked or complete).
+    """
+    with site.db.transaction():
+        cm = _course_module(site, cmid)
+        _require_enrolled(site, cm["course"], userid)
+        completion.set_viewed(site, cmid, userid, True)
+        completion.update_automatic_state(site, cm, userid)
+        return completion.activity_state(site, cmid, userid)
+
+
+def complete_activity(site: Site, cmid: int, userid: int, *, state: int = COMPLETION_COMPLETE,
+                      when: int | None = None) -> Row:
+    """Set the learner's completion state of an activity (as a manual tick, or its rules being met).
+
+    ``state`` is one of the ``COMPLETION_*`` values; course completion is re-aggregated at once, as Moodle does for a
+    single user's change.
+    """
+    if state not in (COMPLETION_INCOMPLETE, COMPLETION_COMPLETE, COMPLETION_COMPLETE_PASS, COMPLETION_COMPLETE_FAIL):
+        raise ValueError(f"unknown completion state {state}")
+    with site.db.transaction():
+        cm = _course_module(site, cmid)
+        _require_enrolled(site, cm["course"], userid)
+        return completion.set_activity_state(site, cm, userid, state, timemodified=when)
+
+
+def record_quiz_attempt(site: Site, quizid: int, userid: int, grade: float, *, when: int | None = None) -> Row:
+    """A finished attempt graded ``grade`` out of the quiz's maximum grade; returns the attempt.
+
+    The user's quiz grade (by the quiz's grading method), the gradebook (quiz item and course total) and the
+    quiz's automatic completion (grade / passing grade rules) are updated as Moodle does after an attempt.
+    """
+    with site.db.transaction():
+        quiz = quizzes.get_quiz(site, quizid)
+        if quiz is None:
+            raise ValueError(f"no quiz {quizid}")
+        _require_enrolled(site, quiz["course"], userid)
+        maximum = float(quiz["grade"] or 0)
+        if not 0 <= grade <= maximum:
+            raise ValueError(f"grade {grade} is outside 0..{maximum:g} for quiz {quizid}")
+        return quizzes.record_attempt(site, quiz, userid, float(grade), when=when)
+
+
+def grade_activity(site: Site, cmid: int, userid: int, grade: float | None) -> Row:
+    """Put a grade on a graded activity's gradebook item (an assignment marked by a teacher, say)."""
+    with site.db.transaction():
+        cm = _course_module(site, cmid)
+        _require_enrolled(site, cm["course"], userid)
+        item = grades.item_for(site, cm["course"], modules.modname_of(site, cm), cm["instance"])
+        if item is None:
+            raise ValueError(f"course module {cmid} has no grade item")
+        row = grades.set_grade(site, item, userid, grade, usermodified=userid)
+        completion.update_automatic_state(site, cm, userid)
+        completion.review_course(site, cm["course"], userid)
+        return row
+
+
+def complete_course(site: Site, courseid: int, userid: int, *, when: int | None = None) -> Row:
+    """Mark the course complete for the learner (what the completion cron does when criteria are met)."""
+    with site.db.transaction():
+        if site.db["course"].get(courseid) is None:
+            raise ValueError(f"no course {courseid}")
+        _require_enrolled(site, courseid, userid)
+        return completion.mark_course_complete(site, courseid, userid, timecompleted=when)
