@@ -1,0 +1,794 @@
+<?php
+// This file is part of Moodle - https://moodle.org/
+//
+// Moodle is free software: you can redistribute it and/or modify
+// it under the terms of the GNU General Public License as published by
+// the Free Software Foundation, either version 3 of the License, or
+// (at your option) any later version.
+//
+// Moodle is distributed in the hope that it will be useful,
+// but WITHOUT ANY WARRANTY; without even the implied warranty of
+// MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+// GNU General Public License for more details.
+//
+// You should have received a copy of the GNU General Public License
+// along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
+
+namespace local_cooperare\local;
+
+use context_module;
+use grade_item;
+use invalid_parameter_exception;
+use mod_quiz\question\display_options;
+use stdClass;
+
+/**
+ * Activities (page, url, label, forum, quiz, feedback, resource) keyed by course module idnumber.
+ *
+ * Every activity has common fields (name, intro, section, visibility, activity completion) and module options,
+ * given as name/value strings. Options that are not sent keep their current value on update and Moodle's site
+ * default on create. The same readers serve the comparison before an update, the state hash and describe.
+ *
+ * @package    local_cooperare
+ * @copyright  2026 Asociația Comunelor din România
+ * @license    https://www.gnu.org/copyleft/gpl.html GNU GPL v3 or later
+ */
+class activities {
+    /** @var string[] Module names the plugin manages. */
+    public const MODNAMES = ['page', 'url', 'label', 'forum', 'quiz', 'feedback', 'resource'];
+
+    /** @var array Writable options per module: name => [type, allowed values]. */
+    public const OPTIONS = [
+        'page' => [
+            'content' => ['html'],
+        ],
+        'url' => [
+            'externalurl' => ['url'],
+            'display' => ['enum', ['0', '1', '2', '3', '5', '6']],
+        ],
+        'label' => [],
+        'forum' => [
+            'type' => ['enum', ['general', 'eachuser', 'qanda', 'blog', 'single']],
+            'forcesubscribe' => ['enum', ['0', '1', '2', '3']],
+        ],
+        'quiz' => [
+            'attempts' => ['int'],
+            'grade' => ['float'],
+            'gradepass' => ['float'],
+            'timelimit' => ['int'],
+            'shuffleanswers' => ['enum', ['0', '1']],
+            'preferredbehaviour' => ['behaviour'],
+            'navmethod' => ['enum', ['free', 'seq']],
+            'reviewfeedback' => ['enum', ['0', '1']],
+            'questionsperpage' => ['int'],
+        ],
+        'feedback' => [
+            'items' => ['feedbackitems'],
+            'anonymous' => ['enum', ['1', '2']],
+            'completionsubmit' => ['enum', ['0', '1']],
+        ],
+        'resource' => [
+            'draftitemid' => ['int'],
+            'display' => ['enum', ['0', '1', '2', '3', '4', '5', '6']],
+        ],
+    ];
+
+    /** @var string[] The review fields of a quiz. */
+    private const QUIZ_REVIEW_FIELDS = ['attempt', 'correctness', 'maxmarks', 'marks', 'specificfeedback',
+        'generalfeedback', 'rightanswer', 'overallfeedback'];
+
+    /**
+     * Review times of a quiz: form suffix => bit.
+     *
+     * @return int[]
+     */
+    private static function quiz_review_times(): array {
+        return [
+            'during' => display_options::DURING,
+            'immediately' => display_options::IMMEDIATELY_AFTER,
+            'open' => display_options::LATER_WHILE_OPEN,
+            'closed' => display_options::AFTER_CLOSE,
+        ];
+    }
+
+    /**
+     * Create or update one activity.
+     *
+     * @param stdClass $course
+     * @param array $item one validated item of save_activities
+     * @return array [cmid, instance id, action: created|updated|unchanged]
+     */
+    public static function save(stdClass $course, array $item): array {
+        global $CFG;
+        require_once($CFG->dirroot . '/course/lib.php');
+        require_once($CFG->dirroot . '/course/modlib.php');
+        require_once($CFG->libdir . '/gradelib.php');
+        require_once($CFG->libdir . '/completionlib.php');
+        require_once($CFG->libdir . '/resourcelib.php');
+
+        $idnumber = $item['idnumber'];
+        $what = "activity '{$idnumber}'";
+        if (trim($idnumber) === '' || \core_text::strlen($idnumber) > 100) {
+            throw new invalid_parameter_exception("{$what}: the idnumber must have 1 to 100 characters");
+        }
+        $modname = $item['modname'];
+        if (!in_array($modname, self::MODNAMES, true)) {
+            throw new invalid_parameter_exception("{$what}: unsupported modname '{$modname}' (supported: "
+                . implode(', ', self::MODNAMES) . ')');
+        }
+        if (!\core_component::get_component_directory('mod_' . $modname)) {
+            throw new invalid_parameter_exception("{$what}: module '{$modname}' is not installed");
+        }
+        require_once($CFG->dirroot . '/mod/' . $modname . '/lib.php');
+        $spechash = util::check_spechash($item['spechash'], $what);
+        $options = self::validate_options($modname, $item['options'], $what);
+        self::validate_common($course, $modname, $item, $options, $what);
+
+        $cm = util::get_cm_by_idnumber($course->id, $idnumber);
+        if ($cm && $cm->modname !== $modname) {
+            throw new invalid_parameter_exception("{$what}: an activity of type '{$cm->modname}' already has this "
+                . "idnumber, cannot turn it into '{$modname}'");
+        }
+
+        if (!$cm) {
+            $moduleinfo = self::create($course, $item, $options);
+            $cmid = (int) $moduleinfo->coursemodule;
+            $action = 'created';
+        } else {
+            $cmid = (int) $cm->id;
+            $action = self::update($course, $cm, $item, $options) ? 'updated' : 'unchanged';
+        }
+
+        $cm = util::get_cm_by_idnumber($course->id, $idnumber);
+        $state = self::state($course, $cm);
+        items::save($course->id, items::KIND_ACTIVITY, $idnumber, $cmid, $spechash, '', util::hash($state));
+        return [$cmid, (int) $cm->instance, $action];
+    }
+
+    /**
+     * Check the option names and values of one item.
+     *
+     * @param string $modname
+     * @param array $options list of ['name' => ..., 'value' => ...]
+     * @param string $what
+     * @return string[] name => normalised value
+     */
+    public static function validate_options(string $modname, array $options, string $what): array {
+        $specs = self::OPTIONS[$modname];
+        $result = [];
+        foreach ($options as $option) {
+            $name = $option['name'];
+            $value = (string) $option['value'];
+            if (!isset($specs[$name])) {
+                $known = $specs ? implode(', ', array_keys($specs)) : 'none';
+                throw new invalid_parameter_exception("{$what}: unknown option '{$name}' for {$modname} "
+                    . "(known: {$known})");
+            }
+            if (array_key_exists($name, $result)) {
+                throw new invalid_parameter_exception("{$what}: option '{$name}' given twice");
+            }
+            $type = $specs[$name][0];
+            switch ($type) {
+                case 'html':
+                    break;
+                case 'url':
+                    if (clean_param($value, PARAM_URL) !== $value || !preg_match('~^https?://~i', $value)) {
+                        throw new invalid_parameter_exception("{$what}: option '{$name}' must be an http(s) URL");
+                    }
+                    break;
+                case 'enum':
+                    if (!in_array($value, $specs[$name][1], true)) {
+                        throw new invalid_parameter_exception("{$what}: option '{$name}' must be one of "
+                            . implode(', ', $specs[$name][1]));
+                    }
+                    break;
+                case 'int':
+                    if (!preg_match('/^\d+$/', $value)) {
+                        throw new invalid_parameter_exception("{$what}: option '{$name}' must be a whole number >= 0");
+                    }
+                    $value = (string) (int) $value;
+                    break;
+                case 'float':
+                    if (!is_numeric($value) || (float) $value < 0) {
+                        throw new invalid_parameter_exception("{$what}: option '{$name}' must be a number >= 0");
+                    }
+                    $value = util::float_string($value);
+                    break;
+                case 'behaviour':
+                    $behaviours = \question_engine::get_behaviour_options(null);
+                    if (!isset($behaviours[$value])) {
+                        throw new invalid_parameter_exception("{$what}: option '{$name}' must be one of "
+                            . implode(', ', array_keys($behaviours)));
+                    }
+                    break;
+                case 'feedbackitems':
+                    $value = feedback_items::canonical_json(feedback_items::parse($value, $what));
+                    break;
+            }
+            $result[$name] = $value;
+        }
+        return $result;
+    }
+
+    /**
+     * Check the common fields of one item against the course.
+     *
+     * @param stdClass $course
+     * @param string $modname
+     * @param array $item
+     * @param array $options validated options
+     * @param string $what
+     * @return void
+     */
+    private static function validate_common(stdClass $course, string $modname, array $item, array $options,
+            string $what): void {
+        global $CFG;
+        if ($modname !== 'label' && trim($item['name']) === '') {
+            throw new invalid_parameter_exception("{$what}: the name is empty");
+        }
+        if (\core_text::strlen($item['name']) > 1333) {
+            throw new invalid_parameter_exception("{$what}: the name is too long");
+        }
+        $maxsections = (int) get_config('moodlecourse', 'maxsections');
+        if ($item['section'] < 0 || ($maxsections > 0 && $item['section'] > $maxsections)) {
+            throw new invalid_parameter_exception("{$what}: section {$item['section']} is out of range");
+        }
+        foreach (['visible', 'completionview', 'completionusegrade', 'completionpassgrade'] as $field) {
+            if (!in_array((int) $item[$field], [0, 1], true)) {
+                throw new invalid_parameter_exception("{$what}: {$field} must be 0 or 1");
+            }
+        }
+        if (!in_array((int) $item['completion'], [COMPLETION_TRACKING_NONE, COMPLETION_TRACKING_MANUAL,
+                COMPLETION_TRACKING_AUTOMATIC], true)) {
+            throw new invalid_parameter_exception("{$what}: completion must be 0 (none), 1 (manual) or 2 (automatic)");
+        }
+        $automatic = (int) $item['completion'] === COMPLETION_TRACKING_AUTOMATIC;
+        $rules = $item['completionview'] || $item['completionusegrade'] || $item['completionpassgrade']
+            || !empty($options['completionsubmit']);
+        if ($rules && !$automatic) {
+            throw new invalid_parameter_exception("{$what}: completion rules need completion = 2 (automatic)");
+        }
+        $rulesunknown = $modname === 'feedback' && !isset($options['completionsubmit']);
+        if ($automatic && !$rules && !$rulesunknown) {
+            throw new invalid_parameter_exception("{$what}: automatic completion needs at least one rule");
+        }
+        if ($item['completion'] != COMPLETION_TRACKING_NONE) {
+            if (empty($CFG->enablecompletion) || empty($course->enablecompletion)) {
+                throw new invalid_parameter_exception("{$what}: completion tracking is not enabled in course "
+                    . "{$course->id} (or on the site)");
+            }
+            if (!plugin_supports('mod', $modname, FEATURE_COMPLETION_TRACKS_VIEWS, false) && $item['completionview']) {
+                throw new invalid_parameter_exception("{$what}: {$modname} cannot require a view for completion");
+            }
+        }
+        if ($item['completionusegrade'] && !plugin_supports('mod', $modname, FEATURE_GRADE_HAS_GRADE, false)) {
+            throw new invalid_parameter_exception("{$what}: {$modname} has no grade to use for completion");
+        }
+        if ($item['completionpassgrade'] && !$item['completionusegrade']) {
+            throw new invalid_parameter_exception("{$what}: completionpassgrade needs completionusegrade");
+        }
+    }
+
+    /**
+     * Check the grade options of a quiz: gradepass within grade, and set when completion needs a pass grade.
+     *
+     * @param array $options grade and gradepass (missing gradepass counts as 0)
+     * @param bool $needspass whether completionpassgrade is asked for
+     * @param string $what
+     * @return void
+     */
+    private static function check_quiz_grades(array $options, bool $needspass, string $what): void {
+        $gradepass = (float) ($options['gradepass'] ?? 0);
+        if (isset($options['grade']) && $gradepass > (float) $options['grade']) {
+            throw new invalid_parameter_exception("{$what}: gradepass is higher than grade");
+        }
+        if ($needspass && $gradepass <= 0) {
+            throw new invalid_parameter_exception("{$what}: completionpassgrade needs a gradepass above 0");
+        }
+    }
+
+    /**
+     * Create the activity.
+     *
+     * @param stdClass $course
+     * @param array $item
+     * @param array $options
+     * @return stdClass the module info returned by create_module()
+     */
+    private static function create(stdClass $course, array $item, array $options): stdClass {
+        global $DB;
+        $modname = $item['modname'];
+        $what = "activity '{$item['idnumber']}'";
+
+        $mi = new stdClass();
+        $mi->modulename = $modname;
+        $mi->module = $DB->get_field('modules', 'id', ['name' => $modname], MUST_EXIST);
+        $mi->course = $course->id;
+        $mi->section = (int) $item['section'];
+        $mi->visible = (int) $item['visible'];
+        $mi->visibleoncoursepage = 1;
+        $mi->cmidnumber = $item['idnumber'];
+        $mi->name = $item['name'];
+        $mi->introeditor = ['text' => $item['intro'], 'format' => FORMAT_HTML, 'itemid' => 0];
+        $mi->showdescription = $modname === 'label' ? 1 : 0;
+        $mi->groupmode = 0;
+        $mi->groupingid = 0;
+        self::set_completion_fields($mi, $item);
+
+        switch ($modname) {
+            case 'page':
+                $config = get_config('page');
+                $mi->content = $options['content'] ?? '';
+                $mi->contentformat = FORMAT_HTML;
+                $mi->display = $config->display ?? RESOURCELIB_DISPLAY_OPEN;
+                $mi->printintro = $config->printintro ?? 0;
+                $mi->printlastmodified = $config->printlastmodified ?? 1;
+                $mi->popupwidth = $config->popupwidth ?? 620;
+                $mi->popupheight = $config->popupheight ?? 450;
+                break;
+            case 'url':
+                if (!isset($options['externalurl'])) {
+                    throw new invalid_parameter_exception("{$what}: option 'externalurl' is required for a new url");
+                }
+                $config = get_config('url');
+                $mi->externalurl = $options['externalurl'];
+                $mi->display = (int) ($options['display'] ?? ($config->display ?? RESOURCELIB_DISPLAY_AUTO));
+                $mi->printintro = $config->printintro ?? 1;
+                $mi->popupwidth = $config->popupwidth ?? 620;
+                $mi->popupheight = $config->popupheight ?? 450;
+                break;
+            case 'label':
+                $mi->name = '';
+                break;
+            case 'forum':
+                $mi->type = $options['type'] ?? 'general';
+                $mi->forcesubscribe = (int) ($options['forcesubscribe'] ?? 0);
+                $mi->assessed = 0;
+                $mi->scale = 0;
+                $mi->grade_forum = 0;
+                $mi->trackingtype = get_config('forum', 'trackingtype') ?: 1;
+                break;
+            case 'quiz':
+                self::check_quiz_grades($options + ['grade' => get_config('quiz', 'maximumgrade') ?: 10],
+                    (bool) $item['completionpassgrade'], $what);
+                self::quiz_create_fields($mi, $options);
+                break;
+            case 'feedback':
+                $mi->anonymous = (int) ($options['anonymous'] ?? FEEDBACK_ANONYMOUS_YES);
+                $mi->email_notification = 0;
+                $mi->multiple_submit = 0;
+                $mi->autonumbering = 0;
+                $mi->site_after_submit = '';
+                $mi->page_after_submit = '';
+                $mi->page_after_submitformat = FORMAT_HTML;
+                $mi->page_after_submit_editor = ['text' => '', 'format' => FORMAT_HTML, 'itemid' => 0];
+                $mi->publish_stats = 0;
+                $mi->timeopen = 0;
+                $mi->timeclose = 0;
+                $mi->completionsubmit = (int) ($options['completionsubmit'] ?? 0);
+                break;
+            case 'resource':
+                if (empty($options['draftitemid'])) {
+                    throw new invalid_parameter_exception("{$what}: option 'draftitemid' is required for a new resource");
+                }
+                self::check_draft_area((int) $options['draftitemid'], $what);
+                $config = get_config('resource');
+                $mi->files = (int) $options['draftitemid'];
+                $mi->display = (int) ($options['display'] ?? ($config->display ?? RESOURCELIB_DISPLAY_AUTO));
+                $mi->printintro = $config->printintro ?? 1;
+                $mi->showsize = $config->showsize ?? 0;
+                $mi->showtype = $config->showtype ?? 0;
+                $mi->showdate = $config->showdate ?? 0;
+                $mi->popupwidth = $config->popupwidth ?? 620;
+                $mi->popupheight = $config->popupheight ?? 450;
+                $mi->filterfiles = $config->filterfiles ?? 0;
+                break;
+        }
+
+        $moduleinfo = create_module($mi);
+
+        if ($modname === 'feedback' && isset($options['items'])) {
+            $feedback = $DB->get_record('feedback', ['id' => $moduleinfo->instance], '*', MUST_EXIST);
+            feedback_items::save($feedback, feedback_items::parse($options['items'], $what));
+        }
+        return $moduleinfo;
+    }
+
+    /**
+     * Fill the fields of a new quiz: site defaults, then the options.
+     *
+     * @param stdClass $mi
+     * @param array $options
+     * @return void
+     */
+    private static function quiz_create_fields(stdClass $mi, array $options): void {
+        $config = get_config('quiz');
+        $mi->timeopen = 0;
+        $mi->timeclose = 0;
+        $mi->timelimit = (int) ($options['timelimit'] ?? ($config->timelimit ?? 0));
+        $mi->overduehandling = $config->overduehandling ?? 'autosubmit';
+        $mi->graceperiod = $config->graceperiod ?? 0;
+        $mi->preferredbehaviour = $options['preferredbehaviour'] ?? ($config->preferredbehaviour ?? 'deferredfeedback');
+        $mi->canredoquestions = $config->canredoquestions ?? 0;
+        $mi->attempts = (int) ($options['attempts'] ?? ($config->attempts ?? 0));
+        $mi->attemptonlast = $config->attemptonlast ?? 0;
+        $mi->grademethod = $config->grademethod ?? QUIZ_GRADEHIGHEST;
+        $mi->decimalpoints = $config->decimalpoints ?? 2;
+        $mi->questiondecimalpoints = $config->questiondecimalpoints ?? -1;
+        $mi->questionsperpage = (int) ($options['questionsperpage'] ?? ($config->questionsperpage ?? 1));
+        $mi->navmethod = isset($options['navmethod']) ? self::quiz_navmethod_to_moodle($options['navmethod'])
+            : ($config->navmethod ?? QUIZ_NAVMETHOD_FREE);
+        $mi->shuffleanswers = (int) ($options['shuffleanswers'] ?? ($config->shuffleanswers ?? 1));
+        $mi->sumgrades = 0;
+        $mi->grade = (float) ($options['grade'] ?? ($config->maximumgrade ?? 10));
+        $mi->quizpassword = '';
+        $mi->subnet = '';
+        $mi->browsersecurity = '-';
+        $mi->delay1 = 0;
+        $mi->delay2 = 0;
+        $mi->showuserpicture = $config->showuserpicture ?? 0;
+        $mi->showblocks = $config->showblocks ?? 0;
+        if (isset($options['gradepass'])) {
+            $mi->gradepass = (float) $options['gradepass'];
+        }
+        foreach (self::QUIZ_REVIEW_FIELDS as $field) {
+            $mask = (int) ($config->{'review' . $field} ?? 0);
+            foreach (self::quiz_review_times() as $when => $bit) {
+                $mi->{$field . $when} = ($mask & $bit) ? 1 : 0;
+            }
+        }
+        if (isset($options['reviewfeedback'])) {
+            self::quiz_set_reviewfeedback($mi, (int) $options['reviewfeedback']);
+        }
+    }
+
+    /**
+     * Set the per-answer feedback review options of a quiz form object.
+     *
+     * @param stdClass $mi
+     * @param int $show 1 to show specific and general feedback during and after the attempt, 0 never
+     * @return void
+     */
+    private static function quiz_set_reviewfeedback(stdClass $mi, int $show): void {
+        foreach (['specificfeedback', 'generalfeedback'] as $field) {
+            foreach (array_keys(self::quiz_review_times()) as $when) {
+                $mi->{$field . $when} = $show;
+            }
+        }
+    }
+
+    /**
+     * Navigation method: the contract's value to Moodle's.
+     *
+     * @param string $value free or seq
+     * @return string
+     */
+    private static function quiz_navmethod_to_moodle(string $value): string {
+        return $value === 'seq' ? QUIZ_NAVMETHOD_SEQ : QUIZ_NAVMETHOD_FREE;
+    }
+
+    /**
+     * Set the activity completion fields of a module info object.
+     *
+     * @param stdClass $mi
+     * @param array $item
+     * @return void
+     */
+    private static function set_completion_fields(stdClass $mi, array $item): void {
+        $mi->completion = (int) $item['completion'];
+        $mi->completionview = (int) $item['completionview'];
+        $mi->completionusegrade = (int) $item['completionusegrade'];
+        $mi->completionpassgrade = (int) $item['completionpassgrade'];
+        $mi->completiongradeitemnumber = $item['completionusegrade'] ? 0 : null;
+        $mi->completionexpected = 0;
+    }
+
+    /**
+     * Update an existing activity when any managed field differs.
+     *
+     * @param stdClass $course
+     * @param stdClass $cm course_modules row with modname
+     * @param array $item
+     * @param array $options
+     * @return bool whether anything changed
+     */
+    private static function update(stdClass $course, stdClass $cm, array $item, array $options): bool {
+        global $DB;
+        $modname = $cm->modname;
+        $what = "activity '{$item['idnumber']}'";
+        $current = self::state($course, $cm);
+
+        $desired = $current;
+        $desired['name'] = $modname === 'label' ? $current['name'] : $item['name'];
+        $desired['intro'] = $item['intro'];
+        $desired['section'] = (string) (int) $item['section'];
+        $desired['visible'] = (string) (int) $item['visible'];
+        foreach (['completion', 'completionview', 'completionusegrade', 'completionpassgrade'] as $field) {
+            $desired[$field] = (string) (int) $item[$field];
+        }
+        $newfiles = null;
+        foreach ($options as $name => $value) {
+            if ($name === 'draftitemid') {
+                $newfiles = (int) $value;
+                $draft = self::check_draft_area($newfiles, $what);
+                if ($draft === [$current['options']['filename'], $current['options']['contenthash']]) {
+                    $newfiles = null;
+                }
+                continue;
+            }
+            $desired['options'][$name] = $value;
+        }
+        if ($modname === 'quiz') {
+            self::check_quiz_grades($desired['options'], (bool) $item['completionpassgrade'], $what);
+        }
+        if ($desired === $current && $newfiles === null) {
+            return false;
+        }
+
+        // Move to another section first.
+        if ($desired['section'] !== $current['section']) {
+            \core_courseformat\formatactions::section($course)->create_if_missing(range(0, (int) $desired['section']));
+            $section = $DB->get_record('course_sections', ['course' => $course->id, 'section' => (int) $desired['section']],
+                '*', MUST_EXIST);
+            moveto_module($cm, $section);
+        }
+
+        // The quiz maximum grade is not part of the quiz settings form.
+        if ($modname === 'quiz' && $desired['options']['grade'] !== $current['options']['grade']) {
+            \mod_quiz\quiz_settings::create((int) $cm->instance)->get_grade_calculator()
+                ->update_quiz_maximum_grade((float) $desired['options']['grade']);
+        }
+
+        $fieldsdiffer = array_diff_key($desired, ['section' => 1, 'options' => 1])
+            != array_diff_key($current, ['section' => 1, 'options' => 1]);
+        $optionsdiffer = array_diff_key($desired['options'], ['grade' => 1, 'items' => 1])
+            != array_diff_key($current['options'], ['grade' => 1, 'items' => 1]);
+        if ($fieldsdiffer || $optionsdiffer || $newfiles !== null) {
+            $cmrecord = get_coursemodule_from_id($modname, $cm->id, $course->id, false, MUST_EXIST);
+            [$cmrecord, , , $mi] = get_moduleinfo_data($cmrecord, $course);
+            self::prepare_update_fields($mi, $modname, $desired, $newfiles);
+            $mi->name = $modname === 'label' ? $mi->name : $desired['name'];
+            $mi->introeditor['text'] = $desired['intro'];
+            $mi->introeditor['format'] = FORMAT_HTML;
+            $mi->visible = (int) $desired['visible'];
+            $mi->visibleoncoursepage = 1;
+            $mi->completionunlocked = 1;
+            self::set_completion_fields($mi, $item);
+            update_moduleinfo($cmrecord, $mi, $course, null);
+        }
+
+        if ($modname === 'feedback' && isset($options['items']) && $options['items'] !== $current['options']['items']) {
+            $feedback = $DB->get_record('feedback', ['id' => $cm->instance], '*', MUST_EXIST);
+            feedback_items::save($feedback, feedback_items::parse($options['items'], $what));
+        }
+        return true;
+    }
+
+    /**
+     * Complete the module info returned by get_moduleinfo_data() with the form-only fields each module's
+     * update_instance() expects, then apply the desired options.
+     *
+     * @param stdClass $mi
+     * @param string $modname
+     * @param array $desired desired state
+     * @param int|null $newfiles draft item id of a new resource file, or null to keep the file
+     * @return void
+     */
+    private static function prepare_update_fields(stdClass $mi, string $modname, array $desired, ?int $newfiles): void {
+        $options = $desired['options'];
+        $displayoptions = [];
+        if (isset($mi->displayoptions)) {
+            $displayoptions = (array) (unserialize_array($mi->displayoptions) ?: []);
+        }
+        foreach (['printintro', 'printlastmodified', 'popupwidth', 'popupheight', 'showsize', 'showtype',
+                'showdate'] as $field) {
+            if (!isset($mi->$field)) {
+                $mi->$field = $displayoptions[$field] ?? 0;
+            }
+        }
+        switch ($modname) {
+            case 'page':
+                $mi->page = ['text' => $options['content'], 'format' => FORMAT_HTML, 'itemid' => 0];
+                break;
+            case 'url':
+                $mi->externalurl = $options['externalurl'];
+                $mi->display = (int) $options['display'];
+                $parameters = unserialize_array((string) $mi->parameters) ?: [];
+                $i = 0;
+                foreach ($parameters as $parameter => $variable) {
+                    $mi->{'parameter_' . $i} = $parameter;
+                    $mi->{'variable_' . $i} = $variable;
+                    $i++;
+                }
+                break;
+            case 'forum':
+                $mi->type = $options['type'];
+                $mi->forcesubscribe = (int) $options['forcesubscribe'];
+                break;
+            case 'quiz':
+                $mi->quizpassword = $mi->password;
+                foreach (self::QUIZ_REVIEW_FIELDS as $field) {
+                    $mask = (int) ($mi->{'review' . $field} ?? 0);
+                    foreach (self::quiz_review_times() as $when => $bit) {
+                        $mi->{$field . $when} = ($mask & $bit) ? 1 : 0;
+                    }
+                }
+                if ($options['reviewfeedback'] === '0' || $options['reviewfeedback'] === '1') {
+                    self::quiz_set_reviewfeedback($mi, (int) $options['reviewfeedback']);
+                }
+                $mi->attempts = (int) $options['attempts'];
+                $mi->timelimit = (int) $options['timelimit'];
+                $mi->shuffleanswers = (int) $options['shuffleanswers'];
+                $mi->preferredbehaviour = $options['preferredbehaviour'];
+                $mi->navmethod = self::quiz_navmethod_to_moodle($options['navmethod']);
+                $mi->questionsperpage = (int) $options['questionsperpage'];
+                $mi->gradepass = (float) $options['gradepass'];
+                $mi->completionminattemptsenabled = !empty($mi->completionminattempts) ? 1 : 0;
+                break;
+            case 'feedback':
+                $mi->anonymous = (int) $options['anonymous'];
+                $mi->completionsubmit = (int) $options['completionsubmit'];
+                $mi->page_after_submit_editor = ['text' => (string) $mi->page_after_submit,
+                    'format' => (int) $mi->page_after_submitformat, 'itemid' => 0];
+                break;
+            case 'resource':
+                $mi->display = (int) $options['display'];
+                $mi->files = $newfiles ?? 0;
+                break;
+        }
+    }
+
+    /**
+     * The files of a draft area of the current user: [filename, contenthash] of its only file.
+     *
+     * @param int $draftitemid
+     * @param string $what
+     * @return array
+     */
+    private static function check_draft_area(int $draftitemid, string $what): array {
+        global $USER;
+        $fs = get_file_storage();
+        $usercontext = \context_user::instance($USER->id);
+        $files = $fs->get_area_files($usercontext->id, 'user', 'draft', $draftitemid, 'id', false);
+        if (count($files) !== 1) {
+            throw new invalid_parameter_exception("{$what}: draft area {$draftitemid} of the current user must hold "
+                . 'exactly one file (it holds ' . count($files) . ')');
+        }
+        $file = reset($files);
+        return [$file->get_filename(), $file->get_contenthash()];
+    }
+
+    /**
+     * The managed fields of an activity as they are now: common fields and every readable option.
+     *
+     * @param stdClass $course
+     * @param stdClass $cm course_modules row with modname
+     * @return array
+     */
+    public static function state(stdClass $course, stdClass $cm): array {
+        global $DB;
+        $instance = $DB->get_record($cm->modname, ['id' => $cm->instance], '*', MUST_EXIST);
+        $sectionnumber = $DB->get_field('course_sections', 'section', ['id' => $cm->section]);
+        $state = [
+            'name' => (string) $instance->name,
+            'intro' => (string) ($instance->intro ?? ''),
+            'section' => (string) (int) $sectionnumber,
+            'visible' => (string) (int) $cm->visible,
+            'completion' => (string) (int) $cm->completion,
+            'completionview' => (string) (int) $cm->completionview,
+            'completionusegrade' => $cm->completiongradeitemnumber === null ? '0' : '1',
+            'completionpassgrade' => (string) (int) $cm->completionpassgrade,
+            'options' => self::read_options($course, $cm, $instance),
+        ];
+        return $state;
+    }
+
+    /**
+     * Current option values of an activity.
+     *
+     * @param stdClass $course
+     * @param stdClass $cm
+     * @param stdClass $instance
+     * @return string[]
+     */
+    private static function read_options(stdClass $course, stdClass $cm, stdClass $instance): array {
+        global $CFG;
+        require_once($CFG->dirroot . '/mod/' . $cm->modname . '/lib.php');
+        require_once($CFG->libdir . '/gradelib.php');
+        switch ($cm->modname) {
+            case 'page':
+                return ['content' => (string) $instance->content];
+            case 'url':
+                return ['externalurl' => (string) $instance->externalurl, 'display' => (string) (int) $instance->display];
+            case 'forum':
+                return ['type' => (string) $instance->type, 'forcesubscribe' => (string) (int) $instance->forcesubscribe];
+            case 'quiz':
+                $gradeitem = grade_item::fetch(['itemtype' => 'mod', 'itemmodule' => 'quiz',
+                    'iteminstance' => $instance->id, 'itemnumber' => 0, 'courseid' => $course->id]);
+                $after = display_options::IMMEDIATELY_AFTER | display_options::LATER_WHILE_OPEN
+                    | display_options::AFTER_CLOSE;
+                $specific = (int) $instance->reviewspecificfeedback & $after;
+                $general = (int) $instance->reviewgeneralfeedback & $after;
+                if ($specific === $after && $general === $after) {
+                    $review = '1';
+                } else if ($specific === 0 && $general === 0) {
+                    $review = '0';
+                } else {
+                    $review = 'custom';
+                }
+                return [
+                    'attempts' => (string) (int) $instance->attempts,
+                    'grade' => util::float_string($instance->grade),
+                    'gradepass' => util::float_string($gradeitem ? $gradeitem->gradepass : 0),
+                    'timelimit' => (string) (int) $instance->timelimit,
+                    'shuffleanswers' => (string) (int) $instance->shuffleanswers,
+                    'preferredbehaviour' => (string) $instance->preferredbehaviour,
+                    'navmethod' => $instance->navmethod === QUIZ_NAVMETHOD_SEQ ? 'seq' : 'free',
+                    'reviewfeedback' => $review,
+                    'questionsperpage' => (string) (int) $instance->questionsperpage,
+                ];
+            case 'feedback':
+                return [
+                    'items' => feedback_items::canonical_json(feedback_items::read($instance)),
+                    'anonymous' => (string) (int) $instance->anonymous,
+                    'completionsubmit' => (string) (int) $instance->completionsubmit,
+                ];
+            case 'resource':
+                $context = context_module::instance($cm->id);
+                $files = get_file_storage()->get_area_files($context->id, 'mod_resource', 'content', 0,
+                    'sortorder DESC, id ASC', false, 0, 0, 1);
+                $file = $files ? reset($files) : null;
+                return [
+                    'display' => (string) (int) $instance->display,
+                    'filename' => $file ? $file->get_filename() : '',
+                    'contenthash' => $file ? $file->get_contenthash() : '',
+                ];
+        }
+        return [];
+    }
+
+    /**
+     * Describe the activities of a course that have an idnumber.
+     *
+     * @param stdClass $course
+     * @return array list of activity descriptions (see describe_courses)
+     */
+    public static function describe(stdClass $course): array {
+        global $CFG;
+        require_once($CFG->libdir . '/gradelib.php');
+        $managed = items::get_all($course->id, items::KIND_ACTIVITY);
+        $modinfo = get_fast_modinfo($course);
+        $result = [];
+        foreach ($modinfo->get_cms() as $cminfo) {
+            if ((string) $cminfo->idnumber === '' || $cminfo->deletioninprogress) {
+                continue;
+            }
+            $cm = $cminfo->get_course_module_record(true);
+            $state = in_array($cm->modname, self::MODNAMES, true) ? self::state($course, $cm) : null;
+            $item = $managed[$cminfo->idnumber] ?? null;
+            $options = [];
+            foreach ($state['options'] ?? [] as $name => $value) {
+                $options[] = ['name' => $name, 'value' => $value];
+            }
+            $result[] = [
+                'cmid' => (int) $cm->id,
+                'idnumber' => (string) $cm->idnumber,
+                'modname' => $cm->modname,
+                'instance' => (int) $cm->instance,
+                'name' => $state ? $state['name'] : (string) $cminfo->name,
+                'intro' => $state ? $state['intro'] : '',
+                'section' => (int) $cminfo->sectionnum,
+                'visible' => (int) $cm->visible,
+                'completion' => (int) $cm->completion,
+                'completionview' => (int) $cm->completionview,
+                'completionusegrade' => $cm->completiongradeitemnumber === null ? 0 : 1,
+                'completionpassgrade' => (int) $cm->completionpassgrade,
+                'options' => $options,
+                'managed' => $item !== null,
+                'spechash' => $item ? $item->spechash : '',
+                'drift' => $item !== null && $state !== null && $item->statehash !== util::hash($state),
+            ];
+        }
+        return $result;
+    }
+}

@@ -1,0 +1,143 @@
+<?php
+// This file is part of Moodle - https://moodle.org/
+//
+// Moodle is free software: you can redistribute it and/or modify
+// it under the terms of the GNU General Public License as published by
+// the Free Software Foundation, either version 3 of the License, or
+// (at your option) any later version.
+//
+// Moodle is distributed in the hope that it will be useful,
+// but WITHOUT ANY WARRANTY; without even the implied warranty of
+// MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+// GNU General Public License for more details.
+//
+// You should have received a copy of the GNU General Public License
+// along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
+
+/**
+ * Web service functions and the pre-built service of local_cooperare.
+ *
+ * @package    local_cooperare
+ * @copyright  2026 Asociația Comunelor din România
+ * @license    https://www.gnu.org/copyleft/gpl.html GNU GPL v3 or later
+ */
+
+defined('MOODLE_INTERNAL') || die();
+
+$functions = [
+    'local_cooperare_describe_courses' => [
+        'classname' => 'local_cooperare\external\describe_courses',
+        'description' => 'Pack-managed structure of courses (sections, activities, quiz questions, completion criteria, '
+            . 'cohort sync), with the hashes needed to plan changes and to detect drift.',
+        'type' => 'read',
+        'capabilities' => 'local/cooperare:provision',
+        'ajax' => false,
+    ],
+    'local_cooperare_save_sections' => [
+        'classname' => 'local_cooperare\external\save_sections',
+        'description' => 'Create missing course sections and set their name, summary and visibility.',
+        'type' => 'write',
+        'capabilities' => 'local/cooperare:provision, moodle/course:update, moodle/course:sectionvisibility',
+        'ajax' => false,
+    ],
+    'local_cooperare_save_activities' => [
+        'classname' => 'local_cooperare\external\save_activities',
+        'description' => 'Create or update activities (page, url, label, forum, quiz, feedback, resource) keyed by '
+            . 'course module idnumber, with visibility, activity completion rules and module options.',
+        'type' => 'write',
+        'capabilities' => 'local/cooperare:provision, moodle/course:manageactivities, moodle/course:activityvisibility',
+        'ajax' => false,
+    ],
+    'local_cooperare_delete_activities' => [
+        'classname' => 'local_cooperare\external\delete_activities',
+        'description' => 'Delete activities created by this plugin, by course module idnumber.',
+        'type' => 'write',
+        'capabilities' => 'local/cooperare:provision, moodle/course:manageactivities',
+        'ajax' => false,
+    ],
+    'local_cooperare_save_questions' => [
+        'classname' => 'local_cooperare\external\save_questions',
+        'description' => 'Import questions (Moodle XML, one per item) into the question bank of a quiz, keyed by '
+            . 'question idnumber (a changed question gets a new version), and set the quiz slots and marks.',
+        'type' => 'write',
+        'capabilities' => 'local/cooperare:provision, mod/quiz:manage, moodle/question:add, moodle/question:editall',
+        'ajax' => false,
+    ],
+    'local_cooperare_set_completion' => [
+        'classname' => 'local_cooperare\external\set_completion',
+        'description' => 'Set the course completion criteria: required activities, aggregation and course grade.',
+        'type' => 'write',
+        'capabilities' => 'local/cooperare:provision, moodle/course:update',
+        'ajax' => false,
+    ],
+    'local_cooperare_save_cohort_sync' => [
+        'classname' => 'local_cooperare\external\save_cohort_sync',
+        'description' => 'Add or update cohort sync enrolment instances (cohort to course, role, optional group).',
+        'type' => 'write',
+        'capabilities' => 'local/cooperare:provision, moodle/course:enrolconfig, enrol/cohort:config',
+        'ajax' => false,
+    ],
+    'local_cooperare_delete_cohort_sync' => [
+        'classname' => 'local_cooperare\external\delete_cohort_sync',
+        'description' => 'Remove cohort sync enrolment instances created by this plugin.',
+        'type' => 'write',
+        'capabilities' => 'local/cooperare:provision, moodle/course:enrolconfig, enrol/cohort:config',
+        'ajax' => false,
+    ],
+];
+
+$services = [
+    'Cooperare (ACoR)' => [
+        'shortname' => 'cooperare',
+        'functions' => [
+            // This plugin.
+            'local_cooperare_describe_courses',
+            'local_cooperare_save_sections',
+            'local_cooperare_save_activities',
+            'local_cooperare_delete_activities',
+            'local_cooperare_save_questions',
+            'local_cooperare_set_completion',
+            'local_cooperare_save_cohort_sync',
+            'local_cooperare_delete_cohort_sync',
+            // Core functions used by the cooperare tooling.
+            'core_webservice_get_site_info',
+            'core_course_create_categories',
+            'core_course_get_categories',
+            'core_course_update_categories',
+            'core_course_create_courses',
+            'core_course_update_courses',
+            'core_course_get_courses_by_field',
+            'core_course_get_contents',
+            'core_user_create_users',
+            'core_user_update_users',
+            'core_user_get_users_by_field',
+            'core_cohort_create_cohorts',
+            'core_cohort_add_cohort_members',
+            'core_cohort_delete_cohort_members',
+            'core_cohort_get_cohort_members',
+            'core_cohort_search_cohorts',
+            'enrol_manual_enrol_users',
+            'enrol_manual_unenrol_users',
+            'core_enrol_get_enrolled_users',
+            'core_enrol_get_course_enrolment_methods',
+            'core_group_create_groups',
+            'core_group_get_course_groups',
+            'core_group_add_group_members',
+            'core_group_delete_group_members',
+            'core_group_get_group_members',
+            'core_completion_get_course_completion_status',
+            'core_completion_get_activities_completion_status',
+            'gradereport_user_get_grade_items',
+            'mod_quiz_get_quizzes_by_courses',
+            'mod_quiz_get_user_best_grade',
+            'mod_forum_get_forums_by_courses',
+            'core_user_add_user_private_files',
+            'core_files_get_files',
+            'core_message_send_instant_messages',
+        ],
+        'restrictedusers' => 1,
+        'enabled' => 0,
+        'uploadfiles' => 1,
+        'downloadfiles' => 1,
+    ],
+];

@@ -1,0 +1,258 @@
+<?php
+// This file is part of Moodle - https://moodle.org/
+//
+// Moodle is free software: you can redistribute it and/or modify
+// it under the terms of the GNU General Public License as published by
+// the Free Software Foundation, either version 3 of the License, or
+// (at your option) any later version.
+//
+// Moodle is distributed in the hope that it will be useful,
+// but WITHOUT ANY WARRANTY; without even the implied warranty of
+// MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+// GNU General Public License for more details.
+//
+// You should have received a copy of the GNU General Public License
+// along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
+
+namespace local_cooperare\external;
+
+defined('MOODLE_INTERNAL') || die();
+
+global $CFG;
+require_once(__DIR__ . '/testcase.php');
+
+/**
+ * Tests of local_cooperare_save_activities.
+ *
+ * @package    local_cooperare
+ * @category   test
+ * @copyright  2026 Asociația Comunelor din România
+ * @license    https://www.gnu.org/copyleft/gpl.html GNU GPL v3 or later
+ * @covers     \local_cooperare\external\save_activities
+ * @covers     \local_cooperare\local\activities
+ * @covers     \local_cooperare\local\feedback_items
+ */
+final class save_activities_test extends testcase {
+    /**
+     * A draft area of the current user holding one file.
+     *
+     * @param string $content
+     * @return int draft item id
+     */
+    private function draft_file(string $content): int {
+        global $USER;
+        $draftitemid = file_get_unused_draft_itemid();
+        get_file_storage()->create_file_from_string([
+            'contextid' => \context_user::instance($USER->id)->id, 'component' => 'user', 'filearea' => 'draft',
+            'itemid' => $draftitemid, 'filepath' => '/', 'filename' => 'ghid.txt',
+        ], $content);
+        return $draftitemid;
+    }
+
+    /**
+     * The seven activity types of the catalogue.
+     *
+     * @return array
+     */
+    private function catalogue_items(): array {
+        $items = json_encode([
+            ['type' => 'rating', 'label' => 'f1', 'text' => 'Cât de utile vi s-au părut lecțiile?'],
+            ['type' => 'text', 'label' => 'f2', 'text' => 'Ce ați schimba?'],
+        ], JSON_UNESCAPED_UNICODE);
+        return [
+            $this->activity('coop:test:m1:lesson', 'page', [
+                'name' => 'Lecția 1. Căutarea informațiilor',
+                'completion' => 2, 'completionview' => 1,
+                'options' => [['name' => 'content', 'value' => '<h3>Conținut</h3><p>Text în română: ș ț.</p>']],
+            ]),
+            $this->activity('coop:test:link', 'url', [
+                'options' => [['name' => 'externalurl', 'value' => 'https://ghiseul.ro/'],
+                    ['name' => 'display', 'value' => '5']],
+            ]),
+            $this->activity('coop:test:label', 'label', ['name' => '', 'intro' => '<p>Etichetă</p>']),
+            $this->activity('coop:test:forum', 'forum', [
+                'section' => 0, 'name' => 'Forumul cursului',
+                'options' => [['name' => 'type', 'value' => 'general'], ['name' => 'forcesubscribe', 'value' => '1']],
+            ]),
+            $this->activity('coop:test:m1:quiz', 'quiz', [
+                'name' => 'Test de verificare – Modulul 1',
+                'completion' => 2, 'completionusegrade' => 1, 'completionpassgrade' => 1,
+                'options' => [
+                    ['name' => 'attempts', 'value' => '0'], ['name' => 'grade', 'value' => '10'],
+                    ['name' => 'gradepass', 'value' => '6'], ['name' => 'timelimit', 'value' => '0'],
+                    ['name' => 'shuffleanswers', 'value' => '1'],
+                    ['name' => 'preferredbehaviour', 'value' => 'deferredfeedback'],
+                    ['name' => 'navmethod', 'value' => 'free'], ['name' => 'reviewfeedback', 'value' => '1'],
+                ],
+            ]),
+            $this->activity('coop:test:feedback', 'feedback', [
+                'name' => 'Chestionar de satisfacție', 'section' => 3,
+                'completion' => 2,
+                'options' => [['name' => 'items', 'value' => $items], ['name' => 'completionsubmit', 'value' => '1']],
+            ]),
+            $this->activity('coop:test:resource', 'resource', [
+                'options' => [['name' => 'draftitemid', 'value' => (string) $this->draft_file('Ghid')]],
+            ]),
+        ];
+    }
+
+    /**
+     * Every activity type is created with its settings; a re-run is a no-op.
+     */
+    public function test_create_all_types_and_rerun(): void {
+        global $DB;
+        $items = $this->catalogue_items();
+        $result = $this->call('save_activities', [$items]);
+        $this->assertCount(7, $result['activities']);
+        $this->assertSame(array_fill(0, 7, 'created'), array_column($result['activities'], 'action'));
+
+        $page = $DB->get_record('page', ['id' => $result['activities'][0]['instance']]);
+        $this->assertStringContainsString('ș ț', $page->content);
+        $cm = $DB->get_record('course_modules', ['id' => $result['activities'][0]['cmid']]);
+        $this->assertEquals('coop:test:m1:lesson', $cm->idnumber);
+        $this->assertEquals(COMPLETION_TRACKING_AUTOMATIC, $cm->completion);
+        $this->assertEquals(1, $cm->completionview);
+
+        $quiz = $DB->get_record('quiz', ['id' => $result['activities'][4]['instance']]);
+        $this->assertEquals(10, (float) $quiz->grade);
+        $quizcm = $DB->get_record('course_modules', ['id' => $result['activities'][4]['cmid']]);
+        $this->assertEquals(1, $quizcm->completionpassgrade);
+        $this->assertEquals(0, $quizcm->completiongradeitemnumber);
+        $gradeitem = \grade_item::fetch(['itemtype' => 'mod', 'itemmodule' => 'quiz', 'iteminstance' => $quiz->id,
+            'courseid' => $this->course->id]);
+        $this->assertEquals(6, (float) $gradeitem->gradepass);
+
+        $feedbackitems = $DB->get_records('feedback_item', ['feedback' => $result['activities'][5]['instance']],
+            'position');
+        $this->assertSame(['multichoicerated', 'textarea'], array_values(array_column($feedbackitems, 'typ')));
+
+        $context = \context_module::instance($result['activities'][6]['cmid']);
+        $files = get_file_storage()->get_area_files($context->id, 'mod_resource', 'content', 0, 'id', false);
+        $this->assertCount(1, $files);
+
+        // Re-run with a fresh draft of the same file: nothing changes.
+        $items[6]['options'][0]['value'] = (string) $this->draft_file('Ghid');
+        $logcount = $DB->count_records('logstore_standard_log');
+        $again = $this->call('save_activities', [$items]);
+        $this->assertSame(array_fill(0, 7, 'unchanged'), array_column($again['activities'], 'action'));
+        $this->assertSame(array_column($result['activities'], 'cmid'), array_column($again['activities'], 'cmid'));
+        $this->assertEquals($logcount, $DB->count_records('logstore_standard_log'));
+
+        // Describe: managed, spechash returned, no drift, options readable.
+        $described = $this->described_activity('coop:test:m1:quiz');
+        $this->assertTrue($described['managed']);
+        $this->assertSame('spec-coop:test:m1:quiz', $described['spechash']);
+        $this->assertFalse($described['drift']);
+        $options = array_column($described['options'], 'value', 'name');
+        $this->assertSame('6', $options['gradepass']);
+        $this->assertSame('1', $options['reviewfeedback']);
+        $this->assertSame('free', $options['navmethod']);
+        $feedback = array_column($this->described_activity('coop:test:feedback')['options'], 'value', 'name');
+        $this->assertSame('[{"type":"rating","label":"f1","text":"Cât de utile vi s-au părut lecțiile?"},'
+            . '{"type":"text","label":"f2","text":"Ce ați schimba?"}]', $feedback['items']);
+    }
+
+    /**
+     * Changed settings are applied in place (same course module), and a change made in Moodle shows as drift.
+     */
+    public function test_update_and_drift(): void {
+        global $DB;
+        $items = $this->catalogue_items();
+        $created = $this->call('save_activities', [$items]);
+
+        $items[0]['name'] = 'Lecția 1 (revizuită)';
+        $items[0]['section'] = 2;
+        $items[0]['options'] = [['name' => 'content', 'value' => '<p>Conținut nou</p>']];
+        $items[4]['options'] = [['name' => 'grade', 'value' => '20'], ['name' => 'gradepass', 'value' => '14'],
+            ['name' => 'navmethod', 'value' => 'seq'], ['name' => 'reviewfeedback', 'value' => '0']];
+        $items[5]['options'] = [['name' => 'items', 'value' => json_encode([
+            ['type' => 'rating', 'label' => 'f1', 'text' => 'Cât de clare au fost lecțiile?'],
+        ], JSON_UNESCAPED_UNICODE)]];
+        $items[6]['options'] = [['name' => 'draftitemid', 'value' => (string) $this->draft_file('Ghid v2')]];
+        $result = $this->call('save_activities', [$items]);
+        $this->assertSame(['updated', 'unchanged', 'unchanged', 'unchanged', 'updated', 'updated', 'updated'],
+            array_column($result['activities'], 'action'));
+        $this->assertSame(array_column($created['activities'], 'cmid'), array_column($result['activities'], 'cmid'));
+
+        $page = $DB->get_record('page', ['id' => $result['activities'][0]['instance']]);
+        $this->assertSame('Lecția 1 (revizuită)', $page->name);
+        $this->assertSame('<p>Conținut nou</p>', $page->content);
+        $modinfo = get_fast_modinfo($this->course->id);
+        $this->assertEquals(2, $modinfo->get_cm($result['activities'][0]['cmid'])->sectionnum);
+
+        $quiz = $DB->get_record('quiz', ['id' => $result['activities'][4]['instance']]);
+        $this->assertEquals(20, (float) $quiz->grade);
+        $this->assertSame('sequential', $quiz->navmethod);
+        $this->assertEquals(0, $quiz->reviewspecificfeedback);
+        $this->assertEquals(1, $DB->count_records('feedback_item', ['feedback' => $result['activities'][5]['instance']]));
+        $context = \context_module::instance($result['activities'][6]['cmid']);
+        $file = array_values(get_file_storage()->get_area_files($context->id, 'mod_resource', 'content', 0, 'id',
+            false))[0];
+        $this->assertSame('Ghid v2', $file->get_content());
+
+        // A change made in Moodle is drift; saving again repairs it.
+        $DB->set_field('page', 'content', '<p>Editat manual</p>', ['id' => $result['activities'][0]['instance']]);
+        $this->assertTrue($this->described_activity('coop:test:m1:lesson')['drift']);
+        $repair = $this->call('save_activities', [[$items[0]]]);
+        $this->assertSame('updated', $repair['activities'][0]['action']);
+        $this->assertFalse($this->described_activity('coop:test:m1:lesson')['drift']);
+    }
+
+    /**
+     * Bad input is refused with the item's idnumber in debuginfo, and nothing of the call is kept.
+     */
+    public function test_bad_input(): void {
+        global $DB;
+        $before = $DB->count_records('course_modules', ['course' => $this->course->id]);
+        $cases = [
+            'unknown option' => [$this->activity('coop:test:bad', 'page', [
+                'options' => [['name' => 'colour', 'value' => 'red']]]), "unknown option 'colour'"],
+            'bad modname' => [$this->activity('coop:test:bad', 'assign'), "unsupported modname 'assign'"],
+            'url without address' => [$this->activity('coop:test:bad', 'url'), "'externalurl' is required"],
+            'rule without automatic' => [$this->activity('coop:test:bad', 'page', ['completionview' => 1]),
+                'completion = 2'],
+            'pass grade without gradepass' => [$this->activity('coop:test:bad', 'quiz', [
+                'completion' => 2, 'completionusegrade' => 1, 'completionpassgrade' => 1]), 'gradepass above 0'],
+            'bad feedback items' => [$this->activity('coop:test:bad', 'feedback', [
+                'options' => [['name' => 'items', 'value' => '[{"type":"stars","label":"a","text":"b"}]']]]),
+                "type must be 'rating' or 'text'"],
+            'empty name' => [$this->activity('coop:test:bad', 'page', ['name' => ' ']), 'name is empty'],
+        ];
+        foreach ($cases as $case => [$item, $message]) {
+            try {
+                // A good item first: it must be rolled back with the bad one.
+                $this->call('save_activities', [[$this->activity('coop:test:good', 'page'), $item]]);
+                $this->fail("{$case}: expected invalid_parameter_exception");
+            } catch (\invalid_parameter_exception $e) {
+                $this->assertStringContainsString("activity 'coop:test:bad'", $e->debuginfo, $case);
+                $this->assertStringContainsString($message, $e->debuginfo, $case);
+            }
+            $this->assertEquals($before, $DB->count_records('course_modules', ['course' => $this->course->id]), $case);
+        }
+
+        // An existing activity cannot change type.
+        $this->call('save_activities', [[$this->activity('coop:test:typed', 'page')]]);
+        $this->expectException(\invalid_parameter_exception::class);
+        $this->call('save_activities', [[$this->activity('coop:test:typed', 'url', [
+            'options' => [['name' => 'externalurl', 'value' => 'https://example.org/']]])]]);
+    }
+
+    /**
+     * Completion rules need completion enabled in the course.
+     */
+    public function test_completion_disabled_in_course(): void {
+        $course = $this->getDataGenerator()->create_course(['enablecompletion' => 0]);
+        $this->expectException(\invalid_parameter_exception::class);
+        $this->call('save_activities', [[$this->activity('coop:x:page', 'page', [
+            'courseid' => $course->id, 'completion' => 2, 'completionview' => 1])]]);
+    }
+
+    /**
+     * A teacher without local/cooperare:provision is refused.
+     */
+    public function test_permission_denied(): void {
+        $this->setUser($this->teacher());
+        $this->expectException(\required_capability_exception::class);
+        $this->call('save_activities', [[$this->activity('coop:test:page', 'page')]]);
+    }
+}
