@@ -9,6 +9,7 @@ from typing import Any
 
 from cooperare.sandbox.courses.schema import COMPLETION_TRACKING_AUTOMATIC
 from cooperare.sandbox.db import Row
+from cooperare.sandbox.php import clean_param
 from cooperare.sandbox.site import Site
 
 
@@ -76,7 +77,7 @@ def _url_contents(site: Site, cm: Row, url: Row, contextid: int) -> list[dict[st
     if not url.get("externalurl"):
         return []
     return [{
-        "type": "url", "filename": str(url["name"]), "filepath": None, "filesize": 0,
+        "type": "url", "filename": clean_param(str(url["name"]), "PARAM_FILE"), "filepath": None, "filesize": 0,
         "fileurl": url["externalurl"], "timecreated": None, "timemodified": url["timemodified"], "sortorder": None,
         "userid": None, "author": None, "license": None,
     }]

@@ -17,3 +17,4 @@ from cooperare.sandbox.functions import grade  # noqa: F401
 from cooperare.sandbox.functions import quiz  # noqa: F401
 from cooperare.sandbox.functions import forum  # noqa: F401
 from cooperare.sandbox.functions import message  # noqa: F401
+from cooperare.sandbox.plugin import external as plugin_external  # noqa: F401  (local_cooperare)

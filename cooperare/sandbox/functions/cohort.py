@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from cooperare.sandbox import events
 from cooperare.sandbox import exceptions as mx
 from cooperare.sandbox.db import Row
 from cooperare.sandbox.functions.moodle_strings import coding_exception, moodle_exception
@@ -229,6 +230,7 @@ def delete_cohorts(call: Call) -> None:
         require_capability(call, "moodle/cohort:manage")
         site.db["cohort_members"].delete_where(cohortid=cohort["id"])
         site.db["cohort"].delete(cohort["id"])
+        events.trigger(site, events.COHORT_DELETED, cohortid=cohort["id"])
     return None
 
 
@@ -343,6 +345,7 @@ def _add_member(call: Call, member: dict[str, Any]) -> dict[str, str] | None:
             or has_capability(site, call.user, "moodle/cohort:assign")):
         raise mx.required_capability("moodle/cohort:assign", "Add and remove cohort members")
     site.db["cohort_members"].insert({"cohortid": cohort["id"], "userid": user["id"], "timeadded": site.now()})
+    events.trigger(site, events.COHORT_MEMBER_ADDED, cohortid=cohort["id"], userid=user["id"])
     return None
 
 
@@ -367,6 +370,7 @@ def delete_cohort_members(call: Call) -> None:
                 or has_capability(site, call.user, "moodle/cohort:assign")):
             raise mx.required_capability("moodle/cohort:assign", "Add and remove cohort members")
         site.db["cohort_members"].delete_where(cohortid=cohort["id"], userid=user["id"])
+        events.trigger(site, events.COHORT_MEMBER_REMOVED, cohortid=cohort["id"], userid=user["id"])
     return None
 
 

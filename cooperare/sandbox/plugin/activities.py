@@ -1,0 +1,558 @@
+"""``local_cooperare\\local\\activities``: page, url, label, forum, quiz, feedback and resource activities keyed by
+course module idnumber, created and updated through the sandbox's course internals (:mod:`..courses.modules`).
+
+Common fields (name, intro, section, visibility, activity completion) and module options given as name/value
+strings; options not sent keep their value on update and the site default on create. The same readers serve the
+comparison before an update, the state hash and describe.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import re
+from typing import Any
+
+from cooperare.sandbox.courses import completion as core_completion
+from cooperare.sandbox.courses import enrolments, forums, grades, modules, quizzes
+from cooperare.sandbox.courses.schema import (
+    COMPLETION_TRACKING_AUTOMATIC,
+    COMPLETION_TRACKING_MANUAL,
+    COMPLETION_TRACKING_NONE,
+    CRITERIA_TYPE_ACTIVITY,
+    FORMAT_HTML,
+    STUDENT_ROLE_ID,
+    table,
+)
+from cooperare.sandbox.db import Row
+from cooperare.sandbox.exceptions import InvalidParameterException, MoodleException
+from cooperare.sandbox.functions.filestorage import USER_DRAFT, area_files, create_file
+from cooperare.sandbox.php import php_float, php_is_numeric, php_str
+from cooperare.sandbox.php_text import php_trim
+from cooperare.sandbox.plugin import feedback_items, items, util
+from cooperare.sandbox.registry import Call
+from cooperare.sandbox.site import CONTEXT_MODULE, CONTEXT_USER
+
+MODNAMES = ("page", "url", "label", "forum", "quiz", "feedback", "resource")
+
+# Writable options per module: name -> (type, allowed values).
+OPTIONS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
+    "page": {"content": ("html", ())},
+    "url": {"externalurl": ("url", ()), "display": ("enum", ("0", "1", "2", "3", "5", "6"))},
+    "label": {},
+    "forum": {"type": ("enum", ("general", "eachuser", "qanda", "blog", "single")),
+              "forcesubscribe": ("enum", ("0", "1", "2", "3"))},
+    "quiz": {"attempts": ("int", ()), "grade": ("float", ()), "gradepass": ("float", ()), "timelimit": ("int", ()),
+             "shuffleanswers": ("enum", ("0", "1")), "preferredbehaviour": ("behaviour", ()),
+             "navmethod": ("enum", ("free", "seq")), "reviewfeedback": ("enum", ("0", "1")),
+             "questionsperpage": ("int", ())},
+    "feedback": {"items": ("feedbackitems", ()), "anonymous": ("enum", ("1", "2")),
+                 "completionsubmit": ("enum", ("0", "1"))},
+    "resource": {"draftitemid": ("int", ()), "display": ("enum", ("0", "1", "2", "3", "4", "5", "6"))},
+}
+
+# question_engine::get_behaviour_options(null): the archetypal behaviours, sorted by their English names.
+BEHAVIOURS = ("adaptive", "adaptivenopenalty", "deferredfeedback", "deferredcbm", "immediatefeedback",
+              "immediatecbm", "interactive")
+
+# plugin_supports(): FEATURE_COMPLETION_TRACKS_VIEWS and FEATURE_GRADE_HAS_GRADE of the managed modules.
+TRACKS_VIEWS = frozenset({"page", "url", "forum", "quiz", "feedback", "resource"})
+HAS_GRADE = frozenset({"quiz", "forum"})
+
+# mod_quiz\question\display_options review times.
+DURING, IMMEDIATELY_AFTER, LATER_WHILE_OPEN, AFTER_CLOSE = 0x10000, 0x01000, 0x00100, 0x00010
+REVIEW_AFTER = IMMEDIATELY_AFTER | LATER_WHILE_OPEN | AFTER_CLOSE
+REVIEW_ALL = DURING | REVIEW_AFTER
+
+QUIZ_NAVMETHOD_SEQ = "sequential"
+QUIZ_NAVMETHOD_FREE = "free"
+QUIZ_MAXIMUMGRADE = 10.0  # quiz | maximumgrade
+LABEL_MAX_NAME_LENGTH = 50
+RESOURCELIB_DISPLAY_AUTO, RESOURCELIB_DISPLAY_EMBED, RESOURCELIB_DISPLAY_FRAME = 0, 1, 2
+RESOURCELIB_DISPLAY_POPUP = 6
+
+
+# -- PHP helpers --------------------------------------------------------------------------------------------------
+
+def php_serialize(values: dict[str, int]) -> str:
+    """``serialize()`` of an array of integers keyed by strings."""
+    body = "".join(f's:{len(key.encode())}:"{key}";i:{int(value)};' for key, value in values.items())
+    return f"a:{len(values)}:{{{body}}}"
+
+
+def label_name(intro: str) -> str:
+    """``get_label_name``: the intro as plain text, whitespace collapsed, cut at 50 characters."""
+    text = html.unescape(re.sub(r"<[^>]*>", " ", intro or ""))
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) > LABEL_MAX_NAME_LENGTH:
+        text = text[:LABEL_MAX_NAME_LENGTH] + "..."
+    return text or "Text and media area"
+
+
+def _display_options(display: int, *, printintro: int = 1) -> str:
+    """``url_add_instance`` / ``resource_set_display_options`` with the site defaults (no popup sizes shown)."""
+    options: dict[str, int] = {}
+    if display == RESOURCELIB_DISPLAY_POPUP:
+        options.update(popupwidth=620, popupheight=450)
+    if display in (RESOURCELIB_DISPLAY_AUTO, RESOURCELIB_DISPLAY_EMBED, RESOURCELIB_DISPLAY_FRAME):
+        options["printintro"] = printintro
+    return php_serialize(options)
+
+
+# -- validation ---------------------------------------------------------------------------------------------------
+
+def validate_options(modname: str, options: list[dict[str, Any]], what: str) -> dict[str, str]:
+    """Check option names and values; returns name -> normalised value."""
+    specs = OPTIONS[modname]
+    result: dict[str, str] = {}
+    for option in options:
+        name, value = option["name"], php_str(option["value"])
+        if name not in specs:
+            known = ", ".join(specs) if specs else "none"
+            raise InvalidParameterException(f"{what}: unknown option '{name}' for {modname} (known: {known})")
+        if name in result:
+            raise InvalidParameterException(f"{what}: option '{name}' given twice")
+        kind, allowed = specs[name]
+        if kind == "url":
+            from cooperare.sandbox.php import clean_param
+
+            if clean_param(value, "PARAM_URL") != value or not re.match(r"^https?://", value, re.IGNORECASE):
+                raise InvalidParameterException(f"{what}: option '{name}' must be an http(s) URL")
+        elif kind == "enum":
+            if value not in allowed:
+                raise InvalidParameterException(f"{what}: option '{name}' must be one of {', '.join(allowed)}")
+        elif kind == "int":
+            if not re.fullmatch(r"\d+", value):
+                raise InvalidParameterException(f"{what}: option '{name}' must be a whole number >= 0")
+            value = str(int(value))
+        elif kind == "float":
+            if not php_is_numeric(value) or php_float(value.strip()) < 0:
+                raise InvalidParameterException(f"{what}: option '{name}' must be a number >= 0")
+            value = util.float_string(php_float(value.strip()))
+        elif kind == "behaviour":
+            if value not in BEHAVIOURS:
+                raise InvalidParameterException(f"{what}: option '{name}' must be one of {', '.join(BEHAVIOURS)}")
+        elif kind == "feedbackitems":
+            value = feedback_items.canonical_json(feedback_items.parse(value, what))
+        result[name] = value
+    return result
+
+
+def _completion_enabled(call: Call, course: Row) -> bool:
+    return bool(call.site.settings.config.get("enablecompletion", 1)) and bool(course.get("enablecompletion"))
+
+
+def validate_common(call: Call, course: Row, modname: str, item: dict[str, Any], options: dict[str, str],
+                    what: str) -> None:
+    if modname != "label" and php_trim(item["name"]) == "":
+        raise InvalidParameterException(f"{what}: the name is empty")
+    if len(item["name"]) > 1333:
+        raise InvalidParameterException(f"{what}: the name is too long")
+    if item["section"] < 0 or item["section"] > util.MAXSECTIONS:
+        raise InvalidParameterException(f"{what}: section {item['section']} is out of range")
+    for field in ("visible", "completionview", "completionusegrade", "completionpassgrade"):
+        if item[field] not in (0, 1):
+            raise InvalidParameterException(f"{what}: {field} must be 0 or 1")
+    if item["completion"] not in (COMPLETION_TRACKING_NONE, COMPLETION_TRACKING_MANUAL, COMPLETION_TRACKING_AUTOMATIC):
+        raise InvalidParameterException(f"{what}: completion must be 0 (none), 1 (manual) or 2 (automatic)")
+    automatic = item["completion"] == COMPLETION_TRACKING_AUTOMATIC
+    rules = bool(item["completionview"] or item["completionusegrade"] or item["completionpassgrade"]
+                 or options.get("completionsubmit", "0") not in ("", "0"))
+    if rules and not automatic:
+        raise InvalidParameterException(f"{what}: completion rules need completion = 2 (automatic)")
+    rules_unknown = modname == "feedback" and "completionsubmit" not in options
+    if automatic and not rules and not rules_unknown:
+        raise InvalidParameterException(f"{what}: automatic completion needs at least one rule")
+    if item["completion"] != COMPLETION_TRACKING_NONE:
+        if not _completion_enabled(call, course):
+            raise InvalidParameterException(f"{what}: completion tracking is not enabled in course {course['id']} "
+                                            "(or on the site)")
+        if modname not in TRACKS_VIEWS and item["completionview"]:
+            raise InvalidParameterException(f"{what}: {modname} cannot require a view for completion")
+    if item["completionusegrade"] and modname not in HAS_GRADE:
+        raise InvalidParameterException(f"{what}: {modname} has no grade to use for completion")
+    if item["completionpassgrade"] and not item["completionusegrade"]:
+        raise InvalidParameterException(f"{what}: completionpassgrade needs completionusegrade")
+
+
+def check_quiz_grades(options: dict[str, str], needspass: bool, what: str) -> None:
+    gradepass = php_float(options.get("gradepass", 0))
+    if "grade" in options and gradepass > php_float(options["grade"]):
+        raise InvalidParameterException(f"{what}: gradepass is higher than grade")
+    if needspass and gradepass <= 0:
+        raise InvalidParameterException(f"{what}: completionpassgrade needs a gradepass above 0")
+
+
+def check_draft_area(call: Call, draftitemid: int, what: str) -> tuple[str, str]:
+    """The only file of a draft area of the calling user: (filename, contenthash)."""
+    context = call.site.context(CONTEXT_USER, call.user["id"])
+    assert context is not None
+    files = area_files(call.site, context["id"], *USER_DRAFT, draftitemid, include_dirs=False)
+    if len(files) != 1:
+        raise InvalidParameterException(f"{what}: draft area {draftitemid} of the current user must hold exactly one "
+                                        f"file (it holds {len(files)})")
+    return str(files[0]["filename"]), str(files[0]["contenthash"])
+
+
+# -- save ---------------------------------------------------------------------------------------------------------
+
+def save(call: Call, course: Row, item: dict[str, Any]) -> tuple[int, int, str]:
+    """Create or update one activity: (cmid, instance id, created|updated|unchanged)."""
+    idnumber = item["idnumber"]
+    what = f"activity '{idnumber}'"
+    if php_trim(idnumber) == "" or len(idnumber) > 100:
+        raise InvalidParameterException(f"{what}: the idnumber must have 1 to 100 characters")
+    modname = item["modname"]
+    if modname not in MODNAMES:
+        raise InvalidParameterException(f"{what}: unsupported modname '{modname}' (supported: {', '.join(MODNAMES)})")
+    if call.db["modules"].first(name=modname) is None:
+        raise InvalidParameterException(f"{what}: module '{modname}' is not installed")
+    spechash = util.check_spechash(item["spechash"], what)
+    options = validate_options(modname, item["options"], what)
+    validate_common(call, course, modname, item, options, what)
+
+    cm = util.cm_by_idnumber(call, course["id"], idnumber)
+    if cm is not None and util.modname(call, cm) != modname:
+        raise InvalidParameterException(f"{what}: an activity of type '{util.modname(call, cm)}' already has this "
+                                        f"idnumber, cannot turn it into '{modname}'")
+    if cm is None:
+        cmid = create(call, course, item, options)["id"]
+        action = "created"
+    else:
+        cmid = cm["id"]
+        action = "updated" if update(call, course, cm, item, options) else "unchanged"
+
+    cm = util.cm_by_idnumber(call, course["id"], idnumber)
+    assert cm is not None
+    items.save(call.site, course["id"], items.KIND_ACTIVITY, idnumber, cmid, spechash, "",
+               util.state_hash(state(call, course, cm)))
+    return int(cmid), int(cm["instance"]), action
+
+
+def _completion_fields(item: dict[str, Any]) -> dict[str, Any]:
+    return {"completion": item["completion"], "completionview": item["completionview"],
+            "completionpassgrade": item["completionpassgrade"],
+            "completiongradeitemnumber": 0 if item["completionusegrade"] else None, "completionexpected": 0}
+
+
+def _quiz_create_fields(options: dict[str, str]) -> dict[str, Any]:
+    """The fields of a new quiz: the site defaults (the quiz form defaults), then the options."""
+    defaults = modules.module_type("quiz").form_defaults
+    values: dict[str, Any] = {
+        "timeopen": 0, "timeclose": 0, "timelimit": int(options.get("timelimit", 0)),
+        "preferredbehaviour": options.get("preferredbehaviour", defaults["preferredbehaviour"]),
+        "attempts": int(options.get("attempts", 0)), "grademethod": quizzes.QUIZ_GRADEHIGHEST,
+        "questionsperpage": int(options.get("questionsperpage", defaults["questionsperpage"])),
+        "navmethod": QUIZ_NAVMETHOD_SEQ if options.get("navmethod") == "seq" else QUIZ_NAVMETHOD_FREE,
+        "shuffleanswers": int(options.get("shuffleanswers", defaults["shuffleanswers"])), "sumgrades": 0.0,
+        "grade": php_float(options.get("grade", QUIZ_MAXIMUMGRADE)), "password": "", "subnet": "",
+        "browsersecurity": "-", "delay1": 0, "delay2": 0,
+    }
+    if "gradepass" in options:
+        values["gradepass"] = php_float(options["gradepass"])
+    if "reviewfeedback" in options:
+        mask = REVIEW_ALL if options["reviewfeedback"] == "1" else 0
+        values.update(reviewspecificfeedback=mask, reviewgeneralfeedback=mask)
+    return values
+
+
+def _instance_fields(call: Call, course: Row, item: dict[str, Any], options: dict[str, str], what: str
+                     ) -> dict[str, Any]:
+    """The module's own fields of a new activity (``create()``'s switch), with its checks."""
+    modname = item["modname"]
+    fields: dict[str, Any] = {"name": item["name"], "intro": item["intro"], "introformat": FORMAT_HTML}
+    if modname == "page":
+        fields.update(content=options.get("content", ""), contentformat=FORMAT_HTML)
+    elif modname == "url":
+        if "externalurl" not in options:
+            raise InvalidParameterException(f"{what}: option 'externalurl' is required for a new url")
+        display = int(options.get("display", RESOURCELIB_DISPLAY_AUTO))
+        fields.update(externalurl=options["externalurl"], display=display, displayoptions=_display_options(display),
+                      parameters=php_serialize({}))
+    elif modname == "label":
+        fields["name"] = label_name(item["intro"])
+    elif modname == "forum":
+        fields.update(type=options.get("type", "general"), forcesubscribe=int(options.get("forcesubscribe", 0)),
+                      assessed=0, scale=0, grade_forum=0, trackingtype=1)
+    elif modname == "quiz":
+        check_quiz_grades({"grade": util.float_string(QUIZ_MAXIMUMGRADE), **options},
+                          bool(item["completionpassgrade"]), what)
+        fields.update(_quiz_create_fields(options))
+    elif modname == "feedback":
+        fields.update(anonymous=int(options.get("anonymous", 1)), email_notification=0, multiple_submit=0,
+                      autonumbering=0, site_after_submit="", page_after_submit="", page_after_submitformat=FORMAT_HTML,
+                      publish_stats=0, timeopen=0, timeclose=0,
+                      completionsubmit=int(options.get("completionsubmit", 0)))
+    elif modname == "resource":
+        if options.get("draftitemid", "0") in ("", "0"):
+            raise InvalidParameterException(f"{what}: option 'draftitemid' is required for a new resource")
+        check_draft_area(call, int(options["draftitemid"]), what)
+        display = int(options.get("display", RESOURCELIB_DISPLAY_AUTO))
+        fields.update(display=display, displayoptions=_display_options(display), filterfiles=0)
+    return fields
+
+
+def _require_addinstance(call: Call, modname: str) -> None:
+    """``can_add_moduleinfo``: ``course_allowed_module`` wants ``mod/<module>:addinstance``."""
+    util.require_capability(call, "moodle/course:manageactivities")
+    if not util.has_capability(call, f"mod/{modname}:addinstance"):
+        raise MoodleException("moduledisable", "This module ({$a}) has been disabled for this particular course.")
+
+
+def _store_resource_file(call: Call, cm: Row, draftitemid: int) -> None:
+    """``resource_set_mainfile``: the draft area replaces the module's content area."""
+    usercontext = call.site.context(CONTEXT_USER, call.user["id"])
+    modcontext = call.site.context(CONTEXT_MODULE, cm["id"])
+    assert usercontext is not None and modcontext is not None
+    files = call.db["files"]
+    for row in area_files(call.site, modcontext["id"], "mod_resource", "content", 0):
+        files.delete(row["id"])
+    for row in area_files(call.site, usercontext["id"], *USER_DRAFT, draftitemid, include_dirs=False):
+        copied = {key: value for key, value in row.items()
+                  if key not in ("id", "pathnamehash", "content", "filesize", "contenthash")}
+        copied.update(contextid=modcontext["id"], component="mod_resource", filearea="content", itemid=0,
+                      sortorder=1, timemodified=call.site.now())
+        create_file(call.site, copied, row["content"])
+
+
+def create(call: Call, course: Row, item: dict[str, Any], options: dict[str, str]) -> Row:
+    modname = item["modname"]
+    what = f"activity '{item['idnumber']}'"
+    fields = _instance_fields(call, course, item, options, what)
+    _require_addinstance(call, modname)
+    cm_fields = {"idnumber": item["idnumber"], "visible": item["visible"], "visibleoncoursepage": 1,
+                 "showdescription": 1 if modname == "label" else 0, "groupmode": 0, "groupingid": 0,
+                 **_completion_fields(item)}
+    cm = modules.add_module(call.site, course["id"], modname, fields, section=item["section"], cm=cm_fields)
+    table(call.db, "course_modules").update(cm["id"], visibleold=item["visible"])
+    instance = modules.instance_of(call.site, cm)
+    if modname == "quiz":
+        table(call.db, "quiz_sections").insert({"quizid": instance["id"], "firstslot": 1, "heading": "",
+                                                "shufflequestions": 0})
+    elif modname == "forum" and instance["type"] == "single":
+        forums.add_discussion(call.site, instance, call.user["id"], instance["name"], instance["intro"])
+    elif modname == "feedback" and "items" in options:
+        feedback_items.save(call.site, instance, feedback_items.parse(options["items"], what))
+    elif modname == "resource":
+        _store_resource_file(call, cm, int(options["draftitemid"]))
+    return cm
+
+
+# -- update -------------------------------------------------------------------------------------------------------
+
+def update(call: Call, course: Row, cm: Row, item: dict[str, Any], options: dict[str, str]) -> bool:
+    """Update an existing activity when a managed field differs; True when anything changed."""
+    modname = util.modname(call, cm)
+    what = f"activity '{item['idnumber']}'"
+    current = state(call, course, cm)
+    desired = copy.deepcopy(current)
+    desired["name"] = current["name"] if modname == "label" else item["name"]
+    desired["intro"] = item["intro"]
+    desired["section"] = str(int(item["section"]))
+    desired["visible"] = str(int(item["visible"]))
+    for field in ("completion", "completionview", "completionusegrade", "completionpassgrade"):
+        desired[field] = str(int(item[field]))
+    newfiles: int | None = None
+    for name, value in options.items():
+        if name == "draftitemid":
+            newfiles = int(value)
+            draft = check_draft_area(call, newfiles, what)
+            if draft == (current["options"]["filename"], current["options"]["contenthash"]):
+                newfiles = None
+            continue
+        desired["options"][name] = value
+    if modname == "quiz":
+        check_quiz_grades(desired["options"], bool(item["completionpassgrade"]), what)
+    if desired == current and newfiles is None:
+        return False
+
+    site = call.site
+    if desired["section"] != current["section"]:
+        modules.update_module(site, cm["id"], section=int(desired["section"]))
+    instance = modules.instance_of(site, cm)
+    if modname == "quiz" and desired["options"]["grade"] != current["options"]["grade"]:
+        _update_quiz_maximum_grade(call, instance, php_float(desired["options"]["grade"]))
+
+    def without(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+        return {k: v for k, v in data.items() if k not in keys}
+
+    fields_differ = without(desired, ("section", "options")) != without(current, ("section", "options"))
+    options_differ = without(desired["options"], ("grade", "items")) != without(current["options"], ("grade", "items"))
+    if fields_differ or options_differ or newfiles is not None:
+        changes = _instance_changes(modname, desired, instance)
+        changes["intro"], changes["introformat"] = desired["intro"], FORMAT_HTML
+        if modname != "label":
+            changes["name"] = desired["name"]
+        cm_changes = {"visible": int(desired["visible"]), "visibleoncoursepage": 1, **_completion_fields(item)}
+        modules.update_module(site, cm["id"], instance=changes, cm=cm_changes)
+        table(call.db, "course_modules").update(cm["id"], visibleold=int(desired["visible"]))
+        if modname == "resource" and newfiles is not None:
+            _store_resource_file(call, cm, newfiles)
+        reset_all_state(call, course, table(call.db, "course_modules").rows[cm["id"]])
+
+    if modname == "feedback" and "items" in options and options["items"] != current["options"]["items"]:
+        feedback_items.save(site, modules.instance_of(site, cm), feedback_items.parse(options["items"], what))
+    return True
+
+
+def _instance_changes(modname: str, desired: dict[str, Any], instance: Row) -> dict[str, Any]:
+    """The module fields ``prepare_update_fields`` sets from the desired options."""
+    options = desired["options"]
+    if modname == "page":
+        return {"content": options["content"], "contentformat": FORMAT_HTML,
+                "revision": int(instance.get("revision") or 0) + 1}
+    if modname == "url":
+        return {"externalurl": options["externalurl"], "display": int(options["display"]),
+                "displayoptions": _display_options(int(options["display"]))}
+    if modname == "forum":
+        return {"type": options["type"], "forcesubscribe": int(options["forcesubscribe"])}
+    if modname == "quiz":
+        changes: dict[str, Any] = {
+            "attempts": int(options["attempts"]), "timelimit": int(options["timelimit"]),
+            "shuffleanswers": int(options["shuffleanswers"]), "preferredbehaviour": options["preferredbehaviour"],
+            "navmethod": QUIZ_NAVMETHOD_SEQ if options["navmethod"] == "seq" else QUIZ_NAVMETHOD_FREE,
+            "questionsperpage": int(options["questionsperpage"]), "gradepass": php_float(options["gradepass"]),
+        }
+        if options["reviewfeedback"] in ("0", "1"):
+            after_mask = REVIEW_ALL if options["reviewfeedback"] == "1" else 0
+            changes.update(reviewspecificfeedback=after_mask, reviewgeneralfeedback=after_mask)
+        return changes
+    if modname == "feedback":
+        return {"anonymous": int(options["anonymous"]), "completionsubmit": int(options["completionsubmit"])}
+    if modname == "resource":
+        return {"display": int(options["display"]), "displayoptions": _display_options(int(options["display"])),
+                "revision": int(instance.get("revision") or 0) + 1}
+    return {}
+
+
+def _update_quiz_maximum_grade(call: Call, quiz: Row, newgrade: float) -> None:
+    """``grade_calculator::update_quiz_maximum_grade``: the quiz grade, its gradebook item, users' grades."""
+    if abs(float(quiz["grade"] or 0) - newgrade) < 1e-7:
+        return
+    table(call.db, "quiz").update(quiz["id"], grade=newgrade)
+    cm = modules.cm_for_instance(call.site, "quiz", quiz["id"])
+    if cm is not None:
+        modules.sync_grade_item(call.site, cm["id"])
+    quiz = table(call.db, "quiz").rows[quiz["id"]]
+    for userid in sorted({a["userid"] for a in table(call.db, "quiz_attempts").where(quiz=quiz["id"])}):
+        quizzes.save_best_grade(call.site, quiz, userid)
+
+
+def reset_all_state(call: Call, course: Row, cm: Row) -> None:
+    """``completion_info::reset_all_state`` (``update_moduleinfo`` with ``completionunlocked``): the activity's
+    completion data is deleted — with the course completions when it is a course completion criterion — and
+    recalculated from the automatic rules for its users (manual ticks are lost), as Moodle does."""
+    site = call.site
+    if not _completion_enabled(call, course):
+        return
+    states = table(call.db, "course_modules_completion")
+    keep = set()
+    for row in states.where(coursemoduleid=cm["id"]):
+        keep.add(row["userid"])
+        states.delete(row["id"])
+    criterion = next((c for c in table(call.db, "course_completion_criteria").where(course=course["id"])
+                      if c["criteriatype"] == CRITERIA_TYPE_ACTIVITY and c["moduleinstance"] == cm["id"]), None)
+    completed: set[int] = set()
+    if criterion is not None:
+        compl = table(call.db, "course_completion_crit_compl")
+        for row in [r for r in compl if r["criteriaid"] == criterion["id"]]:
+            compl.delete(row["id"])
+        completions = table(call.db, "course_completions")
+        for row in [r for r in completions if r["course"] == course["id"]]:
+            completed.add(row["userid"])
+            completions.delete(row["id"])
+    if cm["completion"] == COMPLETION_TRACKING_MANUAL:
+        users = keep | completed
+    else:
+        tracked = {u for u in enrolments.enrolled_user_ids(site, course["id"], onlyactive=True)
+                   if enrolments.has_role(site, course["id"], u, (STUDENT_ROLE_ID,))}
+        users = keep | tracked | completed
+        for userid in sorted(keep | tracked):
+            core_completion.update_automatic_state(site, cm, userid)
+    for userid in sorted(users):  # what the completion cron would then aggregate
+        core_completion.review_course(site, course["id"], userid)
+
+
+# -- state and describe -------------------------------------------------------------------------------------------
+
+def state(call: Call, course: Row, cm: Row) -> dict[str, Any]:
+    """The managed fields of an activity as they are now: common fields and every readable option."""
+    instance = modules.instance_of(call.site, cm)
+    return {
+        "name": str(instance.get("name") or ""),
+        "intro": str(instance.get("intro") or ""),
+        "section": str(modules.section_number(call.site, cm)),
+        "visible": str(int(cm["visible"])),
+        "completion": str(int(cm["completion"])),
+        "completionview": str(int(cm["completionview"])),
+        "completionusegrade": "0" if cm.get("completiongradeitemnumber") is None else "1",
+        "completionpassgrade": str(int(cm.get("completionpassgrade") or 0)),
+        "options": read_options(call, course, cm, instance),
+    }
+
+
+def read_options(call: Call, course: Row, cm: Row, instance: Row) -> dict[str, str]:
+    modname = util.modname(call, cm)
+    if modname == "page":
+        return {"content": str(instance.get("content") or "")}
+    if modname == "url":
+        return {"externalurl": str(instance.get("externalurl") or ""), "display": str(int(instance.get("display") or 0))}
+    if modname == "forum":
+        return {"type": str(instance.get("type") or ""), "forcesubscribe": str(int(instance.get("forcesubscribe") or 0))}
+    if modname == "quiz":
+        item = grades.item_for(call.site, course["id"], "quiz", instance["id"], 0)
+        specific = int(instance.get("reviewspecificfeedback") or 0) & REVIEW_AFTER
+        general = int(instance.get("reviewgeneralfeedback") or 0) & REVIEW_AFTER
+        review = "1" if specific == general == REVIEW_AFTER else ("0" if specific == general == 0 else "custom")
+        return {
+            "attempts": str(int(instance.get("attempts") or 0)),
+            "grade": util.float_string(instance.get("grade") or 0),
+            "gradepass": util.float_string(item["gradepass"] if item else 0),
+            "timelimit": str(int(instance.get("timelimit") or 0)),
+            "shuffleanswers": str(int(instance.get("shuffleanswers") or 0)),
+            "preferredbehaviour": str(instance.get("preferredbehaviour") or ""),
+            "navmethod": "seq" if instance.get("navmethod") == QUIZ_NAVMETHOD_SEQ else "free",
+            "reviewfeedback": review,
+            "questionsperpage": str(int(instance.get("questionsperpage") or 0)),
+        }
+    if modname == "feedback":
+        return {
+            "items": feedback_items.canonical_json(feedback_items.read(call.site, instance)),
+            "anonymous": str(int(instance.get("anonymous") or 0)),
+            "completionsubmit": str(int(instance.get("completionsubmit") or 0)),
+        }
+    if modname == "resource":
+        context = call.site.context(CONTEXT_MODULE, cm["id"])
+        assert context is not None
+        found = area_files(call.site, context["id"], "mod_resource", "content", 0, include_dirs=False)
+        found.sort(key=lambda f: (-int(f.get("sortorder") or 0), f["id"]))
+        first = found[0] if found else None
+        return {"display": str(int(instance.get("display") or 0)),
+                "filename": str(first["filename"]) if first else "",
+                "contenthash": str(first["contenthash"]) if first else ""}
+    return {}
+
+
+def describe(call: Call, course: Row) -> list[dict[str, Any]]:
+    """The course's activities that have an idnumber, in course-page order."""
+    managed = items.get_all(call.site, course["id"], items.KIND_ACTIVITY)
+    result = []
+    for cm in modules.course_cms(call.site, course["id"]):
+        if str(cm.get("idnumber") or "") == "" or cm.get("deletioninprogress"):
+            continue
+        modname = util.modname(call, cm)
+        current = state(call, course, cm) if modname in MODNAMES else None
+        item = managed.get(cm["idnumber"])
+        result.append({
+            "cmid": cm["id"], "idnumber": str(cm["idnumber"]), "modname": modname, "instance": cm["instance"],
+            "name": current["name"] if current else str(modules.instance_of(call.site, cm).get("name") or ""),
+            "intro": current["intro"] if current else "",
+            "section": modules.section_number(call.site, cm), "visible": int(cm["visible"]),
+            "completion": int(cm["completion"]), "completionview": int(cm["completionview"]),
+            "completionusegrade": 0 if cm.get("completiongradeitemnumber") is None else 1,
+            "completionpassgrade": int(cm.get("completionpassgrade") or 0),
+            "options": [{"name": name, "value": value} for name, value in (current or {}).get("options", {}).items()],
+            "managed": item is not None, "spechash": item["spechash"] if item else "",
+            "drift": item is not None and current is not None and item["statehash"] != util.state_hash(current),
+        })
+    return result

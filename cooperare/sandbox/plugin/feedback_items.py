@@ -1,0 +1,128 @@
+"""``local_cooperare\\local\\feedback_items``: the questions of a feedback activity, given as JSON
+``[{type: rating|text, label, text, required?}]`` and matched by label (a changed text keeps the answers)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cooperare.sandbox.courses.schema import table
+from cooperare.sandbox.db import Row
+from cooperare.sandbox.exceptions import InvalidParameterException
+from cooperare.sandbox.php_text import php_trim
+from cooperare.sandbox.site import Site
+
+RATING_PRESENTATION = "r>>>>>1####1|2####2|3####3|4####4|5####5"
+TEXT_PRESENTATION = "60|5"
+
+
+def _php_list(data: Any) -> list[Any] | None:
+    """``json_decode($json, true)`` as a PHP list: an array, or an object whose keys are 0..n-1 (PHP turns numeric
+    string keys into integers); None when it is no list."""
+    if isinstance(data, list):
+        return data
+    if isinstance(data, dict) and list(data) == [str(i) for i in range(len(data))]:
+        return list(data.values())
+    return None
+
+
+def parse(text: str, what: str) -> list[dict[str, Any]]:
+    """Parse and check the JSON of the ``items`` option."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        data = None
+    entries = _php_list(data)
+    if entries is None:
+        raise InvalidParameterException(f"{what}: option 'items' must be a JSON list")
+    parsed: list[dict[str, Any]] = []
+    labels: set[str] = set()
+    for i, entry in enumerate(entries):
+        where = f"{what}: feedback item {i + 1}"
+        if isinstance(entry, list):
+            entry = dict(enumerate(entry))  # a PHP array all the same, keyed 0..n-1
+        if not isinstance(entry, dict):
+            raise InvalidParameterException(f"{where} must be an object")
+        unknown = [k for k in entry if k not in ("type", "label", "text", "required")]
+        if unknown:
+            raise InvalidParameterException(f"{where}: unknown key '{unknown[0]}'")
+        kind = entry.get("type")
+        if kind not in ("rating", "text"):
+            raise InvalidParameterException(f"{where}: type must be 'rating' or 'text'")
+        label = entry.get("label")
+        if not isinstance(label, str) or php_trim(label) == "" or len(label) > 255:
+            raise InvalidParameterException(f"{where}: label must be a non-empty string of at most 255 characters")
+        if label in labels:
+            raise InvalidParameterException(f"{where}: label '{label}' is used twice")
+        labels.add(label)
+        question = entry.get("text")
+        if not isinstance(question, str) or php_trim(question) == "" or len(question) > 255:
+            raise InvalidParameterException(f"{where}: text must be a non-empty string of at most 255 characters")
+        required = entry.get("required", False)
+        if required is None:
+            required = False
+        if not isinstance(required, bool) and not (type(required) is int and required in (0, 1)):
+            raise InvalidParameterException(f"{where}: required must be true or false")
+        parsed.append({"type": kind, "label": label, "text": question, "required": 1 if required else 0})
+    return parsed
+
+
+def canonical_json(entries: list[dict[str, Any]]) -> str:
+    """``json_encode`` with unescaped unicode and slashes (PHP still escapes U+2028 and U+2029)."""
+    text = json.dumps(list(entries), ensure_ascii=False, separators=(",", ":"))
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _rows(site: Site, feedbackid: int) -> list[Row]:
+    return sorted(table(site.db, "feedback_item").where(feedback=feedbackid), key=lambda r: (r["position"], r["id"]))
+
+
+def read(site: Site, feedback: Row) -> list[dict[str, Any]]:
+    """The items of a feedback activity as they are now."""
+    found = []
+    for record in _rows(site, feedback["id"]):
+        kind = {"multichoicerated": "rating", "textarea": "text"}.get(record["typ"], record["typ"])
+        found.append({"type": kind, "label": str(record["label"]), "text": str(record["name"]),
+                      "required": int(record["required"])})
+    return found
+
+
+def _delete_item(site: Site, itemid: int) -> None:
+    """``feedback_delete_item``: the item and its answers."""
+    for name in ("feedback_value", "feedback_valuetmp"):
+        values = site.db.tables.get(name)
+        if values is not None:
+            for row in values.where(item=itemid):
+                values.delete(row["id"])
+    table(site.db, "feedback_item").delete(itemid)
+
+
+def save(site: Site, feedback: Row, entries: list[dict[str, Any]]) -> None:
+    """Bring the items of a feedback activity to ``entries``."""
+    store = table(site.db, "feedback_item")
+    existing: dict[str, Row] = {}
+    for row in _rows(site, feedback["id"]):
+        if row["label"] in existing or row["typ"] not in ("multichoicerated", "textarea"):
+            _delete_item(site, row["id"])  # duplicate labels and items of other types are not ours to keep
+            continue
+        existing[row["label"]] = row
+    for position, entry in enumerate(entries, start=1):
+        rating = entry["type"] == "rating"
+        values = {
+            "feedback": feedback["id"], "template": 0, "name": entry["text"], "label": entry["label"],
+            "presentation": RATING_PRESENTATION if rating else TEXT_PRESENTATION,
+            "typ": "multichoicerated" if rating else "textarea", "hasvalue": 1, "position": position,
+            "required": entry["required"], "dependitem": 0, "dependvalue": "", "options": "h" if rating else "",
+        }
+        record: Row | None = existing.pop(entry["label"], None)
+        if record is not None and record["typ"] != values["typ"]:
+            _delete_item(site, record["id"])  # a changed type makes the old answers meaningless
+            record = None
+        if record is None:
+            store.insert(values)
+            continue
+        changes = {field: value for field, value in values.items() if str(record.get(field)) != str(value)}
+        if changes:
+            store.update(record["id"], **changes)
+    for record in existing.values():
+        _delete_item(site, record["id"])
