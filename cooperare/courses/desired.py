@@ -1,0 +1,291 @@
+"""The desired Moodle state of the catalogue: categories, courses, sections, activities, questions, completion.
+
+Pure data derived from the catalogue and its settings (no Moodle access). Every object carries its idnumber and, for
+what the plugin stores, a ``spechash`` of exactly what would be written, so the planner can tell "the catalogue
+changed" without comparing HTML field by field. Activity options follow docs/plugin-contract.md.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from cooperare.courses.catalogue import Catalogue, Course, Programme, Quiz, QuizSettings
+from cooperare.courses.identity import (
+    activity_idnumber,
+    activity_refs,
+    category_idnumber,
+    course_idnumber,
+    question_idnumber,
+)
+from cooperare.courses.moodlexml import single_question_document
+from cooperare.plan import fingerprint
+
+TIMEZONE = ZoneInfo("Europe/Bucharest")
+FINAL_SECTION_NAME = "Evaluare finală"
+GENERAL_SECTION_NAME = "Informații generale"
+
+# Moodle's completion constants as the plugin takes them.
+COMPLETION_NONE, COMPLETION_MANUAL, COMPLETION_AUTOMATIC = 0, 1, 2
+AGGREGATION_ALL = 1
+# Moodle XML's question type names that differ from the qtype plugin's name Moodle reports back.
+MOODLE_QTYPES = {"matching": "match"}
+
+
+@dataclass(frozen=True)
+class DesiredCategory:
+    idnumber: str
+    key: str
+    name: str
+    description: str
+    parent_idnumber: str | None
+
+    def fields(self) -> dict[str, Any]:
+        return {"name": self.name, "description": self.description, "parent": self.parent_idnumber}
+
+
+@dataclass(frozen=True)
+class DesiredSection:
+    number: int
+    name: str
+    summary: str
+    visible: bool = True
+
+    def fields(self) -> dict[str, Any]:
+        return {"name": self.name, "summary": self.summary, "visible": int(self.visible)}
+
+
+@dataclass(frozen=True)
+class DesiredActivity:
+    idnumber: str
+    ref: str
+    modname: str
+    section: int
+    name: str
+    intro: str
+    options: dict[str, str]
+    completion: int = COMPLETION_NONE
+    completionview: int = 0
+    completionusegrade: int = 0
+    completionpassgrade: int = 0
+    visible: bool = True
+
+    def payload(self) -> dict[str, Any]:
+        """What ``local_cooperare_save_activities`` takes for this activity (course id added at apply time)."""
+        return {
+            "idnumber": self.idnumber,
+            "modname": self.modname,
+            "section": self.section,
+            "name": self.name,
+            "intro": self.intro,
+            "visible": int(self.visible),
+            "completion": self.completion,
+            "completionview": self.completionview,
+            "completionusegrade": self.completionusegrade,
+            "completionpassgrade": self.completionpassgrade,
+            "options": [{"name": k, "value": v} for k, v in sorted(self.options.items())],
+        }
+
+    @property
+    def spechash(self) -> str:
+        return fingerprint(self.payload())
+
+
+@dataclass(frozen=True)
+class DesiredQuestion:
+    idnumber: str
+    key: str
+    qtype: str
+    xml: str
+    mark: float = 1.0
+
+    @property
+    def spechash(self) -> str:
+        return fingerprint({"xml": self.xml, "mark": self.mark})
+
+
+@dataclass(frozen=True)
+class DesiredQuestionSet:
+    quiz_idnumber: str
+    questions: tuple[DesiredQuestion, ...]
+
+
+@dataclass(frozen=True)
+class DesiredCompletion:
+    aggregation: int
+    activities: tuple[str, ...]
+
+    def payload(self) -> dict[str, Any]:
+        return {"aggregation": self.aggregation, "activities": list(self.activities)}
+
+    @property
+    def spechash(self) -> str:
+        return fingerprint(self.payload())
+
+
+@dataclass(frozen=True)
+class DesiredCourse:
+    idnumber: str
+    key: str
+    shortname: str
+    fullname: str
+    summary: str
+    format: str
+    visible: bool
+    startdate: int
+    enddate: int
+    category_idnumber: str
+    sections: tuple[DesiredSection, ...]
+    activities: tuple[DesiredActivity, ...]
+    question_sets: tuple[DesiredQuestionSet, ...]
+    completion: DesiredCompletion
+
+    def fields(self) -> dict[str, Any]:
+        """The course fields the pack manages through core web services."""
+        return {
+            "shortname": self.shortname,
+            "fullname": self.fullname,
+            "summary": self.summary,
+            "format": self.format,
+            "visible": int(self.visible),
+            "startdate": self.startdate,
+            "enddate": self.enddate,
+            "enablecompletion": 1,
+            "category": self.category_idnumber,
+        }
+
+
+@dataclass(frozen=True)
+class DesiredState:
+    prefix: str
+    categories: tuple[DesiredCategory, ...]
+    courses: tuple[DesiredCourse, ...] = field(default_factory=tuple)
+
+    def course(self, idnumber: str) -> DesiredCourse:
+        return next(c for c in self.courses if c.idnumber == idnumber)
+
+
+def day_start(day: date) -> int:
+    return int(datetime.combine(day, time(0, 0), TIMEZONE).timestamp())
+
+
+def day_end(day: date) -> int:
+    return int(datetime.combine(day, time(23, 59), TIMEZONE).timestamp())
+
+
+def quiz_options(settings: QuizSettings, *, final: bool) -> dict[str, str]:
+    return {
+        "attempts": str(settings.attempts),
+        "grade": f"{settings.grade:g}",
+        "gradepass": f"{settings.grade_to_pass:g}",
+        "timelimit": str(settings.timelimit_minutes * 60),
+        "shuffleanswers": "1" if settings.shuffle_answers else "0",
+        "preferredbehaviour": "deferredfeedback" if final else "interactive",
+        "navmethod": "free",
+        "reviewfeedback": "1",
+    }
+
+
+_COMPLETION_RULES = {
+    "none": (COMPLETION_NONE, 0, 0, 0),
+    "manual": (COMPLETION_MANUAL, 0, 0, 0),
+    "view": (COMPLETION_AUTOMATIC, 1, 0, 0),
+    "grade": (COMPLETION_AUTOMATIC, 0, 1, 0),
+    "pass": (COMPLETION_AUTOMATIC, 0, 1, 1),
+}
+
+
+def _completion(rule: str) -> dict[str, int]:
+    completion, view, usegrade, passgrade = _COMPLETION_RULES[rule]
+    return {"completion": completion, "completionview": view, "completionusegrade": usegrade,
+            "completionpassgrade": passgrade}
+
+
+def _questions(prefix: str, course: Course, quiz_ref: str, quiz: Quiz) -> DesiredQuestionSet:
+    quiz_id = activity_idnumber(prefix, course.key, quiz_ref)
+    questions = []
+    for question in quiz.questions:
+        idnumber = question_idnumber(prefix, course.key, quiz_ref, question.key)
+        xml = single_question_document(question, idnumber=idnumber)
+        questions.append(DesiredQuestion(idnumber, question.key, MOODLE_QTYPES.get(question.type, question.type), xml))
+    return DesiredQuestionSet(quiz_id, tuple(questions))
+
+
+def _course(catalogue: Catalogue, programme: Programme, course: Course) -> DesiredCourse:
+    prefix = catalogue.prefix
+    settings = catalogue.course_settings(course.key)
+    module_quiz = catalogue.quiz_settings(course.key, final=False)
+    final_quiz = catalogue.quiz_settings(course.key, final=True)
+    final_section = len(course.modules) + 1
+    sections = [DesiredSection(0, GENERAL_SECTION_NAME, course.summary)]
+    activities: list[DesiredActivity] = []
+    question_sets: list[DesiredQuestionSet] = []
+
+    def activity(ref: str, modname: str, section: int, name: str, intro: str, options: dict[str, str],
+                 rule: str) -> None:
+        activities.append(DesiredActivity(activity_idnumber(prefix, course.key, ref), ref, modname, section, name,
+                                          intro, options, **_completion(rule)))
+
+    if course.forum is not None:
+        activity("forum", "forum", 0, course.forum.title, course.forum.intro, {"type": "general"}, "none")
+    for number, key in enumerate(course.modules, start=1):
+        module = programme.module(key)
+        sections.append(DesiredSection(number, module.title, module.summary))
+        if module.lesson is not None:
+            activity(f"{key}:lesson", "page", number, module.lesson.title, "",
+                     {"content": module.lesson.content}, module.lesson.completion or "view")
+        if module.quiz is not None:
+            activity(f"{key}:quiz", "quiz", number, module.quiz.title, module.quiz.intro,
+                     quiz_options(module_quiz, final=False), module.quiz.completion or "grade")
+            question_sets.append(_questions(prefix, course, f"{key}:quiz", module.quiz))
+    sections.append(DesiredSection(final_section, FINAL_SECTION_NAME,
+                                   "<p>Evaluarea finală a programului și chestionarul de feedback.</p>"))
+    if course.final_quiz is not None:
+        activity("final", "quiz", final_section, course.final_quiz.title, course.final_quiz.intro,
+                 quiz_options(final_quiz, final=True), course.final_quiz.completion or "pass")
+        question_sets.append(_questions(prefix, course, "final", course.final_quiz))
+    if course.feedback is not None:
+        items = [{"type": item.type, "label": item.key, "text": item.text} for item in course.feedback.items]
+        activity("feedback", "feedback", final_section, course.feedback.title, course.feedback.intro,
+                 {"items": json.dumps(items, ensure_ascii=False, separators=(",", ":"))}, "none")
+    if course.completion is not None and course.completion.require is not None:
+        required = [activity_idnumber(prefix, course.key, ref) for ref in course.completion.require]
+    else:
+        graded = {a.ref for a in activities if a.completion != COMPLETION_NONE}
+        required = [activity_idnumber(prefix, course.key, ref) for ref in activity_refs(programme, course)
+                    if ref in graded]
+    return DesiredCourse(
+        idnumber=course_idnumber(prefix, course.key),
+        key=course.key,
+        shortname=course.shortname,
+        fullname=course.fullname,
+        summary=course.summary,
+        format=course.format,
+        visible=course.visible,
+        startdate=day_start(settings.start),
+        enddate=day_end(settings.end),
+        category_idnumber=category_idnumber(prefix, programme.category),
+        sections=tuple(sections),
+        activities=tuple(activities),
+        question_sets=tuple(question_sets),
+        completion=DesiredCompletion(AGGREGATION_ALL, tuple(required)),
+    )
+
+
+def desired_state(catalogue: Catalogue, *, only: set[str] | None = None) -> DesiredState:
+    """The whole catalogue as Moodle should hold it (``only``: course keys or shortnames to restrict to)."""
+    prefix = catalogue.prefix
+    categories = tuple(
+        DesiredCategory(category_idnumber(prefix, category.key), category.key, category.name, category.description,
+                        category_idnumber(prefix, parent.key) if parent else None)
+        for category, parent in catalogue.categories()
+    )
+    courses = tuple(
+        _course(catalogue, programme, course)
+        for programme, course in catalogue.courses()
+        if only is None or course.key in only or course.shortname in only
+    )
+    return DesiredState(prefix, categories, courses)

@@ -1,0 +1,233 @@
+"""``cooperare catalogue check``: quality rules a loaded catalogue must meet before it goes to Moodle.
+
+Structure (keys, types, references between files) is checked when loading; this module checks content: Romanian
+diacritics with comma below (never cedilla), every question answerable and with feedback on every answer, unique
+keys, completion rules that point at real activities, pass marks within the quiz's maximum, lesson length and quiz
+sizes. Each finding names file, line and key path. It never changes the catalogue.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Literal
+
+from cooperare.courses.catalogue import Catalogue, Course, Programme, Question, Quiz
+from cooperare.courses.identity import MAX_IDNUMBER, activity_idnumber, activity_refs
+from cooperare.errors import Location
+
+CEDILLA = {"ş": "ș", "ţ": "ț", "Ş": "Ș", "Ţ": "Ț"}
+MIN_LESSON_WORDS = 350
+MIN_MODULE_QUESTIONS = 8
+MIN_FINAL_QUESTIONS = 15
+_VOID_TAGS = {"br", "hr", "img", "input", "meta", "link", "source", "wbr", "col", "area", "base", "embed", "param",
+              "track"}
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: Severity
+    rule: str
+    message: str
+    location: Location
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.severity}: {self.message} [{self.rule}]"
+
+
+def word_count(html: str) -> int:
+    text = re.sub(r"<[^>]+>", " ", html)
+    return len(re.findall(r"\w+(?:[-'’]\w+)*", text))
+
+
+class _TagBalance(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _VOID_TAGS:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID_TAGS:
+            return
+        if tag in self.stack:
+            while self.stack and self.stack[-1] != tag:
+                self.problems.append(f"<{self.stack.pop()}> is not closed")
+            self.stack.pop()
+        else:
+            self.problems.append(f"</{tag}> closes nothing")
+
+
+def html_problems(html: str) -> list[str]:
+    parser = _TagBalance()
+    parser.feed(html)
+    parser.close()
+    return parser.problems + [f"<{tag}> is not closed" for tag in parser.stack]
+
+
+class _Linter:
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self.findings: list[Finding] = []
+
+    def add(self, severity: Severity, rule: str, message: str, source: str, path: tuple[str | int, ...]) -> None:
+        self.findings.append(Finding(severity, rule, message, self.catalogue.locate(source, path)))
+
+    # -- text-level rules ---------------------------------------------------------------------------------------
+
+    def cedilla(self) -> None:
+        for name, source in sorted(self.catalogue.sources.items()):
+            self._cedilla_in_file(name, source.path)
+
+    def _cedilla_in_file(self, name: str, path: Path) -> None:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            for column, char in enumerate(line, start=1):
+                if char in CEDILLA:
+                    self.findings.append(Finding(
+                        "error", "cedilla",
+                        f"'{char}' (cedilla) must be '{CEDILLA[char]}' (comma below)",
+                        Location(file=str(path), line=number, column=column)))
+
+    # -- structure of content -----------------------------------------------------------------------------------
+
+    def programme(self, programme: Programme, source: str) -> None:
+        for m_index, module in enumerate(programme.modules):
+            base: tuple[str | int, ...] = ("modules", m_index)
+            if module.lesson is not None:
+                words = word_count(module.lesson.content)
+                if words < MIN_LESSON_WORDS:
+                    self.add("error", "lesson-length", f"lesson has {words} words, fewer than {MIN_LESSON_WORDS}",
+                             source, (*base, "lesson", "content"))
+                for problem in html_problems(module.lesson.content):
+                    self.add("error", "html", f"lesson HTML: {problem}", source, (*base, "lesson", "content"))
+            else:
+                self.add("warning", "lesson-missing", "module has no lesson", source, base)
+            if module.quiz is not None:
+                self.quiz(module.quiz, source, (*base, "quiz"), minimum=MIN_MODULE_QUESTIONS)
+            else:
+                self.add("warning", "quiz-missing", "module has no quiz", source, base)
+        for c_index, course in enumerate(programme.courses):
+            self.course(programme, course, source, ("courses", c_index))
+
+    def course(self, programme: Programme, course: Course, source: str, base: tuple[str | int, ...]) -> None:
+        if course.final_quiz is None:
+            self.add("error", "final-missing", "course has no final evaluation quiz", source, base)
+        else:
+            self.quiz(course.final_quiz, source, (*base, "final_quiz"), minimum=MIN_FINAL_QUESTIONS)
+        settings = self.catalogue.settings.courses.get(course.key)
+        for final in (False, True):
+            quiz = self.catalogue.quiz_settings(course.key, final=final)
+            what = "final quiz" if final else "module quizzes"
+            if quiz.pass_percent > 100 or quiz.grade_to_pass > quiz.grade:
+                self.add("error", "pass-mark",
+                         f"{what}: pass mark {quiz.pass_percent}% ({quiz.grade_to_pass}) exceeds the maximum grade "
+                         f"{quiz.grade}", "settings.yaml", ("courses", course.key) if settings else ("defaults",))
+            if quiz.pass_percent <= 0 or quiz.grade <= 0:
+                self.add("error", "pass-mark", f"{what}: grade and pass mark must be positive", "settings.yaml",
+                         ("courses", course.key) if settings else ("defaults",))
+        for duplicate in sorted({m for m in course.modules if course.modules.count(m) > 1}):
+            self.add("error", "duplicate-idnumber", f"module {duplicate!r} is listed twice: its activities would "
+                     "share idnumbers", source, (*base, "modules"))
+        refs = activity_refs(programme, course)
+        longest = max((activity_idnumber(self.catalogue.prefix, course.key, ref) for ref in refs), key=len,
+                      default="")
+        if len(longest) + 12 > MAX_IDNUMBER:
+            self.add("error", "idnumber-length", f"idnumber {longest!r} leaves too little room under Moodle's "
+                     f"{MAX_IDNUMBER} characters; shorten the course or module key", source, (*base, "key"))
+        if course.completion is not None and course.completion.require is not None:
+            for r_index, ref in enumerate(course.completion.require):
+                if ref not in refs:
+                    self.add("error", "completion-link",
+                             f"completion requires {ref!r}, which is not an activity of this course "
+                             f"(known: {', '.join(sorted(refs))})",
+                             source, (*base, "completion", "require", r_index))
+
+    def quiz(self, quiz: Quiz, source: str, base: tuple[str | int, ...], *, minimum: int) -> None:
+        if len(quiz.questions) < minimum:
+            self.add("error", "quiz-size", f"quiz has {len(quiz.questions)} questions, fewer than {minimum}",
+                     source, (*base, "questions"))
+        seen: dict[str, int] = {}
+        for q_index, question in enumerate(quiz.questions):
+            where = (*base, "questions", q_index)
+            if question.key in seen:
+                self.add("error", "duplicate-key", f"question key {question.key!r} repeats question {seen[question.key]}",
+                         source, (*where, "key"))
+            seen.setdefault(question.key, q_index)
+            self.question(question, source, where)
+
+    def question(self, question: Question, source: str, where: tuple[str | int, ...]) -> None:
+        if not question.text.strip():
+            self.add("error", "question-text", "question has no text", source, (*where, "text"))
+        for problem in html_problems(question.text):
+            self.add("error", "html", f"question HTML: {problem}", source, (*where, "text"))
+        check = getattr(self, f"_{question.type}")
+        check(question, source, where)
+
+    def _multichoice(self, question: Question, source: str, where: tuple[str | int, ...]) -> None:
+        correct = [a for a in question.answers if a.correct]
+        if len(question.answers) < 2:
+            self.add("error", "answers", "a multiple-choice question needs at least two answers", source,
+                     (*where, "answers"))
+        if not correct:
+            self.add("error", "no-correct-answer", "no answer is marked correct", source, (*where, "answers"))
+        elif question.single and len(correct) > 1:
+            self.add("error", "no-correct-answer", f"single-answer question has {len(correct)} correct answers",
+                     source, (*where, "answers"))
+        elif not question.single and len(correct) == len(question.answers):
+            self.add("warning", "answers", "every answer is correct", source, (*where, "answers"))
+        self._answer_feedback(question, source, where)
+
+    def _shortanswer(self, question: Question, source: str, where: tuple[str | int, ...]) -> None:
+        if not question.answers:
+            self.add("error", "no-correct-answer", "a short-answer question needs at least one accepted answer",
+                     source, (*where, "answers"))
+        self._answer_feedback(question, source, where)
+        if not question.feedback_wrong.strip():
+            self.add("error", "empty-feedback", "feedback_wrong (for any other answer) is empty", source,
+                     (*where, "feedback_wrong"))
+
+    def _truefalse(self, question: Question, source: str, where: tuple[str | int, ...]) -> None:
+        if question.correct is None:
+            self.add("error", "no-correct-answer", "a true/false question needs 'correct: true' or 'false'",
+                     source, where)
+        for name in ("feedback_true", "feedback_false"):
+            if not getattr(question, name).strip():
+                self.add("error", "empty-feedback", f"{name} is empty", source, (*where, name))
+
+    def _matching(self, question: Question, source: str, where: tuple[str | int, ...]) -> None:
+        if len(question.pairs) < 3:
+            self.add("error", "no-correct-answer", "a matching question needs at least three pairs", source,
+                     (*where, "pairs"))
+        for p_index, pair in enumerate(question.pairs):
+            if not pair.question.strip() or not pair.answer.strip():
+                self.add("error", "pairs", "a pair needs both a question and an answer", source,
+                         (*where, "pairs", p_index))
+        for name in ("feedback_correct", "feedback_partial", "feedback_incorrect"):
+            if not getattr(question, name).strip():
+                self.add("error", "empty-feedback", f"{name} is empty", source, (*where, name))
+
+    def _answer_feedback(self, question: Question, source: str, where: tuple[str | int, ...]) -> None:
+        for a_index, answer in enumerate(question.answers):
+            if not answer.text.strip():
+                self.add("error", "answers", "answer text is empty", source, (*where, "answers", a_index, "text"))
+            if not answer.feedback.strip():
+                self.add("error", "empty-feedback", "answer has no feedback", source,
+                         (*where, "answers", a_index, "feedback"))
+
+    def run(self) -> list[Finding]:
+        self.cedilla()
+        for programme, source in zip(self.catalogue.programmes, self.catalogue.index.programmes):
+            self.programme(programme, source)
+        return self.findings
+
+
+def lint(catalogue: Catalogue) -> list[Finding]:
+    """Every finding, errors and warnings, in file order."""
+    return _Linter(catalogue).run()

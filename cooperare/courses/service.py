@@ -1,0 +1,59 @@
+"""The courses workflow in two calls: ``plan_courses`` (read Moodle, compare) and ``apply_courses`` (journal, write).
+
+Used by the CLI and the demo; all I/O with Moodle goes through the given client, all bookkeeping through the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from cooperare.courses.apply import ApplyResult, CourseApplier, Progress
+from cooperare.courses.catalogue import Catalogue
+from cooperare.courses.desired import DesiredState, desired_state
+from cooperare.courses.planner import build_plan
+from cooperare.courses.state import MoodleState, read_state
+from cooperare.moodle.client import MoodleClient
+from cooperare.moodle.site import CORE_FUNCTIONS
+from cooperare.plan import Plan
+from cooperare.store import Store
+
+
+@dataclass
+class CoursesPlan:
+    desired: DesiredState
+    state: MoodleState
+    plan: Plan
+
+
+def plan_courses(client: MoodleClient, catalogue: Catalogue, *, prune: bool = False,
+                 only: set[str] | None = None) -> CoursesPlan:
+    """Read what Moodle holds of the catalogue and compare it with the catalogue."""
+    client.site.require(CORE_FUNCTIONS["courses"], purpose="provisioning courses")
+    desired = desired_state(catalogue, only=only)
+    state = read_state(client, course_idnumbers=[c.idnumber for c in desired.courses])
+    plan = build_plan(desired, state, prune=prune)
+    plan.ws_calls = client.transport.stats.calls
+    return CoursesPlan(desired, state, plan)
+
+
+def apply_courses(client: MoodleClient, store: Store, planned: CoursesPlan, *, plan: Plan | None = None,
+                  progress: Progress | None = None, manual_dir: Path | None = None,
+                  command: str = "courses apply") -> ApplyResult:
+    """Apply ``plan`` (default: the freshly computed one), journaled as one run in ``store``."""
+    plan = plan or planned.plan
+    plan.check_fresh(planned.state.fingerprint)
+    run_id = store.runs.start(command, detail={"changes": dict(plan.counts())})
+    applier = CourseApplier(client, store, run_id=run_id, desired=planned.desired, state=planned.state,
+                            progress=progress, manual_dir=manual_dir)
+    outcome = "failed"
+    try:
+        applier.reconcile()
+        result = applier.apply(plan)
+        outcome = "ok"
+    except KeyboardInterrupt:
+        outcome = "interrupted"
+        raise
+    finally:
+        store.runs.finish(run_id, outcome=outcome, ws_calls=client.transport.stats.calls)
+    return result

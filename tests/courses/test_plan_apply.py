@@ -1,0 +1,213 @@
+"""Courses as code against the sandbox Moodle: plan, apply, idempotence, drift, stale plans, prune, interruptions."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cooperare.courses.catalogue import load_catalogue
+from cooperare.courses.planner import DRIFT
+from cooperare.courses.service import apply_courses, plan_courses
+from cooperare.errors import ConfigError, MoodleError, StalePlanError
+from cooperare.moodle.client import MoodleClient
+from cooperare.plan import Plan
+from cooperare.sandbox import Sandbox
+from cooperare.store import Store
+from tests.courses.conftest import edit
+
+WRITE_PREFIXES = ("core_course_create", "core_course_update", "local_cooperare_save", "local_cooperare_set",
+                  "local_cooperare_delete")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    with Store.open(tmp_path / "store.sqlite") as opened:
+        yield opened
+
+
+def client_for(box: Sandbox) -> MoodleClient:
+    return MoodleClient(box.transport())
+
+
+def provision(box: Sandbox, store: Store, catalogue_dir: Path | None = None, **options: Any) -> MoodleClient:
+    client = client_for(box)
+    planned = plan_courses(client, load_catalogue(catalogue_dir), **options)
+    apply_courses(client, store, planned)
+    return client
+
+
+def writes(client: MoodleClient) -> int:
+    return sum(n for name, n in client.transport.stats.by_function.items() if name.startswith(WRITE_PREFIXES))
+
+
+def snapshot(box: Sandbox) -> dict[str, Any]:
+    """What a trainer would compare: structure of every pack course, by idnumber (ids left out)."""
+    client = client_for(box)
+    catalogue = load_catalogue()
+    wanted = [f"{catalogue.prefix}:course:{course.key}" for _, course in catalogue.courses()]
+    described = client.call("local_cooperare_describe_courses", {"idnumbers": wanted})["courses"]
+    result: dict[str, Any] = {}
+    for course in described:
+        result[course["idnumber"]] = {
+            "shortname": course["shortname"],
+            "sections": sorted((s["number"], s["name"], s["summary"]) for s in course["sections"]),
+            "activities": sorted((a["idnumber"], a["modname"], a["section"], a["name"],
+                                  tuple(sorted((o["name"], o["value"]) for o in a["options"])))
+                                 for a in course["activities"]),
+            "questions": sorted((q["quiz"], q["idnumber"], q["slot"], q["qtype"], q["spechash"])
+                                for q in course["questions"]),
+            "completion": sorted(course["completion"]["activities"]),
+        }
+    modules = {}
+    for row in box.site.db["course_modules"]:
+        modules[row["course"]] = modules.get(row["course"], 0) + 1
+    result["module_counts"] = sorted(modules.values())
+    result["course_count"] = len(box.site.db["course"])
+    return result
+
+
+def test_catalogue_from_empty_then_a_no_op_rerun(store: Store) -> None:
+    box = Sandbox()
+    first = client_for(box)
+    planned = plan_courses(first, load_catalogue())
+    assert planned.plan.counts()["noop"] == 0
+    assert {c.action for c in planned.plan.changes} == {"create"}
+    apply_courses(first, store, planned)
+    courses = sum(1 for _ in load_catalogue().courses())
+    assert first.transport.stats.calls <= 6 * courses
+
+    second = client_for(box)
+    replanned = plan_courses(second, load_catalogue())
+    assert not replanned.plan.has_changes, [c.address for c in replanned.plan.pending()][:5]
+    apply_courses(second, store, replanned)
+    assert writes(second) == 0
+    assert second.transport.stats.calls <= 5
+
+
+def test_apply_creates_what_a_trainee_needs(store: Store) -> None:
+    box = Sandbox()
+    client = provision(box, store)
+    _, catalogue_course = load_catalogue().course("alfabetizare")
+    course = client.courses.by_field("shortname", "COOP-AD")[0]
+    assert course.idnumber == "coop:course:alfabetizare" and course.enablecompletion
+    sections = client.courses.contents(course.id)
+    assert sections[0].name == "Informații generale"
+    first_module = load_catalogue().programmes[0].module(catalogue_course.modules[0])
+    assert sections[1].name == first_module.title
+    modnames = [m.modname for s in sections for m in s.modules]
+    assert modnames.count("quiz") == 6 and modnames.count("page") == 5
+    assert "feedback" in modnames and modnames.count("forum") == 2  # the course forum and Announcements
+    quizzes = {q.name: q for q in client.quizzes.of_courses([course.id])}
+    final = quizzes[catalogue_course.final_quiz.title]
+    assert final.grade == 10.0
+    described = client.call("local_cooperare_describe_courses", {"idnumbers": [course.idnumber]})["courses"][0]
+    final_questions = [q for q in described["questions"] if q["quiz"] == "coop:alfabetizare:final"]
+    assert len(final_questions) == len(catalogue_course.final_quiz.questions)
+    assert "coop:alfabetizare:final" in described["completion"]["activities"]
+
+
+def test_hand_edit_in_moodle_shows_up_as_drift(store: Store) -> None:
+    box = Sandbox()
+    provision(box, store)
+    page = next(row for row in box.site.db["course_modules"]
+                if row.get("idnumber") == "coop:alfabetizare:m1-informatii:lesson")
+    instance = box.site.db["page"].get(page["instance"])
+    box.site.db["page"].update(instance["id"], content="<p>Editat de mână.</p>")
+    planned = plan_courses(client_for(box), load_catalogue())
+    pending = list(planned.plan.pending())
+    assert [c.address for c in pending] == [
+        "course[coop:course:alfabetizare].activity[coop:alfabetizare:m1-informatii:lesson]"]
+    assert pending[0].note == DRIFT
+
+
+def test_a_catalogue_change_is_planned_and_applied_once(store: Store, catalogue_dir: Path) -> None:
+    box = Sandbox()
+    provision(box, store, catalogue_dir)
+    path = catalogue_dir / "settings.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  guvernanta:\n    hours: 24",
+                                                             "  guvernanta:\n    hours: 24\n    final_quiz:\n"
+                                                             "      pass_percent: 80"), encoding="utf-8")
+    planned = plan_courses(client_for(box), load_catalogue(catalogue_dir))
+    changed = [c for c in planned.plan.pending()]
+    assert [c.address for c in changed] == ["course[coop:course:guvernanta].activity[coop:guvernanta:final]"]
+    assert "options.gradepass" in changed[0].changed_fields()
+    apply_courses(client_for(box), store, planned)
+    assert not plan_courses(client_for(box), load_catalogue(catalogue_dir)).plan.has_changes
+
+
+def test_a_saved_plan_is_refused_when_moodle_changed(store: Store) -> None:
+    box = Sandbox()
+    client = client_for(box)
+    saved = Plan.from_json(plan_courses(client, load_catalogue()).plan.as_json())
+    client.categories.create([{"name": "Altă categorie", "parent": 0, "idnumber": "other"}])
+    client.courses.create([{"fullname": "Curs străin", "shortname": "STRAIN", "categoryid": 1,
+                            "idnumber": "coop:course:guvernanta"}])
+    fresh = plan_courses(client_for(box), load_catalogue())
+    with pytest.raises(StalePlanError):
+        apply_courses(client_for(box), store, fresh, plan=saved)
+
+
+def test_prune_deletes_only_pack_activities_that_left_the_catalogue(store: Store, catalogue_dir: Path) -> None:
+    box = Sandbox()
+    provision(box, store, catalogue_dir)
+    edit(catalogue_dir / "programmes/alfabetizare-digitala.yaml", "m4-siguranta, m5-probleme]", "m4-siguranta]")
+    without = plan_courses(client_for(box), load_catalogue(catalogue_dir))
+    assert not [c for c in without.plan.pending() if c.action == "delete"]
+    pruned = plan_courses(client_for(box), load_catalogue(catalogue_dir), prune=True)
+    deleted = sorted(c.address.rsplit("[", 1)[1][:-1] for c in pruned.plan.pending() if c.action == "delete")
+    assert deleted == ["coop:alfabetizare:m5-probleme:lesson", "coop:alfabetizare:m5-probleme:quiz"]
+    apply_courses(client_for(box), store, pruned)
+    idnumbers = {row.get("idnumber") for row in box.site.db["course_modules"]}
+    assert "coop:alfabetizare:m5-probleme:quiz" not in idnumbers
+    assert "coop:alfabetizare:m4-siguranta:quiz" in idnumbers
+
+
+def test_malformed_catalogue_stops_before_any_call(catalogue_dir: Path) -> None:
+    edit(catalogue_dir / "catalogue.yaml", "prefix: coop", "prefix: coop\nprefx: x")
+    box = Sandbox()
+    client = client_for(box)
+    with pytest.raises(ConfigError) as raised:
+        plan_courses(client, load_catalogue(catalogue_dir))
+    assert "catalogue.yaml:" in str(raised.value)
+    assert client.transport.stats.calls == 0
+
+
+def test_without_the_plugin_courses_are_created_and_questions_written_for_import(store: Store,
+                                                                                  tmp_path: Path) -> None:
+    box = Sandbox(plugin=False)
+    client = client_for(box)
+    planned = plan_courses(client, load_catalogue())
+    assert planned.plan.notes and "local_cooperare" in planned.plan.notes[0]
+    result = apply_courses(client, store, planned, manual_dir=tmp_path / "manual")
+    assert result.applied["course create"] == 4
+    checklist = (tmp_path / "manual" / "LISTA-DE-VERIFICARE.md").read_text(encoding="utf-8")
+    assert "COOP-AD" in checklist and "Moodle XML" in checklist
+    xml = (tmp_path / "manual" / "COOP-AD" / "intrebari-final.xml").read_text(encoding="utf-8")
+    assert xml.count('<question type="multichoice">') >= 8 and "coop:alfabetizare:final:q01" in xml
+
+
+@pytest.mark.parametrize("kind", ["fail_before_commit", "lost_ack"])
+def test_interrupted_applies_resume_to_the_same_state_as_a_clean_run(kind: str, tmp_path: Path) -> None:
+    with Store.open(tmp_path / "clean.sqlite") as clean_store:
+        clean = Sandbox()
+        provision(clean, clean_store)
+        expected = snapshot(clean)
+    rng = random.Random(20261126 + len(kind))
+    with Store.open(tmp_path / "store.sqlite") as store:
+        for _interruption in range(12):
+            box = Sandbox()
+            box.faults.add(kind, skip=rng.randrange(12))
+            for _attempt in range(4):
+                try:
+                    provision(box, store)
+                    break
+                except MoodleError:
+                    continue
+            else:
+                pytest.fail("apply never completed after an interruption")
+            assert box.faults.fired, "the fault never fired"
+            assert snapshot(box) == expected
+            assert not store.journal.unfinished("courses")
