@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Roster-sync figures: web-service calls, wall time and peak RSS for a generated roster synced into a sandbox
+Moodle (max_input_vars 1000), from an empty site and on an unchanged re-run.
+
+Each size runs in a fresh worker process (so peak RSS is that run's own). By default the sandbox Moodle answers
+from a second process over loopback HTTP, so the peak RSS printed is the client's alone (the emulator keeps every
+record in Python dicts and is not what is being measured); ``--in-process`` answers through the in-process adapter
+the tests use instead (no HTTP; RSS is then client and sandbox together). Prints figures; asserts nothing.
+
+    python bench/sync.py [--sizes 292 30000] [--in-process] [--plugin]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+GOALS = "goals: <= 25 calls for 292 on a new site; 0 writes on an unchanged re-run; 30,000: plan + apply <= 60 s, " \
+        "peak RSS <= 300 MB"
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def serve_sandbox(queue: Any, plugin: bool) -> None:
+    """Child process: a sandbox with the four track courses, served on a loopback port until killed."""
+    import socket
+
+    from cooperare.moodle.client import MoodleClient
+    from cooperare.sandbox import Sandbox
+    from cooperare.sandbox.httpd import SandboxHTTPServer
+
+    class NoDelayServer(SandboxHTTPServer):
+        """The sandbox's server with TCP_NODELAY: http.server writes headers and body apart, and Nagle plus
+        delayed ACK would add about 40 ms to every call on loopback, which no real Moodle behind nginx has."""
+
+        def get_request(self) -> tuple[socket.socket, Any]:
+            conn, address = super().get_request()
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            return conn, address
+
+    box = Sandbox(max_input_vars=1000, plugin=plugin)
+    _track_courses(MoodleClient(box.transport()))
+    httpd = NoDelayServer(box.server)
+    httpd.start_background()
+    queue.put((httpd.port, box.token.reveal()))
+    while True:
+        time.sleep(3600)
+
+
+def _track_courses(client: Any) -> None:
+    from cooperare.courses.catalogue import load_catalogue
+    from cooperare.courses.identity import course_idnumber
+
+    catalogue = load_catalogue()
+    client.courses.create([
+        {"fullname": course.fullname, "shortname": course.shortname, "categoryid": 1,
+         "idnumber": course_idnumber(catalogue.prefix, course.key)} for _, course in catalogue.courses()])
+
+
+def sync_once(roster_file: Path, endpoint: tuple[int, str] | None, plugin: bool, results: Any) -> None:
+    """Worker process, like one ``cooperare roster apply`` run: read, plan and apply the roster (twice when the
+    sandbox is in-process, since it lives and dies with this process); report figures."""
+    from cooperare.moodle.client import MoodleClient
+    from cooperare.moodle.transport import Transport
+    from cooperare.secrets import Secret
+    from cooperare.store import Store
+    from cooperare.sync.config import RosterConfig
+    from cooperare.sync.importer import load_roster, roster_catalogue
+    from cooperare.sync.service import apply_roster, plan_roster
+
+    if endpoint is None:
+        from cooperare.sandbox import Sandbox
+
+        box = Sandbox(max_input_vars=1000, plugin=plugin)
+        _track_courses(MoodleClient(box.transport()))
+
+        def new_client() -> MoodleClient:
+            return MoodleClient(box.transport(var_budget=1000))
+        runs = 2
+    else:
+        port, token = endpoint
+
+        def new_client() -> MoodleClient:
+            return MoodleClient(Transport(f"http://127.0.0.1:{port}", Secret(token, source="bench"), var_budget=1000))
+        runs = 1
+    config = RosterConfig()
+    catalogue = roster_catalogue(config)
+    figures: list[dict[str, Any]] = []
+    with Store.open(roster_file.parent / "store.sqlite") as store:
+        for _ in range(runs):
+            started = time.perf_counter()
+            roster = load_roster(roster_file, config=config, catalogue=catalogue)
+            read = time.perf_counter()
+            client = new_client()
+            rplan = plan_roster(client, roster, catalogue=catalogue, config=config)
+            planned = time.perf_counter()
+            run_id = store.runs.start("bench")
+            outcome = apply_roster(client, rplan, store=store, run_id=run_id, config=config)
+            applied = time.perf_counter()
+            stats = client.transport.stats
+            store.runs.finish(run_id, outcome="ok", ws_calls=stats.calls)
+            figures.append({
+                "calls": stats.calls, "reads": stats.reads, "writes": stats.writes,
+                "read file s": read - started, "plan s": planned - read, "apply s": applied - planned,
+                "mode": rplan.state.mode, "failures": len(outcome.report.failures),
+            })
+            del roster, rplan, outcome
+    for entry in figures:
+        entry["peak RSS MB"] = peak_rss_mb()
+    results.put(figures)
+
+
+def run_size(size: int, *, plugin: bool, in_process: bool) -> list[dict[str, Any]]:
+    from cooperare.courses.catalogue import load_catalogue
+    from cooperare.sync.generator import generate, write_rows
+
+    # generated here, so the workers' peak RSS is reading, planning and applying only
+    roster_file = Path(tempfile.mkdtemp(prefix="cooperare-bench-")) / "roster.csv"
+    write_rows(generate(load_catalogue(), count=size, seed=2027), roster_file)
+    spawn = multiprocessing.get_context("spawn")  # fresh interpreters: nothing inherited from this one
+    results: Any = spawn.Queue()
+    if in_process:
+        worker = spawn.Process(target=sync_once, args=(roster_file, None, plugin, results))
+        worker.start()
+        figures: list[dict[str, Any]] = results.get()
+        worker.join()
+        return figures
+    queue: Any = spawn.Queue()
+    server = spawn.Process(target=serve_sandbox, args=(queue, plugin), daemon=True)
+    server.start()
+    endpoint = queue.get(timeout=120)
+    figures = []
+    try:
+        for _ in range(2):  # new site, then the unchanged re-run: two separate runs, as on the command line
+            worker = spawn.Process(target=sync_once, args=(roster_file, endpoint, plugin, results))
+            worker.start()
+            figures.extend(results.get())
+            worker.join()
+    finally:
+        server.kill()
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[292, 30_000])
+    parser.add_argument("--plugin", action="store_true", help="sandbox with local_cooperare (cohort-sync path)")
+    parser.add_argument("--in-process", action="store_true", help="sandbox in the client's process, no HTTP")
+    args = parser.parse_args()
+    where = "in-process adapter" if args.in_process else "loopback HTTP, separate process"
+    print(f"roster sync against the sandbox (max_input_vars 1000, {'plugin' if args.plugin else 'no plugin'}, "
+          f"{where})")
+    print(GOALS)
+    whose = "client and sandbox" if args.in_process else "client"
+    for size in args.sizes:
+        figures = run_size(size, plugin=args.plugin, in_process=args.in_process)
+        print(f"\n{size:,} people")
+        for label, f in zip(("new site", "unchanged re-run"), figures, strict=True):
+            total = f["read file s"] + f["plan s"] + f["apply s"]
+            print(f"  {label:17} {f['calls']:5} calls ({f['reads']} reads, {f['writes']} writes), "
+                  f"{total:6.1f} s (read file {f['read file s']:.1f}, plan {f['plan s']:.1f}, "
+                  f"apply {f['apply s']:.1f}), peak RSS {f['peak RSS MB']:.0f} MB ({whose}), "
+                  f"{f['mode']} enrolment, {f['failures']} failures")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""Load a roster file: read it (:mod:`~cooperare.sync.readers`), then validate and normalise it
+(:mod:`~cooperare.sync.validate`). The one entry point commands use; it never talks to Moodle, so nothing is sent
+before the whole file is known to be valid.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cooperare.courses.catalogue import Catalogue, load_catalogue
+from cooperare.sync.config import RosterConfig
+from cooperare.sync.model import Roster
+from cooperare.sync.readers import parse_bytes, read_table
+from cooperare.sync.validate import validate_table
+
+
+def roster_catalogue(config: RosterConfig) -> Catalogue:
+    """The catalogue whose tracks and participant categories the roster refers to."""
+    return load_catalogue(config.catalogue)
+
+
+def load_roster(path: Path, *, config: RosterConfig, catalogue: Catalogue) -> Roster:
+    """Read and validate a roster file; raises InputError (RosterInvalid for row-level problems)."""
+    table = read_table(path, encoding=config.encoding, sheet=config.sheet)
+    return validate_table(table, catalogue=catalogue, config=config)
+
+
+def roster_from_bytes(data: bytes, *, source: str, config: RosterConfig, catalogue: Catalogue) -> Roster:
+    """Like :func:`load_roster` for bytes already in memory (uploads, tests)."""
+    table = parse_bytes(data, source=source, encoding=config.encoding, sheet=config.sheet)
+    return validate_table(table, catalogue=catalogue, config=config)

@@ -1,0 +1,49 @@
+"""The roster sync as commands use it: plan a roster against a Moodle, then apply that plan with journaling.
+
+:func:`plan_roster` = desired state + one read of Moodle + comparison; :func:`apply_roster` = close what an
+interrupted run left, execute, record the people snapshot. Both take a roster that has already been validated, so
+nothing reaches Moodle before the whole file is known to be good. This module must not print or prompt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cooperare.courses.catalogue import Catalogue
+from cooperare.moodle.client import MoodleClient
+from cooperare.store import Store
+from cooperare.store.people import People
+from cooperare.sync.apply import Applier, ApplyReport, Progress, close_unfinished, record_people
+from cooperare.sync.config import RosterConfig
+from cooperare.sync.desired import desired_state
+from cooperare.sync.model import Roster
+from cooperare.sync.plan import RosterPlan, make_plan
+from cooperare.sync.state import read_state
+
+
+def plan_roster(client: MoodleClient, roster: Roster, *, catalogue: Catalogue, config: RosterConfig,
+                unenrol: bool = False) -> RosterPlan:
+    """Read Moodle and compare it with ``roster``."""
+    desired = desired_state(roster, catalogue=catalogue, config=config)
+    state = read_state(client, desired, config=config, unenrol=unenrol)
+    return make_plan(desired, state, config=config, unenrol=unenrol)
+
+
+@dataclass(frozen=True)
+class ApplyOutcome:
+    report: ApplyReport
+    closed_done: int
+    closed_failed: int
+
+
+def apply_roster(client: MoodleClient, rplan: RosterPlan, *, store: Store, run_id: int, config: RosterConfig,
+                 progress: Progress | None = None) -> ApplyOutcome:
+    """Close entries an interrupted run left, apply ``rplan``, then record the people snapshot."""
+    closed_done, closed_failed = close_unfinished(store.journal, rplan)
+    applier = Applier(client, rplan, journal=store.journal, run_id=run_id, progress=progress, role=config.role,
+                      auth=config.auth)
+    try:
+        report = applier.run()
+    finally:
+        record_people(People(store.engine), rplan, applier.user_ids)
+    return ApplyOutcome(report, closed_done, closed_failed)
