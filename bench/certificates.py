@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Certificate figures: signed certificates per second (one process and every core), the time to issue 30,000, and
+the time to export the certification report for 30,000 people in each format. Prints figures; asserts nothing
+(machines are shared and noisy: CPU times are printed next to wall times). Goals: at least 80 signed certificates
+per second on 2 cores; a 30,000-person report in at most 15 s.
+
+    python bench/certificates.py [--certificates 1000] [--people 30000] [--workers N]
+
+Issuing runs the real path: content → PDF (reportlab) → PAdES signature (pyHanko, RSA-3072 demo key) → file
+written → registry row in a SQLite store. The time for 30,000 is measured when --certificates is 30000, else
+extrapolated from the rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from cooperare.certificates.eligibility import Grade, Progress, evaluate, requirements_for
+from cooperare.certificates.fonts import load_fonts
+from cooperare.certificates.issue import Issuing, issue_track
+from cooperare.certificates.keygen import make_demo_keys
+from cooperare.certificates.production import Producer
+from cooperare.certificates.serials import new_serial
+from cooperare.certificates.settings import CertificatesConfig, Signatory
+from cooperare.certificates.trainees import Trainee
+from cooperare.courses.catalogue import Catalogue, load_catalogue
+from cooperare.reports.certification import build_report
+from cooperare.reports.pdf import write_pdf
+from cooperare.reports.tabular import write_csv, write_xlsx
+from cooperare.secrets import Secret
+from cooperare.store import Store
+from cooperare.store.certificates import CertificateRecord, CertificateRegistry
+from cooperare.sync.counties import COUNTIES
+
+TRACK = "adm-alfabetizare"
+PASSWORD = "parola-de-banc-1"
+FIRST = ("Ștefan", "Ioana", "Mădălina", "Țicu", "Anișoara", "Răzvan", "Irina", "Cătălin")
+LAST = ("Țăranu", "Mândrescu", "Vîlcu", "Popescu", "Șerban", "Dumitrașcu", "Bălan", "Lăzărescu")
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of the worker processes it has waited for."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def verdicts(catalogue: Catalogue, count: int, *, offset: int) -> list:  # type: ignore[type-arg]
+    rule = requirements_for(catalogue, TRACK)
+    progress = Progress(completed=frozenset({rule.course}), grades={rule.final_quiz: Grade(8.75, 10)})
+    people = [Trainee(f"B-{offset + i:06d}", offset + i + 10, FIRST[i % 8], LAST[(i // 8) % 8], "", TRACK, "AG",
+                      "Mioveni", "Primăria Mioveni") for i in range(count)]
+    return [evaluate(rule, person, progress=progress) for person in people]
+
+
+def bench_issue(folder: Path, *, count: int, workers: int) -> tuple[float, float]:
+    """Issue ``count`` certificates with ``workers`` processes; returns (certificates per second, CPU ms each)."""
+    catalogue = load_catalogue()
+    keys = folder / "keys"
+    if not (keys / "signing.p12").exists():
+        make_demo_keys(keys, password=Secret(PASSWORD), organisation="Asociația Comunelor din România",
+                       common_name="Banc de probă")
+    config = CertificatesConfig(signatory=Signatory("Emil Drăgănescu", "Președinte"),
+                                verify_url="https://cooperare.acor.ro/verificare")
+    output = folder / f"out-{workers}"
+    producer = Producer(pkcs12=keys / "signing.p12", password=Secret(PASSWORD))
+    issuing = Issuing(catalogue=catalogue, config=config, output=output, producer=producer, workers=workers,
+                      today=date.today())
+    batch = verdicts(catalogue, count, offset=workers * 1_000_000)
+    with Store.open(folder / f"store-{workers}.sqlite") as store:
+        registry = CertificateRegistry(store.engine)
+        started, cpu_started = time.perf_counter(), cpu_seconds()
+        outcome = issue_track(batch, track=TRACK, registry=registry, issuing=issuing)
+        wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
+    assert len(outcome.issued) == count
+    return count / wall, cpu / count * 1000
+
+
+def registry_of(folder: Path, people: int) -> Path:
+    """A store holding ``people`` valid certificates spread over tracks, counties, communes and organisations."""
+    catalogue = load_catalogue()
+    rng = random.Random(7)
+    tracks = [t.key for t in catalogue.tracks]
+    path = folder / "report-store.sqlite"
+    records = [CertificateRecord(
+        serial=new_serial(), sha256=f"{i:064x}", person_key=f"R-{i:06d}", moodle_user_id=i + 10,
+        name=f"{rng.choice(FIRST)} {rng.choice(LAST)}", email=None, track=rng.choice(tracks),
+        county=rng.choice(COUNTIES).code, commune=f"Comuna Bălănești {i % 2861}",
+        organisation=f"Primăria Comunei Bălănești {i % 3181}", category=None, grade_percent=rng.uniform(70, 100),
+        file=None, issued_at=datetime.now(UTC)) for i in range(people)]
+    with Store.open(path) as store:
+        registry = CertificateRegistry(store.engine)
+        for start in range(0, len(records), 5000):
+            registry.add_many(records[start : start + 5000])
+    return path
+
+
+def bench_report(folder: Path, people: int) -> None:
+    path = registry_of(folder, people)
+    catalogue = load_catalogue()
+    fonts = load_fonts()
+    for fmt in ("csv", "xlsx", "pdf"):
+        started, cpu_started = time.perf_counter(), cpu_seconds()
+        with Store.open(path) as store:
+            records = CertificateRegistry(store.engine).all(status="valid")
+        report = build_report(catalogue, records, generated_at=datetime.now(UTC))
+        out = folder / f"report.{fmt}"
+        if fmt == "csv":
+            write_csv(report, out)
+        elif fmt == "xlsx":
+            write_xlsx(report, out)
+        else:
+            write_pdf(report, out, fonts=fonts)
+        wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
+        size = out.stat().st_size / 1e6
+        print(f"report, {people:,} people, {fmt:<4}   {wall:6.2f} s wall, {cpu:6.2f} s CPU  ({size:.1f} MB; registry "
+              "read, report built and written)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--certificates", type=int, default=1000, help="certificates to issue per run")
+    parser.add_argument("--people", type=int, default=30_000, help="people in the report")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="processes for the parallel run")
+    args = parser.parse_args()
+    print(f"cores: {os.cpu_count()}, workers: {args.workers}")
+    with tempfile.TemporaryDirectory(prefix="cooperare-bench-") as tmp:
+        folder = Path(tmp)
+        single, single_cpu = bench_issue(folder, count=max(50, args.certificates // 4), workers=1)
+        print(f"signed certificates/s, 1 process:     {single:6.1f}  ({single_cpu:.1f} ms CPU each)")
+        parallel, parallel_cpu = bench_issue(folder, count=args.certificates, workers=args.workers)
+        print(f"signed certificates/s, {args.workers} processes:   {parallel:6.1f}  ({parallel_cpu:.1f} ms CPU each, "
+              f"all processes; {args.certificates:,} issued: PDF, signature, file, registry row)")
+        measured = "measured" if args.certificates == 30_000 else "extrapolated"
+        print(f"time for 30,000 certificates:        {30_000 / parallel / 60:6.1f} min ({measured})")
+        bench_report(folder, args.people)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""Rendering and signing many certificates, in parallel processes: content in, signed PDF bytes and their hash out.
+
+:class:`Producer` holds what every worker needs (font files, the PKCS#12 path, its password, the signature image)
+and :meth:`Producer.run` renders and signs each :class:`~cooperare.certificates.render.CertificateContent`, in
+this process for a few certificates or in a pool of worker processes for many. Workers receive the producer, password
+included, through the pool's initializer (inherited memory where processes fork, else a pipe), never through argv or
+the environment. This module must
+not write files or the registry: the caller records what it gets back, in order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cooperare.certificates.fonts import FontPair, load_fonts
+from cooperare.certificates.render import CertificateContent, render_certificate
+from cooperare.certificates.signing import PdfSigner, SignatureDetails
+from cooperare.secrets import Secret
+
+IN_PROCESS_BELOW = 8
+"""Fewer certificates than this are made in the calling process (starting workers costs more)."""
+CHUNK = 16
+
+
+@dataclass(frozen=True)
+class Produced:
+    serial: str
+    pdf: bytes
+    sha256: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Producer:
+    """Everything needed to render and sign, in any process."""
+
+    pkcs12: Path
+    password: Secret
+    font: Path | None = None
+    font_bold: Path | None = None
+    signature_image: Path | None = None
+    details: SignatureDetails = field(default_factory=SignatureDetails)
+
+    def check(self) -> str:
+        """Open the key and the fonts once, so a wrong password or font stops before any work; returns the
+        signing certificate's subject."""
+        load_fonts(self.font, self.font_bold)
+        return PdfSigner(self.pkcs12, password=self.password, details=self.details).subject
+
+    def run(self, contents: Sequence[CertificateContent], *, workers: int) -> Iterator[Produced]:
+        """Signed PDFs for ``contents``, in the same order."""
+        if workers <= 1 or len(contents) < IN_PROCESS_BELOW:
+            tools = _Tools.open(self)
+            for content in contents:
+                yield tools.make(content)
+            return
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+        with context.Pool(workers, initializer=_init_worker, initargs=(self,)) as pool:
+            yield from pool.imap(_make_in_worker, contents, chunksize=CHUNK)
+
+
+@dataclass
+class _Tools:
+    fonts: FontPair
+    signer: PdfSigner
+    signature_image: Path | None
+
+    @classmethod
+    def open(cls, producer: Producer) -> _Tools:
+        return cls(load_fonts(producer.font, producer.font_bold),
+                   PdfSigner(producer.pkcs12, password=producer.password, details=producer.details),
+                   producer.signature_image)
+
+    def make(self, content: CertificateContent) -> Produced:
+        pdf = self.signer.sign(render_certificate(content, fonts=self.fonts, signature_image=self.signature_image))
+        return Produced(content.serial, pdf, hashlib.sha256(pdf).hexdigest())
+
+
+_worker: _Tools | None = None
+
+
+def _init_worker(producer: Producer) -> None:
+    global _worker
+    _worker = _Tools.open(producer)
+
+
+def _make_in_worker(content: CertificateContent) -> Produced:
+    assert _worker is not None, "worker used before its initializer ran"
+    return _worker.make(content)

@@ -1,0 +1,428 @@
+"""``cooperare certificates …``: status, issue, reissue, revoke, verify, deliver, list, and a demo key generator.
+
+Each command reads the configuration's ``certificates`` section, opens the store (registry and roster snapshot)
+and, where it needs Moodle, the configured site. The signing key's password comes from the environment variable
+named by ``certificates.signing.password_env`` or from a hidden prompt — never from an option. Exit codes: 0 ok,
+1 a check failed (verification) or input is wrong, 3 Moodle could not be read. PDF, signing and spreadsheet
+libraries are imported inside the commands that use them, so other ``cooperare`` commands start fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from cooperare.certificates.assess import TrackAssessment, assess_track
+from cooperare.certificates.serials import grouped, parse_serial
+from cooperare.certificates.settings import DEFAULT_ISSUER, DEFAULT_PASSWORD_ENV, CertificatesConfig
+from cooperare.certificates.trainees import from_people
+from cooperare.cli.context import AppContext, pass_app
+from cooperare.courses.catalogue import Catalogue, load_catalogue
+from cooperare.errors import CertificateError
+from cooperare.secrets import Secret
+from cooperare.store import Store
+from cooperare.store.certificates import CertificateRecord, CertificateRegistry
+from cooperare.store.people import People
+from cooperare.store.runs import Outcome
+
+if TYPE_CHECKING:
+    from cooperare.certificates.deliver import MessageOutcome
+    from cooperare.certificates.issue import Issuing
+    from cooperare.certificates.production import Producer
+    from cooperare.certificates.verify import Verification
+
+track_option = click.option("--track", "track", help="Only this track (default: every track of the catalogue).")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
+
+
+@click.group()
+def certificates() -> None:
+    """Certificates: who is eligible, issuing signed PDFs, the registry, verification and delivery."""
+
+
+# -- shared plumbing ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Session:
+    """What most commands open: configuration section, catalogue, store, registry."""
+
+    app: AppContext
+    config: CertificatesConfig
+    catalogue: Catalogue
+    store: Store
+    registry: CertificateRegistry
+
+    @classmethod
+    def open(cls, app: AppContext) -> Session:
+        store = app.store()
+        config = app.config.certificates
+        return cls(app, config, load_catalogue(config.catalogue), store, CertificateRegistry(store.engine))
+
+    def tracks(self, only: str | None) -> list[str]:
+        keys = [t.key for t in self.catalogue.tracks]
+        if only is None:
+            return keys
+        if only not in keys:
+            raise click.BadParameter(f"unknown track {only!r}; tracks: {', '.join(keys)}", param_hint="--track")
+        return [only]
+
+    def assess(self, track: str, client: Any) -> TrackAssessment:
+        assessment = assess_track(client, people=People(self.store.engine), registry=self.registry,
+                                  catalogue=self.catalogue, config=self.config, track=track)
+        if assessment.source == "moodle":
+            self.app.note(f"{track}: no roster snapshot in the store; trainees read from the students of the "
+                          "track's Moodle course (county, commune and organisation from their profiles)")
+        return assessment
+
+    def producer(self, password: Secret) -> Producer:
+        from cooperare.certificates.production import Producer
+        from cooperare.certificates.signing import SignatureDetails
+
+        pkcs12 = self.config.signing.pkcs12
+        if pkcs12 is None:
+            raise CertificateError("no signing key configured",
+                                   hint="set certificates.signing.pkcs12 (for trials: `cooperare certificates "
+                                        "keygen` makes one)")
+        signatory = self.config.signatory
+        return Producer(pkcs12=pkcs12, password=password, font=self.config.font, font_bold=self.config.font_bold,
+                        signature_image=signatory.image if signatory else None, details=SignatureDetails())
+
+    def issuing(self, password: Secret) -> Issuing:
+        from cooperare.certificates.issue import Issuing, check_ready
+
+        check_ready(self.config)
+        producer = self.producer(password)
+        subject = producer.check()
+        self.app.say(f"Signing as: {subject}", style="dim")
+        return Issuing(catalogue=self.catalogue, config=self.config, output=self.output, producer=producer,
+                       workers=self.config.workers)
+
+    @property
+    def output(self) -> Path:
+        return self.config.output
+
+
+def signing_password(env_name: str, *, confirm: bool = False) -> Secret:
+    """The key's password: from ``$env_name``, else a hidden prompt (only on a terminal)."""
+    value = os.environ.get(env_name, "")
+    if value:
+        return Secret(value, source=f"environment variable {env_name}")
+    if not sys.stdin.isatty():
+        raise CertificateError(f"no password for the signing key: {env_name} is not set and there is no terminal "
+                               "to ask on", hint=f"export {env_name}=… (never pass a password as an option)")
+    return Secret(click.prompt("Password of the signing key", hide_input=True, confirmation_prompt=confirm),
+                  source="prompt")
+
+
+# -- status ------------------------------------------------------------------------------------------------------
+
+
+@certificates.command("status")
+@track_option
+@click.option("--missing-only", is_flag=True, help="List only the people who are not eligible yet.")
+@json_option
+@pass_app
+def status(app: AppContext, track: str | None, missing_only: bool, as_json: bool) -> None:
+    """Explain, per person, whether they are certified, eligible, or what is still missing.
+
+    Reads grades once per course, and course completion once per person not yet certified.
+    """
+    session = Session.open(app)
+    client = app.client()
+    report: list[dict[str, Any]] = []
+    for key in session.tracks(track):
+        assessment = session.assess(key, client)
+        report.append(_status_data(session, assessment))
+        if not as_json:
+            _print_status(app, assessment, session=session, missing_only=missing_only)
+    if as_json:
+        app.emit_json({"tracks": report})
+    else:
+        app.ws_summary()
+
+
+def _status_data(session: Session, assessment: TrackAssessment) -> dict[str, Any]:
+    people: list[dict[str, Any]] = [
+        {"key": key, "name": record.name, "state": "certified", "serial": grouped(record.serial), "missing": []}
+        for key, record in sorted(assessment.holders.items())
+    ]
+    people += [{"key": v.trainee.key, "name": v.trainee.fullname, "state": "eligible" if v.eligible else "missing",
+                "serial": None, "missing": list(v.missing)} for v in assessment.verdicts]
+    target = session.catalogue.track(assessment.track).target
+    return {"track": assessment.track, "target": target, "source": assessment.source,
+            "certified": len(assessment.holders), "eligible": len(assessment.eligible),
+            "missing": len(assessment.verdicts) - len(assessment.eligible), "people": people}
+
+
+def _print_status(app: AppContext, assessment: TrackAssessment, *, session: Session, missing_only: bool) -> None:
+    track = session.catalogue.track(assessment.track)
+    rule = assessment.requirements
+    app.say(f"{track.key} — {track.name} (target {track.target})", style="bold")
+    app.say(f"  rule: complete {', '.join(rule.courses)}; final quiz ≥ {rule.final_quiz_percent:g}%"
+            + (f"; course total ≥ {rule.min_course_grade_percent:g}%" if rule.min_course_grade_percent else "")
+            + "".join(f"; {item} ≥ {minimum:g}%" for item, minimum in sorted(rule.grade_items.items())),
+            style="dim")
+    if not missing_only:
+        for key, record in sorted(assessment.holders.items(), key=lambda item: item[1].name.casefold()):
+            app.say(f"  certified  {record.name} ({key}): {grouped(record.serial)}", style="green")
+    for verdict in assessment.verdicts:
+        who = f"{verdict.trainee.fullname} ({verdict.trainee.key})"
+        if verdict.eligible:
+            if not missing_only:
+                app.say(f"  eligible   {who}: not issued yet", style="cyan")
+        else:
+            app.say(f"  missing    {who}: {'; '.join(verdict.missing)}")
+    eligible = len(assessment.eligible)
+    app.say(f"  {len(assessment.holders)} certified, {eligible} eligible, "
+            f"{len(assessment.verdicts) - eligible} still missing something")
+
+
+# -- issue -------------------------------------------------------------------------------------------------------
+
+
+@certificates.command("issue")
+@track_option
+@click.option("--dry-run", is_flag=True, help="Say who would get a certificate; create nothing.")
+@json_option
+@pass_app
+def issue(app: AppContext, track: str | None, dry_run: bool, as_json: bool) -> None:
+    """Issue signed certificates to everyone eligible who has none yet (issued ones are never regenerated).
+
+    Then writes a ZIP per track, and (with certificates.delivery.moodle_message) tells each new holder in Moodle.
+    """
+    from cooperare.certificates.deliver import send_messages, zip_track
+    from cooperare.certificates.issue import issue_track
+
+    session = Session.open(app)
+    client = app.client()
+    assessments = [session.assess(key, client) for key in session.tracks(track)]
+    issuing = None if dry_run or not any(a.eligible for a in assessments) else session.issuing(
+        signing_password(session.config.signing.password_env))
+    run_id = session.store.runs.start("certificates issue", detail={"track": track, "dry_run": dry_run})
+    summary: list[dict[str, Any]] = []
+    outcome: Outcome = "failed"
+    try:
+        for assessment in assessments:
+            if issuing is None:
+                planned = [v.trainee for v in assessment.eligible]
+                summary.append({"track": assessment.track, "issued": 0, "would_issue": len(planned),
+                                "already": len(assessment.holders), "people": [t.key for t in planned]})
+                if not as_json:
+                    news = f"{len(planned)} would get a certificate" if dry_run else "nobody newly eligible"
+                    app.say(f"{assessment.track}: {news}, {len(assessment.holders)} already hold one")
+                    for trainee in planned:
+                        app.say(f"  {trainee.fullname} ({trainee.key})", style="dim")
+                continue
+            done = issue_track(assessment.verdicts, track=assessment.track, registry=session.registry,
+                               issuing=issuing)
+            archive = zip_track(session.registry.all(track=assessment.track), output=session.output,
+                                track=assessment.track)
+            summary.append({"track": assessment.track, "issued": len(done.issued),
+                            "already": len(assessment.holders) + done.already, "zip": str(archive),
+                            "serials": [grouped(r.serial) for r in done.issued]})
+            if not as_json:
+                app.say(f"{assessment.track}: {len(done.issued)} issued, "
+                        f"{len(assessment.holders) + done.already} already held one; {archive}")
+            if done.issued and session.config.delivery.moodle_message:
+                _report_messages(app, send_messages(client, done.issued, store=session.store, run_id=run_id))
+        outcome = "ok"
+    finally:
+        session.store.runs.finish(run_id, outcome=outcome, ws_calls=app.ws_calls,
+                                  detail={"tracks": [{k: v for k, v in s.items() if k in ("track", "issued")}
+                                                     for s in summary]})
+    if as_json:
+        app.emit_json({"dry_run": dry_run, "output": str(session.output), "tracks": summary})
+    else:
+        app.say(f"Certificates under {session.output.resolve()}")
+        app.ws_summary()
+
+
+# -- reissue, revoke ---------------------------------------------------------------------------------------------
+
+
+@certificates.command("reissue")
+@click.argument("serial")
+@click.option("--reason", required=True, help="Why (for example: name corrected). Kept in the registry.")
+@pass_app
+def reissue_command(app: AppContext, serial: str, reason: str) -> None:
+    """Replace certificate SERIAL by a new one (new serial, same result); the old one is marked replaced.
+
+    The person's data is taken again from the roster snapshot (so a corrected name is printed).
+    """
+    from cooperare.certificates.deliver import zip_track
+    from cooperare.certificates.issue import reissue
+
+    session = Session.open(app)
+    canonical = parse_serial(serial)
+    old = session.registry.get(canonical)
+    if old is None:
+        raise CertificateError(f"there is no certificate {grouped(canonical)} in the registry")
+    if old.status != "valid":
+        raise CertificateError(f"certificate {grouped(canonical)} is {old.status}; only a valid certificate can be "
+                               "reissued")
+    if not reason.strip():
+        raise CertificateError("a reissue needs a reason (--reason)")
+    person = People(session.store.engine).get(old.person_key)
+    trainees = from_people([person], track=old.track) if person is not None else []
+    issuing = session.issuing(signing_password(session.config.signing.password_env))
+    new = reissue(canonical, reason=reason, registry=session.registry, issuing=issuing,
+                  trainee=trainees[0] if trainees else None)
+    zip_track(session.registry.all(track=new.track), output=session.output, track=new.track)
+    app.say(f"{grouped(canonical)} replaced by {grouped(new.serial)} ({new.name}): {session.output / (new.file or '')}")
+
+
+@certificates.command("revoke")
+@click.argument("serial")
+@click.option("--reason", required=True, help="Why. Kept in the registry and shown by verify.")
+@pass_app
+def revoke(app: AppContext, serial: str, reason: str) -> None:
+    """Revoke certificate SERIAL: verification reports it as revoked from now on."""
+    from cooperare.certificates.deliver import zip_track
+
+    session = Session.open(app)
+    if not reason.strip():
+        raise CertificateError("a revocation needs a reason (--reason)")
+    record = session.registry.revoke(parse_serial(serial), reason=reason)
+    zip_track(session.registry.all(track=record.track), output=session.output, track=record.track)
+    app.say(f"{grouped(record.serial)} ({record.name}) revoked: {reason}")
+
+
+# -- verify ------------------------------------------------------------------------------------------------------
+
+
+@certificates.command("verify")
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--serial", help="Check a serial in the registry instead of a file.")
+@json_option
+@pass_app
+def verify(app: AppContext, file: Path | None, serial: str | None, as_json: bool) -> None:
+    """Verify FILE.pdf (signature intact and trusted, registry match, not revoked or replaced), or --serial S.
+
+    Exits with 1 when any check fails.
+    """
+    from cooperare.certificates.verify import load_trust_root, verify_pdf, verify_serial
+
+    if (file is None) == (serial is None):
+        raise click.UsageError("give either FILE or --serial")
+    session = Session.open(app)
+    if file is not None:
+        root = load_trust_root(session.config.signing.trust_root)
+        result = verify_pdf(file.read_bytes(), registry=session.registry, trust_root=root)
+    else:
+        result = verify_serial(serial or "", registry=session.registry)
+    _report_verification(app, result, subject=str(file) if file else f"serial {serial}", as_json=as_json)
+    if not result.ok:
+        raise CertificateError("the certificate does NOT verify")
+
+
+def _report_verification(app: AppContext, result: Verification, *, subject: str, as_json: bool) -> None:
+    if as_json:
+        app.emit_json({"subject": subject, "ok": result.ok, "serial": grouped(result.serial) if result.serial else None,
+                       "checks": [{"check": c.name, "ok": c.ok, "detail": c.detail} for c in result.checks]})
+        return
+    for check in result.checks:
+        app.say(f"  {'ok  ' if check.ok else 'FAIL'} {check.name}: {check.detail}",
+                style="green" if check.ok else "red")
+    verdict = "VALID" if result.ok else "NOT VALID"
+    app.say(f"{subject}: {verdict}" + (f" (serial {grouped(result.serial)})" if result.serial else ""),
+            style="bold green" if result.ok else "bold red")
+
+
+# -- deliver, list -----------------------------------------------------------------------------------------------
+
+
+@certificates.command("deliver")
+@track_option
+@click.option("--message/--no-message", default=None,
+              help="Send the Moodle messages (default: certificates.delivery.moodle_message).")
+@pass_app
+def deliver(app: AppContext, track: str | None, message: bool | None) -> None:
+    """Write the ZIP per track again and, if asked, message every holder not yet told (never twice)."""
+    from cooperare.certificates.deliver import send_messages, zip_track
+
+    session = Session.open(app)
+    send = session.config.delivery.moodle_message if message is None else message
+    client = app.client() if send else None
+    run_id = session.store.runs.start("certificates deliver", detail={"track": track, "message": send})
+    outcome: Outcome = "failed"
+    try:
+        for key in session.tracks(track):
+            records = session.registry.all(track=key, status="valid")
+            archive = zip_track(records, output=session.output, track=key)
+            app.say(f"{key}: {len(records)} valid certificates → {archive}")
+            if client is not None:
+                _report_messages(app, send_messages(client, records, store=session.store, run_id=run_id))
+        outcome = "ok"
+    finally:
+        session.store.runs.finish(run_id, outcome=outcome, ws_calls=app.ws_calls)
+    if client is not None:
+        app.ws_summary()
+
+
+def _report_messages(app: AppContext, outcome: MessageOutcome) -> None:
+    app.say(f"  messages: {len(outcome.sent)} sent, {len(outcome.already)} sent before"
+            + (f", {len(outcome.no_account)} without a Moodle account" if outcome.no_account else ""))
+    for serial in outcome.uncertain:
+        app.note(f"  {grouped(serial)}: an earlier send was never confirmed; check the user's messages in Moodle "
+                 "(it is not re-sent automatically)")
+    for serial, error in outcome.failed:
+        app.note(f"  {grouped(serial)}: Moodle refused the message: {error}")
+
+
+@certificates.command("list")
+@track_option
+@click.option("--status", "status_", type=click.Choice(["valid", "revoked", "replaced"]),
+              help="Only certificates with this status.")
+@json_option
+@pass_app
+def list_command(app: AppContext, track: str | None, status_: str | None, as_json: bool) -> None:
+    """List the registry: serial, person, track, issue date, status."""
+    session = Session.open(app)
+    records = session.registry.all(track=track, status=status_)  # type: ignore[arg-type]
+    if as_json:
+        app.emit_json({"certificates": [_record_data(r) for r in records]})
+        return
+    for record in records:
+        extra = f" ({record.reason})" if record.reason else ""
+        app.say(f"{grouped(record.serial)}  {record.issued_at:%Y-%m-%d}  {record.status:<8}  {record.track:<18} "
+                f"{record.name}{extra}")
+    app.say(f"{len(records)} certificates", style="dim")
+
+
+def _record_data(record: CertificateRecord) -> dict[str, Any]:
+    return {"serial": grouped(record.serial), "person": record.person_key, "name": record.name,
+            "track": record.track, "issued_at": record.issued_at.isoformat(), "status": record.status,
+            "reason": record.reason, "replaced_by": grouped(record.replaced_by) if record.replaced_by else None,
+            "sha256": record.sha256, "file": record.file}
+
+
+# -- keygen ------------------------------------------------------------------------------------------------------
+
+
+@certificates.command("keygen")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("keys"), show_default=True,
+              help="Folder for root-ca.pem, root-ca.key and signing.p12 (created; existing files are kept).")
+@click.option("--organisation", default=DEFAULT_ISSUER, show_default=True, help="Organisation in both certificates.")
+@click.option("--name", "common_name", default="Semnătură certificate (demonstrativ)", show_default=True,
+              help="Common name of the signing certificate.")
+@click.option("--password-env", default=DEFAULT_PASSWORD_ENV, show_default=True,
+              help="NAME of the environment variable holding the new keys' password (else you are asked).")
+@pass_app
+def keygen(app: AppContext, out: Path, organisation: str, common_name: str, password_env: str) -> None:
+    """Make a self-signed demo root and a signing key (PKCS#12) for trials — not for real certificates."""
+    from cooperare.certificates.keygen import make_demo_keys
+
+    keys = make_demo_keys(out, password=signing_password(password_env, confirm=True), organisation=organisation,
+                          common_name=common_name)
+    app.say(f"Root certificate (give it to verifiers): {keys.root_certificate}")
+    app.say(f"Root key (mode 0600): {keys.root_key}")
+    app.say(f"Signing key and certificate, PKCS#12 (mode 0600): {keys.pkcs12}")
+    app.say("In cooperare.yaml:", style="dim")
+    app.say(f"  certificates:\n    signing:\n      pkcs12: {keys.pkcs12}\n      trust_root: {keys.root_certificate}"
+            f"\n      password_env: {password_env}", style="dim")

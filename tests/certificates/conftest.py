@@ -1,0 +1,130 @@
+"""Certificate fixtures: a demo key pair made once per session, a fresh store, issued certificates, and a sandbox
+Moodle holding one track's course with its final quiz, completion criterion and enrolled trainees."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from cooperare.certificates.eligibility import Grade, Progress, evaluate, requirements_for
+from cooperare.certificates.issue import Issuing, issue_track
+from cooperare.certificates.keygen import DemoKeys, make_demo_keys
+from cooperare.certificates.production import Producer
+from cooperare.certificates.settings import CertificatesConfig, Signatory, SigningConfig
+from cooperare.certificates.trainees import Trainee
+from cooperare.courses.catalogue import Catalogue, load_catalogue
+from cooperare.moodle.client import MoodleClient
+from cooperare.sandbox import Sandbox
+from cooperare.sandbox.courses import completion, modules
+from cooperare.sandbox.courses.schema import COMPLETION_TRACKING_AUTOMATIC
+from cooperare.secrets import Secret
+from cooperare.store import Store
+from cooperare.store.certificates import CertificateRecord, CertificateRegistry
+
+PASSWORD = "parola-de-test-1"
+TRACK = "adm-expert"
+COURSE = "expert-adm"
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    """The CLI sets up the ``cooperare`` logger (own handler, no propagation); later tests' caplog needs it back."""
+    logger = logging.getLogger("cooperare")
+    saved = (list(logger.handlers), logger.propagate, logger.level)
+    yield
+    logger.handlers[:], logger.propagate, logger.level = saved
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+@pytest.fixture(scope="session")
+def demo_keys(tmp_path_factory: pytest.TempPathFactory) -> DemoKeys:
+    return make_demo_keys(tmp_path_factory.mktemp("keys"), password=Secret(PASSWORD),
+                          organisation="Asociația Comunelor din România", common_name="Semnătură de test")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store.open(tmp_path / "store.sqlite") as opened:
+        yield opened
+
+
+@pytest.fixture
+def registry(store: Store) -> CertificateRegistry:
+    return CertificateRegistry(store.engine)
+
+
+@pytest.fixture
+def config(demo_keys: DemoKeys, tmp_path: Path) -> CertificatesConfig:
+    return CertificatesConfig(signatory=Signatory("Emil Drăgănescu", "Președinte"),
+                              verify_url="https://cooperare.example.ro/verificare",
+                              signing=SigningConfig(pkcs12=demo_keys.pkcs12, trust_root=demo_keys.root_certificate),
+                              output=tmp_path / "certificates", workers=1)
+
+
+@pytest.fixture
+def issuing(catalogue: Catalogue, config: CertificatesConfig, demo_keys: DemoKeys) -> Issuing:
+    producer = Producer(pkcs12=demo_keys.pkcs12, password=Secret(PASSWORD))
+    return Issuing(catalogue=catalogue, config=config, output=config.output, producer=producer, workers=1,
+                   today=date(2027, 10, 1))
+
+
+def trainee(number: int, *, firstname: str = "Ștefan", lastname: str = "Țăranu") -> Trainee:
+    return Trainee(f"AG-{number:03d}", 100 + number, firstname, lastname, f"t{number}@example.ro", TRACK, "AG",
+                   "Mioveni", "Primăria Mioveni", "adm-executie")
+
+
+def passing(catalogue: Catalogue, person: Trainee, grade: float = 8.5):  # type: ignore[no-untyped-def]
+    requirements = requirements_for(catalogue, TRACK)
+    return evaluate(requirements, person, progress=Progress(completed=frozenset({COURSE}),
+                                                   grades={requirements.final_quiz: Grade(grade, 10)}))
+
+
+@pytest.fixture
+def issued(catalogue: Catalogue, registry: CertificateRegistry, issuing: Issuing) -> list[CertificateRecord]:
+    verdicts = [passing(catalogue, trainee(1)), passing(catalogue, trainee(2, firstname="Ioana",
+                                                                          lastname="Mândrescu"))]
+    return list(issue_track(verdicts, track=TRACK, registry=registry, issuing=issuing).issued)
+
+
+@dataclass
+class MoodleTrack:
+    """A sandbox Moodle with the course of TRACK, its final quiz and enrolled students."""
+
+    box: Sandbox
+    client: MoodleClient
+    course_id: int
+    quiz_id: int
+    users: dict[str, int]
+
+
+@pytest.fixture
+def moodle_track(catalogue: Catalogue) -> MoodleTrack:
+    box = Sandbox()
+    client = MoodleClient(box.transport())
+    prefix = catalogue.prefix
+    course_id = int(client.courses.create([{"fullname": "Expert în digitalizare", "shortname": "COOP-EA",
+                                            "categoryid": 1, "idnumber": f"{prefix}:course:{COURSE}",
+                                            "enablecompletion": 1}])[0]["id"])
+    with box.site.db.transaction():
+        cm = modules.add_module(box.site, course_id, "quiz", {"name": "Evaluare finală", "grade": 10,
+                                                             "gradepass": 7.5, "sumgrades": 10},
+                                cm={"idnumber": f"{prefix}:{COURSE}:final",
+                                    "completion": COMPLETION_TRACKING_AUTOMATIC, "completionpassgrade": 1})
+        completion.add_activity_criterion(box.site, cm)
+    people = [("ana", "Ana", "Ilie"), ("dan", "Dănuț", "Popa"), ("eva", "Eva", "Șerban")]
+    created = client.users.create([{"username": u, "password": "Parola#2026", "firstname": f, "lastname": last,
+                                    "email": f"{u}@example.ro", "idnumber": f"{prefix}:user:AG-{i}",
+                                    "city": "Mioveni", "department": "AG", "institution": "Primăria Mioveni"}
+                                   for i, (u, f, last) in enumerate(people)])
+    users = {c["username"]: int(c["id"]) for c in created}
+    client.enrol.enrol([(course_id, uid) for uid in users.values()])
+    return MoodleTrack(box, client, course_id, int(cm["instance"]), users)

@@ -1,0 +1,152 @@
+"""The ``cooperare certificates`` and ``cooperare report`` commands through click's CliRunner, against a sandbox
+Moodle served on a loopback port."""
+
+from __future__ import annotations
+
+import json
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from cooperare.certificates.keygen import DemoKeys
+from cooperare.cli.main import cli
+from cooperare.errors import CertificateError, SecretError
+from cooperare.sandbox import simulate
+
+from .conftest import PASSWORD, MoodleTrack
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(cli, list(args), env=env)
+
+
+@pytest.fixture
+def served(moodle_track: MoodleTrack) -> Iterator[str]:
+    httpd = moodle_track.box.serve()
+    try:
+        yield f"http://127.0.0.1:{httpd.port}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, demo_keys: DemoKeys, served: str, moodle_track: MoodleTrack,
+            monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "cooperare.yaml").write_text(yaml.safe_dump({
+        "site": {"url": served},
+        "store": {"url": "sqlite:///store.sqlite"},
+        "certificates": {
+            "verify_url": "https://cooperare.example.ro/verificare",
+            "signatory": {"name": "Emil Drăgănescu", "role": "Președinte"},
+            "signing": {"pkcs12": str(demo_keys.pkcs12), "trust_root": str(demo_keys.root_certificate)},
+            "workers": 1,
+        },
+    }, allow_unicode=True), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COOPERARE_MOODLE_TOKEN", moodle_track.box.token.reveal())
+    monkeypatch.delenv("COOPERARE_SIGNING_PASSWORD", raising=False)
+    return tmp_path
+
+
+def test_every_command_has_help() -> None:
+    for group in ("certificates", "report"):
+        result = invoke(group, "--help")
+        assert result.exit_code == 0
+        for line in result.output.split("Commands:")[1].strip().splitlines():
+            name = line.split()[0]
+            sub = invoke(group, name, "--help")
+            assert sub.exit_code == 0 and len(sub.output.splitlines()) > 3, name
+
+
+def test_keygen_writes_private_keys_and_takes_the_password_from_the_environment(tmp_path: Path) -> None:
+    result = invoke("certificates", "keygen", "--out", str(tmp_path / "k"),
+                    env={"COOPERARE_SIGNING_PASSWORD": PASSWORD})
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE((tmp_path / "k" / "signing.p12").stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "k" / "root-ca.key").stat().st_mode) == 0o600
+    assert PASSWORD not in result.output
+
+
+def test_keygen_without_a_password_and_without_a_terminal_refuses(tmp_path: Path) -> None:
+    result = invoke("certificates", "keygen", "--out", str(tmp_path / "k"), env={"COOPERARE_SIGNING_PASSWORD": ""})
+    assert isinstance(result.exception, CertificateError) and "no password" in str(result.exception)
+    assert not (tmp_path / "k").exists()
+
+
+def test_a_password_option_does_not_exist() -> None:
+    assert "--password " not in invoke("certificates", "issue", "--help").output
+    assert invoke("certificates", "issue", "--password", "x").exit_code == 2
+
+
+def test_status_issue_verify_revoke_list_and_report(workdir: Path, moodle_track: MoodleTrack) -> None:
+    site, users = moodle_track.box.site, moodle_track.users
+    with moodle_track.box.server.lock:
+        simulate.record_quiz_attempt(site, moodle_track.quiz_id, users["ana"], 9.5)
+        simulate.record_quiz_attempt(site, moodle_track.quiz_id, users["dan"], 5.0)
+
+    status = invoke("certificates", "status", "--json")
+    assert status.exit_code == 0, status.output
+    tracks = {t["track"]: t for t in json.loads(status.stdout)["tracks"]}
+    people = {p["name"]: p for p in tracks["adm-expert"]["people"]}
+    assert people["Ana Ilie"]["state"] == "eligible"
+    assert people["Dănuț Popa"]["missing"] == ["course expert-adm not completed",
+                                               "final quiz 50% below the pass mark 75%"]
+    assert tracks["adm-alfabetizare"]["people"] == []
+
+    no_password = invoke("certificates", "issue", "--track", "adm-expert")
+    assert isinstance(no_password.exception, CertificateError) and "no password" in str(no_password.exception)
+
+    dry = invoke("certificates", "issue", "--track", "adm-expert", "--dry-run", "--json")
+    assert json.loads(dry.stdout)["tracks"][0]["would_issue"] == 1 and not (workdir / "certificates").exists()
+
+    issued = invoke("certificates", "issue", "--track", "adm-expert", "--json",
+                    env={"COOPERARE_SIGNING_PASSWORD": PASSWORD})
+    assert issued.exit_code == 0, issued.output
+    [summary] = json.loads(issued.stdout)["tracks"]
+    assert summary["issued"] == 1 and Path(summary["zip"]).is_file()
+    [serial] = summary["serials"]
+    [pdf] = (workdir / "certificates" / "adm-expert").glob("*.pdf")
+    assert PASSWORD not in issued.output
+
+    again = invoke("certificates", "issue", "--track", "adm-expert", "--json",
+                   env={"COOPERARE_SIGNING_PASSWORD": PASSWORD})
+    assert json.loads(again.stdout)["tracks"][0]["issued"] == 0  # frozen
+
+    ok = invoke("certificates", "verify", str(pdf))
+    assert ok.exit_code == 0 and "VALID" in ok.output
+    assert invoke("certificates", "verify", "--serial", serial.lower()).exit_code == 0
+
+    listed = json.loads(invoke("certificates", "list", "--json").stdout)["certificates"]
+    assert [(c["serial"], c["name"], c["status"]) for c in listed] == [(serial, "Ana Ilie", "valid")]
+
+    report = invoke("report", "certification", "--out", "reports/r.csv")
+    assert report.exit_code == 0 and "1 certified of 292" in report.output
+    assert "Ana Ilie" in (workdir / "reports" / "r.csv").read_text(encoding="utf-8-sig")
+
+    assert invoke("certificates", "revoke", serial, "--reason", "eroare de evaluare").exit_code == 0
+    revoked = invoke("certificates", "verify", str(pdf), "--json")
+    assert isinstance(revoked.exception, CertificateError)
+    checks = {c["check"]: c for c in json.loads(revoked.stdout)["checks"]}
+    assert not checks["status"]["ok"] and "eroare de evaluare" in checks["status"]["detail"]
+
+
+def test_verify_needs_a_file_or_a_serial(workdir: Path) -> None:
+    assert invoke("certificates", "verify").exit_code == 2
+
+
+def test_a_key_readable_by_others_is_refused(workdir: Path, demo_keys: DemoKeys, moodle_track: MoodleTrack) -> None:
+    loose = workdir / "loose.p12"
+    loose.write_bytes(demo_keys.pkcs12.read_bytes())
+    loose.chmod(0o644)
+    config = yaml.safe_load((workdir / "cooperare.yaml").read_text(encoding="utf-8"))
+    config["certificates"]["signing"]["pkcs12"] = str(loose)
+    (workdir / "cooperare.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    with moodle_track.box.server.lock:
+        simulate.record_quiz_attempt(moodle_track.box.site, moodle_track.quiz_id, moodle_track.users["eva"], 9.0)
+    result = invoke("certificates", "issue", env={"COOPERARE_SIGNING_PASSWORD": PASSWORD})
+    assert isinstance(result.exception, SecretError) and "chmod 600" in (result.exception.hint or "")

@@ -1,0 +1,46 @@
+"""The certificates stage of ``cooperare demo`` on its own: a fresh sandbox without courses or roster, and what the
+stage leaves under DIR (certificates, reports, keys, a cooperare.yaml that commands run in DIR can use)."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cooperare.cli.commands.demo import DemoRun
+from cooperare.cli.commands.demo_certificates import PASSWORD_FILE, stage_certificates
+from cooperare.cli.context import AppContext
+from cooperare.cli.main import cli
+from cooperare.config import load_config
+from cooperare.moodle.client import MoodleClient
+from cooperare.sandbox import Sandbox
+from cooperare.store import Store
+from cooperare.store.certificates import CertificateRegistry
+
+
+def test_the_stage_issues_verifies_reports_and_leaves_a_usable_folder(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    box = Sandbox()
+    app = AppContext()
+    client = MoodleClient(app.adopt(box.transport()))
+    with Store.open(tmp_path / "cooperare.sqlite") as store:
+        run = DemoRun(app, tmp_path, client, store, store.runs.start("demo"), box)
+        stage_certificates(run)
+        valid = CertificateRegistry(store.engine).all(status="valid")
+    summary = run.summary["certificates"]
+    assert summary["issued"] == summary["verified"] == summary["messages"] == len(valid)
+    assert 250 < len(valid) <= 300
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["certificare.csv", "certificare.pdf",
+                                                                         "certificare.xlsx"]
+    assert {p.name for p in (tmp_path / "certificates").glob("*.zip")} == {
+        "ong-expert.zip", "adm-alfabetizare.zip", "adm-expert.zip", "alesi-guvernanta.zip"}
+    assert stat.S_IMODE((tmp_path / "keys" / PASSWORD_FILE).stat().st_mode) == 0o600
+
+    config = load_config(tmp_path / "cooperare.yaml", environ={})
+    assert config.certificates.signing.trust_root == tmp_path / "keys" / "root-ca.pem"
+    assert config.store.url.endswith(str(tmp_path / "cooperare.sqlite"))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["certificates", "verify", f"certificates/{valid[0].file}"])
+    assert result.exit_code == 0 and "VALID" in result.output
