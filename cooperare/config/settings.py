@@ -18,6 +18,7 @@ from typing import ClassVar
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from cooperare.certificates.settings import CertificatesConfig
 from cooperare.config.loader import at_least, checked
 from cooperare.moodle.transport import normalise_site_url
 from cooperare.secrets import register
@@ -122,3 +123,4 @@ class Config:
     site: SiteConfig
     store: StoreConfig = field(default_factory=StoreConfig)
     roster: RosterConfig = field(default_factory=RosterConfig)
+    certificates: CertificatesConfig = field(default_factory=CertificatesConfig)

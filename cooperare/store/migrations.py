@@ -17,6 +17,7 @@ from sqlalchemy import (
     Column,
     Connection,
     Engine,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -75,7 +76,68 @@ def runs_and_journal(conn: Connection) -> None:
     md.create_all(conn)
 
 
-MIGRATIONS: tuple[Migration, ...] = (runs_and_journal,)
+def roster_people(conn: Connection) -> None:
+    """Roster people snapshot."""
+    md = MetaData()
+    Table(
+        "roster_people",
+        md,
+        Column("key", String(40), primary_key=True),
+        Column("idnumber", String(100), nullable=False),
+        Column("moodle_user_id", Integer),
+        Column("firstname", String(100), nullable=False),
+        Column("lastname", String(100), nullable=False),
+        Column("email", String(100), nullable=False),
+        Column("county", String(2), nullable=False),
+        Column("commune", String(120), nullable=False),
+        Column("organisation", String(255), nullable=False),
+        Column("category", String(40), nullable=False),
+        Column("track", String(40), nullable=False),
+        Column("status", String(16), nullable=False),
+        Column("updated_at", UTCDateTime, nullable=False),
+        one_of("status", ("active", "suspended")),
+        Index("roster_people_track", "track"),
+        Index("roster_people_moodle_user", "moodle_user_id"),
+    )
+    md.create_all(conn)
+
+
+def certificate_registry(conn: Connection) -> None:
+    """The certificate registry."""
+    md = MetaData()
+    Table(
+        "certificates",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("serial", String(32), nullable=False),
+        Column("sha256", String(64), nullable=False),
+        Column("person_key", String(200), nullable=False),
+        Column("moodle_user_id", Integer),
+        Column("name", Text, nullable=False),
+        Column("email", Text),
+        Column("track", String(64), nullable=False),
+        Column("county", Text),
+        Column("commune", Text),
+        Column("organisation", Text),
+        Column("category", String(64)),
+        Column("grade_percent", Float),
+        Column("file", Text),
+        Column("issued_at", UTCDateTime, nullable=False),
+        Column("status", String(16), nullable=False),
+        Column("reason", Text),
+        Column("replaced_by", String(32)),
+        Column("changed_at", UTCDateTime),
+        Column("details", JSON),
+        one_of("status", ("valid", "revoked", "replaced")),
+        Index("certificates_serial", "serial", unique=True),
+        Index("certificates_sha256", "sha256", unique=True),
+        Index("certificates_person_track", "person_key", "track"),
+        Index("certificates_track_status", "track", "status"),
+    )
+    md.create_all(conn)
+
+
+MIGRATIONS: tuple[Migration, ...] = (runs_and_journal, roster_people, certificate_registry)
 
 
 def migrate(engine: Engine) -> int:

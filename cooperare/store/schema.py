@@ -16,6 +16,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -29,6 +30,8 @@ from sqlalchemy.types import TypeDecorator
 RUN_OUTCOMES = ("ok", "failed", "interrupted")
 JOURNAL_ACTIONS = ("create", "update", "delete")
 JOURNAL_PHASES = ("begun", "done", "failed")
+PERSON_STATUSES = ("active", "suspended")
+CERTIFICATE_STATUSES = ("valid", "revoked", "replaced")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -95,4 +98,55 @@ journal = Table(
     Index("journal_scope_phase", "scope", "phase"),
     Index("journal_address", "address"),
     Index("journal_run", "run_id"),
+)
+
+certificates = Table(
+    "certificates",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("serial", String(32), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("person_key", String(200), nullable=False),
+    Column("moodle_user_id", Integer),
+    Column("name", Text, nullable=False),
+    Column("email", Text),
+    Column("track", String(64), nullable=False),
+    Column("county", Text),
+    Column("commune", Text),
+    Column("organisation", Text),
+    Column("category", String(64)),
+    Column("grade_percent", Float),
+    Column("file", Text),
+    Column("issued_at", UTCDateTime, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("reason", Text),
+    Column("replaced_by", String(32)),
+    Column("changed_at", UTCDateTime),
+    Column("details", JSON(none_as_null=True)),
+    one_of("status", CERTIFICATE_STATUSES),
+    Index("certificates_serial", "serial", unique=True),
+    Index("certificates_sha256", "sha256", unique=True),
+    Index("certificates_person_track", "person_key", "track"),
+    Index("certificates_track_status", "track", "status"),
+)
+
+roster_people = Table(
+    "roster_people",
+    metadata,
+    Column("key", String(40), primary_key=True),
+    Column("idnumber", String(100), nullable=False),
+    Column("moodle_user_id", Integer),
+    Column("firstname", String(100), nullable=False),
+    Column("lastname", String(100), nullable=False),
+    Column("email", String(100), nullable=False),
+    Column("county", String(2), nullable=False),
+    Column("commune", String(120), nullable=False),
+    Column("organisation", String(255), nullable=False),
+    Column("category", String(40), nullable=False),
+    Column("track", String(40), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    one_of("status", PERSON_STATUSES),
+    Index("roster_people_track", "track"),
+    Index("roster_people_moodle_user", "moodle_user_id"),
 )

@@ -1,0 +1,173 @@
+"""The CLI's foundation: help everywhere, exit codes, `moodle check` against a served sandbox, secrets never shown."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+import pytest
+import responses
+from click.testing import CliRunner
+
+from cooperare import __version__
+from cooperare.cli.main import cli, main
+from cooperare.sandbox import Sandbox
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+TOKEN = "c0ffee00c0ffee00c0ffee00c0ffee00"
+
+
+def all_commands(group: click.Group, prefix: str = "") -> Iterator[tuple[str, click.Command]]:
+    for name, command in sorted(group.commands.items()):
+        full = f"{prefix} {name}".strip()
+        yield full, command
+        if isinstance(command, click.Group):
+            yield from all_commands(command, full)
+
+
+def test_every_command_has_help_and_is_in_the_readme() -> None:
+    readme = README.read_text(encoding="utf-8")
+    for name, command in all_commands(cli):
+        assert (command.help or "").strip(), f"{name} has no help text"
+        result = CliRunner().invoke(cli, [*name.split(), "--help"])
+        assert result.exit_code == 0, name
+        if not isinstance(command, click.Group):
+            assert f"cooperare {name}" in readme, f"`cooperare {name}` is not documented in README.md"
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"cooperare {__version__}"
+
+
+def test_exit_codes_for_usage_and_missing_configuration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("COOPERARE_MOODLE_URL", "COOPERARE_MOODLE_TOKEN", "COOPERARE_MOODLE_TOKEN_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["moodle", "chek"]) == 2
+    assert main(["moodle", "check"]) == 1
+    assert "no configuration" in capsys.readouterr().err
+
+
+@pytest.fixture
+def served() -> Iterator[tuple[str, Sandbox]]:
+    box = Sandbox(token=TOKEN)
+    httpd = box.serve()
+    url = f"http://127.0.0.1:{httpd.port}"
+    box.site.settings.wwwroot = url
+    yield url, box
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_moodle_check_against_a_served_sandbox(served: tuple[str, Sandbox], monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    url, box = served
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COOPERARE_MOODLE_URL", url)
+    monkeypatch.setenv("COOPERARE_MOODLE_TOKEN", TOKEN)
+    assert main(["moodle", "check", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["release"] == box.site.release
+    assert report["missing_core_functions"] == []
+    assert report["plugin"]["installed"] and report["plugin"]["version"] == 2026112600
+    assert report["max_input_vars"] == {"budget": 1000, "accepted": True, "probed": True}
+    assert report["ws_calls"] == 2
+    assert main(["moodle", "check"]) == 0
+    text = capsys.readouterr().err
+    assert "Plugin local_cooperare: version 2026112600" in text and "2 web-service calls" in text
+
+
+def test_low_max_input_vars_is_reported(served: tuple[str, Sandbox], monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    url, box = served
+    box.site.settings.max_input_vars = 500
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COOPERARE_MOODLE_URL", url)
+    monkeypatch.setenv("COOPERARE_MOODLE_TOKEN", TOKEN)
+    assert main(["moodle", "check", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["max_input_vars"]["accepted"] is False
+    assert any("max_input_vars" in warning for warning in report["warnings"])
+
+
+def test_wrong_token_exits_3_with_a_clear_message(served: tuple[str, Sandbox], monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    url, _ = served
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COOPERARE_MOODLE_URL", url)
+    wrong = "deadbeefdeadbeefdeadbeefdeadbeef"
+    monkeypatch.setenv("COOPERARE_MOODLE_TOKEN", wrong)
+    assert main(["--debug", "moodle", "check"]) == 3
+    err = capsys.readouterr().err
+    assert "Invalid token" in err and "invalidtoken" in err
+    assert wrong not in err
+
+
+@responses.activate
+def test_the_token_never_appears_in_output_logs_or_debug_tracebacks(monkeypatch: pytest.MonkeyPatch,
+                                                                    capsys: pytest.CaptureFixture[str],
+                                                                    tmp_path: Path) -> None:
+    """A proxy that echoes the request (token included) in its error page: the CLI must still never show it."""
+    url = "https://moodle.example.ro"
+
+    def echo(request):  # type: ignore[no-untyped-def]
+        return 502, {}, f"<html><body>Bad gateway for request {request.body}</body></html>"
+
+    responses.add_callback(responses.POST, url + "/webservice/rest/server.php", callback=echo)
+    token_file = tmp_path / "token"
+    token_file.write_text(TOKEN + "\n")
+    token_file.chmod(0o600)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COOPERARE_MOODLE_URL", url)
+    monkeypatch.delenv("COOPERARE_MOODLE_TOKEN", raising=False)
+    monkeypatch.setenv("COOPERARE_MOODLE_TOKEN_FILE", str(token_file))
+    code = main(["--debug", "moodle", "check", "--json"])
+    captured = capsys.readouterr()
+    assert code == 3
+    assert "Bad gateway" in captured.err and "Traceback" in captured.err and "[REDACTED]" in captured.err
+    assert TOKEN not in captured.err + captured.out
+    assert all(TOKEN not in call.request.url for call in responses.calls)
+
+
+def test_token_file_readable_by_others_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    token_file = tmp_path / "token"
+    token_file.write_text(TOKEN)
+    token_file.chmod(0o644)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COOPERARE_MOODLE_URL", "https://moodle.example.ro")
+    monkeypatch.delenv("COOPERARE_MOODLE_TOKEN", raising=False)
+    monkeypatch.setenv("COOPERARE_MOODLE_TOKEN_FILE", str(token_file))
+    assert main(["moodle", "check"]) == 1
+    err = capsys.readouterr().err
+    assert "0644" in err and "chmod 600" in err and TOKEN not in err
+
+
+def test_sandbox_serve_prints_url_and_token_and_answers(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cooperare.cli.main", "sandbox", "serve", "--port", "0", "--token", TOKEN,
+         "--max-input-vars", "1000", "--control"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = [process.stdout.readline() for _ in range(3)]  # type: ignore[union-attr]
+        url = re.search(r"url: (\S+)", lines[0]).group(1)  # type: ignore[union-attr]
+        assert lines[1].strip() == f"token: {TOKEN}"
+        import requests
+
+        answer = requests.post(url + "/webservice/rest/server.php", timeout=10, data={
+            "wstoken": TOKEN, "wsfunction": "core_webservice_get_site_info", "moodlewsrestformat": "json"}).json()
+        assert answer["siteurl"] == url and answer["release"].startswith("4.5.6")
+        assert requests.post(url + "/_sandbox/config", data={"max_input_vars": "10"}, timeout=10).ok
+        assert requests.post(url + "/_sandbox/reset", timeout=10).json() == {"reset": True}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    time.sleep(0)
