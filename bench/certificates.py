@@ -67,7 +67,7 @@ def bench_issue(folder: Path, *, count: int, workers: int) -> tuple[float, float
     if not (keys / "signing.p12").exists():
         make_demo_keys(keys, password=Secret(PASSWORD), organisation="Asociația Comunelor din România",
                        common_name="Banc de probă")
-    config = CertificatesConfig(signatory=Signatory("Emil Drăgănescu", "Președinte"),
+    config = CertificatesConfig(signatory=Signatory("Maria Ionescu", "Președinte"),
                                 verify_url="https://cooperare.acor.ro/verificare")
     output = folder / f"out-{workers}"
     producer = Producer(pkcs12=keys / "signing.p12", password=Secret(PASSWORD))

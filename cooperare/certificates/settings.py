@@ -4,7 +4,7 @@ Example::
 
     certificates:
       issuer: Asociația Comunelor din România
-      signatory: {name: Emil Drăgănescu, role: Președinte, image: semnatura.png}
+      signatory: {name: Maria Ionescu, role: Președinte, image: semnatura.png}
       verify_url: https://cooperare.acor.ro/verificare      # the QR code holds this URL plus ?serie=SERIAL
       signing:
         pkcs12: keys/signing.p12                           # mode 0600; its password from $COOPERARE_SIGNING_PASSWORD

@@ -89,11 +89,27 @@ class Lesson:
     completion: str | None = None
 
 
+ResourceType = Literal["url", "label"]
+
+
+@dataclass(frozen=True)
+class Resource:
+    """An extra activity of a module: a link to an external page (``url``) or a text on the course page (``label``)."""
+
+    key: str = _key()
+    type: ResourceType = "url"
+    title: str = ""
+    url: str = ""
+    text: str = ""
+    completion: str | None = None
+
+
 @dataclass(frozen=True)
 class Module:
     key: str = _key()
     title: str = ""
     lesson: Lesson | None = None
+    resources: tuple[Resource, ...] = ()
     quiz: Quiz | None = None
     summary: str = ""
 
@@ -378,13 +394,19 @@ def _check_references(catalogue: Catalogue) -> None:
                     raise ConfigError(f"module {module_key!r} is not defined in this programme",
                                       location=catalogue.locate(source, ("courses", c_index, "modules", m_index)),
                                       hint=f"defined modules: {', '.join(module_keys)}")
-            for rule_name in ("lesson", "quiz"):
-                for m_index, module in enumerate(programme.modules):
-                    part = getattr(module, rule_name)
-                    if part is not None and part.completion not in (None, *COMPLETION_RULES):
+            for m_index, module in enumerate(programme.modules):
+                parts: list[tuple[tuple[str | int, ...], object]] = [(("lesson",), module.lesson),
+                                                                     (("quiz",), module.quiz)]
+                parts += [(("resources", r_index), resource) for r_index, resource in enumerate(module.resources)]
+                for where, part in parts:
+                    if part is not None and getattr(part, "completion") not in (None, *COMPLETION_RULES):
                         raise ConfigError(f"completion must be one of {', '.join(COMPLETION_RULES)}",
-                                          location=catalogue.locate(source, ("modules", m_index, rule_name,
+                                          location=catalogue.locate(source, ("modules", m_index, *where,
                                                                              "completion")))
+                resource_keys = [r.key for r in module.resources]
+                for duplicate in _duplicates(resource_keys + ["lesson", "quiz"]):
+                    raise ConfigError(f"resource key {duplicate!r} is used twice in module {module.key!r}",
+                                      location=catalogue.locate(source, ("modules", m_index, "resources")))
     for duplicate in _duplicates(course_keys):
         raise ConfigError(f"course key {duplicate!r} is used twice", location=catalogue.locate("catalogue.yaml", ()))
     for duplicate in _duplicates(shortnames):

@@ -237,6 +237,13 @@ def _course(catalogue: Catalogue, programme: Programme, course: Course) -> Desir
         if module.lesson is not None:
             activity(f"{key}:lesson", "page", number, module.lesson.title, "",
                      {"content": module.lesson.content}, module.lesson.completion or "view")
+        for resource in module.resources:
+            if resource.type == "url":
+                activity(f"{key}:{resource.key}", "url", number, resource.title, resource.text,
+                         {"externalurl": resource.url, "display": "0"}, resource.completion or "view")
+            else:
+                activity(f"{key}:{resource.key}", "label", number, resource.title, resource.text, {},
+                         resource.completion or "none")
         if module.quiz is not None:
             activity(f"{key}:quiz", "quiz", number, module.quiz.title, module.quiz.intro,
                      quiz_options(module_quiz, final=False), module.quiz.completion or "grade")
@@ -254,9 +261,12 @@ def _course(catalogue: Catalogue, programme: Programme, course: Course) -> Desir
     if course.completion is not None and course.completion.require is not None:
         required = [activity_idnumber(prefix, course.key, ref) for ref in course.completion.require]
     else:
-        graded = {a.ref for a in activities if a.completion != COMPLETION_NONE}
+        # By default a trainee completes the course by reading every lesson, doing every module quiz and passing
+        # the final evaluation; links and labels are there to help, not to be ticked off.
+        tracked = {a.ref for a in activities if a.completion != COMPLETION_NONE
+                   and (a.ref == "final" or a.ref.endswith((":lesson", ":quiz")))}
         required = [activity_idnumber(prefix, course.key, ref) for ref in activity_refs(programme, course)
-                    if ref in graded]
+                    if ref in tracked]
     return DesiredCourse(
         idnumber=course_idnumber(prefix, course.key),
         key=course.key,

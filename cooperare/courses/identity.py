@@ -42,6 +42,7 @@ def activity_refs(programme: Programme, course: Course) -> list[str]:
         module = programme.module(key)
         if module.lesson is not None:
             refs.append(f"{key}:lesson")
+        refs.extend(f"{key}:{resource.key}" for resource in module.resources)
         if module.quiz is not None:
             refs.append(f"{key}:quiz")
     if course.final_quiz is not None:

@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Literal
 
-from cooperare.courses.catalogue import Catalogue, Course, Programme, Question, Quiz
+from cooperare.courses.catalogue import Catalogue, Course, Programme, Question, Quiz, Resource
 from cooperare.courses.identity import MAX_IDNUMBER, activity_idnumber, activity_refs
 from cooperare.errors import Location
 
@@ -109,12 +110,28 @@ class _Linter:
                     self.add("error", "html", f"lesson HTML: {problem}", source, (*base, "lesson", "content"))
             else:
                 self.add("warning", "lesson-missing", "module has no lesson", source, base)
+            for r_index, resource in enumerate(module.resources):
+                self.resource(resource, source, (*base, "resources", r_index))
             if module.quiz is not None:
                 self.quiz(module.quiz, source, (*base, "quiz"), minimum=MIN_MODULE_QUESTIONS)
             else:
                 self.add("warning", "quiz-missing", "module has no quiz", source, base)
         for c_index, course in enumerate(programme.courses):
             self.course(programme, course, source, ("courses", c_index))
+
+    def resource(self, resource: Resource, source: str, where: tuple[str | int, ...]) -> None:
+        if resource.type == "url":
+            if not resource.title.strip():
+                self.add("error", "resource", "a link needs a title", source, (*where, "title"))
+            parts = urlsplit(resource.url)
+            if parts.scheme != "https" or not parts.netloc or " " in resource.url:
+                self.add("error", "resource", f"link {resource.url!r} is not an https:// address", source,
+                         (*where, "url"))
+        else:
+            if not resource.text.strip():
+                self.add("error", "resource", "a label needs text", source, (*where, "text"))
+        for problem in html_problems(resource.text):
+            self.add("error", "html", f"resource HTML: {problem}", source, (*where, "text"))
 
     def course(self, programme: Programme, course: Course, source: str, base: tuple[str | int, ...]) -> None:
         if course.final_quiz is None:

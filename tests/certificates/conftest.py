@@ -64,7 +64,7 @@ def registry(store: Store) -> CertificateRegistry:
 
 @pytest.fixture
 def config(demo_keys: DemoKeys, tmp_path: Path) -> CertificatesConfig:
-    return CertificatesConfig(signatory=Signatory("Emil Drăgănescu", "Președinte"),
+    return CertificatesConfig(signatory=Signatory("Maria Ionescu", "Președinte"),
                               verify_url="https://cooperare.example.ro/verificare",
                               signing=SigningConfig(pkcs12=demo_keys.pkcs12, trust_root=demo_keys.root_certificate),
                               output=tmp_path / "certificates", workers=1)

@@ -42,7 +42,7 @@ def workdir(tmp_path: Path, demo_keys: DemoKeys, served: str, moodle_track: Mood
         "store": {"url": "sqlite:///store.sqlite"},
         "certificates": {
             "verify_url": "https://cooperare.example.ro/verificare",
-            "signatory": {"name": "Emil Drăgănescu", "role": "Președinte"},
+            "signatory": {"name": "Maria Ionescu", "role": "Președinte"},
             "signing": {"pkcs12": str(demo_keys.pkcs12), "trust_root": str(demo_keys.root_certificate)},
             "workers": 1,
         },

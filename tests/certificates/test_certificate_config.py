@@ -19,7 +19,7 @@ def write(tmp_path: Path, section: str) -> Path:
 def test_a_full_section_is_read_with_paths_relative_to_the_file(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, """
   issuer: Asociația Comunelor din România
-  signatory: {name: Emil Drăgănescu, role: Președinte, image: semnatura.png}
+  signatory: {name: Maria Ionescu, role: Președinte, image: semnatura.png}
   verify_url: https://cooperare.acor.ro/verificare
   signing: {pkcs12: keys/signing.p12, trust_root: keys/root-ca.pem, password_env: PAROLA_CHEIE}
   rules:

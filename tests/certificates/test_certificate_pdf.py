@@ -24,7 +24,7 @@ CONTENT = CertificateContent(
     course="Expert în digitalizare pentru administrația publică locală",
     track="Personal al administrației publice locale – experți în digitalizare", hours=80, start=date(2027, 2, 15),
     end=date(2027, 9, 30), result="Admis – evaluarea finală 8,50 din 10 (85%)", issued_on=date(2027, 10, 1),
-    issuer="Asociația Comunelor din România", signatory_name="Emil Drăgănescu", signatory_role="Președinte",
+    issuer="Asociația Comunelor din România", signatory_name="Maria Ionescu", signatory_role="Președinte",
     verify_url="https://cooperare.example.ro/verificare", project="Proiectul „Cooperare digitală”")
 
 
@@ -38,7 +38,7 @@ def test_the_romanian_text_is_extractable_with_its_diacritics() -> None:
     for expected in ("CERTIFICAT DE ABSOLVIRE", "Ștefan Țăranu-Mândrescu", "Expert în digitalizare",
                      "administrației publice locale – experți", "Durata: 80 de ore", "15.02.2027 – 30.09.2027",
                      "8,50 din 10", "Seria 7K2M-9QXD-4TBW-H0RC", "01.10.2027", "Asociația Comunelor din România",
-                     "Emil Drăgănescu", "Președinte"):
+                     "Maria Ionescu", "Președinte"):
         assert expected in text, expected
     reader = PdfReader(io.BytesIO(pdf))
     width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height

@@ -87,3 +87,18 @@ def test_short_lesson_and_small_quiz(catalogue_dir: Path) -> None:
 def test_unbalanced_html_in_a_lesson(catalogue_dir: Path) -> None:
     edit(catalogue_dir / AD, "</h3>", "</h4>")
     assert "html" in rules(catalogue_dir)
+
+
+def test_resources_need_https_links_and_label_text(catalogue_dir: Path) -> None:
+    edit(catalogue_dir / AD, 'url: "https://data.gov.ro"', 'url: "http://data.gov.ro"')
+    edit(catalogue_dir / AD, 'text: "<p><em>Cum lucrați', 'text: ""\n        x-old: "<p><em>Cum lucrați')
+    import pytest
+
+    from cooperare.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="unknown key 'x-old'"):
+        load_catalogue(catalogue_dir)
+    edit(catalogue_dir / AD, '\n        x-old: "<p><em>Cum lucrați', '\n        title: "<p><em>Cum lucrați')
+    found = rules(catalogue_dir)
+    assert len(found["resource"]) == 2
+    assert any("http://data.gov.ro" in text for text in found["resource"])

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from cooperare.cli.commands.demo import DemoRun
 
 DEMO_VERIFY_URL = "https://cooperare.acor.ro/verificare"
-DEMO_SIGNATORY = Signatory("Emil Drăgănescu", "Președinte, Asociația Comunelor din România")
+DEMO_SIGNATORY = Signatory("Semnatar demonstrativ", "Președinte, Asociația Comunelor din România")
 PASSWORD_FILE = "signing-password.txt"
 EXTRA_PER_TRACK = 0.03
 """Trainees generated beyond each track's target, so that the few who fail still leave the target reachable."""

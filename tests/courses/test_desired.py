@@ -1,0 +1,73 @@
+"""The desired Moodle state derived from the catalogue: activities, options, completion, question XML."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from cooperare.courses.catalogue import Answer, Pair, Question, load_catalogue
+from cooperare.courses.desired import desired_state
+from cooperare.courses.moodlexml import share, single_question_document
+
+
+def test_activities_options_and_completion_of_a_course() -> None:
+    course = next(c for c in desired_state(load_catalogue()).courses if c.key == "alfabetizare")
+    by_ref = {a.ref: a for a in course.activities}
+    assert by_ref["m1-informatii:legislatie"].modname == "url"
+    assert by_ref["m1-informatii:legislatie"].options["externalurl"] == "https://legislatie.just.ro"
+    assert by_ref["m1-informatii:sfat"].modname == "label"
+    assert by_ref["final"].options["gradepass"] == "7" and by_ref["final"].completionpassgrade == 1
+    assert by_ref["m1-informatii:quiz"].options["gradepass"] == "6" and by_ref["m1-informatii:quiz"].completionusegrade
+    assert by_ref["m1-informatii:lesson"].completionview == 1
+    required = set(course.completion.activities)
+    assert "coop:alfabetizare:final" in required and "coop:alfabetizare:m1-informatii:lesson" in required
+    assert "coop:alfabetizare:m1-informatii:legislatie" not in required
+    assert "coop:alfabetizare:forum" not in required
+    assert [s.number for s in course.sections] == list(range(len(course.sections)))
+    assert {a.section for a in course.activities} <= {s.number for s in course.sections}
+
+
+def test_spec_hash_changes_only_with_the_spec() -> None:
+    first = desired_state(load_catalogue()).courses[0].activities[3]
+    again = desired_state(load_catalogue()).courses[0].activities[3]
+    assert first.spechash == again.spechash
+    assert first.spechash != desired_state(load_catalogue()).courses[0].activities[4].spechash
+
+
+def _fractions(xml: str) -> list[float]:
+    return [float(a.get("fraction")) for a in ET.fromstring(xml).iter("answer")]
+
+
+def test_multi_answer_fractions_are_moodle_grade_options_and_add_up() -> None:
+    question = Question(key="q1", type="multichoice", text="<p>Alegeți</p>", single=False, answers=(
+        Answer("a", True, "da"), Answer("b", True, "da"), Answer("c", True, "da"), Answer("d", False, "nu")))
+    fractions = _fractions(single_question_document(question, idnumber="coop:x:q1"))
+    assert fractions == [33.33333, 33.33333, 33.33333, -100.0]
+    assert abs(sum(f for f in fractions if f > 0) - 100) < 0.001
+    assert share(2) == 50.0 and share(4) == 25.0
+
+
+def test_question_xml_is_well_formed_and_keeps_idnumber_and_feedback() -> None:
+    matching = Question(key="q2", type="matching", text="<p>Asociați</p>",
+                        pairs=(Pair("ș", "1"), Pair("ț", "2"), Pair("ă", "3")), feedback_correct="Bravo",
+                        feedback_partial="Aproape", feedback_incorrect="Nu ]]> chiar")
+    root = ET.fromstring(single_question_document(matching, idnumber="coop:x:q2"))
+    question = root.find("question")
+    assert question.get("type") == "matching" and question.findtext("idnumber") == "coop:x:q2"
+    assert [s.findtext("text") for s in question.iter("subquestion")] == ["ș", "ț", "ă"]
+    assert question.find("incorrectfeedback").findtext("text") == "Nu ]]> chiar"
+    truefalse = Question(key="q3", type="truefalse", text="t", correct=False, feedback_true="x", feedback_false="y")
+    answers = ET.fromstring(single_question_document(truefalse, idnumber="i")).find("question").findall("answer")
+    assert [(a.findtext("text"), a.get("fraction")) for a in answers] == [("true", "0"), ("false", "100")]
+
+
+def test_every_shipped_question_renders_to_valid_xml() -> None:
+    count = 0
+    for course in desired_state(load_catalogue()).courses:
+        for question_set in course.question_sets:
+            for question in question_set.questions:
+                root = ET.fromstring(question.xml)
+                assert root.find("question").findtext("idnumber") == question.idnumber
+                assert not re.search("[şţŞŢ]", question.xml)
+                count += 1
+    assert count >= 4 * (5 * 8 + 15)
