@@ -39,7 +39,8 @@ def main(argv: list[str]) -> int:
         return 1
     for version, sub in VERSIONS.items():
         base = contract / sub if sub else contract
-        write_gzip(ROOT / "cooperare/moodle/data" / f"functions-{version}.json.gz", minified_functions(base / "functions.json"))
+        write_gzip(ROOT / "cooperare/moodle/data" / f"functions-{version}.json.gz",
+                   minified_functions(base / "functions.json"))
         site_info = json.loads((base / "scenarios" / "site_info.json").read_text(encoding="utf-8"))
         listed = site_info["steps"][0]["response"]["body"]["functions"]
         (ROOT / "cooperare/sandbox/data" / f"site-functions-{version}.json").write_text(

@@ -144,8 +144,8 @@ class CourseApplier:
                       "idnumber": _idnumber(c.address),
                       "parent": self.category_ids.get(c.after["parent"], 0) if c.after["parent"] else 0}
                      for c in ready]
-            results = self._batch(ready, "categories", lambda: self.client.categories.create(items))
-            for change, created in zip(ready, results):
+            results = self._batch(ready, "categories", lambda items=items: self.client.categories.create(items))
+            for change, created in zip(ready, results, strict=True):
                 self.category_ids[_idnumber(change.address)] = int(created["id"])
             creates = [c for c in creates if c not in ready]
         updates = [c for c in changes if c.action == "update"]
@@ -170,7 +170,7 @@ class CourseApplier:
             items = [{**self._course_fields(c.after), "idnumber": _idnumber(c.address),
                       "numsections": c.after.get("numsections", 0)} for c in creates]
             results = self._batch(creates, "courses", lambda: self.client.courses.create(items))
-            for change, created in zip(creates, results):
+            for change, created in zip(creates, results, strict=True):
                 self.course_ids[_idnumber(change.address)] = int(created["id"])
         updates = [c for c in changes if c.action == "update"]
         if updates:

@@ -370,7 +370,7 @@ def _check_references(catalogue: Catalogue) -> None:
     for duplicate in _duplicates(category_keys):
         raise ConfigError(f"category key {duplicate!r} is used twice", location=catalogue.locate(
             "catalogue.yaml", ("categories",)))
-    programme_files = dict(zip((p.key for p in catalogue.programmes), index.programmes))
+    programme_files = dict(zip((p.key for p in catalogue.programmes), index.programmes, strict=True))
     for duplicate in _duplicates([p.key for p in catalogue.programmes]):
         raise ConfigError(f"programme key {duplicate!r} is used by two programme files",
                           location=catalogue.locate("catalogue.yaml", ("programmes",)))
@@ -399,7 +399,7 @@ def _check_references(catalogue: Catalogue) -> None:
                                                                      (("quiz",), module.quiz)]
                 parts += [(("resources", r_index), resource) for r_index, resource in enumerate(module.resources)]
                 for where, part in parts:
-                    if part is not None and getattr(part, "completion") not in (None, *COMPLETION_RULES):
+                    if part is not None and part.completion not in (None, *COMPLETION_RULES):
                         raise ConfigError(f"completion must be one of {', '.join(COMPLETION_RULES)}",
                                           location=catalogue.locate(source, ("modules", m_index, *where,
                                                                              "completion")))

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlsplit
 from typing import Literal
+from urllib.parse import urlsplit
 
 from cooperare.courses.catalogue import Catalogue, Course, Programme, Question, Quiz, Resource
 from cooperare.courses.identity import MAX_IDNUMBER, activity_idnumber, activity_refs
@@ -174,7 +174,8 @@ class _Linter:
         for q_index, question in enumerate(quiz.questions):
             where = (*base, "questions", q_index)
             if question.key in seen:
-                self.add("error", "duplicate-key", f"question key {question.key!r} repeats question {seen[question.key]}",
+                self.add("error", "duplicate-key",
+                         f"question key {question.key!r} repeats question {seen[question.key]}",
                          source, (*where, "key"))
             seen.setdefault(question.key, q_index)
             self.question(question, source, where)
@@ -240,7 +241,7 @@ class _Linter:
 
     def run(self) -> list[Finding]:
         self.cedilla()
-        for programme, source in zip(self.catalogue.programmes, self.catalogue.index.programmes):
+        for programme, source in zip(self.catalogue.programmes, self.catalogue.index.programmes, strict=True):
             self.programme(programme, source)
         return self.findings
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from cooperare.courses.desired import (
     DesiredActivity,
-    DesiredCategory,
     DesiredCourse,
     DesiredQuestionSet,
     DesiredSection,
@@ -80,6 +79,14 @@ class _Planner:
     def add(self, address: str, action: str, before: Any, after: Any, *, group: str, note: str = "") -> None:
         self.plan.add(Change(address, action, before, after, group, note))  # type: ignore[arg-type]
 
+    def compare(self, address: str, before: Any, after: Any, *, group: str, drift: bool, changed: bool,
+                note: str = "") -> None:
+        """An object that exists: updated when edited in Moodle (drift) or changed in the catalogue, else no-op."""
+        if note or drift or changed:
+            self.add(address, "update", before, after, group=group, note=note or (DRIFT if drift else ""))
+        else:
+            self.add(address, "noop", before, after, group=group)
+
     def run(self) -> Plan:
         self.categories()
         for course in self.desired.courses:
@@ -113,8 +120,8 @@ class _Planner:
                 continue
             parent = next((c.idnumber for c in self.state.categories.values() if c.id == current.parent), None)
             before = {"name": current.name, "description": current.description, "parent": parent}
-            action = "update" if before != after else "noop"
-            self.add(category_address(category.idnumber), action, before, after, group="categories")
+            self.compare(category_address(category.idnumber), before, after, group="categories", drift=False,
+                         changed=before != after)
 
     def course(self, course: DesiredCourse) -> None:
         current = self.state.courses.get(course.idnumber)
@@ -130,8 +137,8 @@ class _Planner:
         before = {"shortname": live.shortname, "fullname": live.fullname, "summary": live.summary,
                   "format": live.format, "visible": int(live.visible), "startdate": live.startdate,
                   "enddate": live.enddate, "enablecompletion": int(live.enablecompletion), "category": category}
-        self.add(course_address(course.idnumber), "update" if before != after else "noop", before, after,
-                 group=group)
+        self.compare(course_address(course.idnumber), before, after, group=group, drift=False,
+                     changed=before != after)
 
     # -- plugin-managed structure -------------------------------------------------------------------------------
 
@@ -150,12 +157,8 @@ class _Planner:
                 continue
             before = {"name": found.get("name"), "summary": found.get("summary"), "visible": found.get("visible"),
                       "spechash": found.get("spechash")}
-            if found.get("drift"):
-                self.add(address, "update", before, after, group=_group(course), note=DRIFT)
-            elif found.get("spechash") != after["spechash"]:
-                self.add(address, "update", before, after, group=_group(course))
-            else:
-                self.add(address, "noop", before, after, group=_group(course))
+            self.compare(address, before, after, group=_group(course), drift=bool(found.get("drift")),
+                         changed=found.get("spechash") != after["spechash"])
 
     def activities(self, course: DesiredCourse, current: CourseState | None) -> None:
         live = current.activities() if current and self.state.plugin else {}
@@ -172,15 +175,11 @@ class _Planner:
                 self.add(address, "create", None, after, group=_group(course))
                 continue
             before = {**flat_described(found), "spechash": found.get("spechash")}
-            if found.get("modname") != activity.modname:
-                self.add(address, "update", before, after, group=_group(course),
-                         note=f"is a {found.get('modname')} in Moodle; it will be replaced by a {activity.modname}")
-            elif found.get("drift"):
-                self.add(address, "update", before, after, group=_group(course), note=DRIFT)
-            elif found.get("spechash") != after["spechash"]:
-                self.add(address, "update", before, after, group=_group(course))
-            else:
-                self.add(address, "noop", before, after, group=_group(course))
+            replaced = found.get("modname") != activity.modname
+            note = f"is a {found.get('modname')} in Moodle; it will be replaced by a {activity.modname}" \
+                if replaced else ""
+            self.compare(address, before, after, group=_group(course), drift=bool(found.get("drift")),
+                         changed=found.get("spechash") != after["spechash"], note=note)
         if self.prune:
             for idnumber, found in sorted(live.items()):
                 if idnumber not in wanted and found.get("managed") and is_managed(idnumber, self.desired.prefix):
@@ -204,13 +203,9 @@ class _Planner:
                 continue
             before = {"qtype": found.get("qtype"), "slot": found.get("slot"), "maxmark": found.get("maxmark"),
                       "spechash": found.get("spechash"), "version": found.get("version")}
-            compared = {k: after[k] for k in ("qtype", "slot", "maxmark", "spechash")}
-            if found.get("drift"):
-                self.add(address, "update", before, after, group=_group(course), note=DRIFT)
-            elif {k: before[k] for k in compared} != compared:
-                self.add(address, "update", before, after, group=_group(course))
-            else:
-                self.add(address, "noop", before, after, group=_group(course))
+            compared = ("qtype", "slot", "maxmark", "spechash")
+            self.compare(address, before, after, group=_group(course), drift=bool(found.get("drift")),
+                         changed=any(before[k] != after[k] for k in compared))
         if self.prune:
             for idnumber, found in sorted(live.items()):
                 if idnumber not in wanted and found.get("managed") and is_managed(idnumber, self.desired.prefix):
@@ -229,12 +224,9 @@ class _Planner:
                      group=_group(course))
             return
         before = _completion_view(found)
-        if found.get("drift"):
-            self.add(address, "update", before, after, group=_group(course), note=DRIFT)
-        elif found.get("spechash") != after["spechash"] or sorted(before["activities"]) != sorted(after["activities"]):
-            self.add(address, "update", before, after, group=_group(course))
-        else:
-            self.add(address, "noop", before, after, group=_group(course))
+        changed = found.get("spechash") != after["spechash"] or sorted(before["activities"]) != sorted(
+            after["activities"])
+        self.compare(address, before, after, group=_group(course), drift=bool(found.get("drift")), changed=changed)
 
 
 def _completion_view(found: dict[str, Any]) -> dict[str, Any]:
@@ -250,5 +242,3 @@ def build_plan(desired: DesiredState, state: MoodleState, *, prune: bool = False
     """Compare and return the plan (no Moodle calls)."""
     return _Planner(desired, state, prune=prune).run()
 
-
-__all__ = ["NEEDS_PLUGIN", "SCOPE", "DesiredCategory", "build_plan"]

@@ -43,17 +43,9 @@ def apply_courses(client: MoodleClient, store: Store, planned: CoursesPlan, *, p
     """Apply ``plan`` (default: the freshly computed one), journaled as one run in ``store``."""
     plan = plan or planned.plan
     plan.check_fresh(planned.state.fingerprint)
-    run_id = store.runs.start(command, detail={"changes": dict(plan.counts())})
-    applier = CourseApplier(client, store, run_id=run_id, desired=planned.desired, state=planned.state,
-                            progress=progress, manual_dir=manual_dir)
-    outcome = "failed"
-    try:
+    with store.runs.recording(command, detail={"changes": dict(plan.counts())},
+                              ws_calls=lambda: client.transport.stats.calls) as run:
+        applier = CourseApplier(client, store, run_id=run.id, desired=planned.desired, state=planned.state,
+                                progress=progress, manual_dir=manual_dir)
         applier.reconcile()
-        result = applier.apply(plan)
-        outcome = "ok"
-    except KeyboardInterrupt:
-        outcome = "interrupted"
-        raise
-    finally:
-        store.runs.finish(run_id, outcome=outcome, ws_calls=client.transport.stats.calls)
-    return result
+        return applier.apply(plan)

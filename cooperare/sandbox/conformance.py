@@ -66,7 +66,7 @@ def _parse_path(path: str) -> list[str | int]:
 
 
 def _matches(pattern: list[str | int], actual: list[str | int]) -> bool:
-    return len(pattern) == len(actual) and all(p == "*" or p == a for p, a in zip(pattern, actual))
+    return len(pattern) == len(actual) and all(p == "*" or p == a for p, a in zip(pattern, actual, strict=True))
 
 
 def _json_type(value: Any) -> str:
@@ -106,7 +106,7 @@ def compare_json(expected: Any, actual: Any, variable: list[list[str | int]], pa
     elif isinstance(expected, list):
         if len(expected) != len(actual):
             yield f"{where}: {len(actual)} items instead of {len(expected)}"
-        for index, (e, a) in enumerate(zip(expected, actual)):
+        for index, (e, a) in enumerate(zip(expected, actual, strict=False)):
             yield from compare_json(e, a, variable, path + [index])
     elif expected != actual:
         yield f"{where}: {actual!r} instead of {expected!r}"

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class FaultKind(str, Enum):
+class FaultKind(StrEnum):
     FAIL_BEFORE_COMMIT = "fail_before_commit"
     LOST_ACK = "lost_ack"
     HTTP_503 = "http_503"

@@ -254,7 +254,7 @@ class SandboxServer:
                          "Web service is not available. (It doesn't exist or might be disabled.)")
         existing = self.site.db["external_tokens"].first(userid=user["id"], externalserviceid=service["id"])
         if existing is None:
-            token = "%032x" % random.getrandbits(128)
+            token = f"{random.getrandbits(128):032x}"
             self.site.add_token(token, userid=user["id"], serviceid=service["id"])
         else:
             token = existing["token"]

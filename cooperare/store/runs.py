@@ -2,13 +2,15 @@
 
 A run is started before the first web-service call and finished with its outcome (ok, failed, interrupted), the
 number of calls made and a JSON detail (counts, not data; secrets are redacted on the way in). A run that never
-finished is one whose process died. This module must not decide outcomes or count calls itself: the command that
-owns the run does.
+finished is one whose process died. :meth:`Runs.recording` wraps a block: the outcome follows from how the block
+ends (normally, by an error, by Ctrl-C). This module must not count calls itself: the command that owns the run
+passes a counter.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -32,6 +34,14 @@ class Run:
     outcome: Outcome | None
     ws_calls: int
     detail: Any
+
+
+@dataclass
+class RunHandle:
+    """The run a ``recording`` block belongs to; set ``detail`` to replace the detail recorded at the end."""
+
+    id: int
+    detail: Mapping[str, Any] | None = None
 
 
 class Runs:
@@ -67,6 +77,21 @@ class Runs:
         if updated != 1:
             self.get(run_id)  # raises when there is no such run
             raise StoreError(f"run {run_id} is already finished")
+
+    @contextmanager
+    def recording(self, command: str, *, ws_calls: Callable[[], int], detail: Mapping[str, Any] | None = None
+                  ) -> Iterator[RunHandle]:
+        """Start a run, yield it, and finish it as ok, failed (an exception) or interrupted (Ctrl-C)."""
+        handle = RunHandle(self.start(command, detail=detail))
+        outcome: Outcome = "failed"
+        try:
+            yield handle
+            outcome = "ok"
+        except KeyboardInterrupt:
+            outcome = "interrupted"
+            raise
+        finally:
+            self.finish(handle.id, outcome=outcome, ws_calls=ws_calls(), detail=handle.detail)
 
     def get(self, run_id: int) -> Run:
         with store_errors(f"read run {run_id}"), self._engine.connect() as conn:

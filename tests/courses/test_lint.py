@@ -56,7 +56,8 @@ def test_pass_mark_above_the_maximum(catalogue_dir: Path) -> None:
 
 
 def test_completion_rule_pointing_at_a_missing_activity(catalogue_dir: Path) -> None:
-    edit(catalogue_dir / AD, "    final_quiz:", "    completion:\n      require: [final, m7-lipsa:quiz]\n    final_quiz:")
+    edit(catalogue_dir / AD, "    final_quiz:",
+         "    completion:\n      require: [final, m7-lipsa:quiz]\n    final_quiz:")
     found = rules(catalogue_dir)
     assert list(found) == ["completion-link"]
     assert "m7-lipsa:quiz" in found["completion-link"][0]

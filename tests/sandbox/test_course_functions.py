@@ -252,7 +252,8 @@ def test_unenrol_removes_roles_groups_and_grades_of_the_last_enrolment() -> None
     people = create_people(transport)
     courseid = create_course(transport)
     enrol(transport, courseid, [people["ioana"], people["stefan"]])
-    group = transport.call("core_group_create_groups", {"groups": [{"courseid": courseid, "name": "G", "description": ""}]})[0]
+    group = transport.call(
+        "core_group_create_groups", {"groups": [{"courseid": courseid, "name": "G", "description": ""}]})[0]
     transport.call("core_group_add_group_members", {"members": [{"groupid": group["id"], "userid": people["ioana"]}]})
     transport.call("enrol_manual_unenrol_users", {"enrolments": [{"userid": people["ioana"], "courseid": courseid}]})
     assert transport.call("core_group_get_group_members", {"groupids": [group["id"]]}) == [
@@ -283,7 +284,8 @@ def test_group_members_added_listed_in_code_point_order_and_deleted() -> None:
     people = create_people(transport)
     courseid = create_course(transport)
     enrol(transport, courseid, list(people.values()))
-    group = transport.call("core_group_create_groups", {"groups": [{"courseid": courseid, "name": "Grupa 1", "description": ""}]})[0]
+    group = transport.call(
+        "core_group_create_groups", {"groups": [{"courseid": courseid, "name": "Grupa 1", "description": ""}]})[0]
     assert group["enrolmentkey"] == "" and group["idnumber"] == ""
     transport.call("core_group_add_group_members", {"members": [
         {"groupid": group["id"], "userid": uid} for uid in people.values()]})
@@ -302,7 +304,8 @@ def test_group_batches_are_all_or_nothing() -> None:
     people = create_people(transport)
     courseid = create_course(transport)
     enrol(transport, courseid, [people["ioana"]])
-    group = transport.call("core_group_create_groups", {"groups": [{"courseid": courseid, "name": "G", "description": ""}]})[0]
+    group = transport.call(
+        "core_group_create_groups", {"groups": [{"courseid": courseid, "name": "G", "description": ""}]})[0]
     with pytest.raises(InvalidParameter):
         transport.call("core_group_add_group_members", {"members": [
             {"groupid": group["id"], "userid": people["ioana"]}, {"groupid": group["id"], "userid": people["stefan"]}]})

@@ -6,9 +6,10 @@ add themselves to ``STAGES``. Everything the demo writes goes under ``--out`` (d
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -60,19 +61,11 @@ def demo(app: AppContext, out: Path, as_json: bool) -> None:
     client = MoodleClient(app.adopt(box.transport()))
     store = Store.open(out / "cooperare.sqlite")
     app._stores.append(store)
-    run_id = store.runs.start("demo", detail={"out": str(out)})
-    run = DemoRun(app, out, client, store, run_id, box)
-    outcome = "failed"
-    try:
+    with store.runs.recording("demo", detail={"out": str(out)}, ws_calls=lambda: app.ws_calls) as recorded:
+        run = DemoRun(app, out, client, store, recorded.id, box)
         for title, stage in STAGES:
             app.say(f"== {title}", style="bold")
             stage(run)
-        outcome = "ok"
-    except KeyboardInterrupt:
-        outcome = "interrupted"
-        raise
-    finally:
-        store.runs.finish(run_id, outcome=outcome, ws_calls=app.ws_calls)
     if as_json:
         app.emit_json({"out": str(out), **run.summary})
     else:

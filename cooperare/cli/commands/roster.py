@@ -132,25 +132,17 @@ def apply_command(app: AppContext, file: Path, unenrol: bool, yes: bool, as_json
     if rplan.plan.has_changes and not yes and not click.confirm("Apply these changes to Moodle?", default=False,
                                                                 err=True):
         raise InputError("cancelled; nothing was applied")
-    run_id = store.runs.start("roster apply", detail={"people": len(people)})
-    outcome = "failed"
-    try:
-        with Progress(TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=app.console, transient=True, disable=as_json) as bar:
-            tasks: dict[str, int] = {}
+    with store.runs.recording("roster apply", detail={"people": len(people)}, ws_calls=lambda: app.ws_calls) as run, \
+            Progress(TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                     console=app.console, transient=True, disable=as_json) as bar:
+        tasks: dict[str, int] = {}
 
-            def progress(step: str, done: int, total: int) -> None:
-                if step not in tasks:
-                    tasks[step] = bar.add_task(step, total=total)
-                bar.update(tasks[step], completed=done)
+        def progress(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task(step, total=total)
+            bar.update(tasks[step], completed=done)
 
-            result = apply_roster(client, rplan, store=store, run_id=run_id, config=config, progress=progress)
-        outcome = "ok"
-    except KeyboardInterrupt:
-        outcome = "interrupted"
-        raise
-    finally:
-        store.runs.finish(run_id, outcome=outcome, ws_calls=app.ws_calls)
+        result = apply_roster(client, rplan, store=store, run_id=run.id, config=config, progress=progress)
     report = result.report
     if as_json:
         app.emit_json({"changes": [c.as_json() for c in rplan.plan.pending()], "done": dict(report.done),

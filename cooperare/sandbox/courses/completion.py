@@ -269,7 +269,7 @@ def criteria(site: Site, courseid: int) -> list[Row]:
     order = {cm["id"]: index for index, cm in enumerate(modules.course_cms(site, courseid))}
     slots = [i for i, c in enumerate(rows) if c["criteriatype"] == CRITERIA_TYPE_ACTIVITY]
     activities = sorted((rows[i] for i in slots), key=lambda c: order.get(c["moduleinstance"], len(order)))
-    for slot, criterion in zip(slots, activities):
+    for slot, criterion in zip(slots, activities, strict=False):
         rows[slot] = criterion
     return rows
 

@@ -136,8 +136,10 @@ def get_enrolled_users(call: Call) -> list[dict[str, Any]]:
     if options["onlyactive"] or options["onlysuspended"]:
         call.require("moodle/course:enrolreview")
     if options["onlyactive"] and options["onlysuspended"]:
-        raise MoodleException("codingerror", "Coding error detected, it must be fixed by a programmer: Both "
-                                             "onlyactive and onlysuspended are set, this is probably not what you want!")
+        raise MoodleException(
+            "codingerror",
+            "Coding error detected, it must be fixed by a programmer: Both onlyactive and onlysuspended are set, "
+            "this is probably not what you want!")
     ids = enrolments.enrolled_user_ids(site, course["id"], onlyactive=options["onlyactive"],
                                        onlysuspended=options["onlysuspended"])
     if options["groupid"]:

@@ -96,6 +96,7 @@ def delete_group_members(call: Call) -> None:
         user = get_live_user(call.site, member["userid"])
         _course_context(call, group["courseid"])
         if not groups.remove_allowed(call.site, group["id"], user["id"]):
-            raise MoodleException("errorremovenotpermitted", "You do not have permission to remove "
-                                                             f"automatically-added group member {call.site.fullname(user)}")
+            raise MoodleException(
+                "errorremovenotpermitted",
+                f"You do not have permission to remove automatically-added group member {call.site.fullname(user)}")
         groups.remove_member(call.site, group["id"], user["id"])
