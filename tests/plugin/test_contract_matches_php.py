@@ -27,6 +27,7 @@ EXPECTED_FUNCTIONS = {
     "local_cooperare_set_completion": "write",
     "local_cooperare_save_cohort_sync": "write",
     "local_cooperare_delete_cohort_sync": "write",
+    "local_cooperare_add_user_files": "write",
 }
 
 

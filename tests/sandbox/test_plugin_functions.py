@@ -1,4 +1,4 @@
-"""The sandbox's local_cooperare: the eight plugin functions through the real client, checked against what the PHP
+"""The sandbox's local_cooperare: the nine plugin functions through the real client, checked against what the PHP
 plugin (moodle-plugin/local_cooperare) does and against what core web services read back."""
 
 from __future__ import annotations
@@ -152,7 +152,7 @@ def token_user(box: Sandbox, client: MoodleClient, name: str, capabilities: tupl
     """A client whose token belongs to a new user holding only ``capabilities``."""
     userid = create_users(client, name)[name]
     box.site.db["user"].update(userid, capabilities=list(capabilities))
-    token = f"{name}-token-0123456789abcdef"
+    token = f"{name}token0123456789abcdef"  # alphanumeric, as upload.php cleans it with PARAM_ALPHANUM
     box.site.add_token(token, userid=userid)
     box.site.db.commit()
     transport = Transport(box.url, Secret(token, source="test"), session=box.session(sleep=lambda _s: None),
@@ -310,8 +310,9 @@ def test_activities_of_every_type_are_real_course_modules_and_a_rerun_is_a_no_op
                       "preferredbehaviour": "deferredfeedback", "navmethod": "free", "reviewfeedback": "1",
                       "questionsperpage": "1"}
     feedback = {o["name"]: o["value"] for o in described_activity(client, "coop:test:feedback")["options"]}
-    assert feedback["items"] == ('[{"type":"rating","label":"f1","text":"Cât de utile vi s-au părut lecțiile?",'
-                                 '"required":0},{"type":"text","label":"f2","text":"Ce ați schimba?","required":0}]')
+    # Exactly the text cooperare.courses.desired sends for {type, label, text} items ("required" only when set).
+    assert feedback["items"] == ('[{"type":"rating","label":"f1","text":"Cât de utile vi s-au părut lecțiile?"},'
+                                 '{"type":"text","label":"f2","text":"Ce ați schimba?"}]')
     resource_options = {o["name"]: o["value"] for o in described_activity(client, "coop:test:resource")["options"]}
     assert resource_options == {"display": "0", "filename": "ghid.txt",
                                 "contenthash": hashlib.sha1(b"Ghid").hexdigest()}
@@ -325,7 +326,8 @@ def test_activity_updates_and_drift() -> None:
 
     items[0].update(name="Lecția 1 (revizuită)", section=2, options=options(content="<p>Conținut nou</p>"))
     items[4]["options"] = options(grade="20", gradepass="14", navmethod="seq", reviewfeedback="0")
-    items[5]["options"] = options(items='[{"type":"rating","label":"f1","text":"Cât de clare au fost lecțiile?"}]')
+    items[5]["options"] = options(items='[{"type":"rating","label":"f1","text":"Cât de clare au fost lecțiile?",'
+                                        '"required":true}]')
     items[6]["options"] = options(draftitemid=str(client.files.upload_draft("ghid.txt", b"Ghid v2").itemid))
     result = save_activities(client, items)
     assert [a["action"] for a in result] == ["updated", "unchanged", "unchanged", "unchanged", "updated", "updated",
@@ -340,6 +342,9 @@ def test_activity_updates_and_drift() -> None:
     item = box.site.db["grade_items"].first(courseid=courseid, itemmodule="quiz", iteminstance=quiz["id"])
     assert (item["grademax"], item["gradepass"]) == (20.0, 14.0)
     assert count(box, "feedback_item", feedback=result[5]["instance"]) == 1
+    feedback = {o["name"]: o["value"] for o in described_activity(client, "coop:test:feedback")["options"]}
+    assert feedback["items"] == ('[{"type":"rating","label":"f1","text":"Cât de clare au fost lecțiile?",'
+                                 '"required":true}]')
     resource_options = {o["name"]: o["value"] for o in described_activity(client, "coop:test:resource")["options"]}
     assert resource_options["contenthash"] == hashlib.sha1(b"Ghid v2").hexdigest()
 
@@ -356,6 +361,43 @@ def test_activity_updates_and_drift() -> None:
     box.site.db.commit()
     drifted = described_activity(client, "coop:test:m1:quiz")
     assert drifted["drift"] is True and {o["name"]: o["value"] for o in drifted["options"]}["gradepass"] == "5"
+
+
+def test_a_content_update_keeps_completion_and_only_a_completion_change_resets_it() -> None:
+    box, client, courseid = new_site()
+    manual = activity(courseid, "coop:test:manual", "page", completion=1, options=options(content="<p>Text</p>"))
+    viewed = activity(courseid, "coop:test:viewed", "page", completion=2, completionview=1)
+    created = save_activities(client, [manual, viewed])
+    client.call("local_cooperare_set_completion", {"courses": [
+        {"courseid": courseid, "activities": ["coop:test:manual", "coop:test:viewed"]}]})
+    ana = create_users(client, "ana")["ana"]
+    client.enrol.enrol([(courseid, ana)])
+    simulate.complete_activity(box.site, created[0]["cmid"], ana)
+    simulate.view_activity(box.site, created[1]["cmid"], ana)
+    assert client.completion.course_status(courseid, ana).completed is True
+
+    def states() -> dict[int, int]:
+        return {a.cmid: a.state for a in client.completion.activities(courseid, ana)}
+
+    assert states() == {created[0]["cmid"]: 1, created[1]["cmid"]: 1}
+    completed_at = box.site.db["course_completions"].first(course=courseid, userid=ana)["timecompleted"]
+
+    # A typo fixed in the names, a new intro and content, a hidden activity: the completion data stays.
+    manual.update(name="Lecția 1 (corectată)", intro="<p>Descriere corectată</p>",
+                  options=options(content="<p>Text corectat</p>"))
+    viewed.update(name="Lecția 2 (corectată)", visible=0)
+    assert [a["action"] for a in save_activities(client, [manual, viewed])] == ["updated", "updated"]
+    assert box.site.db["page"].rows[created[0]["instance"]]["name"] == "Lecția 1 (corectată)"
+    assert states() == {created[0]["cmid"]: 1, created[1]["cmid"]: 1}
+    assert box.site.db["course_completions"].first(course=courseid, userid=ana)["timecompleted"] == completed_at
+    assert described_activity(client, "coop:test:manual")["drift"] is False
+
+    # A change of the completion settings resets them, as Moodle does: the manual tick is gone, and the course
+    # completion with it; the viewed page keeps its state.
+    manual.update(completion=2, completionview=1)
+    assert save_activities(client, [manual])[0]["action"] == "updated"
+    assert states()[created[0]["cmid"]] == 0 and states()[created[1]["cmid"]] == 1
+    assert client.completion.course_status(courseid, ana).completed is False
 
 
 BAD_ACTIVITIES = {
@@ -457,7 +499,8 @@ def test_questions_import_into_the_quiz_and_a_rerun_is_a_no_op() -> None:
     cmid = create_quiz(client, courseid)
     quiz = save_questions(client, quiz_item(courseid))[0]
     assert (quiz["cmid"], quiz["structurechanged"], quiz["removed"]) == (cmid, True, [])
-    assert [(q["action"], q["slot"], q["version"]) for q in quiz["questions"]] == [("created", n, 1) for n in (1, 2, 3, 4)]
+    assert [(q["action"], q["slot"], q["version"]) for q in quiz["questions"]] == [
+        ("created", n, 1) for n in (1, 2, 3, 4)]
     assert slots(box, cmid) == [("coop:test:quiz:q01", 2.0, 1), ("coop:test:quiz:q02", 1.0, 2),
                                 ("coop:test:quiz:q03", 1.0, 3), ("coop:test:quiz:q04", 1.0, 4)]
     # The questions live in the quiz's own context, with their per-answer feedback.
@@ -552,6 +595,39 @@ def test_quiz_with_attempts_refuses_structure_changes_but_takes_new_versions() -
     assert error.moodle_message.startswith("The questions of quiz 'coop:test:quiz' cannot be reordered, added or "
                                            "removed because the quiz already has attempts.")
     assert [s[0] for s in slots(box, cmid)] == [f"coop:test:quiz:q0{n}" for n in (1, 2, 3, 4)]
+
+
+def test_a_questionsperpage_change_repaginates_and_pages_alone_are_never_refused() -> None:
+    box, client, courseid = new_site()
+    cmid = create_quiz(client, courseid)
+    item = quiz_item(courseid)
+    save_questions(client, item)
+    assert [s[2] for s in slots(box, cmid)] == [1, 2, 3, 4]
+
+    def quiz_with(perpage: str) -> dict[str, Any]:
+        return activity(courseid, "coop:test:quiz", "quiz", options=options(
+            grade="10", gradepass="6", questionsperpage=perpage, reviewfeedback="1"))
+
+    assert save_activities(client, [quiz_with("2")])[0]["action"] == "updated"
+    assert [s[2] for s in slots(box, cmid)] == [1, 1, 2, 2]
+    again = save_questions(client, item)[0]
+    assert again["structurechanged"] is False and [q["action"] for q in again["questions"]] == ["unchanged"] * 4
+
+    # Pages laid out differently (by hand, or before the plugin repaginated) are laid out again.
+    quizid = box.site.db["course_modules"].rows[cmid]["instance"]
+    for slot in box.site.db["quiz_slots"].where(quizid=quizid):
+        box.site.db["quiz_slots"].update(slot["id"], page=1)
+    box.site.db.commit()
+    assert save_questions(client, item)[0]["structurechanged"] is False
+    assert [s[2] for s in slots(box, cmid)] == [1, 1, 2, 2]
+
+    # With an attempt the layout stays, and neither call is refused.
+    student = create_users(client, "ana")["ana"]
+    client.enrol.enrol([(courseid, student)])
+    simulate.record_quiz_attempt(box.site, quizid, student, 8.0)
+    assert save_activities(client, [quiz_with("0")])[0]["action"] == "updated"
+    assert save_questions(client, item)[0]["structurechanged"] is False
+    assert [s[2] for s in slots(box, cmid)] == [1, 1, 2, 2]
 
 
 BAD_XML = {
@@ -696,7 +772,8 @@ def test_bad_completion(fields: dict[str, Any], message: str) -> None:
     box, client, courseid = new_site()
     completion_activities(client, courseid)
     save_activities(client, [activity(courseid, "coop:test:untracked", "page")])
-    error = fails(lambda: client.call("local_cooperare_set_completion", {"courses": [{**fields, "courseid": courseid}]}))
+    error = fails(lambda: client.call("local_cooperare_set_completion",
+                                      {"courses": [{**fields, "courseid": courseid}]}))
     assert error.debuginfo == f"completion of course {courseid}: {message}"
     assert count(box, "course_completion_criteria", course=courseid) == 0
 
@@ -874,6 +951,122 @@ def test_large_cohorts_sync_in_linear_time() -> None:
     assert elapsed < 20, elapsed
 
 
+# -- add_user_files -----------------------------------------------------------------------------------------------
+
+
+def add_files(client: MoodleClient, *items: dict[str, Any]) -> list[dict[str, Any]]:
+    return client.call("local_cooperare_add_user_files", {"files": list(items)})["files"]
+
+
+def private_files(box: Sandbox, userid: int) -> dict[str, bytes]:
+    """Path -> content of the files (not folders) of a user's private area."""
+    context = box.site.context(30, userid)
+    rows = box.site.db["files"].where(contextid=context["id"], component="user", filearea="private")
+    return {r["filepath"] + r["filename"]: r["content"] for r in rows if r["filename"] != "."}
+
+
+def test_add_user_files_rerun_and_overwrite() -> None:
+    box, client, _ = new_site()
+    people = create_users(client, "ana", "dan")
+    name = "Certificat-Țăranu-Ștefan.pdf"
+    items = [{"userid": people["ana"], "draftitemid": client.files.upload_draft(name, b"PDF Ana").itemid,
+              "filepath": "/certificate/"},
+             {"userid": people["dan"], "draftitemid": client.files.upload_draft(name, b"PDF Dan").itemid}]
+    result = add_files(client, *items)
+    assert result == [
+        {"userid": people["ana"], "filepath": "/certificate/", "filename": name,
+         "contenthash": hashlib.sha1(b"PDF Ana").hexdigest(), "action": "created"},
+        {"userid": people["dan"], "filepath": "/", "filename": name,
+         "contenthash": hashlib.sha1(b"PDF Dan").hexdigest(), "action": "created"},
+    ]
+    assert private_files(box, people["ana"]) == {f"/certificate/{name}": b"PDF Ana"}
+    assert private_files(box, people["dan"]) == {f"/{name}": b"PDF Dan"}
+    stored = box.site.db["files"].first(filearea="private", filename=name, filepath="/certificate/")
+    assert stored["userid"] == people["ana"]
+
+    # A fresh upload of the same files: unchanged, nothing written.
+    items[0]["draftitemid"] = client.files.upload_draft(name, b"PDF Ana").itemid
+    items[1]["draftitemid"] = client.files.upload_draft(name, b"PDF Dan").itemid
+    rows = len(box.site.db["files"].where())
+    assert [f["action"] for f in add_files(client, *items)] == ["unchanged", "unchanged"]
+    assert len(box.site.db["files"].where()) == rows
+
+    # Different content without overwrite: refused, naming the item; the whole call is undone.
+    items[0]["draftitemid"] = client.files.upload_draft(name, b"PDF Ana v2").itemid
+    items[1].update(draftitemid=client.files.upload_draft(name, b"PDF Dan v2").itemid, overwrite=True)
+    error = fails(lambda: add_files(client, items[1], items[0]), "userfileexists")
+    assert error.moodle_message == (f"file '/certificate/{name}' of user {people['ana']}: the user's private files "
+                                    "already hold a different file with this name. Send overwrite = 1 to replace it.")
+    assert private_files(box, people["dan"]) == {f"/{name}": b"PDF Dan"}
+
+    items[0]["overwrite"] = True
+    replaced = add_files(client, *items)
+    assert [f["action"] for f in replaced] == ["replaced", "replaced"]
+    assert private_files(box, people["ana"]) == {f"/certificate/{name}": b"PDF Ana v2"}
+    assert private_files(box, people["dan"]) == {f"/{name}": b"PDF Dan v2"}
+
+
+def test_add_user_files_bad_input_fails_the_whole_batch() -> None:
+    box, client, _ = new_site()
+    ana = create_users(client, "ana")["ana"]
+    good = {"userid": ana, "draftitemid": client.files.upload_draft("c.pdf", b"PDF").itemid}
+    two = client.files.upload_draft("a.pdf", b"A").itemid
+    client.transport.upload("b.pdf", b"B", itemid=two)
+
+    def draft() -> int:
+        return client.files.upload_draft("x.pdf", b"X").itemid
+
+    cases = [
+        ({"userid": ana, "draftitemid": 987654321},
+         f"file for user {ana} from draft area 987654321: draft area 987654321 of the current user must hold exactly "
+         "one file (it holds 0)"),
+        ({"userid": ana, "draftitemid": two}, "must hold exactly one file (it holds 2)"),
+        ({"userid": 999999, "draftitemid": draft()}, "no such user"),
+        ({"userid": 1, "draftitemid": draft()}, "the guest user has no private files"),
+        ({"userid": ana, "draftitemid": draft(), "filepath": "certificate/"}, "filepath must be a folder"),
+        ({"userid": ana, "draftitemid": draft(), "filepath": "/../"}, "filepath must be a folder"),
+        (good, f"file '/c.pdf' of user {ana}: listed twice in the same call"),
+    ]
+    for item, message in cases:
+        error = fails(lambda i=item: add_files(client, good, i))
+        assert message in error.debuginfo, error.debuginfo
+        assert private_files(box, ana) == {}
+
+
+def test_add_user_files_needs_both_capabilities_and_admin_files_need_an_admin() -> None:
+    box, client, _ = new_site()
+    ana = create_users(client, "ana")["ana"]
+    nobody = token_user(box, client, "nobody")
+    item = {"userid": ana, "draftitemid": nobody.files.upload_draft("c.pdf", b"PDF").itemid}
+    assert fails(lambda: add_files(nobody, item), "nopermissions").debuginfo == "local/cooperare:provision"
+    provisioner = token_user(box, client, "prov", ("local/cooperare:provision",))
+    item = {"userid": ana, "draftitemid": provisioner.files.upload_draft("c.pdf", b"PDF").itemid}
+    error = fails(lambda: add_files(provisioner, item), "nopermissions")
+    assert error.debuginfo == "moodle/user:editprofile"
+    assert error.moodle_message == "Sorry, but you do not currently have permissions to do that (Edit user profile)."
+
+    manager = token_user(box, client, "manager", ("local/cooperare:provision", "moodle/user:editprofile"))
+    item = {"userid": ana, "draftitemid": manager.files.upload_draft("c.pdf", b"PDF").itemid}
+    assert add_files(manager, item)[0]["action"] == "created"
+    item = {"userid": 2, "draftitemid": manager.files.upload_draft("c.pdf", b"PDF").itemid}
+    error = fails(lambda: add_files(manager, item), "useradmineditadmin")
+    assert error.moodle_message == "Only administrators are allowed to modify other administrator accounts"
+    assert private_files(box, 2) == {}
+
+
+def test_add_user_files_respects_the_owners_quota() -> None:
+    box, client, _ = new_site()
+    ana = create_users(client, "ana")["ana"]
+    box.site.settings.config["userquota"] = 10
+    item = {"userid": ana, "draftitemid": client.files.upload_draft("c.pdf", b"0123456789").itemid, "overwrite": True}
+    assert add_files(client, item)[0]["action"] == "created"
+    item["draftitemid"] = client.files.upload_draft("c.pdf", b"9876543210").itemid
+    assert add_files(client, item)[0]["action"] == "replaced"  # the replaced file's space counts as free
+    error = fails(lambda: add_files(client, {"userid": ana, "draftitemid": client.files.upload_draft(
+        "alt.pdf", b"x").itemid}), "maxareabytes")
+    assert error.moodle_message == "The file is larger than the space remaining in this area."
+
+
 # -- capabilities -------------------------------------------------------------------------------------------------
 
 
@@ -887,6 +1080,7 @@ def minimal_calls(courseid: int) -> dict[str, dict[str, Any]]:
         "local_cooperare_set_completion": {"courses": [{"courseid": courseid, "activities": ["coop:test:page"]}]},
         "local_cooperare_save_cohort_sync": {"instances": [{"courseid": courseid, "cohortidnumber": "c"}]},
         "local_cooperare_delete_cohort_sync": {"instances": [{"courseid": courseid, "cohortidnumber": "c"}]},
+        "local_cooperare_add_user_files": {"files": [{"userid": 2, "draftitemid": 1}]},
     }
 
 
@@ -901,7 +1095,7 @@ def test_a_user_without_capabilities_is_refused(wsfunction: str) -> None:
     assert error.debuginfo == "local/cooperare:provision"
     assert error.moodle_message == ("Sorry, but you do not currently have permissions to do that (Provision courses "
                                     "through the Cooperare web services (sections, activities, quiz questions, "
-                                    "completion, cohort sync)).")
+                                    "completion, cohort sync) and put files into users' private files).")
 
 
 def test_core_capabilities_are_checked_after_the_plugin_capability() -> None:
@@ -914,6 +1108,7 @@ def test_core_capabilities_are_checked_after_the_plugin_capability() -> None:
         "local_cooperare_save_activities": "moodle/course:manageactivities",
         "local_cooperare_set_completion": "moodle/course:update",
         "local_cooperare_save_cohort_sync": "moodle/course:enrolconfig",
+        "local_cooperare_add_user_files": "moodle/user:editprofile",
     }
     for wsfunction, capability in expected.items():
         error = fails(lambda f=wsfunction: provisioner.call(f, calls[f]), "nopermissions")

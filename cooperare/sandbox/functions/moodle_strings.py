@@ -19,6 +19,7 @@ STRINGS: dict[tuple[str, str], str] = {
     ("error", "useremailduplicate"): "Duplicate address",
     ("error", "usernamelowercase"): "The username must be in lower case",
     ("error", "usernotupdatedadmin"): "Cannot update admin accounts",
+    ("error", "useradmineditadmin"): "Only administrators are allowed to modify other administrator accounts",
     ("error", "nofile"): "File not specified",
     ("error", "missingparam"): "A required parameter ({$a}) was missing",
     ("error", "maxareabytes"): "The file is larger than the space remaining in this area.",

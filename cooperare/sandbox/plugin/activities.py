@@ -29,7 +29,7 @@ from cooperare.sandbox.exceptions import InvalidParameterException, MoodleExcept
 from cooperare.sandbox.functions.filestorage import USER_DRAFT, area_files, create_file
 from cooperare.sandbox.php import php_float, php_is_numeric, php_str
 from cooperare.sandbox.php_text import php_trim
-from cooperare.sandbox.plugin import feedback_items, items, util
+from cooperare.sandbox.plugin import feedback_items, items, questionbank, questions, util
 from cooperare.sandbox.registry import Call
 from cooperare.sandbox.site import CONTEXT_MODULE, CONTEXT_USER
 
@@ -383,16 +383,35 @@ def update(call: Call, course: Row, cm: Row, item: dict[str, Any], options: dict
         changes["intro"], changes["introformat"] = desired["intro"], FORMAT_HTML
         if modname != "label":
             changes["name"] = desired["name"]
-        cm_changes = {"visible": int(desired["visible"]), "visibleoncoursepage": 1, **_completion_fields(item)}
+        cm_changes: dict[str, Any] = {"visible": int(desired["visible"]), "visibleoncoursepage": 1}
+        # Completion is unlocked — and reset_all_state run — only when the completion settings change, as in
+        # Moodle's form; content changes keep every user's completion. completionexpected is kept either way.
+        unlock = completion_changed(modname, current, desired)
+        if unlock:
+            cm_changes.update({k: v for k, v in _completion_fields(item).items() if k != "completionexpected"})
         modules.update_module(site, cm["id"], instance=changes, cm=cm_changes)
         table(call.db, "course_modules").update(cm["id"], visibleold=int(desired["visible"]))
         if modname == "resource" and newfiles is not None:
             _store_resource_file(call, cm, newfiles)
-        reset_all_state(call, course, table(call.db, "course_modules").rows[cm["id"]])
+        if modname == "quiz" and desired["options"]["questionsperpage"] != current["options"]["questionsperpage"] \
+                and not questions.quiz_has_attempts(site, instance["id"]):
+            # The form's "Repaginate now" (quiz_update_instance does it only without attempts).
+            questionbank.repaginate(site, instance["id"], int(desired["options"]["questionsperpage"]))
+        if unlock:
+            reset_all_state(call, course, table(call.db, "course_modules").rows[cm["id"]])
 
     if modname == "feedback" and "items" in options and options["items"] != current["options"]["items"]:
         feedback_items.save(site, modules.instance_of(site, cm), feedback_items.parse(options["items"], what))
     return True
+
+
+def completion_changed(modname: str, current: dict[str, Any], desired: dict[str, Any]) -> bool:
+    """Whether the completion settings differ (``activities::completion_changed``): completion, completionview,
+    completionusegrade, completionpassgrade, and a feedback's completionsubmit. Anything else is content."""
+    fields = ("completion", "completionview", "completionusegrade", "completionpassgrade")
+    if any(desired[field] != current[field] for field in fields):
+        return True
+    return modname == "feedback" and desired["options"]["completionsubmit"] != current["options"]["completionsubmit"]
 
 
 def _instance_changes(modname: str, desired: dict[str, Any], instance: Row) -> dict[str, Any]:
@@ -496,9 +515,11 @@ def read_options(call: Call, course: Row, cm: Row, instance: Row) -> dict[str, s
     if modname == "page":
         return {"content": str(instance.get("content") or "")}
     if modname == "url":
-        return {"externalurl": str(instance.get("externalurl") or ""), "display": str(int(instance.get("display") or 0))}
+        return {"externalurl": str(instance.get("externalurl") or ""),
+                "display": str(int(instance.get("display") or 0))}
     if modname == "forum":
-        return {"type": str(instance.get("type") or ""), "forcesubscribe": str(int(instance.get("forcesubscribe") or 0))}
+        return {"type": str(instance.get("type") or ""),
+                "forcesubscribe": str(int(instance.get("forcesubscribe") or 0))}
     if modname == "quiz":
         item = grades.item_for(call.site, course["id"], "quiz", instance["id"], 0)
         specific = int(instance.get("reviewspecificfeedback") or 0) & REVIEW_AFTER

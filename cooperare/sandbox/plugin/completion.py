@@ -83,7 +83,8 @@ def save(call: Call, course: Row, item: dict[str, Any]) -> str:
         raise InvalidParameterException(f"{what}: give at least one activity or a grade")
 
     desired = {
-        "enabled": "1", "aggregation": str(item["aggregation"]), "activityaggregation": str(item["activityaggregation"]),
+        "enabled": "1", "aggregation": str(item["aggregation"]),
+        "activityaggregation": str(item["activityaggregation"]),
         "activities": sorted(cms), "grade": util.float_string(grade), "othercriteria": "0",
     }
     action = "unchanged"

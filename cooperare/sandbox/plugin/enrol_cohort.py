@@ -107,7 +107,8 @@ def _unassign(site: Site, instance: Row, *, roleid: int | None = None) -> None:
     contextid = enrolments.course_context_id(site, instance["courseid"])
     assignments = _role_assignments(site)
     for ra in assignments.where(contextid=contextid):
-        if ra["component"] == COMPONENT and ra["itemid"] == instance["id"] and (roleid is None or ra["roleid"] == roleid):
+        if ra["component"] == COMPONENT and ra["itemid"] == instance["id"] \
+                and (roleid is None or ra["roleid"] == roleid):
             assignments.delete(ra["id"])
 
 

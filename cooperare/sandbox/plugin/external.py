@@ -15,6 +15,7 @@ from cooperare.sandbox.plugin import (
     questionbank,
     questions,
     sections,
+    userfiles,
     util,
 )
 from cooperare.sandbox.registry import Call, ws_function
@@ -55,7 +56,8 @@ def save_sections(call: Call) -> dict[str, Any]:
     seen: set[str] = set()
     for item in call.params["sections"]:
         course, _ = util.course_and_context(call, item["courseid"], ("moodle/course:update",))
-        util.check_unique(seen, f"{course['id']}/{item['number']}", f"section {item['number']} of course {course['id']}")
+        util.check_unique(seen, f"{course['id']}/{item['number']}",
+                          f"section {item['number']} of course {course['id']}")
         sectionid, action = sections.save(call, course, item)
         result.append({"courseid": course["id"], "number": item["number"], "id": sectionid, "action": action})
     return {"sections": result}
@@ -169,3 +171,9 @@ def delete_cohort_sync(call: Call) -> dict[str, Any]:
                           f"cohort sync of '{item['cohortidnumber']}' in course {course['id']}")
         result.append(cohortsync.delete(call, course, item))
     return {"instances": result}
+
+
+@ws_function("local_cooperare_add_user_files", atomic=True)
+def add_user_files(call: Call) -> dict[str, Any]:
+    seen: set[str] = set()
+    return {"files": [userfiles.add(call, item, seen) for item in call.params["files"]]}

@@ -68,8 +68,16 @@ def parse(text: str, what: str) -> list[dict[str, Any]]:
 
 
 def canonical_json(entries: list[dict[str, Any]]) -> str:
-    """``json_encode`` with unescaped unicode and slashes (PHP still escapes U+2028 and U+2029)."""
-    text = json.dumps(list(entries), ensure_ascii=False, separators=(",", ":"))
+    """Compact JSON in the contract's key order, ``"required": true`` only when set — the text the client sends for
+    ``{type, label, text}`` items (``cooperare.courses.desired``), so describe compares as a string. As PHP's
+    ``json_encode`` with unescaped unicode and slashes (which still escapes U+2028 and U+2029)."""
+    listed = []
+    for entry in entries:
+        item: dict[str, Any] = {"type": entry["type"], "label": entry["label"], "text": entry["text"]}
+        if entry.get("required"):
+            item["required"] = True
+        listed.append(item)
+    text = json.dumps(listed, ensure_ascii=False, separators=(",", ":"))
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 

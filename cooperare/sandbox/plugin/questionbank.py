@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 import xml.etree.ElementTree as ET
+from collections.abc import Collection
 from typing import Any
 
 from cooperare.sandbox.courses.schema import table as course_table
@@ -321,6 +322,33 @@ def add_quiz_question(site: Site, quiz: Row, contextid: int, entryid: int, page:
                                                "questionarea": "slot", "itemid": slot_id,
                                                "questionbankentryid": entryid, "version": None})
     return slots.rows[slot_id]
+
+
+def paginate(count: int, perpage: int, section_starts: Collection[int] = ()) -> list[int]:
+    """The page of each slot as ``quiz_repaginate_questions`` lays them out: a new page after ``perpage`` slots (0:
+    all on one page) and at the first slot of every section heading (``questions::paginate``)."""
+    pages: list[int] = []
+    page, on_page = 1, 0
+    for slot in range(1, count + 1):
+        if slot in section_starts or (on_page and on_page == perpage):
+            page, on_page = page + 1, 0
+        pages.append(page)
+        on_page += 1
+    return pages
+
+
+def section_starts(site: Site, quizid: int) -> list[int]:
+    """First slots of the quiz's section headings other than the first."""
+    return [int(s["firstslot"]) for s in table(site, "quiz_sections").where(quizid=quizid) if s["firstslot"] != 1]
+
+
+def repaginate(site: Site, quizid: int, perpage: int) -> None:
+    """``quiz_repaginate_questions``: pages laid out again from ``perpage`` and the section headings."""
+    slots = course_table(site.db, "quiz_slots")
+    ordered = sorted(slots.where(quizid=quizid), key=lambda s: s["slot"])
+    for slot, page in zip(ordered, paginate(len(ordered), perpage, section_starts(site, quizid)), strict=True):
+        if slot["page"] != page:
+            slots.update(slot["id"], page=page)
 
 
 def remove_all_slots(site: Site, quiz: Row) -> None:

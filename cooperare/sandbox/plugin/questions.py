@@ -3,13 +3,14 @@ idnumber; slots and marks of the quiz.
 
 A question whose XML changed (or that was edited in Moodle since the plugin wrote it) gets a new version of the same
 entry; slots reference "always the latest version". An unchanged question is left alone. Reordering, adding or
-removing slots of a quiz with attempts is refused (``quizhasattempts``).
+removing slots of a quiz with attempts is refused (``quizhasattempts``); pages that no longer follow
+``questionsperpage`` are laid out again (``quiz_repaginate_questions``; kept when the quiz has attempts), which is
+never a structure change.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
 from typing import Any
 
 from cooperare.sandbox.courses import modules
@@ -129,35 +130,30 @@ def _import_one(call: Call, course: Row, contextid: int, category: Row, question
 def _sync_slots(site: Site, quiz: Row, contextid: int, desired: list[dict[str, Any]], removed: list[int],
                 what: str) -> bool:
     """Listed questions first, in order, with their marks and pages; slots of other questions follow in their
-    current order; slots of removed entries go. True when the order or membership of slots changed."""
+    current order; slots of removed entries go. True when the order or membership of slots changed (pages alone are
+    repaginated, not rebuilt)."""
     current = questionbank.current_slots(site, quiz["id"], contextid)
     listed = {entry["entryid"] for entry in desired}
     others = [slot for slot in current
               if not (slot["entryid"] and (slot["entryid"] in listed or slot["entryid"] in removed))]
+    wanted: list[dict[str, Any]] = [{"entryid": entry["entryid"], "maxmark": util.float_string(entry["maxmark"]),
+                                     "slot": None} for entry in desired]
+    wanted += [{"entryid": slot["entryid"], "maxmark": util.float_string(slot["maxmark"]), "slot": slot}
+               for slot in others]
+
+    # Same slots in the same order: only marks, pinned versions and pages may need a change.
+    same_order = len(wanted) == len(current) and all(
+        (want["slot"]["id"] == have["id"]) if want["slot"] else (have["entryid"] == want["entryid"])
+        for want, have in zip(wanted, current, strict=False))
     perpage = int(quiz.get("questionsperpage") or 0)
-
-    def page(position: int) -> int:
-        return math.ceil(position / perpage) if perpage > 0 else 1
-
-    wanted: list[dict[str, Any]] = []
-    for position, entry in enumerate(desired, start=1):
-        wanted.append({"entryid": entry["entryid"], "maxmark": util.float_string(entry["maxmark"]),
-                       "page": page(position), "slot": None})
-    for position, slot in enumerate(others, start=len(desired) + 1):
-        wanted.append({"entryid": slot["entryid"], "maxmark": util.float_string(slot["maxmark"]),
-                       "page": page(position), "slot": slot})
-
-    same_order = len(wanted) == len(current)
-    if same_order:
-        for want, have in zip(wanted, current):
-            same_slot = want["slot"]["id"] == have["id"] if want["slot"] else have["entryid"] == want["entryid"]
-            if not same_slot or int(have["page"]) != want["page"]:
-                same_order = False
-                break
+    # Section headings stay when the slots stay: pages break there too, as quiz_repaginate_questions does.
+    starts = questionbank.section_starts(site, quiz["id"]) if same_order else []
+    for want, page in zip(wanted, questionbank.paginate(len(wanted), perpage, starts), strict=True):
+        want["page"] = page
     slots = course_table(site.db, "quiz_slots")
     if same_order:
         changed = False
-        for want, have in zip(wanted, current):
+        for want, have in zip(wanted, current, strict=True):
             if want["slot"] is None and util.float_string(have["maxmark"]) != want["maxmark"]:
                 slots.update(have["id"], maxmark=float(want["maxmark"]))
                 changed = True
@@ -167,6 +163,11 @@ def _sync_slots(site: Site, quiz: Row, contextid: int, desired: list[dict[str, A
                     questionbank.table(site, "question_references").update(reference["id"], version=None)
         if changed:
             questionbank.recompute_sumgrades(site, quiz)
+        # Pages that no longer follow questionsperpage are laid out again ("Repaginate now"), not a structure change;
+        # with attempts the layout is kept, as Moodle does, and pages alone are never refused.
+        if any(int(have["page"]) != want["page"] for want, have in zip(wanted, current, strict=True)) \
+                and not quiz_has_attempts(site, quiz["id"]):
+            questionbank.repaginate(site, quiz["id"], perpage)
         return False
 
     if quiz_has_attempts(site, quiz["id"]):

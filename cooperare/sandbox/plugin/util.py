@@ -26,11 +26,13 @@ STRINGS = {
                         "activities or the course against the current criteria. Send unlock = 1 to change them "
                         "anyway (their course completion data is then recalculated).",
     "cooperare:provision": "Provision courses through the Cooperare web services (sections, activities, quiz "
-                           "questions, completion, cohort sync)",
+                           "questions, completion, cohort sync) and put files into users' private files",
     "notmanaged": "{$a} was not created by the Cooperare plugin, so the plugin does not delete it.",
     "quizhasattempts": "The questions of {$a} cannot be reordered, added or removed because the quiz already has "
                        "attempts. Changed questions still get a new version; delete the attempts first to change the "
                        "structure.",
+    "userfileexists": "{$a}: the user's private files already hold a different file with this name. Send "
+                      "overwrite = 1 to replace it.",
 }
 
 # get_capability_string(): what required_capability_exception messages show.
@@ -45,6 +47,7 @@ CAPABILITY_NAMES = {
     "mod/quiz:manage": "Manage quizzes",
     "moodle/question:add": "Add new questions",
     "moodle/question:editall": "Edit all questions",
+    "moodle/user:editprofile": "Edit user profile",
 }
 
 PROVISION = "local/cooperare:provision"

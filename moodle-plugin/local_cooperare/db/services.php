@@ -45,7 +45,10 @@ $functions = [
         'description' => 'Create or update activities (page, url, label, forum, quiz, feedback, resource) keyed by '
             . 'course module idnumber, with visibility, activity completion rules and module options.',
         'type' => 'write',
-        'capabilities' => 'local/cooperare:provision, moodle/course:manageactivities, moodle/course:activityvisibility',
+        // Creating an activity also needs mod/<modname>:addinstance (create_module() checks it).
+        'capabilities' => 'local/cooperare:provision, moodle/course:manageactivities, moodle/course:activityvisibility, '
+            . 'mod/page:addinstance, mod/url:addinstance, mod/label:addinstance, mod/forum:addinstance, '
+            . 'mod/quiz:addinstance, mod/feedback:addinstance, mod/resource:addinstance',
         'ajax' => false,
     ],
     'local_cooperare_delete_activities' => [
@@ -60,7 +63,9 @@ $functions = [
         'description' => 'Import questions (Moodle XML, one per item) into the question bank of a quiz, keyed by '
             . 'question idnumber (a changed question gets a new version), and set the quiz slots and marks.',
         'type' => 'write',
-        'capabilities' => 'local/cooperare:provision, mod/quiz:manage, moodle/question:add, moodle/question:editall',
+        // moodle/course:manageactivities in the course; the others in the quiz context.
+        'capabilities' => 'local/cooperare:provision, moodle/course:manageactivities, mod/quiz:manage, '
+            . 'moodle/question:add, moodle/question:editall',
         'ajax' => false,
     ],
     'local_cooperare_set_completion' => [
@@ -84,6 +89,15 @@ $functions = [
         'capabilities' => 'local/cooperare:provision, moodle/course:enrolconfig, enrol/cohort:config',
         'ajax' => false,
     ],
+    'local_cooperare_add_user_files' => [
+        'classname' => 'local_cooperare\external\add_user_files',
+        'description' => 'Put files from draft areas of the calling user (uploaded with webservice/upload.php) into '
+            . 'the private files of other users; a file already there with the same content is left alone.',
+        'type' => 'write',
+        // Both in the context of the user receiving the file.
+        'capabilities' => 'local/cooperare:provision, moodle/user:editprofile',
+        'ajax' => false,
+    ],
 ];
 
 $services = [
@@ -99,6 +113,7 @@ $services = [
             'local_cooperare_set_completion',
             'local_cooperare_save_cohort_sync',
             'local_cooperare_delete_cohort_sync',
+            'local_cooperare_add_user_files',
             // Core functions used by the cooperare tooling.
             'core_webservice_get_site_info',
             'core_course_create_categories',

@@ -46,7 +46,8 @@ class save_questions extends external_api {
                     'quiz' => new external_value(PARAM_RAW, 'Course module idnumber of the quiz'),
                     'questions' => new external_multiple_structure(
                         new external_single_structure([
-                            'idnumber' => new external_value(PARAM_RAW, 'Question idnumber, unique in the quiz'),
+                            'idnumber' => new external_value(PARAM_RAW, 'Question idnumber, unique in the course '
+                                . '(across all its quizzes)'),
                             'xml' => new external_value(PARAM_RAW, 'Moodle XML (<quiz> with exactly one <question>)'),
                             'maxmark' => new external_value(PARAM_FLOAT, 'Mark of the question in the quiz',
                                 VALUE_DEFAULT, 1.0),

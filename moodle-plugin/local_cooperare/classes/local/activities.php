@@ -552,8 +552,24 @@ class activities {
             $mi->introeditor['format'] = FORMAT_HTML;
             $mi->visible = (int) $desired['visible'];
             $mi->visibleoncoursepage = 1;
-            $mi->completionunlocked = 1;
-            self::set_completion_fields($mi, $item);
+            // Unlocking makes update_moduleinfo() run completion_info::reset_all_state(): every user's completion
+            // of the activity is deleted and recalculated (manual ticks are lost), and when the activity is a
+            // course completion criterion, everyone's course completion goes with it. Moodle's form only unlocks
+            // when the completion settings are changed; so does the plugin. Otherwise the completion fields read
+            // by get_moduleinfo_data() are sent back as they are (completionexpected included).
+            if (self::completion_changed($modname, $current, $desired)) {
+                $mi->completionunlocked = 1;
+                $expected = $mi->completionexpected;
+                self::set_completion_fields($mi, $item);
+                $mi->completionexpected = $expected;
+            } else {
+                $mi->completionunlocked = 0;
+            }
+            if ($modname === 'quiz' && $desired['options']['questionsperpage'] !== $current['options']['questionsperpage']) {
+                // As the form's "Repaginate now": quiz_update_instance() repaginates the slots when the quiz has
+                // no attempts (with attempts Moodle keeps the layout, and so does save_questions).
+                $mi->repaginatenow = 1;
+            }
             update_moduleinfo($cmrecord, $mi, $course, null);
         }
 
@@ -562,6 +578,27 @@ class activities {
             feedback_items::save($feedback, feedback_items::parse($options['items'], $what));
         }
         return true;
+    }
+
+    /**
+     * Whether the activity completion settings differ: the common fields (completion, completionview,
+     * completionusegrade — completiongradeitemnumber in Moodle — and completionpassgrade) and the module's own
+     * completion rule the plugin manages (feedback completionsubmit). Names, texts, files, visibility and the other
+     * options are content: changing them must leave the users' completion data alone.
+     *
+     * @param string $modname
+     * @param array $current state before the update
+     * @param array $desired state wanted
+     * @return bool
+     */
+    private static function completion_changed(string $modname, array $current, array $desired): bool {
+        foreach (['completion', 'completionview', 'completionusegrade', 'completionpassgrade'] as $field) {
+            if ($desired[$field] !== $current[$field]) {
+                return true;
+            }
+        }
+        return $modname === 'feedback'
+            && $desired['options']['completionsubmit'] !== $current['options']['completionsubmit'];
     }
 
     /**

@@ -473,22 +473,17 @@ class questions {
         }
 
         // The wanted order: [entryid or null for a kept slot, maxmark, page].
-        $perpage = (int) $quiz->questionsperpage;
         $wanted = [];
-        $position = 0;
         foreach ($desired as $entry) {
-            $position++;
             $wanted[] = ['entryid' => (int) $entry['entryid'], 'questionid' => (int) $entry['questionid'],
-                'maxmark' => util::float_string($entry['maxmark']),
-                'page' => $perpage > 0 ? (int) ceil($position / $perpage) : 1, 'slot' => null];
+                'maxmark' => util::float_string($entry['maxmark']), 'slot' => null];
         }
         foreach ($others as $slot) {
-            $position++;
             $wanted[] = ['entryid' => (int) $slot->entryid, 'questionid' => 0, 'maxmark' => util::float_string($slot->maxmark),
-                'page' => $perpage > 0 ? (int) ceil($position / $perpage) : 1, 'slot' => $slot];
+                'slot' => $slot];
         }
 
-        // Same order and pages: only marks and pinned versions may need a change.
+        // Same slots in the same order: only marks, pinned versions and pages may need a change.
         $sameorder = count($wanted) === count($current);
         if ($sameorder) {
             foreach ($wanted as $i => $want) {
@@ -497,11 +492,18 @@ class questions {
                     $sameorder = false;
                     break;
                 }
-                if ((int) $have->page !== $want['page']) {
-                    $sameorder = false;
-                    break;
-                }
             }
+        }
+        $perpage = (int) $quiz->questionsperpage;
+        $sectionstarts = [];
+        if ($sameorder) {
+            // Section headings stay when the slots stay: pages break there too, as quiz_repaginate_questions() does.
+            $sectionstarts = array_map('intval', $DB->get_fieldset_select('quiz_sections', 'firstslot',
+                'quizid = ? AND firstslot <> 1', [$quiz->id]));
+        }
+        $pages = self::paginate(count($wanted), $perpage, $sectionstarts);
+        foreach ($wanted as $i => $want) {
+            $wanted[$i]['page'] = $pages[$i];
         }
         $quizobj = \mod_quiz\quiz_settings::create((int) $quiz->id);
         $structure = $quizobj->get_structure();
@@ -521,10 +523,23 @@ class questions {
             if ($changed) {
                 $quizobj->get_grade_calculator()->recompute_quiz_sumgrades();
             }
+            // Pages that no longer follow questionsperpage (changed since the slots were laid out) are laid out
+            // again, as the quiz form's "Repaginate now" does: not a structure change. With attempts Moodle keeps
+            // the layout (attempts have their own), and so does the plugin: no refusal for pages alone.
+            $samepages = true;
+            foreach ($wanted as $i => $want) {
+                if ((int) $current[$i]->page !== $want['page']) {
+                    $samepages = false;
+                    break;
+                }
+            }
+            if (!$samepages && !quiz_has_attempts($quiz->id)) {
+                quiz_repaginate_questions((int) $quiz->id, $perpage);
+            }
             return false;
         }
 
-        // Order, pages or membership differ: rebuild the quiz's slots.
+        // Order or membership differ: rebuild the quiz's slots.
         if (quiz_has_attempts($quiz->id)) {
             throw new moodle_exception('quizhasattempts', 'local_cooperare', '', $what);
         }
@@ -549,6 +564,30 @@ class questions {
         }
         \mod_quiz\quiz_settings::create((int) $quiz->id)->get_grade_calculator()->recompute_quiz_sumgrades();
         return true;
+    }
+
+    /**
+     * The page of each slot as quiz_repaginate_questions() lays them out: a new page after $perpage slots (0: all
+     * on one page) and at the first slot of every section heading.
+     *
+     * @param int $count number of slots
+     * @param int $perpage questions per page
+     * @param int[] $sectionstarts first slots of the sections other than the first
+     * @return int[] page of slot 1, 2, ... (0-based list)
+     */
+    public static function paginate(int $count, int $perpage, array $sectionstarts): array {
+        $pages = [];
+        $page = 1;
+        $onpage = 0;
+        for ($slot = 1; $slot <= $count; $slot++) {
+            if (in_array($slot, $sectionstarts, true) || ($onpage && $onpage === $perpage)) {
+                $page++;
+                $onpage = 0;
+            }
+            $pages[] = $page;
+            $onpage++;
+        }
+        return $pages;
     }
 
     /**

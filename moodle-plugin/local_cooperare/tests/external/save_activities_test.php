@@ -166,7 +166,7 @@ final class save_activities_test extends testcase {
         $items[4]['options'] = [['name' => 'grade', 'value' => '20'], ['name' => 'gradepass', 'value' => '14'],
             ['name' => 'navmethod', 'value' => 'seq'], ['name' => 'reviewfeedback', 'value' => '0']];
         $items[5]['options'] = [['name' => 'items', 'value' => json_encode([
-            ['type' => 'rating', 'label' => 'f1', 'text' => 'Cât de clare au fost lecțiile?'],
+            ['type' => 'rating', 'label' => 'f1', 'text' => 'Cât de clare au fost lecțiile?', 'required' => true],
         ], JSON_UNESCAPED_UNICODE)]];
         $items[6]['options'] = [['name' => 'draftitemid', 'value' => (string) $this->draft_file('Ghid v2')]];
         $result = $this->call('save_activities', [$items]);
@@ -185,6 +185,10 @@ final class save_activities_test extends testcase {
         $this->assertSame('sequential', $quiz->navmethod);
         $this->assertEquals(0, $quiz->reviewspecificfeedback);
         $this->assertEquals(1, $DB->count_records('feedback_item', ['feedback' => $result['activities'][5]['instance']]));
+        // Describe: "required" only when set, as the client writes it.
+        $feedback = array_column($this->described_activity('coop:test:feedback')['options'], 'value', 'name');
+        $this->assertSame('[{"type":"rating","label":"f1","text":"Cât de clare au fost lecțiile?","required":true}]',
+            $feedback['items']);
         $context = \context_module::instance($result['activities'][6]['cmid']);
         $file = array_values(get_file_storage()->get_area_files($context->id, 'mod_resource', 'content', 0, 'id',
             false))[0];
@@ -196,6 +200,64 @@ final class save_activities_test extends testcase {
         $repair = $this->call('save_activities', [[$items[0]]]);
         $this->assertSame('updated', $repair['activities'][0]['action']);
         $this->assertFalse($this->described_activity('coop:test:m1:lesson')['drift']);
+    }
+
+    /**
+     * A content-only update (name, intro, page content) keeps every user's activity completion and the course
+     * completion it counts towards; only a change of the completion settings resets them, as in Moodle's form.
+     */
+    public function test_content_update_keeps_completion(): void {
+        global $DB;
+        $manual = $this->activity('coop:test:manual', 'page', ['completion' => COMPLETION_TRACKING_MANUAL,
+            'options' => [['name' => 'content', 'value' => '<p>Text</p>']]]);
+        $viewed = $this->activity('coop:test:viewed', 'page', ['completion' => COMPLETION_TRACKING_AUTOMATIC,
+            'completionview' => 1]);
+        $created = $this->call('save_activities', [[$manual, $viewed]]);
+        $this->call('set_completion', [[['courseid' => $this->course->id,
+            'activities' => ['coop:test:manual', 'coop:test:viewed']]]]);
+        $course = $DB->get_record('course', ['id' => $this->course->id]);
+        $student = $this->getDataGenerator()->create_and_enrol($course, 'student');
+        $completion = new \completion_info($course);
+        $modinfo = get_fast_modinfo($course);
+        $manualcm = $modinfo->get_cm($created['activities'][0]['cmid']);
+        $viewedcm = $modinfo->get_cm($created['activities'][1]['cmid']);
+        $completion->update_state($manualcm, COMPLETION_COMPLETE, $student->id);
+        $completion->set_module_viewed($viewedcm, $student->id);
+        $ccompletion = new \completion_completion(['userid' => $student->id, 'course' => $course->id]);
+        $ccompletion->mark_complete();
+        $state = fn(int $cmid) => (int) $DB->get_field('course_modules_completion', 'completionstate',
+            ['coursemoduleid' => $cmid, 'userid' => $student->id]);
+        $coursecompleted = fn() => (bool) $DB->get_field('course_completions', 'timecompleted',
+            ['course' => $course->id, 'userid' => $student->id]);
+        $this->assertSame(COMPLETION_COMPLETE, $state($manualcm->id));
+        $this->assertSame(COMPLETION_COMPLETE, $state($viewedcm->id));
+        $this->assertTrue($coursecompleted());
+
+        // A typo fixed in the names, a new intro and page content: completion data untouched.
+        $manual['name'] = 'Lecția 1 (corectată)';
+        $manual['intro'] = '<p>Descriere corectată</p>';
+        $manual['options'] = [['name' => 'content', 'value' => '<p>Text corectat</p>']];
+        $viewed['name'] = 'Lecția 2 (corectată)';
+        $viewed['visible'] = 0;
+        $result = $this->call('save_activities', [[$manual, $viewed]]);
+        $this->assertSame(['updated', 'updated'], array_column($result['activities'], 'action'));
+        $this->assertSame('Lecția 1 (corectată)', $DB->get_field('page', 'name',
+            ['id' => $result['activities'][0]['instance']]));
+        $this->assertSame(COMPLETION_COMPLETE, $state($manualcm->id));
+        $this->assertSame(COMPLETION_COMPLETE, $state($viewedcm->id));
+        $this->assertTrue($coursecompleted());
+        $this->assertFalse($this->described_activity('coop:test:manual')['drift']);
+
+        // Changing the completion settings resets them (Moodle's reset_all_state): the manual tick is gone, and
+        // so is the course completion the activity counted towards.
+        $manual['completion'] = COMPLETION_TRACKING_AUTOMATIC;
+        $manual['completionview'] = 1;
+        $result = $this->call('save_activities', [[$manual]]);
+        $this->assertSame('updated', $result['activities'][0]['action']);
+        $this->assertEquals(1, $DB->get_field('course_modules', 'completionview', ['id' => $manualcm->id]));
+        $this->assertNotSame(COMPLETION_COMPLETE, $state($manualcm->id));
+        $this->assertFalse($coursecompleted());
+        $this->assertSame(COMPLETION_COMPLETE, $state($viewedcm->id));
     }
 
     /**

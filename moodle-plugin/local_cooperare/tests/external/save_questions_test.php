@@ -204,6 +204,44 @@ final class save_questions_test extends testcase {
     }
 
     /**
+     * A changed questionsperpage repaginates the quiz: the next save sees no structure change. With attempts the
+     * layout is kept (as in Moodle), and a page difference alone is not refused.
+     */
+    public function test_questionsperpage_change_repaginates(): void {
+        global $DB;
+        $quizitem = fn(string $perpage) => $this->activity('coop:test:quiz', 'quiz', ['options' => [
+            ['name' => 'grade', 'value' => '10'], ['name' => 'gradepass', 'value' => '6'],
+            ['name' => 'questionsperpage', 'value' => $perpage], ['name' => 'reviewfeedback', 'value' => '1']]]);
+        $cmid = $this->create_quiz();
+        $item = $this->quiz_item();
+        $this->call('save_questions', [[$item]]);
+        $this->assertSame([1, 2, 3, 4], array_column($this->slots($cmid), 2));
+
+        $this->assertSame('updated', $this->call('save_activities', [[$quizitem('2')]])['activities'][0]['action']);
+        $this->assertSame([1, 1, 2, 2], array_column($this->slots($cmid), 2));
+        $again = $this->call('save_questions', [[$item]])['quizzes'][0];
+        $this->assertFalse($again['structurechanged']);
+        $this->assertSame(array_fill(0, 4, 'unchanged'), array_column($again['questions'], 'action'));
+
+        // Pages laid out differently (by hand, or before the plugin repaginated) are laid out again.
+        $quizid = (int) $DB->get_field('course_modules', 'instance', ['id' => $cmid]);
+        $DB->set_field('quiz_slots', 'page', 1, ['quizid' => $quizid]);
+        $this->assertFalse($this->call('save_questions', [[$item]])['quizzes'][0]['structurechanged']);
+        $this->assertSame([1, 1, 2, 2], array_column($this->slots($cmid), 2));
+
+        // With an attempt: the layout stays, and neither call is refused.
+        $student = $this->getDataGenerator()->create_and_enrol($this->course, 'student');
+        $this->setUser($student);
+        $this->getDataGenerator()->get_plugin_generator('mod_quiz')->create_attempt($quizid, $student->id);
+        $this->setAdminUser();
+        $this->assertSame('updated', $this->call('save_activities', [[$quizitem('0')]])['activities'][0]['action']);
+        $this->assertSame([1, 1, 2, 2], array_column($this->slots($cmid), 2));
+        $kept = $this->call('save_questions', [[$item]])['quizzes'][0];
+        $this->assertFalse($kept['structurechanged']);
+        $this->assertSame([1, 1, 2, 2], array_column($this->slots($cmid), 2));
+    }
+
+    /**
      * Bad XML, a missing quiz and duplicate idnumbers are refused; nothing of the call is kept.
      */
     public function test_bad_input(): void {
