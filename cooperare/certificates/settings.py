@@ -14,7 +14,7 @@ Example::
           final_quiz_percent: 75                           # default: the catalogue's pass mark of the final quiz
           min_course_grade_percent: 60                     # optional
           grade_items: {"coop:expert-adm:m3-date:quiz": 60}   # optional: grade item idnumber → minimum percent
-      delivery: {moodle_message: true}
+      delivery: {moodle_message: true, moodle_files: true}   # moodle_files needs local_cooperare 0.2.0+
 
 Every key is optional; a command checks what it needs (the key to issue, the trust root to verify) and says what
 is missing. Relative paths are relative to the configuration file. This module holds no secret: the key's password
@@ -96,10 +96,9 @@ class DeliveryConfig:
 
     moodle_message: bool = False
     """Send each trainee a Moodle message that their certificate is issued (with its serial and link)."""
-
-    REFUSED_KEYS: ClassVar[Mapping[str, str]] = {"moodle_files": (
-        "core Moodle cannot put a file into another user's private files (core_user_add_user_private_files "
-        "writes into the token user's own files); deliver the ZIP per track and use moodle_message")}
+    moodle_files: bool = False
+    """Put each certificate's PDF into the trainee's Moodle private files (folder ``Certificate``). Core Moodle
+    cannot write into another user's files: this needs ``local_cooperare_add_user_files`` (plugin 0.2.0+)."""
 
 
 @dataclass(frozen=True)

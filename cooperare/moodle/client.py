@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
-from cooperare.errors import MoodleError
+from cooperare.errors import BatchShortfall, MoodleError
 from cooperare.moodle.batching import Result, call_batched
 from cooperare.moodle.records import (
     ActivityCompletion,
@@ -246,6 +246,19 @@ class FilesApi(_Api):
     def add_to_private_files(self, draft_itemid: int) -> None:
         """core_user_add_user_private_files: move a draft area into the token user's private files."""
         self.transport.call("core_user_add_user_private_files", {"draftid": draft_itemid})
+
+    def add_to_user_private_files(self, files: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """local_cooperare_add_user_files: put the file of each draft area of the token's user into another user's
+        private files — ``[{userid, draftitemid, filepath?, overwrite?}]`` in one call, all or nothing. Returns
+        ``[{userid, filepath, filename, contenthash, action}]`` in the order sent (action created, replaced or
+        unchanged: the same name and content is left alone, so a re-sent call is harmless)."""
+        function = "local_cooperare_add_user_files"
+        answer = self.transport.call(function, {"files": [dict(f) for f in files]})
+        result = list((answer or {}).get("files", []))
+        if len(result) != len(files):
+            raise BatchShortfall(f"{len(files)} files sent, {len(result)} answered", wsfunction=function,
+                                 sent=len(files), received=len(result))
+        return result
 
     def list(self, *, contextid: int, component: str, filearea: str, itemid: int = 0, filepath: str = "/"
              ) -> list[dict[str, Any]]:

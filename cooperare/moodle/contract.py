@@ -15,7 +15,7 @@ from __future__ import annotations
 import gzip
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -97,7 +97,7 @@ def _read_data(name: str) -> bytes:
     return resources.files("cooperare.moodle").joinpath("data", name).read_bytes()
 
 
-@lru_cache(maxsize=None)
+@cache
 def core_contract(version: str = DEFAULT_VERSION) -> Contract:
     """The core functions recorded from Moodle ``version`` ("4.5" or "5.0")."""
     if version not in SUPPORTED_VERSIONS:
@@ -107,13 +107,13 @@ def core_contract(version: str = DEFAULT_VERSION) -> Contract:
     return Contract(release=data["moodle_release"], version=data["moodle_version"], functions=functions)
 
 
-@lru_cache(maxsize=None)
+@cache
 def plugin_description() -> dict[str, Any]:
     """The description of the pack's plugin functions (``data/local_cooperare.json``)."""
     return json.loads(_read_data("local_cooperare.json"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def full_contract(version: str = DEFAULT_VERSION) -> Contract:
     """Core functions of ``version`` plus the plugin's."""
     return core_contract(version).with_plugin()

@@ -103,14 +103,17 @@ class SiteInfo:
                 "External services), or use the pre-built service 'cooperare' of the local_cooperare plugin",
             )
 
-    def require_plugin(self, *, purpose: str) -> None:
+    def require_plugin(self, *, purpose: str, functions: Iterable[str] | None = None) -> None:
+        """Raise unless the plugin is there with ``functions`` (default: every function of its description — a site
+        with an older release of the plugin lacks the newer ones, so callers name what they use)."""
         if not self.has_plugin:
             raise MissingCapability(
                 f"{purpose} needs the pack's Moodle plugin local_cooperare, which this site does not offer",
                 hint="install it (cooperare plugin package --out local_cooperare.zip, then Site administration > "
                 "Plugins > Install plugins) and add its functions to the token's service",
             )
-        self.require([f["name"] for f in plugin_description()["functions"]], purpose=purpose)
+        wanted = [f["name"] for f in plugin_description()["functions"]] if functions is None else functions
+        self.require(wanted, purpose=purpose)
 
     def version_warnings(self) -> list[str]:
         notes = []

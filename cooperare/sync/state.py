@@ -89,8 +89,8 @@ def enrolment_mode(client: MoodleClient, config: RosterConfig) -> str:
     if config.enrolment == "manual":
         return "manual"
     if config.enrolment == "cohort":
-        site.require_plugin(purpose="cohort-sync enrolment (roster.enrolment: cohort)")
-        site.require([DESCRIBE, SAVE_SYNC, DELETE_SYNC], purpose="cohort-sync enrolment")
+        site.require_plugin(purpose="cohort-sync enrolment (roster.enrolment: cohort)",
+                            functions=[DESCRIBE, SAVE_SYNC, DELETE_SYNC])
         return "cohort"
     return "cohort" if plugin_ready else "manual"
 

@@ -135,6 +135,30 @@ def test_status_issue_verify_revoke_list_and_report(workdir: Path, moodle_track:
     assert not checks["status"]["ok"] and "eroare de evaluare" in checks["status"]["detail"]
 
 
+def test_issue_and_deliver_put_the_pdf_into_the_trainees_moodle_files_once(workdir: Path,
+                                                                             moodle_track: MoodleTrack) -> None:
+    config = yaml.safe_load((workdir / "cooperare.yaml").read_text(encoding="utf-8"))
+    config["certificates"]["delivery"] = {"moodle_files": True}
+    (workdir / "cooperare.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    site, ana = moodle_track.box.site, moodle_track.users["ana"]
+    with moodle_track.box.server.lock:
+        simulate.record_quiz_attempt(site, moodle_track.quiz_id, ana, 9.5)
+
+    issued = invoke("certificates", "issue", "--track", "adm-expert", env={"COOPERARE_SIGNING_PASSWORD": PASSWORD})
+    assert issued.exit_code == 0, issued.output
+    assert "Moodle private files: 1 put, 0 delivered before" in issued.output
+    [pdf] = (workdir / "certificates" / "adm-expert").glob("*.pdf")
+    context = site.context(30, ana)
+    placed = [r for r in site.db["files"].where(contextid=context["id"], filearea="private") if r["filename"] != "."]
+    assert [(r["filepath"], r["filename"], r["content"]) for r in placed] == [
+        ("/Certificate/", pdf.name, pdf.read_bytes())]
+
+    again = invoke("certificates", "deliver", "--track", "adm-expert")
+    assert again.exit_code == 0, again.output
+    assert "Moodle private files: 0 put, 1 delivered before" in again.output
+    assert invoke("certificates", "deliver", "--track", "adm-expert", "--no-files").exit_code == 0
+
+
 def test_verify_needs_a_file_or_a_serial(workdir: Path) -> None:
     assert invoke("certificates", "verify").exit_code == 2
 

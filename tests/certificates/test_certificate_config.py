@@ -24,8 +24,9 @@ def test_a_full_section_is_read_with_paths_relative_to_the_file(tmp_path: Path) 
   signing: {pkcs12: keys/signing.p12, trust_root: keys/root-ca.pem, password_env: PAROLA_CHEIE}
   rules:
     adm-expert: {final_quiz_percent: 80, min_course_grade_percent: 60, grade_items: {"coop:x": 50}}
-  delivery: {moodle_message: true}
+  delivery: {moodle_message: true, moodle_files: true}
 """), environ={}).certificates
+    assert config.delivery.moodle_files
     assert config.signing.pkcs12 == tmp_path / "keys" / "signing.p12"
     assert config.signatory is not None and config.signatory.image == tmp_path / "semnatura.png"
     assert config.signing.password_env == "PAROLA_CHEIE" and config.delivery.moodle_message
@@ -38,11 +39,12 @@ def test_without_the_section_everything_has_a_default(tmp_path: Path) -> None:
     config = load_config(path, environ={}).certificates
     assert config.issuer == "Asociația Comunelor din România" and config.signatory is None
     assert config.signing.password_env == "COOPERARE_SIGNING_PASSWORD" and config.rules == {}
+    assert not config.delivery.moodle_message and not config.delivery.moodle_files
 
 
 @pytest.mark.parametrize(("section", "message"), [
     ("  signing: {password: secret123}\n", "must never be written in the configuration file"),
-    ("  delivery: {moodle_files: true}\n", "cannot put a file into another user's private files"),
+    ("  delivery: {moodle_files: yes please}\n", "moodle_files"),
     ("  verify_url: http://cooperare.acor.ro/v\n", "must be an https:// URL"),
     ("  rules: {adm-expert: {final_quiz_percent: 120}}\n", "percentage from 0 to 100"),
     ("  signing: {password_env: 'not a name'}\n", "name of an environment variable"),

@@ -77,12 +77,12 @@ def test_moodle_check_against_a_served_sandbox(served: tuple[str, Sandbox], monk
     report = json.loads(capsys.readouterr().out)
     assert report["release"] == box.site.release
     assert report["missing_core_functions"] == []
-    assert report["plugin"]["installed"] and report["plugin"]["version"] == 2026112600
+    assert report["plugin"]["installed"] and report["plugin"]["version"] == 2026112700
     assert report["max_input_vars"] == {"budget": 1000, "accepted": True, "probed": True}
     assert report["ws_calls"] == 2
     assert main(["moodle", "check"]) == 0
     text = capsys.readouterr().err
-    assert "Plugin local_cooperare: version 2026112600" in text and "2 web-service calls" in text
+    assert "Plugin local_cooperare: version 2026112700" in text and "2 web-service calls" in text
 
 
 def test_low_max_input_vars_is_reported(served: tuple[str, Sandbox], monkeypatch: pytest.MonkeyPatch,

@@ -31,7 +31,7 @@ from cooperare.store.people import People
 from cooperare.store.runs import Outcome
 
 if TYPE_CHECKING:
-    from cooperare.certificates.deliver import MessageOutcome
+    from cooperare.certificates.deliver import FileOutcome, MessageOutcome
     from cooperare.certificates.issue import Issuing
     from cooperare.certificates.production import Producer
     from cooperare.certificates.verify import Verification
@@ -194,14 +194,18 @@ def _print_status(app: AppContext, assessment: TrackAssessment, *, session: Sess
 def issue(app: AppContext, track: str | None, dry_run: bool, as_json: bool) -> None:
     """Issue signed certificates to everyone eligible who has none yet (issued ones are never regenerated).
 
-    Then writes a ZIP per track, and (with certificates.delivery.moodle_message) tells each new holder in Moodle.
+    Then writes a ZIP per track, tells each new holder in Moodle (certificates.delivery.moodle_message) and puts
+    the PDF into their Moodle private files (certificates.delivery.moodle_files, with local_cooperare 0.2.0+).
     """
-    from cooperare.certificates.deliver import send_messages, zip_track
+    from cooperare.certificates.deliver import deliver_files, require_file_delivery, send_messages, zip_track
     from cooperare.certificates.issue import issue_track
 
     session = Session.open(app)
     client = app.client()
     assessments = [session.assess(key, client) for key in session.tracks(track)]
+    delivery = session.config.delivery
+    if delivery.moodle_files and not dry_run and any(a.eligible for a in assessments):
+        require_file_delivery(client)  # before anything is signed
     issuing = None if dry_run or not any(a.eligible for a in assessments) else session.issuing(
         signing_password(session.config.signing.password_env))
     run_id = session.store.runs.start("certificates issue", detail={"track": track, "dry_run": dry_run})
@@ -229,8 +233,11 @@ def issue(app: AppContext, track: str | None, dry_run: bool, as_json: bool) -> N
             if not as_json:
                 app.say(f"{assessment.track}: {len(done.issued)} issued, "
                         f"{len(assessment.holders) + done.already} already held one; {archive}")
-            if done.issued and session.config.delivery.moodle_message:
+            if done.issued and delivery.moodle_message:
                 _report_messages(app, send_messages(client, done.issued, store=session.store, run_id=run_id))
+            if done.issued and delivery.moodle_files:
+                _report_files(app, deliver_files(client, done.issued, store=session.store, run_id=run_id,
+                                                 output=session.output))
         outcome = "ok"
     finally:
         session.store.runs.finish(run_id, outcome=outcome, ws_calls=app.ws_calls,
@@ -341,23 +348,32 @@ def _report_verification(app: AppContext, result: Verification, *, subject: str,
 @track_option
 @click.option("--message/--no-message", default=None,
               help="Send the Moodle messages (default: certificates.delivery.moodle_message).")
+@click.option("--files/--no-files", default=None,
+              help="Put the PDFs into the trainees' Moodle private files, folder Certificate (default: "
+                   "certificates.delivery.moodle_files; needs local_cooperare_add_user_files, plugin 0.2.0+).")
 @pass_app
-def deliver(app: AppContext, track: str | None, message: bool | None) -> None:
-    """Write the ZIP per track again and, if asked, message every holder not yet told (never twice)."""
-    from cooperare.certificates.deliver import send_messages, zip_track
+def deliver(app: AppContext, track: str | None, message: bool | None, files: bool | None) -> None:
+    """Write the ZIP per track again and, if asked, message every holder not yet told and put every certificate
+    not yet delivered into its holder's Moodle private files (each never twice)."""
+    from cooperare.certificates.deliver import deliver_files, send_messages, zip_track
 
     session = Session.open(app)
     send = session.config.delivery.moodle_message if message is None else message
-    client = app.client() if send else None
-    run_id = session.store.runs.start("certificates deliver", detail={"track": track, "message": send})
+    put = session.config.delivery.moodle_files if files is None else files
+    client = app.client() if send or put else None
+    run_id = session.store.runs.start("certificates deliver", detail={"track": track, "message": send,
+                                                                      "files": put})
     outcome: Outcome = "failed"
     try:
         for key in session.tracks(track):
             records = session.registry.all(track=key, status="valid")
             archive = zip_track(records, output=session.output, track=key)
             app.say(f"{key}: {len(records)} valid certificates → {archive}")
-            if client is not None:
+            if client is not None and send:
                 _report_messages(app, send_messages(client, records, store=session.store, run_id=run_id))
+            if client is not None and put:
+                _report_files(app, deliver_files(client, records, store=session.store, run_id=run_id,
+                                                 output=session.output))
         outcome = "ok"
     finally:
         session.store.runs.finish(run_id, outcome=outcome, ws_calls=app.ws_calls)
@@ -373,6 +389,16 @@ def _report_messages(app: AppContext, outcome: MessageOutcome) -> None:
                  "(it is not re-sent automatically)")
     for serial, error in outcome.failed:
         app.note(f"  {grouped(serial)}: Moodle refused the message: {error}")
+
+
+def _report_files(app: AppContext, outcome: FileOutcome) -> None:
+    app.say(f"  Moodle private files: {len(outcome.delivered)} put, {len(outcome.already)} delivered before"
+            + (f", {len(outcome.unchanged)} already there" if outcome.unchanged else "")
+            + (f", {len(outcome.no_account)} without a Moodle account" if outcome.no_account else ""))
+    for serial in outcome.replaced:
+        app.note(f"  {grouped(serial)}: replaced a different file of the same name in the trainee's private files")
+    for serial, error in outcome.failed:
+        app.note(f"  {grouped(serial)}: not delivered: {error}")
 
 
 @certificates.command("list")

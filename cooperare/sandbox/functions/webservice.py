@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -17,7 +17,7 @@ ADVANCED_FEATURES = [
 ]
 
 
-@lru_cache(maxsize=None)
+@cache
 def recorded_function_order(version: str) -> list[tuple[str, str]]:
     """(name, component version) of every core function, in the order the recorded site lists them."""
     text = resources.files("cooperare.sandbox").joinpath("data", f"site-functions-{version}.json").read_text("utf-8")
