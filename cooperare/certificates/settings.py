@@ -112,8 +112,6 @@ class CertificatesConfig:
     font: Path | None = None
     font_bold: Path | None = None
     signing: SigningConfig = field(default_factory=SigningConfig)
-    catalogue: Path | None = None
-    """The catalogue whose tracks, targets, hours and pass marks apply (default: the ACoR catalogue shipped)."""
     output: Path = Path("certificates")
     """Folder for the PDFs (one sub-folder per track) and the ZIP files."""
     rules: dict[str, TrackRule] = field(default_factory=dict)

@@ -16,6 +16,8 @@ import click
 from rich.console import Console
 
 from cooperare.config import Config, load_config, load_token
+from cooperare.courses.catalogue import Catalogue, load_catalogue
+from cooperare.errors import ConfigError
 from cooperare.moodle.client import MoodleClient
 from cooperare.moodle.transport import Transport
 from cooperare.secrets import redact
@@ -40,6 +42,22 @@ class AppContext:
         if self._config is None:
             self._config = load_config(self.config_path)
         return self._config
+
+    def optional_config(self) -> Config | None:
+        """The configuration if there is one (commands that need no Moodle also work without any)."""
+        try:
+            return self.config
+        except ConfigError as error:
+            if error.reason.startswith("no configuration"):
+                return None
+            raise
+
+    def catalogue(self, path: Path | None = None) -> Catalogue:
+        """The catalogue: ``path`` if given, else the configured one, else the ACoR catalogue shipped."""
+        if path is None:
+            config = self.optional_config()
+            path = config.catalogue if config is not None else None
+        return load_catalogue(path)
 
     def transport(self) -> Transport:
         """A transport to the configured Moodle (token from the environment or the 0600 token file)."""

@@ -122,5 +122,8 @@ class Config:
 
     site: SiteConfig
     store: StoreConfig = field(default_factory=StoreConfig)
+    catalogue: Path | None = None
+    """The training catalogue (catalogue.yaml or its folder) every command uses; default: the ACoR catalogue
+    shipped in the package."""
     roster: RosterConfig = field(default_factory=RosterConfig)
     certificates: CertificatesConfig = field(default_factory=CertificatesConfig)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Literal
 
 FIELDS = ("key", "lastname", "firstname", "email", "phone", "organisation", "commune", "county", "category",
@@ -49,8 +48,6 @@ class RosterConfig:
     """Encoding of CSV files; ``auto`` detects UTF-8 (with or without BOM), Windows-1250, ISO-8859-2/-16."""
     sheet: str | None = None
     """Worksheet of an XLSX file (default: the first)."""
-    catalogue: Path | None = None
-    """The catalogue whose tracks and categories apply (default: the ACoR catalogue shipped in the package)."""
 
     def __post_init__(self) -> None:
         # Checked here rather than with config.loader.checked: cooperare.config imports this module, so this

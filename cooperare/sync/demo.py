@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from cooperare.courses.catalogue import load_catalogue
 from cooperare.sync.config import RosterConfig
 from cooperare.sync.generator import generate, write_rows
-from cooperare.sync.importer import load_roster, roster_catalogue
+from cooperare.sync.importer import load_roster
 from cooperare.sync.service import apply_roster, plan_roster
 
 DEMO_SIZE = 292
@@ -22,7 +23,7 @@ DEMO_SEED = 2027
 def run_roster_demo(run: Any) -> None:
     """Stage function for :data:`cooperare.cli.commands.demo.STAGES` (takes the demo's ``DemoRun``)."""
     config = RosterConfig()  # the demo's sandbox has local_cooperare: enrolment through cohort sync
-    catalogue = roster_catalogue(config)
+    catalogue = load_catalogue()
     path = run.out / "roster-demo.xlsx"
     write_rows(generate(catalogue, count=DEMO_SIZE, seed=DEMO_SEED), path)
     roster = load_roster(path, config=config, catalogue=catalogue)

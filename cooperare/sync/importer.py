@@ -7,16 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cooperare.courses.catalogue import Catalogue, load_catalogue
+from cooperare.courses.catalogue import Catalogue
 from cooperare.sync.config import RosterConfig
 from cooperare.sync.model import Roster
 from cooperare.sync.readers import parse_bytes, read_table
 from cooperare.sync.validate import validate_table
-
-
-def roster_catalogue(config: RosterConfig) -> Catalogue:
-    """The catalogue whose tracks and participant categories the roster refers to."""
-    return load_catalogue(config.catalogue)
 
 
 def load_roster(path: Path, *, config: RosterConfig, catalogue: Catalogue) -> Roster:

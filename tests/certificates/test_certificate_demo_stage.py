@@ -1,5 +1,6 @@
-"""The certificates stage of ``cooperare demo`` on its own: a fresh sandbox without courses or roster, and what the
-stage leaves under DIR (certificates, reports, keys, a cooperare.yaml that commands run in DIR can use)."""
+"""``cooperare demo``'s stages end to end on a fresh sandbox (courses, roster, then certificates), and what the
+certificates stage leaves under DIR (certificates, reports, keys, a cooperare.yaml that commands run in DIR can
+use)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cooperare.cli.commands.demo import DemoRun
-from cooperare.cli.commands.demo_certificates import PASSWORD_FILE, stage_certificates
+from cooperare.cli.commands.demo import STAGES, DemoRun
+from cooperare.cli.commands.demo_certificates import PASSWORD_FILE
 from cooperare.cli.context import AppContext
 from cooperare.cli.main import cli
 from cooperare.config import load_config
@@ -27,8 +28,10 @@ def test_the_stage_issues_verifies_reports_and_leaves_a_usable_folder(tmp_path: 
     client = MoodleClient(app.adopt(box.transport()))
     with Store.open(tmp_path / "cooperare.sqlite") as store:
         run = DemoRun(app, tmp_path, client, store, store.runs.start("demo"), box)
-        stage_certificates(run)
+        for _title, stage in STAGES:
+            stage(run)
         valid = CertificateRegistry(store.engine).all(status="valid")
+    assert run.summary["courses"]["replan_changes"] == 0
     summary = run.summary["certificates"]
     assert summary["issued"] == summary["verified"] == summary["messages"] == len(valid)
     assert 250 < len(valid) <= 300

@@ -171,3 +171,22 @@ def test_sandbox_serve_prints_url_and_token_and_answers(tmp_path: Path) -> None:
         process.terminate()
         process.wait(timeout=10)
     time.sleep(0)
+
+
+def test_the_configured_catalogue_is_the_one_every_command_uses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    from cooperare.courses.catalogue import default_catalogue_path
+
+    own = tmp_path / "catalogul-nostru"
+    shutil.copytree(default_catalogue_path().parent, own)
+    settings = own / "settings.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("pass_percent: 70", "pass_percent: 170"),
+                        encoding="utf-8")
+    (tmp_path / "cooperare.yaml").write_text("site:\n  url: https://moodle.example.ro\ncatalogue: catalogul-nostru\n",
+                                             encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["catalogue", "check"]) == 1
+    assert "catalogul-nostru/settings.yaml" in capsys.readouterr().err
+    assert main(["catalogue", "check", str(default_catalogue_path())]) == 0

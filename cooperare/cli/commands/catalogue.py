@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from cooperare.cli.context import AppContext, pass_app
-from cooperare.courses.catalogue import load_catalogue
 from cooperare.courses.lint import lint
 from cooperare.errors import InputError
 
@@ -22,14 +21,14 @@ def catalogue() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON on stdout.")
 @pass_app
 def check(app: AppContext, path: Path | None, as_json: bool) -> None:
-    """Check a catalogue (default: the ACoR catalogue shipped with the pack).
+    """Check a catalogue (default: `catalogue` in cooperare.yaml, else the ACoR catalogue shipped with the pack).
 
     PATH is a catalogue.yaml or the folder holding it. Reports cedilla diacritics (ş ţ instead of ș ț), questions
     without a correct answer, empty feedback, duplicate idnumbers, completion rules pointing at missing
     activities, pass marks above a quiz's maximum, short lessons, small quizzes and broken HTML. Exits with 1 when
     there are errors.
     """
-    loaded = load_catalogue(path)
+    loaded = app.catalogue(path)
     findings = lint(loaded)
     errors = [f for f in findings if f.severity == "error"]
     courses = sum(1 for _ in loaded.courses())

@@ -22,7 +22,7 @@ from cooperare.certificates.serials import grouped, parse_serial
 from cooperare.certificates.settings import DEFAULT_ISSUER, DEFAULT_PASSWORD_ENV, CertificatesConfig
 from cooperare.certificates.trainees import from_people
 from cooperare.cli.context import AppContext, pass_app
-from cooperare.courses.catalogue import Catalogue, load_catalogue
+from cooperare.courses.catalogue import Catalogue
 from cooperare.errors import CertificateError
 from cooperare.secrets import Secret
 from cooperare.store import Store
@@ -62,7 +62,7 @@ class Session:
     def open(cls, app: AppContext) -> Session:
         store = app.store()
         config = app.config.certificates
-        return cls(app, config, load_catalogue(config.catalogue), store, CertificateRegistry(store.engine))
+        return cls(app, config, app.catalogue(), store, CertificateRegistry(store.engine))
 
     def tracks(self, only: str | None) -> list[str]:
         keys = [t.key for t in self.catalogue.tracks]

@@ -9,14 +9,14 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cooperare.cli.context import AppContext, pass_app
-from cooperare.courses.catalogue import load_catalogue
 from cooperare.courses.service import apply_courses, plan_courses
 from cooperare.errors import InputError, Location
 from cooperare.plan import Plan, render_text
 
 catalogue_option = click.option(
     "--catalogue", "catalogue_path", type=click.Path(exists=True, path_type=Path),
-    help="Catalogue (catalogue.yaml or its folder); default: the ACoR catalogue shipped with the pack.")
+    help="Catalogue (catalogue.yaml or its folder); default: `catalogue` in cooperare.yaml, else the ACoR catalogue "
+         "shipped with the pack.")
 course_option = click.option("--course", "only", multiple=True,
                              help="Only this course (key or shortname); repeat for several.")
 prune_option = click.option("--prune", is_flag=True,
@@ -53,7 +53,7 @@ def _print_plan(app: AppContext, plan: Plan) -> None:
 def plan_command(app: AppContext, catalogue_path: Path | None, only: tuple[str, ...], prune: bool, as_json: bool,
                  out: Path | None) -> None:
     """Show what applying the catalogue would change in Moodle (reads only)."""
-    catalogue = load_catalogue(catalogue_path)
+    catalogue = app.catalogue(catalogue_path)
     planned = plan_courses(app.client(), catalogue, prune=prune, only=set(only) or None)
     data = planned.plan.as_json(ws_calls=app.ws_calls)
     if out is not None:
@@ -84,7 +84,7 @@ def apply_command(app: AppContext, plan_file: Path | None, catalogue_path: Path 
     A saved plan is refused when Moodle changed since it was computed. Safe to re-run at any time: what exists is
     found again by idnumber, an interrupted apply is resumed, and nothing changed means nothing written.
     """
-    catalogue = load_catalogue(catalogue_path)
+    catalogue = app.catalogue(catalogue_path)
     client = app.client()
     planned = plan_courses(client, catalogue, prune=prune, only=set(only) or None)
     plan = planned.plan

@@ -1,10 +1,9 @@
 """The certificates stage of ``cooperare demo``: simulated results, certificates issued, signed, verified, reported.
 
-On the demo's sandbox Moodle it: makes sure each track's course has a final quiz with a completion criterion
-(created directly in the sandbox when the courses stage has not provisioned them), makes sure there are trainees
-(the roster snapshot if the roster stage filled it, else a generated group of 300 Romanian trainees, created through
-the web services and written to the snapshot), simulates quiz attempts and course completions with
-:mod:`cooperare.sandbox.simulate` (most pass, a few fail the quiz or leave the course unfinished), makes a demo
+On the demo's sandbox Moodle, after the courses and roster stages, it: simulates what the trainees do with
+:mod:`cooperare.sandbox.simulate` (lessons viewed, quiz attempts graded; Moodle's completion rules provisioned by the
+courses stage then decide who completed the course — most do, a few fail the final quiz or leave a lesson unread),
+makes a demo
 signing root under ``DIR/keys/``, issues and signs the certificates under ``DIR/certificates/``, verifies every one
 (and shows that a copy with one changed byte fails), sends the Moodle messages, exports the report under
 ``DIR/reports/`` and writes ``DIR/cooperare.yaml`` so commands run in DIR use the demo's store and keys. The demo
@@ -17,7 +16,6 @@ from __future__ import annotations
 
 import random
 import secrets
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,7 +28,7 @@ from cooperare.certificates.settings import DEFAULT_PASSWORD_ENV, CertificatesCo
 from cooperare.config import CONFIG_FILE_NAME
 from cooperare.courses.catalogue import Catalogue, load_catalogue
 from cooperare.courses.identity import activity_idnumber, course_idnumber
-from cooperare.moodle.client import MoodleClient
+from cooperare.errors import PlanError
 from cooperare.secrets import Secret
 from cooperare.store.certificates import CertificateRecord, CertificateRegistry
 from cooperare.store.people import People, PersonRecord
@@ -41,16 +39,6 @@ if TYPE_CHECKING:
 DEMO_VERIFY_URL = "https://cooperare.acor.ro/verificare"
 DEMO_SIGNATORY = Signatory("Semnatar demonstrativ", "Președinte, Asociația Comunelor din România")
 PASSWORD_FILE = "signing-password.txt"
-EXTRA_PER_TRACK = 0.03
-"""Trainees generated beyond each track's target, so that the few who fail still leave the target reachable."""
-FIRST_NAMES = ("Ștefan", "Ioana", "Mădălina", "Țicu", "Anișoara", "Răzvan", "Irina", "Cătălin", "Simona", "Gheorghe",
-               "Ilinca", "Bogdan", "Ștefania", "Andrei", "Mihaela", "Vlad", "Oana", "Dănuț", "Raluca", "Aurelian")
-LAST_NAMES = ("Țăranu", "Mândrescu", "Vîlcu", "Popescu", "Ionescu", "Șerban", "Dumitrașcu", "Stănescu", "Bălan",
-              "Munteanu", "Ghiță", "Căpraru", "Neagu", "Tănase", "Lăzărescu", "Pîrvu", "Rădulescu", "Sârbu")
-PLACES = (("AG", "Mioveni"), ("AG", "Bascov"), ("BC", "Târgu Ocna"), ("BV", "Săcele"), ("CJ", "Florești"),
-          ("CT", "Năvodari"), ("DB", "Pucioasa"), ("IS", "Tomești"), ("MM", "Șișești"), ("NT", "Târgu Neamț"),
-          ("PH", "Câmpina"), ("SV", "Rădăuți"), ("TM", "Giroc"), ("VL", "Horezu"), ("B", "Sector 3"))
-
 
 def stage_certificates(run: DemoRun) -> None:
     """The demo stage (see the module docstring)."""
@@ -63,12 +51,11 @@ def stage_certificates(run: DemoRun) -> None:
     catalogue = load_catalogue()
     site = run.sandbox.site
     rng = random.Random(20270601)
-    quizzes = _ensure_courses(run.client, site=site, catalogue=catalogue)
     people = People(run.store.engine)
-    roster = _ensure_trainees(run, catalogue=catalogue, people=people, rng=rng)
-    passed = _simulate(site, catalogue=catalogue, roster=roster, quizzes=quizzes, rng=rng)
-    run.app.say(f"Simulated results for {len(roster)} trainees: {passed} passed the final quiz and completed the "
-                "course, the others miss one or the other")
+    roster = _trainees(run, people)
+    completed = _simulate(site, catalogue=catalogue, roster=roster, rng=rng)
+    run.app.say(f"Simulated learning for {len(roster)} trainees (lessons read, quizzes taken): {completed} completed "
+                "their course by Moodle's completion rules, the others miss a lesson or the final quiz")
     password = Secret(secrets.token_urlsafe(18), source="demo")
     keys = make_demo_keys(out / "keys", password=password, organisation="Asociația Comunelor din România",
                           common_name="Semnătură certificate ACoR (demonstrativ)")
@@ -100,101 +87,58 @@ def stage_certificates(run: DemoRun) -> None:
                                    "keys": str(keys.pkcs12.parent)}
 
 
-# -- sandbox preparation -----------------------------------------------------------------------------------------
+# -- what trainees do -----------------------------------------------------------------------------------------
 
 
-def _ensure_courses(client: MoodleClient, *, site: Any, catalogue: Catalogue) -> dict[str, dict[str, int]]:
-    """Each track course's Moodle id and final quiz id, creating what the courses stage has not provisioned."""
-    from cooperare.sandbox.courses import completion, modules
-    from cooperare.sandbox.courses.schema import COMPLETION_TRACKING_AUTOMATIC
-
-    found: dict[str, dict[str, int]] = {}
-    for track in catalogue.tracks:
-        _, course = catalogue.course(track.course)
-        idnumber = course_idnumber(catalogue.prefix, course.key)
-        existing = client.courses.by_field("idnumber", idnumber)
-        if existing:
-            course_id = existing[0].id
-        else:
-            settings = catalogue.course_settings(course.key)
-            created = client.courses.create([{
-                "fullname": course.fullname, "shortname": course.shortname, "categoryid": 1, "idnumber": idnumber,
-                "enablecompletion": 1,
-                "startdate": int(datetime(settings.start.year, settings.start.month, settings.start.day,
-                                          tzinfo=UTC).timestamp()),
-            }])
-            course_id = int(created[0]["id"])
-        final_idnumber = activity_idnumber(catalogue.prefix, course.key, "final")
-        cm = site.db["course_modules"].first(idnumber=final_idnumber)
-        if cm is None:
-            quiz = catalogue.quiz_settings(course.key, final=True)
-            with site.db.transaction():
-                cm = modules.add_module(site, course_id, "quiz", {
-                    "name": course.final_quiz.title if course.final_quiz else "Evaluare finală",
-                    "grade": quiz.grade, "gradepass": quiz.grade_to_pass, "sumgrades": quiz.grade},
-                    cm={"idnumber": final_idnumber, "completion": COMPLETION_TRACKING_AUTOMATIC,
-                        "completionpassgrade": 1})
-                completion.add_activity_criterion(site, cm)
-        found[course.key] = {"course": course_id, "quiz": int(cm["instance"])}
-    return found
-
-
-def _ensure_trainees(run: DemoRun, *, catalogue: Catalogue, people: People, rng: random.Random
-                     ) -> list[PersonRecord]:
-    existing = [p for p in people.all(status="active") if p.moodle_user_id is not None]
-    if existing:
-        run.app.say(f"Trainees: {len(existing)} from the roster snapshot")
-        return existing
-    planned: list[PersonRecord] = []
-    for track in catalogue.tracks:
-        category = catalogue.track(track.key).categories[0] if track.categories else ""
-        count = track.target + max(1, round(track.target * EXTRA_PER_TRACK))
-        for _ in range(count):
-            number = len(planned) + 1
-            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-            county, commune = rng.choice(PLACES)
-            organisation = (f"Asociația „Comunitate Digitală {commune}”" if category == "ong"
-                            else f"Primăria {commune}")
-            key = f"DEMO-{number:04d}"
-            planned.append(PersonRecord(key=key, idnumber=f"{catalogue.prefix}:user:{key}", moodle_user_id=None,
-                                        firstname=first, lastname=last, email=f"cursant{number:04d}@example.ro",
-                                        county=county, commune=commune, organisation=organisation,
-                                        category=category, track=track.key))
-    created = run.client.users.create([{
-        "username": f"demo{p.key[5:]}", "password": f"Demo#{secrets.token_hex(6)}A1", "firstname": p.firstname,
-        "lastname": p.lastname, "email": p.email, "auth": "manual", "idnumber": p.idnumber, "city": p.commune,
-        "institution": p.organisation, "department": p.county} for p in planned])
-    roster = [replace(p, moodle_user_id=int(c["id"])) for p, c in zip(planned, created, strict=True)]
-    for track in catalogue.tracks:
-        course = run.client.courses.by_field("idnumber", course_idnumber(catalogue.prefix, track.course))[0]
-        run.client.enrol.enrol([(course.id, p.moodle_user_id) for p in roster if p.track == track.key
-                                and p.moodle_user_id is not None])
-    people.upsert(roster)
-    run.app.say(f"Trainees: no roster snapshot, so {len(roster)} demo trainees were created in Moodle, enrolled in "
-                "their track's course and written to the snapshot")
+def _trainees(run: DemoRun, people: People) -> list[PersonRecord]:
+    """The trainees the roster stage synced (the snapshot in the store, with their Moodle ids)."""
+    roster = [p for p in people.all(status="active") if p.moodle_user_id is not None]
+    if not roster:
+        raise PlanError("the demo's certificates stage needs the trainees of the roster stage")
+    run.app.say(f"Trainees: {len(roster)} from the roster snapshot")
     return roster
 
 
-def _simulate(site: Any, *, catalogue: Catalogue, roster: list[PersonRecord], quizzes: dict[str, dict[str, int]],
-              rng: random.Random) -> int:
-    """Quiz attempts and course completions: about 94% pass and complete; the rest fail or do not finish."""
+def _simulate(site: Any, *, catalogue: Catalogue, roster: list[PersonRecord], rng: random.Random) -> int:
+    """Each trainee reads the lessons and takes the quizzes of their course, so Moodle's completion rules (set by
+    the courses stage) decide who completed it. About 94% read everything and pass; the rest fail the final quiz
+    or leave a lesson unread. Returns how many completed their course."""
     from cooperare.sandbox import simulate
+    from cooperare.sandbox.courses import completion as course_completion
 
-    passed = 0
+    completed = 0
     for person in roster:
         course_key = catalogue.track(person.track).course
-        course = quizzes.get(course_key)
-        if course is None or person.moodle_user_id is None:
-            continue
-        quiz = catalogue.quiz_settings(course_key, final=True)
+        course_id, activities = _course_activities(site, catalogue, course_key)
         outcome = rng.random()
-        share = rng.uniform(0.3, quiz.pass_percent / 100 - 0.05) if outcome < 0.03 else rng.uniform(
-            quiz.pass_percent / 100, 1.0)
-        simulate.record_quiz_attempt(site, course["quiz"], person.moodle_user_id, round(quiz.grade * share, 2))
-        if outcome >= 0.06:
-            simulate.complete_course(site, course["course"], person.moodle_user_id)
-            passed += 1
-    return passed
+        final = catalogue.quiz_settings(course_key, final=True)
+        module = catalogue.quiz_settings(course_key, final=False)
+        for ref, (cmid, instance, modname) in activities.items():
+            if modname == "page" and not (outcome < 0.03 and ref.startswith("m1")):
+                simulate.view_activity(site, cmid, person.moodle_user_id)
+            elif modname == "quiz":
+                settings = final if ref == "final" else module
+                low, high = ((0.3, settings.pass_percent / 100 - 0.05) if ref == "final" and 0.03 <= outcome < 0.06
+                             else (settings.pass_percent / 100, 1.0))
+                grade = round(settings.grade * rng.uniform(low, high), 2)
+                simulate.record_quiz_attempt(site, instance, person.moodle_user_id, grade)
+        completed += course_completion.is_course_complete(site, course_id, person.moodle_user_id)
+    return completed
+
+
+def _course_activities(site: Any, catalogue: Catalogue, course_key: str) -> tuple[int, dict[str, tuple[int, int, str]]]:
+    """The course id and, by activity ref, (cmid, instance, modname) of what the courses stage provisioned."""
+    course = site.db["course"].first(idnumber=course_idnumber(catalogue.prefix, course_key))
+    if course is None:
+        raise PlanError(f"course {course_key} is not in the sandbox: the courses stage must run first")
+    prefix = activity_idnumber(catalogue.prefix, course_key, "")
+    modules = {row["id"]: row["name"] for row in site.db["modules"]}
+    found = {}
+    for cm in site.db["course_modules"].where(course=course["id"]):
+        idnumber = cm.get("idnumber") or ""
+        if idnumber.startswith(prefix):
+            found[idnumber[len(prefix):]] = (cm["id"], cm["instance"], modules[cm["module"]])
+    return course["id"], found
 
 
 # -- checking and telling ----------------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from pathlib import Path
 import click
 
 from cooperare.cli.context import AppContext, pass_app
-from cooperare.courses.catalogue import load_catalogue
 from cooperare.store.certificates import CertificateRegistry
 
 FORMATS = ("xlsx", "csv", "pdf")
@@ -43,7 +42,7 @@ def certification(app: AppContext, fmt: str | None, out: Path) -> None:
         raise click.UsageError(f"say --format {'|'.join(FORMATS)} (cannot tell from {out.name!r})")
     store = app.store()
     config = app.config.certificates
-    data = build_report(load_catalogue(config.catalogue), CertificateRegistry(store.engine).all(status="valid"),
+    data = build_report(app.catalogue(), CertificateRegistry(store.engine).all(status="valid"),
                         generated_at=datetime.now(UTC))
     out.parent.mkdir(parents=True, exist_ok=True)
     if chosen == "csv":

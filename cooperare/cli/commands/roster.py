@@ -22,7 +22,7 @@ from cooperare.plan import render_value
 from cooperare.sync.config import RosterConfig
 from cooperare.sync.generator import generate as generate_rows
 from cooperare.sync.generator import write_rows
-from cooperare.sync.importer import load_roster, roster_catalogue
+from cooperare.sync.importer import load_roster
 from cooperare.sync.model import Roster
 from cooperare.sync.plan import RosterPlan
 from cooperare.sync.service import apply_roster, plan_roster
@@ -42,17 +42,13 @@ def roster() -> None:
 
 def _config(app: AppContext) -> RosterConfig:
     """The ``roster:`` section; commands that need no Moodle work without a configuration file."""
-    try:
-        return app.config.roster
-    except InputError as error:
-        if "no configuration" in error.message:
-            return RosterConfig()
-        raise
+    config = app.optional_config()
+    return config.roster if config is not None else RosterConfig()
 
 
 def _load(app: AppContext, file: Path) -> tuple[Roster, Catalogue, RosterConfig]:
     config = _config(app)
-    catalogue = roster_catalogue(config)
+    catalogue = app.catalogue()
     try:
         return load_roster(file, config=config, catalogue=catalogue), catalogue, config
     except RosterInvalid as invalid:
@@ -190,7 +186,7 @@ def apply_command(app: AppContext, file: Path, unenrol: bool, yes: bool, as_json
 def generate_command(app: AppContext, count: int, seed: int, out: Path, malformed: int, encoding: str,
                      separator: str) -> None:
     """Write a realistic invented roster (Romanian names, real counties, plausible communes and NGOs)."""
-    catalogue = roster_catalogue(_config(app))
+    catalogue = app.catalogue()
     rows = generate_rows(catalogue, count=count, seed=seed, malformed=malformed)
     write_rows(rows, out, encoding=encoding, separator=separator)
     app.say(f"Wrote {len(rows)} people to {out}" + (f" ({malformed} malformed)" if malformed else ""))
