@@ -207,16 +207,13 @@ class Transport:
 
     def call(self, wsfunction: str, params: Mapping[str, Any] | None = None) -> Any:
         """Call one web-service function and return its decoded JSON result (``None`` for functions without one)."""
-        pairs: list[Pair] = [
-            ("wstoken", self._token.reveal()),
-            ("wsfunction", wsfunction),
-            ("moodlewsrestformat", "json"),
-        ]
-        pairs.extend(flatten(params or {}))
-        return self._post_rest(wsfunction, pairs)
+        return self.call_pairs(wsfunction, flatten(params or {}))
 
     def call_pairs(self, wsfunction: str, pairs: Sequence[Pair]) -> Any:
-        """Like :meth:`call` for parameters already flattened (used by batching)."""
+        """Like :meth:`call` for parameters already flattened (used by batching).
+
+        The token, function and format go first: PHP drops the variables beyond max_input_vars from the end.
+        """
         head: list[Pair] = [
             ("wstoken", self._token.reveal()),
             ("wsfunction", wsfunction),

@@ -6,12 +6,12 @@ import json
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import click
 import pytest
+import requests
 import responses
 from click.testing import CliRunner
 
@@ -160,8 +160,6 @@ def test_sandbox_serve_prints_url_and_token_and_answers(tmp_path: Path) -> None:
         lines = [process.stdout.readline() for _ in range(3)]  # type: ignore[union-attr]
         url = re.search(r"url: (\S+)", lines[0]).group(1)  # type: ignore[union-attr]
         assert lines[1].strip() == f"token: {TOKEN}"
-        import requests
-
         answer = requests.post(url + "/webservice/rest/server.php", timeout=10, data={
             "wstoken": TOKEN, "wsfunction": "core_webservice_get_site_info", "moodlewsrestformat": "json"}).json()
         assert answer["siteurl"] == url and answer["release"].startswith("4.5.6")
@@ -170,7 +168,6 @@ def test_sandbox_serve_prints_url_and_token_and_answers(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
-    time.sleep(0)
 
 
 def test_the_configured_catalogue_is_the_one_every_command_uses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
