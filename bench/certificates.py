@@ -60,7 +60,7 @@ def verdicts(catalogue: Catalogue, count: int, *, offset: int) -> list:  # type:
     return [evaluate(rule, person, progress=progress) for person in people]
 
 
-def bench_issue(folder: Path, *, count: int, workers: int) -> tuple[float, float]:
+def bench_issue(folder: Path, *, count: int, workers: int, label: str) -> tuple[float, float]:
     """Issue ``count`` certificates with ``workers`` processes; returns (certificates per second, CPU ms each)."""
     catalogue = load_catalogue()
     keys = folder / "keys"
@@ -69,12 +69,12 @@ def bench_issue(folder: Path, *, count: int, workers: int) -> tuple[float, float
                        common_name="Banc de probă")
     config = CertificatesConfig(signatory=Signatory("Maria Ionescu", "Președinte"),
                                 verify_url="https://cooperare.acor.ro/verificare")
-    output = folder / f"out-{workers}"
+    output = folder / f"out-{label}"
     producer = Producer(pkcs12=keys / "signing.p12", password=Secret(PASSWORD))
     issuing = Issuing(catalogue=catalogue, config=config, output=output, producer=producer, workers=workers,
                       today=date.today())
-    batch = verdicts(catalogue, count, offset=workers * 1_000_000)
-    with Store.open(folder / f"store-{workers}.sqlite") as store:
+    batch = verdicts(catalogue, count, offset=0)
+    with Store.open(folder / f"store-{label}.sqlite") as store:
         registry = CertificateRegistry(store.engine)
         started, cpu_started = time.perf_counter(), cpu_seconds()
         outcome = issue_track(batch, track=TRACK, registry=registry, issuing=issuing)
@@ -133,9 +133,9 @@ def main() -> None:
     print(f"cores: {os.cpu_count()}, workers: {args.workers}")
     with tempfile.TemporaryDirectory(prefix="cooperare-bench-") as tmp:
         folder = Path(tmp)
-        single, single_cpu = bench_issue(folder, count=max(50, args.certificates // 4), workers=1)
+        single, single_cpu = bench_issue(folder, count=max(4, args.certificates // 4), workers=1, label="single")
         print(f"signed certificates/s, 1 process:     {single:6.1f}  ({single_cpu:.1f} ms CPU each)")
-        parallel, parallel_cpu = bench_issue(folder, count=args.certificates, workers=args.workers)
+        parallel, parallel_cpu = bench_issue(folder, count=args.certificates, workers=args.workers, label="parallel")
         print(f"signed certificates/s, {args.workers} processes:   {parallel:6.1f}  ({parallel_cpu:.1f} ms CPU each, "
               f"all processes; {args.certificates:,} issued: PDF, signature, file, registry row)")
         measured = "measured" if args.certificates == 30_000 else "extrapolated"

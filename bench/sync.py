@@ -68,12 +68,13 @@ def _track_courses(client: Any) -> None:
 def sync_once(roster_file: Path, endpoint: tuple[int, str] | None, plugin: bool, results: Any) -> None:
     """Worker process, like one ``cooperare roster apply`` run: read, plan and apply the roster (twice when the
     sandbox is in-process, since it lives and dies with this process); report figures."""
+    from cooperare.courses.catalogue import load_catalogue
     from cooperare.moodle.client import MoodleClient
     from cooperare.moodle.transport import Transport
     from cooperare.secrets import Secret
     from cooperare.store import Store
     from cooperare.sync.config import RosterConfig
-    from cooperare.sync.importer import load_roster, roster_catalogue
+    from cooperare.sync.importer import load_roster
     from cooperare.sync.service import apply_roster, plan_roster
 
     if endpoint is None:
@@ -92,7 +93,7 @@ def sync_once(roster_file: Path, endpoint: tuple[int, str] | None, plugin: bool,
             return MoodleClient(Transport(f"http://127.0.0.1:{port}", Secret(token, source="bench"), var_budget=1000))
         runs = 1
     config = RosterConfig()
-    catalogue = roster_catalogue(config)
+    catalogue = load_catalogue()
     figures: list[dict[str, Any]] = []
     with Store.open(roster_file.parent / "store.sqlite") as store:
         for _ in range(runs):

@@ -1,0 +1,29 @@
+"""The bench/ scripts stay runnable: each runs once on a tiny workload (figures themselves are never asserted)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+SMALL = {
+    "client.py": ["--calls", "20"],
+    "provision.py": [],
+    "sync.py": ["--sizes", "20", "--in-process"],
+    "certificates.py": ["--certificates", "4", "--people", "50", "--workers", "1"],
+}
+
+
+def test_every_bench_script_has_a_small_run() -> None:
+    assert sorted(SMALL) == sorted(p.name for p in BENCH.glob("*.py"))
+
+
+@pytest.mark.parametrize("script", sorted(SMALL))
+def test_bench_script_runs_on_a_small_workload(script: str, tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, str(BENCH / script), *SMALL[script]], capture_output=True, text=True,
+                            timeout=600, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert any(char.isdigit() for char in result.stdout), result.stdout
