@@ -29,7 +29,7 @@ from cooperare.certificates.render import ro_date, verification_link
 from cooperare.certificates.serials import grouped
 from cooperare.errors import CertificateError, MissingCapability, MoodleError, ResponseLost
 from cooperare.moodle.client import MoodleClient
-from cooperare.store import Store
+from cooperare.store import JournalEntry, Store
 from cooperare.store.certificates import CertificateRecord
 
 MESSAGE_SCOPE = "certificates.message"
@@ -102,20 +102,23 @@ def message_text(record: CertificateRecord) -> str:
     )
 
 
+def _holders(records: Sequence[CertificateRecord]) -> tuple[list[CertificateRecord], list[str]]:
+    """The valid certificates whose holder has a Moodle account, and the serials of those who have none."""
+    valid = [record for record in records if record.status == "valid"]
+    return ([r for r in valid if r.moodle_user_id is not None],
+            [r.serial for r in valid if r.moodle_user_id is None])
+
+
 def send_messages(client: MoodleClient, records: Sequence[CertificateRecord], *, store: Store,
                   run_id: int) -> MessageOutcome:
     """Message each certified trainee once (see the module docstring)."""
     done: list[str] = []
     uncertain: list[str] = []
-    no_account: list[str] = []
     todo: list[CertificateRecord] = []
-    for record in records:
-        if record.status != "valid":
-            continue
-        if record.moodle_user_id is None:
-            no_account.append(record.serial)
-            continue
-        history = store.journal.history(_address(record))
+    holders, no_account = _holders(records)
+    journaled = store.journal.by_address(MESSAGE_SCOPE)
+    for record in holders:
+        history = journaled.get(_address(record), [])
         if any(entry.phase == "done" for entry in history):
             done.append(record.serial)
         elif any(entry.phase == "begun" for entry in history):
@@ -180,15 +183,11 @@ def deliver_files(client: MoodleClient, records: Sequence[CertificateRecord], *,
                   output: Path) -> FileOutcome:
     """Put each valid certificate into its trainee's Moodle private files once (see the module docstring)."""
     already: list[str] = []
-    no_account: list[str] = []
     todo: list[CertificateRecord] = []
-    for record in records:
-        if record.status != "valid":
-            continue
-        if record.moodle_user_id is None:
-            no_account.append(record.serial)
-            continue
-        history = store.journal.history(_file_address(record))
+    holders, no_account = _holders(records)
+    journaled = store.journal.by_address(FILES_SCOPE)
+    for record in holders:
+        history = journaled.get(_file_address(record), [])
         if any(e.phase == "done" and (e.payload or {}).get("sha256") == record.sha256 for e in history):
             already.append(record.serial)
         else:
@@ -201,7 +200,10 @@ def deliver_files(client: MoodleClient, records: Sequence[CertificateRecord], *,
     failed: list[tuple[str, str]] = []
     for start in range(0, len(todo), FILES_BATCH):
         batch = todo[start : start + FILES_BATCH]
-        for record, action, error in _deliver_batch(client, batch, store=store, run_id=run_id, output=output):
+        lost = [entry for record in batch for entry in journaled.get(_file_address(record), [])
+                if entry.phase == "begun"]
+        for record, action, error in _deliver_batch(client, batch, store=store, run_id=run_id, output=output,
+                                                    lost=lost):
             if error is not None:
                 failed.append((record.serial, error))
             elif action == "unchanged":
@@ -215,11 +217,16 @@ def deliver_files(client: MoodleClient, records: Sequence[CertificateRecord], *,
 
 
 def _deliver_batch(client: MoodleClient, batch: Sequence[CertificateRecord], *, store: Store, run_id: int,
-                   output: Path) -> list[tuple[CertificateRecord, str | None, str | None]]:
-    """Upload and place one batch: ``(record, action, error)`` per certificate."""
+                   output: Path, lost: Sequence[JournalEntry]
+                   ) -> list[tuple[CertificateRecord, str | None, str | None]]:
+    """Upload and place one batch: ``(record, action, error)`` per certificate.
+
+    ``lost`` are the batch's entries an interrupted delivery left begun: closed here, since the batch is sent again
+    (which is safe: the plugin reports a file already there with the same content as unchanged).
+    """
     contents = [_pdf(record, output) for record in batch]
-    for record in batch:
-        _close_lost(store, record, run_id)
+    for entry in lost:
+        store.journal.failed(entry.id, f"no answer received; sent again in run {run_id}")
     entries = [store.journal.begin(run_id, scope=FILES_SCOPE, address=_file_address(record), action="create",
                                    payload={"userid": record.moodle_user_id, "serial": record.serial,
                                             "sha256": record.sha256, "filename": _file_name(record)})
@@ -270,13 +277,6 @@ def _place(client: MoodleClient, items: list[dict[str, Any]]) -> list[dict[str, 
                 raise
             answers.append(error)
     return answers
-
-
-def _close_lost(store: Store, record: CertificateRecord, run_id: int) -> None:
-    """Close the entries an interrupted delivery left begun: it is sent again now, which is safe."""
-    for entry in store.journal.history(_file_address(record)):
-        if entry.phase == "begun":
-            store.journal.failed(entry.id, f"no answer received; sent again in run {run_id}")
 
 
 def _pdf(record: CertificateRecord, output: Path) -> bytes:

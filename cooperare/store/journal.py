@@ -75,6 +75,13 @@ class Journal:
         """Every entry for ``address``, oldest first."""
         return self._entries(select(journal).where(journal.c.address == address))
 
+    def by_address(self, scope: str) -> dict[str, list[JournalEntry]]:
+        """Every entry of ``scope`` grouped by address, oldest first: one read instead of one per address."""
+        grouped: dict[str, list[JournalEntry]] = {}
+        for entry in self._entries(select(journal).where(journal.c.scope == scope)):
+            grouped.setdefault(entry.address, []).append(entry)
+        return grouped
+
     def get(self, entry_id: int) -> JournalEntry:
         entries = self._entries(select(journal).where(journal.c.id == entry_id))
         if not entries:

@@ -66,6 +66,19 @@ def test_history_spans_runs_in_order(store: Store, run_id: int) -> None:
     assert store.journal.history("course[never]") == []
 
 
+def test_by_address_groups_one_scope_in_order(store: Store, run_id: int) -> None:
+    first = store.journal.begin(run_id, scope="certificates.file", address="certificate:A:file", action="create")
+    store.journal.failed(first, "no answer")
+    again = store.journal.begin(run_id, scope="certificates.file", address="certificate:A:file", action="create")
+    other = store.journal.begin(run_id, scope="certificates.file", address="certificate:B:file", action="create")
+    store.journal.begin(run_id, scope="certificates.message", address="certificate:A:message", action="create")
+    grouped = store.journal.by_address("certificates.file")
+    assert {address: [e.id for e in entries] for address, entries in grouped.items()} == {
+        "certificate:A:file": [first, again], "certificate:B:file": [other]}
+    assert [e.phase for e in grouped["certificate:A:file"]] == ["failed", "begun"]
+    assert store.journal.by_address("roster") == {}
+
+
 def test_each_write_is_committed_before_the_call_returns(store_url: str) -> None:
     with Store.open(store_url) as writer, Store.open(store_url) as reader:
         run = writer.runs.start("apply")
