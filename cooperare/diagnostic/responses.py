@@ -50,7 +50,7 @@ def is_missing(value: Answer) -> bool:
 def check_answer(question: Question, value: Any) -> Answer:
     """The answer in its canonical form, or ValueError saying what is wrong with it."""
     if is_missing(value):
-        return None
+        return value  # None (left empty) or DONT_KNOW, kept apart; both are missing for scoring
     kind = question.type
     if kind == "single":
         if not isinstance(value, str) or question.option(value) is None:

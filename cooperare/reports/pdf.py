@@ -120,7 +120,7 @@ class RowBlock(Flowable):
         canvas.setFillColor(colors.black)
         text = canvas.beginText()
         lefts = [sum(self.widths[:i]) for i in range(len(self.widths))]
-        right_aligned = [column.kind in ("int", "percent") for column in self.columns]
+        right_aligned = [column.kind in ("int", "percent", "score") for column in self.columns]
         text.setFont(self.fonts.bold, FONT_SIZE)
         self._line(text, [column.title for column in self.columns], y=height - ROW_HEIGHT + 4, lefts=lefts,
                    right=[False] * len(self.columns), font=self.fonts.bold)
@@ -146,7 +146,7 @@ class RowBlock(Flowable):
 
 
 def _widths(columns: tuple[Column, ...], usable: float) -> list[float]:
-    weights = [1.0 if column.kind in ("int", "percent", "date") else 2.4 for column in columns]
+    weights = [1.0 if column.kind in ("int", "percent", "date", "score") else 2.4 for column in columns]
     unit = usable / sum(weights)
     return [weight * unit for weight in weights]
 
@@ -205,6 +205,8 @@ def _text(value: Cell, column: Column) -> str:
         return ""
     if column.kind == "percent" and isinstance(value, (int, float)):
         return _percent(float(value))
+    if column.kind == "score" and isinstance(value, (int, float)):
+        return f"{value:.1f}".replace(".", ",")
     if isinstance(value, date):
         return value.strftime("%d.%m.%Y")
     return str(value)

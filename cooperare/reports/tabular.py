@@ -22,7 +22,10 @@ from cooperare.reports.certification import Cell, CertificationReport, Column, T
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAMES = {"summary": "Rezumat", "by_county": "Județe", "by_commune": "Localități",
-               "by_organisation": "Organizații", "people": "Certificați"}
+               "by_organisation": "Organizații", "people": "Certificați",
+               "rezumat": "Rezumat", "distributie": "Distribuție", "judete": "Județe", "populatie": "Populație",
+               "puncte_tari": "Puncte tari", "lipsuri": "Lipsuri", "progres": "Progres",
+               "inlocuite": "Răspunsuri înlocuite", "comune": "Comune"}
 
 
 def neutralise(text: str) -> str:
@@ -66,7 +69,8 @@ def _sheet(sheet: WriteOnlyWorksheet, table: Table) -> None:
         sheet.column_dimensions[_letter(position)].width = width
     percent_columns = [i for i, column in enumerate(table.columns) if column.kind == "percent"]
     date_columns = [i for i, column in enumerate(table.columns) if column.kind == "date"]
-    if not percent_columns and not date_columns:
+    score_columns = [i for i, column in enumerate(table.columns) if column.kind == "score"]
+    if not percent_columns and not date_columns and not score_columns:
         for row in table.rows:
             sheet.append([neutralise(value) if isinstance(value, str) else value for value in row])
         return
@@ -76,6 +80,11 @@ def _sheet(sheet: WriteOnlyWorksheet, table: Table) -> None:
             if values[i] is not None:
                 cell = WriteOnlyCell(sheet, value=values[i])
                 cell.number_format = "0.0%"
+                values[i] = cell
+        for i in score_columns:
+            if values[i] is not None:
+                cell = WriteOnlyCell(sheet, value=values[i])
+                cell.number_format = "0.0"
                 values[i] = cell
         for i in date_columns:
             if values[i] is not None:
@@ -90,6 +99,8 @@ def _csv_cell(value: Cell, column: Column) -> str | int | float:
         return ""
     if column.kind == "percent" and isinstance(value, (int, float)):
         return f"{value * 100:.1f}%"
+    if column.kind == "score" and isinstance(value, (int, float)):
+        return f"{value:.1f}"
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):

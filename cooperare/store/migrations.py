@@ -137,7 +137,27 @@ def certificate_registry(conn: Connection) -> None:
     md.create_all(conn)
 
 
-MIGRATIONS: tuple[Migration, ...] = (runs_and_journal, roster_people, certificate_registry)
+def diagnostic_responses(conn: Connection) -> None:
+    """Diagnostic responses."""
+    md = MetaData()
+    Table(
+        "diagnostic_responses",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("siruta", Integer, nullable=False),
+        Column("wave", String(16), nullable=False),
+        Column("version", String(32), nullable=False),
+        Column("submitted_at", UTCDateTime, nullable=False),
+        Column("source", Text, nullable=False),
+        Column("answers", JSON, nullable=False),
+        Column("stored_at", UTCDateTime, nullable=False),
+        Index("diagnostic_responses_commune_wave", "siruta", "wave"),
+    )
+    md.create_all(conn)
+
+
+MIGRATIONS: tuple[Migration, ...] = (runs_and_journal, roster_people, certificate_registry,
+                                        diagnostic_responses)
 
 
 def migrate(engine: Engine) -> int:

@@ -150,3 +150,17 @@ roster_people = Table(
     Index("roster_people_track", "track"),
     Index("roster_people_moodle_user", "moodle_user_id"),
 )
+
+diagnostic_responses = Table(
+    "diagnostic_responses",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("siruta", Integer, nullable=False),
+    Column("wave", String(16), nullable=False),
+    Column("version", String(32), nullable=False),
+    Column("submitted_at", UTCDateTime, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("answers", JSON(none_as_null=True), nullable=False),
+    Column("stored_at", UTCDateTime, nullable=False),
+    Index("diagnostic_responses_commune_wave", "siruta", "wave"),
+)

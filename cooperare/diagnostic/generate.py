@@ -1,0 +1,90 @@
+"""Plausible synthetic responses for tests, the demo and benchmarks: real communes, invented answers.
+
+Communes come from :mod:`cooperare.territory` (real names, SIRUTA codes and counties). The shipped source has no
+population, so each commune gets an invented population band (most communes are small). Answers are correlated
+through a latent maturity per commune (a county effect + a size effect + noise) and a per-dimension offset, so a
+commune that publishes its Monitorul Oficial Local tends also to take online payments. A few answers are "nu știu",
+a few communes answer twice (the later must win) and ``followup`` communes also answer a second wave (T1) a little
+better. Seeded: the same seed gives the same responses. This module must not write anything.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from cooperare.diagnostic.instrument import Instrument
+from cooperare.diagnostic.responses import DONT_KNOW, Answer, Response
+from cooperare.territory import Commune, communes
+
+BANDS = (("sub2000", 0.30, -0.3, 1500), ("2000_4999", 0.47, 0.0, 3200), ("5000_9999", 0.19, 0.35, 6500),
+         ("peste10000", 0.04, 0.7, 12000))
+START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+SOURCE = "generated"
+
+
+@dataclass(frozen=True)
+class Generated:
+    responses: list[Response]
+    communes: list[Commune]
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def generate(instrument: Instrument, *, count: int, seed: int, followup: int = 0, duplicates: float = 0.01,
+             dont_know: float = 0.03) -> Generated:
+    """``count`` communes (distinct, drawn from all 2,862), each with a T0 response; see the module docstring."""
+    rng = random.Random(seed)
+    every = list(communes())
+    chosen = sorted(rng.sample(every, min(count, len(every))), key=lambda c: c.siruta)
+    county_effect: dict[str, float] = {}
+    responses: list[Response] = []
+    for commune in chosen:
+        effect = county_effect.setdefault(commune.county_code, rng.gauss(0.0, 0.45))
+        band, _share, size, people = rng.choices(BANDS, weights=[b[1] for b in BANDS])[0]
+        theta = effect + size + rng.gauss(0.0, 0.8) - 0.2
+        when = START + timedelta(minutes=rng.randrange(60 * 24 * 40))
+        answers = _answers(instrument, rng, theta=theta, dont_know=dont_know)
+        answers.update({"p_comuna": commune.name, "p_siruta": commune.siruta, "p_judet": commune.county_name,
+                        "p_populatie": band, "p_personal": max(3, int(rng.gauss(people / 250, 3)))})
+        responses.append(Response(commune.siruta, instrument.version, "T0", when, answers, SOURCE))
+        if rng.random() < duplicates:
+            again = _answers(instrument, rng, theta=theta + 0.1, dont_know=dont_know)
+            again.update({k: v for k, v in answers.items() if k.startswith("p_")})
+            responses.append(Response(commune.siruta, instrument.version, "T0",
+                                      when + timedelta(days=rng.randrange(1, 10)), again, SOURCE))
+    for response in rng.sample(responses, min(followup, len(responses))):
+        theta = rng.gauss(0.6, 0.3)
+        base = _answers(instrument, rng, theta=theta, dont_know=0.0)
+        merged = {**{k: v for k, v in response.answers.items() if k.startswith("p_")}, **base}
+        responses.append(Response(response.siruta, instrument.version, "T1",
+                                  response.submitted_at + timedelta(days=300), merged, SOURCE))
+    return Generated(responses, chosen)
+
+
+def _answers(instrument: Instrument, rng: random.Random, *, theta: float, dont_know: float) -> dict[str, Answer]:
+    answers: dict[str, Answer] = {}
+    for section in instrument.sections:
+        local = theta + rng.gauss(0.0, 0.5) + (0.4 if section.key == "pregatire" else 0.0) \
+            - (0.5 if section.key in ("verde", "interoperabilitate") else 0.0)
+        for q in section.questions:
+            if rng.random() < dont_know:
+                answers[q.id] = DONT_KNOW
+                continue
+            p = _sigmoid(local + rng.gauss(0.0, 0.6))
+            if q.type == "single":
+                ranked = sorted(q.options, key=lambda o: o.score or 0.0)
+                level = sum(rng.random() < p for _ in range(len(ranked) - 1))
+                answers[q.id] = ranked[level].key
+            elif q.type == "multi":
+                answers[q.id] = tuple(o.key for o in q.options if rng.random() < p)
+            elif q.type == "scale":
+                assert q.scale is not None
+                answers[q.id] = q.scale.min + sum(rng.random() < p for _ in range(q.scale.max - q.scale.min))
+            else:
+                answers[q.id] = rng.random() < p
+    return answers

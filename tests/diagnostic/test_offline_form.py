@@ -1,0 +1,86 @@
+"""The offline XLSX form: written with drop-down lists, filled as LibreOffice saves it, read back; faults located."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from cooperare.diagnostic.instrument import load_shipped
+from cooperare.diagnostic.offline import ANSWER_COLUMN, SHEET, read_form, write_form
+from cooperare.diagnostic.responses import DONT_KNOW
+from cooperare.diagnostic.scoring import score_response
+from cooperare.errors import InputError
+
+
+def fill(tmp_path: Path, values: dict[str, object], *, name: str = "filled.xlsx") -> Path:
+    """Fill the blank form the way LibreOffice saves it: numbers as floats, lists answered by their text."""
+    blank = tmp_path / "blank.xlsx"
+    write_form(load_shipped(), blank)
+    book = load_workbook(blank)
+    sheet = book[SHEET]
+    for row in sheet.iter_rows(min_row=1):
+        code = row[0].value
+        if code in values:
+            sheet.cell(row=row[0].row, column=ANSWER_COLUMN, value=values[code])
+    path = tmp_path / name
+    book.save(path)
+    return path
+
+
+def test_form_has_validation_lists_for_every_choice(tmp_path):
+    path = tmp_path / "form.xlsx"
+    write_form(load_shipped(), path)
+    sheet = load_workbook(path)[SHEET]
+    validated = {cell for rule in sheet.data_validations.dataValidation for rng in rule.sqref.ranges
+                 for cell in [rng.coord]}
+    codes = {row[0].value: row[0].row for row in sheet.iter_rows(min_row=6) if row[0].value}
+    for code in ("s1", "r3", "s4", "s3:pnrr", "p_populatie", "_val"):
+        assert f"D{codes[code]}" in validated, code
+
+
+def test_filled_form_imports(tmp_path):
+    values = {"_val": "T0", "_data": "15.04.2026", "p_comuna": "Ciugud", "p_siruta": 1071.0,
+              "p_populatie": "2.000–4.999 de locuitori", "p_personal": 21.0,
+              "s1": "Da, fără buget alocat", "s2": "Nu știu", "s3:buget_local": "Da", "s3:pnrr": "Da",
+              "s3:fonduri_ue": "Nu", "s3:parteneriate": "Nu", "s4": 2.0, "r3": "Da", "c3": "Nu"}
+    response = read_form(load_shipped(), fill(tmp_path, values))
+    assert response.siruta == 1071 and response.wave == "T0"
+    assert response.submitted_at.date() == datetime(2026, 4, 15).date()
+    answers = response.answers
+    assert answers["s1"] == "da_fara_buget" and answers["s2"] == DONT_KNOW
+    assert answers["s3"] == ("buget_local", "pnrr") and answers["s4"] == 2 and answers["r3"] is True
+    assert answers["c3"] is False and answers["p_populatie"] == "2000_4999"
+    assert answers.get("r1") is None
+    scored = score_response(load_shipped(), response)
+    assert scored.section("strategie").score == pytest.approx(100 * (2 * 2 / 3 + 0.5 + 0.5) / 4)
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    ({"_data": "15.04.2026", "p_siruta": 1071, "s1": "Poate"}, "not one of the listed answers"),
+    ({"_data": "15.04.2026", "p_siruta": 1071, "s4": 9}, "from 0 to 4"),
+    ({"_data": "15.04.2026", "p_siruta": 1071, "s3:pnrr": "Poate"}, "answer Da or Nu"),
+    ({"_data": "mâine", "p_siruta": 1071}, "zz.ll.aaaa"),
+    ({"_data": "15.04.2026"}, "SIRUTA"),
+])
+def test_faults_name_sheet_row_and_column(tmp_path, values, message):
+    path = fill(tmp_path, values)
+    with pytest.raises(InputError, match=message) as caught:
+        read_form(load_shipped(), path)
+    assert f"{path} [{SHEET}]" in str(caught.value)
+    if message != "SIRUTA":
+        assert f":{ANSWER_COLUMN}:" in str(caught.value)
+
+
+def test_a_commune_answering_twice_later_wins(tmp_path):
+    from cooperare.diagnostic.responses import latest
+
+    first = read_form(load_shipped(), fill(tmp_path, {"_data": "01.04.2026", "p_siruta": 1071, "r3": "Nu"},
+                                           name="a.xlsx"))
+    second = read_form(load_shipped(), fill(tmp_path, {"_data": "20.04.2026", "p_siruta": 1071, "r3": "Da"},
+                                            name="b.xlsx"))
+    kept, dropped = latest([second, first])
+    assert len(kept) == 1 and kept[0].answers["r3"] is True
+    assert dropped[0].source == "form:a.xlsx"
