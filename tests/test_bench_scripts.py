@@ -14,6 +14,7 @@ SMALL = {
     "provision.py": [],
     "sync.py": ["--sizes", "20", "--in-process"],
     "certificates.py": ["--certificates", "4", "--people", "50", "--workers", "1"],
+    "diagnostic.py": ["--communes", "30"],
 }
 
 
