@@ -195,7 +195,7 @@ def _tables(study: Study, grouped: Mapping[str, list[CommuneResult]], universe: 
                     Column("Ce se poate face"), Column("Programul de formare"))
     strengths = Table("puncte_tari", "Puncte tari (cele mai bine îndeplinite practici)", item_columns,
                       tuple(item_row(q, m) for q, m in reversed(ranked[-5:])))
-    gaps = Table("lipsuri", "Lipsuri (cele mai puțin îndeplinite practici) și ce răspund formarea și manualul",
+    gaps = Table("lipsuri", "Lipsuri (cele mai puțin îndeplinite practici) și ce răspunde formarea",
                  item_columns, tuple(item_row(q, m) for q, m in ranked[:8]))
     progress_rows = []
     for r in study.results:

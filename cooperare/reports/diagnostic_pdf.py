@@ -12,6 +12,7 @@ from pathlib import Path
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
+from reportlab.lib.fonts import addMapping
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
@@ -86,6 +87,10 @@ def write_study_pdf(study: Study, path: Path, *, fonts: FontPair) -> None:
                      "recent (lista la sfârșit).")
     fonts.require(_table_texts(study.tables) + "".join(notes) + "".join(titles.values()) +
                   "".join(c.name for c in counties()) + "–„”")
+    addMapping(fonts.regular, 0, 0, fonts.regular)
+    addMapping(fonts.regular, 1, 0, fonts.bold)
+    addMapping(fonts.regular, 0, 1, fonts.regular)
+    addMapping(fonts.regular, 1, 1, fonts.bold)
     styles = _styles(fonts)
     story: list[object] = [
         Paragraph("Maturitatea digitală a comunelor din România – studiu național", styles["title"]),
@@ -115,9 +120,10 @@ def write_study_pdf(study: Study, path: Path, *, fonts: FontPair) -> None:
         Paragraph("Puncte tari", styles["heading"]),
         *_items(tables["puncte_tari"], styles=styles, gaps=False),
         Spacer(1, 4 * mm),
-        Paragraph("Lipsuri și ce răspund formarea și manualul", styles["heading"]),
-        Paragraph("Pentru fiecare lipsă: acțiunea care o acoperă și programul de formare al proiectului în care se "
-                  "învață; manualul proiectului tratează aceleași teme, pe dimensiuni.", styles["body"]),
+        Paragraph("Lipsuri și ce răspunde formarea", styles["heading"]),
+        Paragraph("Pentru fiecare lipsă: acțiunea care o acoperă și, unde există, programul de formare al "
+                  "proiectului în care se învață.", styles["body"]),
+        Spacer(1, 2 * mm),
         *_items(tables["lipsuri"], styles=styles, gaps=True),
     ]
     for key in ("progres", "inlocuite"):
@@ -140,9 +146,9 @@ def _items(table: Table, *, styles: dict, gaps: bool) -> list[object]:
     for number, (dimension, question, mean, action, programme) in enumerate(table.rows, start=1):
         text = f"<b>{number}. {dimension}</b> – {question} Nivel mediu: {_pct(float(mean or 0))}."
         if gaps:
-            text += f" <i>Ce se poate face:</i> {action}"
+            text += f"<br/><b>Ce se poate face:</b> {action}"
             if programme:
-                text += f" <i>Formare:</i> {programme}."
+                text += f"<br/><b>Formare:</b> {programme}."
         out.append(KeepTogether([Paragraph(text, styles["body"]), Spacer(1, 2 * mm)]))
     return out
 
@@ -338,13 +344,14 @@ def _draw_card(c: Canvas, card: Scorecard, study: Study, *, fonts: FontPair, pro
         c.drawString(left + 16, y, extra)
         c.setFillColor(colors.black)
         y -= 4
-    missing = [qid for s in scored.sections for qid in s.missing]
+    missing = [f"{titles[s.key]} ({len(s.missing)})" for s in scored.sections if s.missing]
     y -= 24
     c.setFont(fonts.regular, 8)
     if missing:
-        c.drawString(left, y, f"Întrebări fără răspuns (nu știu sau necompletate): {', '.join(missing)}; "
-                              "nu sunt socotite zero.")
-        y -= 12
+        for line in simpleSplit("Întrebări fără răspuns („nu știu” sau necompletate), care nu sunt socotite zero: "
+                                + ", ".join(missing) + ".", fonts.regular, 8, width - 2 * left):
+            c.drawString(left, y, line)
+            y -= 11
     c.setFillColor(colors.grey)
     c.drawString(left, 18 * mm, "Niveluri: 0–25 de bază, 26–50 mediu, 51–75 moderat avansat, peste 75 avansat.")
     c.drawString(left, 14 * mm, f"Scorurile urmează evaluarea EDIH a maturității digitale în sectorul public; "

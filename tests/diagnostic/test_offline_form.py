@@ -84,3 +84,21 @@ def test_a_commune_answering_twice_later_wins(tmp_path):
     kept, dropped = latest([second, first])
     assert len(kept) == 1 and kept[0].answers["r3"] is True
     assert dropped[0].source == "form:a.xlsx"
+
+
+def test_import_command_stores_forms_all_or_nothing(tmp_path, monkeypatch):
+    from cooperare.cli.main import main
+    from cooperare.store import Store
+    from cooperare.store.diagnostic import DiagnosticResponses
+
+    good = fill(tmp_path, {"_data": "01.04.2026", "p_siruta": 1071, "r3": "Da"}, name="good.xlsx")
+    bad = fill(tmp_path, {"_data": "01.04.2026", "p_siruta": 1072, "r3": "Poate"}, name="bad.xlsx")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("COOPERARE_MOODLE_URL", raising=False)
+    monkeypatch.setenv("COOPERARE_STORE_URL", f"sqlite:///{tmp_path / 'store.sqlite'}")
+    assert main(["diagnostic", "import", str(good), str(bad)]) == 1
+    with Store.open(tmp_path / "store.sqlite") as store:
+        assert DiagnosticResponses(store.engine).all() == []
+    assert main(["diagnostic", "import", str(good)]) == 0
+    with Store.open(tmp_path / "store.sqlite") as store:
+        assert [r.siruta for r in DiagnosticResponses(store.engine).all()] == [1071]
