@@ -10,6 +10,7 @@ score, read responses or talk to Moodle.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -165,35 +166,34 @@ def load_instrument(path: Path) -> Instrument:
     return instrument
 
 
-def _check_question(q: Question, profile: bool, fail: object) -> None:
-    err = fail  # type: ignore[assignment]
+def _check_question(q: Question, profile: bool, err: Callable[..., ConfigError]) -> None:
     if profile and q.weight:
-        raise err("profile questions are not scored: leave weight out", "weight")  # type: ignore[operator]
+        raise err("profile questions are not scored: leave weight out", "weight")
     if not profile and q.type not in SCORED_TYPES:
-        raise err(f"a scored question must be one of {', '.join(SCORED_TYPES)}", "type")  # type: ignore[operator]
+        raise err(f"a scored question must be one of {', '.join(SCORED_TYPES)}", "type")
     if not profile and q.weight <= 0:
-        raise err("a scored question needs a weight above 0", "weight")  # type: ignore[operator]
+        raise err("a scored question needs a weight above 0", "weight")
     if q.type in ("single", "multi") and len(q.options) < 2:
-        raise err("needs at least two options", "options")  # type: ignore[operator]
+        raise err("needs at least two options", "options")
     if len({o.key for o in q.options}) != len(q.options):
-        raise err("option keys must be unique", "options")  # type: ignore[operator]
+        raise err("option keys must be unique", "options")
     if q.type == "single" and not profile:
         if any(o.score is None for o in q.options):
-            raise err("every option of a scored single-choice question needs a score", "options")  # type: ignore[operator]
+            raise err("every option of a scored single-choice question needs a score", "options")
         scores = [o.score for o in q.options]
         if min(scores) != 0 or max(scores) <= 0:  # type: ignore[type-var]
-            raise err("option scores must run from 0 up to a positive best score", "options")  # type: ignore[operator]
+            raise err("option scores must run from 0 up to a positive best score", "options")
     if q.type == "multi" and any(o.score is not None for o in q.options):
-        raise err("multi-choice options carry no score (each ticked option counts the same)", "options")  # type: ignore[operator]
+        raise err("multi-choice options carry no score (each ticked option counts the same)", "options")
     if q.type == "scale":
         if q.scale is None or q.scale.max <= q.scale.min:
-            raise err("a scale question needs scale: {min, max} with max above min", "scale")  # type: ignore[operator]
+            raise err("a scale question needs scale: {min, max} with max above min", "scale")
     elif q.scale is not None:
-        raise err("only scale questions take a scale", "scale")  # type: ignore[operator]
+        raise err("only scale questions take a scale", "scale")
     if q.type in ("yes_no", "scale", "text", "number") and q.options:
-        raise err(f"{q.type} questions take no options", "options")  # type: ignore[operator]
+        raise err(f"{q.type} questions take no options", "options")
     if not profile and not q.action:
-        raise err("say which action raises this answer (action)", "action")  # type: ignore[operator]
+        raise err("say which action raises this answer (action)", "action")
     for ch in "şţŞŢ":
         if ch in q.text or ch in q.action or any(ch in o.text for o in q.options):
-            raise err(f"uses the cedilla letter {ch!r}; write ș ț with comma below", "text")  # type: ignore[operator]
+            raise err(f"uses the cedilla letter {ch!r}; write ș ț with comma below", "text")

@@ -10,6 +10,7 @@ interpretation (see :data:`BANDS`). This module must not read files, the store o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from cooperare.diagnostic.instrument import DMA_DIMENSIONS, Dimension, Instrument, Question
@@ -101,9 +102,9 @@ def item_score(question: Question, value: Answer) -> float | None:
     raise InputError(f"question {question.id} is not scored")
 
 
-def score_section(section: Dimension, answers: dict[str, Answer] | object, *, coverage: float) -> SectionScore:
+def score_section(section: Dimension, answers: Mapping[str, Answer], *, coverage: float) -> SectionScore:
     """One section's score (see the module docstring)."""
-    get = answers.get  # type: ignore[attr-defined]
+    get = answers.get
     total = answered = points = 0.0
     missing: list[str] = []
     for q in section.questions:
