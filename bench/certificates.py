@@ -124,13 +124,54 @@ def bench_report(folder: Path, people: int) -> None:
               "read, report built and written)")
 
 
+def bench_completion_reads(people: int) -> None:
+    """Web-service calls to read one track's progress for ``people`` trainees on the sandbox, with the plugin's bulk
+    completion read and with core's one-call-per-person read."""
+    from cooperare.certificates.progress import read_progress
+    from cooperare.moodle.client import MoodleClient
+    from cooperare.sandbox import Sandbox
+    from cooperare.sandbox.courses import completion, modules
+    from cooperare.sandbox.courses.schema import COMPLETION_TRACKING_AUTOMATIC
+
+    catalogue = load_catalogue()
+    rule = requirements_for(catalogue, TRACK)
+    for plugin in (True, False):
+        box = Sandbox(plugin=plugin)
+        client = MoodleClient(box.transport())
+        course_id = int(client.courses.create([{"fullname": "Alfabetizare digitală", "shortname": "B-AD",
+                                                "categoryid": 1, "idnumber": f"{catalogue.prefix}:course:{rule.course}",
+                                                "enablecompletion": 1}])[0]["id"])
+        with box.site.db.transaction():
+            cm = modules.add_module(box.site, course_id, "quiz", {"name": "Evaluare finală", "grade": 10,
+                                                                 "gradepass": 7.5, "sumgrades": 10},
+                                    cm={"idnumber": f"{catalogue.prefix}:{rule.course}:final",
+                                        "completion": COMPLETION_TRACKING_AUTOMATIC, "completionpassgrade": 1})
+            completion.add_activity_criterion(box.site, cm)
+        users = client.users.create([{"username": f"b{i:06d}", "password": "Parola#2026", "firstname": "Ana",
+                                      "lastname": "Ilie", "email": f"b{i:06d}@example.org"} for i in range(people)])
+        ids = [int(u["id"]) for u in users]
+        client.enrol.enrol([(course_id, uid) for uid in ids])
+        trainees = [Trainee(f"B-{i:06d}", uid, "Ana", "Ilie", "", TRACK, "AG", "Mioveni", "Primăria Mioveni")
+                    for i, uid in enumerate(ids)]
+        before = client.transport.stats.calls
+        started = time.perf_counter()
+        read_progress(client, prefix=catalogue.prefix, requirements=rule, trainees=trainees)
+        wall = time.perf_counter() - started
+        how = "plugin bulk read " if plugin else "core, per person"
+        print(f"progress of {people:,} people, {how}: {client.transport.stats.calls - before:5d} calls, "
+              f"{wall:6.2f} s (sandbox)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--certificates", type=int, default=1000, help="certificates to issue per run")
     parser.add_argument("--people", type=int, default=30_000, help="people in the report")
+    parser.add_argument("--completion-people", type=int, default=292,
+                        help="trainees whose progress is read on the sandbox (calls counted)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="processes for the parallel run")
     args = parser.parse_args()
     print(f"cores: {os.cpu_count()}, workers: {args.workers}")
+    bench_completion_reads(args.completion_people)
     with tempfile.TemporaryDirectory(prefix="cooperare-bench-") as tmp:
         folder = Path(tmp)
         single, single_cpu = bench_issue(folder, count=max(4, args.certificates // 4), workers=1, label="single")

@@ -13,7 +13,7 @@ SMALL = {
     "client.py": ["--calls", "20"],
     "provision.py": [],
     "sync.py": ["--sizes", "20", "--in-process"],
-    "certificates.py": ["--certificates", "4", "--people", "50", "--workers", "1"],
+    "certificates.py": ["--certificates", "4", "--people", "50", "--workers", "1", "--completion-people", "20"],
     "diagnostic.py": ["--communes", "30"],
 }
 

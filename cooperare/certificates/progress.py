@@ -1,10 +1,12 @@
-"""Reading what certification needs from Moodle, in few calls: courses, grades for everyone, completion per person.
+"""Reading what certification needs from Moodle, in few calls: courses, grades and completion for everyone.
 
 For a track, :func:`read_progress` makes one ``core_course_get_courses_by_field`` call per required course (by the
 pack's idnumber), one ``gradereport_user_get_grade_items`` call per course for all its users at once (final quiz,
-course total and any named grade item), and one ``core_completion_get_course_completion_status`` per person and
-course — core Moodle has no bulk form of that one. People already certified are left out by the caller, so a re-run
-costs almost nothing; a course without completion criteria is noticed at the first person and not asked again.
+course total and any named grade item), and for completion one ``local_cooperare_get_course_completions`` per
+course and 1,000 people when the site offers it (plugin 0.3.0+), else one
+``core_completion_get_course_completion_status`` per person and course — core Moodle has no bulk form of that
+one. People already certified are left out by the caller, so a re-run costs almost nothing; a course without
+completion criteria is noticed at once and not asked again.
 :func:`enrolled_trainees` reads a track's students when there is no roster snapshot. This module must not decide
 eligibility (that is :mod:`cooperare.certificates.eligibility`) or write anything.
 """
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from cooperare.certificates.eligibility import Grade, Progress, Requirements
 from cooperare.certificates.trainees import Trainee, from_enrolled
 from cooperare.courses.identity import course_idnumber
-from cooperare.moodle.client import MoodleClient
+from cooperare.moodle.client import COMPLETIONS_FUNCTION, MoodleClient
 from cooperare.moodle.records import UserGrades
 
 NOT_IN_MOODLE = "the course is not in Moodle (run `cooperare courses apply` first)"
@@ -63,8 +65,17 @@ def read_progress(client: MoodleClient, *, prefix: str, requirements: Requiremen
                 _collect(user_grades, into=grades[user_grades.userid], totals=totals, main=key == requirements.course)
     completed: dict[int, set[str]] = {uid: set() for uid in wanted}
     blocked: dict[str, str] = {key: NOT_IN_MOODLE for key in requirements.courses if key not in courses.ids}
+    bulk = COMPLETIONS_FUNCTION in client.site.functions
     for key in requirements.courses:
         if key not in courses.ids:
+            continue
+        if bulk:
+            found = client.completion.course_completions(courses.ids[key])
+            if not found.has_criteria:
+                blocked[key] = NO_CRITERIA
+                continue
+            for uid in wanted & found.completed.keys():
+                completed[uid].add(key)
             continue
         for uid in sorted(wanted):
             status = client.completion.course_status(courses.ids[key], uid)

@@ -189,6 +189,19 @@ class CourseCompletion:
 
 
 @dataclass(frozen=True)
+class CourseCompletions:
+    """Course completion of every tracked user of a course (``local_cooperare_get_course_completions``, all pages).
+
+    ``completed`` maps user id to the time of completion; tracked users who have not completed are in ``tracked``
+    only. ``has_criteria`` is False when the course has no completion criteria (then nobody is listed).
+    """
+
+    has_criteria: bool
+    tracked: frozenset[int]
+    completed: dict[int, int]
+
+
+@dataclass(frozen=True)
 class ActivityCompletion:
     cmid: int
     modname: str

@@ -104,11 +104,22 @@ class MoodleTrack:
     course_id: int
     quiz_id: int
     users: dict[str, int]
+    plugin: bool
 
 
 @pytest.fixture
 def moodle_track(catalogue: Catalogue) -> MoodleTrack:
-    box = Sandbox()
+    return build_track(catalogue, plugin=True)
+
+
+@pytest.fixture(params=[True, False], ids=["plugin", "core-only"])
+def either_track(catalogue: Catalogue, request: pytest.FixtureRequest) -> MoodleTrack:
+    """With the plugin, completion is read in bulk (local_cooperare_get_course_completions); without, per person."""
+    return build_track(catalogue, plugin=request.param)
+
+
+def build_track(catalogue: Catalogue, *, plugin: bool) -> MoodleTrack:
+    box = Sandbox(plugin=plugin)
     client = MoodleClient(box.transport())
     prefix = catalogue.prefix
     course_id = int(client.courses.create([{"fullname": "Expert în digitalizare", "shortname": "COOP-EA",
@@ -127,4 +138,4 @@ def moodle_track(catalogue: Catalogue) -> MoodleTrack:
                                    for i, (u, f, last) in enumerate(people)])
     users = {c["username"]: int(c["id"]) for c in created}
     client.enrol.enrol([(course_id, uid) for uid in users.values()])
-    return MoodleTrack(box, client, course_id, int(cm["instance"]), users)
+    return MoodleTrack(box, client, course_id, int(cm["instance"]), users, plugin)

@@ -7,6 +7,7 @@ import json
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -14,7 +15,7 @@ from click.testing import CliRunner, Result
 
 from cooperare.certificates.keygen import DemoKeys
 from cooperare.cli.main import cli
-from cooperare.errors import CertificateError, SecretError
+from cooperare.errors import CertificateError, MoodleError, SecretError
 from cooperare.sandbox import simulate
 
 from .conftest import PASSWORD, MoodleTrack
@@ -174,3 +175,32 @@ def test_a_key_readable_by_others_is_refused(workdir: Path, demo_keys: DemoKeys,
         simulate.record_quiz_attempt(moodle_track.box.site, moodle_track.quiz_id, moodle_track.users["eva"], 9.0)
     result = invoke("certificates", "issue", env={"COOPERARE_SIGNING_PASSWORD": PASSWORD})
     assert isinstance(result.exception, SecretError) and "chmod 600" in (result.exception.hint or "")
+
+
+@pytest.mark.parametrize("case", ["no-verify-url", "no-key", "no-password", "wrong-password"])
+def test_issue_checks_its_own_settings_before_calling_moodle(tmp_path: Path, demo_keys: DemoKeys, case: str,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing listens at the configured site: reaching Moodle would fail with a network error (exit 3), so a
+    certificate error here means the settings were checked first."""
+    certificates: dict[str, Any] = {
+        "verify_url": "https://cooperare.example.ro/verificare",
+        "signatory": {"name": "Maria Ionescu", "role": "Președinte"},
+        "signing": {"pkcs12": str(demo_keys.pkcs12), "trust_root": str(demo_keys.root_certificate)},
+    }
+    if case == "no-verify-url":
+        del certificates["verify_url"]
+    if case == "no-key":
+        del certificates["signing"]["pkcs12"]
+    (tmp_path / "cooperare.yaml").write_text(yaml.safe_dump({
+        "site": {"url": "http://127.0.0.1:9"}, "store": {"url": "sqlite:///store.sqlite"},
+        "certificates": certificates}, allow_unicode=True), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COOPERARE_MOODLE_TOKEN", "0123456789abcdef0123456789abcdef")
+    env = {"COOPERARE_SIGNING_PASSWORD": "" if case == "no-password" else
+           "not-the-password" if case == "wrong-password" else PASSWORD}
+    result = invoke("certificates", "issue", env=env)
+    assert result.exit_code == 1, result.output
+    assert not isinstance(result.exception, MoodleError), result.exception
+    expected = {"no-verify-url": "verification URL", "no-key": "signing key", "no-password": "no password",
+                "wrong-password": "password"}[case]
+    assert expected in str(result.exception) + str(getattr(result.exception, "hint", "")), result.exception

@@ -1176,3 +1176,36 @@ def test_plugin_strings_match_the_php_language_file() -> None:
                                                                        text)}
     for key, value in util.STRINGS.items():
         assert php[key] == value, key
+
+
+# -- bulk course completion ---------------------------------------------------------------------------------------
+
+def test_course_completions_in_pages_agree_with_core_one_user_at_a_time() -> None:
+    box, client, courseid = new_site()
+    cms = {a["idnumber"]: a for a in completion_activities(client, courseid)}
+    assert client.completion.course_completions(courseid).has_criteria is False
+    client.call("local_cooperare_set_completion", {"courses": [
+        {"courseid": courseid, "activities": ["coop:test:lesson"]}]})
+    people = create_users(client, *(f"u{i:02d}" for i in range(23)))
+    client.enrol.enrol([(courseid, uid) for uid in people.values()])
+    done = sorted(people.values())[::3]
+    for userid in done:
+        simulate.view_activity(box.site, cms["coop:test:lesson"]["cmid"], userid)
+    before = client.transport.stats.by_function.get("local_cooperare_get_course_completions", 0)
+    found = client.completion.course_completions(courseid, page_size=10)
+    assert client.transport.stats.by_function["local_cooperare_get_course_completions"] - before == 3
+    assert found.has_criteria and found.tracked == frozenset(people.values())
+    assert sorted(found.completed) == done and all(t > 0 for t in found.completed.values())
+    assert {uid for uid in people.values() if client.completion.course_status(courseid, uid).completed} == set(done)
+    page = client.call("local_cooperare_get_course_completions", {"courseid": courseid, "offset": 20, "limit": 10})
+    assert page["total"] == 23 and page["offset"] == 20 and len(page["users"]) == 3
+
+
+def test_course_completions_refuse_bad_paging_and_callers_without_the_capabilities() -> None:
+    box, client, courseid = new_site()
+    for params in ({"offset": -1, "limit": 10}, {"offset": 0, "limit": 0}, {"offset": 0, "limit": 1001}):
+        fails(lambda p=params: client.call("local_cooperare_get_course_completions", {"courseid": courseid, **p}))
+    fails(lambda: client.call("local_cooperare_get_course_completions", {"courseid": courseid + 99}))
+    teacher = token_user(box, client, "teacher", ("moodle/course:update",))
+    with pytest.raises(AccessDenied):
+        teacher.completion.course_completions(courseid)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from cooperare.sandbox.courses import modules
+from cooperare.sandbox.courses import completion as core_completion
+from cooperare.sandbox.courses import enrolments, modules
 from cooperare.sandbox.courses.schema import table
+from cooperare.sandbox.exceptions import InvalidParameterException
 from cooperare.sandbox.plugin import (
     activities,
     cohortsync,
@@ -177,3 +179,29 @@ def delete_cohort_sync(call: Call) -> dict[str, Any]:
 def add_user_files(call: Call) -> dict[str, Any]:
     seen: set[str] = set()
     return {"files": [userfiles.add(call, item, seen) for item in call.params["files"]]}
+
+
+MAX_COMPLETIONS_PAGE = 1000
+
+
+@ws_function("local_cooperare_get_course_completions")  # a read
+def get_course_completions(call: Call) -> dict[str, Any]:
+    """Course completion of the course's tracked users, by user id, a page at a time (``get_course_completions``)."""
+    offset, limit = call.params["offset"], call.params["limit"]
+    if offset < 0:
+        raise InvalidParameterException("offset must not be negative")
+    if not 1 <= limit <= MAX_COMPLETIONS_PAGE:
+        raise InvalidParameterException(f"limit must be between 1 and {MAX_COMPLETIONS_PAGE}")
+    course, _ = util.course_and_context(call, call.params["courseid"], ("report/completion:view",))
+    site = call.site
+    has_criteria = bool(course.get("enablecompletion")) and bool(core_completion.criteria(site, course["id"]))
+    tracked = [uid for uid in enrolments.enrolled_user_ids(site, course["id"], onlyactive=True)
+               if core_completion.is_tracked_user(site, course["id"], uid)]
+    users: list[dict[str, Any]] = []
+    if has_criteria:
+        for uid in tracked[offset:offset + limit]:
+            row = core_completion.course_completion(site, course["id"], uid)
+            done = int(row["timecompleted"] or 0) if row else 0
+            users.append({"userid": uid, "completed": bool(done), "timecompleted": done})
+    return {"courseid": course["id"], "hascriteria": has_criteria, "total": len(tracked), "offset": offset,
+            "users": users}

@@ -98,6 +98,14 @@ $functions = [
         'capabilities' => 'local/cooperare:provision, moodle/user:editprofile',
         'ajax' => false,
     ],
+    'local_cooperare_get_course_completions' => [
+        'classname' => 'local_cooperare\external\get_course_completions',
+        'description' => 'Course completion of every tracked user of a course, up to 1000 users a call (core answers '
+            . 'one user per call).',
+        'type' => 'read',
+        'capabilities' => 'local/cooperare:provision, report/completion:view',
+        'ajax' => false,
+    ],
 ];
 
 $services = [
@@ -114,6 +122,7 @@ $services = [
             'local_cooperare_save_cohort_sync',
             'local_cooperare_delete_cohort_sync',
             'local_cooperare_add_user_files',
+            'local_cooperare_get_course_completions',
             // Core functions used by the cooperare tooling.
             'core_webservice_get_site_info',
             'core_course_create_categories',
