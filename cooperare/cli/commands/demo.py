@@ -15,6 +15,7 @@ import click
 
 from cooperare.cli.commands.demo_certificates import stage_certificates
 from cooperare.cli.commands.demo_courses import stage_courses
+from cooperare.cli.commands.demo_manual import stage_manual
 from cooperare.cli.commands.moodle import print_report, site_report
 from cooperare.cli.context import AppContext, pass_app
 from cooperare.moodle.client import MoodleClient
@@ -44,6 +45,7 @@ STAGES: list[tuple[str, Callable[[DemoRun], None]]] = [
     ("Courses: the ACoR catalogue planned and applied", stage_courses),
     ("Roster: a generated 292-person roster synced into Moodle", run_roster_demo),
     ("Certificates: simulated results, issuing, signing, verification, report", stage_certificates),
+    ("Manual: the digitalisation manual built as PDF, EPUB and HTML", stage_manual),
 ]
 
 
