@@ -25,7 +25,6 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import registerFontFamily, stringWidth
 from reportlab.platypus import (
     BaseDocTemplate,
-    CondPageBreak,
     Frame,
     KeepTogether,
     ListFlowable,
@@ -61,10 +60,11 @@ class _Styles:
         self.h1 = ParagraphStyle("h1", fontName=fonts.bold, fontSize=18, leading=23, textColor=ACCENT,
                                  spaceAfter=8)
         self.h2 = ParagraphStyle("h2", fontName=fonts.bold, fontSize=13, leading=17, textColor=ACCENT,
-                                 spaceBefore=10, spaceAfter=5)
-        self.h3 = ParagraphStyle("h3", fontName=fonts.bold, fontSize=11, leading=15, spaceBefore=6, spaceAfter=4)
+                                 spaceBefore=10, spaceAfter=5, keepWithNext=1)
+        self.h3 = ParagraphStyle("h3", fontName=fonts.bold, fontSize=11, leading=15, spaceBefore=6, spaceAfter=4,
+                                 keepWithNext=1)
         self.caption = ParagraphStyle("caption", fontName=fonts.bold, fontSize=9, leading=12, spaceBefore=6,
-                                      spaceAfter=4, textColor=ACCENT)
+                                      spaceAfter=4, textColor=ACCENT, keepWithNext=1)
         self.cell = ParagraphStyle("cell", fontName=fonts.regular, fontSize=8, leading=10.5)
         self.head_cell = ParagraphStyle("headcell", fontName=fonts.bold, fontSize=8, leading=10.5)
         self.cover_title = ParagraphStyle("cover", fontName=fonts.bold, fontSize=26, leading=32, textColor=ACCENT)
@@ -139,14 +139,7 @@ class _ManualTemplate(BaseDocTemplate):
 
 def _table(block: TableBlock, styles: _Styles, width: float) -> list[Any]:
     table = block.table
-    widths = []
-    for index, column in enumerate(table.columns):
-        longest = max([stringWidth(column, styles.fonts.bold, 8)] +
-                      [stringWidth(row[index], styles.fonts.regular, 8) for row in table.rows])
-        header = max(stringWidth(word, styles.fonts.bold, 8) for word in column.split()) + 8
-        widths.append(min(max(longest, 40.0, header), 260.0))
-    scale = width / sum(widths)
-    widths = [w * scale for w in widths]
+    widths = _column_widths(table, styles, width)
     data = [[Paragraph(escape(c), styles.head_cell) for c in table.columns]]
     data += [[Paragraph(escape(c), styles.cell) for c in row] for row in table.rows]
     grid = PdfTable(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
@@ -154,7 +147,26 @@ def _table(block: TableBlock, styles: _Styles, width: float) -> list[Any]:
                               ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9FB3C8")),
                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     caption = Paragraph(f"Tabelul {block.number}. {escape(table.caption)}", styles.caption)
-    return [CondPageBreak(60 * mm), caption, grid, Spacer(1, 6)]
+    return [caption, grid, Spacer(1, 6)]
+
+
+def _column_widths(table: Table, styles: _Styles, width: float) -> list[float]:
+    """Each column at least as wide as its longest word (no word is broken), the rest shared by text length."""
+    fonts = styles.fonts
+    minimum, wanted = [], []
+    for index, column in enumerate(table.columns):
+        cells = [row[index] for row in table.rows]
+        words = [w for text in [column, *cells] for w in text.split()] or [" "]
+        minimum.append(max(stringWidth(w, fonts.bold, 8) for w in words) + 14)
+        wanted.append(max(stringWidth(text, fonts.regular, 8) for text in [column, *cells]) + 14)
+    spare = width - sum(minimum)
+    extra = [max(w - m, 0.0) for w, m in zip(wanted, minimum, strict=True)]
+    if spare <= 0 or not sum(extra):
+        scale = width / sum(minimum)
+        return [m * scale for m in minimum]
+    share = min(1.0, spare / sum(extra))
+    widths = [m + e * share for m, e in zip(minimum, extra, strict=True)]
+    return [w * width / sum(widths) for w in widths]
 
 
 def _figure(block: FigureBlock, styles: _Styles, width: float) -> list[Any]:
