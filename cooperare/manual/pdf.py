@@ -40,6 +40,7 @@ from reportlab.platypus import Table as PdfTable
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from cooperare.certificates.fonts import FontPair
+from cooperare.manual.content import Table
 from cooperare.manual.model import DocChapter, Document, FigureBlock, Heading, ListBlock, Span, TableBlock
 from cooperare.manual.model import Paragraph as ParaBlock
 from cooperare.manual.xhtml import chapter_heading
