@@ -109,3 +109,40 @@ def _signer(app: AppContext):  # noqa: ANN202 - PdfSigner, imported lazily
         raise CertificateError("no signing key configured", hint="set certificates.signing.pkcs12 in cooperare.yaml")
     return PdfSigner(signing.pkcs12, password=signing_password(signing.password_env),
                      details=SignatureDetails(reason="Manual de digitalizare pentru comune"))
+
+
+@manual.command("disseminate")
+@click.option("--list", "list_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="Recipients (CSV or XLSX): denumire, tip, judet, email.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("diseminare"),
+              show_default=True, help="Folder for the cover letters.")
+@click.option("--link", required=True, help="Where the manual can be read and downloaded (the public course).")
+@click.option("--channel", type=click.Choice(("email", "posta")), default="email", show_default=True,
+              help="How the letters go out (recorded in the register).")
+@content_option
+@click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
+@pass_app
+def disseminate_command(app: AppContext, list_path: Path, out: Path, link: str, channel: str, content: Path | None,
+                        as_json: bool) -> None:
+    """A personalised cover letter per recipient and a row per recipient in the dissemination register.
+
+    Recipients already registered for this version and channel are skipped; the list is checked first and every
+    bad cell is reported with its row and column.
+    """
+    from datetime import date
+
+    from cooperare.manual.disseminate import disseminate
+
+    source = load_manual(content)
+    store = app.store()
+    with store.runs.recording("manual disseminate", ws_calls=lambda: 0,
+                              detail={"version": source.version, "channel": channel}) as run:
+        result = disseminate(list_path, out, store, title=source.title, version=source.version, link=link,
+                             date=date.today().strftime("%d.%m.%Y"), channel=channel, run_id=run.id)
+        run.detail = {"version": source.version, "channel": channel, "recorded": result.recorded,
+                      "skipped": result.skipped}
+    if as_json:
+        app.emit_json({"version": source.version, "recorded": result.recorded, "skipped": result.skipped,
+                       "letters": [str(p) for p in result.letters]})
+        return
+    app.say(f"{result.recorded} letter(s) written to {out} and registered; {result.skipped} already registered.")
