@@ -5,7 +5,9 @@ Recipients are institutions — communes, county councils, ministries, agencies 
 list holds no personal data beyond an institutional e-mail address. Columns: ``denumire``, ``tip`` (comună,
 consiliu județean, minister, agenție), ``judet`` (name or code; empty for national institutions) and ``email``.
 Every bad cell is reported with its row and column before anything is written. A recipient already registered for
-this version and channel is skipped, so a re-run only adds the new ones. This module must not send e-mail.
+this version and channel is skipped, so a re-run only adds the new ones. :func:`message_target_group` sends the
+target group (the roster's trainees) a Moodle message with the link, once per version. This module must not send
+e-mail.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -120,7 +124,8 @@ def cover_letter(recipient: Recipient, *, title: str, version: str, link: str, d
         "Vă rugăm să îl faceți cunoscut colegilor din instituția dumneavoastră. Așteptăm cu interes observațiile "
         "dumneavoastră pentru versiunile următoare.",
     ]
-    addressee = [recipient.name, kind.capitalize() + (f", județul {recipient.county}" if recipient.county else "")]
+    county = find_county(recipient.county) if recipient.county else None
+    addressee = [recipient.name, kind.capitalize() + (f", județul {county.name}" if county else "")]
     text = "".join([greeting, *paragraphs, *addressee, "Cu stimă, Echipa proiectului", date])
     fonts.require(text)
     buffer = io.BytesIO()
@@ -203,3 +208,57 @@ def disseminate(list_path: Path, out: Path, store: Store, *, title: str, version
     register.add(rows, run_id=run_id)
     result.recorded = len(rows)
     return result
+
+
+MESSAGE_SCOPE = "manual-messages"
+MESSAGE_BATCH = 100
+
+
+@dataclass
+class MessagesOutcome:
+    sent: int = 0
+    already: int = 0
+    failed: int = 0
+    no_account: int = 0
+
+
+def message_text(*, title: str, version: str, link: str) -> str:
+    return (f"<p>Bună ziua,</p><p>Versiunea {escape(version)} a lucrării „{escape(title)}” este publicată. O puteți "
+            f"citi online și descărca (PDF și EPUB) la <a href=\"{escape(link)}\">{escape(link)}</a>.</p>"
+            "<p>Echipa proiectului „Cooperare digitală pentru dezvoltare locală”</p>")
+
+
+def message_target_group(client: Any, store: Store, *, title: str, version: str, link: str,
+                         run_id: int) -> MessagesOutcome:
+    """A Moodle message with the link to every active trainee of the roster who has a Moodle account, once per
+    version: each message is journaled (begun before the call, done after), so a re-run skips those sent and never
+    re-sends one whose answer was lost."""
+    from cooperare.store.people import People
+
+    outcome = MessagesOutcome()
+    journaled = store.journal.by_address(MESSAGE_SCOPE)
+    todo = []
+    for person in People(store.engine).all(status="active"):
+        if person.moodle_user_id is None:
+            outcome.no_account += 1
+            continue
+        history = journaled.get(f"manual:v{version}:{person.key}", [])
+        if any(entry.phase in ("done", "begun") for entry in history):
+            outcome.already += 1
+        else:
+            todo.append(person)
+    text = message_text(title=title, version=version, link=link)
+    for start in range(0, len(todo), MESSAGE_BATCH):
+        batch = todo[start:start + MESSAGE_BATCH]
+        entries = [store.journal.begin(run_id, scope=MESSAGE_SCOPE, address=f"manual:v{version}:{p.key}",
+                                       action="create", payload={"touserid": p.moodle_user_id}) for p in batch]
+        results = client.messages.send([{"touserid": p.moodle_user_id, "text": text, "clientmsgid": p.key}
+                                        for p in batch])
+        for entry, result in zip(entries, results, strict=True):
+            if result.sent:
+                store.journal.done(entry, {"msgid": result.msgid})
+                outcome.sent += 1
+            else:
+                store.journal.failed(entry, result.error or "Moodle refused the message")
+                outcome.failed += 1
+    return outcome

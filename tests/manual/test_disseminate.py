@@ -71,7 +71,7 @@ def test_letters_and_register_and_rerun(tmp_path: Path) -> None:
         assert len(DisseminationRegister(store.engine).all()) == 4
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(first.letters[0]), "-"], capture_output=True, text=True).stdout
-        assert "Primăria comunei Ciugud" in text and "județul AB" in text and "https://x.ro/m" in text
+        assert "Primăria comunei Ciugud" in text and "județul Alba" in text and "https://x.ro/m" in text
 
 
 def test_cli_disseminate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -88,3 +88,32 @@ def test_cli_disseminate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         assert len(rows) == 3 and rows[0].run_id is not None
         run = store.runs.get(rows[0].run_id)
         assert run.command == "manual disseminate" and run.outcome == "ok" and run.detail["recorded"] == 3
+
+
+def test_target_group_gets_one_message_per_version(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from cooperare.manual.disseminate import message_target_group
+    from cooperare.moodle.records import MessageResult
+    from cooperare.store.people import People, PersonRecord
+
+    sent: list[dict] = []
+
+    def send(messages):
+        sent.extend(messages)
+        return [MessageResult(-1 if m["touserid"] == 13 else 100 + i, m["clientmsgid"],
+                              "blocked" if m["touserid"] == 13 else None) for i, m in enumerate(messages)]
+
+    client = SimpleNamespace(messages=SimpleNamespace(send=send))
+    people = [PersonRecord(f"p{i}", f"id{i}", uid, "Ana", "Pop", f"a{i}@x.ro", "AB", "Ciugud", "Primăria", "ales",
+                           "alesi-guvernanta") for i, uid in enumerate([11, 12, 13, None])]
+    with Store.open(tmp_path / "store.sqlite") as store:
+        People(store.engine).upsert(people)
+        run = store.runs.start("test")
+        first = message_target_group(client, store, title="Manual", version="1.0", link="https://x.ro/m", run_id=run)
+        assert (first.sent, first.failed, first.no_account, first.already) == (2, 1, 1, 0)
+        assert "https://x.ro/m" in sent[0]["text"]
+        again = message_target_group(client, store, title="Manual", version="1.0", link="https://x.ro/m", run_id=run)
+        assert (again.sent, again.failed, again.already) == (0, 1, 2) and len(sent) == 4  # only the refused one again
+        newer = message_target_group(client, store, title="Manual", version="1.1", link="https://x.ro/m", run_id=run)
+        assert newer.sent == 2

@@ -119,11 +119,14 @@ def _signer(app: AppContext):  # noqa: ANN202 - PdfSigner, imported lazily
 @click.option("--link", required=True, help="Where the manual can be read and downloaded (the public course).")
 @click.option("--channel", type=click.Choice(("email", "posta")), default="email", show_default=True,
               help="How the letters go out (recorded in the register).")
+@click.option("--message/--no-message", default=False, show_default=True,
+              help="Also send the roster's trainees (the target group) a Moodle message with the link, once per "
+                   "version.")
 @content_option
 @click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
 @pass_app
-def disseminate_command(app: AppContext, list_path: Path, out: Path, link: str, channel: str, content: Path | None,
-                        as_json: bool) -> None:
+def disseminate_command(app: AppContext, list_path: Path, out: Path, link: str, channel: str, message: bool,
+                        content: Path | None, as_json: bool) -> None:
     """A personalised cover letter per recipient and a row per recipient in the dissemination register.
 
     Recipients already registered for this version and channel are skipped; the list is checked first and every
@@ -131,18 +134,27 @@ def disseminate_command(app: AppContext, list_path: Path, out: Path, link: str, 
     """
     from datetime import date
 
-    from cooperare.manual.disseminate import disseminate
+    from cooperare.manual.disseminate import disseminate, message_target_group
 
     source = load_manual(content)
     store = app.store()
-    with store.runs.recording("manual disseminate", ws_calls=lambda: 0,
+    messages = None
+    with store.runs.recording("manual disseminate", ws_calls=lambda: app.ws_calls,
                               detail={"version": source.version, "channel": channel}) as run:
         result = disseminate(list_path, out, store, title=source.title, version=source.version, link=link,
                              date=date.today().strftime("%d.%m.%Y"), channel=channel, run_id=run.id)
+        if message:
+            messages = message_target_group(app.client(), store, title=source.title, version=source.version,
+                                            link=link, run_id=run.id)
         run.detail = {"version": source.version, "channel": channel, "recorded": result.recorded,
-                      "skipped": result.skipped}
+                      "skipped": result.skipped, "messages": vars(messages) if messages else None}
     if as_json:
         app.emit_json({"version": source.version, "recorded": result.recorded, "skipped": result.skipped,
-                       "letters": [str(p) for p in result.letters]})
+                       "letters": [str(p) for p in result.letters], "messages": vars(messages) if messages else None,
+                       "ws_calls": app.ws_calls})
         return
     app.say(f"{result.recorded} letter(s) written to {out} and registered; {result.skipped} already registered.")
+    if messages is not None:
+        app.say(f"Moodle messages: {messages.sent} sent, {messages.already} already sent, {messages.failed} refused, "
+                f"{messages.no_account} without a Moodle account.")
+        app.ws_summary()
