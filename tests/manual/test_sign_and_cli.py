@@ -47,6 +47,9 @@ def test_cli_build_changes_and_check(tmp_path: Path) -> None:
     assert [c["chapter"] for c in chapters] == ["cap-03", "cap-04", "cap-06", "cap-09"]
     assert chapters[1]["recommendations"][0]["change"].startswith("A fost adăugată")
     assert runner.invoke(cli, ["manual", "check"]).exit_code == 0
+    plain = runner.invoke(cli, ["manual", "build", "--format", "html", "--out", str(tmp_path / "plain")])
+    annex = (tmp_path / "plain" / "html" / "anexa-consultare.html").read_text(encoding="utf-8")
+    assert plain.exit_code == 0 and "nu a fost acceptată nicio recomandare" in annex
     bad = tmp_path / "bad.yaml"
     bad.write_text("- reference: X\n  chapter: cap-01\n", encoding="utf-8")
     result = runner.invoke(cli, ["manual", "changes", "--recommendations", str(bad)])

@@ -62,7 +62,7 @@ def build_command(app: AppContext, formats: tuple[str, ...], out: Path, content:
                   recommendations: Path | None, sign: bool, as_json: bool) -> None:
     """Build the manual as a typeset PDF, an EPUB 3 and/or a static HTML site into OUT."""
     source = load_manual(content)
-    recs = load_recommendations(recommendations) if recommendations else None
+    recs = load_recommendations(recommendations) if recommendations else []  # the annex is always there
     signer = _signer(app) if sign else None
     result = build_manual(out, formats=formats or FORMATS, source=source, recommendations=recs, signer=signer)
     if as_json:
