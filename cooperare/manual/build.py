@@ -39,7 +39,7 @@ def document_for(source: ManualSource, recommendations: Sequence[AcceptedRecomme
     annex = None
     if recommendations is not None:
         titles = {c.key: c.title for c in source.chapters}
-        annex = annex_chapter(recommendations, source.changes, chapter_titles=titles, version=source.version)
+        annex = annex_chapter(recommendations, source.changes, chapter_titles=titles, version=source.meta.version)
     return build_document(source, annex=annex)
 
 
@@ -53,8 +53,8 @@ def build_manual(out: Path, *, formats: Sequence[str] = FORMATS, source: ManualS
     source = source or load_manual()
     doc = document_for(source, recommendations)
     out.mkdir(parents=True, exist_ok=True)
-    result = BuildResult(source.version)
-    name = base_name(source.version)
+    result = BuildResult(source.meta.version)
+    name = base_name(source.meta.version)
     if "pdf" in formats:
         pdf = render_pdf(doc, fonts=fonts or load_fonts())
         if signer is not None:

@@ -63,7 +63,9 @@ class ChangeMade:
 
 
 @dataclass(frozen=True)
-class ManualSource:
+class ManualMeta:
+    """What the cover and the metadata of every output say: title, publisher, numbered version, date."""
+
     title: str
     subtitle: str
     publisher: str
@@ -71,6 +73,11 @@ class ManualSource:
     date: str
     language: str
     identifier: str
+
+
+@dataclass(frozen=True)
+class ManualSource:
+    meta: ManualMeta
     chapters: tuple[Chapter, ...]
     tables: dict[str, Table]
     figures: dict[str, Figure]
@@ -207,10 +214,11 @@ def load_manual(folder: Path | None = None) -> ManualSource:
                              location=Location(file=str(chapter.path), line=1))
         seen[chapter.key] = chapter.path
     manual = ManualSource(
-        title=_text(meta, "title", where), subtitle=str(meta.get("subtitle", "")),
-        publisher=_text(meta, "publisher", where), version=_text(meta, "version", where),
-        date=_text(meta, "date", where), language=str(meta.get("language", "ro")),
-        identifier=_text(meta, "identifier", where), chapters=chapters,
+        meta=ManualMeta(title=_text(meta, "title", where), subtitle=str(meta.get("subtitle", "")),
+                        publisher=_text(meta, "publisher", where), version=_text(meta, "version", where),
+                        date=_text(meta, "date", where), language=str(meta.get("language", "ro")),
+                        identifier=_text(meta, "identifier", where)),
+        chapters=chapters,
         tables=_tables(folder / "tables.yaml"), figures=_figures(folder / "figures.yaml"),
         changes=_changes(folder / "changes.yaml", set(seen)), folder=folder)
     return manual

@@ -39,17 +39,17 @@ def package_document(doc: Document) -> str:
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="uid" xml:lang="ro">\n'
         '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/">\n'
-        f'<dc:identifier id="uid">{escape(doc.identifier)}:{escape(doc.version)}</dc:identifier>\n'
-        f"<dc:title>{escape(doc.title)}</dc:title>\n<dc:language>{escape(doc.language)}</dc:language>\n"
-        f"<dc:publisher>{escape(doc.publisher)}</dc:publisher>\n<dc:date>{escape(doc.date)}</dc:date>\n"
-        f'<meta property="dcterms:modified">{escape(doc.date)}T00:00:00Z</meta>\n'
+        f'<dc:identifier id="uid">{escape(doc.meta.identifier)}:{escape(doc.meta.version)}</dc:identifier>\n'
+        f"<dc:title>{escape(doc.meta.title)}</dc:title>\n<dc:language>{escape(doc.meta.language)}</dc:language>\n"
+        f"<dc:publisher>{escape(doc.meta.publisher)}</dc:publisher>\n<dc:date>{escape(doc.meta.date)}</dc:date>\n"
+        f'<meta property="dcterms:modified">{escape(doc.meta.date)}T00:00:00Z</meta>\n'
         f'<meta property="schema:accessMode">textual</meta>\n</metadata>\n'
         f"<manifest>\n{chr(10).join(items)}\n</manifest>\n<spine>\n{chr(10).join(spine)}\n</spine>\n</package>\n")
 
 
 def nav_document(doc: Document) -> str:
     body = (f'<nav epub:type="toc" id="toc"><h1>Cuprins</h1>{toc_list(doc, chapter_file)}</nav>')
-    return page("Cuprins", body, lang=doc.language, stylesheet="style.css", xml_declaration=True)
+    return page("Cuprins", body, lang=doc.meta.language, stylesheet="style.css", xml_declaration=True)
 
 
 def epub_bytes(doc: Document) -> bytes:
@@ -58,9 +58,10 @@ def epub_bytes(doc: Document) -> bytes:
         ("OEBPS/package.opf", package_document(doc)),
         ("OEBPS/nav.xhtml", nav_document(doc)),
         ("OEBPS/style.css", STYLE),
-        ("OEBPS/cover.xhtml", page(doc.title, f"<h1>{escape(doc.title)}</h1><p>{escape(doc.subtitle)}</p>"
-                                   f"<p>{escape(doc.publisher)}</p><p>Versiunea {escape(doc.version)}, "
-                                   f"{escape(doc.date)}</p>", lang=doc.language, stylesheet="style.css",
+        ("OEBPS/cover.xhtml", page(doc.meta.title,
+                                   f"<h1>{escape(doc.meta.title)}</h1><p>{escape(doc.meta.subtitle)}</p>"
+                                   f"<p>{escape(doc.meta.publisher)}</p><p>Versiunea {escape(doc.meta.version)}, "
+                                   f"{escape(doc.meta.date)}</p>", lang=doc.meta.language, stylesheet="style.css",
                                    xml_declaration=True)),
     ]
     for chapter in doc.chapters:

@@ -20,10 +20,11 @@ def chapter_file(chapter: DocChapter) -> str:
 def html_files(doc: Document) -> dict[str, bytes]:
     """File name → content of the whole site."""
     files: dict[str, bytes] = {"style.css": STYLE.encode("utf-8")}
-    cover = (f"<header><h1>{escape(doc.title)}</h1><p>{escape(doc.subtitle)}</p>"
-             f'<p class="meta">{escape(doc.publisher)}<br/>Versiunea {escape(doc.version)}, {escape(doc.date)}</p>'
+    cover = (f"<header><h1>{escape(doc.meta.title)}</h1><p>{escape(doc.meta.subtitle)}</p>"
+             f'<p class="meta">{escape(doc.meta.publisher)}<br/>Versiunea {escape(doc.meta.version)}, '
+             f'{escape(doc.meta.date)}</p>'
              f"</header><nav><h2>Cuprins</h2>{toc_list(doc, chapter_file)}</nav>")
-    files["index.html"] = page(doc.title, cover, lang=doc.language, stylesheet="style.css").encode("utf-8")
+    files["index.html"] = page(doc.meta.title, cover, lang=doc.meta.language, stylesheet="style.css").encode("utf-8")
     chapters = list(doc.chapters)
     for index, chapter in enumerate(chapters):
         def nav(current: DocChapter, index: int = index) -> str:

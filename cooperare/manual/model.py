@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from cooperare.errors import InputError, Location
-from cooperare.manual.content import Chapter, Figure, ManualSource, Table
+from cooperare.manual.content import Chapter, Figure, ManualMeta, ManualSource, Table
 
 DIRECTIVE = re.compile(r"^\[\[(tabel|figura):([A-Za-z0-9_-]+)\]\]$")
 
@@ -99,18 +99,13 @@ class DocChapter:
 
 @dataclass(frozen=True)
 class Document:
-    title: str
-    subtitle: str
-    publisher: str
-    version: str
-    date: str
-    language: str
-    identifier: str
+    meta: ManualMeta
     chapters: tuple[DocChapter, ...]
     used_tables: frozenset[str] = field(default_factory=frozenset)
 
     def text(self) -> str:
-        return self.title + self.subtitle + self.publisher + "".join(c.text() for c in self.chapters)
+        meta = self.meta
+        return meta.title + meta.subtitle + meta.publisher + "".join(c.text() for c in self.chapters)
 
 
 def slug(text: str) -> str:
@@ -236,5 +231,4 @@ def build_document(source: ManualSource, *, annex: DocChapter | None = None) -> 
                 for i, c in enumerate(source.chapters, start=1)]
     if annex is not None:
         chapters.append(annex)
-    return Document(source.title, source.subtitle, source.publisher, source.version, source.date, source.language,
-                    source.identifier, tuple(chapters), frozenset(used))
+    return Document(source.meta, tuple(chapters), frozenset(used))

@@ -102,7 +102,8 @@ class _Marked(Paragraph):
 class _ManualTemplate(BaseDocTemplate):
     def __init__(self, buffer: io.BytesIO, doc: Document, styles: _Styles) -> None:
         super().__init__(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 4 * mm,
-                         bottomMargin=MARGIN, title=doc.title, author=doc.publisher, subject=doc.subtitle,
+                         bottomMargin=MARGIN, title=doc.meta.title, author=doc.meta.publisher,
+                         subject=doc.meta.subtitle,
                          creator=PRODUCER, invariant=1, lang="ro-RO")
         self.document = doc
         self.styles = styles
@@ -120,7 +121,7 @@ class _ManualTemplate(BaseDocTemplate):
         canvas.saveState()
         canvas.setFont(fonts.regular, 8)
         canvas.setFillColor(colors.HexColor("#555555"))
-        canvas.drawString(MARGIN, height - MARGIN + 2 * mm, self.document.title)
+        canvas.drawString(MARGIN, height - MARGIN + 2 * mm, self.document.meta.title)
         if self.current:
             canvas.drawRightString(width - MARGIN, height - MARGIN + 2 * mm, self.current)
         canvas.setStrokeColor(HEADER_FILL)
@@ -230,10 +231,10 @@ def render_pdf(doc: Document, *, fonts: FontPair) -> bytes:
     template = _ManualTemplate(buffer, doc, styles)
     toc = TableOfContents(levelStyles=styles.toc, dotsMinLevel=0)
     story: list[Any] = [
-        Spacer(1, 50 * mm), Paragraph(escape(doc.title), styles.cover_title), Spacer(1, 8 * mm),
-        Paragraph(escape(doc.subtitle), styles.cover_text), Spacer(1, 30 * mm),
-        Paragraph(escape(doc.publisher), styles.cover_text), Spacer(1, 6 * mm),
-        Paragraph(f"Versiunea {escape(doc.version)} – {escape(doc.date)}", styles.cover_text),
+        Spacer(1, 50 * mm), Paragraph(escape(doc.meta.title), styles.cover_title), Spacer(1, 8 * mm),
+        Paragraph(escape(doc.meta.subtitle), styles.cover_text), Spacer(1, 30 * mm),
+        Paragraph(escape(doc.meta.publisher), styles.cover_text), Spacer(1, 6 * mm),
+        Paragraph(f"Versiunea {escape(doc.meta.version)} – {escape(doc.meta.date)}", styles.cover_text),
         NextPageTemplate("body"), PageBreak(), Paragraph("Cuprins", styles.h1), toc,
     ]
     for chapter in doc.chapters:

@@ -107,7 +107,7 @@ def chapter_page(doc: Document, chapter: DocChapter, *, stylesheet: str, xml_dec
             f'<p class="summary">{escape(chapter.summary)}</p>\n{blocks_html(chapter)}\n</section>')
     if nav is not None:
         body += nav(chapter)
-    return page(f"{chapter_heading(chapter)} – {doc.title}", body, lang=doc.language, stylesheet=stylesheet,
+    return page(f"{chapter_heading(chapter)} – {doc.meta.title}", body, lang=doc.meta.language, stylesheet=stylesheet,
                 xml_declaration=xml_declaration)
 
 

@@ -85,7 +85,7 @@ def changes_command(app: AppContext, content: Path | None, recommendations: Path
     recs = load_recommendations(recommendations) if recommendations else []
     grouped = changes_by_chapter(recs, source.changes, chapter_titles={c.key: c.title for c in source.chapters})
     if as_json:
-        app.emit_json({"version": source.version, "chapters": [
+        app.emit_json({"version": source.meta.version, "chapters": [
             {"chapter": g.chapter, "title": g.title, "recommendations": [
                 {"reference": r.reference, "consultation": r.consultation, "sender_category": r.sender_category,
                  "text": r.text, "answer": r.answer, "reason": r.reason, "change": change}
@@ -140,16 +140,16 @@ def disseminate_command(app: AppContext, list_path: Path, out: Path, link: str, 
     store = app.store()
     messages = None
     with store.runs.recording("manual disseminate", ws_calls=lambda: app.ws_calls,
-                              detail={"version": source.version, "channel": channel}) as run:
-        result = disseminate(list_path, out, store, title=source.title, version=source.version, link=link,
+                              detail={"version": source.meta.version, "channel": channel}) as run:
+        result = disseminate(list_path, out, store, title=source.meta.title, version=source.meta.version, link=link,
                              date=date.today().strftime("%d.%m.%Y"), channel=channel, run_id=run.id)
         if message:
-            messages = message_target_group(app.client(), store, title=source.title, version=source.version,
+            messages = message_target_group(app.client(), store, title=source.meta.title, version=source.meta.version,
                                             link=link, run_id=run.id)
-        run.detail = {"version": source.version, "channel": channel, "recorded": result.recorded,
+        run.detail = {"version": source.meta.version, "channel": channel, "recorded": result.recorded,
                       "skipped": result.skipped, "messages": vars(messages) if messages else None}
     if as_json:
-        app.emit_json({"version": source.version, "recorded": result.recorded, "skipped": result.skipped,
+        app.emit_json({"version": source.meta.version, "recorded": result.recorded, "skipped": result.skipped,
                        "letters": [str(p) for p in result.letters], "messages": vars(messages) if messages else None,
                        "ws_calls": app.ws_calls})
         return
