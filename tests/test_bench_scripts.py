@@ -12,6 +12,7 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
 SMALL = {
     "client.py": ["--calls", "20"],
     "provision.py": [],
+    "manual.py": ["--repeat", "1"],
     "sync.py": ["--sizes", "20", "--in-process"],
     "certificates.py": ["--certificates", "4", "--people", "50", "--workers", "1", "--completion-people", "20"],
     "diagnostic.py": ["--communes", "30"],

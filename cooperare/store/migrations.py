@@ -156,8 +156,30 @@ def diagnostic_responses(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def manual_dissemination(conn: Connection) -> None:
+    """Dissemination register of the digitalisation manual."""
+    md = MetaData()
+    Table(
+        "manual_dissemination",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("recipient", String(255), nullable=False),
+        Column("kind", String(40), nullable=False),
+        Column("county", String(2), nullable=False),
+        Column("email", String(255), nullable=False),
+        Column("channel", String(16), nullable=False),
+        Column("version", String(20), nullable=False),
+        Column("letter_file", Text, nullable=False),
+        Column("sent_at", UTCDateTime, nullable=False),
+        Column("run_id", Integer),
+        one_of("channel", ("email", "posta", "moodle")),
+        Index("manual_dissemination_once", "recipient", "kind", "county", "version", "channel", unique=True),
+    )
+    md.create_all(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (runs_and_journal, roster_people, certificate_registry,
-                                        diagnostic_responses)
+                                        diagnostic_responses, manual_dissemination)
 
 
 def migrate(engine: Engine) -> int:

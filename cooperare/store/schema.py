@@ -32,6 +32,7 @@ JOURNAL_ACTIONS = ("create", "update", "delete")
 JOURNAL_PHASES = ("begun", "done", "failed")
 PERSON_STATUSES = ("active", "suspended")
 CERTIFICATE_STATUSES = ("valid", "revoked", "replaced")
+DISSEMINATION_CHANNELS = ("email", "posta", "moodle")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -163,4 +164,21 @@ diagnostic_responses = Table(
     Column("answers", JSON(none_as_null=True), nullable=False),
     Column("stored_at", UTCDateTime, nullable=False),
     Index("diagnostic_responses_commune_wave", "siruta", "wave"),
+)
+
+manual_dissemination = Table(
+    "manual_dissemination",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("recipient", String(255), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("county", String(2), nullable=False),
+    Column("email", String(255), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("version", String(20), nullable=False),
+    Column("letter_file", Text, nullable=False),
+    Column("sent_at", UTCDateTime, nullable=False),
+    Column("run_id", Integer),
+    one_of("channel", DISSEMINATION_CHANNELS),
+    Index("manual_dissemination_once", "recipient", "kind", "county", "version", "channel", unique=True),
 )

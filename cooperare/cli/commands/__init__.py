@@ -5,10 +5,11 @@ from cooperare.cli.commands.certificates import certificates
 from cooperare.cli.commands.courses import courses
 from cooperare.cli.commands.demo import demo
 from cooperare.cli.commands.diagnostic import diagnostic
+from cooperare.cli.commands.manual import manual
 from cooperare.cli.commands.moodle import moodle
 from cooperare.cli.commands.plugin import plugin
 from cooperare.cli.commands.report import report
 from cooperare.cli.commands.roster import roster
 from cooperare.cli.commands.sandbox import sandbox
 
-ALL = [catalogue, courses, moodle, plugin, sandbox, demo, certificates, report, roster, diagnostic]
+ALL = [catalogue, courses, moodle, plugin, sandbox, demo, certificates, report, roster, diagnostic, manual]

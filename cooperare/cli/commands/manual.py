@@ -1,0 +1,160 @@
+"""``cooperare manual``: check, build (PDF, EPUB, HTML), list what changed after the consultations.
+
+The manual's content is the one shipped (``--content DIR`` for another). Accepted recommendations come from a YAML
+file (``--recommendations``) until the consultation register is wired in; with ``--sign`` the PDF is signed with the
+certificates' PAdES key, its password from the environment or a prompt, never an option.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cooperare.cli.context import AppContext, pass_app
+from cooperare.errors import CertificateError, InputError
+from cooperare.manual.annex import changes_by_chapter, load_recommendations
+from cooperare.manual.build import FORMATS, build_manual
+from cooperare.manual.content import load_manual
+from cooperare.manual.lint import lint_manual
+
+content_option = click.option("--content", "content", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                              help="Folder of the manual's content (default: the manual shipped with the pack).")
+recommendations_option = click.option(
+    "--recommendations", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML list of accepted recommendations (reference, consultation, chapter, sender_category, text, answer, "
+         "reason); adds the annex 'Ce s-a schimbat după consultare'.")
+
+
+@click.group()
+def manual() -> None:
+    """The digitalisation manual for communes: check, build, consultation changes."""
+
+
+@manual.command("check")
+@content_option
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@pass_app
+def check_command(app: AppContext, content: Path | None, as_json: bool) -> None:
+    """Lint the manual: cedilla diacritics, tables never placed, short chapters."""
+    findings = lint_manual(load_manual(content))
+    if as_json:
+        app.emit_json({"findings": [{"severity": f.severity, "rule": f.rule, "message": f.message,
+                                     "where": str(f.location)} for f in findings]})
+    else:
+        for finding in findings:
+            app.say(str(finding), style="red" if finding.severity == "error" else "yellow")
+        app.say(f"{len(findings)} finding(s).")
+    if any(f.severity == "error" for f in findings):
+        raise InputError("the manual has errors (see above)")
+
+
+@manual.command("build")
+@click.option("--format", "formats", type=click.Choice(FORMATS), multiple=True,
+              help="Output format; repeat for several (default: all three).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Output folder.")
+@content_option
+@recommendations_option
+@click.option("--sign/--no-sign", default=False, help="Sign the PDF with the certificates' PAdES key.")
+@click.option("--json", "as_json", is_flag=True, help="Print the files written as JSON.")
+@pass_app
+def build_command(app: AppContext, formats: tuple[str, ...], out: Path, content: Path | None,
+                  recommendations: Path | None, sign: bool, as_json: bool) -> None:
+    """Build the manual as a typeset PDF, an EPUB 3 and/or a static HTML site into OUT."""
+    source = load_manual(content)
+    recs = load_recommendations(recommendations) if recommendations else []  # the annex is always there
+    signer = _signer(app) if sign else None
+    result = build_manual(out, formats=formats or FORMATS, source=source, recommendations=recs, signer=signer)
+    if as_json:
+        app.emit_json({"version": result.version, "signed": result.signed,
+                       "files": {k: str(v) for k, v in result.files.items()}})
+        return
+    for kind, path in result.files.items():
+        app.say(f"{kind}: {path}")
+    app.say(f"Manual version {result.version}" + (" (PDF signed)" if result.signed else ""))
+
+
+@manual.command("changes")
+@content_option
+@recommendations_option
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+@pass_app
+def changes_command(app: AppContext, content: Path | None, recommendations: Path | None, as_json: bool) -> None:
+    """Per chapter: the accepted recommendations of the manual consultations and what changed in the text."""
+    source = load_manual(content)
+    recs = load_recommendations(recommendations) if recommendations else []
+    grouped = changes_by_chapter(recs, source.changes, chapter_titles={c.key: c.title for c in source.chapters})
+    if as_json:
+        app.emit_json({"version": source.meta.version, "chapters": [
+            {"chapter": g.chapter, "title": g.title, "recommendations": [
+                {"reference": r.reference, "consultation": r.consultation, "sender_category": r.sender_category,
+                 "text": r.text, "answer": r.answer, "reason": r.reason, "change": change}
+                for r, change in g.items]} for g in grouped]})
+        return
+    if not grouped:
+        app.say("No accepted recommendations.")
+    for group in grouped:
+        app.say(f"{group.chapter} {group.title}", style="bold")
+        for rec, change in group.items:
+            app.say(f"  {rec.reference} ({rec.answer}, {rec.sender_category}): {rec.text}")
+            app.say(f"      → {change}")
+
+
+def _signer(app: AppContext):  # noqa: ANN202 - PdfSigner, imported lazily
+    from cooperare.certificates.signing import PdfSigner, SignatureDetails
+    from cooperare.cli.commands.certificates import signing_password
+
+    signing = app.config.certificates.signing
+    if signing.pkcs12 is None:
+        raise CertificateError("no signing key configured", hint="set certificates.signing.pkcs12 in cooperare.yaml")
+    return PdfSigner(signing.pkcs12, password=signing_password(signing.password_env),
+                     details=SignatureDetails(reason="Manual de digitalizare pentru comune"))
+
+
+@manual.command("disseminate")
+@click.option("--list", "list_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="Recipients (CSV or XLSX): denumire, tip, judet, email.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("diseminare"),
+              show_default=True, help="Folder for the cover letters.")
+@click.option("--link", required=True, help="Where the manual can be read and downloaded (the public course).")
+@click.option("--channel", type=click.Choice(("email", "posta")), default="email", show_default=True,
+              help="How the letters go out (recorded in the register).")
+@click.option("--message/--no-message", default=False, show_default=True,
+              help="Also send the roster's trainees (the target group) a Moodle message with the link, once per "
+                   "version.")
+@content_option
+@click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
+@pass_app
+def disseminate_command(app: AppContext, list_path: Path, out: Path, link: str, channel: str, message: bool,
+                        content: Path | None, as_json: bool) -> None:
+    """A personalised cover letter per recipient and a row per recipient in the dissemination register.
+
+    Recipients already registered for this version and channel are skipped; the list is checked first and every
+    bad cell is reported with its row and column.
+    """
+    from datetime import date
+
+    from cooperare.manual.disseminate import disseminate, message_target_group
+
+    source = load_manual(content)
+    store = app.store()
+    messages = None
+    with store.runs.recording("manual disseminate", ws_calls=lambda: app.ws_calls,
+                              detail={"version": source.meta.version, "channel": channel}) as run:
+        result = disseminate(list_path, out, store, title=source.meta.title, version=source.meta.version, link=link,
+                             date=date.today().strftime("%d.%m.%Y"), channel=channel, run_id=run.id)
+        if message:
+            messages = message_target_group(app.client(), store, title=source.meta.title, version=source.meta.version,
+                                            link=link, run_id=run.id)
+        run.detail = {"version": source.meta.version, "channel": channel, "recorded": result.recorded,
+                      "skipped": result.skipped, "messages": vars(messages) if messages else None}
+    if as_json:
+        app.emit_json({"version": source.meta.version, "recorded": result.recorded, "skipped": result.skipped,
+                       "letters": [str(p) for p in result.letters], "messages": vars(messages) if messages else None,
+                       "ws_calls": app.ws_calls})
+        return
+    app.say(f"{result.recorded} letter(s) written to {out} and registered; {result.skipped} already registered.")
+    if messages is not None:
+        app.say(f"Moodle messages: {messages.sent} sent, {messages.already} already sent, {messages.failed} refused, "
+                f"{messages.no_account} without a Moodle account.")
+        app.ws_summary()
