@@ -189,6 +189,29 @@ def quiz_options(settings: QuizSettings, *, final: bool) -> dict[str, str]:
     }
 
 
+FINAL_PATH_REF = "final-path"
+
+
+def rating_text(text: str, scale: str) -> str:
+    """A 1–5 rating's question with what its ends mean, so nobody has to guess which end is good."""
+    return f"{text} ({scale})" if scale.strip() else text
+
+
+def final_path_text(settings: QuizSettings) -> str:
+    """The label above the final quiz: how many attempts, the pass mark and what happens after a failed last try."""
+    attempts = "un număr nelimitat de încercări" if settings.attempts == 0 else (
+        "o singură încercare" if settings.attempts == 1 else f"{settings.attempts} încercări")
+    text = (f"<p><strong>Cum promovați evaluarea finală.</strong> Testul se deschide după ce ați promovat testele "
+            f"tuturor modulelor. Aveți {attempts}; promovați cu cel puțin {settings.grade_to_pass:g} puncte din "
+            f"{settings.grade:g}. După evaluare vi se deschide chestionarul de satisfacție, ultimul pas al "
+            f"cursului.</p>")
+    if settings.attempts > 0 and settings.retake == "trainer":
+        text += ("<p><strong>Dacă nu ați promovat după ultima încercare</strong>, nu ați pierdut cursul: reluați "
+                 "lecțiile modulelor la care ați greșit și scrieți formatorului în forumul cursului. Formatorul "
+                 "discută cu dumneavoastră și vă poate acorda o încercare suplimentară a evaluării finale.</p>")
+    return text
+
+
 _COMPLETION_RULES = {
     "none": (COMPLETION_NONE, 0, 0, 0),
     "manual": (COMPLETION_MANUAL, 0, 0, 0),
@@ -240,31 +263,36 @@ def _course(catalogue: Catalogue, programme: Programme, course: Course) -> Desir
         for resource in module.resources:
             if resource.type == "url":
                 activity(f"{key}:{resource.key}", "url", number, resource.title, resource.text,
-                         {"externalurl": resource.url, "display": "0"}, resource.completion or "view")
+                         {"externalurl": resource.url, "display": "0"}, resource.completion or "none")
             else:
                 activity(f"{key}:{resource.key}", "label", number, resource.title, resource.text, {},
                          resource.completion or "none")
         if module.quiz is not None:
             activity(f"{key}:quiz", "quiz", number, module.quiz.title, module.quiz.intro,
-                     quiz_options(module_quiz, final=False), module.quiz.completion or "grade")
+                     quiz_options(module_quiz, final=False), module.quiz.completion or "pass")
             question_sets.append(_questions(prefix, course, f"{key}:quiz", module.quiz))
     sections.append(DesiredSection(final_section, FINAL_SECTION_NAME,
                                    "<p>Evaluarea finală a programului și chestionarul de feedback.</p>"))
     if course.final_quiz is not None:
+        activity(FINAL_PATH_REF, "label", final_section, "", final_path_text(final_quiz), {}, "none")
         activity("final", "quiz", final_section, course.final_quiz.title, course.final_quiz.intro,
                  quiz_options(final_quiz, final=True), course.final_quiz.completion or "pass")
         question_sets.append(_questions(prefix, course, "final", course.final_quiz))
     if course.feedback is not None:
-        items = [{"type": item.type, "label": item.key, "text": item.text} for item in course.feedback.items]
-        activity("feedback", "feedback", final_section, course.feedback.title, course.feedback.intro,
-                 {"items": json.dumps(items, ensure_ascii=False, separators=(",", ":"))}, "none")
+        items = [{"type": item.type, "label": item.key, "text": rating_text(item.text, course.feedback.scale)
+                  if item.type == "rating" else item.text} for item in course.feedback.items]
+        activities.append(DesiredActivity(
+            activity_idnumber(prefix, course.key, "feedback"), "feedback", "feedback", final_section,
+            course.feedback.title, course.feedback.intro,
+            {"items": json.dumps(items, ensure_ascii=False, separators=(",", ":")), "completionsubmit": "1"},
+            completion=COMPLETION_AUTOMATIC))
     if course.completion is not None and course.completion.require is not None:
         required = [activity_idnumber(prefix, course.key, ref) for ref in course.completion.require]
     else:
-        # By default a trainee completes the course by reading every lesson, doing every module quiz and passing
-        # the final evaluation; links and labels are there to help, not to be ticked off.
-        tracked = {a.ref for a in activities if a.completion != COMPLETION_NONE
-                   and (a.ref == "final" or a.ref.endswith((":lesson", ":quiz")))}
+        # By default what is tracked counts, and what counts is tracked: a trainee completes the course by reading
+        # every lesson, passing every module quiz and the final evaluation, and answering the survey; links and
+        # labels are there to help, not to be ticked off (they are not tracked either).
+        tracked = {a.ref for a in activities if a.completion != COMPLETION_NONE}
         required = [activity_idnumber(prefix, course.key, ref) for ref in activity_refs(programme, course)
                     if ref in tracked]
     return DesiredCourse(

@@ -46,7 +46,7 @@ def activity_refs(programme: Programme, course: Course) -> list[str]:
         if module.quiz is not None:
             refs.append(f"{key}:quiz")
     if course.final_quiz is not None:
-        refs.append("final")
+        refs.extend(["final-path", "final"])
     if course.feedback is not None:
         refs.append("feedback")
     return refs

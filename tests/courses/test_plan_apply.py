@@ -132,8 +132,11 @@ def test_a_catalogue_change_is_planned_and_applied_once(store: Store, catalogue_
                                                              "      pass_percent: 80"), encoding="utf-8")
     planned = plan_courses(client_for(box), load_catalogue(catalogue_dir))
     changed = [c for c in planned.plan.pending()]
-    assert [c.address for c in changed] == ["course[coop:course:guvernanta].activity[coop:guvernanta:final]"]
-    assert "options.gradepass" in changed[0].changed_fields()
+    # The pass mark changes in the quiz and in the label above it that tells trainees how to pass.
+    assert [c.address for c in changed] == ["course[coop:course:guvernanta].activity[coop:guvernanta:final-path]",
+                                            "course[coop:course:guvernanta].activity[coop:guvernanta:final]"]
+    assert "8 puncte din 10" in changed[0].after["intro"]
+    assert "options.gradepass" in changed[1].changed_fields()
     apply_courses(client_for(box), store, planned)
     assert not plan_courses(client_for(box), load_catalogue(catalogue_dir)).plan.has_changes
 
