@@ -192,6 +192,11 @@ def quiz_options(settings: QuizSettings, *, final: bool) -> dict[str, str]:
 FINAL_PATH_REF = "final-path"
 
 
+def availability_after(idnumbers: list[str]) -> str:
+    """The plugin's ``availability`` option: open once each listed activity is complete ([] = always open)."""
+    return json.dumps(idnumbers, ensure_ascii=False, separators=(",", ":"))
+
+
 def rating_text(text: str, scale: str) -> str:
     """A 1–5 rating's question with what its ends mean, so nobody has to guess which end is good."""
     return f"{text} ({scale})" if scale.strip() else text
@@ -273,10 +278,13 @@ def _course(catalogue: Catalogue, programme: Programme, course: Course) -> Desir
             question_sets.append(_questions(prefix, course, f"{key}:quiz", module.quiz))
     sections.append(DesiredSection(final_section, FINAL_SECTION_NAME,
                                    "<p>Evaluarea finală a programului și chestionarul de feedback.</p>"))
+    # The final quiz opens once every tracked module test is complete (passed), the survey once the final is.
+    module_tests = [a.idnumber for a in activities if a.modname == "quiz" and a.completion != COMPLETION_NONE]
     if course.final_quiz is not None:
         activity(FINAL_PATH_REF, "label", final_section, "", final_path_text(final_quiz), {}, "none")
         activity("final", "quiz", final_section, course.final_quiz.title, course.final_quiz.intro,
-                 quiz_options(final_quiz, final=True), course.final_quiz.completion or "pass")
+                 {**quiz_options(final_quiz, final=True), "availability": availability_after(module_tests)},
+                 course.final_quiz.completion or "pass")
         question_sets.append(_questions(prefix, course, "final", course.final_quiz))
     if course.feedback is not None:
         items = [{"type": item.type, "label": item.key, "text": rating_text(item.text, course.feedback.scale)
@@ -284,7 +292,9 @@ def _course(catalogue: Catalogue, programme: Programme, course: Course) -> Desir
         activities.append(DesiredActivity(
             activity_idnumber(prefix, course.key, "feedback"), "feedback", "feedback", final_section,
             course.feedback.title, course.feedback.intro,
-            {"items": json.dumps(items, ensure_ascii=False, separators=(",", ":")), "completionsubmit": "1"},
+            {"items": json.dumps(items, ensure_ascii=False, separators=(",", ":")), "completionsubmit": "1",
+             "availability": availability_after([a.idnumber for a in activities
+                                                 if a.ref == "final" and a.completion != COMPLETION_NONE])},
             completion=COMPLETION_AUTOMATIC))
     if course.completion is not None and course.completion.require is not None:
         required = [activity_idnumber(prefix, course.key, ref) for ref in course.completion.require]

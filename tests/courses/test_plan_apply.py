@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,12 @@ def test_apply_creates_what_a_trainee_needs(store: Store) -> None:
     final_questions = [q for q in described["questions"] if q["quiz"] == "coop:alfabetizare:final"]
     assert len(final_questions) == len(catalogue_course.final_quiz.questions)
     assert "coop:alfabetizare:final" in described["completion"]["activities"]
+    # The final quiz opens after every module test, the survey after the final quiz (restricted access).
+    options = {a["idnumber"]: {o["name"]: o["value"] for o in a["options"]} for a in described["activities"]}
+    module_tests = [f"coop:alfabetizare:{key}:quiz" for key in catalogue_course.modules]
+    assert json.loads(options["coop:alfabetizare:final"]["availability"]) == module_tests
+    assert json.loads(options["coop:alfabetizare:feedback"]["availability"]) == ["coop:alfabetizare:final"]
+    assert options["coop:alfabetizare:m1-informatii:quiz"]["availability"] == "[]"
 
 
 def test_hand_edit_in_moodle_shows_up_as_drift(store: Store) -> None:
@@ -121,6 +128,20 @@ def test_hand_edit_in_moodle_shows_up_as_drift(store: Store) -> None:
     assert [c.address for c in pending] == [
         "course[coop:course:alfabetizare].activity[coop:alfabetizare:m1-informatii:lesson]"]
     assert pending[0].note == DRIFT
+
+
+def test_a_restriction_removed_in_moodle_shows_up_as_drift_and_is_put_back(store: Store) -> None:
+    box = Sandbox()
+    provision(box, store)
+    final = next(row for row in box.site.db["course_modules"] if row.get("idnumber") == "coop:guvernanta:final")
+    box.site.db["course_modules"].update(final["id"], availability=None)
+    planned = plan_courses(client_for(box), load_catalogue())
+    pending = list(planned.plan.pending())
+    assert [c.address for c in pending] == ["course[coop:course:guvernanta].activity[coop:guvernanta:final]"]
+    assert pending[0].note == DRIFT and pending[0].before["options.availability"] == "[]"
+    apply_courses(client_for(box), store, planned)
+    assert json.loads(box.site.db["course_modules"].rows[final["id"]]["availability"])["op"] == "&"
+    assert not plan_courses(client_for(box), load_catalogue()).plan.has_changes
 
 
 def test_a_catalogue_change_is_planned_and_applied_once(store: Store, catalogue_dir: Path) -> None:
