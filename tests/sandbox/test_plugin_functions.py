@@ -1186,8 +1186,8 @@ def test_availability_waits_for_completion_reads_back_and_shows_moodle_edits_as_
     quiz_options = {"grade": "10", "gradepass": "6"}
     items = [
         activity(courseid, "coop:test:m1:quiz", "quiz", options=options(**quiz_options), **graded),
-        activity(courseid, "coop:test:final", "quiz", options=options(**quiz_options,
-                                                                        availability='["coop:test:m1:quiz"]'), **graded),
+        activity(courseid, "coop:test:final", "quiz",
+                 options=options(**quiz_options, availability='["coop:test:m1:quiz"]'), **graded),
         activity(courseid, "coop:test:feedback", "feedback", completion=2,
                  options=options(completionsubmit="1", availability='["coop:test:final"]')),
     ]

@@ -19,7 +19,7 @@ from cooperare.sandbox.plugin import (
     util,
 )
 from cooperare.sandbox.registry import Call, ws_function
-from cooperare.sandbox.site import CONTEXT_MODULE, SITE_COURSE_ID
+from cooperare.sandbox.site import CONTEXT_MODULE, SITE_COURSE_ID, SITE_TIMEZONE
 
 ACTIVITY_CAPABILITIES = ("moodle/course:manageactivities", "moodle/course:activityvisibility")
 COHORT_CAPABILITIES = ("moodle/course:enrolconfig", "enrol/cohort:config")
@@ -177,3 +177,21 @@ def delete_cohort_sync(call: Call) -> dict[str, Any]:
 def add_user_files(call: Call) -> dict[str, Any]:
     seen: set[str] = set()
     return {"files": [userfiles.add(call, item, seen) for item in call.params["files"]]}
+
+
+# Language packs of a fresh Moodle: English only; the site config's "languages" ([[code, name], ...]) installs
+# more, as the demo does with the Romanian pack.
+DEFAULT_LANGUAGES = (("en", "English \u200e(en)\u200e"),)
+
+
+@ws_function("local_cooperare_get_site_setup")
+def get_site_setup(call: Call) -> dict[str, Any]:
+    util.require_capability(call, util.PROVISION)
+    config = call.site.settings.config
+    languages = [{"code": str(code), "name": str(name)}
+                 for code, name in sorted(config.get("languages") or DEFAULT_LANGUAGES)]
+    return {"languages": languages, "defaultlang": str(config.get("lang", "en")),
+            "timezone": str(config.get("timezone", SITE_TIMEZONE)),
+            "forcetimezone": str(config.get("forcetimezone", "")),
+            "enableavailability": bool(config.get("enableavailability", True)),
+            "enablecompletion": bool(config.get("enablecompletion", True))}
