@@ -142,10 +142,12 @@ class DesiredCourse:
     activities: tuple[DesiredActivity, ...]
     question_sets: tuple[DesiredQuestionSet, ...]
     completion: DesiredCompletion
+    lang: str = ""
 
     def fields(self) -> dict[str, Any]:
-        """The course fields the pack manages through core web services."""
-        return {
+        """The course fields the pack manages through core web services (``lang`` only when forced: Moodle refuses
+        a language it lacks, the empty one included)."""
+        fields = {
             "shortname": self.shortname,
             "fullname": self.fullname,
             "summary": self.summary,
@@ -156,6 +158,9 @@ class DesiredCourse:
             "enablecompletion": 1,
             "category": self.category_idnumber,
         }
+        if self.lang:
+            fields["lang"] = self.lang
+        return fields
 
 
 @dataclass(frozen=True)
@@ -242,7 +247,7 @@ def _questions(prefix: str, course: Course, quiz_ref: str, quiz: Quiz) -> Desire
     return DesiredQuestionSet(quiz_id, tuple(questions))
 
 
-def _course(catalogue: Catalogue, programme: Programme, course: Course) -> DesiredCourse:
+def _course(catalogue: Catalogue, programme: Programme, course: Course, *, lang: str) -> DesiredCourse:
     prefix = catalogue.prefix
     settings = catalogue.course_settings(course.key)
     module_quiz = catalogue.quiz_settings(course.key, final=False)
@@ -320,11 +325,13 @@ def _course(catalogue: Catalogue, programme: Programme, course: Course) -> Desir
         activities=tuple(activities),
         question_sets=tuple(question_sets),
         completion=DesiredCompletion(AGGREGATION_ALL, tuple(required)),
+        lang=lang,
     )
 
 
-def desired_state(catalogue: Catalogue, *, only: set[str] | None = None) -> DesiredState:
-    """The whole catalogue as Moodle should hold it (``only``: course keys or shortnames to restrict to)."""
+def desired_state(catalogue: Catalogue, *, only: set[str] | None = None, lang: str = "") -> DesiredState:
+    """The whole catalogue as Moodle should hold it (``only``: course keys or shortnames to restrict to; ``lang``:
+    the language forced on every course, "ro" when the site has the Romanian pack, "" to leave it to the user)."""
     prefix = catalogue.prefix
     categories = tuple(
         DesiredCategory(category_idnumber(prefix, category.key), category.key, category.name, category.description,
@@ -332,7 +339,7 @@ def desired_state(catalogue: Catalogue, *, only: set[str] | None = None) -> Desi
         for category, parent in catalogue.categories()
     )
     courses = tuple(
-        _course(catalogue, programme, course)
+        _course(catalogue, programme, course, lang=lang)
         for programme, course in catalogue.courses()
         if only is None or course.key in only or course.shortname in only
     )

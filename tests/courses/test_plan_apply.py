@@ -235,3 +235,17 @@ def test_interrupted_applies_resume_to_the_same_state_as_a_clean_run(kind: str, 
             assert box.faults.fired, "the fault never fired"
             assert snapshot(box) == expected
             assert not store.journal.unfinished("courses")
+
+
+def test_courses_are_romanian_when_the_site_has_the_romanian_pack(store: Store) -> None:
+    box = Sandbox()
+    box.site.settings.config["languages"] = [["en", "English"], ["ro", "Română"]]
+    client = provision(box, store, only={"guvernanta"})
+    course = client.courses.by_field("shortname", "COOP-DGP")[0]
+    assert course.lang == "ro"
+    again = plan_courses(client_for(box), load_catalogue(), only={"guvernanta"})
+    assert not again.plan.has_changes
+    # Without the pack nothing forces a language (Moodle refuses one it lacks), and nothing is planned about it.
+    bare = Sandbox()
+    provision(bare, store, only={"guvernanta"})
+    assert client_for(bare).courses.by_field("shortname", "COOP-DGP")[0].lang == ""
