@@ -211,10 +211,13 @@ def final_path_text(settings: QuizSettings) -> str:
     """The label above the final quiz: how many attempts, the pass mark and what happens after a failed last try."""
     attempts = "un număr nelimitat de încercări" if settings.attempts == 0 else (
         "o singură încercare" if settings.attempts == 1 else f"{settings.attempts} încercări")
+    def number(value: float) -> str:
+        return f"{value:g}".replace(".", ",")  # Romanian decimal comma: 7,5
+
     text = (f"<p><strong>Cum promovați evaluarea finală.</strong> Testul se deschide după ce ați promovat testele "
-            f"tuturor modulelor. Aveți {attempts}; promovați cu cel puțin {settings.grade_to_pass:g} puncte din "
-            f"{settings.grade:g}. După evaluare vi se deschide chestionarul de satisfacție, ultimul pas al "
-            f"cursului.</p>")
+            f"tuturor modulelor. Aveți {attempts}; promovați cu cel puțin {number(settings.grade_to_pass)} puncte "
+            f"din {number(settings.grade)}. După evaluare vi se deschide chestionarul de satisfacție, ultimul pas "
+            f"al cursului.</p>")
     if settings.attempts > 0 and settings.retake == "trainer":
         text += ("<p><strong>Dacă nu ați promovat după ultima încercare</strong>, nu ați pierdut cursul: reluați "
                  "lecțiile modulelor la care ați greșit și scrieți formatorului în forumul cursului. Formatorul "

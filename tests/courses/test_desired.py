@@ -32,6 +32,8 @@ def test_activities_options_and_completion_of_a_course() -> None:
     path = by_ref["final-path"]
     assert path.modname == "label" and path.section == by_ref["final"].section
     assert "2 încercări" in path.intro and "7 puncte din 10" in path.intro and "încercare suplimentară" in path.intro
+    ngo = next(c for c in desired_state(load_catalogue()).courses if c.key == "expert-ong")
+    assert "7,5 puncte din 10" in next(a for a in ngo.activities if a.ref == "final-path").intro
     assert by_ref["m1-informatii:lesson"].completionview == 1
     required = set(course.completion.activities)
     assert "coop:alfabetizare:final" in required and "coop:alfabetizare:m1-informatii:lesson" in required
