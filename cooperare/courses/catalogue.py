@@ -157,6 +157,7 @@ class Course:
     format: Literal["topics", "weeks"] = "topics"
     visible: bool = True
     forum: Forum | None = None
+    news: Forum | None = None  # the course's news forum, in Romanian (default: "Anunțuri")
     feedback: Feedback | None = None
     completion: CourseCompletion | None = None
 

@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from cooperare.courses.catalogue import Catalogue, Course, Programme, Quiz, QuizSettings
+from cooperare.courses.catalogue import Catalogue, Course, Forum, Programme, Quiz, QuizSettings
 from cooperare.courses.identity import (
     activity_idnumber,
     activity_refs,
@@ -195,6 +195,9 @@ def quiz_options(settings: QuizSettings, *, final: bool) -> dict[str, str]:
 
 
 FINAL_PATH_REF = "final-path"
+NEWS_FORUM = Forum(title="Anunțuri", intro="<p>Anunțurile formatorilor pentru participanții la curs: program, "
+                                           "termene și noutăți. Doar formatorii publică aici; întrebările se pun "
+                                           "în forumul cursului.</p>")
 
 
 def availability_after(idnumbers: list[str]) -> str:
@@ -265,6 +268,9 @@ def _course(catalogue: Catalogue, programme: Programme, course: Course, *, lang:
         activities.append(DesiredActivity(activity_idnumber(prefix, course.key, ref), ref, modname, section, name,
                                           intro, options, **_completion(rule)))
 
+    # Moodle's own news forum ("Announcements") is taken over by the plugin and named in Romanian.
+    news = course.news or NEWS_FORUM
+    activity("news", "forum", 0, news.title, news.intro, {"type": "news"}, "none")
     if course.forum is not None:
         activity("forum", "forum", 0, course.forum.title, course.forum.intro, {"type": "general"}, "none")
     for number, key in enumerate(course.modules, start=1):

@@ -35,7 +35,7 @@ def is_managed(idnumber: str | None, prefix: str) -> bool:
 
 def activity_refs(programme: Programme, course: Course) -> list[str]:
     """The refs of the activities a course gets, in course order."""
-    refs: list[str] = []
+    refs: list[str] = ["news"]
     if course.forum is not None:
         refs.append("forum")
     for key in course.modules:

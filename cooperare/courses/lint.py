@@ -81,7 +81,8 @@ def _activity_paths(programme: Programme, course: Course,
             paths.append((f"{key}:{resource.key}", (*m_base, "resources", r_index)))
         if module.quiz is not None:
             paths.append((f"{key}:quiz", (*m_base, "quiz")))
-    paths += [("final", (*base, "final_quiz")), ("feedback", (*base, "feedback")), ("forum", (*base, "forum"))]
+    paths += [("final", (*base, "final_quiz")), ("feedback", (*base, "feedback")), ("forum", (*base, "forum")),
+              ("news", (*base, "news"))]
     return paths
 
 

@@ -1218,3 +1218,17 @@ def test_availability_waits_for_completion_reads_back_and_shows_moodle_edits_as_
         bad = dict(items[1], options=options(**quiz_options, availability=value))
         error = fails(lambda bad=bad: save_activities(client, [bad]))
         assert message in str(error), value
+
+
+def test_a_news_forum_takes_over_the_courses_own_announcements_instead_of_adding_one() -> None:
+    box, client, courseid = new_site()
+    announcements = [f for f in box.site.db["forum"].where(course=courseid) if f["type"] == "news"]
+    assert [f["name"] for f in announcements] == ["Announcements"]
+    item = activity(courseid, "coop:test:news", "forum", section=0, name="Anunțuri",
+                    intro="<p>Anunțurile formatorilor.</p>", options=options(type="news"))
+    result = save_activities(client, [item])[0]
+    assert result["action"] == "updated" and result["instance"] == announcements[0]["id"]
+    forums = [f for f in box.site.db["forum"].where(course=courseid) if f["type"] == "news"]
+    assert [(f["name"], f["intro"]) for f in forums] == [("Anunțuri", "<p>Anunțurile formatorilor.</p>")]
+    assert save_activities(client, [item])[0]["action"] == "unchanged"
+    assert not described_activity(client, "coop:test:news")["drift"]

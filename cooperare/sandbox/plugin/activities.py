@@ -41,7 +41,7 @@ OPTIONS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
     "page": {"content": ("html", ())},
     "url": {"externalurl": ("url", ()), "display": ("enum", ("0", "1", "2", "3", "5", "6"))},
     "label": {},
-    "forum": {"type": ("enum", ("general", "eachuser", "qanda", "blog", "single")),
+    "forum": {"type": ("enum", ("general", "eachuser", "qanda", "blog", "single", "news")),
               "forcesubscribe": ("enum", ("0", "1", "2", "3"))},
     "quiz": {"attempts": ("int", ()), "grade": ("float", ()), "gradepass": ("float", ()), "timelimit": ("int", ()),
              "shuffleanswers": ("enum", ("0", "1")), "preferredbehaviour": ("behaviour", ()),
@@ -287,6 +287,8 @@ def save(call: Call, course: Row, item: dict[str, Any]) -> tuple[int, int, str]:
     validate_common(call, course, modname, item, options, what)
 
     cm = util.cm_by_idnumber(call, course["id"], idnumber)
+    if cm is None and modname == "forum" and options.get("type") == "news":
+        cm = adopt_news_forum(call, course, idnumber)
     if cm is not None and util.modname(call, cm) != modname:
         raise InvalidParameterException(f"{what}: an activity of type '{util.modname(call, cm)}' already has this "
                                         f"idnumber, cannot turn it into '{modname}'")
@@ -302,6 +304,22 @@ def save(call: Call, course: Row, item: dict[str, Any]) -> tuple[int, int, str]:
     items.save(call.site, course["id"], items.KIND_ACTIVITY, idnumber, cmid, spechash, "",
                util.state_hash(state(call, course, cm)))
     return int(cmid), int(cm["instance"]), action
+
+
+def adopt_news_forum(call: Call, course: Row, idnumber: str) -> Row | None:
+    """The course's own news forum (the oldest of type news) takes the idnumber when it has none."""
+    forums = sorted((f for f in call.db["forum"].where(course=course["id"]) if f["type"] == "news"),
+                    key=lambda f: f["id"])
+    if not forums:
+        return None
+    module = call.db["modules"].first(name="forum")
+    cm = next((c for c in table(call.db, "course_modules").where(course=course["id"], instance=forums[0]["id"])
+               if module is not None and c["module"] == module["id"]), None)
+    if cm is None or cm.get("idnumber"):
+        return None
+    table(call.db, "course_modules").update(cm["id"], idnumber=idnumber)
+    modules.bump_cacherev(call.site, course["id"])
+    return util.cm_by_idnumber(call, course["id"], idnumber)
 
 
 def _completion_fields(item: dict[str, Any]) -> dict[str, Any]:

@@ -48,7 +48,7 @@ class activities {
         ],
         'label' => [],
         'forum' => [
-            'type' => ['enum', ['general', 'eachuser', 'qanda', 'blog', 'single']],
+            'type' => ['enum', ['general', 'eachuser', 'qanda', 'blog', 'single', 'news']],
             'forcesubscribe' => ['enum', ['0', '1', '2', '3']],
         ],
         'quiz' => [
@@ -127,6 +127,9 @@ class activities {
         self::validate_common($course, $modname, $item, $options, $what);
 
         $cm = util::get_cm_by_idnumber($course->id, $idnumber);
+        if (!$cm && $modname === 'forum' && ($options['type'] ?? '') === 'news') {
+            $cm = self::adopt_news_forum($course, $idnumber);
+        }
         if ($cm && $cm->modname !== $modname) {
             throw new invalid_parameter_exception("{$what}: an activity of type '{$cm->modname}' already has this "
                 . "idnumber, cannot turn it into '{$modname}'");
@@ -145,6 +148,30 @@ class activities {
         $state = self::state($course, $cm);
         items::save($course->id, items::KIND_ACTIVITY, $idnumber, $cmid, $spechash, '', util::hash($state));
         return [$cmid, (int) $cm->instance, $action];
+    }
+
+    /**
+     * The course's news forum (the one Moodle creates itself, "Announcements", found as forum_get_course_forum()
+     * finds it: the oldest of type news) takes the idnumber when it has none, so the pack names and describes it
+     * instead of adding a second one.
+     *
+     * @param stdClass $course
+     * @param string $idnumber
+     * @return stdClass|null the course module, or null when there is no news forum free to adopt
+     */
+    private static function adopt_news_forum(stdClass $course, string $idnumber): ?stdClass {
+        global $DB;
+        $forums = $DB->get_records('forum', ['course' => $course->id, 'type' => 'news'], 'id ASC', 'id', 0, 1);
+        if (!$forums) {
+            return null;
+        }
+        $cm = get_coursemodule_from_instance('forum', reset($forums)->id, $course->id, false, IGNORE_MISSING);
+        if (!$cm || (string) $cm->idnumber !== '') {
+            return null;
+        }
+        $DB->set_field('course_modules', 'idnumber', $idnumber, ['id' => $cm->id]);
+        rebuild_course_cache($course->id, true);
+        return util::get_cm_by_idnumber($course->id, $idnumber);
     }
 
     /**

@@ -20,6 +20,7 @@ defined('MOODLE_INTERNAL') || die();
 
 global $CFG;
 require_once(__DIR__ . '/testcase.php');
+require_once($CFG->dirroot . '/mod/forum/lib.php');
 
 /**
  * Tests of local_cooperare_save_activities.
@@ -375,6 +376,23 @@ final class save_activities_test extends testcase {
                 $this->assertStringContainsString($message, $e->debuginfo, $case);
             }
         }
+    }
+
+    /**
+     * A news forum takes over the course's own news forum (Announcements) instead of adding a second one.
+     */
+    public function test_news_forum_is_adopted(): void {
+        global $DB;
+        $news = forum_get_course_forum($this->course->id, 'news');
+        $item = $this->activity('coop:test:news', 'forum', ['section' => 0, 'name' => 'Anunțuri',
+            'intro' => '<p>Anunțurile formatorilor.</p>', 'options' => [['name' => 'type', 'value' => 'news']]]);
+        $result = $this->call('save_activities', [[$item]]);
+        $this->assertSame('updated', $result['activities'][0]['action']);
+        $this->assertEquals($news->id, $result['activities'][0]['instance']);
+        $this->assertEquals(1, $DB->count_records('forum', ['course' => $this->course->id, 'type' => 'news']));
+        $this->assertSame('Anunțuri', $DB->get_field('forum', 'name', ['id' => $news->id]));
+        $rerun = $this->call('save_activities', [[$item]]);
+        $this->assertSame('unchanged', $rerun['activities'][0]['action']);
     }
 
     /**
