@@ -159,6 +159,8 @@ class CourseApplier:
     def _course_fields(self, after: dict[str, Any]) -> dict[str, Any]:
         fields = {k: after[k] for k in ("fullname", "shortname", "summary", "format", "visible", "startdate",
                                         "enddate", "enablecompletion")}
+        if after.get("lang"):
+            fields["lang"] = after["lang"]
         category = self.category_ids.get(after["category"])
         if category is None:
             raise PlanError(f"category {after['category']} does not exist in Moodle")

@@ -112,6 +112,7 @@ class Module:
     resources: tuple[Resource, ...] = ()
     quiz: Quiz | None = None
     summary: str = ""
+    shared: bool = False  # may be listed by more than one course (the lint refuses an undeclared share)
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ class Feedback:
     title: str
     items: tuple[FeedbackItem, ...]
     intro: str = ""
+    scale: str = ""  # what 1 and 5 mean, shown with every rating ("1 = deloc, 5 = în foarte mare măsură")
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,7 @@ class Course:
     format: Literal["topics", "weeks"] = "topics"
     visible: bool = True
     forum: Forum | None = None
+    news: Forum | None = None  # the course's news forum, in Romanian (default: "Anunțuri")
     feedback: Feedback | None = None
     completion: CourseCompletion | None = None
 
@@ -206,6 +209,9 @@ class CatalogueIndex:
 # --- settings (hours, dates, pass marks) ------------------------------------------------------------------------
 
 
+RETAKE_POLICIES = ("none", "trainer")
+
+
 @dataclass(frozen=True)
 class QuizSettings:
     attempts: int = 0
@@ -213,6 +219,10 @@ class QuizSettings:
     pass_percent: float = 60
     timelimit_minutes: int = 0
     shuffle_answers: bool = True
+    # What a trainee who used every attempt without passing can do: "trainer" — a trainer grants one more attempt
+    # (a user override in the quiz) after the trainee has gone over the modules again; "none" — nothing (a dead end
+    # when attempts are limited and passing is required: the lint refuses it).
+    retake: Literal["none", "trainer"] = "none"
 
     @property
     def grade_to_pass(self) -> float:
@@ -226,6 +236,7 @@ class QuizOverride:
     pass_percent: float | None = None
     timelimit_minutes: int | None = None
     shuffle_answers: bool | None = None
+    retake: Literal["none", "trainer"] | None = None
 
     def applied_to(self, base: QuizSettings) -> QuizSettings:
         changes = {k: v for k, v in self.__dict__.items() if v is not None}
@@ -235,7 +246,8 @@ class QuizOverride:
 @dataclass(frozen=True)
 class QuizDefaults:
     module_quiz: QuizSettings = field(default_factory=QuizSettings)
-    final_quiz: QuizSettings = field(default_factory=lambda: QuizSettings(attempts=2, pass_percent=70))
+    final_quiz: QuizSettings = field(default_factory=lambda: QuizSettings(attempts=2, pass_percent=70,
+                                                                          retake="trainer"))
 
 
 @dataclass(frozen=True)

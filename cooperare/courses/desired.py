@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from cooperare.courses.catalogue import Catalogue, Course, Programme, Quiz, QuizSettings
+from cooperare.courses.catalogue import Catalogue, Course, Forum, Programme, Quiz, QuizSettings
 from cooperare.courses.identity import (
     activity_idnumber,
     activity_refs,
@@ -142,10 +142,12 @@ class DesiredCourse:
     activities: tuple[DesiredActivity, ...]
     question_sets: tuple[DesiredQuestionSet, ...]
     completion: DesiredCompletion
+    lang: str = ""
 
     def fields(self) -> dict[str, Any]:
-        """The course fields the pack manages through core web services."""
-        return {
+        """The course fields the pack manages through core web services (``lang`` only when forced: Moodle refuses
+        a language it lacks, the empty one included)."""
+        fields = {
             "shortname": self.shortname,
             "fullname": self.fullname,
             "summary": self.summary,
@@ -156,6 +158,9 @@ class DesiredCourse:
             "enablecompletion": 1,
             "category": self.category_idnumber,
         }
+        if self.lang:
+            fields["lang"] = self.lang
+        return fields
 
 
 @dataclass(frozen=True)
@@ -189,6 +194,40 @@ def quiz_options(settings: QuizSettings, *, final: bool) -> dict[str, str]:
     }
 
 
+FINAL_PATH_REF = "final-path"
+NEWS_FORUM = Forum(title="Anunțuri", intro="<p>Anunțurile formatorilor pentru participanții la curs: program, "
+                                           "termene și noutăți. Doar formatorii publică aici; întrebările se pun "
+                                           "în forumul cursului.</p>")
+
+
+def availability_after(idnumbers: list[str]) -> str:
+    """The plugin's ``availability`` option: open once each listed activity is complete ([] = always open)."""
+    return json.dumps(idnumbers, ensure_ascii=False, separators=(",", ":"))
+
+
+def rating_text(text: str, scale: str) -> str:
+    """A 1–5 rating's question with what its ends mean, so nobody has to guess which end is good."""
+    return f"{text} ({scale})" if scale.strip() else text
+
+
+def final_path_text(settings: QuizSettings) -> str:
+    """The label above the final quiz: how many attempts, the pass mark and what happens after a failed last try."""
+    attempts = "un număr nelimitat de încercări" if settings.attempts == 0 else (
+        "o singură încercare" if settings.attempts == 1 else f"{settings.attempts} încercări")
+    def number(value: float) -> str:
+        return f"{value:g}".replace(".", ",")  # Romanian decimal comma: 7,5
+
+    text = (f"<p><strong>Cum promovați evaluarea finală.</strong> Testul se deschide după ce ați promovat testele "
+            f"tuturor modulelor. Aveți {attempts}; promovați cu cel puțin {number(settings.grade_to_pass)} puncte "
+            f"din {number(settings.grade)}. După evaluare vi se deschide chestionarul de satisfacție, ultimul pas "
+            f"al cursului.</p>")
+    if settings.attempts > 0 and settings.retake == "trainer":
+        text += ("<p><strong>Dacă nu ați promovat după ultima încercare</strong>, nu ați pierdut cursul: reluați "
+                 "lecțiile modulelor la care ați greșit și scrieți formatorului în forumul cursului. Formatorul "
+                 "discută cu dumneavoastră și vă poate acorda o încercare suplimentară a evaluării finale.</p>")
+    return text
+
+
 _COMPLETION_RULES = {
     "none": (COMPLETION_NONE, 0, 0, 0),
     "manual": (COMPLETION_MANUAL, 0, 0, 0),
@@ -214,7 +253,7 @@ def _questions(prefix: str, course: Course, quiz_ref: str, quiz: Quiz) -> Desire
     return DesiredQuestionSet(quiz_id, tuple(questions))
 
 
-def _course(catalogue: Catalogue, programme: Programme, course: Course) -> DesiredCourse:
+def _course(catalogue: Catalogue, programme: Programme, course: Course, *, lang: str) -> DesiredCourse:
     prefix = catalogue.prefix
     settings = catalogue.course_settings(course.key)
     module_quiz = catalogue.quiz_settings(course.key, final=False)
@@ -229,6 +268,9 @@ def _course(catalogue: Catalogue, programme: Programme, course: Course) -> Desir
         activities.append(DesiredActivity(activity_idnumber(prefix, course.key, ref), ref, modname, section, name,
                                           intro, options, **_completion(rule)))
 
+    # Moodle's own news forum ("Announcements") is taken over by the plugin and named in Romanian.
+    news = course.news or NEWS_FORUM
+    activity("news", "forum", 0, news.title, news.intro, {"type": "news"}, "none")
     if course.forum is not None:
         activity("forum", "forum", 0, course.forum.title, course.forum.intro, {"type": "general"}, "none")
     for number, key in enumerate(course.modules, start=1):
@@ -240,31 +282,41 @@ def _course(catalogue: Catalogue, programme: Programme, course: Course) -> Desir
         for resource in module.resources:
             if resource.type == "url":
                 activity(f"{key}:{resource.key}", "url", number, resource.title, resource.text,
-                         {"externalurl": resource.url, "display": "0"}, resource.completion or "view")
+                         {"externalurl": resource.url, "display": "0"}, resource.completion or "none")
             else:
                 activity(f"{key}:{resource.key}", "label", number, resource.title, resource.text, {},
                          resource.completion or "none")
         if module.quiz is not None:
             activity(f"{key}:quiz", "quiz", number, module.quiz.title, module.quiz.intro,
-                     quiz_options(module_quiz, final=False), module.quiz.completion or "grade")
+                     quiz_options(module_quiz, final=False), module.quiz.completion or "pass")
             question_sets.append(_questions(prefix, course, f"{key}:quiz", module.quiz))
     sections.append(DesiredSection(final_section, FINAL_SECTION_NAME,
                                    "<p>Evaluarea finală a programului și chestionarul de feedback.</p>"))
+    # The final quiz opens once every tracked module test is complete (passed), the survey once the final is.
+    module_tests = [a.idnumber for a in activities if a.modname == "quiz" and a.completion != COMPLETION_NONE]
     if course.final_quiz is not None:
+        activity(FINAL_PATH_REF, "label", final_section, "", final_path_text(final_quiz), {}, "none")
         activity("final", "quiz", final_section, course.final_quiz.title, course.final_quiz.intro,
-                 quiz_options(final_quiz, final=True), course.final_quiz.completion or "pass")
+                 {**quiz_options(final_quiz, final=True), "availability": availability_after(module_tests)},
+                 course.final_quiz.completion or "pass")
         question_sets.append(_questions(prefix, course, "final", course.final_quiz))
     if course.feedback is not None:
-        items = [{"type": item.type, "label": item.key, "text": item.text} for item in course.feedback.items]
-        activity("feedback", "feedback", final_section, course.feedback.title, course.feedback.intro,
-                 {"items": json.dumps(items, ensure_ascii=False, separators=(",", ":"))}, "none")
+        items = [{"type": item.type, "label": item.key, "text": rating_text(item.text, course.feedback.scale)
+                  if item.type == "rating" else item.text} for item in course.feedback.items]
+        activities.append(DesiredActivity(
+            activity_idnumber(prefix, course.key, "feedback"), "feedback", "feedback", final_section,
+            course.feedback.title, course.feedback.intro,
+            {"items": json.dumps(items, ensure_ascii=False, separators=(",", ":")), "completionsubmit": "1",
+             "availability": availability_after([a.idnumber for a in activities
+                                                 if a.ref == "final" and a.completion != COMPLETION_NONE])},
+            completion=COMPLETION_AUTOMATIC))
     if course.completion is not None and course.completion.require is not None:
         required = [activity_idnumber(prefix, course.key, ref) for ref in course.completion.require]
     else:
-        # By default a trainee completes the course by reading every lesson, doing every module quiz and passing
-        # the final evaluation; links and labels are there to help, not to be ticked off.
-        tracked = {a.ref for a in activities if a.completion != COMPLETION_NONE
-                   and (a.ref == "final" or a.ref.endswith((":lesson", ":quiz")))}
+        # By default what is tracked counts, and what counts is tracked: a trainee completes the course by reading
+        # every lesson, passing every module quiz and the final evaluation, and answering the survey; links and
+        # labels are there to help, not to be ticked off (they are not tracked either).
+        tracked = {a.ref for a in activities if a.completion != COMPLETION_NONE}
         required = [activity_idnumber(prefix, course.key, ref) for ref in activity_refs(programme, course)
                     if ref in tracked]
     return DesiredCourse(
@@ -282,11 +334,13 @@ def _course(catalogue: Catalogue, programme: Programme, course: Course) -> Desir
         activities=tuple(activities),
         question_sets=tuple(question_sets),
         completion=DesiredCompletion(AGGREGATION_ALL, tuple(required)),
+        lang=lang,
     )
 
 
-def desired_state(catalogue: Catalogue, *, only: set[str] | None = None) -> DesiredState:
-    """The whole catalogue as Moodle should hold it (``only``: course keys or shortnames to restrict to)."""
+def desired_state(catalogue: Catalogue, *, only: set[str] | None = None, lang: str = "") -> DesiredState:
+    """The whole catalogue as Moodle should hold it (``only``: course keys or shortnames to restrict to; ``lang``:
+    the language forced on every course, "ro" when the site has the Romanian pack, "" to leave it to the user)."""
     prefix = catalogue.prefix
     categories = tuple(
         DesiredCategory(category_idnumber(prefix, category.key), category.key, category.name, category.description,
@@ -294,7 +348,7 @@ def desired_state(catalogue: Catalogue, *, only: set[str] | None = None) -> Desi
         for category, parent in catalogue.categories()
     )
     courses = tuple(
-        _course(catalogue, programme, course)
+        _course(catalogue, programme, course, lang=lang)
         for programme, course in catalogue.courses()
         if only is None or course.key in only or course.shortname in only
     )

@@ -35,7 +35,7 @@ def is_managed(idnumber: str | None, prefix: str) -> bool:
 
 def activity_refs(programme: Programme, course: Course) -> list[str]:
     """The refs of the activities a course gets, in course order."""
-    refs: list[str] = []
+    refs: list[str] = ["news"]
     if course.forum is not None:
         refs.append("forum")
     for key in course.modules:
@@ -46,7 +46,7 @@ def activity_refs(programme: Programme, course: Course) -> list[str]:
         if module.quiz is not None:
             refs.append(f"{key}:quiz")
     if course.final_quiz is not None:
-        refs.append("final")
+        refs.extend(["final-path", "final"])
     if course.feedback is not None:
         refs.append("feedback")
     return refs

@@ -16,6 +16,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from cooperare.courses.catalogue import Catalogue, Course, Programme, Question, Quiz, Resource
+from cooperare.courses.desired import COMPLETION_NONE, desired_state
 from cooperare.courses.identity import MAX_IDNUMBER, activity_idnumber, activity_refs
 from cooperare.errors import Location
 
@@ -64,6 +65,25 @@ class _TagBalance(HTMLParser):
             self.stack.pop()
         else:
             self.problems.append(f"</{tag}> closes nothing")
+
+
+def _activity_paths(programme: Programme, course: Course,
+                    base: tuple[str | int, ...]) -> list[tuple[str, tuple[str | int, ...]]]:
+    """Where in the programme file each activity of a course is described (to point findings at the line)."""
+    paths: list[tuple[str, tuple[str | int, ...]]] = []
+    index = {m.key: i for i, m in enumerate(programme.modules)}
+    for key in course.modules:
+        module = programme.module(key)
+        m_base: tuple[str | int, ...] = ("modules", index[key])
+        if module.lesson is not None:
+            paths.append((f"{key}:lesson", (*m_base, "lesson")))
+        for r_index, resource in enumerate(module.resources):
+            paths.append((f"{key}:{resource.key}", (*m_base, "resources", r_index)))
+        if module.quiz is not None:
+            paths.append((f"{key}:quiz", (*m_base, "quiz")))
+    paths += [("final", (*base, "final_quiz")), ("feedback", (*base, "feedback")), ("forum", (*base, "forum")),
+              ("news", (*base, "news"))]
+    return paths
 
 
 def html_problems(html: str) -> list[str]:
@@ -165,6 +185,61 @@ class _Linter:
                              f"completion requires {ref!r}, which is not an activity of this course "
                              f"(known: {', '.join(sorted(refs))})",
                              source, (*base, "completion", "require", r_index))
+        self.completion_rules(programme, course, source, base)
+
+    def completion_rules(self, programme: Programme, course: Course, source: str,
+                         base: tuple[str | int, ...]) -> None:
+        """Completion rules that contradict each other or leave a trainee at a dead end."""
+        desired = next(c for c in desired_state(self.catalogue, only={course.key}).courses)
+        required = set(desired.completion.activities)
+        where = {ref: path for ref, path in _activity_paths(programme, course, base)}
+        for activity in desired.activities:
+            path = where.get(activity.ref, base)
+            own_source = source
+            tracked = activity.completion != COMPLETION_NONE
+            if activity.modname == "quiz" and activity.completionusegrade and not activity.completionpassgrade \
+                    and float(activity.options.get("gradepass", "0")) > 0:
+                self.add("error", "completion-contradiction",
+                         f"{activity.ref}: the quiz shows a grade to pass ({activity.options['gradepass']}) but "
+                         "completes on any grade; use 'completion: pass'", own_source, (*path, "completion"))
+            if activity.idnumber in required and not tracked:
+                self.add("error", "completion-contradiction",
+                         f"{activity.ref} is required for course completion but its completion is not tracked",
+                         own_source, (*path, "completion"))
+            if tracked and activity.idnumber not in required:
+                self.add("warning", "completion-contradiction",
+                         f"{activity.ref} is tracked for completion but does not count for the course: trainees "
+                         "see a tick that means nothing; track it with 'completion: none' or require it",
+                         own_source, (*path, "completion"))
+        final = self.catalogue.quiz_settings(course.key, final=True)
+        final_activity = next((a for a in desired.activities if a.ref == "final"), None)
+        if final_activity is not None and final_activity.completionpassgrade and final.attempts > 0 \
+                and final.retake == "none" and final_activity.idnumber in required:
+            settings_path = ("courses", course.key) if course.key in self.catalogue.settings.courses \
+                else ("defaults",)
+            self.add("error", "dead-end",
+                     f"the final quiz allows {final.attempts} attempt(s) and must be passed, and nothing is offered "
+                     "to a trainee who fails them all: set final_quiz retake: trainer (or unlimited attempts)",
+                     "settings.yaml", settings_path)
+        if course.feedback is not None and not course.feedback.scale.strip() and any(
+                item.type == "rating" for item in course.feedback.items):
+            self.add("error", "rating-scale", "the survey's 1–5 ratings do not say which end is good: give "
+                     "feedback.scale (e.g. \"1 = deloc, 5 = în foarte mare măsură\")", source,
+                     (*base, "feedback"))
+
+    def shared_modules(self) -> None:
+        """A module may serve two courses only when the catalogue says so (``shared: true``)."""
+        for programme, source in zip(self.catalogue.programmes, self.catalogue.index.programmes, strict=True):
+            users: dict[str, list[str]] = {}
+            for course in programme.courses:
+                for key in dict.fromkeys(course.modules):
+                    users.setdefault(key, []).append(course.key)
+            for m_index, module in enumerate(programme.modules):
+                courses = users.get(module.key, [])
+                if len(courses) > 1 and not module.shared:
+                    self.add("error", "shared-module",
+                             f"module {module.key!r} is used by courses {', '.join(courses)}; a module serves "
+                             "two courses only when it says 'shared: true'", source, ("modules", m_index, "key"))
 
     def quiz(self, quiz: Quiz, source: str, base: tuple[str | int, ...], *, minimum: int) -> None:
         if len(quiz.questions) < minimum:
@@ -241,6 +316,7 @@ class _Linter:
 
     def run(self) -> list[Finding]:
         self.cedilla()
+        self.shared_modules()
         for programme, source in zip(self.catalogue.programmes, self.catalogue.index.programmes, strict=True):
             self.programme(programme, source)
         return self.findings

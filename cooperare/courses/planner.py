@@ -134,9 +134,11 @@ class _Planner:
         category = next((c.idnumber for c in self.state.categories.values() if c.id == current.course.categoryid),
                         current.course.categoryid)
         live = current.course
-        before = {"shortname": live.shortname, "fullname": live.fullname, "summary": live.summary,
+        before: dict[str, Any] = {"shortname": live.shortname, "fullname": live.fullname, "summary": live.summary,
                   "format": live.format, "visible": int(live.visible), "startdate": live.startdate,
                   "enddate": live.enddate, "enablecompletion": int(live.enablecompletion), "category": category}
+        if "lang" in after:
+            before["lang"] = live.lang
         self.compare(course_address(course.idnumber), before, after, group=group, drift=False,
                      changed=before != after)
 

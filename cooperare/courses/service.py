@@ -26,11 +26,24 @@ class CoursesPlan:
     plan: Plan
 
 
+COURSE_LANGUAGE = "ro"
+SITE_SETUP = "local_cooperare_get_site_setup"
+
+
+def course_language(client: MoodleClient) -> str:
+    """"ro" when the site has the Romanian language pack (asked through the plugin: one read), else "" — a course
+    cannot be forced into a language the site lacks, so it keeps the user's."""
+    site = client.site
+    if not site.has_plugin or SITE_SETUP not in site.functions:
+        return ""
+    return COURSE_LANGUAGE if COURSE_LANGUAGE in client.site_setup().languages else ""
+
+
 def plan_courses(client: MoodleClient, catalogue: Catalogue, *, prune: bool = False,
                  only: set[str] | None = None) -> CoursesPlan:
     """Read what Moodle holds of the catalogue and compare it with the catalogue."""
     client.site.require(CORE_FUNCTIONS["courses"], purpose="provisioning courses")
-    desired = desired_state(catalogue, only=only)
+    desired = desired_state(catalogue, only=only, lang=course_language(client))
     state = read_state(client, course_idnumbers=[c.idnumber for c in desired.courses])
     plan = build_plan(desired, state, prune=prune)
     plan.ws_calls = client.transport.stats.calls

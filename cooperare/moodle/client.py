@@ -9,6 +9,7 @@ exceeds the site's POST-variable budget. Nothing here knows about the training c
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -303,6 +304,26 @@ class MessagesApi(_Api):
         return [MessageResult(int(a.get("msgid", -1)), a.get("clientmsgid"), a.get("errormessage")) for a in answer]
 
 
+@dataclass(frozen=True)
+class SiteSetup:
+    """What local_cooperare_get_site_setup tells about the site (core web services do not)."""
+
+    languages: dict[str, str]
+    defaultlang: str
+    timezone: str
+    forcetimezone: str
+    enableavailability: bool
+    enablecompletion: bool
+
+    @classmethod
+    def from_ws(cls, answer: Mapping[str, Any]) -> SiteSetup:
+        return cls(languages={str(lang["code"]): str(lang["name"]) for lang in answer.get("languages", [])},
+                   defaultlang=str(answer.get("defaultlang", "")), timezone=str(answer.get("timezone", "")),
+                   forcetimezone=str(answer.get("forcetimezone", "")),
+                   enableavailability=bool(answer.get("enableavailability")),
+                   enablecompletion=bool(answer.get("enablecompletion")))
+
+
 class MoodleClient:
     """The typed face of one Moodle site. ``client.transport.stats`` counts the web-service calls made."""
 
@@ -320,6 +341,11 @@ class MoodleClient:
         self.forums = ForumsApi(transport)
         self.files = FilesApi(transport)
         self.messages = MessagesApi(transport)
+
+    def site_setup(self) -> SiteSetup:
+        """local_cooperare_get_site_setup: installed language packs, default language and timezone, and whether
+        restricted access and completion tracking are on (plugin 0.3.0+)."""
+        return SiteSetup.from_ws(self.transport.call("local_cooperare_get_site_setup") or {})
 
     @cached_property
     def site(self) -> SiteInfo:

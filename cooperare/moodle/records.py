@@ -46,6 +46,11 @@ class Course:
     enablecompletion: bool
     raw: dict[str, Any] = _raw()
 
+    @property
+    def lang(self) -> str:
+        """The forced course language ("" = the user's or the site's)."""
+        return str(self.raw.get("lang") or "")
+
     @classmethod
     def from_ws(cls, data: dict[str, Any]) -> Course:
         return cls(int(data["id"]), str(data["shortname"]), str(data.get("fullname", "")),

@@ -79,10 +79,21 @@ def test_moodle_check_against_a_served_sandbox(served: tuple[str, Sandbox], monk
     assert report["missing_core_functions"] == []
     assert report["plugin"]["installed"] and report["plugin"]["version"] == 2026112700
     assert report["max_input_vars"] == {"budget": 1000, "accepted": True, "probed": True}
-    assert report["ws_calls"] == 2
+    # A fresh site: English only and the recorded site's London timezone; both are said, with what to do.
+    assert report["romanian"]["langpack"] is False and report["romanian"]["timezone"] == "Europe/London"
+    assert any("Romanian language pack is not installed" in w and "Language packs" in w for w in report["warnings"])
+    assert any("Europe/London" in w and "Europe/Bucharest" in w for w in report["warnings"])
+    assert report["ws_calls"] == 3
     assert main(["moodle", "check"]) == 0
     text = capsys.readouterr().err
-    assert "Plugin local_cooperare: version 2026112700" in text and "2 web-service calls" in text
+    assert "Plugin local_cooperare: version 2026112700" in text and "3 web-service calls" in text
+    assert "Romanian language pack: NOT installed; site timezone Europe/London" in text
+
+    box.site.settings.config.update(languages=[["en", "English"], ["ro", "Română"]], timezone="Europe/Bucharest")
+    assert main(["moodle", "check", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["romanian"]["langpack"] is True and report["romanian"]["languages"] == ["en", "ro"]
+    assert not any("Romanian" in w or "timezone" in w for w in report["warnings"])
 
 
 def test_low_max_input_vars_is_reported(served: tuple[str, Sandbox], monkeypatch: pytest.MonkeyPatch,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 
@@ -18,6 +19,21 @@ def test_activities_options_and_completion_of_a_course() -> None:
     assert by_ref["m1-informatii:sfat"].modname == "label"
     assert by_ref["final"].options["gradepass"] == "7" and by_ref["final"].completionpassgrade == 1
     assert by_ref["m1-informatii:quiz"].options["gradepass"] == "6" and by_ref["m1-informatii:quiz"].completionusegrade
+    # a test that shows "grade to pass 6/10" completes on that passing grade, not on any grade
+    assert by_ref["m1-informatii:quiz"].completionpassgrade == 1
+    # links help but are neither tracked nor counted; the survey is tracked (submitted) and counts
+    assert by_ref["m1-informatii:legislatie"].completion == 0
+    assert by_ref["feedback"].options["completionsubmit"] == "1" and by_ref["feedback"].completion == 2
+    assert "coop:alfabetizare:feedback" in set(course.completion.activities)
+    tracked = {a.idnumber for a in course.activities if a.completion}
+    assert tracked == set(course.completion.activities)
+    items = json.loads(by_ref["feedback"].options["items"])
+    assert all(i["text"].endswith("(1 = deloc, 5 = în foarte mare măsură)") for i in items if i["type"] == "rating")
+    path = by_ref["final-path"]
+    assert path.modname == "label" and path.section == by_ref["final"].section
+    assert "2 încercări" in path.intro and "7 puncte din 10" in path.intro and "încercare suplimentară" in path.intro
+    ngo = next(c for c in desired_state(load_catalogue()).courses if c.key == "expert-ong")
+    assert "7,5 puncte din 10" in next(a for a in ngo.activities if a.ref == "final-path").intro
     assert by_ref["m1-informatii:lesson"].completionview == 1
     required = set(course.completion.activities)
     assert "coop:alfabetizare:final" in required and "coop:alfabetizare:m1-informatii:lesson" in required
@@ -71,3 +87,36 @@ def test_every_shipped_question_renders_to_valid_xml() -> None:
                 assert not re.search("[şţŞŢ]", question.xml)
                 count += 1
     assert count >= 4 * (5 * 8 + 15)
+
+
+def test_course_dates_are_bucharest_midnights_across_daylight_saving_time() -> None:
+    from datetime import date
+
+    from cooperare.courses.desired import day_end, day_start
+    # Romania is UTC+2 in winter (EET) and UTC+3 in summer (EEST); the clocks change on the last Sunday of March
+    # (03:00 -> 04:00) and of October (04:00 -> 03:00).
+    assert day_start(date(2027, 3, 27)) == 1806098400  # 2027-03-26T22:00:00Z, still EET
+    assert day_start(date(2027, 3, 28)) == 1806184800  # the change happens at 03:00, midnight is still EET
+    assert day_start(date(2027, 3, 29)) == 1806267600  # 2027-03-28T21:00:00Z, EEST
+    assert day_start(date(2027, 3, 29)) - day_start(date(2027, 3, 28)) == 23 * 3600
+    assert day_start(date(2027, 10, 31)) == 1824930000  # 2027-10-30T21:00:00Z, EEST until 04:00
+    assert day_start(date(2027, 11, 1)) - day_start(date(2027, 10, 31)) == 25 * 3600
+    assert day_end(date(2027, 6, 30)) == 1814389140  # 2027-06-30T20:59:00Z
+
+
+def test_the_ghiseul_question_accepts_the_forms_a_person_would_type() -> None:
+    programme, _ = load_catalogue().course("expert-adm")
+    question = next(q for q in programme.module("m2-servicii").quiz.questions if q.type == "shortanswer"
+                    and any(a.text == "ghiseul.ro" for a in q.answers))
+    accepted = {a.text.lower() for a in question.answers}  # Moodle compares case-insensitively (usecase 0)
+    for typed in ("ghiseul.ro", "www.ghiseul.ro", "https://www.ghiseul.ro", "HTTPS://WWW.GHISEUL.RO",
+                  "https://ghiseul.ro", "www.ghiseul.ro/", "https://www.ghiseul.ro/"):
+        assert typed.lower() in accepted, typed
+    assert "ghiseul.com" not in accepted
+
+
+def test_the_final_statement_about_https_reads_as_a_sentence() -> None:
+    programme, course = load_catalogue().course("alfabetizare")
+    texts = [q.text for q in course.final_quiz.questions]
+    assert any("site-ul este sigur și de încredere" in t for t in texts)
+    assert not any("sigur de încredere" in t for t in texts)

@@ -59,7 +59,8 @@ def test_completion_rule_pointing_at_a_missing_activity(catalogue_dir: Path) -> 
     edit(catalogue_dir / AD, "    final_quiz:",
          "    completion:\n      require: [final, m7-lipsa:quiz]\n    final_quiz:")
     found = rules(catalogue_dir)
-    assert list(found) == ["completion-link"]
+    # The lessons and module quizzes left out are tracked but no longer count: that contradiction is reported too.
+    assert set(found) == {"completion-link", "completion-contradiction"}
     assert "m7-lipsa:quiz" in found["completion-link"][0]
 
 
@@ -103,3 +104,50 @@ def test_resources_need_https_links_and_label_text(catalogue_dir: Path) -> None:
     found = rules(catalogue_dir)
     assert len(found["resource"]) == 2
     assert any("http://data.gov.ro" in text for text in found["resource"])
+
+
+ED = "programmes/expert-digitalizare.yaml"
+
+
+def test_a_module_shared_by_two_courses_must_say_so(catalogue_dir: Path) -> None:
+    edit(catalogue_dir / ED, "[m1-ong-parteneriat, m2-ong-instrumente,", "[m1-strategie, m2-ong-instrumente,")
+    found = rules(catalogue_dir)
+    assert list(found) == ["shared-module"]
+    assert "'m1-strategie' is used by courses expert-adm, expert-ong" in found["shared-module"][0]
+    assert "expert-digitalizare.yaml:6:" in found["shared-module"][0]
+    edit(catalogue_dir / ED, "  - key: m1-strategie\n", "  - key: m1-strategie\n    shared: true\n")
+    assert rules(catalogue_dir) == {}
+
+
+def test_a_quiz_showing_a_pass_mark_but_completing_on_any_grade_contradicts_itself(catalogue_dir: Path) -> None:
+    edit(catalogue_dir / AD, '    quiz:\n      title: "Test de verificare – Modulul 1"',
+         '    quiz:\n      completion: grade\n      title: "Test de verificare – Modulul 1"')
+    found = rules(catalogue_dir)
+    assert list(found) == ["completion-contradiction"]
+    assert "m1-informatii:quiz: the quiz shows a grade to pass (6)" in found["completion-contradiction"][0]
+    assert "alfabetizare-digitala.yaml:" in found["completion-contradiction"][0]
+
+
+def test_an_activity_tracked_but_not_counted_is_reported(catalogue_dir: Path) -> None:
+    # By default whatever is tracked counts; a course that lists its own requirements can leave a tracked one out.
+    edit(catalogue_dir / AD, '        url: "https://legislatie.just.ro"',
+         '        url: "https://legislatie.just.ro"\n        completion: view')
+    assert rules(catalogue_dir) == {}
+    edit(catalogue_dir / AD, "    final_quiz:", "    completion:\n      require: [final]\n    final_quiz:")
+    found = rules(catalogue_dir)["completion-contradiction"]
+    assert any("m1-informatii:legislatie is tracked for completion but does not count" in f for f in found)
+
+
+def test_a_final_quiz_with_limited_attempts_and_no_retake_is_a_dead_end(catalogue_dir: Path) -> None:
+    edit(catalogue_dir / "settings.yaml", "    retake: trainer", "    retake: none")
+    found = rules(catalogue_dir)
+    assert list(found) == ["dead-end"]
+    assert len(found["dead-end"]) == 4 and "settings.yaml:" in found["dead-end"][0]
+    edit(catalogue_dir / "settings.yaml", "    attempts: 2\n", "    attempts: 0\n")
+    assert rules(catalogue_dir) == {}
+
+
+def test_ratings_must_say_which_end_is_good(catalogue_dir: Path) -> None:
+    edit(catalogue_dir / AD, '      scale: "1 = deloc, 5 = în foarte mare măsură"\n', "")
+    found = rules(catalogue_dir)
+    assert list(found) == ["rating-scale"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 from typing import Any
@@ -99,7 +100,10 @@ def test_apply_creates_what_a_trainee_needs(store: Store) -> None:
     assert sections[1].name == first_module.title
     modnames = [m.modname for s in sections for m in s.modules]
     assert modnames.count("quiz") == 6 and modnames.count("page") == 5
-    assert "feedback" in modnames and modnames.count("forum") == 2  # the course forum and Announcements
+    # The course forum and Moodle's own news forum, taken over and named in Romanian (not a second one).
+    assert "feedback" in modnames and modnames.count("forum") == 2
+    forums = {m.name: m for s in sections for m in s.modules if m.modname == "forum"}
+    assert set(forums) == {"Anunțuri", catalogue_course.forum.title} and "Announcements" not in forums
     quizzes = {q.name: q for q in client.quizzes.of_courses([course.id])}
     final = quizzes[catalogue_course.final_quiz.title]
     assert final.grade == 10.0
@@ -107,6 +111,12 @@ def test_apply_creates_what_a_trainee_needs(store: Store) -> None:
     final_questions = [q for q in described["questions"] if q["quiz"] == "coop:alfabetizare:final"]
     assert len(final_questions) == len(catalogue_course.final_quiz.questions)
     assert "coop:alfabetizare:final" in described["completion"]["activities"]
+    # The final quiz opens after every module test, the survey after the final quiz (restricted access).
+    options = {a["idnumber"]: {o["name"]: o["value"] for o in a["options"]} for a in described["activities"]}
+    module_tests = [f"coop:alfabetizare:{key}:quiz" for key in catalogue_course.modules]
+    assert json.loads(options["coop:alfabetizare:final"]["availability"]) == module_tests
+    assert json.loads(options["coop:alfabetizare:feedback"]["availability"]) == ["coop:alfabetizare:final"]
+    assert options["coop:alfabetizare:m1-informatii:quiz"]["availability"] == "[]"
 
 
 def test_hand_edit_in_moodle_shows_up_as_drift(store: Store) -> None:
@@ -123,6 +133,20 @@ def test_hand_edit_in_moodle_shows_up_as_drift(store: Store) -> None:
     assert pending[0].note == DRIFT
 
 
+def test_a_restriction_removed_in_moodle_shows_up_as_drift_and_is_put_back(store: Store) -> None:
+    box = Sandbox()
+    provision(box, store)
+    final = next(row for row in box.site.db["course_modules"] if row.get("idnumber") == "coop:guvernanta:final")
+    box.site.db["course_modules"].update(final["id"], availability=None)
+    planned = plan_courses(client_for(box), load_catalogue())
+    pending = list(planned.plan.pending())
+    assert [c.address for c in pending] == ["course[coop:course:guvernanta].activity[coop:guvernanta:final]"]
+    assert pending[0].note == DRIFT and pending[0].before["options.availability"] == "[]"
+    apply_courses(client_for(box), store, planned)
+    assert json.loads(box.site.db["course_modules"].rows[final["id"]]["availability"])["op"] == "&"
+    assert not plan_courses(client_for(box), load_catalogue()).plan.has_changes
+
+
 def test_a_catalogue_change_is_planned_and_applied_once(store: Store, catalogue_dir: Path) -> None:
     box = Sandbox()
     provision(box, store, catalogue_dir)
@@ -132,8 +156,11 @@ def test_a_catalogue_change_is_planned_and_applied_once(store: Store, catalogue_
                                                              "      pass_percent: 80"), encoding="utf-8")
     planned = plan_courses(client_for(box), load_catalogue(catalogue_dir))
     changed = [c for c in planned.plan.pending()]
-    assert [c.address for c in changed] == ["course[coop:course:guvernanta].activity[coop:guvernanta:final]"]
-    assert "options.gradepass" in changed[0].changed_fields()
+    # The pass mark changes in the quiz and in the label above it that tells trainees how to pass.
+    assert [c.address for c in changed] == ["course[coop:course:guvernanta].activity[coop:guvernanta:final-path]",
+                                            "course[coop:course:guvernanta].activity[coop:guvernanta:final]"]
+    assert "8 puncte din 10" in changed[0].after["intro"]
+    assert "options.gradepass" in changed[1].changed_fields()
     apply_courses(client_for(box), store, planned)
     assert not plan_courses(client_for(box), load_catalogue(catalogue_dir)).plan.has_changes
 
@@ -211,3 +238,17 @@ def test_interrupted_applies_resume_to_the_same_state_as_a_clean_run(kind: str, 
             assert box.faults.fired, "the fault never fired"
             assert snapshot(box) == expected
             assert not store.journal.unfinished("courses")
+
+
+def test_courses_are_romanian_when_the_site_has_the_romanian_pack(store: Store) -> None:
+    box = Sandbox()
+    box.site.settings.config["languages"] = [["en", "English"], ["ro", "Română"]]
+    client = provision(box, store, only={"guvernanta"})
+    course = client.courses.by_field("shortname", "COOP-DGP")[0]
+    assert course.lang == "ro"
+    again = plan_courses(client_for(box), load_catalogue(), only={"guvernanta"})
+    assert not again.plan.has_changes
+    # Without the pack nothing forces a language (Moodle refuses one it lacks), and nothing is planned about it.
+    bare = Sandbox()
+    provision(bare, store, only={"guvernanta"})
+    assert client_for(bare).courses.by_field("shortname", "COOP-DGP")[0].lang == ""

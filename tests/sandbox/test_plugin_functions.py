@@ -4,6 +4,7 @@ plugin (moodle-plugin/local_cooperare) does and against what core web services r
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import time
 from collections.abc import Callable
@@ -308,7 +309,7 @@ def test_activities_of_every_type_are_real_course_modules_and_a_rerun_is_a_no_op
     values = {o["name"]: o["value"] for o in quiz_described["options"]}
     assert values == {"attempts": "0", "grade": "10", "gradepass": "6", "timelimit": "0", "shuffleanswers": "1",
                       "preferredbehaviour": "deferredfeedback", "navmethod": "free", "reviewfeedback": "1",
-                      "questionsperpage": "1"}
+                      "questionsperpage": "1", "availability": "[]"}
     feedback = {o["name"]: o["value"] for o in described_activity(client, "coop:test:feedback")["options"]}
     # Exactly the text cooperare.courses.desired sends for {type, label, text} items ("required" only when set).
     assert feedback["items"] == ('[{"type":"rating","label":"f1","text":"Cât de utile vi s-au părut lecțiile?"},'
@@ -1209,3 +1210,58 @@ def test_course_completions_refuse_bad_paging_and_callers_without_the_capabiliti
     teacher = token_user(box, client, "teacher", ("moodle/course:update",))
     with pytest.raises(AccessDenied):
         teacher.completion.course_completions(courseid)
+
+
+def test_availability_waits_for_completion_reads_back_and_shows_moodle_edits_as_drift() -> None:
+    """The twin of PHPUnit save_activities_test::test_availability_after_completion."""
+    box, client, courseid = new_site()
+    graded = {"completion": 2, "completionusegrade": 1, "completionpassgrade": 1}
+    quiz_options = {"grade": "10", "gradepass": "6"}
+    items = [
+        activity(courseid, "coop:test:m1:quiz", "quiz", options=options(**quiz_options), **graded),
+        activity(courseid, "coop:test:final", "quiz",
+                 options=options(**quiz_options, availability='["coop:test:m1:quiz"]'), **graded),
+        activity(courseid, "coop:test:feedback", "feedback", completion=2,
+                 options=options(completionsubmit="1", availability='["coop:test:final"]')),
+    ]
+    m1, final, feedback = (a["cmid"] for a in save_activities(client, items))
+    cms = box.site.db["course_modules"]
+    assert json.loads(cms.rows[final]["availability"]) == {
+        "op": "&", "c": [{"type": "completion", "cm": m1, "e": 1}], "showc": [True]}
+    assert json.loads(cms.rows[feedback]["availability"])["c"][0]["cm"] == final
+    assert cms.rows[m1]["availability"] is None
+    values = {o["name"]: o["value"] for o in described_activity(client, "coop:test:final")["options"]}
+    assert values["availability"] == '["coop:test:m1:quiz"]'
+    assert [a["action"] for a in save_activities(client, items)] == ["unchanged"] * 3
+
+    cms.update(final, availability=json.dumps({"op": "&", "c": [{"type": "date", "d": ">=", "t": 1800000000}],
+                                                   "showc": [True]}))
+    described = described_activity(client, "coop:test:final")
+    assert described["drift"] and {o["name"]: o["value"] for o in described["options"]}["availability"] == "custom"
+    assert save_activities(client, [items[1]])[0]["action"] == "updated"
+    assert not described_activity(client, "coop:test:final")["drift"]
+
+    items[2]["options"] = options(completionsubmit="1", availability="[]")
+    save_activities(client, [items[2]])
+    assert cms.rows[feedback]["availability"] is None
+
+    for value, message in (('["coop:test:missing"]', "needs activity 'coop:test:missing'"),
+                           ('["coop:test:final"]', "its own completion"), ('{"a":1}', "JSON list"),
+                           ('["coop:test:m1:quiz","coop:test:m1:quiz"]', "twice")):
+        bad = dict(items[1], options=options(**quiz_options, availability=value))
+        error = fails(lambda bad=bad: save_activities(client, [bad]))
+        assert message in str(error), value
+
+
+def test_a_news_forum_takes_over_the_courses_own_announcements_instead_of_adding_one() -> None:
+    box, client, courseid = new_site()
+    announcements = [f for f in box.site.db["forum"].where(course=courseid) if f["type"] == "news"]
+    assert [f["name"] for f in announcements] == ["Announcements"]
+    item = activity(courseid, "coop:test:news", "forum", section=0, name="Anunțuri",
+                    intro="<p>Anunțurile formatorilor.</p>", options=options(type="news"))
+    result = save_activities(client, [item])[0]
+    assert result["action"] == "updated" and result["instance"] == announcements[0]["id"]
+    forums = [f for f in box.site.db["forum"].where(course=courseid) if f["type"] == "news"]
+    assert [(f["name"], f["intro"]) for f in forums] == [("Anunțuri", "<p>Anunțurile formatorilor.</p>")]
+    assert save_activities(client, [item])[0]["action"] == "unchanged"
+    assert not described_activity(client, "coop:test:news")["drift"]

@@ -122,6 +122,8 @@ def _simulate(site: Any, *, catalogue: Catalogue, roster: list[PersonRecord], rn
                              else (settings.pass_percent / 100, 1.0))
                 grade = round(settings.grade * rng.uniform(low, high), 2)
                 simulate.record_quiz_attempt(site, instance, person.moodle_user_id, grade)
+            elif modname == "feedback" and not 0.03 <= outcome < 0.06:
+                simulate.complete_activity(site, cmid, person.moodle_user_id)  # the survey, once the final is done
         completed += course_completion.is_course_complete(site, course_id, person.moodle_user_id)
     return completed
 

@@ -40,6 +40,8 @@ def site_report(client: MoodleClient, *, probe: bool = True) -> dict[str, Any]:
         },
         "warnings": site.version_warnings(),
     }
+    report["romanian"] = romanian_report(client)
+    report["warnings"].extend(report["romanian"]["warnings"])
     if probe:
         result = probe_max_input_vars(client.transport, site)
         report["max_input_vars"] = {"budget": result.budget, "accepted": result.accepted, "probed": result.probed}
@@ -48,6 +50,39 @@ def site_report(client: MoodleClient, *, probe: bool = True) -> dict[str, Any]:
                 f"the server dropped POST variables below the configured budget of {result.budget}: PHP's "
                 "max_input_vars looks low; lower site.var_budget or raise max_input_vars (5000 is common)")
     return report
+
+
+COURSE_TIMEZONE = "Europe/Bucharest"
+LANGPACK_HINT = ("add the Romanian language pack: Site administration › Language › Language packs › Română (ro) › "
+                 "Install (a site without Internet access: unzip the ro pack from Moodle's download site into "
+                 "moodledata/lang/ and purge the caches)")
+
+
+def romanian_report(client: MoodleClient) -> dict[str, Any]:
+    """Whether trainees will meet Moodle in Romanian, and in which timezone dates are shown (needs the plugin's
+    local_cooperare_get_site_setup; without it, says what cannot be told)."""
+    site = client.site
+    if not site.has_plugin or "local_cooperare_get_site_setup" not in site.functions:
+        return {"known": False, "langpack": None, "timezone": None, "warnings": [
+            "cannot tell whether the Romanian language pack is installed nor the site's timezone: the token's "
+            "service lacks local_cooperare_get_site_setup (plugin 0.3.0+)"]}
+    setup = client.site_setup()
+    warnings = []
+    installed = "ro" in setup.languages
+    if not installed:
+        warnings.append(f"the Romanian language pack is not installed, so Moodle's own words (Completion, Check, "
+                        f"True/False...) stay English and courses keep the site language; {LANGPACK_HINT}")
+    zone = setup.forcetimezone or setup.timezone
+    if zone != COURSE_TIMEZONE:
+        warnings.append(f"the site's timezone is {zone}, while catalogue dates are {COURSE_TIMEZONE} midnights "
+                        f"(shown to trainees in their own timezone); set the default timezone to {COURSE_TIMEZONE} "
+                        "under Site administration › General › Location settings")
+    if not setup.enableavailability:
+        warnings.append("restricted access is off: the final quiz and the survey cannot wait for the module tests; "
+                        "turn on 'Enable restricted access' under Site administration › Advanced features")
+    return {"known": True, "langpack": installed, "languages": sorted(setup.languages), "timezone": setup.timezone,
+            "forcetimezone": setup.forcetimezone, "enableavailability": setup.enableavailability,
+            "warnings": warnings}
 
 
 def print_report(app: AppContext, report: dict[str, Any]) -> None:
@@ -67,6 +102,11 @@ def print_report(app: AppContext, report: dict[str, Any]) -> None:
     else:
         app.note("Plugin local_cooperare: not installed — activities, questions, completion rules and cohort sync "
                  "need it (cooperare plugin package)")
+    romanian = report.get("romanian") or {}
+    if romanian.get("known"):
+        app.say(f"Romanian language pack: {'installed' if romanian['langpack'] else 'NOT installed'}; "
+                f"site timezone {romanian['timezone']}" + (f" (forced {romanian['forcetimezone']})"
+                                                           if romanian["forcetimezone"] else ""))
     limit = report.get("max_input_vars")
     if limit and limit["probed"]:
         verdict = "accepted" if limit["accepted"] else "TRUNCATED"

@@ -39,7 +39,7 @@ def create_courses(call: Call) -> list[dict[str, Any]]:
             course["startdate"] = call.site.today_midnight()
         if "enddate" not in course:
             course["enddate"] = course["startdate"] + COURSE_DURATION
-        if "lang" in course and course["lang"] not in INSTALLED_LANGS:
+        if "lang" in course and course["lang"] not in installed_langs(call.site):
             raise invalid_param("lang")
         course.pop("forcetheme", None)  # allowcoursethemes is off
         course["showactivitydates"] = 1
@@ -78,7 +78,7 @@ def _update_one(call: Call, course: dict[str, Any]) -> None:
             raise invalid_param(name)
     if "summaryformat" in course and course["summaryformat"] != old.get("summaryformat"):
         course["summaryformat"] = validate_format(course["summaryformat"])
-    if "lang" in course and course["lang"] != old.get("lang") and course["lang"] not in INSTALLED_LANGS:
+    if "lang" in course and course["lang"] != old.get("lang") and course["lang"] not in installed_langs(call.site):
         raise invalid_param("lang")
     course.pop("forcetheme", None)
     for option in course.pop("courseformatoptions", None) or []:
@@ -124,6 +124,12 @@ def public_information(site: Site, course: Row) -> dict[str, Any]:
     }
 
 
+def installed_langs(site: Site) -> frozenset[str]:
+    """The site's language packs: English, plus those a test or the demo installs (config "languages")."""
+    configured = site.settings.config.get("languages")
+    return frozenset(str(code) for code, _ in configured) if configured else INSTALLED_LANGS
+
+
 def course_details(site: Site, course: Row, *, manager: bool = True) -> dict[str, Any]:
     """One entry of core_course_get_courses_by_field."""
     course = new_row("course", course)
@@ -138,7 +144,8 @@ def course_details(site: Site, course: Row, *, manager: bool = True) -> dict[str
     for name in fields:
         data[name] = course.get(name)
     data["theme"] = clean_param(data["theme"] or "", "PARAM_THEME")
-    data["lang"] = clean_param(data["lang"] or "", "PARAM_LANG")
+    lang = str(data["lang"] or "")
+    data["lang"] = lang if lang in installed_langs(site) else clean_param(lang, "PARAM_LANG")
     if course.get("format") != "site":
         options = external_format_options(site, course)
         if options:

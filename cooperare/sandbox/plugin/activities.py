@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import html
+import json
 import re
 from typing import Any
 
@@ -40,14 +41,14 @@ OPTIONS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
     "page": {"content": ("html", ())},
     "url": {"externalurl": ("url", ()), "display": ("enum", ("0", "1", "2", "3", "5", "6"))},
     "label": {},
-    "forum": {"type": ("enum", ("general", "eachuser", "qanda", "blog", "single")),
+    "forum": {"type": ("enum", ("general", "eachuser", "qanda", "blog", "single", "news")),
               "forcesubscribe": ("enum", ("0", "1", "2", "3"))},
     "quiz": {"attempts": ("int", ()), "grade": ("float", ()), "gradepass": ("float", ()), "timelimit": ("int", ()),
              "shuffleanswers": ("enum", ("0", "1")), "preferredbehaviour": ("behaviour", ()),
              "navmethod": ("enum", ("free", "seq")), "reviewfeedback": ("enum", ("0", "1")),
-             "questionsperpage": ("int", ())},
+             "questionsperpage": ("int", ()), "availability": ("availability", ())},
     "feedback": {"items": ("feedbackitems", ()), "anonymous": ("enum", ("1", "2")),
-                 "completionsubmit": ("enum", ("0", "1"))},
+                 "completionsubmit": ("enum", ("0", "1")), "availability": ("availability", ())},
     "resource": {"draftitemid": ("int", ()), "display": ("enum", ("0", "1", "2", "3", "4", "5", "6"))},
 }
 
@@ -134,8 +135,82 @@ def validate_options(modname: str, options: list[dict[str, Any]], what: str) -> 
                 raise InvalidParameterException(f"{what}: option '{name}' must be one of {', '.join(BEHAVIOURS)}")
         elif kind == "feedbackitems":
             value = feedback_items.canonical_json(feedback_items.parse(value, what))
+        elif kind == "availability":
+            value = availability_canonical(value, what)
         result[name] = value
     return result
+
+
+COMPLETION_COMPLETE = 1
+ENABLEAVAILABILITY = True  # Moodle's default for "Enable restricted access"
+
+
+def _php_json(value: Any) -> str:
+    """``json_encode($value, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE)``."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def availability_canonical(value: str, what: str) -> str:
+    """The 'availability' option: a JSON list of idnumbers whose completion the activity waits for."""
+    try:
+        found = json.loads(value)
+    except ValueError:
+        found = None
+    if not isinstance(found, list):
+        raise InvalidParameterException(f"{what}: option 'availability' must be a JSON list of activity idnumbers")
+    if any(not isinstance(i, str) or php_trim(i) == "" for i in found):
+        raise InvalidParameterException(f"{what}: option 'availability' must list non-empty idnumbers")
+    if len(set(found)) != len(found):
+        raise InvalidParameterException(f"{what}: option 'availability' lists an activity twice")
+    return _php_json(found)
+
+
+def availability_tree(call: Call, course: Row, canonical: str, selfidnumber: str, what: str) -> str | None:
+    """The core_availability JSON the plugin writes: an AND of completion conditions, each shown while unmet."""
+    wanted = json.loads(canonical)
+    if not wanted:
+        return None
+    if not ENABLEAVAILABILITY:
+        raise InvalidParameterException(f"{what}: restricting access needs 'Enable restricted access' "
+                                        "(enableavailability) turned on in the site administration")
+    conditions = []
+    for idnumber in wanted:
+        if idnumber == selfidnumber:
+            raise InvalidParameterException(f"{what}: an activity cannot wait for its own completion")
+        cm = util.cm_by_idnumber(call, course["id"], idnumber)
+        if cm is None:
+            raise InvalidParameterException(f"{what}: availability needs activity '{idnumber}', which is not in "
+                                            f"course {course['id']} (save it first, earlier in the list)")
+        if int(cm["completion"]) == 0:
+            raise InvalidParameterException(f"{what}: availability needs the completion of '{idnumber}', which does "
+                                            "not track completion")
+        conditions.append({"type": "completion", "cm": int(cm["id"]), "e": COMPLETION_COMPLETE})
+    return json.dumps({"op": "&", "c": conditions, "showc": [True] * len(conditions)}, separators=(",", ":"))
+
+
+def availability_read(call: Call, cm: Row) -> str:
+    """The idnumbers a restriction written by the plugin waits for; 'custom' for any other restriction."""
+    raw = cm.get("availability")
+    if not raw:
+        return "[]"
+    try:
+        tree = json.loads(raw)
+    except ValueError:
+        return "custom"
+    if not isinstance(tree, dict) or tree.get("op") != "&" or not isinstance(tree.get("c"), list):
+        return "custom"
+    if tree.get("showc") != [True] * len(tree["c"]):
+        return "custom"
+    idnumbers = []
+    for condition in tree["c"]:
+        if not isinstance(condition, dict) or condition.get("type") != "completion" \
+                or condition.get("e") != COMPLETION_COMPLETE or "cm" not in condition:
+            return "custom"
+        found = table(call.db, "course_modules").get(int(condition["cm"]))
+        if found is None or found["course"] != cm["course"] or not found.get("idnumber"):
+            return "custom"
+        idnumbers.append(str(found["idnumber"]))
+    return _php_json(idnumbers) if idnumbers else "[]"
 
 
 def _completion_enabled(call: Call, course: Row) -> bool:
@@ -212,6 +287,8 @@ def save(call: Call, course: Row, item: dict[str, Any]) -> tuple[int, int, str]:
     validate_common(call, course, modname, item, options, what)
 
     cm = util.cm_by_idnumber(call, course["id"], idnumber)
+    if cm is None and modname == "forum" and options.get("type") == "news":
+        cm = adopt_news_forum(call, course, idnumber)
     if cm is not None and util.modname(call, cm) != modname:
         raise InvalidParameterException(f"{what}: an activity of type '{util.modname(call, cm)}' already has this "
                                         f"idnumber, cannot turn it into '{modname}'")
@@ -227,6 +304,22 @@ def save(call: Call, course: Row, item: dict[str, Any]) -> tuple[int, int, str]:
     items.save(call.site, course["id"], items.KIND_ACTIVITY, idnumber, cmid, spechash, "",
                util.state_hash(state(call, course, cm)))
     return int(cmid), int(cm["instance"]), action
+
+
+def adopt_news_forum(call: Call, course: Row, idnumber: str) -> Row | None:
+    """The course's own news forum (the oldest of type news) takes the idnumber when it has none."""
+    forums = sorted((f for f in call.db["forum"].where(course=course["id"]) if f["type"] == "news"),
+                    key=lambda f: f["id"])
+    if not forums:
+        return None
+    module = call.db["modules"].first(name="forum")
+    cm = next((c for c in table(call.db, "course_modules").where(course=course["id"], instance=forums[0]["id"])
+               if module is not None and c["module"] == module["id"]), None)
+    if cm is None or cm.get("idnumber"):
+        return None
+    table(call.db, "course_modules").update(cm["id"], idnumber=idnumber)
+    modules.bump_cacherev(call.site, course["id"])
+    return util.cm_by_idnumber(call, course["id"], idnumber)
 
 
 def _completion_fields(item: dict[str, Any]) -> dict[str, Any]:
@@ -323,6 +416,8 @@ def create(call: Call, course: Row, item: dict[str, Any], options: dict[str, str
     cm_fields = {"idnumber": item["idnumber"], "visible": item["visible"], "visibleoncoursepage": 1,
                  "showdescription": 1 if modname == "label" else 0, "groupmode": 0, "groupingid": 0,
                  **_completion_fields(item)}
+    if "availability" in options:
+        cm_fields["availability"] = availability_tree(call, course, options["availability"], item["idnumber"], what)
     cm = modules.add_module(call.site, course["id"], modname, fields, section=item["section"], cm=cm_fields)
     table(call.db, "course_modules").update(cm["id"], visibleold=item["visible"])
     instance = modules.instance_of(call.site, cm)
@@ -384,6 +479,9 @@ def update(call: Call, course: Row, cm: Row, item: dict[str, Any], options: dict
         if modname != "label":
             changes["name"] = desired["name"]
         cm_changes: dict[str, Any] = {"visible": int(desired["visible"]), "visibleoncoursepage": 1}
+        if "availability" in options:
+            cm_changes["availability"] = availability_tree(call, course, options["availability"], item["idnumber"],
+                                                           what)
         # Completion is unlocked — and reset_all_state run — only when the completion settings change, as in
         # Moodle's form; content changes keep every user's completion. completionexpected is kept either way.
         unlock = completion_changed(modname, current, desired)
@@ -535,12 +633,14 @@ def read_options(call: Call, course: Row, cm: Row, instance: Row) -> dict[str, s
             "navmethod": "seq" if instance.get("navmethod") == QUIZ_NAVMETHOD_SEQ else "free",
             "reviewfeedback": review,
             "questionsperpage": str(int(instance.get("questionsperpage") or 0)),
+            "availability": availability_read(call, cm),
         }
     if modname == "feedback":
         return {
             "items": feedback_items.canonical_json(feedback_items.read(call.site, instance)),
             "anonymous": str(int(instance.get("anonymous") or 0)),
             "completionsubmit": str(int(instance.get("completionsubmit") or 0)),
+            "availability": availability_read(call, cm),
         }
     if modname == "resource":
         context = call.site.context(CONTEXT_MODULE, cm["id"])

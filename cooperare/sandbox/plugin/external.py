@@ -21,7 +21,7 @@ from cooperare.sandbox.plugin import (
     util,
 )
 from cooperare.sandbox.registry import Call, ws_function
-from cooperare.sandbox.site import CONTEXT_MODULE, SITE_COURSE_ID
+from cooperare.sandbox.site import CONTEXT_MODULE, SITE_COURSE_ID, SITE_TIMEZONE
 
 ACTIVITY_CAPABILITIES = ("moodle/course:manageactivities", "moodle/course:activityvisibility")
 COHORT_CAPABILITIES = ("moodle/course:enrolconfig", "enrol/cohort:config")
@@ -205,3 +205,21 @@ def get_course_completions(call: Call) -> dict[str, Any]:
             users.append({"userid": uid, "completed": bool(done), "timecompleted": done})
     return {"courseid": course["id"], "hascriteria": has_criteria, "total": len(tracked), "offset": offset,
             "users": users}
+
+
+# Language packs of a fresh Moodle: English only; the site config's "languages" ([[code, name], ...]) installs
+# more, as the demo does with the Romanian pack.
+DEFAULT_LANGUAGES = (("en", "English \u200e(en)\u200e"),)
+
+
+@ws_function("local_cooperare_get_site_setup")
+def get_site_setup(call: Call) -> dict[str, Any]:
+    util.require_capability(call, util.PROVISION)
+    config = call.site.settings.config
+    languages = [{"code": str(code), "name": str(name)}
+                 for code, name in sorted(config.get("languages") or DEFAULT_LANGUAGES)]
+    return {"languages": languages, "defaultlang": str(config.get("lang", "en")),
+            "timezone": str(config.get("timezone", SITE_TIMEZONE)),
+            "forcetimezone": str(config.get("forcetimezone", "")),
+            "enableavailability": bool(config.get("enableavailability", True)),
+            "enablecompletion": bool(config.get("enablecompletion", True))}

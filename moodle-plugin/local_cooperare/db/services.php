@@ -106,6 +106,14 @@ $functions = [
         'capabilities' => 'local/cooperare:provision, report/completion:view',
         'ajax' => false,
     ],
+    'local_cooperare_get_site_setup' => [
+        'classname' => 'local_cooperare\external\get_site_setup',
+        'description' => 'Installed language packs, default language and timezone of the site, and whether restricted '
+            . 'access and completion tracking are enabled.',
+        'type' => 'read',
+        'capabilities' => 'local/cooperare:provision',
+        'ajax' => false,
+    ],
 ];
 
 $services = [
@@ -123,6 +131,7 @@ $services = [
             'local_cooperare_delete_cohort_sync',
             'local_cooperare_add_user_files',
             'local_cooperare_get_course_completions',
+            'local_cooperare_get_site_setup',
             // Core functions used by the cooperare tooling.
             'core_webservice_get_site_info',
             'core_course_create_categories',

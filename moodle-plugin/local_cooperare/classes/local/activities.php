@@ -48,7 +48,7 @@ class activities {
         ],
         'label' => [],
         'forum' => [
-            'type' => ['enum', ['general', 'eachuser', 'qanda', 'blog', 'single']],
+            'type' => ['enum', ['general', 'eachuser', 'qanda', 'blog', 'single', 'news']],
             'forcesubscribe' => ['enum', ['0', '1', '2', '3']],
         ],
         'quiz' => [
@@ -61,11 +61,13 @@ class activities {
             'navmethod' => ['enum', ['free', 'seq']],
             'reviewfeedback' => ['enum', ['0', '1']],
             'questionsperpage' => ['int'],
+            'availability' => ['availability'],
         ],
         'feedback' => [
             'items' => ['feedbackitems'],
             'anonymous' => ['enum', ['1', '2']],
             'completionsubmit' => ['enum', ['0', '1']],
+            'availability' => ['availability'],
         ],
         'resource' => [
             'draftitemid' => ['int'],
@@ -125,6 +127,9 @@ class activities {
         self::validate_common($course, $modname, $item, $options, $what);
 
         $cm = util::get_cm_by_idnumber($course->id, $idnumber);
+        if (!$cm && $modname === 'forum' && ($options['type'] ?? '') === 'news') {
+            $cm = self::adopt_news_forum($course, $idnumber);
+        }
         if ($cm && $cm->modname !== $modname) {
             throw new invalid_parameter_exception("{$what}: an activity of type '{$cm->modname}' already has this "
                 . "idnumber, cannot turn it into '{$modname}'");
@@ -143,6 +148,30 @@ class activities {
         $state = self::state($course, $cm);
         items::save($course->id, items::KIND_ACTIVITY, $idnumber, $cmid, $spechash, '', util::hash($state));
         return [$cmid, (int) $cm->instance, $action];
+    }
+
+    /**
+     * The course's news forum (the one Moodle creates itself, "Announcements", found as forum_get_course_forum()
+     * finds it: the oldest of type news) takes the idnumber when it has none, so the pack names and describes it
+     * instead of adding a second one.
+     *
+     * @param stdClass $course
+     * @param string $idnumber
+     * @return stdClass|null the course module, or null when there is no news forum free to adopt
+     */
+    private static function adopt_news_forum(stdClass $course, string $idnumber): ?stdClass {
+        global $DB;
+        $forums = $DB->get_records('forum', ['course' => $course->id, 'type' => 'news'], 'id ASC', 'id', 0, 1);
+        if (!$forums) {
+            return null;
+        }
+        $cm = get_coursemodule_from_instance('forum', reset($forums)->id, $course->id, false, IGNORE_MISSING);
+        if (!$cm || (string) $cm->idnumber !== '') {
+            return null;
+        }
+        $DB->set_field('course_modules', 'idnumber', $idnumber, ['id' => $cm->id]);
+        rebuild_course_cache($course->id, true);
+        return util::get_cm_by_idnumber($course->id, $idnumber);
     }
 
     /**
@@ -203,6 +232,9 @@ class activities {
                     break;
                 case 'feedbackitems':
                     $value = feedback_items::canonical_json(feedback_items::parse($value, $what));
+                    break;
+                case 'availability':
+                    $value = self::availability_canonical($value, $what);
                     break;
             }
             $result[$name] = $value;
@@ -385,6 +417,9 @@ class activities {
                 break;
         }
 
+        if (isset($options['availability'])) {
+            self::set_availability($mi, $course, $options['availability'], $item['idnumber'], $what);
+        }
         $moduleinfo = create_module($mi);
 
         if ($modname === 'feedback' && isset($options['items'])) {
@@ -564,6 +599,9 @@ class activities {
                 $mi->completionexpected = $expected;
             } else {
                 $mi->completionunlocked = 0;
+            }
+            if (isset($options['availability'])) {
+                self::set_availability($mi, $course, $options['availability'], $item['idnumber'], $what);
             }
             if ($modname === 'quiz' && $desired['options']['questionsperpage'] !== $current['options']['questionsperpage']) {
                 // As the form's "Repaginate now": quiz_update_instance() repaginates the slots when the quiz has
@@ -763,12 +801,14 @@ class activities {
                     'navmethod' => $instance->navmethod === QUIZ_NAVMETHOD_SEQ ? 'seq' : 'free',
                     'reviewfeedback' => $review,
                     'questionsperpage' => (string) (int) $instance->questionsperpage,
+                    'availability' => self::availability_read($cm),
                 ];
             case 'feedback':
                 return [
                     'items' => feedback_items::canonical_json(feedback_items::read($instance)),
                     'anonymous' => (string) (int) $instance->anonymous,
                     'completionsubmit' => (string) (int) $instance->completionsubmit,
+                    'availability' => self::availability_read($cm),
                 ];
             case 'resource':
                 $context = context_module::instance($cm->id);
@@ -782,6 +822,116 @@ class activities {
                 ];
         }
         return [];
+    }
+
+    /**
+     * The canonical form of the 'availability' option: a JSON list of activity idnumbers of the same course, each of
+     * which a user must have completed (or passed) before the activity opens; [] for no restriction.
+     *
+     * @param string $value
+     * @param string $what
+     * @return string JSON list, without escaped slashes or Unicode
+     */
+    private static function availability_canonical(string $value, string $what): string {
+        $list = json_decode($value, true);
+        if (!is_array($list) || array_values($list) !== $list) {
+            throw new invalid_parameter_exception("{$what}: option 'availability' must be a JSON list of activity "
+                . 'idnumbers');
+        }
+        foreach ($list as $idnumber) {
+            if (!is_string($idnumber) || trim($idnumber) === '') {
+                throw new invalid_parameter_exception("{$what}: option 'availability' must list non-empty idnumbers");
+            }
+        }
+        if (count(array_unique($list)) !== count($list)) {
+            throw new invalid_parameter_exception("{$what}: option 'availability' lists an activity twice");
+        }
+        return json_encode($list, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE);
+    }
+
+    /**
+     * Put the restriction "available after completing each listed activity" on a module info object, as the
+     * core_availability tree JSON of Moodle's form: an AND of completion conditions (e = COMPLETION_COMPLETE, which
+     * a passing grade also meets), each shown to users while unmet.
+     *
+     * @param stdClass $mi module info for create_module() or update_moduleinfo()
+     * @param stdClass $course
+     * @param string $canonical the canonical option value
+     * @param string $selfidnumber the idnumber of the activity being saved
+     * @param string $what
+     * @return void
+     */
+    private static function set_availability(stdClass $mi, stdClass $course, string $canonical, string $selfidnumber,
+            string $what): void {
+        global $CFG;
+        $list = json_decode($canonical, true);
+        if (!$list) {
+            $mi->availabilityconditionsjson = '';
+            $mi->availability = null;
+            return;
+        }
+        if (empty($CFG->enableavailability)) {
+            throw new invalid_parameter_exception("{$what}: restricting access needs 'Enable restricted access' "
+                . '(enableavailability) turned on in the site administration');
+        }
+        $conditions = [];
+        foreach ($list as $idnumber) {
+            if ($idnumber === $selfidnumber) {
+                throw new invalid_parameter_exception("{$what}: an activity cannot wait for its own completion");
+            }
+            $cm = util::get_cm_by_idnumber($course->id, $idnumber);
+            if (!$cm) {
+                throw new invalid_parameter_exception("{$what}: availability needs activity '{$idnumber}', which is "
+                    . "not in course {$course->id} (save it first, earlier in the list)");
+            }
+            if ((int) $cm->completion === COMPLETION_TRACKING_NONE) {
+                throw new invalid_parameter_exception("{$what}: availability needs the completion of '{$idnumber}', "
+                    . 'which does not track completion');
+            }
+            $conditions[] = ['type' => 'completion', 'cm' => (int) $cm->id, 'e' => COMPLETION_COMPLETE];
+        }
+        $tree = ['op' => '&', 'c' => $conditions, 'showc' => array_fill(0, count($conditions), true)];
+        $json = json_encode($tree);
+        new \core_availability\tree(json_decode($json)); // Throws on a structure Moodle would refuse.
+        $mi->availabilityconditionsjson = $json;
+        $mi->availability = $json;
+    }
+
+    /**
+     * The 'availability' option as it is now: the idnumbers of the activities whose completion the activity waits
+     * for, when its restriction is exactly what set_availability() writes; 'custom' for anything else (a date,
+     * a group, a condition on an activity without idnumber...), so a restriction edited in Moodle shows as drift.
+     *
+     * @param stdClass $cm course_modules row
+     * @return string
+     */
+    private static function availability_read(stdClass $cm): string {
+        global $CFG, $DB;
+        require_once($CFG->libdir . '/completionlib.php');
+        if ((string) $cm->availability === '') {
+            return '[]';
+        }
+        $tree = json_decode($cm->availability);
+        if (!is_object($tree) || ($tree->op ?? '') !== '&' || !isset($tree->c) || !is_array($tree->c)) {
+            return 'custom';
+        }
+        if (!isset($tree->showc) || $tree->showc !== array_fill(0, count($tree->c), true)) {
+            return 'custom';
+        }
+        $idnumbers = [];
+        foreach ($tree->c as $condition) {
+            if (($condition->type ?? '') !== 'completion' || (int) ($condition->e ?? -1) !== COMPLETION_COMPLETE
+                    || !isset($condition->cm)) {
+                return 'custom';
+            }
+            $idnumber = $DB->get_field('course_modules', 'idnumber', ['id' => (int) $condition->cm,
+                'course' => $cm->course]);
+            if ($idnumber === false || (string) $idnumber === '') {
+                return 'custom';
+            }
+            $idnumbers[] = (string) $idnumber;
+        }
+        return $idnumbers ? json_encode($idnumbers, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE) : '[]';
     }
 
     /**

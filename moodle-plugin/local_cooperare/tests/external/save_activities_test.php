@@ -20,6 +20,7 @@ defined('MOODLE_INTERNAL') || die();
 
 global $CFG;
 require_once(__DIR__ . '/testcase.php');
+require_once($CFG->dirroot . '/mod/forum/lib.php');
 
 /**
  * Tests of local_cooperare_save_activities.
@@ -297,6 +298,101 @@ final class save_activities_test extends testcase {
         $this->expectException(\invalid_parameter_exception::class);
         $this->call('save_activities', [[$this->activity('coop:test:typed', 'url', [
             'options' => [['name' => 'externalurl', 'value' => 'https://example.org/']]])]]);
+    }
+
+    /**
+     * Availability: the final quiz opens after the module quiz, the survey after the final quiz (core_availability
+     * completion conditions written as Moodle's form writes them); describe reads the idnumbers back; a restriction
+     * edited in Moodle is drift and 'custom'; bad references are refused.
+     */
+    public function test_availability_after_completion(): void {
+        global $DB, $CFG;
+        $CFG->enableavailability = 1;
+        $quizoptions = [['name' => 'gradepass', 'value' => '6'], ['name' => 'grade', 'value' => '10']];
+        $items = [
+            $this->activity('coop:test:m1:quiz', 'quiz', ['completion' => 2, 'completionusegrade' => 1,
+                'completionpassgrade' => 1, 'options' => $quizoptions]),
+            $this->activity('coop:test:final', 'quiz', ['completion' => 2, 'completionusegrade' => 1,
+                'completionpassgrade' => 1, 'options' => array_merge($quizoptions,
+                    [['name' => 'availability', 'value' => '["coop:test:m1:quiz"]']])]),
+            $this->activity('coop:test:feedback', 'feedback', ['completion' => 2, 'options' => [
+                ['name' => 'completionsubmit', 'value' => '1'],
+                ['name' => 'availability', 'value' => '["coop:test:final"]']]]),
+        ];
+        $created = $this->call('save_activities', [$items]);
+        [$m1, $final, $feedback] = array_column($created['activities'], 'cmid');
+
+        $tree = json_decode($DB->get_field('course_modules', 'availability', ['id' => $final]), true);
+        $this->assertSame(['op' => '&', 'c' => [['type' => 'completion', 'cm' => (int) $m1, 'e' => 1]],
+            'showc' => [true]], $tree);
+        $tree = json_decode($DB->get_field('course_modules', 'availability', ['id' => $feedback]), true);
+        $this->assertSame((int) $final, $tree['c'][0]['cm']);
+        $this->assertNull($DB->get_field('course_modules', 'availability', ['id' => $m1]));
+
+        $options = array_column($this->described_activity('coop:test:final')['options'], 'value', 'name');
+        $this->assertSame('["coop:test:m1:quiz"]', $options['availability']);
+        $options = array_column($this->described_activity('coop:test:m1:quiz')['options'], 'value', 'name');
+        $this->assertSame('[]', $options['availability']);
+
+        // A trainee cannot open the final quiz before completing the module quiz.
+        $trainee = $this->getDataGenerator()->create_and_enrol($this->course, 'student');
+        $info = new \core_availability\info_module(get_fast_modinfo($this->course, $trainee->id)->get_cm($final));
+        $information = '';
+        $this->assertFalse($info->is_available($information, false, $trainee->id));
+
+        // Re-run: unchanged.
+        $rerun = $this->call('save_activities', [$items]);
+        $this->assertSame(['unchanged', 'unchanged', 'unchanged'], array_column($rerun['activities'], 'action'));
+
+        // Edited in Moodle (a date condition added): drift, read as 'custom'; saving again puts it back.
+        $DB->set_field('course_modules', 'availability', json_encode(['op' => '&', 'c' => [
+            ['type' => 'date', 'd' => '>=', 't' => 1800000000]], 'showc' => [true]]), ['id' => $final]);
+        rebuild_course_cache($this->course->id, true);
+        $described = $this->described_activity('coop:test:final');
+        $this->assertTrue($described['drift']);
+        $this->assertSame('custom', array_column($described['options'], 'value', 'name')['availability']);
+        $repair = $this->call('save_activities', [[$items[1]]]);
+        $this->assertSame('updated', $repair['activities'][0]['action']);
+        $this->assertFalse($this->described_activity('coop:test:final')['drift']);
+
+        // No restriction: [] removes it.
+        $items[2]['options'][1]['value'] = '[]';
+        $this->call('save_activities', [[$items[2]]]);
+        $this->assertNull($DB->get_field('course_modules', 'availability', ['id' => $feedback]));
+
+        $cases = [
+            'unknown activity' => ['["coop:test:missing"]', "needs activity 'coop:test:missing'"],
+            'itself' => ['["coop:test:final"]', 'its own completion'],
+            'not a list' => ['{"a":1}', 'JSON list'],
+            'twice' => ['["coop:test:m1:quiz","coop:test:m1:quiz"]', 'twice'],
+        ];
+        foreach ($cases as $case => [$value, $message]) {
+            $item = $items[1];
+            $item['options'][2]['value'] = $value;
+            try {
+                $this->call('save_activities', [[$item]]);
+                $this->fail("{$case}: expected invalid_parameter_exception");
+            } catch (\invalid_parameter_exception $e) {
+                $this->assertStringContainsString($message, $e->debuginfo, $case);
+            }
+        }
+    }
+
+    /**
+     * A news forum takes over the course's own news forum (Announcements) instead of adding a second one.
+     */
+    public function test_news_forum_is_adopted(): void {
+        global $DB;
+        $news = forum_get_course_forum($this->course->id, 'news');
+        $item = $this->activity('coop:test:news', 'forum', ['section' => 0, 'name' => 'Anunțuri',
+            'intro' => '<p>Anunțurile formatorilor.</p>', 'options' => [['name' => 'type', 'value' => 'news']]]);
+        $result = $this->call('save_activities', [[$item]]);
+        $this->assertSame('updated', $result['activities'][0]['action']);
+        $this->assertEquals($news->id, $result['activities'][0]['instance']);
+        $this->assertEquals(1, $DB->count_records('forum', ['course' => $this->course->id, 'type' => 'news']));
+        $this->assertSame('Anunțuri', $DB->get_field('forum', 'name', ['id' => $news->id]));
+        $rerun = $this->call('save_activities', [[$item]]);
+        $this->assertSame('unchanged', $rerun['activities'][0]['action']);
     }
 
     /**
