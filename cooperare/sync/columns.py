@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from cooperare.config.roster import FIELDS
 from cooperare.errors import Location
-from cooperare.sync.config import FIELDS
 from cooperare.sync.model import Problem
 from cooperare.sync.text import fold
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cooperare.config.roster import RosterConfig
 from cooperare.courses.catalogue import Catalogue
-from cooperare.sync.config import RosterConfig
 from cooperare.sync.model import Roster
 from cooperare.sync.readers import parse_bytes, read_table
 from cooperare.sync.validate import validate_table

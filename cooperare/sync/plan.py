@@ -17,8 +17,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from cooperare.config.roster import RosterConfig
 from cooperare.plan import Change, Plan
-from cooperare.sync.config import RosterConfig
 from cooperare.sync.desired import USER_FIELDS, Desired, DesiredGroup, DesiredUser
 from cooperare.sync.model import Person
 from cooperare.sync.state import Account, MoodleState

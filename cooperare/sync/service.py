@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cooperare.config.roster import RosterConfig
 from cooperare.courses.catalogue import Catalogue
 from cooperare.moodle.client import MoodleClient
 from cooperare.store import Store
 from cooperare.store.people import People
 from cooperare.sync.apply import Applier, ApplyReport, Progress, close_unfinished, record_people
-from cooperare.sync.config import RosterConfig
 from cooperare.sync.desired import desired_state
 from cooperare.sync.model import Roster
 from cooperare.sync.plan import RosterPlan, make_plan

@@ -16,11 +16,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from cooperare.config.roster import RosterConfig
 from cooperare.courses.catalogue import Catalogue
 from cooperare.errors import InputError, Location
 from cooperare.sync import normalise
 from cooperare.sync.columns import ColumnMap, map_columns
-from cooperare.sync.config import RosterConfig
 from cooperare.sync.model import Person, Problem, Roster
 from cooperare.sync.readers import Table
 from cooperare.sync.text import fold

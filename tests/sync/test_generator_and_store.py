@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
+from cooperare.config.roster import RosterConfig
 from cooperare.courses.catalogue import Catalogue
 from cooperare.store import Store
 from cooperare.store.people import People, PersonRecord
-from cooperare.sync.config import RosterConfig
 from cooperare.sync.counties import COUNTIES
 from cooperare.sync.generator import csv_bytes, generate, split
 from cooperare.sync.importer import roster_from_bytes

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from cooperare.config.roster import RosterConfig
 from cooperare.courses.catalogue import Catalogue
 from cooperare.errors import InputError
-from cooperare.sync.config import RosterConfig
 from cooperare.sync.importer import roster_from_bytes
 from cooperare.sync.model import Roster
 from cooperare.sync.validate import RosterInvalid, looks_like_cnp

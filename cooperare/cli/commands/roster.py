@@ -16,10 +16,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from cooperare.cli.context import AppContext, pass_app
+from cooperare.config.roster import RosterConfig
 from cooperare.courses.catalogue import Catalogue
 from cooperare.errors import InputError
 from cooperare.plan import render_value
-from cooperare.sync.config import RosterConfig
 from cooperare.sync.generator import generate as generate_rows
 from cooperare.sync.generator import write_rows
 from cooperare.sync.importer import load_roster
