@@ -68,12 +68,12 @@ def _track_courses(client: Any) -> None:
 def sync_once(roster_file: Path, endpoint: tuple[int, str] | None, plugin: bool, results: Any) -> None:
     """Worker process, like one ``cooperare roster apply`` run: read, plan and apply the roster (twice when the
     sandbox is in-process, since it lives and dies with this process); report figures."""
+    from cooperare.config.roster import RosterConfig
     from cooperare.courses.catalogue import load_catalogue
     from cooperare.moodle.client import MoodleClient
     from cooperare.moodle.transport import Transport
     from cooperare.secrets import Secret
     from cooperare.store import Store
-    from cooperare.sync.config import RosterConfig
     from cooperare.sync.importer import load_roster
     from cooperare.sync.service import apply_roster, plan_roster
 

@@ -17,7 +17,6 @@ from rich.console import Console
 
 from cooperare.config import Config, load_config, load_token
 from cooperare.courses.catalogue import Catalogue, load_catalogue
-from cooperare.errors import ConfigError
 from cooperare.moodle.client import MoodleClient
 from cooperare.moodle.transport import Transport
 from cooperare.secrets import redact
@@ -45,12 +44,7 @@ class AppContext:
 
     def optional_config(self) -> Config | None:
         """The configuration if there is one (commands that need no Moodle also work without any)."""
-        try:
-            return self.config
-        except ConfigError as error:
-            if error.reason.startswith("no configuration"):
-                return None
-            raise
+        return self.config
 
     def catalogue(self, path: Path | None = None) -> Catalogue:
         """The catalogue: ``path`` if given, else the configured one, else the ACoR catalogue shipped."""
@@ -61,7 +55,7 @@ class AppContext:
 
     def transport(self) -> Transport:
         """A transport to the configured Moodle (token from the environment or the 0600 token file)."""
-        site = self.config.site
+        site = self.config.require_site()
         transport = Transport(site.url, load_token(site), timeout=site.timeout, retries=site.retries,
                               var_budget=site.var_budget)
         self._transports.append(transport)

@@ -2,11 +2,13 @@
 
 :func:`load_config` takes, in this order: an explicit file (``--config FILE``); else ``cooperare.yaml`` in the
 working directory; else environment variables (``COOPERARE_MOODLE_URL``, ``COOPERARE_VAR_BUDGET``,
-``COOPERARE_STORE_URL``). The token variables apply in every case: ``COOPERARE_MOODLE_TOKEN_FILE`` replaces
-``site.token_file``, and :func:`load_token` prefers the variable named by ``site.token_env`` (default
-``COOPERARE_MOODLE_TOKEN``) to the token file. A relative SQLite store lives next to the config file, or in the
-working directory. This module reads files and the environment but must not print, prompt, or keep the token in the
-:class:`Config`: the token is read only when asked for, as a :class:`~cooperare.secrets.Secret`.
+``COOPERARE_STORE_URL``); else the defaults, with no Moodle site (commands that do not talk to Moodle need none;
+:meth:`Config.require_site` tells the others what to do). The token variables apply in every case:
+``COOPERARE_MOODLE_TOKEN_FILE`` replaces ``site.token_file``, and :func:`load_token` prefers the variable named by
+``site.token_env`` (default ``COOPERARE_MOODLE_TOKEN``) to the token file. A relative SQLite store lives next to
+the config file, or in the working directory. This module reads files and the environment but must not print,
+prompt, or keep the token in the :class:`Config`: the token is read only when asked for, as a
+:class:`~cooperare.secrets.Secret`.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 
 from cooperare.config.loader import KeyPath, Locator, build, load_yaml
 from cooperare.config.settings import DEFAULT_TOKEN_ENV, Config, PluginExpectation, SiteConfig, StoreConfig
-from cooperare.errors import ConfigError, SecretError
+from cooperare.errors import SecretError
 from cooperare.secrets import Secret, read_secret_file
 
 __all__ = [
@@ -54,7 +56,7 @@ def load_config(
     config = build(Config, data, locator=locator)
     config = replace(config, store=config.store.anchored(locator.base_dir or here))
     token_file = env.get(ENV_TOKEN_FILE, "").strip()
-    if token_file:
+    if token_file and config.site is not None:
         config = replace(config, site=replace(config.site, token_file=here / Path(token_file).expanduser()))
     return config
 
@@ -76,15 +78,12 @@ def load_token(site: SiteConfig, *, environ: Mapping[str, str] | None = None) ->
 
 def _from_environment(env: Mapping[str, str], here: Path) -> tuple[dict[str, Any], Locator]:
     url = env.get(ENV_URL, "").strip()
-    if not url:
-        raise ConfigError(
-            f"no configuration: no {CONFIG_FILE_NAME} in {here}, no --config FILE, and {ENV_URL} is not set",
-            hint=f"create {CONFIG_FILE_NAME}, pass --config FILE, or set {ENV_URL} and {ENV_TOKEN}",
-        )
-    site: dict[str, Any] = {"url": url}
-    if ENV_VAR_BUDGET in env:
-        site["var_budget"] = _whole_number_or_text(env[ENV_VAR_BUDGET])
-    data: dict[str, Any] = {"site": site}
+    data: dict[str, Any] = {}
+    if url:
+        site: dict[str, Any] = {"url": url}
+        if ENV_VAR_BUDGET in env:
+            site["var_budget"] = _whole_number_or_text(env[ENV_VAR_BUDGET])
+        data["site"] = site
     if env.get(ENV_STORE_URL, "").strip():
         data["store"] = {"url": env[ENV_STORE_URL].strip()}
     aliases: dict[KeyPath, str] = {

@@ -18,11 +18,12 @@ from typing import ClassVar
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from cooperare.certificates.settings import CertificatesConfig
+from cooperare.config.certificates import CertificatesConfig
 from cooperare.config.loader import at_least, checked
+from cooperare.config.roster import RosterConfig
+from cooperare.errors import ConfigError
 from cooperare.moodle.transport import normalise_site_url
 from cooperare.secrets import register
-from cooperare.sync.config import RosterConfig
 
 DEFAULT_TOKEN_ENV = "COOPERARE_MOODLE_TOKEN"
 DEFAULT_STORE_FILE = "cooperare.sqlite"
@@ -120,10 +121,21 @@ class StoreConfig:
 class Config:
     """The whole configuration; each field is one top-level section of ``cooperare.yaml``."""
 
-    site: SiteConfig
+    site: SiteConfig | None = None
+    """The Moodle site; only commands that talk to Moodle need it (see :meth:`require_site`)."""
     store: StoreConfig = field(default_factory=StoreConfig)
     catalogue: Path | None = None
     """The training catalogue (catalogue.yaml or its folder) every command uses; default: the ACoR catalogue
     shipped in the package."""
     roster: RosterConfig = field(default_factory=RosterConfig)
     certificates: CertificatesConfig = field(default_factory=CertificatesConfig)
+
+    def require_site(self) -> SiteConfig:
+        """The ``site:`` section, or a ConfigError saying how to give one (for commands that talk to Moodle)."""
+        if self.site is None:
+            raise ConfigError(
+                "no Moodle site configured: this command talks to Moodle, and there is no site: section in the "
+                "configuration (nor COOPERARE_MOODLE_URL in the environment)",
+                hint="add site: {url: …, token_file: …} to cooperare.yaml, pass --config FILE, or set "
+                     "COOPERARE_MOODLE_URL and COOPERARE_MOODLE_TOKEN")
+        return self.site

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from cooperare.certificates.serials import grouped
+from cooperare.collation import romanian_key
 from cooperare.courses.catalogue import Catalogue
 from cooperare.store.certificates import CertificateRecord
 from cooperare.sync.counties import COUNTIES
@@ -109,7 +110,7 @@ def build_report(catalogue: Catalogue, records: Iterable[CertificateRecord], *, 
     people_rows = tuple(
         (grouped(r.serial), r.name, track_names.get(r.track, r.track), county_label(r.county), r.commune or "",
          r.organisation or "", r.issued_at.date(), None if r.grade_percent is None else r.grade_percent / 100)
-        for r in sorted(valid, key=lambda r: (r.track, r.name.casefold(), r.serial))
+        for r in sorted(valid, key=lambda r: (r.track, romanian_key(r.name), r.serial))
     )
     people = Table("people", "Persoane certificate",
                    (Column("Serie"), Column("Nume"), Column("Traseu"), Column("Județ"), Column("Localitate"),
@@ -125,7 +126,7 @@ def _grouped(name: str, title: str, *, head: tuple[Column, ...], records: list[C
     counts: dict[tuple[str, ...], Counter[str]] = {}
     for record in records:
         counts.setdefault(group(record), Counter())[record.track] += 1
-    ordered = sorted(counts.items(), key=lambda item: (-sum(item[1].values()), *(s.casefold() for s in item[0])))
+    ordered = sorted(counts.items(), key=lambda item: (-sum(item[1].values()), *(romanian_key(s) for s in item[0])))
     rows: list[tuple[Cell, ...]] = [
         (*labels, *(counter.get(t.key, 0) for t in tracks), sum(counter.values())) for labels, counter in ordered
     ]

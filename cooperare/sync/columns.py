@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from cooperare.config.roster import FIELDS
 from cooperare.errors import Location
-from cooperare.sync.config import FIELDS
 from cooperare.sync.model import Problem
 from cooperare.sync.text import fold
 
@@ -33,11 +33,11 @@ HEADERS: Mapping[str, tuple[str, ...]] = {
                  "category"),
     "track": ("program", "programul", "program de formare", "programul de formare", "track", "traseu"),
 }
-REQUIRED = ("key", "lastname", "firstname", "email", "organisation", "commune", "county", "category")
+REQUIRED = ("lastname", "firstname", "email", "organisation", "commune", "county", "category")
 CNP_HEADERS = frozenset({"cnp", "c n p", "cod numeric personal", "codul numeric personal", "cod personal",
                          "personal numeric code", "nr cnp"})
 CNP_REFUSAL = ("the pack never reads or stores personal numeric codes (CNP): delete this column from the file "
-               "(Moodle accounts are keyed by the registration code instead)")
+               "(Moodle accounts are keyed by the registration code, or by the e-mail address, instead)")
 
 
 @dataclass(frozen=True)

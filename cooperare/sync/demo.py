@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from cooperare.config.roster import RosterConfig
 from cooperare.courses.catalogue import load_catalogue
-from cooperare.sync.config import RosterConfig
 from cooperare.sync.generator import generate, write_rows
 from cooperare.sync.importer import load_roster
 from cooperare.sync.service import apply_roster, plan_roster

@@ -15,9 +15,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from cooperare.config.roster import RosterConfig
 from cooperare.courses.catalogue import Catalogue
 from cooperare.courses.identity import course_idnumber
-from cooperare.sync.config import RosterConfig
 from cooperare.sync.counties import COUNTIES
 from cooperare.sync.model import Person, Roster
 from cooperare.sync.text import slug

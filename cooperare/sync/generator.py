@@ -1,5 +1,7 @@
-"""Seeded generator of realistic test rosters: Romanian names with diacritics, real counties, plausible communes,
-institutions and NGOs, the catalogue's 10/200/41/41 split scaled to any size, and optional malformed rows.
+"""Seeded generator of realistic test rosters: Romanian names with diacritics, real counties and their real
+communes (SIRUTA, :mod:`cooperare.territory`; never in București, which has sectors), institutions and NGOs, e-mails
+only on domains reserved for examples (RFC 2606), the catalogue's 10/200/41/41 split scaled to any size, and
+optional malformed rows.
 
 The same ``seed`` and ``count`` always give the same people (keys ``ACOR-00001``…), so tests, the demo and the
 benchmarks are repeatable; a larger roster extends a smaller one with the same seed only in its split, not row by
@@ -17,8 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from cooperare import territory
 from cooperare.courses.catalogue import Catalogue
-from cooperare.sync.counties import COUNTIES
 from cooperare.sync.text import slug
 
 HEADERS = ("Cod", "Nume", "Prenume", "E-mail", "Telefon", "Instituție/Organizație", "Localitate/Comună", "Județ",
@@ -40,17 +42,11 @@ SURNAMES = ("Popescu", "Ionescu", "Popa", "Pop", "Radu", "Dumitrescu", "Stan", "
             "Cojocaru", "Diaconu", "Preda", "Manole", "Pîrvu", "Roșca", "Husar", "Antonescu", "Vlad", "Năstase",
             "Ghiță", "Blaga", "Crăciun", "Fătu", "Hârțescu", "Jitaru", "Lazăr", "Mărgărit", "Nedelcu", "Petrescu",
             "Râpeanu", "Surdu", "Trandafir", "Vasilescu", "Zăvoianu", "Bucur", "Cârstea", "Dobre", "Frățilă")
-COMMUNE_STEMS = ("Izvoarele", "Valea Mare", "Poiana", "Frumușani", "Cornești", "Dumbrăvița", "Mihăilești", "Râșca",
-                 "Vânători", "Săliște", "Bucium", "Cristești", "Dobrotești", "Gârcina", "Livezi", "Mărgineni",
-                 "Negrești", "Ocna", "Pietroasa", "Roșiori", "Sălcioara", "Tătărăști", "Ulmeni", "Vădeni", "Zăvoi",
-                 "Brădești", "Cenad", "Fântânele", "Grădiștea", "Ileana", "Lunca", "Mânăstirea", "Nucet", "Orlea",
-                 "Pădureni", "Răchiteni", "Scorțeni", "Tismana", "Vulturești", "Bârla", "Ciocănești", "Drăgănești",
-                 "Făget", "Gura Văii", "Hârtop", "Jariștea", "Lăpușata", "Movila", "Oșești", "Pâncești", "Stejaru")
-COMMUNE_SUFFIXES = ("", "", "", " de Sus", " de Jos", " Noi", " Vechi", " Mari")
 NGO_PATTERNS = ("Asociația pentru Dezvoltare Comunitară {commune}", "Fundația Comunitară {county}",
                 "Asociația „Viitor pentru {commune}”", "Asociația Grupul de Acțiune Locală {county} Nord",
                 "Centrul de Resurse Civice {county}", "Asociația Tinerilor din {commune}")
-MAIL_DOMAINS = ("gmail.com", "yahoo.com", "yahoo.ro", "outlook.com")
+# Only domains reserved for examples (RFC 2606): generated e-mails can never reach a real person.
+MAIL_DOMAINS = ("example.org", "example.com", "example.net", "posta.example", "mail.test")
 LEGACY = str.maketrans({"ș": "ş", "ț": "ţ", "Ș": "Ş", "Ț": "Ţ"})
 ASCII_PUNCTUATION = str.maketrans({"„": '"', "”": '"', "–": "-"})
 MALFORMATIONS = ("bad_email", "unknown_county", "missing_firstname", "unknown_category", "duplicate_email",
@@ -91,8 +87,9 @@ def generate(catalogue: Catalogue, *, count: int, seed: int, malformed: int = 0)
     rng = random.Random(seed)
     tracks = catalogue.tracks
     categories = {c.key: c.name for c in catalogue.index.participant_categories}
-    communes = {county.code: sorted({rng.choice(COMMUNE_STEMS) + rng.choice(COMMUNE_SUFFIXES) for _ in range(12)})
-                for county in COUNTIES}
+    counties = [county for county in territory.counties() if county.has_communes]  # București has sectors
+    communes = {county.code: sorted(c.name for c in rng.sample(territory.communes(county.code), 12))
+                for county in counties}
     rows: list[Row] = []
     used_names: set[tuple[str, str, str]] = set()
     used_emails: set[str] = set()
@@ -100,7 +97,7 @@ def generate(catalogue: Catalogue, *, count: int, seed: int, malformed: int = 0)
     for track, share in zip(tracks, split(count, [t.target for t in tracks]), strict=True):
         for _ in range(share):
             number += 1
-            county = rng.choice(COUNTIES)
+            county = rng.choice(counties)
             commune = rng.choice(communes[county.code])
             category = rng.choice(track.categories)
             if category == "ong":

@@ -17,10 +17,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from cooperare.config.roster import RosterConfig
 from cooperare.plan import Change, Plan
-from cooperare.sync.config import RosterConfig
 from cooperare.sync.desired import USER_FIELDS, Desired, DesiredGroup, DesiredUser
-from cooperare.sync.model import Person
+from cooperare.sync.model import Person, Problem
 from cooperare.sync.state import Account, MoodleState
 
 SCOPE = "roster"
@@ -79,6 +79,10 @@ class RosterPlan:
     unchanged: Counter[str] = field(default_factory=Counter)
     """Memberships and enrolments already in place, counted rather than listed (a 30,000-person roster has
     120,000 of them)."""
+    matches: list[Any] = field(default_factory=list)
+    """:class:`cooperare.sync.identity.ProbableMatch` values: new rows held back as probably an account that left."""
+    refused: tuple[Problem, ...] = ()
+    """Rows left out by ``--skip-invalid``, with their problems."""
 
     def counts(self) -> Counter[str]:
         counts = self.plan.counts()
@@ -97,6 +101,8 @@ class RosterPlan:
         data["unchanged"] = dict(self.unchanged)
         data["mode"] = self.state.mode
         data["conflicts"] = [str(conflict) for conflict in self.conflicts]
+        data["probable_matches"] = [str(match) for match in self.matches]
+        data["refused_rows"] = [str(problem) for problem in self.refused]
         return data
 
 
@@ -107,16 +113,24 @@ def _user_view(user: Account) -> dict[str, Any]:
     return view
 
 
-def make_plan(desired: Desired, state: MoodleState, *, config: RosterConfig, unenrol: bool) -> RosterPlan:
+def make_plan(desired: Desired, state: MoodleState, *, config: RosterConfig, unenrol: bool,
+              held: frozenset[str] = frozenset(), kept: frozenset[str] = frozenset(), keep_leavers: bool = False
+              ) -> RosterPlan:
     """Compare and return the plan (changes in dependency order: users, cohorts, memberships, enrolments,
-    groups)."""
+    groups).
+
+    ``held``: user idnumbers of rows not to create yet (probable matches to confirm); ``kept``: idnumbers of
+    accounts not in the roster that must not be suspended or taken out of anything (the other side of a probable
+    match); ``keep_leavers``: keep every account not in the roster so (some rows were refused, and a refused row
+    may be one of them)."""
     plan = Plan(scope=SCOPE)
     ops = Operations()
     result = RosterPlan(plan, ops, desired, state)
-    blocked = _plan_users(result, config)
+    blocked = _plan_users(result, config, held=held, kept=kept, keep_leavers=keep_leavers)
     existing_ids = {idnumber: user.id for idnumber, user in state.users.items()}
     by_id = {user_id: idnumber for idnumber, user_id in existing_ids.items()}
     leavers = set(result.leavers)
+    untouchable = set(kept) | (leavers if keep_leavers else set())
 
     def user_ok(idnumber: str) -> bool:
         return idnumber not in blocked
@@ -143,7 +157,7 @@ def make_plan(desired: Desired, state: MoodleState, *, config: RosterConfig, une
                 ops.add_cohort_members.append((idnumber, user))
                 plan.add(Change(address, "create", None, MEMBER, group="cohort members"))
         for user in sorted(present - desired.cohort_members.get(idnumber, set())):
-            if user in leavers and not unenrol:
+            if (user in leavers and not unenrol) or user in untouchable:
                 continue
             ops.remove_cohort_members.append((idnumber, user))
             plan.add(Change(f"cohort[{idnumber}].member[{user}]", "delete", MEMBER, None,
@@ -179,7 +193,7 @@ def make_plan(desired: Desired, state: MoodleState, *, config: RosterConfig, une
             else:
                 ops.enrol.append((course, user))
                 plan.add(Change(address, "create", None, ACTIVE, group="enrolments"))
-        for user in sorted(active - wanted):
+        for user in sorted(active - wanted - untouchable):
             address = f"course[{course}].enrolment[{user}]"
             if unenrol:
                 ops.unenrol.append((course, user))
@@ -194,7 +208,7 @@ def make_plan(desired: Desired, state: MoodleState, *, config: RosterConfig, une
             active = state.active.get(course_record.id, set())
             for user_id in sorted(state.enrolled.get(course_record.id, set()) - active):
                 user = by_id.get(user_id)
-                if user is not None and user not in desired.enrolments.get(course, set()):
+                if user is not None and user not in desired.enrolments.get(course, set()) and user not in untouchable:
                     ops.unenrol.append((course, user))
                     plan.add(Change(f"course[{course}].enrolment[{user}]", "delete", {"status": "suspended"}, None,
                                     group="enrolments"))
@@ -235,15 +249,20 @@ def make_plan(desired: Desired, state: MoodleState, *, config: RosterConfig, une
     return result
 
 
-def _plan_users(result: RosterPlan, config: RosterConfig) -> set[str]:
-    """User changes; returns the idnumbers of people left out (conflicts)."""
+def _plan_users(result: RosterPlan, config: RosterConfig, *, held: frozenset[str], kept: frozenset[str],
+                keep_leavers: bool) -> set[str]:
+    """User changes; returns the idnumbers of people left out (conflicts, probable matches held)."""
     desired, state, plan, ops = result.desired, result.state, result.plan, result.operations
-    blocked: set[str] = set()
+    blocked: set[str] = set(held)
     for idnumber, wanted in desired.users.items():
         person = wanted.person
         address = f"user[{idnumber}]"
         after = wanted.fields()
         current = state.users.get(idnumber)
+        if idnumber in held:
+            plan.add(Change(address, "noop", group="users", note=f"row {person.row}: held, probably an account "
+                                                                 "that left (see the probable matches)"))
+            continue
         if current is None:
             holder = state.usernames.get(wanted.username)
             email_holder = state.emails.get(person.email)
@@ -279,7 +298,11 @@ def _plan_users(result: RosterPlan, config: RosterConfig) -> set[str]:
             continue
         result.leavers.append(idnumber)
         before = _user_view(user)
-        if user.suspended:
+        if idnumber in kept or keep_leavers:
+            why = "probably a row with a new e-mail" if idnumber in kept else "rows were refused, kept as it is"
+            plan.add(Change(f"user[{idnumber}]", "noop", before, before, group="users",
+                            note=f"not in the roster: {why}"))
+        elif user.suspended:
             plan.add(Change(f"user[{idnumber}]", "noop", before, before, group="users", note="left the roster"))
         else:
             ops.update_users.append(UserUpdate(user.id, idnumber, {"suspended": True}, None))

@@ -7,26 +7,51 @@ nothing reaches Moodle before the whole file is known to be good. This module mu
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 
+from cooperare.config.roster import RosterConfig
 from cooperare.courses.catalogue import Catalogue
 from cooperare.moodle.client import MoodleClient
 from cooperare.store import Store
 from cooperare.store.people import People
 from cooperare.sync.apply import Applier, ApplyReport, Progress, close_unfinished, record_people
-from cooperare.sync.config import RosterConfig
 from cooperare.sync.desired import desired_state
+from cooperare.sync.identity import resolve
 from cooperare.sync.model import Roster
 from cooperare.sync.plan import RosterPlan, make_plan
 from cooperare.sync.state import read_state
 
 
 def plan_roster(client: MoodleClient, roster: Roster, *, catalogue: Catalogue, config: RosterConfig,
-                unenrol: bool = False) -> RosterPlan:
-    """Read Moodle and compare it with ``roster``."""
+                unenrol: bool = False, renames: Mapping[str, str] | None = None,
+                distinct: Set[str] = frozenset()) -> RosterPlan:
+    """Read Moodle and compare it with ``roster``.
+
+    A roster identified by e-mail is resolved first (:mod:`cooperare.sync.identity`): ``renames`` (old e-mail →
+    new e-mail) confirm changed addresses, ``distinct`` names new addresses that are new people even though they
+    look like an account that left. A roster with refused rows (``--skip-invalid``) suspends nobody."""
     desired = desired_state(roster, catalogue=catalogue, config=config)
     state = read_state(client, desired, config=config, unenrol=unenrol)
-    return make_plan(desired, state, config=config, unenrol=unenrol)
+    resolution = resolve(client, roster, desired, state, renames=dict(renames or {}), distinct=distinct)
+    if resolution.roster is not roster:
+        desired = desired_state(resolution.roster, catalogue=catalogue, config=config)
+    prefix = desired.person_prefix
+    rplan = make_plan(desired, state, config=config, unenrol=unenrol,
+                      held=frozenset(prefix + m.person.key for m in resolution.matches),
+                      kept=frozenset(m.account.idnumber for m in resolution.matches),
+                      keep_leavers=bool(roster.refused))
+    rplan.matches.extend(resolution.matches)
+    rplan.refused = roster.refused
+    if roster.identity == "email":
+        rplan.plan.notes.insert(0, "people identified by e-mail address (the roster has no registration-code "
+                                   "column)")
+    if resolution.matches:
+        rplan.plan.notes.append(f"{len(resolution.matches)} new rows held: probably people whose e-mail changed")
+    if roster.refused:
+        rplan.plan.notes.append(f"{len(roster.refused_rows)} rows refused and left out (--skip-invalid); nobody "
+                                "is suspended in this run")
+    return rplan
 
 
 @dataclass(frozen=True)

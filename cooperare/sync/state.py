@@ -13,12 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from cooperare.config.roster import RosterConfig
 from cooperare.errors import PlanError
 from cooperare.moodle.batching import plan_batches
 from cooperare.moodle.client import MoodleClient
 from cooperare.moodle.records import Cohort, Course, Group, User
 from cooperare.moodle.site import CORE_FUNCTIONS
-from cooperare.sync.config import RosterConfig
 from cooperare.sync.desired import Desired
 
 DESCRIBE = "local_cooperare_describe_courses"

@@ -16,12 +16,12 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from cooperare.config.roster import RosterConfig
 from cooperare.courses.catalogue import Catalogue
 from cooperare.errors import InputError, Location
 from cooperare.sync import normalise
 from cooperare.sync.columns import ColumnMap, map_columns
-from cooperare.sync.config import RosterConfig
-from cooperare.sync.model import Person, Problem, Roster
+from cooperare.sync.model import Identity, Person, Problem, Roster, email_key
 from cooperare.sync.readers import Table
 from cooperare.sync.text import fold
 
@@ -63,6 +63,24 @@ class _Vocabulary:
     track_categories: Mapping[str, frozenset[str]]
     only_track: Mapping[str, str]
     """Category → its single track, for categories that only one track admits."""
+    programmes: Mapping[str, tuple[str, ...]]
+    """Folded programme title → the programme's tracks (a programme's title typed for its tracks)."""
+    programme_titles: Mapping[str, str]
+    """Folded programme title → the title as the catalogue writes it."""
+
+    def programme_tracks(self, text: str) -> tuple[str, ...] | None:
+        """The tracks of the programme ``text`` names: its whole title, or a run of whole words of exactly one
+        programme's title ("Guvernanță participativă" for "Digitalizarea în guvernanța participativă")."""
+        folded = fold(text)
+        if folded in self.programmes:
+            return self.programmes[folded]
+        if len(folded.split()) < 2:
+            return None
+        padded = f" {folded} "
+        found = {title for title in self.programmes if padded in f" {title} "}
+        if len(found) == 1:
+            return self.programmes[found.pop()]
+        return None
 
 
 def _vocabulary(catalogue: Catalogue, config: RosterConfig) -> _Vocabulary:
@@ -87,13 +105,26 @@ def _vocabulary(catalogue: Catalogue, config: RosterConfig) -> _Vocabulary:
         for category in track.categories:
             admitting.setdefault(category, []).append(track.key)
     only = {category: keys[0] for category, keys in admitting.items() if len(keys) == 1}
-    return _Vocabulary(categories, tracks, track_categories, only)
+    programmes: dict[str, list[str]] = {}
+    titles: dict[str, str] = {}
+    for track in index.tracks:
+        try:
+            programme, _ = catalogue.course(track.course)
+        except KeyError:
+            continue
+        for title in {programme.name, *(c.name for c, _ in catalogue.categories() if c.key == programme.category)}:
+            programmes.setdefault(fold(title), []).append(track.key)
+            titles.setdefault(fold(title), title)
+    return _Vocabulary(categories, tracks, track_categories, only,
+                       {title: tuple(keys) for title, keys in programmes.items()}, titles)
 
 
 class _Collector:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         self.truncated = False
+        self.partners: set[int] = set()
+        """Rows another row duplicates (left out with the duplicate when invalid rows are skipped)."""
 
     def add(self, location: Location, message: str) -> None:
         if len(self.problems) >= MAX_PROBLEMS:
@@ -102,8 +133,13 @@ class _Collector:
         self.problems.append(Problem(location, message))
 
 
-def validate_table(table: Table, *, catalogue: Catalogue, config: RosterConfig) -> Roster:
-    """Validate and normalise every row; raise :class:`RosterInvalid` listing every problem found."""
+def validate_table(table: Table, *, catalogue: Catalogue, config: RosterConfig, skip_invalid: bool = False
+                   ) -> Roster:
+    """Validate and normalise every row; raise :class:`RosterInvalid` listing every problem found.
+
+    With ``skip_invalid`` (an explicit choice of the coordinator), rows with problems are left out and listed in
+    :attr:`Roster.refused` instead; problems of the file itself (columns, CNPs) still refuse it whole, and so do
+    rows that share a code, an e-mail or a name with another row (all of them are left out)."""
     collector = _Collector()
     columns, header_problems = map_columns(table.headers, source=table.source, line=table.header_line,
                                            extra=config.columns)
@@ -112,17 +148,30 @@ def validate_table(table: Table, *, catalogue: Catalogue, config: RosterConfig) 
     _check_cnp_cells(table, collector)
     if collector.problems:
         raise RosterInvalid(collector.problems, source=table.source, truncated=collector.truncated)
+    identity: Identity = "key" if "key" in columns.fields else "email"
     vocabulary = _vocabulary(catalogue, config)
     people = [person for line, cells in table.rows
-              if (person := _person(table, columns, vocabulary, line, cells, collector)) is not None]
+              if (person := _person(table, columns, vocabulary, line, cells, collector, identity)) is not None]
     _check_duplicates(table, columns, people, collector)
-    if collector.problems:
+    refused: tuple[Problem, ...] = ()
+    if collector.problems and skip_invalid and not collector.truncated:
+        bad = {p.location.line for p in collector.problems}
+        for row in sorted(collector.partners - bad):
+            collector.add(Location(file=table.source, line=row), "left out with the row that repeats it")
+        bad |= collector.partners
+        people = [person for person in people if person.row not in bad]
+        refused = tuple(sorted(collector.problems, key=lambda p: (p.location.line or 0, p.location.column or 0)))
+    elif collector.problems:
         raise RosterInvalid(collector.problems, source=table.source, truncated=collector.truncated)
     if not people:
-        raise RosterInvalid([Problem(Location(file=table.source), "the roster has a header but no people")],
+        what = "no valid people" if refused else "a header but no people"
+        raise RosterInvalid([*refused, Problem(Location(file=table.source), f"the roster has {what}")],
                             source=table.source)
     notes = tuple(f"column {name!r} is not used" for name in columns.ignored)
-    return Roster(table.source, tuple(people), notes)
+    if identity == "email":
+        notes = ("no registration-code column: people are identified by their e-mail address (a changed address "
+                 "is a change to confirm, see docs/roster.md)", *notes)
+    return Roster(table.source, tuple(people), notes, identity, refused)
 
 
 def _check_cnp_cells(table: Table, collector: _Collector) -> None:
@@ -136,7 +185,7 @@ def _check_cnp_cells(table: Table, collector: _Collector) -> None:
 
 
 def _person(table: Table, columns: ColumnMap, vocabulary: _Vocabulary, line: int, cells: tuple[str, ...],
-            collector: _Collector) -> Person | None:
+            collector: _Collector, identity: Identity) -> Person | None:
     before = len(collector.problems)
 
     def where(name: str) -> Location:
@@ -157,7 +206,7 @@ def _person(table: Table, columns: ColumnMap, vocabulary: _Vocabulary, line: int
         collector.add(Location(file=table.source, line=line, column=extra + 1),
                       f"the row has more cells ({len(cells)}) than the header ({len(table.headers)}); a value "
                       "probably holds the separator without quotes")
-    key = required("key", normalise.key(raw("key")), "registration code")
+    key = required("key", normalise.key(raw("key")), "registration code") if identity == "key" else ""
     if key and not normalise.KEY.match(key):
         collector.add(where("key"), "the registration code must be 1-40 letters, digits, dots, dashes or slashes")
     lastname = required("lastname", normalise.person_name(raw("lastname")), "last name")
@@ -185,9 +234,13 @@ def _person(table: Table, columns: ColumnMap, vocabulary: _Vocabulary, line: int
     track: str | None = None
     if track_text:
         track = vocabulary.tracks.find(track_text)
-        if track is None:
-            collector.add(where("track"), f"unknown programme {track_text!r} (known: "
-                          f"{', '.join(vocabulary.track_categories)})")
+        candidates = vocabulary.programme_tracks(track_text) if track is None else None
+        if track is None and candidates is None:
+            titles = sorted(set(vocabulary.programme_titles.values()))
+            collector.add(where("track"), f"unknown programme {track_text!r} (known: programmes "
+                          f"{'; '.join(titles)}; tracks {', '.join(vocabulary.track_categories)})")
+        elif track is None and candidates is not None:
+            track = _track_by_category(candidates, category, vocabulary, track_text, where("track"), collector)
     elif category is not None:
         track = vocabulary.only_track.get(category)
         if track is None:
@@ -197,11 +250,33 @@ def _person(table: Table, columns: ColumnMap, vocabulary: _Vocabulary, line: int
                           f"{' or '.join(choices) or 'no programme'}")
     if track is not None and category is not None and category not in vocabulary.track_categories[track]:
         location = where("track") if "track" in columns.fields else Location(file=table.source, line=line)
-        collector.add(location, f"programme {track!r} does not admit category {category!r} (it admits "
+        named = repr(track) if not track_text or fold(track_text) == fold(track) else f"{track_text!r} (track {track})"
+        collector.add(location, f"programme {named} does not admit category {category!r} (it admits "
                       f"{', '.join(sorted(vocabulary.track_categories[track]))})")
     if len(collector.problems) != before or county is None or category is None or track is None:
         return None
+    if identity == "email":
+        key = email_key(email)
     return Person(key, firstname, lastname, email, organisation, commune, county.code, category, track, line)
+
+
+def _track_by_category(candidates: tuple[str, ...], category: str | None, vocabulary: _Vocabulary, text: str,
+                       location: Location, collector: _Collector) -> str | None:
+    """The one track of a programme that admits ``category``; a problem when none or several do."""
+    if len(candidates) == 1:
+        return candidates[0]
+    if category is None:
+        return None  # the category's own problem is reported already
+    admitting = [t for t in candidates if category in vocabulary.track_categories[t]]
+    if len(admitting) == 1:
+        return admitting[0]
+    if not admitting:
+        collector.add(location, f"programme {text!r} has no track for category {category!r} (its tracks: "
+                      f"{', '.join(candidates)})")
+    else:
+        collector.add(location, f"programme {text!r} has several tracks for category {category!r} "
+                      f"({', '.join(admitting)}): write the track instead")
+    return None
 
 
 def _check_duplicates(table: Table, columns: ColumnMap, people: Sequence[Person], collector: _Collector) -> None:
@@ -214,13 +289,16 @@ def _check_duplicates(table: Table, columns: ColumnMap, people: Sequence[Person]
     seen_names: dict[tuple[str, str], Person] = {}
     for person in people:
         first = seen_keys.setdefault(person.key, person)
-        if first is not person:
+        if first is not person and "key" in columns.fields:
             collector.add(at(person, "key"), f"registration code {person.key!r} is also on row {first.row}")
+            collector.partners.add(first.row)
         first = seen_emails.setdefault(person.email, person)
         if first is not person:
             collector.add(at(person, "email"), f"e-mail {person.email!r} is also on row {first.row}")
+            collector.partners.add(first.row)
         name = (fold(f"{person.firstname} {person.lastname}"), fold(person.organisation))
         first = seen_names.setdefault(name, person)
         if first is not person:
             collector.add(at(person, "lastname"), f"{person.fullname} of {person.organisation} is also on row "
                           f"{first.row}")
+            collector.partners.add(first.row)

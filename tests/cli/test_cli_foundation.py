@@ -53,7 +53,7 @@ def test_exit_codes_for_usage_and_missing_configuration(tmp_path: Path, monkeypa
         monkeypatch.delenv(name, raising=False)
     assert main(["moodle", "chek"]) == 2
     assert main(["moodle", "check"]) == 1
-    assert "no configuration" in capsys.readouterr().err
+    assert "no Moodle site configured" in capsys.readouterr().err
 
 
 @pytest.fixture

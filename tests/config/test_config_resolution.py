@@ -87,10 +87,19 @@ def test_bad_environment_values_name_the_variable(tmp_path: Path, env: dict[str,
     assert str(caught.value).startswith(message)
 
 
-def test_no_configuration_anywhere_says_what_to_do(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match=r"no configuration: no cooperare\.yaml in") as caught:
-        load_config(None, environ={}, cwd=tmp_path)
+def test_no_configuration_anywhere_gives_defaults_and_a_site_is_asked_for_only_when_needed(tmp_path: Path) -> None:
+    config = load_config(None, environ={}, cwd=tmp_path)
+    assert config.site is None
+    assert config.store.url == f"sqlite:///{tmp_path / 'cooperare.sqlite'}"
+    with pytest.raises(ConfigError, match=r"no Moodle site configured") as caught:
+        config.require_site()
     assert "COOPERARE_MOODLE_URL" in (caught.value.hint or "")
+
+
+def test_a_file_without_a_site_section_is_valid(tmp_path: Path) -> None:
+    (tmp_path / "cooperare.yaml").write_text("roster:\n  username: key\n", encoding="utf-8")
+    config = load_config(None, environ={"COOPERARE_MOODLE_TOKEN_FILE": "token"}, cwd=tmp_path)
+    assert config.site is None and config.roster.username == "key"
 
 
 def test_an_explicit_file_that_does_not_exist_is_an_error_not_a_fallback(tmp_path: Path) -> None:

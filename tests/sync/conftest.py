@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
+from cooperare.config.roster import RosterConfig
 from cooperare.courses.catalogue import Catalogue, load_catalogue
 from cooperare.courses.identity import course_idnumber
 from cooperare.moodle.client import MoodleClient
 from cooperare.sandbox import Sandbox
 from cooperare.store import Store
-from cooperare.sync.config import RosterConfig
 from cooperare.sync.generator import Row, csv_bytes, generate
 from cooperare.sync.importer import roster_from_bytes
 from cooperare.sync.model import Roster

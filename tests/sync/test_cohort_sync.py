@@ -3,10 +3,10 @@ enrolments: one instance per track course, members enrolled by Moodle as they jo
 
 from __future__ import annotations
 
+from cooperare.config.roster import RosterConfig
 from cooperare.courses.catalogue import Catalogue
 from cooperare.sandbox import Sandbox
 from cooperare.store import Store
-from cooperare.sync.config import RosterConfig
 
 from .conftest import PREFIX, add_track_courses, edit_row, moodle_view, roster_of, rows, sync
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from cooperare.config import load_config
+from cooperare.config.roster import RosterConfig
 from cooperare.courses.catalogue import Catalogue
 from cooperare.errors import ConfigError
 from cooperare.sandbox import Sandbox
 from cooperare.store import Store
-from cooperare.sync.config import RosterConfig
 
 from .conftest import PREFIX, edit_row, moodle_view, roster_of, rows, sync
 

@@ -10,9 +10,9 @@ import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cooperare.config.roster import RosterConfig
 from cooperare.courses.catalogue import Catalogue, load_catalogue
 from cooperare.errors import InputError
-from cooperare.sync.config import RosterConfig
 from cooperare.sync.generator import HEADERS, generate
 from cooperare.sync.importer import roster_from_bytes
 from cooperare.sync.model import Roster

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
+from cooperare.config.roster import RosterConfig
 from cooperare.courses.catalogue import Catalogue
 from cooperare.store import Store
 from cooperare.store.people import People, PersonRecord
-from cooperare.sync.config import RosterConfig
 from cooperare.sync.counties import COUNTIES
 from cooperare.sync.generator import csv_bytes, generate, split
 from cooperare.sync.importer import roster_from_bytes
@@ -61,3 +61,14 @@ def test_people_snapshot_upsert_status_and_no_cnp_column(tmp_path: Path) -> None
         assert not {"cnp", "phone", "password"} & columns
         people.forget(["A1"])
         assert people.get("A1") is None
+
+
+def test_generated_people_live_in_real_communes_and_have_example_e_mails(catalogue: Catalogue) -> None:
+    from cooperare import territory
+    real = {(c.county_name, c.name) for c in territory.communes()}
+    people = generate(catalogue, count=300, seed=11)
+    assert all((row.county, row.commune) in real for row in people)
+    assert not any(row.county == "București" for row in people)
+    domains = {row.email.rsplit("@", 1)[1] for row in people}
+    assert all(d in ("example.org", "example.com", "example.net") or d.endswith((".example", ".test"))
+               for d in domains)

@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
+from cooperare.config.roster import RosterConfig
 from cooperare.courses.catalogue import Catalogue
 from cooperare.errors import MoodleError
 from cooperare.moodle.client import MoodleClient
 from cooperare.sandbox import Sandbox
 from cooperare.store import Store
-from cooperare.sync.config import RosterConfig
 from cooperare.sync.plan import SCOPE
 from cooperare.sync.service import apply_roster, plan_roster
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from cooperare.config.roster import RosterConfig
 from cooperare.courses.catalogue import Catalogue
 from cooperare.errors import InputError
-from cooperare.sync.config import RosterConfig
 from cooperare.sync.generator import HEADERS, csv_bytes, generate, write_rows
 from cooperare.sync.importer import load_roster, roster_from_bytes
 from cooperare.sync.readers import parse_bytes, read_table

@@ -7,12 +7,12 @@ from dataclasses import replace
 
 import pytest
 
+from cooperare.config.roster import RosterConfig
 from cooperare.courses.catalogue import Catalogue
 from cooperare.errors import PlanError
 from cooperare.sandbox import Sandbox
 from cooperare.store import Store
 from cooperare.store.people import People
-from cooperare.sync.config import RosterConfig
 from cooperare.sync.plan import RosterPlan
 from cooperare.sync.service import apply_roster, plan_roster
 

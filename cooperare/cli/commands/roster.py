@@ -16,10 +16,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from cooperare.cli.context import AppContext, pass_app
+from cooperare.config.roster import RosterConfig
 from cooperare.courses.catalogue import Catalogue
 from cooperare.errors import InputError
 from cooperare.plan import render_value
-from cooperare.sync.config import RosterConfig
 from cooperare.sync.generator import generate as generate_rows
 from cooperare.sync.generator import write_rows
 from cooperare.sync.importer import load_roster
@@ -33,6 +33,25 @@ roster_file = click.argument("file", type=click.Path(dir_okay=False, path_type=P
 unenrol_option = click.option("--unenrol", is_flag=True,
                               help="Also take people who left out of the track cohorts and courses (default: "
                                    "their accounts are only suspended).")
+skip_invalid_option = click.option("--skip-invalid", is_flag=True,
+                                   help="Sync the valid rows and list the refused ones (default: nothing is sent "
+                                        "while any row is invalid). Nobody is suspended in such a run.")
+rename_option = click.option("--rename", "renames", multiple=True, metavar="OLD=NEW",
+                             help="Confirm that the person with e-mail OLD in Moodle is the row with e-mail NEW "
+                                  "(rosters without a code column); repeatable.")
+new_option = click.option("--new", "distinct", multiple=True, metavar="EMAIL",
+                          help="The row with this e-mail is a new person, though it looks like an account that "
+                               "left; repeatable.")
+
+
+def _renames(values: tuple[str, ...]) -> dict[str, str]:
+    renames: dict[str, str] = {}
+    for value in values:
+        old, sep, new = value.partition("=")
+        if not sep or "@" not in old or "@" not in new:
+            raise click.BadParameter(f"{value!r}: write OLD@E-MAIL=NEW@E-MAIL", param_hint="--rename")
+        renames[old.strip().lower()] = new.strip().lower()
+    return renames
 
 
 @click.group()
@@ -46,15 +65,20 @@ def _config(app: AppContext) -> RosterConfig:
     return config.roster if config is not None else RosterConfig()
 
 
-def _load(app: AppContext, file: Path) -> tuple[Roster, Catalogue, RosterConfig]:
+def _load(app: AppContext, file: Path, *, skip_invalid: bool = False) -> tuple[Roster, Catalogue, RosterConfig]:
     config = _config(app)
     catalogue = app.catalogue()
     try:
-        return load_roster(file, config=config, catalogue=catalogue), catalogue, config
+        people = load_roster(file, config=config, catalogue=catalogue, skip_invalid=skip_invalid)
     except RosterInvalid as invalid:
         for problem in invalid.problems:
             app.say(str(problem), style="red")
         raise
+    for problem in people.refused:
+        app.say(f"refused: {problem}", style="red")
+    if people.refused:
+        app.note(f"{len(people.refused_rows)} rows refused (--skip-invalid): they are left out of this sync")
+    return people, catalogue, config
 
 
 def _print_plan(app: AppContext, rplan: RosterPlan) -> None:
@@ -62,6 +86,8 @@ def _print_plan(app: AppContext, rplan: RosterPlan) -> None:
         app.note(note)
     for conflict in rplan.conflicts:
         app.say(f"conflict: {conflict}", style="red")
+    for match in rplan.matches:
+        app.say(f"probably the same person: {match}", style="yellow")
     symbols = {"create": ("+", "green"), "update": ("~", "yellow"), "delete": ("-", "red")}
     pending = list(rplan.plan.pending())
     for change in pending[:SHOWN_CHANGES]:
@@ -94,12 +120,17 @@ def check_command(app: AppContext, file: Path) -> None:
 @roster.command("plan")
 @roster_file
 @unenrol_option
+@skip_invalid_option
+@rename_option
+@new_option
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON on stdout (changes and ws_calls).")
 @pass_app
-def plan_command(app: AppContext, file: Path, unenrol: bool, as_json: bool) -> None:
+def plan_command(app: AppContext, file: Path, unenrol: bool, skip_invalid: bool, renames: tuple[str, ...],
+                 distinct: tuple[str, ...], as_json: bool) -> None:
     """Show what syncing FILE would change in Moodle (reads only)."""
-    people, catalogue, config = _load(app, file)
-    rplan = plan_roster(app.client(), people, catalogue=catalogue, config=config, unenrol=unenrol)
+    people, catalogue, config = _load(app, file, skip_invalid=skip_invalid)
+    rplan = plan_roster(app.client(), people, catalogue=catalogue, config=config, unenrol=unenrol,
+                        renames=_renames(renames), distinct={e.strip().lower() for e in distinct})
     if as_json:
         app.emit_json(rplan.as_json(ws_calls=app.ws_calls))
         return
@@ -110,18 +141,23 @@ def plan_command(app: AppContext, file: Path, unenrol: bool, as_json: bool) -> N
 @roster.command("apply")
 @roster_file
 @unenrol_option
+@skip_invalid_option
+@rename_option
+@new_option
 @click.option("--yes", is_flag=True, help="Apply without asking for confirmation.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON on stdout.")
 @pass_app
-def apply_command(app: AppContext, file: Path, unenrol: bool, yes: bool, as_json: bool) -> None:
+def apply_command(app: AppContext, file: Path, unenrol: bool, skip_invalid: bool, renames: tuple[str, ...],
+                  distinct: tuple[str, ...], yes: bool, as_json: bool) -> None:
     """Sync FILE into Moodle after showing the plan and asking.
 
     New people get accounts (Moodle e-mails them a password), changes of name or e-mail are applied, people who
     left are suspended (never deleted). Safe to interrupt and re-run: nothing is created twice.
     """
-    people, catalogue, config = _load(app, file)
+    people, catalogue, config = _load(app, file, skip_invalid=skip_invalid)
     client = app.client()
-    rplan = plan_roster(client, people, catalogue=catalogue, config=config, unenrol=unenrol)
+    rplan = plan_roster(client, people, catalogue=catalogue, config=config, unenrol=unenrol,
+                        renames=_renames(renames), distinct={e.strip().lower() for e in distinct})
     if not as_json:
         _print_plan(app, rplan)
     store = app.store()
@@ -144,7 +180,8 @@ def apply_command(app: AppContext, file: Path, unenrol: bool, yes: bool, as_json
         app.emit_json({"changes": [c.as_json() for c in rplan.plan.pending()], "done": dict(report.done),
                        "failures": [str(f) for f in report.failures], "skipped": dict(report.skipped),
                        "conflicts": [str(c) for c in rplan.conflicts], "reconciled": report.reconciled,
-                       "ws_calls": app.ws_calls})
+                       "probable_matches": [str(m) for m in rplan.matches],
+                       "refused_rows": [str(p) for p in rplan.refused], "ws_calls": app.ws_calls})
         return
     if result.closed_done or result.closed_failed:
         app.note(f"Resumed an interrupted apply: {result.closed_done + result.closed_failed} journal entries "
@@ -166,9 +203,13 @@ def apply_command(app: AppContext, file: Path, unenrol: bool, yes: bool, as_json
     for warning in report.warnings:
         app.note(warning)
     app.ws_summary()
-    if report.failures or rplan.conflicts:
-        raise InputError(f"{len(report.failures)} failures and {len(rplan.conflicts)} conflicts; the rest was "
-                         "applied", hint="fix those rows (or the accounts in Moodle) and run apply again")
+    for match in rplan.matches:
+        app.say(f"held: {match}", style="yellow")
+    if report.failures or rplan.conflicts or rplan.matches:
+        raise InputError(f"{len(report.failures)} failures, {len(rplan.conflicts)} conflicts and "
+                         f"{len(rplan.matches)} rows held as probably the same person; the rest was applied",
+                         hint="fix those rows (or the accounts in Moodle), confirm or refuse the probable matches "
+                              "(--rename OLD=NEW, --new EMAIL), and run apply again")
 
 
 @roster.command("generate")
