@@ -174,3 +174,19 @@ def test_a_key_readable_by_others_is_refused(workdir: Path, demo_keys: DemoKeys,
         simulate.record_quiz_attempt(moodle_track.box.site, moodle_track.quiz_id, moodle_track.users["eva"], 9.0)
     result = invoke("certificates", "issue", env={"COOPERARE_SIGNING_PASSWORD": PASSWORD})
     assert isinstance(result.exception, SecretError) and "chmod 600" in (result.exception.hint or "")
+
+
+@pytest.mark.parametrize(("drop", "expected"), [("verify_url", "verification URL"), ("password", "password"),
+                                                 ("pkcs12", "signing key")])
+def test_issue_checks_its_own_configuration_before_calling_moodle(workdir: Path, drop: str, expected: str) -> None:
+    config = yaml.safe_load((workdir / "cooperare.yaml").read_text(encoding="utf-8"))
+    config["site"]["url"] = "http://127.0.0.1:9"  # nothing listens there: a call to Moodle would exit 3
+    if drop == "verify_url":
+        del config["certificates"]["verify_url"]
+    if drop == "pkcs12":
+        del config["certificates"]["signing"]["pkcs12"]
+    (workdir / "cooperare.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    env = {} if drop == "password" else {"COOPERARE_SIGNING_PASSWORD": PASSWORD}
+    result = invoke("certificates", "issue", env=env)
+    assert result.exit_code == 1, result.output
+    assert expected in str(result.exception) or expected in result.output

@@ -201,13 +201,15 @@ def issue(app: AppContext, track: str | None, dry_run: bool, as_json: bool) -> N
     from cooperare.certificates.issue import issue_track
 
     session = Session.open(app)
+    tracks = session.tracks(track)
+    # Own configuration first (verify URL, signatory, signing key and its password), before any call to Moodle.
+    ready = None if dry_run else session.issuing(signing_password(session.config.signing.password_env))
     client = app.client()
-    assessments = [session.assess(key, client) for key in session.tracks(track)]
+    assessments = [session.assess(key, client) for key in tracks]
     delivery = session.config.delivery
     if delivery.moodle_files and not dry_run and any(a.eligible for a in assessments):
         require_file_delivery(client)  # before anything is signed
-    issuing = None if dry_run or not any(a.eligible for a in assessments) else session.issuing(
-        signing_password(session.config.signing.password_env))
+    issuing = ready if any(a.eligible for a in assessments) else None
     run_id = session.store.runs.start("certificates issue", detail={"track": track, "dry_run": dry_run})
     summary: list[dict[str, Any]] = []
     outcome: Outcome = "failed"
