@@ -2,9 +2,10 @@
 
 Drawn with reportlab (platypus for the flow, reportlab graphics for the bar charts: certified against target per
 track, and certified per county), in the same embedded TrueType font as the certificates, so every Romanian letter
-prints. Tables are drawn as page-sized blocks of fixed-height rows (:class:`RowBlock`) straight onto the canvas,
-three times faster than platypus tables, which keeps a 30,000-person report within seconds; a text too wide for
-its column is shortened with "…". This module must not compute the report.
+prints. Tables are drawn as page-sized blocks of rows (:class:`RowBlock`) straight onto the canvas, three times
+faster than platypus tables, which keeps a 30,000-person report within seconds; a text too wide for its column
+(a long track name, say) wraps onto up to three lines, and only beyond that is shortened with "…".
+This module must not compute the report.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ PAGE = landscape(A4)
 ROW_HEIGHT = 13.0
 FONT_SIZE = 7.5
 ROWS_PER_BLOCK = 36
+LINE_HEIGHT = 9.0
+MAX_LINES = 3
 HEADER_FILL = colors.HexColor("#DDE6F2")
 TARGET_COLOUR = colors.HexColor("#B4C7E7")
 CERTIFIED_COLOUR = colors.HexColor("#1F4E79")
@@ -76,39 +79,97 @@ def _styles(fonts: FontPair) -> dict[str, ParagraphStyle]:
 def _pieces(table: Table, *, fonts: FontPair) -> list[object]:
     if not table.rows:
         return [_table(table, fonts=fonts)]
-    return [_table(table, fonts=fonts, rows=table.rows[start : start + ROWS_PER_BLOCK])
-            for start in range(0, len(table.rows), ROWS_PER_BLOCK)]
+    widths = _widths(table.columns, PAGE[0] - 24 * mm)
+    wrapped = [_wrap_row([_text(value, column) for value, column in zip(row, table.columns, strict=True)],
+                         columns=table.columns, widths=widths, font=fonts.regular) for row in table.rows]
+    blocks: list[object] = []
+    budget = ROWS_PER_BLOCK * ROW_HEIGHT
+    chunk: list[list[list[str]]] = []
+    used = 0.0
+    for row in wrapped:
+        height = _row_height(row)
+        if chunk and used + height > budget:
+            blocks.append(RowBlock(table.columns, chunk, widths=widths, fonts=fonts))
+            chunk, used = [], 0.0
+        chunk.append(row)
+        used += height
+    blocks.append(RowBlock(table.columns, chunk, widths=widths, fonts=fonts))
+    return blocks
 
 
 def _table(table: Table, *, fonts: FontPair, rows: tuple[tuple[Cell, ...], ...] | None = None) -> RowBlock:
     chosen = table.rows if rows is None else rows
-    texts = [[_text(value, column) for value, column in zip(row, table.columns, strict=True)] for row in chosen]
-    return RowBlock(table.columns, texts, widths=_widths(table.columns, PAGE[0] - 24 * mm), fonts=fonts)
+    widths = _widths(table.columns, PAGE[0] - 24 * mm)
+    texts = [_wrap_row([_text(value, column) for value, column in zip(row, table.columns, strict=True)],
+                       columns=table.columns, widths=widths, font=fonts.regular) for row in chosen]
+    return RowBlock(table.columns, texts, widths=widths, fonts=fonts)
+
+
+def _wrap_row(values: list[str], *, columns: tuple[Column, ...], widths: list[float], font: str) -> list[list[str]]:
+    """Each cell as its lines: text columns wrap at word boundaries (at most MAX_LINES, then "…")."""
+    return [_wrap(value, width - 6, font) if column.kind == "text" else [value]
+            for value, column, width in zip(values, columns, widths, strict=True)]
+
+
+def _wrap(value: str, room: float, font: str) -> list[str]:
+    lines: list[str] = []
+    current = ""
+    for word in value.split():
+        candidate = f"{current} {word}" if current else word
+        if current and stringWidth(candidate, font, FONT_SIZE) > room:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    if current or not lines:
+        lines.append(current)
+    if len(lines) > MAX_LINES:
+        lines = [*lines[: MAX_LINES - 1], " ".join(lines[MAX_LINES - 1 :])]
+    return [_shorten(line, room, font) for line in lines]
+
+
+def _shorten(value: str, room: float, font: str) -> str:
+    shown_width = stringWidth(value, font, FONT_SIZE)
+    while shown_width > room and len(value) > 1:
+        value = value[: max(1, int(len(value) * room / shown_width) - 1)] + "…"
+        shown_width = stringWidth(value, font, FONT_SIZE)
+    return value
+
+
+def _row_height(row: list[list[str]]) -> float:
+    return ROW_HEIGHT + (max(len(lines) for lines in row) - 1) * LINE_HEIGHT
 
 
 class RowBlock(Flowable):
-    """A header row and data rows of fixed height, drawn with one text object and one path for the grid."""
+    """A header row and data rows (one line each, more where a long text wraps), drawn with one text object and
+    one path for the grid."""
 
-    def __init__(self, columns: tuple[Column, ...], rows: list[list[str]], *, widths: list[float],
+    def __init__(self, columns: tuple[Column, ...], rows: list[list[list[str]]], *, widths: list[float],
                  fonts: FontPair) -> None:
         super().__init__()
         self.columns = columns
         self.rows = rows
         self.widths = widths
         self.fonts = fonts
+        self.heights = [_row_height(row) for row in rows]
+        self.header = [_wrap(column.title, w - 6, fonts.bold) for column, w in zip(columns, widths, strict=True)]
+        self.header_height = _row_height(self.header)
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        return sum(self.widths), ROW_HEIGHT * (len(self.rows) + 1)
+        return sum(self.widths), self.header_height + sum(self.heights)
 
     def draw(self) -> None:
         canvas = self.canv
-        width, height = sum(self.widths), ROW_HEIGHT * (len(self.rows) + 1)
+        width, height = sum(self.widths), self.header_height + sum(self.heights)
         canvas.setFillColor(HEADER_FILL)
-        canvas.rect(0, height - ROW_HEIGHT, width, ROW_HEIGHT, stroke=0, fill=1)
+        canvas.rect(0, height - self.header_height, width, self.header_height, stroke=0, fill=1)
         grid = canvas.beginPath()
-        for line in range(len(self.rows) + 2):
-            grid.moveTo(0, line * ROW_HEIGHT)
-            grid.lineTo(width, line * ROW_HEIGHT)
+        tops = [height - self.header_height]
+        for row_height in self.heights:
+            tops.append(tops[-1] - row_height)
+        for y in [height, *tops]:
+            grid.moveTo(0, y)
+            grid.lineTo(width, y)
         x = 0.0
         for column_width in [0.0, *self.widths]:
             x += column_width
@@ -122,12 +183,16 @@ class RowBlock(Flowable):
         lefts = [sum(self.widths[:i]) for i in range(len(self.widths))]
         right_aligned = [column.kind in ("int", "percent", "score") for column in self.columns]
         text.setFont(self.fonts.bold, FONT_SIZE)
-        self._line(text, [column.title for column in self.columns], y=height - ROW_HEIGHT + 4, lefts=lefts,
-                   right=[False] * len(self.columns), font=self.fonts.bold)
+        for number in range(max(len(lines) for lines in self.header)):
+            values = [lines[number] if number < len(lines) else "" for lines in self.header]
+            self._line(text, values, y=height - ROW_HEIGHT + 4 - number * LINE_HEIGHT, lefts=lefts,
+                       right=[False] * len(self.columns), font=self.fonts.bold)
         text.setFont(self.fonts.regular, FONT_SIZE)
-        for number, row in enumerate(self.rows, start=2):
-            self._line(text, row, y=height - number * ROW_HEIGHT + 4, lefts=lefts, right=right_aligned,
-                       font=self.fonts.regular)
+        for top, row in zip(tops, self.rows, strict=False):
+            for number in range(max(len(lines) for lines in row)):
+                values = [lines[number] if number < len(lines) else "" for lines in row]
+                self._line(text, values, y=top - ROW_HEIGHT + 4 - number * LINE_HEIGHT, lefts=lefts,
+                           right=right_aligned, font=self.fonts.regular)
         canvas.drawText(text)
 
     def _line(self, text: object, values: list[str], *, y: float, lefts: list[float], right: list[bool],
@@ -135,18 +200,16 @@ class RowBlock(Flowable):
         for value, left, column_width, align_right in zip(values, lefts, self.widths, right, strict=True):
             if not value:
                 continue
-            room = column_width - 6
+            value = _shorten(value, column_width - 6, font)
             shown_width = stringWidth(value, font, FONT_SIZE)
-            while shown_width > room and len(value) > 1:
-                value = value[: max(1, int(len(value) * room / shown_width) - 1)] + "…"
-                shown_width = stringWidth(value, font, FONT_SIZE)
             x = left + column_width - 3 - shown_width if align_right else left + 3
             text.setTextOrigin(x, y)  # type: ignore[attr-defined]
             text.textOut(value)  # type: ignore[attr-defined]
 
 
 def _widths(columns: tuple[Column, ...], usable: float) -> list[float]:
-    weights = [1.0 if column.kind in ("int", "percent", "date", "score") else 2.4 for column in columns]
+    weights = [1.0 if column.kind in ("int", "percent", "score") else 1.3 if column.kind == "date" else 2.4
+               for column in columns]
     unit = usable / sum(weights)
     return [weight * unit for weight in weights]
 

@@ -47,3 +47,14 @@ def test_the_stage_issues_verifies_reports_and_leaves_a_usable_folder(tmp_path: 
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["certificates", "verify", f"certificates/{valid[0].file}"])
     assert result.exit_code == 0 and "VALID" in result.output
+
+
+def test_demo_certificates_are_issued_after_every_training_period_ends() -> None:
+    from cooperare.cli.commands.demo_certificates import issue_date
+    from cooperare.courses.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    issued = issue_date(catalogue)
+    for track in catalogue.tracks:
+        settings = catalogue.course_settings(track.course)
+        assert settings.start <= settings.end < issued, track.key

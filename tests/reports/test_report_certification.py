@@ -130,3 +130,17 @@ def test_an_empty_registry_still_makes_a_report(catalogue: Catalogue, tmp_path: 
     write_pdf(empty, tmp_path / "e.pdf", fonts=load_fonts())
     write_xlsx(empty, tmp_path / "e.xlsx")
     assert "0 din 292" in PdfReader(io.BytesIO((tmp_path / "e.pdf").read_bytes())).pages[0].extract_text()
+
+
+def test_long_track_names_wrap_in_the_pdf_instead_of_being_cut(report: CertificationReport, catalogue: Catalogue,
+                                                                 tmp_path: Path) -> None:
+    path = tmp_path / "r.pdf"
+    write_pdf(report, path, fonts=load_fonts())
+    words = " ".join(" ".join(page.extract_text() for page in PdfReader(path).pages).split())
+    longest = max((t.name for t in catalogue.tracks), key=len)
+    assert len(longest) > 40  # wider than the column, so this test can fail when names are cut
+    assert "…" not in words
+    lines = [" ".join(line.split()) for page in PdfReader(path).pages for line in page.extract_text().splitlines()]
+    first = next(line for line in lines if longest.startswith(line.split(" ", 2)[-1][:10]) or longest[:25] in line)
+    assert longest[:25] in first
+    assert all(word in words for word in longest.split())

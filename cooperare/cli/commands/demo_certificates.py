@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import random
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -66,7 +66,7 @@ def stage_certificates(run: DemoRun) -> None:
     registry = CertificateRegistry(run.store.engine)
     producer = Producer(pkcs12=keys.pkcs12, password=password)
     issuing = Issuing(catalogue=catalogue, config=config, output=config.output, producer=producer,
-                      workers=config.workers)
+                      workers=config.workers, today=issue_date(catalogue))
     issued: list[CertificateRecord] = []
     for track in catalogue.tracks:
         assessment = assess_track(run.client, people=people, registry=registry, catalogue=catalogue, config=config,
@@ -85,6 +85,12 @@ def stage_certificates(run: DemoRun) -> None:
     run.summary["certificates"] = {"issued": len(issued), "verified": verified, "messages": len(messages.sent),
                                    "folder": str(config.output), "reports": [str(p) for p in reports],
                                    "keys": str(keys.pkcs12.parent)}
+
+
+def issue_date(catalogue: Catalogue) -> date:
+    """The demo's issue date: two weeks after the last course of the catalogue ends, so no certificate prints a
+    training period that ends after the day it was issued (the demo runs before the real courses do)."""
+    return max(catalogue.course_settings(t.course).end for t in catalogue.tracks) + timedelta(days=14)
 
 
 # -- what trainees do -----------------------------------------------------------------------------------------
