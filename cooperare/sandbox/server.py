@@ -22,7 +22,7 @@ from cooperare.sandbox.faults import Fault, FaultKind, Faults
 from cooperare.sandbox.php import htmlspecialchars, json_encode, php_str
 from cooperare.sandbox.registry import Call, load_all
 from cooperare.sandbox.request import ParsedRequest, parse_body, php_array
-from cooperare.sandbox.site import Site, SiteSettings
+from cooperare.sandbox.site import Site
 from cooperare.sandbox.validation import clean_returnvalue, validate_parameters
 
 REST_PATH = "/webservice/rest/server.php"
@@ -295,8 +295,4 @@ class SandboxServer:
         else:
             db.commit()
         return self._deliver(Response(200, UPLOAD_TYPE, json_encode(body).encode()), fault)
-
-
-def new_server(settings: SiteSettings | None = None) -> SandboxServer:
-    return SandboxServer(Site(settings))
 
