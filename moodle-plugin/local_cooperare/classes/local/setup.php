@@ -258,7 +258,7 @@ class setup {
         foreach (array_unique($needed) as $capability) {
             if (!has_capability($capability, $context, $userid)) {
                 $warnings[] = "the user lacks {$capability} at site level: give them a role holding it "
-                    . '(Manager holds local/cooperare:provision; webservice/rest:use must be allowed by hand)';
+                    . '(Manager holds local/cooperare:provision; no standard role holds webservice/rest:use)';
             }
         }
         return $warnings;
