@@ -19,6 +19,7 @@ from cooperare.errors import EXIT_INPUT, EXIT_USAGE, CooperareError
 from cooperare.secrets import RedactingFilter, redact
 
 EXIT_INTERRUPTED = 130
+THIRD_PARTY_LOGGERS = ("urllib3",)
 
 
 def _setup_logging(debug: bool) -> None:
@@ -28,9 +29,13 @@ def _setup_logging(debug: bool) -> None:
     root = logging.getLogger("cooperare")
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if debug else logging.WARNING)
-    if debug:
-        for noisy in ("urllib3",):
-            logging.getLogger(noisy).addFilter(RedactingFilter())
+    # A filter on a logger does not see records of its child loggers (urllib3.connectionpool logs the URLs and
+    # statuses): those reach handlers only, so third-party loggers get the same redacting handler, never their own.
+    for noisy in THIRD_PARTY_LOGGERS:
+        third_party = logging.getLogger(noisy)
+        third_party.handlers[:] = [handler] if debug else []
+        third_party.propagate = not debug
+        third_party.setLevel(logging.DEBUG if debug else logging.NOTSET)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})

@@ -64,11 +64,6 @@ def count_vars(params: Mapping[str, Any]) -> int:
     return len(flatten(params))
 
 
-def count_item_vars(value: Any) -> int:
-    """How many POST variables one list item becomes."""
-    return sum(1 for _ in _walk("x", value))
-
-
 _SAFE = "-_.~"
 
 

@@ -6,7 +6,6 @@ Every command checks what it needs here first and says what is missing, instead 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -74,12 +73,6 @@ class SiteInfo:
             plugin_version=plugin_version,
             upload_files=bool(data.get("uploadfiles", 0)),
         )
-
-    @property
-    def branch(self) -> str:
-        """``4.5`` or ``5.0`` (from the release string)."""
-        match = re.match(r"(\d+)\.(\d+)", self.release)
-        return f"{match.group(1)}.{match.group(2)}" if match else "?"
 
     @property
     def has_plugin(self) -> bool:

@@ -62,10 +62,8 @@ class Sandbox:
         return Secret(self.site.settings.token, source="sandbox")
 
     def reset(self) -> None:
-        """Back to the fresh baseline (same settings and token)."""
-        with self.server.lock:
-            self.server.site = Site(self.site.settings)
-            self.server.faults.clear()
+        """Back to the fresh baseline: the settings the site started with (same token), no faults."""
+        self.server.reset()
 
     def session(self, *, sleep: Any = None) -> requests.Session:
         """A ``requests.Session`` whose requests to this site are answered in-process."""

@@ -12,11 +12,13 @@ import base64
 import json
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+import requests
 
 from cooperare.sandbox import Sandbox
 
@@ -148,15 +150,47 @@ def _encode_multipart(params: list[tuple[str, str]], files: list[dict[str, Any]]
     return b"".join(chunks), f"multipart/form-data; boundary={boundary}"
 
 
-def replay(scenario_path: Path, *, version: str | None = None, sandbox: Sandbox | None = None) -> ScenarioResult:
-    """Replay one scenario file against a fresh sandbox (or the one given) and report differences per step."""
+def replay(scenario_path: Path, *, version: str | None = None, sandbox: Sandbox | None = None,
+           served: ServedSandbox | None = None) -> ScenarioResult:
+    """Replay one scenario file against a fresh sandbox (or the one given) and report differences per step.
+
+    With ``served``, the scenario goes over HTTP to a running ``sandbox serve --control``: it is reset first through
+    ``POST /_sandbox/reset`` and its ``server_config`` steps go through ``POST /_sandbox/config``, as a harness
+    replaying scenarios one after another on one server does.
+    """
     scenario = json.loads(Path(scenario_path).read_text(encoding="utf-8"))
     version = version or ("5.0" if scenario["moodle_release"].startswith("5.") else "4.5")
-    recorded_url = _recorded_url(scenario)
-    sandbox = sandbox or Sandbox(version=version, plugin=False, wwwroot=recorded_url,
-                                 max_input_vars=RECORDED_MAX_INPUT_VARS)
-    session = sandbox.session()
-    token = sandbox.token.reveal()
+    if served is not None:
+        session = requests.Session()
+        base_url, token = served.url, served.token
+        session.post(base_url + "/_sandbox/reset").raise_for_status()
+
+        def configure(config: dict[str, Any]) -> None:
+            _post_server_config(session, base_url, config)
+    else:
+        sandbox = sandbox or Sandbox(version=version, plugin=False, wwwroot=_recorded_url(scenario),
+                                     max_input_vars=RECORDED_MAX_INPUT_VARS)
+        session = sandbox.session()
+        base_url, token = sandbox.url, sandbox.token.reveal()
+        box = sandbox
+
+        def configure(config: dict[str, Any]) -> None:
+            _apply_server_config(box, config)
+
+    results = _replay_steps(scenario, session, base_url, token, configure)
+    return ScenarioResult(scenario["name"], results)
+
+
+@dataclass(frozen=True)
+class ServedSandbox:
+    """A sandbox answering over HTTP with its control endpoints on: where to post, and its token."""
+
+    url: str
+    token: str
+
+
+def _replay_steps(scenario: dict[str, Any], session: requests.Session, base_url: str, token: str,
+                  configure: Callable[[dict[str, Any]], None]) -> list[StepResult]:
     variable_by_step: dict[int, list[list[str | int]]] = {}
     for path in scenario.get("variable_fields", []):
         match = re.match(r"steps\[(\d+)\]\.response\.(.*)$", path)
@@ -168,7 +202,7 @@ def replay(scenario_path: Path, *, version: str | None = None, sandbox: Sandbox 
     results: list[StepResult] = []
     for index, step in enumerate(scenario["steps"]):
         if "server_config" in step:
-            _apply_server_config(sandbox, step["server_config"])
+            configure(step["server_config"])
             continue
         request, expected = step["request"], step["response"]
         params = [(k, token if v == TOKEN_PLACEHOLDER and k in ("wstoken", "token") else v)
@@ -179,7 +213,7 @@ def replay(scenario_path: Path, *, version: str | None = None, sandbox: Sandbox 
             body, content_type = _encode_multipart(params, request.get("files") or [])
         else:
             body, content_type = _encode_urlencoded(params), "application/x-www-form-urlencoded"
-        answer = session.post(sandbox.url + request["path"], data=body, headers={"Content-Type": content_type})
+        answer = session.post(base_url + request["path"], data=body, headers={"Content-Type": content_type})
         result = StepResult(index, step.get("note", ""))
         if answer.status_code != expected["http_status"]:
             result.differences.append(f"HTTP {answer.status_code} instead of {expected['http_status']}")
@@ -203,7 +237,7 @@ def replay(scenario_path: Path, *, version: str | None = None, sandbox: Sandbox 
                                           f"{expected['body'][:600]}")
             responses[index] = {"body": text}
         results.append(result)
-    return ScenarioResult(scenario["name"], results)
+    return results
 
 
 def _recorded_url(scenario: dict[str, Any]) -> str:
@@ -213,6 +247,14 @@ def _recorded_url(scenario: dict[str, Any]) -> str:
         if match:
             return match.group(1)
     return "http://127.0.0.1:8086" if scenario["moodle_release"].startswith("5.") else "http://127.0.0.1:8085"
+
+
+def _post_server_config(session: requests.Session, base_url: str, config: dict[str, Any]) -> None:
+    if "max_input_vars" in config:
+        session.post(base_url + "/_sandbox/config",
+                     data={"max_input_vars": str(config["max_input_vars"])}).raise_for_status()
+    for name, value in (config.get("moodle_config") or {}).items():
+        session.post(base_url + "/_sandbox/config", data={"name": name, "value": str(value)}).raise_for_status()
 
 
 def _apply_server_config(sandbox: Sandbox, config: dict[str, Any]) -> None:

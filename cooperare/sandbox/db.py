@@ -150,10 +150,6 @@ class Database:
         if self._undo_log is not None:
             self._undo_log.append(entry)
 
-    @property
-    def in_transaction(self) -> bool:
-        return self._undo_log is not None
-
     def begin(self) -> None:
         if self._undo_log is not None:
             raise RuntimeError("a sandbox transaction is already open")

@@ -68,13 +68,6 @@ def missing_record(site: Site, table: str, *, field: str = "id", value: Any = No
                            debuginfo=_sql_debuginfo(table, field, value))
 
 
-def missing_record_warning(site: Site, table: str) -> tuple[str, str]:
-    """``(warningcode, message)`` of a missing-record warning, as the version words it."""
-    if site.version == "5.0" and not site.debugging:
-        return "invalidrecordunknown", "Can't find data record in database."
-    return "invalidrecord", f"Can't find data record in database table {table}."
-
-
 def invalid_token() -> MoodleException:
     return MoodleException("invalidtoken", "Invalid token - token not found")
 

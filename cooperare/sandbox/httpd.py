@@ -1,9 +1,9 @@
 """The sandbox as a loopback HTTP server (``cooperare sandbox serve``), for trying the CLI or other clients.
 
 Binds to loopback only. With ``control=True`` it also answers test-harness requests:
-``POST /_sandbox/reset`` (back to the fresh baseline, same token), ``POST /_sandbox/config`` with
-``max_input_vars=N`` or ``name=…&value=…`` (a Moodle setting such as ``debug``), and ``POST /_sandbox/fault`` with
-``kind=…&function=…&skip=…&times=…&delay=…`` (fault injection).
+``POST /_sandbox/reset`` (back to the fresh baseline: the settings the server started with, same token),
+``POST /_sandbox/config`` with ``max_input_vars=N`` or ``name=…&value=…`` (a Moodle setting such as ``debug``), and
+``POST /_sandbox/fault`` with ``kind=…&function=…&skip=…&times=…&delay=…`` (fault injection).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from cooperare.sandbox.server import ConnectionLost, SandboxServer
-from cooperare.sandbox.site import Site
 
 LOOPBACK = "127.0.0.1"
 
@@ -68,9 +67,7 @@ class _Handler(BaseHTTPRequestHandler):
         args = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
         sandbox = self.server.sandbox
         if path == "/_sandbox/reset":
-            with sandbox.lock:
-                sandbox.site = Site(sandbox.site.settings)
-                sandbox.faults.clear()
+            sandbox.reset()
             self._send(200, "application/json", b'{"reset":true}')
         elif path == "/_sandbox/config":
             with sandbox.lock:

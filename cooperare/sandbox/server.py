@@ -10,6 +10,7 @@ token's service → validate parameters → run (in a transaction) → clean the
 
 from __future__ import annotations
 
+import copy
 import random
 import threading
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from cooperare.sandbox.faults import Fault, FaultKind, Faults
 from cooperare.sandbox.php import htmlspecialchars, json_encode, php_str
 from cooperare.sandbox.registry import Call, load_all
 from cooperare.sandbox.request import ParsedRequest, parse_body, php_array
-from cooperare.sandbox.site import Site, SiteSettings
+from cooperare.sandbox.site import Site
 from cooperare.sandbox.validation import clean_returnvalue, validate_parameters
 
 REST_PATH = "/webservice/rest/server.php"
@@ -103,10 +104,19 @@ class SandboxServer:
 
     def __init__(self, site: Site | None = None, *, faults: Faults | None = None) -> None:
         self.site = site or Site()
+        # The settings the site started with: a reset brings them back, as a database restore does on a real Moodle
+        # (settings changed later, through /_sandbox/config for instance, are part of the state a reset drops).
+        self.baseline_settings = copy.deepcopy(self.site.settings)
         self.faults = faults or Faults()
         self.handlers = load_all()
         self.lock = threading.RLock()
         self.calls: list[str] = []
+
+    def reset(self) -> None:
+        """Back to the fresh baseline: a new database with the settings the site started with, no faults."""
+        with self.lock:
+            self.site = Site(copy.deepcopy(self.baseline_settings), clock=self.site.clock)
+            self.faults.clear()
 
     # -- entry point ----------------------------------------------------------------------------------------------
 
@@ -285,8 +295,4 @@ class SandboxServer:
         else:
             db.commit()
         return self._deliver(Response(200, UPLOAD_TYPE, json_encode(body).encode()), fault)
-
-
-def new_server(settings: SiteSettings | None = None) -> SandboxServer:
-    return SandboxServer(Site(settings))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -114,10 +114,6 @@ class Site:
         zone = ZoneInfo(SITE_TIMEZONE)
         current = datetime.fromtimestamp(self.now(), zone)
         return int(current.replace(hour=0, minute=0, second=0, microsecond=0).timestamp())
-
-    def add_days(self, timestamp: int, days: int) -> int:
-        zone = ZoneInfo(SITE_TIMEZONE)
-        return int((datetime.fromtimestamp(timestamp, zone) + timedelta(days=days)).timestamp())
 
     def url(self, path: str) -> str:
         return self.wwwroot + path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import subprocess
 import sys
@@ -198,3 +199,24 @@ def test_the_configured_catalogue_is_the_one_every_command_uses(tmp_path: Path, 
     assert main(["catalogue", "check"]) == 1
     assert "catalogul-nostru/settings.yaml" in capsys.readouterr().err
     assert main(["catalogue", "check", str(default_catalogue_path())]) == 0
+
+
+def test_debug_log_of_urllib3_child_loggers_is_redacted(capsys: pytest.CaptureFixture[str]) -> None:
+    """urllib3 logs through child loggers (urllib3.connectionpool): their records are redacted too."""
+    from cooperare.cli.main import _setup_logging
+    from cooperare.secrets import REDACTED, register
+
+    secret = "f00dfeedcafe0123456789abcdef4242"
+    register(secret)
+    _setup_logging(True)
+    try:
+        logging.getLogger("urllib3.connectionpool").debug("POST /webservice/rest/server.php?wstoken=%s", secret)
+        logging.getLogger("urllib3").warning("retrying with token %s", secret)
+    finally:
+        _setup_logging(False)
+    err = capsys.readouterr().err
+    assert "urllib3.connectionpool: POST /webservice/rest/server.php?wstoken=" + REDACTED in err
+    assert "retrying with token " + REDACTED in err
+    assert secret not in err
+    assert logging.getLogger("urllib3").handlers == []
+    assert logging.getLogger("urllib3").propagate

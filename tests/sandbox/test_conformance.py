@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from cooperare.sandbox.conformance import replay
+from cooperare.sandbox import Sandbox
+from cooperare.sandbox.conformance import RECORDED_MAX_INPUT_VARS, ServedSandbox, _recorded_url, replay
 
 CONTRACT = Path(__file__).resolve().parents[1] / "contract"
 SCENARIOS = sorted(
@@ -23,3 +25,28 @@ def test_scenario_replays_identically(version: str, name: str) -> None:
     report = "\n".join(f"step {s.index} ({s.note}): " + "; ".join(s.differences) for s in result.steps if not s.ok)
     assert result.steps, "scenario has no request steps"
     assert result.ok, f"{result.matched}/{len(result.steps)} steps match\n{report}"
+
+
+@pytest.mark.parametrize("version", ["4.5", "5.0"])
+def test_scenarios_in_sequence_on_one_server(version: str) -> None:
+    """All scenarios one after another on one ``sandbox serve --control``, reset between them over HTTP: a reset
+    brings back the baseline settings (errors_debuginfo turns debugging on through /_sandbox/config)."""
+    paths = [CONTRACT / version / f"{name}.json" for v, name in SCENARIOS if v == version]
+    recorded_urls = {_recorded_url(json.loads(path.read_text(encoding="utf-8"))) for path in paths}
+    assert len(recorded_urls) == 1, recorded_urls
+    sandbox = Sandbox(version=version, plugin=False, wwwroot=recorded_urls.pop(),
+                      max_input_vars=RECORDED_MAX_INPUT_VARS)
+    httpd = sandbox.serve(control=True)
+    try:
+        served = ServedSandbox(f"http://127.0.0.1:{httpd.port}", sandbox.token.reveal())
+        # Twice round, so that every scenario also runs after every setting change of the others.
+        results = [replay(path, version=version, served=served) for path in paths + paths]
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    steps = [step for result in results for step in result.steps]
+    failed = [f"{result.name} step {s.index}: {'; '.join(s.differences)}" for result in results
+              for s in result.steps if not s.ok]
+    assert len(steps) > 2 * len(paths)
+    assert not failed, f"{len(steps) - len(failed)}/{len(steps)} steps match\n" + "\n".join(failed[:20])
+    assert sandbox.site.settings.config["debug"] == 0

@@ -185,3 +185,37 @@ def test_thirty_thousand_users_created_in_batches_and_found_again(client: Transp
     assert len(found) == total and found["P29999"] == 3 + 29_999
     last = by_field(client, "username", ["p29999", "p00000", "nobody"])
     assert [row["id"] for row in last] == [3, 3 + 29_999]
+
+
+def test_get_users_by_criteria(client: Transport) -> None:
+    """core_user_get_users: exact keys, case-insensitive LIKE on names and e-mail, every criterion must hold,
+    unsupported keys come back as warnings, a key twice is refused."""
+    client.call("core_user_create_users", {"users": [
+        person(1, firstname="Ștefan", lastname="Țăranu"), person(2, firstname="Ioana", lastname="Mândrescu"),
+        person(3, firstname="Ioan", lastname="Țăranu", auth="nologin")]})
+
+    def get(*criteria: tuple[str, str]) -> dict[str, Any]:
+        return client.call("core_user_get_users", {"criteria": [{"key": k, "value": v} for k, v in criteria]})
+
+    def usernames(answer: dict[str, Any]) -> list[str]:
+        return [u["username"] for u in answer["users"]]
+
+    assert usernames(get(("lastname", "țăranu"))) == ["p00001", "p00003"]
+    assert usernames(get(("lastname", "Țăranu"), ("firstname", "Ioan"))) == ["p00003"]
+    assert usernames(get(("firstname", "Ioan%"))) == ["p00002", "p00003"]
+    assert usernames(get(("email", "P0000_@EXAMPLE.com"))) == ["p00001", "p00002", "p00003"]
+    assert usernames(get(("username", "p00002"))) == ["p00002"]
+    assert usernames(get(("auth", "nologin"))) == ["p00003"]
+    assert usernames(get(("idnumber", "P00001"))) == ["p00001"]
+    assert usernames(get(("id", "4"))) == ["p00002"]
+    assert get(("username", "nobody")) == {"users": [], "warnings": []}
+    everyone = get(("city", "Alba Iulia"))
+    assert usernames(everyone) == ["guest", "admin", "p00001", "p00002", "p00003"]  # no usable criterion: everyone
+    assert everyone["warnings"] == [{"item": "city", "warningcode": "invalidfieldparameter",
+                                     "message": "The search key 'city' is not supported, look at the web service "
+                                                "documentation"}]
+    [user] = get(("username", "p00001"))["users"]
+    assert user == by_field(client, "username", ["p00001"])[0]
+    with pytest.raises(MoodleError) as raised:
+        get(("lastname", "a"), ("lastname", "b"))
+    assert raised.value.errorcode == "keyalreadyset"

@@ -25,5 +25,5 @@ def package(app: AppContext, out: Path) -> None:
     path = build_plugin_zip(out)
     app.say(f"{path}: {info.component} {info.release} (version {info.version}), {path.stat().st_size:,} bytes")
     app.say("Install it in Moodle (Site administration > Plugins > Install plugins), or unzip it into local/ and "
-            "run admin/cli/upgrade.php. Then enable the external service 'cooperare' and create a token for it.",
+            "run admin/cli/upgrade.php. Then run local/cooperare/cli/setup.php --user=USERNAME --token-file=FILE.",
             style="dim")

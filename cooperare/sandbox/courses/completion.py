@@ -24,7 +24,6 @@ from cooperare.sandbox.courses.schema import (
     CRITERIA_TYPE_COURSE,
     CRITERIA_TYPE_GRADE,
     CRITERIA_TYPE_ROLE,
-    CRITERIA_TYPE_SELF,
     STUDENT_ROLE_ID,
     table,
 )
@@ -377,11 +376,4 @@ def mark_course_complete(site: Site, courseid: int, userid: int, *, timecomplete
         if not existing["timecompleted"]:
             completions.update(row_id, timecompleted=when, reaggregate=0)
     return completions.rows[row_id]
-
-
-def mark_self_completed(site: Site, courseid: int, userid: int) -> None:
-    for criterion in criteria(site, courseid):
-        if criterion["criteriatype"] == CRITERIA_TYPE_SELF:
-            mark_criterion(site, criterion, userid)
-    aggregate(site, courseid, userid)
 

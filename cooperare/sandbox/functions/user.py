@@ -11,6 +11,7 @@ the same item with the same ``debuginfo``:
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from cooperare.sandbox.exceptions import InvalidParameterException, MoodleException
@@ -183,3 +184,68 @@ def get_users_by_field(call: Call) -> list[dict[str, Any]]:
         if details is not None and not php_empty(details.get(field)):
             result.append(details)
     return result
+
+
+# core_user::get_property_type() of the keys core_user_get_users accepts.
+GET_USERS_KEY_TYPES = {"id": "PARAM_INT", "idnumber": "PARAM_RAW", "username": "PARAM_USERNAME",
+                       "email": "PARAM_RAW_TRIMMED", "auth": "PARAM_AUTH", "lastname": "PARAM_NOTAGS",
+                       "firstname": "PARAM_NOTAGS"}
+_LIKE_KEYS = ("email", "lastname", "firstname")
+
+
+def _sql_ilike(pattern: str) -> re.Pattern[str]:
+    """``$DB->sql_like($field, $param, false)`` on PostgreSQL (ILIKE): ``%`` any run, ``_`` one character,
+    ``\\`` escapes."""
+    parts, index = [], 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and index + 1 < len(pattern):
+            parts.append(re.escape(pattern[index + 1]))
+            index += 2
+            continue
+        parts.append(".*" if char == "%" else "." if char == "_" else re.escape(char))
+        index += 1
+    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
+
+
+@ws_function("core_user_get_users")
+def get_users(call: Call) -> dict[str, Any]:
+    """Moodle's ``core_user_external::get_users``: users matching every criterion (exact keys, or ILIKE for email,
+    lastname and firstname), unsupported keys answered with a warning, only users the caller may see."""
+    site = call.site
+    warnings: list[dict[str, Any]] = []
+    used: set[str] = set()
+    tests: list[tuple[str, Any]] = []
+    for criterion in call.params["criteria"]:
+        key = criterion["key"]
+        if key in used:
+            raise moodle_exception("keyalreadyset", "", debuginfo=f"The key {key} can only be sent once")
+        used.add(key)
+        paramtype = GET_USERS_KEY_TYPES.get(key)
+        if paramtype is None:
+            warnings.append({"item": key, "warningcode": "invalidfieldparameter",
+                             "message": f"The search key '{key}' is not supported, look at the web service "
+                                        "documentation"})
+            continue
+        tests.append((key, clean_param(criterion["value"], paramtype)))
+
+    def matches(row: Any) -> bool:
+        for key, value in tests:
+            if key in _LIKE_KEYS:
+                if not _sql_ilike(php_str(value)).fullmatch(php_str(row[key] or "")):
+                    return False
+            elif key == "id":
+                if row["id"] != value:
+                    return False
+            elif php_str(row[key] or "") != php_str(value):
+                return False
+        return True
+
+    users = []
+    for row in sorted(site.db["user"].where(deleted=0), key=lambda r: r["id"]):
+        if not matches(row):
+            continue
+        details = user_details(site, call.user, row)
+        if details is not None and all(not php_empty(details.get(key)) for key, _ in tests):
+            users.append(details)
+    return {"users": users, "warnings": warnings}

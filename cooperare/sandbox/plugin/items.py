@@ -46,8 +46,3 @@ def delete(site: Site, courseid: int, kind: str, idnumber: str) -> None:
     for row in rows(site).where(courseid=courseid, kind=kind, idnumber=idnumber):
         rows(site).delete(row["id"])
 
-
-def delete_course(site: Site, courseid: int) -> None:
-    """The ``course_deleted`` observer."""
-    for row in rows(site).where(courseid=courseid):
-        rows(site).delete(row["id"])

@@ -26,8 +26,10 @@ defined('MOODLE_INTERNAL') || die();
 
 $capabilities = [
     // Provision pack-managed content (sections, activities, quiz questions, completion, cohort sync) through
-    // the plugin's web services. Checked in the course context, always together with the core capabilities
-    // each operation needs (for example moodle/course:manageactivities).
+    // the plugin's web services. Checked in the system context before anything is looked up (describe_courses,
+    // add_user_files), then in each course context, always together with the core capabilities each operation
+    // needs (for example moodle/course:manageactivities); never in a user context. Granted site-wide (Manager),
+    // it can be prohibited in a course.
     'local/cooperare:provision' => [
         'riskbitmask' => RISK_CONFIG | RISK_XSS | RISK_DATALOSS,
         'captype' => 'write',

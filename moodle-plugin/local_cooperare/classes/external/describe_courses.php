@@ -53,12 +53,16 @@ class describe_courses extends external_api {
     /**
      * Describe courses. Idnumbers of courses that do not exist are listed in 'missing'.
      *
+     * The caller needs local/cooperare:provision at site level (checked before any lookup) and in each course.
+     *
      * @param array $idnumbers
      * @return array
      */
     public static function execute(array $idnumbers): array {
         global $DB;
         $params = self::validate_parameters(self::execute_parameters(), ['idnumbers' => $idnumbers]);
+        // Before any lookup: whether an idnumber exists is not for callers without the capability.
+        util::require_site_provision();
         $courses = [];
         $missing = [];
         $seen = [];

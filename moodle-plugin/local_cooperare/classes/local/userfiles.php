@@ -27,7 +27,7 @@ use moodle_exception;
  * Core Moodle only lets a user manage their own private files (core_user_add_user_private_files writes into the
  * caller's area; the file browser and pluginfile.php refuse anybody else's). The plugin writes into another user's
  * area only for a caller who may edit that user's profile (moodle/user:editprofile in the user's context, as
- * user/edit.php requires) and holds local/cooperare:provision there; only administrators write into administrators'
+ * user/edit.php requires) and holds local/cooperare:provision at site level; only administrators write into administrators'
  * files, as only they may edit them.
  *
  * @package    local_cooperare
@@ -52,6 +52,8 @@ class userfiles {
         $userid = (int) $item['userid'];
         $draftitemid = (int) $item['draftitemid'];
         $what = "file for user {$userid} from draft area {$draftitemid}";
+        // Before any lookup: whether a user id exists is not for callers without the capability.
+        util::require_site_provision();
         $user = $userid > 0 ? $DB->get_record('user', ['id' => $userid, 'deleted' => 0]) : false;
         if (!$user) {
             throw new invalid_parameter_exception("{$what}: no such user");
@@ -61,7 +63,6 @@ class userfiles {
         }
         $context = context_user::instance($user->id);
         external_api::validate_context($context);
-        require_capability('local/cooperare:provision', $context);
         require_capability('moodle/user:editprofile', $context);
         if (is_siteadmin($user) && !is_siteadmin($USER)) {
             throw new moodle_exception('useradmineditadmin', 'error', '', null, $what);

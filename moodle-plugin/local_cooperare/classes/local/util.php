@@ -17,6 +17,7 @@
 namespace local_cooperare\local;
 
 use context_course;
+use context_system;
 use core_external\external_api;
 use invalid_parameter_exception;
 use stdClass;
@@ -32,6 +33,20 @@ use stdClass;
 class util {
     /** @var int Longest spechash accepted (the column is char(128)). */
     public const SPECHASH_MAX = 128;
+
+    /**
+     * Require local/cooperare:provision at site level, before anything is looked up.
+     *
+     * Functions that find objects by a key the caller sends (a course idnumber, a user id) call this first, so that
+     * a caller without the capability learns nothing about which keys exist. The capability is declared at course
+     * level: it is granted site-wide (the Manager role) and can still be prohibited in a course, where the
+     * per-course check of course_and_context() refuses it.
+     */
+    public static function require_site_provision(): void {
+        $context = context_system::instance();
+        external_api::validate_context($context);
+        require_capability('local/cooperare:provision', $context);
+    }
 
     /**
      * Load a course, validate its context and require local/cooperare:provision plus the given capabilities there.

@@ -175,6 +175,14 @@ final class add_user_files_test extends testcase {
             $this->assertStringContainsString(get_capability_string('local/cooperare:provision'), $e->getMessage());
         }
 
+        // Nor does it learn whether a user id exists: an unknown user is refused the same way.
+        try {
+            $this->call('add_user_files', [[['userid' => $ana->id + 1000, 'draftitemid' => $this->draft_file('PDF')]]]);
+            $this->fail('Expected required_capability_exception');
+        } catch (\required_capability_exception $e) {
+            $this->assertStringContainsString(get_capability_string('local/cooperare:provision'), $e->getMessage());
+        }
+
         // local/cooperare:provision at site level, but not moodle/user:editprofile.
         $roleid = $this->getDataGenerator()->create_role(['shortname' => 'provisioner']);
         assign_capability('local/cooperare:provision', CAP_ALLOW, $roleid, $system->id);

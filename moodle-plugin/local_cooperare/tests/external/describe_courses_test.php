@@ -91,4 +91,40 @@ final class describe_courses_test extends testcase {
         $this->expectException(\required_capability_exception::class);
         $this->call('describe_courses', [[$this->course->idnumber]]);
     }
+
+    /**
+     * Without the capability nobody learns whether an idnumber exists: an unknown idnumber is refused the same way
+     * as an existing one, not reported missing.
+     */
+    public function test_permission_checked_before_lookup(): void {
+        $this->setUser($this->teacher());
+        foreach ([$this->course->idnumber, 'coop:course:nosuchcourse'] as $idnumber) {
+            try {
+                $this->call('describe_courses', [[$idnumber]]);
+                $this->fail("Expected required_capability_exception for {$idnumber}");
+            } catch (\required_capability_exception $e) {
+                $this->assertStringContainsString(get_capability_string('local/cooperare:provision'),
+                    $e->getMessage());
+            }
+        }
+    }
+
+    /**
+     * Granted at site level and prohibited in one course: that course is refused, unknown idnumbers are missing.
+     */
+    public function test_prohibited_in_course(): void {
+        global $DB;
+        $manager = $this->getDataGenerator()->create_user();
+        $managerrole = $DB->get_field('role', 'id', ['shortname' => 'manager']);
+        role_assign($managerrole, $manager->id, \context_system::instance()->id);
+        $this->setUser($manager);
+        $result = $this->call('describe_courses', [[$this->course->idnumber, 'coop:course:nosuchcourse']]);
+        $this->assertSame([$this->course->idnumber], array_column($result['courses'], 'idnumber'));
+        $this->assertSame(['coop:course:nosuchcourse'], $result['missing']);
+
+        $context = \context_course::instance($this->course->id);
+        role_change_permission($managerrole, $context, 'local/cooperare:provision', CAP_PROHIBIT);
+        $this->expectException(\required_capability_exception::class);
+        $this->call('describe_courses', [[$this->course->idnumber]]);
+    }
 }
