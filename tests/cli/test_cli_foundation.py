@@ -78,7 +78,7 @@ def test_moodle_check_against_a_served_sandbox(served: tuple[str, Sandbox], monk
     report = json.loads(capsys.readouterr().out)
     assert report["release"] == box.site.release
     assert report["missing_core_functions"] == []
-    assert report["plugin"]["installed"] and report["plugin"]["version"] == 2026112700
+    assert report["plugin"]["installed"] and report["plugin"]["version"] == 2026120200
     assert report["max_input_vars"] == {"budget": 1000, "accepted": True, "probed": True}
     # A fresh site: English only and the recorded site's London timezone; both are said, with what to do.
     assert report["romanian"]["langpack"] is False and report["romanian"]["timezone"] == "Europe/London"
@@ -87,7 +87,7 @@ def test_moodle_check_against_a_served_sandbox(served: tuple[str, Sandbox], monk
     assert report["ws_calls"] == 3
     assert main(["moodle", "check"]) == 0
     text = capsys.readouterr().err
-    assert "Plugin local_cooperare: version 2026112700" in text and "3 web-service calls" in text
+    assert "Plugin local_cooperare: version 2026120200" in text and "3 web-service calls" in text
     assert "Romanian language pack: NOT installed; site timezone Europe/London" in text
 
     box.site.settings.config.update(languages=[["en", "English"], ["ro", "Română"]], timezone="Europe/Bucharest")
