@@ -5,7 +5,8 @@
   client (read/write classification) and the sandbox (validation) load at run time;
 - the ordered function list of core_webservice_get_site_info (name, component version) ->
   cooperare/sandbox/data/site-functions-<version>.json, so the sandbox lists functions in Moodle's own order;
-- scenarios -> tests/contract/<version>/ (verbatim), which the conformance tests replay.
+- scenarios -> tests/contract/<version>/ (verbatim), which the conformance tests replay; the plugin's scenarios in
+  tests/contract/<version>/plugin/ are recorded by tools/record_plugin_contract.py and left alone here.
 
 Run it again whenever the recordings change; tests/sandbox/test_contract_copy.py fails while the copies differ.
 """
@@ -46,9 +47,9 @@ def main(argv: list[str]) -> int:
         (ROOT / "cooperare/sandbox/data" / f"site-functions-{version}.json").write_text(
             json.dumps([[f["name"], f["version"]] for f in listed], separators=(",", ":")) + "\n", encoding="utf-8")
         dest = ROOT / "tests/contract" / version
-        if dest.exists():
-            shutil.rmtree(dest)
-        dest.mkdir(parents=True)
+        dest.mkdir(parents=True, exist_ok=True)
+        for old in dest.glob("*.json"):  # plugin/ (tools/record_plugin_contract.py) is this repository's own
+            old.unlink()
         for scenario in sorted((base / "scenarios").glob("*.json")):
             shutil.copyfile(scenario, dest / scenario.name)
     shutil.copyfile(contract / "README.md", ROOT / "tests/contract/README.md")

@@ -50,3 +50,34 @@ def test_scenarios_in_sequence_on_one_server(version: str) -> None:
     assert len(steps) > 2 * len(paths)
     assert not failed, f"{len(steps) - len(failed)}/{len(steps)} steps match\n" + "\n".join(failed[:20])
     assert sandbox.site.settings.config["debug"] == 0
+
+
+PLUGIN_SCENARIOS = sorted(
+    (version, path.stem)
+    for version in ("4.5", "5.0")
+    for path in (CONTRACT / version / "plugin").glob("*.json")
+)
+
+
+@pytest.mark.parametrize(("version", "name"), PLUGIN_SCENARIOS, ids=[f"{v}-{n}" for v, n in PLUGIN_SCENARIOS])
+def test_plugin_scenario_replays_identically(version: str, name: str) -> None:
+    """local_cooperare as recorded on a real Moodle with the plugin (tools/record_plugin_contract.py)."""
+    path = CONTRACT / version / "plugin" / f"{name}.json"
+    sandbox = Sandbox(version=version, plugin=True, wwwroot=_recorded_url(json.loads(path.read_text("utf-8"))),
+                      max_input_vars=RECORDED_MAX_INPUT_VARS)
+    result = replay(path, version=version, sandbox=sandbox)
+    report = "\n".join(f"step {s.index} ({s.note}): " + "; ".join(s.differences) for s in result.steps if not s.ok)
+    assert result.steps, "scenario has no request steps"
+    assert result.ok, f"{result.matched}/{len(result.steps)} steps match\n{report}"
+
+
+def test_plugin_scenarios_cover_every_plugin_function() -> None:
+    """Every local_cooperare function is called in the recordings of both versions."""
+    contract = json.loads((Path(__file__).resolve().parents[2] / "cooperare/moodle/data/local_cooperare.json")
+                          .read_text("utf-8"))
+    names = {f["name"] for f in contract["functions"]}
+    for version in ("4.5", "5.0"):
+        called = {value for path in (CONTRACT / version / "plugin").glob("*.json")
+                  for step in json.loads(path.read_text("utf-8"))["steps"] if "request" in step
+                  for key, value in step["request"]["params"] if key == "wsfunction"}
+        assert names <= called, f"{version}: not recorded {sorted(names - called)}"

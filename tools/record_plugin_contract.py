@@ -1,0 +1,440 @@
+#!/usr/bin/env python3
+"""Record how a real Moodle with local_cooperare answers the plugin's functions, as contract scenarios.
+
+Drives a live site over REST only (``webservice/rest/server.php`` and ``webservice/upload.php``); it installs and
+configures nothing. Before each run of a scenario it runs ``--restore`` (a shell command that brings the site back to
+its baseline, for example ``lab.sh restore m45``), records every scenario twice, and lists as ``variable_fields`` the
+response values that differ between the two runs (clock readings, random draft item ids) plus every key named like a
+clock reading. The files have the shared scenario format (tests/contract/README.md) and go to
+``tests/contract/<version>/plugin/``, which tests/sandbox/test_conformance.py replays against the sandbox.
+
+    python tools/record_plugin_contract.py --url http://127.0.0.1:8045 --token-file /work/lab/m45/token-cooperare.txt \
+        --restore '/work/shared/moodle-lab/lab.sh restore m45' --out tests/contract/4.5/plugin
+
+The token (read from a file, never from argv) is written as ``TOKEN`` in the recordings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+
+REST = "/webservice/rest/server.php"
+UPLOAD = "/webservice/upload.php"
+URLENCODED = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
+CLOCK_KEYS = re.compile(r"^(time\w*|\w*date|timemodified|timecreated)$")
+COURSE = "coop:rec:course"
+
+
+def flatten(prefix: str, value: Any) -> Iterator[tuple[str, str]]:
+    """Moodle's bracket notation: ``{"a": [{"b": 1}]}`` → ``a[0][b]=1``."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from flatten(f"{prefix}[{key}]" if prefix else str(key), item)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from flatten(f"{prefix}[{index}]", item)
+    elif isinstance(value, bool):
+        yield prefix, "1" if value else "0"
+    else:
+        yield prefix, str(value)
+
+
+@dataclass
+class Step:
+    """One request of a scenario: a function call (or an upload) with its arguments."""
+
+    function: str = ""
+    args: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+    bindings: dict[str, str] = field(default_factory=dict)
+    upload: tuple[str, bytes, str] | None = None  # filename, content, content type
+
+    def params(self) -> list[tuple[str, str]]:
+        if self.upload is not None:
+            return [("token", "TOKEN"), ("filearea", "draft"), ("itemid", "0")]
+        return [("wstoken", "TOKEN"), ("wsfunction", self.function), ("moodlewsrestformat", "json"),
+                *flatten("", self.args)]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    purpose: str
+    steps: Callable[[], list[Step]]
+
+
+def _bind(params: list[tuple[str, str]], bindings: dict[str, str], responses: list[Any]) -> list[tuple[str, str]]:
+    out = []
+    for key, value in params:
+        if key in bindings:
+            match = re.match(r"steps\[(\d+)\]\.response\.body(.*)$", bindings[key])
+            assert match, bindings[key]
+            node = responses[int(match.group(1))]
+            for name, index in re.findall(r"\.([A-Za-z0-9_]+)|\[(\d+)\]", match.group(2)):
+                node = node[name] if name else node[int(index)]
+            value = str(node)
+        out.append((key, value))
+    return out
+
+
+def run_scenario(base_url: str, token: str, steps: list[Step]) -> list[dict[str, Any]]:
+    """Send the steps in order; return them as recorded steps (request and response)."""
+    session = requests.Session()
+    recorded: list[dict[str, Any]] = []
+    responses: list[Any] = []
+    for step in steps:
+        params = _bind(step.params(), step.bindings, responses)
+        real = [(k, token if v == "TOKEN" and k in ("wstoken", "token") else v) for k, v in params]
+        request: dict[str, Any] = {"method": "POST", "path": UPLOAD if step.upload else REST}
+        if step.upload is not None:
+            filename, content, content_type = step.upload
+            answer = session.post(base_url + UPLOAD, data=real, files={"file_1": (filename, content, content_type)},
+                                  timeout=120)
+            request.update(encoding=MULTIPART, params=[list(p) for p in params], files=[{
+                "field": "file_1", "filename": filename, "content_type": content_type, "size": len(content),
+                "sha1": hashlib.sha1(content).hexdigest(), "base64": base64.b64encode(content).decode("ascii")}])
+        else:
+            answer = session.post(base_url + REST, data=real, timeout=120)
+            request.update(encoding=URLENCODED, params=[list(p) for p in params])
+        if step.bindings:
+            request["bindings"] = dict(step.bindings)
+        text = answer.content.decode("utf-8")
+        try:
+            body: Any = json.loads(text)
+            body_format = "json"
+        except json.JSONDecodeError:
+            body, body_format = text, "text"
+        responses.append(body)
+        entry: dict[str, Any] = {"request": request, "response": {
+            "http_status": answer.status_code, "content_type": answer.headers.get("Content-Type"),
+            "body_format": body_format, "body": body}}
+        if step.note:
+            entry["note"] = step.note
+        recorded.append(entry)
+    return recorded
+
+
+def differing_paths(a: Any, b: Any, path: str) -> Iterator[str]:
+    """Paths (scenario notation) where two recordings of the same step differ, and clock-named keys."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in a:
+            sub = f"{path}.{key}"
+            if CLOCK_KEYS.match(key) and isinstance(a[key], int) and a[key] > 1_000_000_000:
+                yield sub
+            elif key in b:
+                yield from differing_paths(a[key], b[key], sub)
+    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for index, (x, y) in enumerate(zip(a, b, strict=True)):
+            yield from differing_paths(x, y, f"{path}[{index}]")
+    elif a != b:
+        yield path
+
+
+# -- scenarios ------------------------------------------------------------------------------------------------------
+
+def _course(extra: dict[str, Any] | None = None) -> Step:
+    course = {"fullname": "Curs înregistrat", "shortname": "coop-rec", "categoryid": 1, "idnumber": COURSE,
+              "format": "topics", "numsections": 3, "enablecompletion": 1}
+    course.update(extra or {})
+    return Step("core_course_create_courses", {"courses": [course]}, "a course for the plugin to work in")
+
+
+COURSE_ID = "steps[0].response.body[0].id"
+
+
+def _cid(key: str) -> dict[str, str]:
+    return {key: COURSE_ID}
+
+
+def _describe(note: str) -> Step:
+    return Step("local_cooperare_describe_courses", {"idnumbers": [COURSE, "coop:rec:missing"]}, note)
+
+
+def sections_steps() -> list[Step]:
+    def save(sections: list[dict[str, Any]], note: str) -> Step:
+        items = [{"courseid": "0", **s} for s in sections]
+        return Step("local_cooperare_save_sections", {"sections": items}, note,
+                    bindings={f"sections[{i}][courseid]": COURSE_ID for i in range(len(items))})
+    first = [{"number": 1, "name": "Modulul 1 — Introducere", "summary": "<p>Ce învățăm.</p>", "spechash": "s1"},
+             {"number": 5, "name": "Modulul 5", "visible": 0, "spechash": "s5"}]
+    return [
+        _course(),
+        _describe("before: sections 0-3 exist, none managed"),
+        save(first, "create: names section 1, creates sections 4 and 5 (5 hidden)"),
+        save(first, "no-op: the same items again are unchanged"),
+        save([{"number": 1, "name": "Modulul 1 — Noțiuni de bază", "summary": "<p>Ce învățăm.</p>",
+               "spechash": "s1b"}], "update: a new name"),
+        _describe("after: managed sections with spechash, no drift"),
+        save([{"number": -1, "name": "x"}], "bad input: a negative section number"),
+        Step("local_cooperare_save_sections", {"sections": [{"courseid": 999999, "number": 1, "name": "x"}]},
+             "bad input: an unknown course"),
+    ]
+
+
+def _activity(idnumber: str, modname: str, **fields: Any) -> dict[str, Any]:
+    item = {"courseid": "0", "idnumber": idnumber, "modname": modname, "section": 1,
+            "name": f"Activitate {idnumber}", "intro": "<p>Descriere</p>", "visible": 1, "completion": 0,
+            "completionview": 0, "completionusegrade": 0, "completionpassgrade": 0, "options": [],
+            "spechash": "spec-" + idnumber}
+    item.update(fields)
+    return item
+
+
+def _save_activities(items: list[dict[str, Any]], note: str) -> Step:
+    return Step("local_cooperare_save_activities", {"activities": items}, note,
+                bindings={f"activities[{i}][courseid]": COURSE_ID for i in range(len(items))})
+
+
+def activities_steps() -> list[Step]:
+    items = [
+        _activity("coop:rec:page", "page", options=[{"name": "content", "value": "<p>Conținutul lecției.</p>"}],
+                  completion=2, completionview=1),
+        _activity("coop:rec:url", "url", options=[{"name": "externalurl", "value": "https://www.ghiseul.ro/"},
+                                                  {"name": "display", "value": "6"}]),
+        _activity("coop:rec:label", "label", section=2),
+        _activity("coop:rec:forum", "forum", options=[{"name": "type", "value": "general"},
+                                                      {"name": "forcesubscribe", "value": "1"}]),
+        _activity("coop:rec:quiz", "quiz", section=3, completion=2, completionusegrade=1, completionpassgrade=1,
+                  options=[{"name": "grade", "value": "10"}, {"name": "gradepass", "value": "6"},
+                           {"name": "attempts", "value": "2"}, {"name": "questionsperpage", "value": "1"}]),
+        _activity("coop:rec:feedback", "feedback", section=3, options=[
+            {"name": "items", "value": json.dumps([{"type": "rating", "label": "q1",
+                                                    "text": "Cât de utilă a fost instruirea?"},
+                                                   {"type": "text", "label": "q2", "text": "Ce ați schimba?"}],
+                                                  ensure_ascii=False)},
+            {"name": "anonymous", "value": "1"}]),
+    ]
+    renamed = dict(items[0], name="Lecția 1 (revizuită)", spechash="spec-page-2")
+    return [
+        _course(),
+        _save_activities(items, "create: six activities of six modules"),
+        _save_activities(items, "no-op: the same items again are unchanged"),
+        _save_activities([renamed], "update: the page gets a new name"),
+        _describe("after: activities with their options, managed, no drift"),
+        _save_activities([_activity("coop:rec:bad", "quiz", options=[{"name": "colour", "value": "red"}])],
+                         "bad input: an unknown option"),
+        _save_activities([_activity("coop:rec:bad", "wiki")], "bad input: a module the plugin does not handle"),
+        Step("local_cooperare_delete_activities", {"activities": [{"courseid": "0", "idnumber": "coop:rec:label"}]},
+             "delete: the label", bindings={"activities[0][courseid]": COURSE_ID}),
+        Step("local_cooperare_delete_activities", {"activities": [{"courseid": "0", "idnumber": "coop:rec:label"}]},
+             "delete again: the label is gone", bindings={"activities[0][courseid]": COURSE_ID}),
+        _describe("after delete"),
+    ]
+
+
+def _multichoice(idnumber: str, text: str = "Care este capitala României?") -> str:
+    return ('<?xml version="1.0" encoding="UTF-8"?><quiz><question type="multichoice">'
+            f"<name><text>{idnumber}</text></name>"
+            f'<questiontext format="html"><text><![CDATA[<p>{text}</p>]]></text></questiontext>'
+            "<defaultgrade>1</defaultgrade><penalty>0.3333333</penalty><hidden>0</hidden>"
+            f"<idnumber>{idnumber}</idnumber><single>true</single><shuffleanswers>true</shuffleanswers>"
+            "<answernumbering>abc</answernumbering>"
+            '<answer fraction="100" format="html"><text>București</text>'
+            '<feedback format="html"><text>Corect.</text></feedback></answer>'
+            '<answer fraction="0" format="html"><text>Cluj-Napoca</text>'
+            '<feedback format="html"><text>Nu.</text></feedback></answer></question></quiz>')
+
+
+def _truefalse(idnumber: str) -> str:
+    return ('<quiz><question type="truefalse">'
+            f"<name><text>{idnumber}</text></name>"
+            '<questiontext format="html"><text>Ghișeul.ro permite plata taxelor locale.</text></questiontext>'
+            f"<defaultgrade>1</defaultgrade><idnumber>{idnumber}</idnumber>"
+            '<answer fraction="100" format="moodle_auto_format"><text>true</text>'
+            '<feedback format="html"><text>Corect.</text></feedback></answer>'
+            '<answer fraction="0" format="moodle_auto_format"><text>false</text>'
+            '<feedback format="html"><text>Ba da.</text></feedback></answer></question></quiz>')
+
+
+def questions_steps() -> list[Step]:
+    quiz = _activity("coop:rec:quiz", "quiz", options=[{"name": "grade", "value": "10"},
+                                                       {"name": "questionsperpage", "value": "1"}])
+
+    def save(questions: list[dict[str, Any]], note: str) -> Step:
+        return Step("local_cooperare_save_questions", {"quizzes": [
+            {"courseid": "0", "quiz": "coop:rec:quiz", "questions": questions}]}, note,
+            bindings={"quizzes[0][courseid]": COURSE_ID})
+    first = [{"idnumber": "coop:rec:q1", "xml": _multichoice("coop:rec:q1"), "maxmark": 2, "spechash": "q1"},
+             {"idnumber": "coop:rec:q2", "xml": _truefalse("coop:rec:q2"), "spechash": "q2"}]
+    changed = [dict(first[0], xml=_multichoice("coop:rec:q1", "Care este capitala țării?"), spechash="q1b"),
+               first[1]]
+    return [
+        _course(),
+        _save_activities([quiz], "a quiz"),
+        save(first, "create: two questions into the quiz's bank and slots"),
+        save(first, "no-op: the same questions again are unchanged"),
+        save(changed, "update: a changed question text becomes version 2"),
+        _describe("after: questions with version, slot, page, mark"),
+        save([{"idnumber": "coop:rec:q3", "xml": "<quiz><question type=\"random\"></question></quiz>"}],
+             "bad input: a random question"),
+        save([{"idnumber": "coop:rec:q4", "xml": "<quiz><question"}], "bad input: broken XML"),
+    ]
+
+
+def completion_steps() -> list[Step]:
+    page = _activity("coop:rec:page", "page", completion=2, completionview=1,
+                     options=[{"name": "content", "value": "<p>Text</p>"}])
+    quiz = _activity("coop:rec:quiz", "quiz", completion=2, completionusegrade=1,
+                     options=[{"name": "grade", "value": "10"}, {"name": "gradepass", "value": "6"}])
+
+    def setc(activities: list[str], note: str, **extra: Any) -> Step:
+        item = {"courseid": "0", "aggregation": 1, "activityaggregation": 1, "activities": activities,
+                "grade": 0, "spechash": "c-" + "-".join(activities)}
+        item.update(extra)
+        return Step("local_cooperare_set_completion", {"courses": [item]}, note,
+                    bindings={"courses[0][courseid]": COURSE_ID})
+    return [
+        _course(),
+        _save_activities([page, quiz], "two activities with completion"),
+        setc(["coop:rec:page", "coop:rec:quiz"], "create: both required"),
+        setc(["coop:rec:page", "coop:rec:quiz"], "no-op: the same criteria again"),
+        setc(["coop:rec:quiz"], "update: only the quiz, and a course grade", grade=6),
+        _describe("after: completion criteria"),
+        setc(["coop:rec:nosuch"], "bad input: an unknown activity"),
+        setc(["coop:rec:quiz"], "bad input: aggregation 3", aggregation=3),
+        Step("local_cooperare_delete_activities", {"activities": [{"courseid": "0", "idnumber": "coop:rec:quiz"}]},
+             "drift: the required quiz is deleted, Moodle drops its criterion",
+             bindings={"activities[0][courseid]": COURSE_ID}),
+        _describe("drift: the completion criteria differ from what the plugin wrote"),
+        setc(["coop:rec:page"], "back in step: only the page"),
+        _describe("after: no drift"),
+    ]
+
+
+def cohortsync_steps() -> list[Step]:
+    cohort = Step("core_cohort_create_cohorts", {"cohorts": [
+        {"categorytype": {"type": "system", "value": ""}, "name": "Cursanți Alba", "idnumber": "coop:rec:alba"},
+        {"categorytype": {"type": "system", "value": ""}, "name": "Cursanți Arad", "idnumber": "coop:rec:arad"}]},
+        "two system cohorts")
+
+    def save(items: list[dict[str, Any]], note: str) -> Step:
+        items = [{"courseid": "0", **i} for i in items]
+        return Step("local_cooperare_save_cohort_sync", {"instances": items}, note,
+                    bindings={f"instances[{i}][courseid]": COURSE_ID for i in range(len(items))})
+    first = [{"cohortidnumber": "coop:rec:alba", "role": "student", "spechash": "a"},
+             {"cohortidnumber": "coop:rec:arad", "role": "student", "name": "Arad", "spechash": "b"}]
+    return [
+        _course(),
+        cohort,
+        save(first, "create: two cohort sync instances"),
+        save(first, "no-op: the same instances again"),
+        save([dict(first[1], role="teacher", spechash="b2")], "update: another role"),
+        _describe("after: cohort sync instances"),
+        save([{"cohortidnumber": "coop:rec:nosuch"}], "bad input: an unknown cohort"),
+        save([{"cohortidnumber": "coop:rec:alba", "role": "nosuchrole"}], "bad input: an unknown role"),
+        Step("local_cooperare_delete_cohort_sync",
+             {"instances": [{"courseid": "0", "cohortidnumber": "coop:rec:alba"}]},
+             "delete: the Alba instance", bindings={"instances[0][courseid]": COURSE_ID}),
+        _describe("after delete"),
+    ]
+
+
+def userfiles_steps() -> list[Step]:
+    pdf = b"%PDF-1.4\n% certificat de test\n%%EOF\n"
+    user = Step("core_user_create_users", {"users": [{"username": "ana.popescu", "password": "Parola#2026",
+                                                       "firstname": "Ana", "lastname": "Popescu",
+                                                       "email": "ana.popescu@example.com"}]}, "a trainee")
+
+    def add(draft_step: int, note: str, **extra: Any) -> Step:
+        return Step("local_cooperare_add_user_files", {"files": [{"userid": "0", "draftitemid": "0", **extra}]},
+                    note, bindings={"files[0][userid]": "steps[0].response.body[0].id",
+                                    "files[0][draftitemid]": f"steps[{draft_step}].response.body[0].itemid"})
+    return [
+        user,
+        Step(upload=("certificat.pdf", pdf, "application/pdf"), note="upload a file into a draft area"),
+        add(1, "create: the file into the trainee's private files", filepath="/Certificate/"),
+        Step(upload=("certificat.pdf", pdf, "application/pdf"), note="the same file again"),
+        add(3, "no-op: the same name and content is unchanged", filepath="/Certificate/"),
+        Step(upload=("certificat.pdf", pdf + b"%v2\n", "application/pdf"), note="another content"),
+        add(5, "refused: a different file of the same name without overwrite", filepath="/Certificate/"),
+        add(5, "replaced with overwrite", filepath="/Certificate/", overwrite=1),
+        Step("local_cooperare_add_user_files", {"files": [{"userid": 999999, "draftitemid": 1}]},
+             "bad input: an unknown user"),
+        add(5, "bad input: a filepath that is no folder", filepath="Certificate"),
+    ]
+
+
+def max_input_vars_steps() -> list[Step]:
+    items = [_activity(f"coop:rec:label{i:03d}", "label", name=f"Eticheta {i}") for i in range(500)]
+    return [
+        _course(),
+        _save_activities(items, "over max_input_vars (5000): 500 labels x 12 variables; PHP keeps the first 5000"),
+        _describe("after: what was created"),
+    ]
+
+
+SCENARIOS = [
+    Scenario("plugin_sections", "local_cooperare_save_sections: create, no-op, update, bad input; "
+             "describe_courses before and after.", sections_steps),
+    Scenario("plugin_activities", "local_cooperare_save_activities of every module: create, no-op, update, "
+             "bad input; delete_activities and again.", activities_steps),
+    Scenario("plugin_questions", "local_cooperare_save_questions: create, no-op, new version, bad input.",
+             questions_steps),
+    Scenario("plugin_completion", "local_cooperare_set_completion: create, no-op, update, bad input, drift (a "
+             "required activity deleted), set again.",
+             completion_steps),
+    Scenario("plugin_cohortsync", "local_cooperare_save_cohort_sync and delete_cohort_sync: create, no-op, update, "
+             "bad input, delete.", cohortsync_steps),
+    Scenario("plugin_user_files", "local_cooperare_add_user_files: create, no-op, refused, overwrite, bad input.",
+             userfiles_steps),
+    Scenario("plugin_max_input_vars", "local_cooperare_save_activities with more POST variables than "
+             "max_input_vars (5000).", max_input_vars_steps),
+]
+
+
+def site_release(base_url: str, token: str) -> str:
+    answer = requests.post(base_url + REST, data={"wstoken": token, "wsfunction": "core_webservice_get_site_info",
+                                                  "moodlewsrestformat": "json"}, timeout=60).json()
+    return str(answer["release"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--token-file", required=True, type=Path)
+    parser.add_argument("--restore", required=True, help="shell command bringing the site back to its baseline")
+    parser.add_argument("--out", required=True, type=Path)
+    parser.add_argument("--only", action="append", default=[], help="record only this scenario (repeatable)")
+    options = parser.parse_args(argv)
+    token = options.token_file.read_text(encoding="utf-8").strip()
+    base_url = options.url.rstrip("/")
+    options.out.mkdir(parents=True, exist_ok=True)
+    for scenario in SCENARIOS:
+        if options.only and scenario.name not in options.only:
+            continue
+        runs = []
+        for _ in range(2):
+            subprocess.run(options.restore, shell=True, check=True, stdout=subprocess.DEVNULL)  # noqa: S602
+            release = site_release(base_url, token)  # also warms the caches up after the restore
+            runs.append(run_scenario(base_url, token, scenario.steps()))
+        first, second = runs
+        variable = sorted({p for index, (a, b) in enumerate(zip(first, second, strict=True))
+                           for p in differing_paths(a["response"]["body"], b["response"]["body"],
+                                                    f"steps[{index}].response.body")})
+        document = {"name": scenario.name, "moodle_release": release, "purpose": scenario.purpose,
+                    "baseline": "fresh site with local_cooperare (moodle-lab baseline)",
+                    "recorded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "steps": first,
+                    "repeat_check": {"runs": 2, "differences_beyond_static_rules": variable},
+                    "variable_fields": variable}
+        path = options.out / f"{scenario.name}.json"
+        path.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(f"{path}: {len(first)} steps, {len(variable)} variable fields")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
