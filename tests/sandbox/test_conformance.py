@@ -59,12 +59,25 @@ PLUGIN_SCENARIOS = sorted(
 )
 
 
-@pytest.mark.parametrize(("version", "name"), PLUGIN_SCENARIOS, ids=[f"{v}-{n}" for v, n in PLUGIN_SCENARIOS])
+# Recorded with plugin 0.2.0, before 0.3.0 added the `availability` option to the description of quizzes and
+# feedbacks: these replays differ by exactly that option until they are recorded again on reinstalled lab sites
+# (tests/contract/PLUGIN.md). Strict: a replay that starts to match fails here, so the mark cannot outlive the cause.
+STALE_PLUGIN_RECORDINGS = {"plugin_activities", "plugin_completion", "plugin_questions"}
+STALE_REASON = "recorded with local_cooperare 0.2.0; 0.3.0 describes an `availability` option (re-record)"
+# Functions of 0.3.0 not yet recorded on a real Moodle (tested by PHPUnit there and by the sandbox tests).
+NOT_YET_RECORDED = {"local_cooperare_get_course_completions"}
+
+
+@pytest.mark.parametrize(("version", "name"), [
+    pytest.param(v, n, id=f"{v}-{n}",
+                 marks=[pytest.mark.xfail(strict=True, reason=STALE_REASON)] if n in STALE_PLUGIN_RECORDINGS else [])
+    for v, n in PLUGIN_SCENARIOS])
 def test_plugin_scenario_replays_identically(version: str, name: str) -> None:
     """local_cooperare as recorded on a real Moodle with the plugin (tools/record_plugin_contract.py)."""
     path = CONTRACT / version / "plugin" / f"{name}.json"
     sandbox = Sandbox(version=version, plugin=True, wwwroot=_recorded_url(json.loads(path.read_text("utf-8"))),
                       max_input_vars=RECORDED_MAX_INPUT_VARS)
+    sandbox.site.settings.config["timezone"] = "Europe/Bucharest"  # moodle-lab installs its sites so
     result = replay(path, version=version, sandbox=sandbox)
     report = "\n".join(f"step {s.index} ({s.note}): " + "; ".join(s.differences) for s in result.steps if not s.ok)
     assert result.steps, "scenario has no request steps"
@@ -80,4 +93,5 @@ def test_plugin_scenarios_cover_every_plugin_function() -> None:
         called = {value for path in (CONTRACT / version / "plugin").glob("*.json")
                   for step in json.loads(path.read_text("utf-8"))["steps"] if "request" in step
                   for key, value in step["request"]["params"] if key == "wsfunction"}
-        assert names <= called, f"{version}: not recorded {sorted(names - called)}"
+        assert names - NOT_YET_RECORDED <= called, f"{version}: not recorded {sorted(names - called)}"
+        assert not NOT_YET_RECORDED & called, "recorded now: take it off NOT_YET_RECORDED"
