@@ -10,8 +10,11 @@ This module must not compute the report.
 
 from __future__ import annotations
 
+import weakref
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -20,7 +23,8 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
+from reportlab.lib.rl_accel import fp_str
 from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
 from cooperare.certificates.fonts import FontPair
@@ -84,7 +88,7 @@ def _pieces(table: Table, *, fonts: FontPair) -> list[object]:
                          columns=table.columns, widths=widths, font=fonts.regular) for row in table.rows]
     blocks: list[object] = []
     budget = ROWS_PER_BLOCK * ROW_HEIGHT
-    chunk: list[list[list[str]]] = []
+    chunk: list[list[tuple[str, ...]]] = []
     used = 0.0
     for row in wrapped:
         height = _row_height(row)
@@ -105,18 +109,31 @@ def _table(table: Table, *, fonts: FontPair, rows: tuple[tuple[Cell, ...], ...] 
     return RowBlock(table.columns, texts, widths=widths, fonts=fonts)
 
 
-def _wrap_row(values: list[str], *, columns: tuple[Column, ...], widths: list[float], font: str) -> list[list[str]]:
+def _wrap_row(values: list[str], *, columns: tuple[Column, ...], widths: list[float],
+              font: str) -> list[tuple[str, ...]]:
     """Each cell as its lines: text columns wrap at word boundaries (at most MAX_LINES, then "…")."""
-    return [_wrap(value, width - 6, font) if column.kind == "text" else [value]
+    return [_wrap(value, width - 6, font) if column.kind == "text" else (value,)
             for value, column, width in zip(values, columns, widths, strict=True)]
 
 
-def _wrap(value: str, room: float, font: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def _width(value: str, font: str) -> float:
+    """The printed width of ``value``; cached, because the same counties, tracks, dates and percentages fill most
+    cells of a long table, and measuring is most of the cost of drawing one."""
+    return stringWidth(value, font, FONT_SIZE)
+
+
+@lru_cache(maxsize=65536)
+def _wrap(value: str, room: float, font: str) -> tuple[str, ...]:
+    """``value`` as the lines it takes in a column ``room`` points wide (cached: tracks, counties and institutions
+    repeat down a table)."""
+    if _width(value, font) <= room:
+        return (value,)
     lines: list[str] = []
     current = ""
     for word in value.split():
         candidate = f"{current} {word}" if current else word
-        if current and stringWidth(candidate, font, FONT_SIZE) > room:
+        if current and _width(candidate, font) > room:
             lines.append(current)
             current = word
         else:
@@ -125,18 +142,18 @@ def _wrap(value: str, room: float, font: str) -> list[str]:
         lines.append(current)
     if len(lines) > MAX_LINES:
         lines = [*lines[: MAX_LINES - 1], " ".join(lines[MAX_LINES - 1 :])]
-    return [_shorten(line, room, font) for line in lines]
+    return tuple(_shorten(line, room, font) for line in lines)
 
 
 def _shorten(value: str, room: float, font: str) -> str:
-    shown_width = stringWidth(value, font, FONT_SIZE)
+    shown_width = _width(value, font)
     while shown_width > room and len(value) > 1:
         value = value[: max(1, int(len(value) * room / shown_width) - 1)] + "…"
-        shown_width = stringWidth(value, font, FONT_SIZE)
+        shown_width = _width(value, font)
     return value
 
 
-def _row_height(row: list[list[str]]) -> float:
+def _row_height(row: list[tuple[str, ...]]) -> float:
     return ROW_HEIGHT + (max(len(lines) for lines in row) - 1) * LINE_HEIGHT
 
 
@@ -144,7 +161,7 @@ class RowBlock(Flowable):
     """A header row and data rows (one line each, more where a long text wraps), drawn with one text object and
     one path for the grid."""
 
-    def __init__(self, columns: tuple[Column, ...], rows: list[list[list[str]]], *, widths: list[float],
+    def __init__(self, columns: tuple[Column, ...], rows: list[list[tuple[str, ...]]], *, widths: list[float],
                  fonts: FontPair) -> None:
         super().__init__()
         self.columns = columns
@@ -180,31 +197,69 @@ class RowBlock(Flowable):
         canvas.drawPath(grid, stroke=1, fill=0)
         canvas.setFillColor(colors.black)
         text = canvas.beginText()
+        printer = _Printer(text)
         lefts = [sum(self.widths[:i]) for i in range(len(self.widths))]
         right_aligned = [column.kind in ("int", "percent", "score") for column in self.columns]
         text.setFont(self.fonts.bold, FONT_SIZE)
         for number in range(max(len(lines) for lines in self.header)):
             values = [lines[number] if number < len(lines) else "" for lines in self.header]
-            self._line(text, values, y=height - ROW_HEIGHT + 4 - number * LINE_HEIGHT, lefts=lefts,
+            self._line(printer, values, y=height - ROW_HEIGHT + 4 - number * LINE_HEIGHT, lefts=lefts,
                        right=[False] * len(self.columns), font=self.fonts.bold)
         text.setFont(self.fonts.regular, FONT_SIZE)
         for top, row in zip(tops, self.rows, strict=False):
             for number in range(max(len(lines) for lines in row)):
                 values = [lines[number] if number < len(lines) else "" for lines in row]
-                self._line(text, values, y=top - ROW_HEIGHT + 4 - number * LINE_HEIGHT, lefts=lefts,
+                self._line(printer, values, y=top - ROW_HEIGHT + 4 - number * LINE_HEIGHT, lefts=lefts,
                            right=right_aligned, font=self.fonts.regular)
         canvas.drawText(text)
 
-    def _line(self, text: object, values: list[str], *, y: float, lefts: list[float], right: list[bool],
+    def _line(self, printer: _Printer, values: list[str], *, y: float, lefts: list[float], right: list[bool],
               font: str) -> None:
         for value, left, column_width, align_right in zip(values, lefts, self.widths, right, strict=True):
             if not value:
                 continue
             value = _shorten(value, column_width - 6, font)
-            shown_width = stringWidth(value, font, FONT_SIZE)
-            x = left + column_width - 3 - shown_width if align_right else left + 3
-            text.setTextOrigin(x, y)  # type: ignore[attr-defined]
-            text.textOut(value)  # type: ignore[attr-defined]
+            x = left + column_width - 3 - _width(value, font) if align_right else left + 3
+            printer.show(value, x=x, y=y, font=font)
+
+
+_ENCODED: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], tuple[tuple[int, str], ...]]] = \
+    weakref.WeakKeyDictionary()
+
+
+class _Printer:
+    """Prints strings at given points into one reportlab text object, as ``setTextOrigin`` + ``textOut`` would,
+    but encodes each distinct string once per document: splitting it into the embedded font's subsets and escaping
+    it is most of the cost of a 30,000-row table, and the same counties, tracks, dates and percentages fill most of
+    its cells. The subset a character belongs to never changes within a document, so a cached encoding stays
+    right. Standard (Type 1) fonts, which need no splitting, go through reportlab's own path."""
+
+    def __init__(self, text: Any) -> None:
+        self.text = text
+        self.canvas = text._canvas
+        self.document = self.canvas._doc
+        self.cache = _ENCODED.setdefault(self.document, {})
+
+    def show(self, value: str, *, x: float, y: float, font: str) -> None:
+        embedded = getFont(font)
+        text = self.text
+        if not embedded._dynamicFont:
+            text.setTextOrigin(x, y)
+            text._textOut(value)
+            return
+        parts = self.cache.get((font, value))
+        if parts is None:
+            parts = tuple((subset, self.canvas._escape(chunk))
+                          for subset, chunk in embedded.splitString(value, self.document))
+            self.cache[(font, value)] = parts
+        code = text._code
+        code.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
+        for subset, escaped in parts:
+            if subset != text._curSubset:
+                code.append(f"{embedded.getSubsetInternalName(subset, self.document)} {fp_str(text._fontsize)} Tf "
+                            f"{fp_str(text._leading)} TL")
+                text._curSubset = subset
+            code.append(f"({escaped}) Tj")
 
 
 def _widths(columns: tuple[Column, ...], usable: float) -> list[float]:

@@ -3,7 +3,7 @@
 Text cells that a spreadsheet would run as a formula — starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
 return — are neutralised with a leading apostrophe (:func:`neutralise`), in both formats: names and organisations
 come from registration forms anyone can fill in. CSV is written as UTF-8 with a byte-order mark, so spreadsheet
-programs show ă â î ș ț instead of guessing a legacy code page; XLSX is UTF-8 by nature. Percentages are written as
+programs show ă â î ș ț instead of guessing a legacy code page; XLSX is UTF-8 by nature, and streamed (:mod:`cooperare.reports.xlsx`). Percentages are written as
 fractions with a percent format in XLSX and as ``85.0%`` text in CSV. This module must not compute the report.
 """
 
@@ -13,12 +13,10 @@ import csv
 from datetime import date
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from collections.abc import Iterator
 
 from cooperare.reports.certification import Cell, CertificationReport, Column, Table
+from cooperare.reports.xlsx import Style, Styled, Value, XlsxWriter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAMES = {"summary": "Rezumat", "by_county": "Județe", "by_commune": "Localități",
@@ -46,52 +44,28 @@ def write_csv(report: CertificationReport, path: Path) -> None:
 
 
 def write_xlsx(report: CertificationReport, path: Path) -> None:
-    workbook = Workbook(write_only=True)
-    for table in report.tables:
-        sheet = workbook.create_sheet(SHEET_NAMES.get(table.key, table.key[:31]))
-        _sheet(sheet, table)
-    workbook.save(path)
+    with XlsxWriter(path) as book:
+        for table in report.tables:
+            widths = [max(12, min(60, len(column.title) + 4)) for column in table.columns]
+            book.add_sheet(SHEET_NAMES.get(table.key, table.key[:31]), _sheet_rows(table), widths=widths)
 
 
-def _sheet(sheet: WriteOnlyWorksheet, table: Table) -> None:
-    bold = Font(bold=True)
-    title = WriteOnlyCell(sheet, value=neutralise(table.title))
-    title.font = Font(bold=True, size=13)
-    sheet.append([title])
-    header = []
-    for column in table.columns:
-        cell = WriteOnlyCell(sheet, value=neutralise(column.title))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for position, column in enumerate(table.columns):
-        width = max(12, min(60, len(column.title) + 4))
-        sheet.column_dimensions[_letter(position)].width = width
-    percent_columns = [i for i, column in enumerate(table.columns) if column.kind == "percent"]
-    date_columns = [i for i, column in enumerate(table.columns) if column.kind == "date"]
-    score_columns = [i for i, column in enumerate(table.columns) if column.kind == "score"]
-    if not percent_columns and not date_columns and not score_columns:
+CELL_STYLES = {"percent": Style.PERCENT, "score": Style.ONE_DECIMAL, "date": Style.DATE}
+
+
+def _sheet_rows(table: Table) -> Iterator[list[Value | Styled]]:
+    """The title, the header, then the rows: text neutralised, percentages, scores and dates formatted."""
+    yield [Styled(neutralise(table.title), Style.TITLE)]
+    yield [Styled(neutralise(column.title), Style.BOLD) for column in table.columns]
+    styles = [CELL_STYLES.get(column.kind) for column in table.columns]
+    if not any(styles):
         for row in table.rows:
-            sheet.append([neutralise(value) if isinstance(value, str) else value for value in row])
+            yield [neutralise(value) if isinstance(value, str) else value for value in row]
         return
     for row in table.rows:
-        values: list[object] = [neutralise(value) if isinstance(value, str) else value for value in row]
-        for i in percent_columns:
-            if values[i] is not None:
-                cell = WriteOnlyCell(sheet, value=values[i])
-                cell.number_format = "0.0%"
-                values[i] = cell
-        for i in score_columns:
-            if values[i] is not None:
-                cell = WriteOnlyCell(sheet, value=values[i])
-                cell.number_format = "0.0"
-                values[i] = cell
-        for i in date_columns:
-            if values[i] is not None:
-                cell = WriteOnlyCell(sheet, value=values[i])
-                cell.number_format = "yyyy-mm-dd"
-                values[i] = cell
-        sheet.append(values)
+        yield [neutralise(value) if isinstance(value, str)
+               else Styled(value, style) if style is not None and value is not None else value
+               for value, style in zip(row, styles, strict=True)]
 
 
 def _csv_cell(value: Cell, column: Column) -> str | int | float:
@@ -106,12 +80,3 @@ def _csv_cell(value: Cell, column: Column) -> str | int | float:
     if isinstance(value, str):
         return neutralise(value)
     return value
-
-
-def _letter(position: int) -> str:
-    letters = ""
-    position += 1
-    while position:
-        position, remainder = divmod(position - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
