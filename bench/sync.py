@@ -8,6 +8,13 @@ record in Python dicts and is not what is being measured); ``--in-process`` answ
 the tests use instead (no HTTP; RSS is then client and sandbox together). Prints figures; asserts nothing.
 
     python bench/sync.py [--sizes 292 30000] [--in-process] [--plugin]
+    python bench/sync.py --server-model [--sizes 292] [--plugin] [--workers 2] [--concurrency 1 2 3 4]
+
+``--server-model`` answers each call only after the time a real Moodle would take (cooperare.sandbox.timing: costs
+fitted to the recorded timings of 4.5.6 and 5.0.6+ plus the per-call figures measured during a real 292-person
+sync), with ``--workers`` calls served at once, and applies the same roster with each ``--concurrency``: the time
+printed is what the sync would take on such a server, to compare with Moodle's own uploaduser on the same work
+(15.7-19.2 s on the real 4.5.6; goal <= 0.8 x).
 """
 
 from __future__ import annotations
@@ -151,12 +158,83 @@ def run_size(size: int, *, plugin: bool, in_process: bool) -> list[dict[str, Any
     return figures
 
 
+UPLOADUSER_SECONDS = (15.7, 19.2)
+"""admin/tool/uploaduser/cli/uploaduser.php on the real Moodle 4.5.6 (2 cores): 292 users, 4 cohorts, course access,
+a group per commune in each course and its members."""
+
+
+def modelled_run(size: int, *, plugin: bool, concurrency: int, workers: int, scale: float) -> dict[str, Any]:
+    """One apply on a sandbox holding every answer for its modelled server time; figures of that run."""
+    from cooperare.config.roster import RosterConfig
+    from cooperare.courses.catalogue import load_catalogue
+    from cooperare.moodle.client import MoodleClient
+    from cooperare.sandbox import Sandbox
+    from cooperare.sandbox.timing import ServerTimeModel
+    from cooperare.store import Store
+    from cooperare.sync.generator import generate, write_rows
+    from cooperare.sync.importer import load_roster
+    from cooperare.sync.service import apply_roster, plan_roster
+
+    folder = Path(tempfile.mkdtemp(prefix="cooperare-bench-"))
+    roster_file = folder / "roster.csv"
+    catalogue = load_catalogue()
+    write_rows(generate(catalogue, count=size, seed=2027), roster_file)
+    config = RosterConfig(enrolment="cohort" if plugin else "manual")
+    box = Sandbox(max_input_vars=1000, plugin=plugin)
+    _track_courses(MoodleClient(box.transport()))
+    recordings = [Path(__file__).parents[1] / "tests" / "contract" / v / "timing.json" for v in ("4.5", "5.0")]
+    model = ServerTimeModel.calibrated(recordings, workers=workers, scale=scale)
+    box.server.timing = model
+    client = MoodleClient(box.transport(var_budget=1000))
+    roster = load_roster(roster_file, config=config, catalogue=catalogue)
+    started = time.perf_counter()
+    rplan = plan_roster(client, roster, catalogue=catalogue, config=config)
+    planned = time.perf_counter()
+    with Store.open(folder / "store.sqlite") as store:
+        outcome = apply_roster(client, rplan, store=store, run_id=store.runs.start("bench"), config=config,
+                               concurrency=concurrency)
+    applied = time.perf_counter()
+    return {"calls": client.transport.stats.calls, "plan s": planned - started, "apply s": applied - planned,
+            "server busy s": model.busy_seconds, "peak": model.peak, "failures": len(outcome.report.failures)}
+
+
+def main_server_model(args: argparse.Namespace) -> None:
+    low, high = UPLOADUSER_SECONDS
+    print(f"roster sync against the sandbox with a server-time model ({args.workers} PHP workers, waits x "
+          f"{args.time_scale}; {'cohort sync' if args.plugin else 'manual enrolment'})")
+    print(f"Moodle's uploaduser on the same work, real 4.5.6: {low}-{high} s; goal <= 0.8 x = {0.8 * low:.1f}-"
+          f"{0.8 * high:.1f} s")
+    for size in args.sizes:
+        print(f"\n{size:,} people")
+        for concurrency in args.concurrency:
+            f = modelled_run(size, plugin=args.plugin, concurrency=concurrency, workers=args.workers,
+                             scale=args.time_scale)
+            total = (f["plan s"] + f["apply s"]) / args.time_scale
+            print(f"  concurrency {concurrency}: {f['calls']:4} calls, {total:6.1f} s on such a server (plan "
+                  f"{f['plan s'] / args.time_scale:.1f}, apply {f['apply s'] / args.time_scale:.1f}; server busy "
+                  f"{f['server busy s']:.1f} s, at most {f['peak']} at once), {total / high:.2f}-{total / low:.2f} x "
+                  f"uploaduser, {f['failures']} failures")
+    sys.stdout.flush()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[292, 30_000])
     parser.add_argument("--plugin", action="store_true", help="sandbox with local_cooperare (cohort-sync path)")
     parser.add_argument("--in-process", action="store_true", help="sandbox in the client's process, no HTTP")
+    parser.add_argument("--server-model", action="store_true",
+                        help="hold each answer for a real server's time; compare concurrency settings")
+    parser.add_argument("--workers", type=int, default=2, help="PHP workers of the modelled server")
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 2, 3, 4],
+                        help="site.concurrency values to compare (with --server-model)")
+    parser.add_argument("--time-scale", type=float, default=1.0,
+                        help="multiply every modelled wait (0.1 runs ten times faster; figures are scaled back)")
     args = parser.parse_args()
+    if args.server_model:
+        if args.sizes == [292, 30_000]:
+            args.sizes = [292]
+        main_server_model(args)
+        return
     where = "in-process adapter" if args.in_process else "loopback HTTP, separate process"
     print(f"roster sync against the sandbox (max_input_vars 1000, {'plugin' if args.plugin else 'no plugin'}, "
           f"{where})")

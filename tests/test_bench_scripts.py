@@ -29,3 +29,12 @@ def test_bench_script_runs_on_a_small_workload(script: str, tmp_path: Path) -> N
                             timeout=600, cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
     assert any(char.isdigit() for char in result.stdout), result.stdout
+
+
+def test_sync_bench_server_model_runs_on_a_small_workload(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, str(BENCH / "sync.py"), "--server-model", "--sizes", "20",
+                             "--concurrency", "1", "2", "--time-scale", "0.01"], capture_output=True, text=True,
+                            timeout=600, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "concurrency 1:" in result.stdout and "concurrency 2:" in result.stdout, result.stdout
+    assert "0 failures" in result.stdout

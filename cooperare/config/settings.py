@@ -89,6 +89,9 @@ class SiteConfig:
     timeout_connect: float = checked(at_least(1), default=10.0)
     timeout_read: float = checked(at_least(1), default=120.0)
     retries: int = checked(at_least(0), default=3)
+    concurrency: int = checked(at_least(1), default=2)
+    """Batches of one step sent at once (roster apply). A real Moodle answers as many calls at once as it has PHP
+    workers and cores; 2 suits the 2-core sites the project measured (see docs/roster.md), 1 sends one at a time."""
     plugin: PluginExpectation | None = None
 
     REFUSED_KEYS: ClassVar[Mapping[str, str]] = {"token": TOKEN_REFUSAL, "wstoken": TOKEN_REFUSAL}

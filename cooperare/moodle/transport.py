@@ -17,6 +17,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -200,6 +201,7 @@ class Transport:
         self.contract = contract or full_contract()
         self.var_budget = var_budget
         self.stats = CallStats()
+        self._stats_lock = threading.Lock()
         self.warnings: list[MoodleWarning] = []
         self._sleep = sleep
 
@@ -274,12 +276,13 @@ class Transport:
         attempt = 0
         while True:
             attempt += 1
-            self.stats.calls += 1
-            self.stats.by_function[label] += 1
-            if is_read:
-                self.stats.reads += 1
-            else:
-                self.stats.writes += 1
+            with self._stats_lock:  # batches may be sent from several threads at once (site.concurrency)
+                self.stats.calls += 1
+                self.stats.by_function[label] += 1
+                if is_read:
+                    self.stats.reads += 1
+                else:
+                    self.stats.writes += 1
             started = time.perf_counter()
             try:
                 response = self.session.post(url, timeout=self.timeout, allow_redirects=False, **kwargs)
@@ -316,7 +319,8 @@ class Transport:
             raise TransportError(message, wsfunction=label)
 
     def _pause(self, attempt: int, label: str, reason: str) -> None:
-        self.stats.retries += 1
+        with self._stats_lock:
+            self.stats.retries += 1
         delay = self.backoff * (2 ** (attempt - 1))
         log.info("retrying %s in %.1fs after %s (attempt %d of %d)", label, delay, reason, attempt + 1,
                  self.retries + 1)

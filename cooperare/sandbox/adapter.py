@@ -3,7 +3,8 @@
 Mounted on a ``requests.Session`` for the sandbox's URL, it lets the real client (encoding, retries, error decoding)
 talk to the sandbox with no socket, like moto does for AWS. Timeouts are honoured: a ``slow`` fault longer than the
 read timeout becomes ``requests.exceptions.ReadTimeout`` after the call ran, and a lost acknowledgement becomes a
-``ConnectionError``, exactly what the client sees on a real network.
+``ConnectionError``, exactly what the client sees on a real network. With a server-time model on the server, each
+answer is held as long as a real Moodle would take, with at most as many calls at once as it has PHP workers.
 """
 
 from __future__ import annotations
@@ -43,7 +44,12 @@ class SandboxAdapter(BaseAdapter):
         headers = dict(request.headers)
         read_timeout = _read_timeout(timeout)
         try:
-            answer = self.server.handle(request.method or "GET", request.url or "", headers, body)
+            timing = self.server.timing
+            if timing is None:
+                answer = self.server.handle(request.method or "GET", request.url or "", headers, body)
+            else:
+                answer = timing.serve(lambda: self.server.handle(request.method or "GET", request.url or "", headers,
+                                                                 body))
         except ConnectionLost as lost:
             raise requests.exceptions.ConnectionError(
                 "('Connection aborted.', RemoteDisconnected('Remote end closed connection without response'))",

@@ -23,6 +23,7 @@ from cooperare.sandbox.php import htmlspecialchars, json_encode, php_str
 from cooperare.sandbox.registry import Call, load_all
 from cooperare.sandbox.request import ParsedRequest, parse_body, php_array
 from cooperare.sandbox.site import Site
+from cooperare.sandbox.timing import ServerTimeModel
 from cooperare.sandbox.validation import clean_returnvalue, validate_parameters
 
 REST_PATH = "/webservice/rest/server.php"
@@ -41,6 +42,8 @@ class Response:
     content_type: str
     body: bytes
     delay: float = 0.0
+    server_seconds: float = 0.0
+    """What a real Moodle would have spent on this call (set when the server has a time model)."""
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -111,6 +114,8 @@ class SandboxServer:
         self.handlers = load_all()
         self.lock = threading.RLock()
         self.calls: list[str] = []
+        self.timing: ServerTimeModel | None = None
+        """When set, answers are held for the time a real server would take (see :mod:`cooperare.sandbox.timing`)."""
 
     def reset(self) -> None:
         """Back to the fresh baseline: a new database with the settings the site started with, no faults."""
@@ -148,6 +153,13 @@ class SandboxServer:
         wsfunction = args.pop("wsfunction", None)
         wsfunction = wsfunction if isinstance(wsfunction, str) else None
         self.calls.append(wsfunction or "")
+        server_seconds = self.timing.seconds(wsfunction or "", args) if self.timing is not None else 0.0
+        response = self._rest_call(wsfunction, token, args, fmt, files=tuple(parsed.files))
+        response.server_seconds = server_seconds
+        return response
+
+    def _rest_call(self, wsfunction: str | None, token: Any, args: dict[Any, Any], fmt: str, *,
+                   files: tuple[Any, ...]) -> Response:
         fault = self.faults.take(wsfunction)
         if fault is not None and fault.kind in (FaultKind.HTTP_503, FaultKind.HTML_PAGE):
             status = 503 if fault.kind is FaultKind.HTTP_503 else fault.status
@@ -163,7 +175,7 @@ class SandboxServer:
                     f"The sandbox does not implement {spec.name} (it exists in Moodle {self.site.version})",
                     exception=mx.CODING_EXCEPTION,
                 )
-            result = self._execute(registered, Call(self.site, user, spec.name, params, tuple(parsed.files)), fault)
+            result = self._execute(registered, Call(self.site, user, spec.name, params, files), fault)
             cleaned = clean_returnvalue(spec.returns, result) if spec.returns is not None else None
         except mx.MoodleException as error:
             return self._error_response(error, fmt, fault)

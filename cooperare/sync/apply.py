@@ -1,4 +1,5 @@
-"""Execute a :class:`~cooperare.sync.plan.RosterPlan`: users → cohorts → memberships → enrolments → groups.
+"""Execute a :class:`~cooperare.sync.plan.RosterPlan`: users, cohorts and groups; then memberships and
+enrolments; then group members (each stage's steps side by side when ``site.concurrency`` allows).
 
 Each list goes to Moodle in batches sized to the site's POST-variable budget. Every batch is written to the
 journal before it is sent and closed after, so a run killed at any point leaves ``begun`` entries that the next
@@ -14,8 +15,10 @@ This module must not print or prompt: it reports through :class:`ApplyReport` an
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -34,6 +37,8 @@ ROLE_IDS = {"manager": 1, "editingteacher": 3, "teacher": 4, "student": 5}
 SYSTEMIC_CODES = frozenset({"dmlwriteexception", "dmlreadexception", "ddlexception", "servicenotavailable",
                             "sitemaintenance", "invalidtoken", "accessexception", "nopermissions",
                             "requireloginerror", "sandboxnotimplemented"})
+MIN_SPREAD = 20
+"""A batch is cut for concurrency only into parts of at least this many items."""
 MAX_ISOLATED = 50
 """More bad records than this in one step means the fault is not in the records: the step stops."""
 Progress = Callable[[str, int, int], None]
@@ -88,7 +93,8 @@ class Applier:
     """Runs the operations of one plan against one Moodle, journaling under ``run_id``."""
 
     def __init__(self, client: MoodleClient, rplan: RosterPlan, *, journal: Journal, run_id: int,
-                 progress: Progress | None = None, role: str = "student", auth: str = "manual") -> None:
+                 progress: Progress | None = None, role: str = "student", auth: str = "manual",
+                 concurrency: int = 1) -> None:
         self.client = client
         self.rplan = rplan
         self.journal = journal
@@ -105,15 +111,30 @@ class Applier:
         self.role = role
         self.auth = auth
         self._isolated: Counter[str] = Counter()
+        if concurrency < 1:
+            raise PlanError(f"concurrency must be at least 1, not {concurrency}", hint="set site.concurrency")
+        self.concurrency = concurrency
+        self._staged: list[tuple[_Step[Any], Sequence[Any]]] | None = None
+        self._done_items: Counter[str] = Counter()
+        self._totals: dict[str, int] = {}
 
     # -- the run ----------------------------------------------------------------------------------------------
 
     def run(self) -> ApplyReport:
+        """Three stages, each waiting for the one before: what depends on nothing (users, cohorts, groups), what
+        needs their ids (cohort members, cohort sync, enrolments), and group members, which Moodle accepts only for
+        people enrolled in the course. The steps of a stage are independent, so with ``concurrency`` above 1 their
+        batches are sent side by side."""
         ops = self.rplan.operations
-        self._users(ops)
-        self._cohorts(ops)
-        self._enrolments(ops)
-        self._groups(ops)
+        with self._stage():
+            self._users(ops)
+            self._cohorts(ops)
+            self._create_groups(ops)
+        with self._stage():
+            self._cohort_members(ops)
+            self._enrolments(ops)
+        with self._stage():
+            self._group_members(ops)
         self.report.warnings.extend(str(w) for w in self.client.transport.drain_warnings()
                                     if "already exists" not in w.message)
         return self.report
@@ -139,6 +160,8 @@ class Applier:
                               "visible": 1},
             send=self._create_cohorts, settle=self._settle_cohorts, verify=self._verify_cohorts,
             person=lambda c: None), ops.create_cohorts)
+
+    def _cohort_members(self, ops: Operations) -> None:
         adds = self._resolvable("add cohort member", ops.add_cohort_members,
                                 lambda p: (self.cohort_ids.get(p[0]), self.user_ids.get(p[1])))
         self._run(_Step[tuple[str, str]](
@@ -187,13 +210,15 @@ class Applier:
             settle=lambda items, answer: self._count("unenrol", items),
             verify=self._verify_unenrolled, person=lambda p: self.people.get(p[1])), ops.unenrol)
 
-    def _groups(self, ops: Operations) -> None:
+    def _create_groups(self, ops: Operations) -> None:
         self._run(_Step[DesiredGroup](
             "create group", "create", "groups", key=lambda g: step_key(g.course, g.idnumber),
             encode=lambda g: {"courseid": self.course_ids[g.course], "name": g.name, "description": "",
                               "idnumber": g.idnumber},
             send=lambda items: self.client.call("core_group_create_groups", {"groups": items}),
             settle=self._settle_groups, verify=self._verify_groups, person=lambda g: None), ops.create_groups)
+
+    def _group_members(self, ops: Operations) -> None:
         adds = self._resolvable("add group member", ops.add_group_members,
                                 lambda t: (self.group_ids.get((t[0], t[1])), self.user_ids.get(t[2])))
         for name, action, items, function in (
@@ -209,50 +234,118 @@ class Applier:
 
     # -- batching, journaling, isolation ---------------------------------------------------------------------
 
+    @contextmanager
+    def _stage(self) -> Iterator[None]:
+        """Collect the steps :meth:`_run` is given, then send them all (side by side when concurrency allows)."""
+        self._staged = []
+        try:
+            yield
+            staged = self._staged
+        finally:
+            self._staged = None
+        self._send_steps(staged)
+
     def _run(self, step: _Step[T], items: Sequence[T]) -> None:
+        """Send one step's operations, or keep them for the stage being collected."""
         if not items:
             return
-        total = len(items)
-        self.progress(step.name, 0, total)
-        payloads = [step.encode(item) for item in items]
-        done = 0
-        for batch in plan_batches(payloads, list_key=step.list_key, budget=self.client.transport.var_budget):
-            chunk = list(items[batch.start:batch.start + len(batch.items)])
-            self._batch(step, chunk, list(batch.items))
-            done += len(chunk)
-            self.progress(step.name, done, total)
+        if self._staged is not None:
+            self._staged.append((step, items))
+        else:
+            self._send_steps([(step, items)])
 
-    def _batch(self, step: _Step[T], items: list[T], payloads: list[dict[str, Any]]) -> None:
+    def _send_steps(self, steps: Sequence[tuple[_Step[Any], Sequence[Any]]]) -> None:
+        """Send the operations of independent steps in batches, up to ``concurrency`` batches at once.
+
+        Only the sending runs in worker threads; journaling, reading back, settling and splitting a refused batch
+        all happen here, one batch outcome at a time, so the journal and the id maps see one writer. When a batch
+        fails for a reason that is not one record's, the batches already in flight are awaited and recorded before
+        the error goes up: nothing that reached Moodle is left out of the journal.
+        """
+        queue: deque[tuple[_Step[Any], list[Any], list[dict[str, Any]]]] = deque()
+        for step, items in steps:
+            total = len(items)
+            self._totals[step.name] = total
+            self._done_items[step.name] = 0
+            self.progress(step.name, 0, total)
+            payloads = [step.encode(item) for item in items]
+            batches = list(plan_batches(payloads, list_key=step.list_key, budget=self.client.transport.var_budget))
+            # fewer batches than calls that may run at once: cut each into parts (of at least MIN_SPREAD items, so
+            # a small step is not turned into many tiny calls)
+            wanted = min(-(-self.concurrency // len(batches)), max(1, total // (MIN_SPREAD * len(batches))))
+            for batch in batches:
+                chunk = list(items[batch.start:batch.start + len(batch.items)])
+                queue.extend((step, part, part_payloads)
+                             for part, part_payloads in _spread(chunk, list(batch.items), parts=wanted))
+        if self.concurrency == 1:
+            while queue:
+                step, chunk, chunk_payloads = queue.popleft()
+                entry = self._begin(step, chunk)
+                follow = self._settle_batch(step, chunk, chunk_payloads, entry, _outcome(step.send, chunk_payloads))
+                queue.extendleft(reversed([(step, part, part_payloads) for part, part_payloads in follow]))
+            return
+        with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="cooperare-send") as pool:
+            in_flight: dict[Future[Any], tuple[_Step[Any], list[Any], list[dict[str, Any]], int]] = {}
+            failure: BaseException | None = None
+            while (queue and failure is None) or in_flight:
+                while queue and failure is None and len(in_flight) < self.concurrency:
+                    step, chunk, chunk_payloads = queue.popleft()
+                    entry = self._begin(step, chunk)
+                    in_flight[pool.submit(step.send, chunk_payloads)] = (step, chunk, chunk_payloads, entry)
+                finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    step, chunk, chunk_payloads, entry = in_flight.pop(future)
+                    try:
+                        follow = self._settle_batch(step, chunk, chunk_payloads, entry, future)
+                    except BaseException as error:  # noqa: BLE001 - re-raised once in-flight batches are recorded
+                        failure = failure or error
+                        continue
+                    queue.extend((step, part, part_payloads) for part, part_payloads in follow)
+            if failure is not None:
+                raise failure
+
+    def _begin(self, step: _Step[T], items: list[T]) -> int:
         keys = [step.key(item) for item in items]
         address = f"{step.name}[{keys[0]}]" + (f"..[{keys[-1]}] ({len(keys)})" if len(keys) > 1 else "")
-        entry = self.journal.begin(self.run_id, scope=SCOPE, address=address, action=step.action,
-                                   payload={"step": step.name, "keys": keys})
+        return self.journal.begin(self.run_id, scope=SCOPE, address=address, action=step.action,
+                                  payload={"step": step.name, "keys": keys})
+
+    def _settle_batch(self, step: _Step[T], items: list[T], payloads: list[dict[str, Any]], entry: int,
+                      outcome: Future[Any]) -> list[tuple[list[T], list[dict[str, Any]]]]:
+        """Journal and settle one sent batch; returns the batches still to send (the halves of a batch Moodle
+        refused for one bad record, or what a lost answer did not apply)."""
         try:
-            answer = step.send(payloads)
+            answer = outcome.result()
         except ResponseLost:
             missing = step.verify(items)
             self.report.reconciled += 1
             self.journal.done(entry, {"reconciled": True, "applied": len(items) - len(missing)})
-            if missing:
-                positions = {id(item): index for index, item in enumerate(items)}
-                self._batch(step, missing, [payloads[positions[id(item)]] for item in missing])
-            return
+            self._advance(step, len(items) - len(missing))
+            if not missing:
+                return []
+            positions = {id(item): index for index, item in enumerate(items)}
+            return [(missing, [payloads[positions[id(item)]] for item in missing])]
         except MoodleError as error:
             self.journal.failed(entry, error)
             if not self._record_level(error):
                 raise
             if len(items) == 1:
                 self._isolated[step.name] += 1
-                self.report.failures.append(Failure(step.name, keys[0], step.person(items[0]), str(error)))
+                self.report.failures.append(Failure(step.name, step.key(items[0]), step.person(items[0]), str(error)))
+                self._advance(step, 1)
                 if self._isolated[step.name] > MAX_ISOLATED:
                     raise
-                return
+                return []
             middle = len(items) // 2
-            self._batch(step, items[:middle], payloads[:middle])
-            self._batch(step, items[middle:], payloads[middle:])
-            return
+            return [(items[:middle], payloads[:middle]), (items[middle:], payloads[middle:])]
         self.journal.done(entry, _summary(answer, len(items)))
         step.settle(items, answer)
+        self._advance(step, len(items))
+        return []
+
+    def _advance(self, step: _Step[T], count: int) -> None:
+        self._done_items[step.name] += count
+        self.progress(step.name, self._done_items[step.name], self._totals[step.name])
 
     @staticmethod
     def _record_level(error: MoodleError) -> bool:
@@ -443,6 +536,32 @@ def record_people(people: People, rplan: RosterPlan, user_ids: dict[str, int]) -
     people.upsert(records)
     prefix = rplan.desired.person_prefix
     people.set_status([idnumber.removeprefix(prefix) for idnumber in rplan.leavers], "suspended")
+
+
+def _outcome(send: Callable[[list[dict[str, Any]]], Any], payloads: list[dict[str, Any]]) -> Future[Any]:
+    """``send(payloads)`` run here and now, as a finished future (the one-at-a-time path)."""
+    future: Future[Any] = Future()
+    try:
+        future.set_result(send(payloads))
+    except BaseException as error:  # noqa: BLE001 - handed to the caller through the future
+        future.set_exception(error)
+    return future
+
+
+def _spread(items: list[T], payloads: list[dict[str, Any]], *, parts: int
+            ) -> list[tuple[list[T], list[dict[str, Any]]]]:
+    """One batch cut into up to ``parts`` nearly equal batches, so that ``parts`` calls can run at once; a single
+    item (or ``parts`` = 1) stays whole."""
+    count = min(parts, len(items))
+    if count <= 1:
+        return [(items, payloads)]
+    size, extra = divmod(len(items), count)
+    cuts, start = [], 0
+    for index in range(count):
+        end = start + size + (1 if index < extra else 0)
+        cuts.append((items[start:end], payloads[start:end]))
+        start = end
+    return cuts
 
 
 def _summary(answer: Any, count: int) -> dict[str, Any]:

@@ -62,11 +62,12 @@ class ApplyOutcome:
 
 
 def apply_roster(client: MoodleClient, rplan: RosterPlan, *, store: Store, run_id: int, config: RosterConfig,
-                 progress: Progress | None = None) -> ApplyOutcome:
-    """Close entries an interrupted run left, apply ``rplan``, then record the people snapshot."""
+                 progress: Progress | None = None, concurrency: int = 1) -> ApplyOutcome:
+    """Close entries an interrupted run left, apply ``rplan`` (``concurrency`` batches at once), then record the
+    people snapshot."""
     closed_done, closed_failed = close_unfinished(store.journal, rplan)
     applier = Applier(client, rplan, journal=store.journal, run_id=run_id, progress=progress, role=config.role,
-                      auth=config.auth)
+                      auth=config.auth, concurrency=concurrency)
     try:
         report = applier.run()
     finally:

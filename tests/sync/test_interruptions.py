@@ -1,11 +1,13 @@
 """Interrupt an apply at random points — a write failing before commit, an answer lost after commit, the process
-killed just before or just after a request — on both enrolment paths (manual; cohort sync through
+killed just before or just after a request — with one batch at a time and with three in flight, on both enrolment
+paths (manual; cohort sync through
 local_cooperare), then run again: Moodle ends exactly as after an uninterrupted run, with
 no duplicate user, cohort, membership, enrolment or group, and the journal left with nothing open."""
 
 from __future__ import annotations
 
 import random
+import threading
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,8 @@ WRITES = ("core_user_create_users", "core_cohort_create_cohorts", "core_cohort_a
 KINDS = ("fail_before_commit", "lost_ack", "kill_before_send", "kill_after_send")
 CASES = 24
 CASES_WITH_PLUGIN = 12
+CASES_CONCURRENT = 12
+"""Cases run again with three batches in flight at once (site.concurrency = 3)."""
 SIZE = 150
 
 
@@ -61,27 +65,33 @@ def _kill_on_write(client: MoodleClient, number: int, *, after: bool) -> None:
     transport = client.transport
     original = transport._post_rest  # every call, whatever wrapper made it, goes through here
     seen = [0]
+    lock = threading.Lock()
 
     def post(wsfunction: str, pairs: Any) -> Any:
         if transport.contract.is_read(wsfunction):
             return original(wsfunction, pairs)
-        seen[0] += 1
-        if seen[0] == number and not after:
+        with lock:  # batches may be sent from several threads
+            seen[0] += 1
+            mine = seen[0]
+        if mine == number and not after:
             raise Killed()
         answer = original(wsfunction, pairs)
-        if seen[0] == number:
+        if mine == number:
             raise Killed()
         return answer
 
     transport._post_rest = post  # type: ignore[method-assign]
 
 
-@pytest.mark.parametrize(("plugin", "case"), [(False, case) for case in range(CASES)] +
-                         [(True, case) for case in range(CASES_WITH_PLUGIN)])
-def test_interrupted_apply_resumes_to_the_same_state(plugin: bool, case: int, catalogue: Catalogue,
+@pytest.mark.parametrize(("plugin", "case", "concurrency"),
+                         [(False, case, 1) for case in range(CASES)] +
+                         [(True, case, 1) for case in range(CASES_WITH_PLUGIN)] +
+                         [(False, case, 3) for case in range(CASES_CONCURRENT)] +
+                         [(True, case, 3) for case in range(CASES_CONCURRENT // 2)])
+def test_interrupted_apply_resumes_to_the_same_state(plugin: bool, case: int, concurrency: int, catalogue: Catalogue,
                                                      tmp_path: Path) -> None:
     expected, write_calls = reference(catalogue, tmp_path, plugin=plugin)
-    rng = random.Random(1000 + case + (500 if plugin else 0))
+    rng = random.Random(1000 + case + (500 if plugin else 0) + (250 if concurrency > 1 else 0))
     kind = KINDS[case % len(KINDS)]
     config = RosterConfig(enrolment="cohort" if plugin else "manual")
     box = Sandbox(plugin=plugin)
@@ -97,7 +107,8 @@ def test_interrupted_apply_resumes_to_the_same_state(plugin: bool, case: int, ca
         _kill_on_write(client, rng.randrange(1, sum(write_calls.values()) + 1), after=kind == "kill_after_send")
     interrupted = False
     try:
-        outcome = apply_roster(client, rplan, store=store, run_id=store.runs.start("apply"), config=config)
+        outcome = apply_roster(client, rplan, store=store, run_id=store.runs.start("apply"), config=config,
+                               concurrency=concurrency)
     except (MoodleError, Killed):
         interrupted = True
     assert box.faults.fired or interrupted
@@ -108,7 +119,8 @@ def test_interrupted_apply_resumes_to_the_same_state(plugin: bool, case: int, ca
     if interrupted:
         again = MoodleClient(box.transport())
         replan = plan_roster(again, roster, catalogue=catalogue, config=config)
-        resumed = apply_roster(again, replan, store=store, run_id=store.runs.start("resume"), config=config)
+        resumed = apply_roster(again, replan, store=store, run_id=store.runs.start("resume"), config=config,
+                               concurrency=concurrency)
         assert not resumed.report.failures
     final = moodle_view(box)
     assert final == expected

@@ -174,7 +174,8 @@ def apply_command(app: AppContext, file: Path, unenrol: bool, skip_invalid: bool
                 tasks[step] = bar.add_task(step, total=total)
             bar.update(tasks[step], completed=done)
 
-        result = apply_roster(client, rplan, store=store, run_id=run.id, config=config, progress=progress)
+        result = apply_roster(client, rplan, store=store, run_id=run.id, config=config, progress=progress,
+                              concurrency=app.config.require_site().concurrency)
     report = result.report
     if as_json:
         app.emit_json({"changes": [c.as_json() for c in rplan.plan.pending()], "done": dict(report.done),
