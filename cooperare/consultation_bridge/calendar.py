@@ -112,8 +112,9 @@ RULES: dict[str, LegalRule] = {rule.key: rule for rule in (
     LegalRule(
         key="annual_report",
         article="art. 13",
-        text="Autoritatea întocmește și face public un raport anual privind transparența decizională: recomandări "
-             "primite și incluse, participanți la ședințele publice, dezbateri organizate, acțiuni în justiție."),
+        text="Autoritatea întocmește și face public un raport anual privind transparența decizională, care "
+             "cuprinde, între altele: recomandările primite și cele incluse, participanții la ședințele publice, "
+             "dezbaterile organizate, acțiunile în justiție."),
 )}
 
 
