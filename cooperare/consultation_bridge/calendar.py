@@ -2,14 +2,16 @@
 
 Given the day a draft is announced and the recommendation window the authority sets, :func:`legal_calendar` returns
 every date the law fixes — the end of the window for written recommendations (``recommendations_until``, at least
-10 calendar days, art. 7 alin. (4)) and the earliest day the draft may be submitted for analysis, endorsement or
-adoption (``earliest_submission``: the 30th working day after the announcement day, which is not counted, art. 7
-alin. (2)) — together with the rules that carry no date of their own until something happens (a written request
-for a public debate, the announcement of a debate or of a public meeting, the annual report). Every date is a
-:class:`LegalDate` that names the rule and the article it comes from, so whoever reads it can check it against the
-law. Working days exclude Saturdays, Sundays and the public holidays of the Labour Code (art. 139), taken from the
-``holidays`` package (Orthodox Easter and Pentecost move every year). Pure functions on dates: this module does not
-read configuration, talk to Moodle or print, and it never moves a date the law does not move.
+10 calendar days, art. 7 alin. (4)) and the earliest day the draft may be submitted to the public authorities for
+endorsement (``earliest_submission``: the 30th working day after the announcement day, which is not counted,
+art. 7 alin. (2)) — together with the rules that carry no date of their own until something happens (a written
+request for a public debate, the announcement of a debate or of a public meeting, the annual report). Every date is
+a :class:`LegalDate` naming the rule and the article it comes from, so whoever reads it can check it against the
+law (docs/consultation.md cites the sources). Working days exclude Saturdays, Sundays and the public holidays of the
+Labour Code (Codul muncii, art. 139), taken from the ``holidays`` package, which also knows when each holiday was
+introduced (Good Friday from 2018, 6–7 January from 2024) and where Orthodox Easter and Pentecost fall. Pure
+functions on dates: this module does not read configuration, talk to Moodle or print, and it never moves a date the
+law does not move.
 """
 
 from __future__ import annotations
@@ -67,17 +69,18 @@ class LegalDate:
 RULES: dict[str, LegalRule] = {rule.key: rule for rule in (
     LegalRule(
         key="announcement",
-        article="art. 7 alin. (1) și (2)",
+        article="art. 7",
         text="Anunțul privind elaborarea proiectului de act normativ se publică pe site-ul propriu, se afișează la "
-             "sediu, într-un spațiu accesibil publicului, și se transmite mass-mediei; el cuprinde nota de "
-             "fundamentare, expunerea de motive sau referatul de aprobare, textul complet al proiectului și termenul "
-             "limită, locul și modalitatea în care se pot trimite în scris propuneri, sugestii și opinii."),
+             "sediu, într-un spațiu accesibil publicului, și se transmite mass-mediei; proiectul se trimite "
+             "tuturor celor care au cerut să-l primească. Anunțul cuprinde data afișării, referatul de aprobare, "
+             "textul complet al proiectului și termenul limită, locul și modalitatea în care se pot trimite în "
+             "scris propuneri, sugestii și opinii."),
     LegalRule(
         key="earliest_submission",
         article="art. 7 alin. (2)",
         text="Anunțul se aduce la cunoștința publicului cu cel puțin 30 de zile lucrătoare înainte ca proiectul să "
-             "fie supus spre analiză, avizare și adoptare; ziua anunțului nu se numără, iar sâmbetele, duminicile "
-             "și sărbătorile legale nu sunt zile lucrătoare."),
+             "fie supus spre avizare de către autoritățile publice; ziua anunțului nu se numără, iar sâmbetele, "
+             "duminicile și sărbătorile legale nu sunt zile lucrătoare."),
     LegalRule(
         key="recommendations_until",
         article="art. 7 alin. (4)",
@@ -106,7 +109,7 @@ RULES: dict[str, LegalRule] = {rule.key: rule for rule in (
              "cu cel puțin 3 zile înainte de ședință."),
     LegalRule(
         key="written_reasons",
-        article="art. 12",
+        article="art. 12 alin. (3)",
         text="Autoritatea justifică în scris nepreluarea recomandărilor formulate și trimise în scris de cetățeni "
              "și de asociațiile legal constituite."),
     LegalRule(
@@ -229,7 +232,7 @@ def legal_calendar(*, announced: date, window_days: int = MIN_RECOMMENDATION_DAY
         LegalDate(key="announced", label="Publicarea anunțului", day=announced, rule=RULES["announcement"]),
         LegalDate(key="recommendations_until", label="Ultima zi pentru recomandări scrise",
                   day=announced + timedelta(days=window_days), rule=RULES["recommendations_until"]),
-        LegalDate(key="earliest_submission", label="Cel mai devreme: supunerea spre analiză, avizare și adoptare",
+        LegalDate(key="earliest_submission", label="Cel mai devreme: supunerea proiectului spre avizare",
                   day=add_working_days(announced, ANNOUNCEMENT_WORKING_DAYS), rule=RULES["earliest_submission"]),
     )
     undated = tuple(RULES[key] for key in ("recommendation_content", "debate_request", "debate_held_by",

@@ -77,6 +77,8 @@ def test_ordinary_days() -> None:
     assert not is_working_day(date(2026, 3, 28))  # Saturday
     assert not is_working_day(date(2026, 3, 29))  # Sunday
     assert public_holiday(date(2026, 4, 10)) == "Vinerea Mare"
+    assert is_working_day(date(2023, 1, 6))      # 6-7 January are public holidays only from 2024
+    assert is_working_day(date(2024, 1, 8)) and not is_working_day(date(2025, 1, 6))
 
 
 def test_recommendation_window_is_counted_in_calendar_days() -> None:
