@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -132,6 +132,10 @@ class Config:
     shipped in the package."""
     roster: RosterConfig = field(default_factory=RosterConfig)
     certificates: CertificatesConfig = field(default_factory=CertificatesConfig)
+    consultations: Path | list[dict[str, Any]] | None = None
+    """Public consultations (docs/consultation.md): a list written inline, or a YAML file or folder of them;
+    default: the two consultations on the digitalisation manual shipped in the package. Read and checked by
+    :mod:`cooperare.consultation_bridge.loader`."""
 
     def require_site(self) -> SiteConfig:
         """The ``site:`` section, or a ConfigError saying how to give one (for commands that talk to Moodle)."""

@@ -2,6 +2,7 @@
 
 from cooperare.cli.commands.catalogue import catalogue
 from cooperare.cli.commands.certificates import certificates
+from cooperare.cli.commands.consultation import consultation
 from cooperare.cli.commands.courses import courses
 from cooperare.cli.commands.demo import demo
 from cooperare.cli.commands.diagnostic import diagnostic
@@ -12,4 +13,5 @@ from cooperare.cli.commands.report import report
 from cooperare.cli.commands.roster import roster
 from cooperare.cli.commands.sandbox import sandbox
 
-ALL = [catalogue, courses, moodle, plugin, sandbox, demo, certificates, report, roster, diagnostic, manual]
+ALL = [catalogue, courses, moodle, plugin, sandbox, demo, certificates, report, roster, diagnostic, manual,
+       consultation]
