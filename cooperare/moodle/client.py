@@ -37,6 +37,10 @@ from cooperare.moodle.site import SiteInfo
 from cooperare.moodle.transport import Transport
 
 STUDENT_ROLE_ID = 5
+STANDARD_ROLE_IDS = {"manager": 1, "editingteacher": 3, "teacher": 4, "student": 5}
+"""The ids a fresh Moodle install gives its standard course roles: assumed only when the site cannot list its roles
+(local_cooperare older than 0.4.0, or absent)."""
+ROLES_FUNCTION = "local_cooperare_get_roles"
 COMPLETIONS_FUNCTION = "local_cooperare_get_course_completions"
 COMPLETIONS_PAGE = 1000  # the plugin's largest page
 
@@ -305,6 +309,16 @@ class MessagesApi(_Api):
 
 
 @dataclass(frozen=True)
+class Role:
+    """One role of the site (local_cooperare_get_roles)."""
+
+    id: int
+    shortname: str
+    archetype: str
+    assignable_in_course: bool
+
+
+@dataclass(frozen=True)
 class SiteSetup:
     """What local_cooperare_get_site_setup tells about the site (core web services do not)."""
 
@@ -341,11 +355,42 @@ class MoodleClient:
         self.forums = ForumsApi(transport)
         self.files = FilesApi(transport)
         self.messages = MessagesApi(transport)
+        self._roles: dict[str, Role] | None = None
 
     def site_setup(self) -> SiteSetup:
         """local_cooperare_get_site_setup: installed language packs, default language and timezone, and whether
         restricted access and completion tracking are on (plugin 0.3.0+)."""
         return SiteSetup.from_ws(self.transport.call("local_cooperare_get_site_setup") or {})
+
+    def roles(self) -> dict[str, Role]:
+        """The site's roles by shortname (local_cooperare_get_roles, plugin 0.4.0+; read once per client)."""
+        if self._roles is None:
+            answer = self.transport.call(ROLES_FUNCTION) or {}
+            self._roles = {str(r["shortname"]): Role(int(r["id"]), str(r["shortname"]), str(r.get("archetype") or ""),
+                                                     bool(r.get("assignablecourse")))
+                           for r in answer.get("roles", [])}
+        return self._roles
+
+    def role_id(self, shortname: str) -> int:
+        """The id of the role ``shortname`` that can be given in a course.
+
+        Asks the site when its token may call local_cooperare_get_roles; otherwise assumes the ids of a fresh
+        install for the standard roles (and refuses any other shortname, which only the site could resolve).
+        """
+        if ROLES_FUNCTION in self.site.functions:
+            roles = self.roles()
+            role = roles.get(shortname)
+            if role is None or not role.assignable_in_course:
+                usable = sorted(name for name, r in roles.items() if r.assignable_in_course)
+                raise MoodleError(f"the site has no role {shortname!r} that can be given in a course",
+                                  wsfunction=ROLES_FUNCTION, hint=f"roles that can: {', '.join(usable)}")
+            return role.id
+        if shortname not in STANDARD_ROLE_IDS:
+            raise MoodleError(f"cannot resolve the role {shortname!r}: the site's service lacks {ROLES_FUNCTION} "
+                              "(local_cooperare 0.4.0+), and only the standard roles have known ids",
+                              wsfunction=ROLES_FUNCTION,
+                              hint=f"install or upgrade local_cooperare, or use one of {', '.join(STANDARD_ROLE_IDS)}")
+        return STANDARD_ROLE_IDS[shortname]
 
     @cached_property
     def site(self) -> SiteInfo:

@@ -33,7 +33,6 @@ from cooperare.sync.plan import SCOPE, Operations, RosterPlan, UserUpdate
 from cooperare.sync.state import DESCRIBE, SAVE_SYNC
 
 T = TypeVar("T")
-ROLE_IDS = {"manager": 1, "editingteacher": 3, "teacher": 4, "student": 5}
 SYSTEMIC_CODES = frozenset({"dmlwriteexception", "dmlreadexception", "ddlexception", "servicenotavailable",
                             "sitemaintenance", "invalidtoken", "accessexception", "nopermissions",
                             "requireloginerror", "sandboxnotimplemented"})
@@ -189,10 +188,7 @@ class Applier:
             settle=lambda items, answer: self._count("cohort sync", items),
             verify=self._verify_cohort_sync, person=lambda p: None), syncs)
         manual = [("enrol", "create", ops.enrol, 0), ("suspend enrolment", "update", ops.suspend_enrolments, 1)]
-        role_id = ROLE_IDS.get(self.role) if ops.enrol or ops.suspend_enrolments else 0
-        if role_id is None:
-            raise PlanError(f"manual enrolment knows the roles {', '.join(ROLE_IDS)}, not {self.role!r}",
-                            hint="set roster.role to one of them")
+        role_id = self.client.role_id(self.role) if ops.enrol or ops.suspend_enrolments else 0
         for name, action, items, suspend in manual:
             ready = self._resolvable(name, items, lambda p: (self.user_ids.get(p[1]),))
             self._run(_Step[tuple[str, str]](

@@ -21,7 +21,7 @@ from cooperare.sandbox.plugin import (
     util,
 )
 from cooperare.sandbox.registry import Call, ws_function
-from cooperare.sandbox.site import CONTEXT_MODULE, SITE_COURSE_ID, SITE_TIMEZONE
+from cooperare.sandbox.site import COURSE_ASSIGNABLE_ROLES, CONTEXT_MODULE, SITE_COURSE_ID, SITE_TIMEZONE
 
 ACTIVITY_CAPABILITIES = ("moodle/course:manageactivities", "moodle/course:activityvisibility")
 COHORT_CAPABILITIES = ("moodle/course:enrolconfig", "enrol/cohort:config")
@@ -223,3 +223,13 @@ def get_site_setup(call: Call) -> dict[str, Any]:
             "forcetimezone": str(config.get("forcetimezone", "")),
             "enableavailability": bool(config.get("enableavailability", True)),
             "enablecompletion": bool(config.get("enablecompletion", True))}
+
+
+@ws_function("local_cooperare_get_roles")
+def get_roles(call: Call) -> dict[str, Any]:
+    util.require_capability(call, util.PROVISION)
+    roles = sorted(call.site.db["role"], key=lambda role: role["sortorder"])
+    # a fresh install's roles have their shortname as archetype; roles made later carry their own
+    return {"roles": [{"id": role["id"], "shortname": role["shortname"],
+                       "archetype": role.get("archetype", role["shortname"]),
+                       "assignablecourse": role["id"] in COURSE_ASSIGNABLE_ROLES} for role in roles]}

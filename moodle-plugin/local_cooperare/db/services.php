@@ -106,6 +106,13 @@ $functions = [
         'capabilities' => 'local/cooperare:provision, report/completion:view',
         'ajax' => false,
     ],
+    'local_cooperare_get_roles' => [
+        'classname' => 'local_cooperare\external\get_roles',
+        'description' => 'The site\'s roles: id, shortname, archetype and whether each can be given in a course.',
+        'type' => 'read',
+        'capabilities' => 'local/cooperare:provision',
+        'ajax' => false,
+    ],
     'local_cooperare_get_site_setup' => [
         'classname' => 'local_cooperare\external\get_site_setup',
         'description' => 'Installed language packs, default language and timezone of the site, and whether restricted '
@@ -132,6 +139,7 @@ $services = [
             'local_cooperare_add_user_files',
             'local_cooperare_get_course_completions',
             'local_cooperare_get_site_setup',
+            'local_cooperare_get_roles',
             // Core functions used by the cooperare tooling.
             'core_webservice_get_site_info',
             'core_course_create_categories',
