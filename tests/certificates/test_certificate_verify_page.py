@@ -142,14 +142,15 @@ def page(browser: Any) -> Any:
 
 
 def _settled(driver: Any, region: str, *, not_in: tuple[str, ...] = ("checking", "fileReading")) -> Any:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    def ready(d: Any) -> Any:
+    def ready(d: Any) -> Any:  # the region is redrawn when the answer arrives: a stale element means "look again"
         found = d.find_elements(By.CSS_SELECTOR, f"#{region} [data-state]")
         return found[0] if found and found[0].get_attribute("data-state") not in not_in else False
 
-    return WebDriverWait(driver, WAIT_SECONDS).until(ready)
+    return WebDriverWait(driver, WAIT_SECONDS, ignored_exceptions=(StaleElementReferenceException,)).until(ready)
 
 
 def _open(driver: Any, url: str) -> Any:
@@ -158,8 +159,12 @@ def _open(driver: Any, url: str) -> Any:
 
 
 def _shot(driver: Any, path: Path) -> Path:
-    driver.execute_script("window.scrollTo(0, 0)")
+    """A screenshot of the whole page (the window made as tall as the page, then put back)."""
+    size = driver.get_window_size()
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(size["width"], max(size["height"], height + 140))
     driver.save_screenshot(str(path))
+    driver.set_window_size(size["width"], size["height"])
     assert path.stat().st_size > 5000
     return path
 

@@ -21,7 +21,7 @@
       fileIntro: "Trageți aici certificatul primit (PDF) sau alegeți-l de pe dispozitiv. Fișierul nu este trimis nicăieri: amprenta lui (SHA-256) se calculează în browser și se compară cu cea din registru.",
       dropLabel: "Alegeți fișierul PDF sau trageți-l aici",
       footer: "Registrul publicat nu conține date în clar: o înregistrare se poate citi doar cu seria ei.",
-      published: "Registru publicat la {date}.",
+      published: "Registrul a fost publicat la {date}.",
       toggle: "English",
       checking: "Se verifică…",
       valid: "Certificat valabil",
@@ -29,7 +29,7 @@
       revoked: "Certificat revocat",
       revokedText: "Certificatul cu seria {serial} a fost revocat la {date} și nu mai este valabil.",
       replaced: "Certificat înlocuit",
-      replacedText: "Certificatul cu seria {serial} a fost înlocuit la {date} și nu mai este valabil. Certificatul valabil este cel cu seria:",
+      replacedText: "Certificatul cu seria {serial} a fost înlocuit la {date} și nu mai este valabil. L-a înlocuit certificatul cu seria:",
       reason: "Motiv: {reason}",
       unknown: "Certificat necunoscut",
       unknownText: "Nu există niciun certificat cu seria {serial} în registrul publicat. Verificați dacă ați tastat corect seria.",
@@ -74,7 +74,7 @@
       fileIntro: "Drop the certificate you received (PDF) here or choose it from your device. The file is not sent anywhere: its fingerprint (SHA-256) is computed in the browser and compared with the registry.",
       dropLabel: "Choose the PDF file or drop it here",
       footer: "The published registry holds no readable data: a record can only be read with its serial.",
-      published: "Registry published on {date}.",
+      published: "The registry was published on {date}.",
       toggle: "Română",
       checking: "Checking…",
       valid: "Valid certificate",
@@ -82,7 +82,7 @@
       revoked: "Revoked certificate",
       revokedText: "The certificate with serial {serial} was revoked on {date} and is no longer valid.",
       replaced: "Replaced certificate",
-      replacedText: "The certificate with serial {serial} was replaced on {date} and is no longer valid. The valid certificate has the serial:",
+      replacedText: "The certificate with serial {serial} was replaced on {date} and is no longer valid. It was replaced by the certificate with serial:",
       reason: "Reason: {reason}",
       unknown: "Unknown certificate",
       unknownText: "There is no certificate with serial {serial} in the published registry. Check that the serial was typed correctly.",
@@ -360,6 +360,7 @@
       return Promise.resolve(current);
     }
     current = { serial: serial, state: "checking" };
+    $("serial").value = grouped(serial);
     renderResult();
     return lookUp(serial).then(function (found) {
       if (mine !== generation) { return current; }
