@@ -35,6 +35,8 @@ from cooperare.store.certificates import CertificateRecord, CertificateRegistry
 from .conftest import issue_two, make_config, make_issuing, trainee
 
 REQUIRE_BROWSER_ENV = "COOPERARE_REQUIRE_BROWSER"
+PLAIN_HOST = "verificare.test"
+"""A name the browser maps to 127.0.0.1: plain HTTP to it is not a secure context (unlike 127.0.0.1 itself)."""
 WAIT_SECONDS = 20
 """Upper bound for the page to settle (a condition wait, not a measurement)."""
 
@@ -123,7 +125,7 @@ def browser() -> Iterator[Any]:
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or ""
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                     "--window-size=1100,1300", "--lang=ro", "--allow-file-access-from-files"):
+                     "--window-size=1100,1300", "--lang=ro", f"--host-resolver-rules=MAP {PLAIN_HOST} 127.0.0.1"):
         options.add_argument(argument)
     driver = webdriver.Chrome(options=options, service=Service(executable_path=shutil.which("chromedriver")))
     try:
@@ -372,3 +374,18 @@ def test_a_copy_opened_from_disk_works(page: Any, published: Published) -> None:
     index = (published.root / "site" / "index.html").as_uri()
     result = _open(page, f"{index}?serie={grouped(published.replaced.serial)}")
     assert result.get_attribute("data-state") == "replaced"
+
+
+def test_plain_http_on_a_real_host_name_is_refused_with_an_explanation(page: Any, base_url: str,
+                                                                        published: Published) -> None:
+    from selenium.webdriver.common.by import By
+
+    _open(page, verification_link(f"{base_url}/site/", published.valid.serial))
+    assert page.execute_script("return window.isSecureContext") is True  # 127.0.0.1 is trustworthy
+    plain = base_url.replace("127.0.0.1", PLAIN_HOST)
+    page.get(verification_link(f"{plain}/site/", published.valid.serial))
+    assert page.execute_script("return window.isSecureContext") is False
+    notice = page.find_element(By.ID, "no-crypto")
+    assert notice.is_displayed() and "HTTPS" in notice.text
+    assert page.find_element(By.ID, "check").get_attribute("disabled") is not None
+    assert page.find_element(By.ID, "result").text == ""  # nothing claimed without the means to check it
