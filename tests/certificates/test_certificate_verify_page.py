@@ -302,7 +302,8 @@ def test_a_pdf_dropped_without_a_serial_is_found_by_the_serial_it_carries(page: 
     """, base64.b64encode(pdf.read_bytes()).decode("ascii"), pdf.name)
     file_box = _settled(page, "file-result")
     assert file_box.get_attribute("data-state") == "fileMatch"
-    assert "certificatul nu mai este valabil" in file_box.text  # the exact file, but revoked
+    assert "certificatul nu mai este valabil" in file_box.text  # the exact file, but revoked: a warning, not a tick
+    assert "status-warn" in (file_box.get_attribute("class") or "") and not file_box.text.startswith("✓")
     assert _settled(page, "result").get_attribute("data-state") == "revoked"
     assert page.find_element(By.ID, "serial").get_attribute("value") == grouped(published.revoked.serial)
 

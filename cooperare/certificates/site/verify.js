@@ -15,7 +15,7 @@
       intro: "Introduceți seria tipărită pe certificat (sau scanați codul QR) ca să aflați dacă certificatul este valabil, apoi, dacă doriți, verificați chiar fișierul PDF.",
       noCrypto: "Browserul nu permite calculele criptografice pe această adresă. Deschideți pagina prin HTTPS.",
       serialLabel: "Seria certificatului",
-      serialHint: "16 litere și cifre, de exemplu 7K2M-9QXD-4TBW-H0RC",
+      serialHint: "16 litere și cifre, de exemplu",
       check: "Verifică",
       fileTitle: "Este acesta fișierul emis?",
       fileIntro: "Trageți aici certificatul primit (PDF) sau alegeți-l de pe dispozitiv. Fișierul nu este trimis nicăieri: amprenta lui (SHA-256) se calculează în browser și se compară cu cea din registru.",
@@ -34,7 +34,7 @@
       unknown: "Certificat necunoscut",
       unknownText: "Nu există niciun certificat cu seria {serial} în registrul publicat. Verificați dacă ați tastat corect seria.",
       badSerial: "Seria nu este corectă",
-      badSerialText: "O serie are 16 litere și cifre, de exemplu 7K2M-9QXD-4TBW-H0RC.",
+      badSerialText: "O serie are 16 litere și cifre, de exemplu {serial}.",
       tampered: "Registrul nu poate fi citit",
       tamperedText: "Înregistrarea acestei serii a fost modificată sau registrul este deteriorat. Nu vă bazați pe această pagină; contactați emitentul.",
       loadError: "Registrul nu a putut fi încărcat",
@@ -68,7 +68,7 @@
       intro: "Enter the serial printed on the certificate (or scan its QR code) to find out whether the certificate is valid, then, if you wish, check the PDF file itself.",
       noCrypto: "The browser does not allow cryptography at this address. Open the page over HTTPS.",
       serialLabel: "Certificate serial",
-      serialHint: "16 letters and digits, for example 7K2M-9QXD-4TBW-H0RC",
+      serialHint: "16 letters and digits, for example",
       check: "Verify",
       fileTitle: "Is this the file that was issued?",
       fileIntro: "Drop the certificate you received (PDF) here or choose it from your device. The file is not sent anywhere: its fingerprint (SHA-256) is computed in the browser and compared with the registry.",
@@ -87,7 +87,7 @@
       unknown: "Unknown certificate",
       unknownText: "There is no certificate with serial {serial} in the published registry. Check that the serial was typed correctly.",
       badSerial: "This is not a valid serial",
-      badSerialText: "A serial has 16 letters and digits, for example 7K2M-9QXD-4TBW-H0RC.",
+      badSerialText: "A serial has 16 letters and digits, for example {serial}.",
       tampered: "The registry cannot be read",
       tamperedText: "The record of this serial was altered or the registry is damaged. Do not rely on this page; contact the issuer.",
       loadError: "The registry could not be loaded",
@@ -245,8 +245,24 @@
     fileNoRecord: "info", fileReading: "info" };
   var MARK = { ok: "✓", bad: "✗", warn: "!", info: "i" };
 
-  function box(state, heading, paragraphs, extra) {
-    var tone = TONE[state];
+  /* A paragraph of the text ``key``; serials and dates are kept on one line. */
+  function said(key, values) {
+    var paragraph = element("p");
+    TEXT[lang][key].split(/(\{[a-z]+\})/).forEach(function (part) {
+      var slot = /^\{([a-z]+)\}$/.exec(part);
+      if (!slot) {
+        if (part) { paragraph.appendChild(document.createTextNode(part)); }
+        return;
+      }
+      var value = String((values || {})[slot[1]]);
+      paragraph.appendChild(slot[1] === "serial" || slot[1] === "date"
+        ? element("span", { "class": "nowrap" }, [value]) : document.createTextNode(value));
+    });
+    return paragraph;
+  }
+
+  function box(state, heading, paragraphs, extra, toneOverride) {
+    var tone = toneOverride || TONE[state];
     var title = element(heading, {}, [element("span", { "class": "mark", "aria-hidden": "true" }, [MARK[tone]]),
       element("span", {}, [t(state)])]);
     var body = [title].concat(paragraphs.map(function (p) { return typeof p === "string" ? element("p", {}, [p]) : p; }));
@@ -283,19 +299,21 @@
     var shown = current.serial ? grouped(current.serial) : "";
     var node;
     if (state === "valid") {
-      node = box(state, "h2", [t("validText", { serial: shown })], [details(record)]);
+      node = box(state, "h2", [said("validText", { serial: shown })], [details(record)]);
     } else if (state === "revoked") {
-      node = box(state, "h2", [t("revokedText", { serial: shown, date: formatDate(record.changed_on) }),
+      node = box(state, "h2", [said("revokedText", { serial: shown, date: formatDate(record.changed_on) }),
         record.reason ? t("reason", { reason: record.reason }) : null].filter(Boolean), [details(record)]);
     } else if (state === "replaced") {
       var link = element("a", { href: "?serie=" + encodeURIComponent(record.replaced_by), "class": "mono" },
         [record.replaced_by]);
-      node = box(state, "h2", [element("p", {}, [t("replacedText", { serial: shown, date: formatDate(record.changed_on) }),
-        " ", link]), record.reason ? t("reason", { reason: record.reason }) : null].filter(Boolean), [details(record)]);
+      var replacedBy = said("replacedText", { serial: shown, date: formatDate(record.changed_on) });
+      replacedBy.appendChild(document.createTextNode(" "));
+      replacedBy.appendChild(link);
+      node = box(state, "h2", [replacedBy, record.reason ? t("reason", { reason: record.reason }) : null].filter(Boolean), [details(record)]);
     } else if (state === "unknown") {
-      node = box(state, "h2", [t("unknownText", { serial: shown })]);
+      node = box(state, "h2", [said("unknownText", { serial: shown })]);
     } else {
-      node = box(state, "h2", state === "checking" ? [] : [t(state + "Text")]);
+      node = box(state, "h2", state === "checking" ? [] : [said(state + "Text", { serial: "7K2M-9QXD-4TBW-H0RC" })]);
     }
     region.appendChild(node);
   }
@@ -310,12 +328,11 @@
       element("dd", { "class": "mono" }, [lastFile.digest])]) : null;
     if (state === "fileMatch") {
       var valid = current.state === "valid";
-      node = box(state, "h3", [t("fileMatchText", { name: lastFile.name, serial: serial }),
+      node = box(state, "h3", [said("fileMatchText", { name: lastFile.name, serial: serial }),
         valid ? null : element("p", { "class": "warning" }, [element("strong", {}, [t("fileMatchButInvalid")])])]
-        .filter(Boolean), [fingerprint]);
-      if (!valid) { node.className = "status status-warn"; }
+        .filter(Boolean), [fingerprint], valid ? null : "warn");
     } else if (state === "fileMismatch") {
-      var paragraphs = [t("fileMismatchText", { name: lastFile.name, serial: serial })];
+      var paragraphs = [said("fileMismatchText", { name: lastFile.name, serial: serial })];
       if (lastFile.other && lastFile.other !== current.serial) {
         paragraphs.push(element("p", {}, [t("fileOther") + " ",
           element("a", { href: "?serie=" + grouped(lastFile.other), "class": "mono" }, [grouped(lastFile.other)])]));
@@ -324,7 +341,7 @@
     } else if (state === "fileReading") {
       node = box(state, "h3", []);
     } else {
-      node = box(state, "h3", [t(state + "Text")]);
+      node = box(state, "h3", [said(state + "Text")]);
     }
     region.appendChild(node);
   }
