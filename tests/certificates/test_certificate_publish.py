@@ -159,3 +159,17 @@ def test_publish_command_writes_the_folder(tmp_path: Path, store: Store, issued:
     data = json.loads((tmp_path / "public" / "registry.json").read_text(encoding="utf-8"))
     assert open_record(data, issued[0].serial)["holder"] == issued[0].name  # type: ignore[index]
     assert "2 certificates" in result.output and "https://cooperare.example.ro/verificare/" in result.output
+    assert "trailing slash" not in result.output
+    run = store.runs.get(1)  # journaled like every command that writes (the first run of this fresh store)
+    assert run.command == "certificates publish" and run.outcome == "ok" and run.detail["certificates"] == 2
+
+
+def test_publish_warns_about_a_verify_url_without_a_trailing_slash(tmp_path: Path, store: Store,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cooperare.yaml").write_text(
+        "store:\n  url: sqlite:///store.sqlite\ncertificates:\n  verify_url: https://x.example.ro/verificare\n",
+        encoding="utf-8")
+    result = CliRunner().invoke(cli, ["certificates", "publish"])
+    assert result.exit_code == 0, result.output
+    assert "trailing slash" in result.output and (tmp_path / "verify" / "index.html").is_file()

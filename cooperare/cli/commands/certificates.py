@@ -321,7 +321,10 @@ def publish(app: AppContext, out: Path) -> None:
     from cooperare.certificates.publish import publish_verification_site
 
     session = Session.open(app)
-    site = publish_verification_site(session.store, out, issuer=session.config.issuer)
+    with session.store.runs.recording("certificates publish", detail={"out": str(out)},
+                                      ws_calls=lambda: app.ws_calls) as run:
+        site = publish_verification_site(session.store, out, issuer=session.config.issuer)
+        run.detail = {"out": str(out), "certificates": site.certificates, "entries": site.entries}
     app.say(f"Verification site for {site.certificates} certificates ({site.entries} entries of "
             f"{site.record_size} bytes each, decoys included): {site.folder.resolve()}")
     url = session.config.verify_url
