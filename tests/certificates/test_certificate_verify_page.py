@@ -319,6 +319,8 @@ def test_english_toggle(page: Any, base_url: str, published: Published, tmp_path
     assert page.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
     assert "Revoked certificate" in result.text and "Reason: Rezultat anulat după contestație" in result.text
     assert _fields(result)["Holder"] == "Ioana Mândrescu"
+    holder = result.find_element(By.XPATH, ".//dt[.='Holder']/following-sibling::dd[1]")
+    assert holder.get_attribute("lang") == "ro"  # Romanian content stays marked Romanian for screen readers
     assert page.find_element(By.CSS_SELECTOR, "label[for=serial]").text == "Certificate serial"
     assert toggle.text == "Română"
     _shot(page, tmp_path / "english.png")

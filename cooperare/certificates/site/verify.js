@@ -281,13 +281,22 @@
       ["issuer", record.issuer],
       ["serial", record.serial]
     ];
+    /* Names, programmes and the issuer are Romanian whatever the page's language: screen readers are told so. */
+    var romanian = ["holder", "programme", "track", "course", "issuer"];
     var list = element("dl", { "class": "details" });
     rows.forEach(function (row) {
       if (!row[1]) { return; }
       list.appendChild(element("dt", {}, [t(row[0])]));
-      list.appendChild(element("dd", row[0] === "serial" ? { "class": "mono" } : {}, [String(row[1])]));
+      var attributes = row[0] === "serial" ? { "class": "mono" } : romanian.indexOf(row[0]) >= 0 ? { lang: "ro" } : {};
+      list.appendChild(element("dd", attributes, [String(row[1])]));
     });
     return list;
+  }
+
+  function reason(record) {
+    if (!record.reason) { return null; }
+    var text = TEXT[lang].reason.split("{reason}");
+    return element("p", {}, [text[0], element("span", { lang: "ro" }, [record.reason]), text[1]]);
   }
 
   function renderResult() {
@@ -302,14 +311,14 @@
       node = box(state, "h2", [said("validText", { serial: shown })], [details(record)]);
     } else if (state === "revoked") {
       node = box(state, "h2", [said("revokedText", { serial: shown, date: formatDate(record.changed_on) }),
-        record.reason ? t("reason", { reason: record.reason }) : null].filter(Boolean), [details(record)]);
+        reason(record)].filter(Boolean), [details(record)]);
     } else if (state === "replaced") {
       var link = element("a", { href: "?serie=" + encodeURIComponent(record.replaced_by), "class": "mono" },
         [record.replaced_by]);
       var replacedBy = said("replacedText", { serial: shown, date: formatDate(record.changed_on) });
       replacedBy.appendChild(document.createTextNode(" "));
       replacedBy.appendChild(link);
-      node = box(state, "h2", [replacedBy, record.reason ? t("reason", { reason: record.reason }) : null].filter(Boolean), [details(record)]);
+      node = box(state, "h2", [replacedBy, reason(record)].filter(Boolean), [details(record)]);
     } else if (state === "unknown") {
       node = box(state, "h2", [said("unknownText", { serial: shown })]);
     } else {
