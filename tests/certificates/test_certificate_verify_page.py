@@ -392,3 +392,21 @@ def test_plain_http_on_a_real_host_name_is_refused_with_an_explanation(page: Any
     assert notice.is_displayed() and "HTTPS" in notice.text
     assert page.find_element(By.ID, "check").get_attribute("disabled") is not None
     assert page.find_element(By.ID, "result").text == ""  # nothing claimed without the means to check it
+
+
+def test_the_decoded_qr_code_of_an_issued_pdf_opens_its_record(page: Any, base_url: str, published: Published,
+                                                               tmp_path: Path) -> None:
+    import subprocess
+
+    for tool, package in (("pdftoppm", "poppler-utils"), ("zbarimg", "zbar-tools")):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} ({package}) is not installed")
+    pdf = published.certificates / (published.replaced.file or "")
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", str(pdf), str(tmp_path / "page")], check=True)
+    decoded = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "page.png")], capture_output=True, text=True,
+                             check=True).stdout.strip()
+    printed = "https://cooperare.example.ro/verificare?serie="  # the configured verify_url, as printed
+    assert decoded == printed + grouped(published.replaced.serial)
+    result = _open(page, decoded.replace(printed, f"{base_url}/site/?serie="))  # the host serving the folder
+    assert result.get_attribute("data-state") == "replaced"
+    assert grouped(published.valid.serial) in result.text
