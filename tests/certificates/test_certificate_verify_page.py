@@ -255,6 +255,8 @@ def test_qr_links_show_valid_revoked_replaced_and_unknown(page: Any, base_url: s
     assert fragment.get_attribute("data-state") == "revoked"  # serial in the fragment, typed in lower case
     mistyped = _open(page, f"{site}?serie=ABC")
     assert mistyped.get_attribute("data-state") == "badSerial"
+    errors = [entry for entry in page.get_log("browser") if entry["level"] == "SEVERE"]
+    assert errors == []  # no script error, no failed request (favicon included)
 
 
 def test_the_true_pdf_matches_and_a_one_byte_changed_copy_does_not(page: Any, base_url: str, published: Published,
@@ -410,3 +412,17 @@ def test_the_decoded_qr_code_of_an_issued_pdf_opens_its_record(page: Any, base_u
     result = _open(page, decoded.replace(printed, f"{base_url}/site/?serie="))  # the host serving the folder
     assert result.get_attribute("data-state") == "replaced"
     assert grouped(published.valid.serial) in result.text
+
+
+def test_a_file_without_a_serial_on_a_page_without_one_asks_for_the_serial(page: Any, base_url: str,
+                                                                          tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    other = tmp_path / "scrisoare.pdf"
+    other.write_bytes(b"%PDF-1.7\n% not a certificate\n%%EOF\n")
+    page.get(f"{base_url}/site/")
+    page.find_element(By.ID, "pdf").send_keys(str(other))
+    answer = _settled(page, "file-result")
+    assert answer.get_attribute("data-state") == "fileNeedsSerial"
+    assert "Introduceți mai întâi seria" in answer.text
+    assert page.find_element(By.ID, "result").text == ""

@@ -60,7 +60,9 @@
       fileNeedsSerialText: "Nu am găsit seria în fișier. Introduceți seria tipărită pe certificat, apoi alegeți din nou fișierul.",
       fileNoRecord: "Fișierul nu poate fi comparat",
       fileNoRecordText: "Seria de mai sus nu are un certificat valid în registru, deci nu există o amprentă cu care să comparăm fișierul.",
-      fingerprint: "Amprenta fișierului (SHA-256)"
+      fingerprint: "Amprenta fișierului (SHA-256)",
+      fileError: "Fișierul nu a putut fi citit",
+      fileErrorText: "Browserul nu a putut citi fișierul ales. Încercați din nou sau alegeți altă copie."
     },
     en: {
       pageTitle: "Certificate verification",
@@ -113,7 +115,9 @@
       fileNeedsSerialText: "No serial was found in the file. Enter the serial printed on the certificate, then choose the file again.",
       fileNoRecord: "The file cannot be compared",
       fileNoRecordText: "The serial above has no certificate in the registry, so there is no fingerprint to compare the file with.",
-      fingerprint: "File fingerprint (SHA-256)"
+      fingerprint: "File fingerprint (SHA-256)",
+      fileError: "The file could not be read",
+      fileErrorText: "The browser could not read the chosen file. Try again or choose another copy."
     }
   };
 
@@ -242,7 +246,7 @@
 
   var TONE = { valid: "ok", revoked: "bad", replaced: "warn", unknown: "bad", badSerial: "info", tampered: "bad",
     loadError: "info", checking: "info", fileMatch: "ok", fileMismatch: "bad", fileNeedsSerial: "info",
-    fileNoRecord: "info", fileReading: "info" };
+    fileNoRecord: "info", fileReading: "info", fileError: "bad" };
   var MARK = { ok: "✓", bad: "✗", warn: "!", info: "i" };
 
   /* A paragraph of the text ``key``; serials and dates are kept on one line. */
@@ -428,6 +432,9 @@
           renderFile(lastFile.state);
         });
       });
+    }).catch(function () {
+      lastFile = { name: file.name, digest: "", state: "fileError" };
+      renderFile("fileError");
     });
   }
 
