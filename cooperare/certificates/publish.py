@@ -76,7 +76,10 @@ def publish_verification_site(store: Store, out_dir: Path, *, issuer: str = DEFA
     records = CertificateRegistry(store.engine).all()
     published_at = (now or datetime.now(UTC)).astimezone(UTC).replace(second=0, microsecond=0)
     registry = build_registry(records, published_at=published_at)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CertificateError(f"cannot create the folder {out_dir}: {exc.strerror}") from None
     for name in SITE_FILES:
         text = resources.files("cooperare.certificates").joinpath("site", name).read_text(encoding="utf-8")
         if name == "index.html":

@@ -173,3 +173,9 @@ def test_publish_warns_about_a_verify_url_without_a_trailing_slash(tmp_path: Pat
     result = CliRunner().invoke(cli, ["certificates", "publish"])
     assert result.exit_code == 0, result.output
     assert "trailing slash" in result.output and (tmp_path / "verify" / "index.html").is_file()
+
+
+def test_an_unwritable_folder_is_a_clear_error(store: Store, tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("not a folder", encoding="utf-8")
+    with pytest.raises(CertificateError, match="cannot create the folder"):
+        publish_verification_site(store, tmp_path / "file" / "site")
