@@ -5,7 +5,7 @@ Example::
     certificates:
       issuer: Asociația Comunelor din România
       signatory: {name: Maria Ionescu, role: Președinte, image: semnatura.png}
-      verify_url: https://cooperare.acor.ro/verificare      # the QR code holds this URL plus ?serie=SERIAL
+      verify_url: https://cooperare.acor.ro/verificare/     # the QR code holds this URL plus ?serie=SERIAL
       signing:
         pkcs12: keys/signing.p12                           # mode 0600; its password from $COOPERARE_SIGNING_PASSWORD
         trust_root: keys/root-ca.pem                       # what `verify` trusts

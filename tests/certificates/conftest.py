@@ -62,19 +62,27 @@ def registry(store: Store) -> CertificateRegistry:
     return CertificateRegistry(store.engine)
 
 
-@pytest.fixture
-def config(demo_keys: DemoKeys, tmp_path: Path) -> CertificatesConfig:
+def make_config(demo_keys: DemoKeys, folder: Path) -> CertificatesConfig:
     return CertificatesConfig(signatory=Signatory("Maria Ionescu", "Președinte"),
                               verify_url="https://cooperare.example.ro/verificare",
                               signing=SigningConfig(pkcs12=demo_keys.pkcs12, trust_root=demo_keys.root_certificate),
-                              output=tmp_path / "certificates", workers=1)
+                              output=folder / "certificates", workers=1)
+
+
+def make_issuing(catalogue: Catalogue, config: CertificatesConfig, demo_keys: DemoKeys) -> Issuing:
+    producer = Producer(pkcs12=demo_keys.pkcs12, password=Secret(PASSWORD))
+    return Issuing(catalogue=catalogue, config=config, output=config.output, producer=producer, workers=1,
+                   today=date(2027, 10, 1))
+
+
+@pytest.fixture
+def config(demo_keys: DemoKeys, tmp_path: Path) -> CertificatesConfig:
+    return make_config(demo_keys, tmp_path)
 
 
 @pytest.fixture
 def issuing(catalogue: Catalogue, config: CertificatesConfig, demo_keys: DemoKeys) -> Issuing:
-    producer = Producer(pkcs12=demo_keys.pkcs12, password=Secret(PASSWORD))
-    return Issuing(catalogue=catalogue, config=config, output=config.output, producer=producer, workers=1,
-                   today=date(2027, 10, 1))
+    return make_issuing(catalogue, config, demo_keys)
 
 
 def trainee(number: int, *, firstname: str = "Ștefan", lastname: str = "Țăranu") -> Trainee:
@@ -88,11 +96,16 @@ def passing(catalogue: Catalogue, person: Trainee, grade: float = 8.5):  # type:
                                                    grades={requirements.final_quiz: Grade(grade, 10)}))
 
 
-@pytest.fixture
-def issued(catalogue: Catalogue, registry: CertificateRegistry, issuing: Issuing) -> list[CertificateRecord]:
+def issue_two(catalogue: Catalogue, registry: CertificateRegistry, issuing: Issuing) -> list[CertificateRecord]:
+    """Certificates for Ștefan Țăranu and Ioana Mândrescu."""
     verdicts = [passing(catalogue, trainee(1)), passing(catalogue, trainee(2, firstname="Ioana",
                                                                           lastname="Mândrescu"))]
     return list(issue_track(verdicts, track=TRACK, registry=registry, issuing=issuing).issued)
+
+
+@pytest.fixture
+def issued(catalogue: Catalogue, registry: CertificateRegistry, issuing: Issuing) -> list[CertificateRecord]:
+    return issue_two(catalogue, registry, issuing)
 
 
 @dataclass

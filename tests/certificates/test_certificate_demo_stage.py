@@ -1,9 +1,10 @@
 """``cooperare demo``'s stages end to end on a fresh sandbox (courses, roster, then certificates), and what the
-certificates stage leaves under DIR (certificates, reports, keys, a cooperare.yaml that commands run in DIR can
-use)."""
+certificates stage leaves under DIR (certificates, reports, keys, the verification site, a cooperare.yaml that
+commands run in DIR can use)."""
 
 from __future__ import annotations
 
+import json
 import stat
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from cooperare.cli.commands.demo import STAGES, DemoRun
+from cooperare.certificates.publish import open_record
 from cooperare.cli.commands.demo_certificates import PASSWORD_FILE
 from cooperare.cli.context import AppContext
 from cooperare.cli.main import cli
@@ -40,6 +42,10 @@ def test_the_stage_issues_verifies_reports_and_leaves_a_usable_folder(tmp_path: 
     assert {p.name for p in (tmp_path / "certificates").glob("*.zip")} == {
         "ong-expert.zip", "adm-alfabetizare.zip", "adm-expert.zip", "alesi-guvernanta.zip"}
     assert stat.S_IMODE((tmp_path / "keys" / PASSWORD_FILE).stat().st_mode) == 0o600
+    published = json.loads((tmp_path / "verify" / "registry.json").read_text(encoding="utf-8"))
+    assert summary["verify_site"] == str(tmp_path / "verify") and len(published["entries"]) >= len(valid)
+    shown = open_record(published, valid[-1].serial)
+    assert shown is not None and shown["status"] == "valid" and shown["holder"] == valid[-1].name
 
     config = load_config(tmp_path / "cooperare.yaml", environ={})
     assert config.certificates.signing.trust_root == tmp_path / "keys" / "root-ca.pem"

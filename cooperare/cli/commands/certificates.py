@@ -1,4 +1,4 @@
-"""``cooperare certificates …``: status, issue, reissue, revoke, verify, deliver, list, and a demo key generator.
+"""``cooperare certificates …``: status, issue, reissue, revoke, publish, verify, deliver, list, and demo keys.
 
 Each command reads the configuration's ``certificates`` section, opens the store (registry and roster snapshot)
 and, where it needs Moodle, the configured site. The signing key's password comes from the environment variable
@@ -301,6 +301,41 @@ def revoke(app: AppContext, serial: str, reason: str) -> None:
     record = session.registry.revoke(parse_serial(serial), reason=reason)
     zip_track(session.registry.all(track=record.track), output=session.output, track=record.track)
     app.say(f"{grouped(record.serial)} ({record.name}) revoked: {reason}")
+
+
+# -- publish -----------------------------------------------------------------------------------------------------
+
+
+@certificates.command("publish")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("verify"), show_default=True,
+              help="Folder for the static verification site (created; only the site's own files are replaced).")
+@pass_app
+def publish(app: AppContext, out: Path) -> None:
+    """Write the public verification page and its encrypted registry into a folder for any static web host.
+
+    Serve the folder at certificates.verify_url: each certificate's QR code opens that address with ?serie=….
+    The registry file reveals nothing without a serial (records encrypted under keys derived from the serials).
+    """
+    from urllib.parse import urlsplit
+
+    from cooperare.certificates.publish import publish_verification_site
+
+    session = Session.open(app)
+    with session.store.runs.recording("certificates publish", detail={"out": str(out)},
+                                      ws_calls=lambda: app.ws_calls) as run:
+        site = publish_verification_site(session.store, out, issuer=session.config.issuer)
+        run.detail = {"out": str(out), "certificates": site.certificates, "entries": site.entries}
+    app.say(f"Verification site for {site.certificates} certificates ({site.entries} entries of "
+            f"{site.record_size} bytes each, decoys included): {site.folder.resolve()}")
+    url = session.config.verify_url
+    if url is None:
+        app.note("certificates.verify_url is not set: set it to the address where this folder will be served")
+        return
+    app.say(f"Publish the folder's files at {url} (the QR codes open {url}?serie=…)")
+    path = urlsplit(url).path
+    if not (path.endswith("/") or path.endswith(".html")):
+        app.note(f"{url} has no trailing slash: the web server must serve index.html there and the page's files "
+                 "(verify.css, verify.js, registry.json) next to it, or redirect to the address with a slash")
 
 
 # -- verify ------------------------------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ On the demo's sandbox Moodle, after the courses and roster stages, it: simulates
 courses stage then decide who completed the course — most do, a few fail the final quiz or leave a lesson unread),
 makes a demo
 signing root under ``DIR/keys/``, issues and signs the certificates under ``DIR/certificates/``, verifies every one
-(and shows that a copy with one changed byte fails), sends the Moodle messages, exports the report under
+(and shows that a copy with one changed byte fails), publishes the static verification site under ``DIR/verify/``,
+sends the Moodle messages, exports the report under
 ``DIR/reports/`` and writes ``DIR/cooperare.yaml`` so commands run in DIR use the demo's store and keys. The demo
 key's random password is left in ``DIR/keys/signing-password.txt`` (mode 0600) so a reissue can be tried there.
 Sandbox-only code: production paths never import this module. Heavy libraries (PDF, signing, spreadsheets) are
@@ -36,7 +37,7 @@ from cooperare.store.people import People, PersonRecord
 if TYPE_CHECKING:
     from cooperare.cli.commands.demo import DemoRun
 
-DEMO_VERIFY_URL = "https://cooperare.acor.ro/verificare"
+DEMO_VERIFY_URL = "https://cooperare.acor.ro/verificare/"
 DEMO_SIGNATORY = Signatory("Semnatar demonstrativ", "Președinte, Asociația Comunelor din România")
 PASSWORD_FILE = "signing-password.txt"
 
@@ -46,6 +47,7 @@ def stage_certificates(run: DemoRun) -> None:
     from cooperare.certificates.issue import Issuing, issue_track
     from cooperare.certificates.keygen import create_file, make_demo_keys
     from cooperare.certificates.production import Producer
+    from cooperare.certificates.publish import publish_verification_site
 
     out = run.out.resolve()
     catalogue = load_catalogue()
@@ -77,14 +79,15 @@ def stage_certificates(run: DemoRun) -> None:
         run.app.say(f"  {track.key}: {len(done.issued)} certificates issued and signed "
                     f"({len(assessment.verdicts) - len(assessment.eligible)} not eligible yet; target {track.target})")
     verified = _verify_all(run, config=config, registry=registry, issued=issued)
+    site = publish_verification_site(run.store, out / "verify", issuer=config.issuer)
     messages = send_messages(run.client, issued, store=run.store, run_id=run.run_id)
     reports = _reports(out / "reports", catalogue=catalogue, registry=registry)
     _write_config(out, keys_dir=keys.pkcs12.parent)
     _tell(run, out=out, issued=len(issued), verified=verified, messages=len(messages.sent), reports=reports,
-          example=issued[0].file if issued else None)
+          example=issued[0] if issued else None)
     run.summary["certificates"] = {"issued": len(issued), "verified": verified, "messages": len(messages.sent),
                                    "folder": str(config.output), "reports": [str(p) for p in reports],
-                                   "keys": str(keys.pkcs12.parent)}
+                                   "keys": str(keys.pkcs12.parent), "verify_site": str(site.folder)}
 
 
 def issue_date(catalogue: Catalogue) -> date:
@@ -210,19 +213,25 @@ def _write_config(out: Path, *, keys_dir: Path) -> None:
 
 
 def _tell(run: DemoRun, *, out: Path, issued: int, verified: int, messages: int, reports: list[Path],
-          example: str | None) -> None:
+          example: CertificateRecord | None) -> None:
     say = run.app.say
     say(f"Sent {messages} Moodle messages to the new holders (journaled: a re-run sends none twice)")
     say(f"Certificates ({issued}, one PDF each and a ZIP per track): {out / 'certificates'}")
+    say(f"Public verification page and its encrypted registry (a static site for {DEMO_VERIFY_URL}): "
+        f"{out / 'verify'}")
     say(f"Reports (XLSX, CSV, PDF): {out / 'reports'}")
     say(f"Demo signing root (root-ca.pem, to trust when verifying) and keys: {out / 'keys'}")
     say(f"Configuration for commands run in {out}: {out / CONFIG_FILE_NAME}")
     say("Try, in that folder:", style="dim")
     if example:
-        say(f"  cooperare certificates verify certificates/{example}", style="dim")
+        say(f"  cooperare certificates verify certificates/{example.file}", style="dim")
+        say(f"  python3 -m http.server -b 127.0.0.1 -d verify 8000, then open "
+            f"http://127.0.0.1:8000/?serie={grouped(example.serial)} and drop certificates/{example.file} on it",
+            style="dim")
     say("  cooperare certificates list", style="dim")
     say("  cooperare report certification --format xlsx --out reports/certificare.xlsx", style="dim")
-    say("  cooperare certificates revoke SERIAL --reason \"…\"", style="dim")
+    say("  cooperare certificates revoke SERIAL --reason \"…\" && cooperare certificates publish --out verify",
+        style="dim")
     say(f"  {DEFAULT_PASSWORD_ENV}=$(cat keys/{PASSWORD_FILE}) cooperare certificates reissue SERIAL --reason \"…\"",
         style="dim")
     say(f"(keys/{PASSWORD_FILE}, mode 0600, holds the demo key's random password; never do this with a real key)",
