@@ -213,3 +213,30 @@ def test_a_large_registry_is_split_into_shards_that_read_the_same(store: Store, 
 def test_shard_digits_keep_shards_small() -> None:
     assert shard_digits(1024) == 0 and shard_digits(1025) == 1 and shard_digits(30_016) == 2
     assert shard_digits(16 * 256) == 1 and shard_digits(16 * 256 + 64) == 2
+
+
+def test_revoke_publishes_the_site_again_when_publish_dir_is_set(tmp_path: Path, store: Store,
+                                                                issued: list[CertificateRecord],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cooperare.yaml").write_text(
+        "store:\n  url: sqlite:///store.sqlite\ncertificates:\n  verify_url: https://cooperare.example.ro/verificare/\n"
+        "  publish_dir: public\n", encoding="utf-8")
+    first = CliRunner().invoke(cli, ["certificates", "publish"])  # default folder: certificates.publish_dir
+    assert first.exit_code == 0, first.output
+    assert read_published(tmp_path / "public", issued[0].serial)["status"] == "valid"  # type: ignore[index]
+    revoked = CliRunner().invoke(cli, ["certificates", "revoke", issued[0].serial, "--reason", "eroare de evaluare"])
+    assert revoked.exit_code == 0, revoked.output
+    assert "published again" in revoked.output
+    record = read_published(tmp_path / "public", issued[0].serial)
+    assert record is not None and record["status"] == "revoked" and record["reason"] == "eroare de evaluare"
+
+
+def test_without_publish_dir_revoke_says_the_page_must_be_published(tmp_path: Path, store: Store,
+                                                                     issued: list[CertificateRecord],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cooperare.yaml").write_text("store:\n  url: sqlite:///store.sqlite\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["certificates", "revoke", issued[1].serial, "--reason", "anulat"])
+    assert result.exit_code == 0, result.output
+    assert "certificates publish" in result.output and not (tmp_path / "verify").exists()
