@@ -19,6 +19,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from cooperare.config.certificates import CertificatesConfig
+from cooperare.config.events import EventsConfig
 from cooperare.config.loader import at_least, checked
 from cooperare.config.roster import RosterConfig
 from cooperare.errors import ConfigError
@@ -129,6 +130,7 @@ class Config:
     shipped in the package."""
     roster: RosterConfig = field(default_factory=RosterConfig)
     certificates: CertificatesConfig = field(default_factory=CertificatesConfig)
+    events: EventsConfig = field(default_factory=EventsConfig)
 
     def require_site(self) -> SiteConfig:
         """The ``site:`` section, or a ConfigError saying how to give one (for commands that talk to Moodle)."""
