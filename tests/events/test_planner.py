@@ -95,13 +95,14 @@ def test_edited_in_moodle_is_drift() -> None:
 
 def test_removed_event_is_deleted_only_with_prune() -> None:
     state = applied(desired_objects(EVENTS, course=COURSE))
-    fewer = tuple(e for e in EVENTS if e.id != "diseminare-6")
+    fewer = tuple(e for e in EVENTS if e.id != "guvernanta-2")
     assert not plan(fewer, state).has_changes
     result = plan(fewer, state, prune=True)
     deleted = [c.address for c in result.changes if c.action == "delete"]
-    assert deleted[0] == "calendar[coop:evenimente:diseminare-6]"
-    assert deleted[-1] == "course[coop:evenimente].section[coop:evenimente:diseminare-6]"
-    assert "course[coop:evenimente].activity[coop:evenimente:diseminare-6:sala]" in deleted
+    assert deleted[0] == "calendar[coop:evenimente:guvernanta-2]"
+    assert deleted[-1] == "course[coop:evenimente].section[coop:evenimente:guvernanta-2]"
+    assert "course[coop:evenimente].activity[coop:evenimente:guvernanta-2:inscriere]" in deleted
+    assert all(c.action == "noop" for c in result.changes if "guvernanta-2" not in c.address)
     others = dict(state.activities)
     others["someone-else:page"] = {"modname": "page"}
     assert all("someone-else" not in c.address for c in plan(fewer, replace(state, activities=others),
