@@ -8,13 +8,18 @@ importing the same file again changes nothing. This module must not print.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
-from cooperare.config.events import AttendanceRule, Event
+from cooperare.certificates.fonts import FontPair
+from cooperare.config.events import AttendanceRule, Event, EventsConfig
+from cooperare.courses.catalogue import Catalogue
 from cooperare.errors import InputError
 from cooperare.events.attendance import Attendee, Matcher, attended, collect, match_all
 from cooperare.events.exports import file_sha256, read_export
+from cooperare.events.report import EventsReport, build_report
 from cooperare.store import Store
 from cooperare.store.events import EventAttendance, ImportRecord
 from cooperare.store.people import People
@@ -71,3 +76,27 @@ def _kinds(attendees: list[Attendee]) -> dict[str, int]:
     for attendee in attendees:
         counts[attendee.kind] += 1
     return counts
+
+
+def report_from_store(store: Store, events: Sequence[Event], *, config: EventsConfig, catalogue: Catalogue | None,
+                      only: str | None = None, generated_at: datetime | None = None) -> EventsReport:
+    """The events report over what the store holds (an event without imported attendance counts as not held)."""
+    register = EventAttendance(store.engine)
+    held = register.event_ids()
+    attendance = {e.id: register.attendance(e.id) for e in events if e.id in held}
+    categories = {c.key: c.name for c in catalogue.index.participant_categories} if catalogue else {}
+    return build_report(events, attendance, rule=config.attendance, targets=config.targets, categories=categories,
+                        generated_at=generated_at or datetime.now(UTC), only=only)
+
+
+def write_report(report: EventsReport, out: Path, *, fmt: str, fonts: FontPair | None) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "pdf":
+        from cooperare.reports.events_pdf import write_events_pdf
+
+        assert fonts is not None
+        write_events_pdf(report, out, fonts=fonts)
+    else:
+        from cooperare.reports.tabular import write_xlsx
+
+        write_xlsx(report, out)  # type: ignore[arg-type]
