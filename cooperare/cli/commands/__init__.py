@@ -5,6 +5,7 @@ from cooperare.cli.commands.certificates import certificates
 from cooperare.cli.commands.courses import courses
 from cooperare.cli.commands.demo import demo
 from cooperare.cli.commands.diagnostic import diagnostic
+from cooperare.cli.commands.events import events
 from cooperare.cli.commands.manual import manual
 from cooperare.cli.commands.moodle import moodle
 from cooperare.cli.commands.plugin import plugin
@@ -12,4 +13,4 @@ from cooperare.cli.commands.report import report
 from cooperare.cli.commands.roster import roster
 from cooperare.cli.commands.sandbox import sandbox
 
-ALL = [catalogue, courses, moodle, plugin, sandbox, demo, certificates, report, roster, diagnostic, manual]
+ALL = [catalogue, courses, moodle, plugin, sandbox, demo, certificates, report, roster, diagnostic, manual, events]
