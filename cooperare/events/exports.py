@@ -250,6 +250,11 @@ def _detect(head: list[tuple[int, str]], source: str) -> str:
             return "teams-2021"
         if _has(cells, _ZOOM):
             return "zoom"
+        if _has(cells, ("name (original name)",)):
+            raise InputError("a Zoom participants export without join and leave times", location=Location(
+                file=source, line=next(line for line, t in head if t.strip() == text)),
+                hint="export the participants again with 'Show unique users' unticked: the join and leave times "
+                     "are what count minutes without double counting")
         if _has(cells, _MEET):
             return "meet"
     raise InputError(

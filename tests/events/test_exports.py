@@ -126,6 +126,10 @@ def test_unknown_file_and_missing_column(tmp_path: Path) -> None:
     broken = TEAMS.replace("Name\tJoin Time\tLeave Time", "Name\tJoin Time\tExit Time")
     with pytest.raises(InputError, match=r"export.csv:15: .*no column 'leave time'"):
         read(write(tmp_path, broken, encoding="utf-16"))
+    unique = "Name (Original Name),User Email,Total Duration (Minutes),Guest\nAna Pop,a@x.ro,55,No\n"
+    with pytest.raises(InputError, match=r"export.csv:1: a Zoom participants export without join") as caught:
+        read(write(tmp_path, unique))
+    assert "Show unique users" in (caught.value.hint or "")
     with pytest.raises(InputError, match="the file is empty"):
         read(write(tmp_path, ""))
     with pytest.raises(InputError, match="does not exist"):
