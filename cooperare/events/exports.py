@@ -5,7 +5,7 @@ The format is told by the content, not the file name (column layouts found in pu
 - ``teams``: Teams' attendance report since 2022 — tab-separated, usually UTF-16; sections ``1. Summary``,
   ``2. Participants`` (Name, First Join, Last Leave, In-Meeting Duration, Email, Participant ID (UPN), Role) and
   ``3. In-Meeting Activities`` (Name, Join Time, Leave Time, Duration, Email, Role: one row per join). The
-  activities give each join; without them, first join to last leave is taken.
+  activities give each join; without them, the in-meeting duration from the first join is taken.
 - ``teams-2021``: ``Meeting Summary`` (key/value lines), a blank line, then Full Name, Join Time, Leave Time,
   Duration, Email, Role, Participant ID (UPN).
 - ``teams-2020``: Full Name, User Action (Joined, Joined before, Left), Timestamp — one row per action.
@@ -30,7 +30,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import IO
 from zoneinfo import ZoneInfo
@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo
 from cooperare.errors import InputError, Location
 
 UTC = ZoneInfo("UTC")
+_MINUTE = timedelta(minutes=1)
 FORMATS = ("teams", "teams-2021", "teams-2020", "zoom", "meet")
 MAX_BYTES = 200 * 1024 * 1024
 SNIFF_LINES = 60
@@ -358,6 +359,8 @@ class _Reader:
         left = self._stamps(cells, columns, leave_key, line)
         minutes = _duration_minutes(self._cell(cells, columns, duration_key), zoom=fmt == "zoom")
         start, end = self._choose(joined, left, minutes, line, columns[leave_key] + 1, leave_key)
+        if leave_key == "last leave" and minutes is not None and 0 <= minutes < (end - start) / _MINUTE:
+            end = start + minutes * _MINUTE  # first join to last leave spans the gaps; the duration does not
         return Session(line, name, email, start, end)
 
     def _stamps(self, cells: list[str], columns: dict[str, int], key: str, line: int) -> tuple[datetime, ...]:

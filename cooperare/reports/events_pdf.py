@@ -22,7 +22,9 @@ from cooperare.reports.pdf import PAGE, RowBlock, _row_height, _styles, _table, 
 SIGNATURE = Column("Semnătura", "signature")
 SIGN_ROW = 24.0
 """Height of a row of the printed attendance list (points): room for a signature."""
-BLOCK_HEIGHT = 380.0
+BLOCK_HEIGHT = 430.0
+LIST_WEIGHTS = (0.55, 2.6, 2.6, 1.6, 3.6, 0.9, 1.1, 2.6)
+"""Column widths of the printed list: no., name, institution, county, category, minutes, validated, signature."""
 
 
 class SignatureBlock(RowBlock):
@@ -74,7 +76,9 @@ def _section(section: EventSection, report: EventsReport, *, fonts: FontPair, st
         return [*head, Paragraph("Prezența nu a fost încă importată pentru acest eveniment.", styles["body"])]
     table = section.attendance
     columns = (*table.columns, SIGNATURE)
-    widths = _widths(columns, PAGE[0] - 24 * mm)
+    usable = PAGE[0] - 24 * mm
+    widths = ([usable * w / sum(LIST_WEIGHTS) for w in LIST_WEIGHTS] if len(columns) == len(LIST_WEIGHTS)
+              else _widths(columns, usable))
     rows = [_wrap_row([_text(v, c) for v, c in zip((*row, ""), columns, strict=True)], columns=columns,
                       widths=widths, font=fonts.regular) for row in table.rows]
     blocks: list[object] = []

@@ -92,11 +92,11 @@ def test_teams_report_in_every_encoding(tmp_path: Path, encoding: str) -> None:
     assert sessions[0].joined == sessions[0].joined.astimezone(TZ)  # the same instant
 
 
-def test_teams_without_activities_uses_first_join_to_last_leave(tmp_path: Path) -> None:
+def test_teams_without_activities_uses_the_in_meeting_duration(tmp_path: Path) -> None:
     text = TEAMS.split("\n3. In-Meeting")[0]
     _fmt, sessions = read(write(tmp_path, text, encoding="utf-16"))
     assert [(s.joined.astimezone(TZ).strftime("%H:%M"), s.left.astimezone(TZ).strftime("%H:%M"))
-            for s in sessions] == [("10:00", "12:00"), ("10:30", "11:00")]
+            for s in sessions] == [("10:00", "11:50"), ("10:30", "11:00")]  # 1h 50m present, not 2h
 
 
 def test_older_teams_layouts(tmp_path: Path) -> None:
