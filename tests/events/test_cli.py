@@ -57,3 +57,28 @@ def test_errors_are_messages_with_exit_codes(workdir: Path, capsys: pytest.Captu
     assert main(["events", "attendance", "nope", "--csv", str(bad)]) == 1
     assert "no event 'nope'" in capsys.readouterr().err
     assert main(["events", "report", "--out", str(workdir / "r.txt")]) == 2
+
+
+def test_registrations_are_matched_before_guests(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    regs = workdir / "inscrieri.csv"
+    regs.write_text("Nume și prenume;E-mail;Instituția;Județ;Categorie\n"
+                    "Ioana Mureșan;;Asociația Florilor;Cluj;ONG\n"
+                    "Dan Pop;dan@pop.ro;Universitatea X;Iași;mediul academic\n", encoding="utf-8-sig")
+    zoom = workdir / "zoom.csv"
+    zoom.write_text("Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\n"
+                    "Ioana Muresan,,04/20/2027 10:00:00 AM,04/20/2027 11:30:00 AM,90,Yes\n"
+                    "Dan Pop,DAN@pop.ro,04/20/2027 10:00:00 AM,04/20/2027 10:20:00 AM,20,Yes\n"
+                    "Vasile Ene,,04/20/2027 10:00:00 AM,04/20/2027 10:20:00 AM,20,Yes\n", encoding="utf-8")
+    data = run_json(capsys, "events", "attendance", "diseminare-3", "--csv", str(zoom), "--registrations", str(regs),
+                    "--json")
+    assert data["registered_added"] == 2
+    assert data["by_kind"] == {"roster": 0, "registered": 2, "guest": 1} and data["attended"] == 1
+
+
+def test_bad_registration_row_is_named(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    regs = workdir / "inscrieri.csv"
+    regs.write_text("nume,email,judet\nAna Pop,ana@x.ro,Cluj\nDan Pop,dan-at-pop,Iași\n", encoding="utf-8")
+    zoom = workdir / "z.csv"
+    zoom.write_text("x\n", encoding="utf-8")
+    assert main(["events", "attendance", "diseminare-3", "--csv", str(zoom), "--registrations", str(regs)]) == 1
+    assert "inscrieri.csv:3:2: email: not an e-mail address: 'dan-at-pop'" in capsys.readouterr().err

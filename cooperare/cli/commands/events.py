@@ -64,11 +64,14 @@ def check_command(app: AppContext, events_path: Path | None, as_json: bool) -> N
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Attendance export: Teams attendance report, Zoom participants or Google Meet attendance CSV.")
 @click.option("--skip-invalid", is_flag=True, help="Import the valid rows and list the refused ones.")
+@click.option("--registrations", "registrations_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Guests registered through the form (CSV or XLSX: nume, email, instituție, județ, categorie); "
+                   "kept for the event and matched before anyone else is taken as a guest.")
 @events_option
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
 @pass_app
-def attendance_command(app: AppContext, event_id: str, csv_path: Path, skip_invalid: bool, events_path: Path | None,
-                       as_json: bool) -> None:
+def attendance_command(app: AppContext, event_id: str, csv_path: Path, skip_invalid: bool,
+                       registrations_path: Path | None, events_path: Path | None, as_json: bool) -> None:
     """Import EVENT's attendance from a CSV export (format detected), matched to the roster and registered guests.
 
     Importing the same file again records nothing; another export of the same meeting adds no minute twice.
@@ -76,11 +79,20 @@ def attendance_command(app: AppContext, event_id: str, csv_path: Path, skip_inva
     from cooperare.events.service import import_attendance
 
     event = find_event(_events(app, events_path), event_id)
-    outcome = import_attendance(_store(app), event, csv_path, rule=app.config.events.attendance,
+    store = _store(app)
+    added = 0
+    if registrations_path is not None:
+        from cooperare.events.registrations import load_registrations
+        from cooperare.store.events import EventAttendance
+
+        added = EventAttendance(store.engine).add_guests(event.id, load_registrations(registrations_path))
+    outcome = import_attendance(store, event, csv_path, rule=app.config.events.attendance,
                                 skip_invalid=skip_invalid)
     if as_json:
-        app.emit_json(outcome.as_json())
+        app.emit_json({**outcome.as_json(), "registered_added": added})
         return
+    if registrations_path is not None:
+        app.say(f"{added} registered guest(s) added for {event.id}")
     for error in outcome.skipped:
         app.note(f"skipped: {error}")
     if not outcome.recorded:
