@@ -327,9 +327,9 @@ class _Reader:
                 yield session
 
     def _cell(self, cells: list[str], columns: dict[str, int], *names: str) -> str:
-        for name in names:
+        for name in names:  # the first of the columns that has a value (Teams: Email, else the UPN)
             index = columns.get(name)
-            if index is not None and index < len(cells):
+            if index is not None and index < len(cells) and cells[index]:
                 return cells[index]
         return ""
 

@@ -1,5 +1,6 @@
 """Read the guests registered for an event through a form: a CSV or XLSX export with a name column and, optionally,
-e-mail, institution, county and category (Romanian or English headers, diacritics and case ignored).
+e-mail, institution, county and category (Romanian or English headers, diacritics and case ignored); a category
+written the way the roster accepts it ("ONG", "ales local", "funcție de execuție") becomes the catalogue's key.
 
 Files are read by :func:`cooperare.sync.readers.read_table` (encodings, separators, XLSX); a row without a name, a
 malformed e-mail or an unknown county is an :class:`~cooperare.errors.InputError` naming the row and column. This
@@ -13,7 +14,7 @@ from pathlib import Path
 from cooperare.errors import InputError, Location
 from cooperare.events.attendance import Guest
 from cooperare.sync.counties import find_county
-from cooperare.sync.normalise import EMAIL
+from cooperare.sync.normalise import CATEGORY_LABELS, EMAIL
 from cooperare.sync.readers import read_table
 from cooperare.sync.text import clean, fix_diacritics, fold
 
@@ -57,5 +58,6 @@ def load_registrations(path: Path) -> list[Guest]:
             if found is None:
                 raise fail(f"unknown county {county!r}", "county")
             code = found.code
-        guests.append(Guest(name, email, cell("institution"), code, cell("category")))
+        category = cell("category")
+        guests.append(Guest(name, email, cell("institution"), code, CATEGORY_LABELS.get(fold(category), category)))
     return guests

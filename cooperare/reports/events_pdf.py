@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
@@ -64,7 +65,8 @@ def write_events_pdf(report: EventsReport, path: Path, *, fonts: FontPair) -> No
     document.build(story)
 
 
-def _section(section: EventSection, report: EventsReport, *, fonts: FontPair, styles: dict) -> list[object]:  # type: ignore[type-arg]
+def _section(section: EventSection, report: EventsReport, *, fonts: FontPair,
+             styles: dict[str, ParagraphStyle]) -> list[object]:
     event = section.event
     minimum = event.duration_minutes * report.rule.min_percent / 100
     head = [Paragraph(f"Lista de prezență – {event.title}", styles["heading"]),

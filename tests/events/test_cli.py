@@ -73,6 +73,13 @@ def test_registrations_are_matched_before_guests(workdir: Path, capsys: pytest.C
                     "--json")
     assert data["registered_added"] == 2
     assert data["by_kind"] == {"roster": 0, "registered": 2, "guest": 1} and data["attended"] == 1
+    from cooperare.store import Store
+    from cooperare.store.events import EventAttendance
+
+    with Store.open(workdir / "store.sqlite") as store:
+        guests = {g.name: g for g in EventAttendance(store.engine).guests("diseminare-3")}
+    assert guests["Ioana Mureșan"].category == "ong" and guests["Ioana Mureșan"].county == "CJ"
+    assert guests["Dan Pop"].category == "mediul academic" and guests["Dan Pop"].county == "IS"
 
 
 def test_bad_registration_row_is_named(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -43,6 +43,7 @@ Meeting End Time\t20.04.2027, 12:00:00
 
 Full Name\tJoin Time\tLeave Time\tDuration\tEmail\tRole\tParticipant ID (UPN)
 Ion Vasilescu\t20.04.2027, 10:05:00\t20.04.2027, 11:05:00\t1h\tion@x.ro\tAttendee\tion@x.ro
+Ana Dobre\t20.04.2027, 10:05:00\t20.04.2027, 10:35:00\t30m\t\tAttendee\tana.dobre@x.ro
 """
 
 TEAMS_2020 = """Full Name\tUser Action\tTimestamp
@@ -102,6 +103,7 @@ def test_teams_without_activities_uses_the_in_meeting_duration(tmp_path: Path) -
 def test_older_teams_layouts(tmp_path: Path) -> None:
     fmt, sessions = read(write(tmp_path, TEAMS_2021, encoding="utf-16"))
     assert fmt == "teams-2021" and sessions[0].email == "ion@x.ro"
+    assert sessions[1].email == "ana.dobre@x.ro"  # no e-mail: the UPN
     assert (sessions[0].left - sessions[0].joined) == timedelta(hours=1)
     fmt, sessions = read(write(tmp_path, TEAMS_2020, encoding="utf-16", name="old.csv"))
     assert fmt == "teams-2020"
