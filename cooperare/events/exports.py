@@ -205,9 +205,13 @@ class _Lines:
 
 
 def _cells(text: str, delimiter: str) -> list[str]:
+    text = text.rstrip("\r\n").replace("\r", " ").replace("\x00", "")
     if '"' not in text:
-        return [cell.strip() for cell in text.rstrip("\r\n").split(delimiter)]
-    return [cell.strip() for cell in next(csv.reader([text.rstrip("\r\n")], delimiter=delimiter), [])]
+        return [cell.strip() for cell in text.split(delimiter)]
+    try:
+        return [cell.strip() for cell in next(csv.reader([text], delimiter=delimiter), [])]
+    except csv.Error:  # a damaged quoted field: take the line as it is split
+        return [cell.strip().strip('"') for cell in text.split(delimiter)]
 
 
 def _norm(header: str) -> str:
@@ -387,6 +391,16 @@ class _Reader:
         if cached is not None:
             return cached
         naive = self._naive(text, line, column, key)
+        if naive.tzinfo is not None:  # an ISO reading with its own offset: the instant is known
+            try:
+                local = naive.astimezone(self.tz)
+            except (OverflowError, ValueError):
+                raise self.fail(f"not a date and time: {text[:40]!r}", line, column=column, key=key) from None
+            if abs((local.date() - self.day).days) > 1:
+                raise self.fail(f"{text!r} is not on the event's date ({self.day.isoformat()})", line,
+                                column=column, key=key, hint="is this the export of another meeting or event?")
+            self.stamps[text] = (naive.astimezone(UTC),)
+            return self.stamps[text]
         moments = []
         for fold in (0, 1):
             moment = naive.replace(tzinfo=self.tz, fold=fold).astimezone(UTC)
@@ -406,9 +420,13 @@ class _Reader:
             clock = _CLOCK_ONLY.match(text)
             if clock is None:
                 try:
-                    return datetime.fromisoformat(text.strip()).replace(tzinfo=None)
+                    parsed = datetime.fromisoformat(text.strip())
                 except ValueError:
                     raise self.fail(f"not a date and time: {text[:40]!r}", line, column=column, key=key) from None
+                if parsed.tzinfo is None and abs((parsed.date() - self.day).days) > 1:
+                    raise self.fail(f"{text!r} is not on the event's date ({self.day.isoformat()})", line,
+                                    column=column, key=key, hint="is this the export of another meeting or event?")
+                return parsed
             return datetime.combine(self.day, self._clock(clock, text, line, column, key))
         a, b, c = match["a"], match["b"], match["c"]
         if len(a) == 4:

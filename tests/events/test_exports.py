@@ -151,6 +151,15 @@ def test_garbage_row_names_line_and_column(tmp_path: Path) -> None:
         read(write(tmp_path, short))
 
 
+def test_iso_times_with_an_offset_are_exact(tmp_path: Path) -> None:
+    text = ("First name,Last name,Email,Duration,Time joined,Time exited\n"
+            "Ion,Ene,ion@x.ro,30 min,2027-04-20T07:00:00Z,2027-04-20T10:30:00+03:00\n")
+    _fmt, sessions = read(write(tmp_path, text))
+    assert collect(sessions)[0].minutes == 30
+    with pytest.raises(InputError, match="not on the event's date"):
+        read(write(tmp_path, text.replace("2027-04-20T07", "2027-05-20T07")))
+
+
 def test_wrong_event_date_is_caught(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not on the event's date"):
         read(write(tmp_path, ZOOM), day=date(2027, 5, 18))
@@ -198,3 +207,31 @@ def test_hundred_thousand_rows_stream(tmp_path: Path) -> None:
     assert export.rows == 100_000 and len(people) == 5000
     first = next(p for p in people if p.email == "p0@x.ro")
     assert first.minutes == 100  # joins at 10:00, 10:20 and 10:40, an hour each: 10:00 to 11:40
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_damaged_files_give_an_error_or_a_result_never_a_crash(tmp_path: Path, seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    base = [TEAMS.encode("utf-16"), ZOOM.encode("utf-8-sig"), MEET.encode("utf-8"), TEAMS_2020.encode("utf-16-le")]
+    data = bytearray(rng.choice(base))
+    for _ in range(rng.randint(1, 12)):  # flip, drop or insert bytes
+        position = rng.randrange(len(data))
+        action = rng.random()
+        if action < 0.4:
+            data[position] = rng.randrange(256)
+        elif action < 0.7:
+            del data[position:position + rng.randint(1, 8)]
+        else:
+            data[position:position] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 8)))
+    if seed % 10 == 9:
+        data = bytearray(rng.randbytes(rng.randint(1, 3000)))
+    path = tmp_path / "damaged.csv"
+    path.write_bytes(bytes(data))
+    try:
+        export, sessions = read_export(path, day=DAY, tz=TZ, skip_invalid=seed % 2 == 0)
+        for session in sessions:
+            assert session.left >= session.joined
+    except InputError as error:
+        assert str(error.location.file) == str(path)
