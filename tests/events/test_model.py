@@ -134,3 +134,18 @@ def test_events_section_of_cooperare_yaml(tmp_path: Path) -> None:
     (tmp_path / "cooperare.yaml").write_text("events:\n  attendance: {min_pct: 75}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="unknown key 'min_pct'"):
         load_config(None, environ={}, cwd=tmp_path)
+
+
+def test_events_written_in_cooperare_yaml(tmp_path: Path) -> None:
+    items = "".join("  " + line + "\n" for line in (event(id="x-1") + event(id="x-2")).splitlines())
+    (tmp_path / "cooperare.yaml").write_text("events:\n  items:\n" + items, encoding="utf-8")
+    config = load_config(None, environ={}, cwd=tmp_path)
+    assert [e.id for e in configured_events(config.events)] == ["x-1", "x-2"]
+    both = "events:\n  source: evenimente.yaml\n  items:\n" + items
+    (tmp_path / "cooperare.yaml").write_text(both, encoding="utf-8")
+    with pytest.raises(ConfigError, match="either source .* or items, not both"):
+        load_config(None, environ={}, cwd=tmp_path)
+    twice = "events:\n  items:\n" + items + items
+    (tmp_path / "cooperare.yaml").write_text(twice, encoding="utf-8")
+    with pytest.raises(ConfigError, match="duplicate event id 'x-1'"):
+        configured_events(load_config(None, environ={}, cwd=tmp_path).events)
