@@ -12,9 +12,10 @@ is kept as a guest under the name and e-mail the export gave. Pure functions: no
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from cooperare.config.events import AttendanceRule, Event
 from cooperare.events.exports import Session
@@ -154,7 +155,7 @@ class Matcher:
         return Attendee(f"guest:{identity}", "guest", shown, email, "", "", "", presence.intervals, "")
 
     @staticmethod
-    def _by_name(presence: Presence, index: dict[str, object]) -> object | None:  # type: ignore[type-arg]
+    def _by_name(presence: Presence, index: Mapping[str, Any]) -> Any:
         for name in presence.names or (presence.name,):
             found = index.get(name_key(name))
             if found is not None:
