@@ -17,6 +17,7 @@ SMALL = {
     "certificates.py": ["--certificates", "4", "--people", "50", "--workers", "1", "--completion-people", "20"],
     "diagnostic.py": ["--communes", "30"],
     "verify_site.py": ["--certificates", "5"],
+    "events.py": ["--participants", "40"],
 }
 
 
