@@ -440,3 +440,24 @@ def test_a_file_without_a_serial_on_a_page_without_one_asks_for_the_serial(page:
     assert answer.get_attribute("data-state") == "fileNeedsSerial"
     assert "Introduceți mai întâi seria" in answer.text
     assert page.find_element(By.ID, "result").text == ""
+
+
+def test_the_page_published_into_the_sandbox_moodle_verifies(page: Any, published: Published,
+                                                              tmp_path: Path) -> None:
+    from cooperare.certificates.moodle_site import publish_to_moodle
+    from cooperare.moodle.client import MoodleClient
+    from cooperare.sandbox import Sandbox
+
+    box = Sandbox(plugin=True)
+    answer = publish_to_moodle(MoodleClient(box.transport()), published.root / "sharded")
+    assert answer["created"] and not answer["deleted"]
+    httpd = box.serve()
+    try:
+        site = f"http://127.0.0.1:{httpd.port}/local/cooperare/verify.php/"
+        for record in (published.valid, published.revoked, published.replaced):
+            assert _open(page, verification_link(site, record.serial)).get_attribute("data-state") == record.status
+        _shot(page, tmp_path / "moodle-replaced.png")
+        assert _open(page, verification_link(site, new_serial())).get_attribute("data-state") == "unknown"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

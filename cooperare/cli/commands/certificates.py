@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -62,6 +62,12 @@ class Session:
     def open(cls, app: AppContext) -> Session:
         store = app.store()
         config = app.config.certificates
+        site = app.config.site
+        if config.verify_url is None and site is not None and site.url.startswith("https://"):
+            # a site with only Moodle: the page local_cooperare serves (certificates publish --moodle)
+            from cooperare.certificates.moodle_site import moodle_verify_url
+
+            config = replace(config, verify_url=moodle_verify_url(site.url))
         return cls(app, config, app.catalogue(), store, CertificateRegistry(store.engine))
 
     def tracks(self, only: str | None) -> list[str]:
@@ -329,8 +335,11 @@ def _republish(app: AppContext, session: Session) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the static verification site (created; only the site's own files are replaced). "
                    "Default: certificates.publish_dir, else ./verify.")
+@click.option("--moodle", "to_moodle", is_flag=True,
+              help="Also publish it into the Moodle site (local_cooperare 0.4.0+), served without login at "
+                   "<site>/local/cooperare/verify.php/ (the default verify_url of an https site).")
 @pass_app
-def publish(app: AppContext, out: Path | None) -> None:
+def publish(app: AppContext, out: Path | None, to_moodle: bool) -> None:
     """Write the public verification page and its encrypted registry into a folder for any static web host.
 
     Serve the folder at certificates.verify_url: each certificate's QR code opens that address with ?serie=….
@@ -346,8 +355,18 @@ def publish(app: AppContext, out: Path | None) -> None:
                                       ws_calls=lambda: app.ws_calls) as run:
         site = publish_verification_site(session.store, out, issuer=session.config.issuer)
         run.detail = {"out": str(out), "certificates": site.certificates, "entries": site.entries}
+        if to_moodle:
+            from cooperare.certificates.moodle_site import publish_to_moodle
+
+            answer = publish_to_moodle(app.client(), out)
+            run.detail = {**run.detail, "moodle": {k: answer.get(k) for k in
+                                                   ("created", "replaced", "unchanged", "deleted", "url")}}
     app.say(f"Verification site for {site.certificates} certificates ({site.entries} entries of "
             f"{site.record_size} bytes each, decoys included): {site.folder.resolve()}")
+    if to_moodle:
+        app.say(f"Published into Moodle at {answer.get('url')} ({answer.get('created')} files added, "
+                f"{answer.get('replaced')} replaced, {answer.get('unchanged')} unchanged, "
+                f"{answer.get('deleted')} removed)")
     url = session.config.verify_url
     if url is None:
         app.note("certificates.verify_url is not set: set it to the address where this folder will be served")
