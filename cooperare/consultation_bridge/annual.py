@@ -141,8 +141,9 @@ def build_annual_report(*, authority: str, year: int, consultations: Sequence[Co
          "art. 13 alin. (1) lit. c)"),
         ("Numărul dezbaterilor publice organizate pe marginea proiectelor de acte normative", debates,
          "art. 13 alin. (1) lit. d)"),
-        ("  cereri scrise de dezbatere publică primite", sum(
-            1 for items in requests.values() for r in items if _local_year(r.submitted_at) == year), "art. 7 alin. (9)"),
+        ("  cereri scrise de dezbatere publică primite",
+         sum(1 for items in requests.values() for r in items if _local_year(r.submitted_at) == year),
+         "art. 7 alin. (9)"),
         ("Cazuri în care autoritatea a fost acționată în justiție pentru nerespectarea legii",
          len(given.court_actions), "art. 13 alin. (1) lit. e)"),
         ("Evaluarea proprie a parteneriatului cu cetățenii și asociațiile legal constituite",

@@ -47,7 +47,7 @@ def styles(fonts: FontPair) -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle("title", fontName=fonts.bold, fontSize=17, leading=22, spaceAfter=3 * mm,
                                 textColor=CERTIFIED_COLOUR),
         "heading": ParagraphStyle("heading", fontName=fonts.bold, fontSize=13, leading=17, spaceBefore=4 * mm,
-                                  spaceAfter=2 * mm, textColor=CERTIFIED_COLOUR),
+                                  spaceAfter=2 * mm, textColor=CERTIFIED_COLOUR, keepWithNext=1),
         "body": ParagraphStyle("body", fontName=fonts.regular, fontSize=9.5, leading=12.5, spaceAfter=1.5 * mm),
     }
 

@@ -1,4 +1,4 @@
-"""``cooperare consultation record|answer-sheet|answer|report|annual-report|export``: the offline half of a consultation.
+"""``cooperare consultation record|answer-sheet|answer|report|annual-report|export``: a consultation offline.
 
 These commands work on the register in the store and on files, never on Moodle, so they run with no ``site:`` in
 cooperare.yaml: ``record`` adds contributions from a JSON file of plain records (what ``collect`` will read from
