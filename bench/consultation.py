@@ -7,7 +7,8 @@ nothing. Goal for 5,000 contributions: recording + synthesis (PDF and XLSX) ≤ 
 
 Contributions are generated (seeded) first and not timed: texts of 1-8 sentences with Romanian diacritics, a few
 with markup, formulas, Hebrew, Arabic or emoji, 3% repeated by the same author (folded), 5% late; two thirds are
-answered before the synthesis (not timed). The store is a fresh SQLite file unless --store names another.
+answered before the synthesis (not timed). The answer sheet (written with openpyxl for its drop-downs) and
+reading it back are timed too, outside the goal. The store is a fresh SQLite file unless --store names another.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cooperare.certificates.fonts import load_fonts
+from cooperare.consultation_bridge.answers import read_answer_sheet, write_answer_sheet
 from cooperare.consultation_bridge.loader import load_consultations
 from cooperare.consultation_bridge.model import Consultation, Part
 from cooperare.consultation_bridge.register import ContributionRecord, record_contributions
@@ -113,6 +115,9 @@ def main() -> None:
                 store, consultation=consultation, records=records))
             print(f"  {again.unchanged} unchanged, {again.new} new")
             register = ContributionRegister(store.engine)
+            timed("answer sheet XLSX (openpyxl)", lambda: write_answer_sheet(
+                out / "raspunsuri.xlsx", consultation=consultation, contributions=register.all(consultation.id)))
+            timed("answer sheet read back", lambda: read_answer_sheet(out / "raspunsuri.xlsx"))
             rng = random.Random(args.seed)
             originals = [c for c in register.all(consultation.id) if c.duplicate_of is None]
             register.answer(consultation.id, [
