@@ -121,6 +121,29 @@ def record_debate_requests(store: Store, *, consultation: Consultation, requests
     return ContributionRegister(store.engine).record_debate_requests(consultation.id, requests)
 
 
+@dataclass(frozen=True)
+class AcceptedRow:
+    """An accepted or partly accepted recommendation as the manual's annex reads it
+    (:func:`cooperare.manual.annex.accepted_from_register`)."""
+
+    reference: str
+    sender_category: str
+    text: str
+    answer: str
+    reason: str
+
+
+def accepted_by_part(store: Store, consultation_id: str) -> dict[str, list[AcceptedRow]]:
+    """The distinct recommendations accepted in whole or in part, by part key, in order of submission."""
+    found: dict[str, list[AcceptedRow]] = {}
+    for row in ContributionRegister(store.engine).all(consultation_id):
+        if row.duplicate_of is None and row.answer in ("accepted", "partly"):
+            found.setdefault(row.part_key, []).append(AcceptedRow(
+                reference=row.source_key, sender_category=CATEGORIES_RO[row.category], text=row.text,
+                answer=row.answer, reason=row.reason or ""))
+    return found
+
+
 # -- plain records from a JSON file (``consultation record``) -------------------------------------------------------
 
 _FIELDS = {"source", "part", "category", "author", "submitted_at", "text", "publish_name", "email"}

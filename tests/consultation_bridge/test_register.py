@@ -102,3 +102,20 @@ def test_records_from_json_name_the_faulty_entry(tmp_path: Path) -> None:
                                                    "submitted_at": "2026-09-10 10:00"}]}), encoding="utf-8")
     with pytest.raises(InputError, match=r"contributions\[0\].submitted_at: .* needs a timezone"):
         read_records(path)
+
+
+def test_the_manual_annex_reads_accepted_recommendations_from_the_register(consultation: Consultation,
+                                                                           store: Store) -> None:
+    from cooperare.manual.annex import accepted_from_register
+    from cooperare.store.consultation import AnswerRow
+
+    record_contributions(store, consultation=consultation, records=[
+        rec("forum-post:1", "Un glosar.", part="cap-02"), rec("forum-post:2", "un glosar", part="cap-02"),
+        rec("forum-post:3", "Alt text.", part="cap-04"), rec("forum-post:4", "Respinsă.", part="cap-04")])
+    ContributionRegister(store.engine).answer(consultation.id, [
+        AnswerRow("forum-post:1", "accepted", "Adăugat."), AnswerRow("forum-post:3", "partly", "În parte."),
+        AnswerRow("forum-post:4", "rejected", "Nu.")])
+    accepted = accepted_from_register(store, [consultation.id])
+    assert [(a.reference, a.chapter, a.answer, a.reason, a.sender_category) for a in accepted] == [
+        ("forum-post:1", "cap-02", "accepted", "Adăugat.", "cetățean"),
+        ("forum-post:3", "cap-04", "partly", "În parte.", "cetățean")]
