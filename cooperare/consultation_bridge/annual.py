@@ -130,18 +130,18 @@ def build_annual_report(*, authority: str, year: int, consultations: Sequence[Co
         ("Proiecte de acte normative / decizii supuse consultării publice (anunțate în an)", len(announced), "art. 7"),
         ("Acte normative adoptate în an", len(given.acts_adopted), "—"),
         ("Numărul total al recomandărilor primite", len(received), "art. 13 alin. (1) lit. a)"),
-        ("  din care distincte (recomandări identice ale aceleiași persoane contopite)", len(distinct), ""),
+        ("– din care distincte (recomandări identice ale aceleiași persoane contopite)", len(distinct), ""),
         ("Numărul total al recomandărilor incluse în proiectele de acte normative și în conținutul deciziilor luate",
          included, "art. 13 alin. (1) lit. b)"),
-        ("  din care acceptate integral / parțial",
+        ("– din care acceptate integral / parțial",
          f"{answers.get('accepted', 0)} / {answers.get('partly', 0)}", ""),
-        ("  recomandări respinse (cu motivare) / fără răspuns încă",
+        ("– recomandări respinse (cu motivare) / fără răspuns încă",
          f"{answers.get('rejected', 0)} / {answers.get('pending', 0)}", ""),
         ("Numărul participanților la ședințele publice", sum(m.participants for m in given.public_meetings),
          "art. 13 alin. (1) lit. c)"),
         ("Numărul dezbaterilor publice organizate pe marginea proiectelor de acte normative", debates,
          "art. 13 alin. (1) lit. d)"),
-        ("  cereri scrise de dezbatere publică primite",
+        ("– cereri scrise de dezbatere publică primite",
          sum(1 for items in requests.values() for r in items if _local_year(r.submitted_at) == year),
          "art. 7 alin. (9)"),
         ("Cazuri în care autoritatea a fost acționată în justiție pentru nerespectarea legii",
@@ -167,8 +167,8 @@ def build_annual_report(*, authority: str, year: int, consultations: Sequence[Co
                                   len(requests.get(item.id, ()))))
     table = Table("consultari", "Consultările publice ale anului", (
         Column("Cod"), Column("Titlu"), Column("Anunțată la", "date"), Column("Termen recomandări", "date"),
-        Column("Recomandări primite", "int"), Column("Acceptate", "int"), Column("Acceptate parțial", "int"),
-        Column("Respinse", "int"), Column("Fără răspuns", "int"), Column("Cereri de dezbatere", "int")),
+        Column("Primite", "int"), Column("Acceptate", "int"), Column("Acceptate parțial", "int"),
+        Column("Respinse", "int"), Column("Fără răspuns", "int"), Column("Cereri dezbatere", "int")),
         tuple(consultation_rows))
     details = (
         Table("acte", "Acte normative adoptate", (Column("Act"), Column("Data", "date"), Column("Consultarea")),
