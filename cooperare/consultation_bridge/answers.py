@@ -41,9 +41,9 @@ _DECISION_WORDS = {**{v: k for k, v in DECISIONS_RO.items()}, **{k: k for k in D
                    "in asteptare": "pending", "parțial": "partly", "partial": "partly"}
 NEEDS_REASON = ("partly", "rejected")
 HEADERS = ("Sursa", "Nr.", "Partea", "Titlul părții", "Categoria", "Autor", "Primită la", "Întârziată",
-           "Text", "Decizie", "Motivare", "Șablon")
+           "Text", "Decizie", "Motivare", "Șablon", "Versiunea")
 DECISION, REASON, TEMPLATE = 10, 11, 12  # 1-based columns
-WIDTHS = (20, 6, 10, 28, 16, 22, 17, 10, 70, 18, 50, 12)
+WIDTHS = (20, 6, 10, 28, 16, 22, 17, 10, 70, 18, 50, 12, 10)
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,8 @@ class Decision:
     reason: str | None
     template: str | None
     where: Location
+    revision: int | None = None
+    """The revision of the text the decision was made on (column Versiunea), when the file says."""
 
 
 def cell_text(value: str) -> str:
@@ -97,7 +99,7 @@ def write_answer_sheet(path: Path, *, consultation: Consultation, contributions:
             CATEGORIES_RO[item.category], cell_text(item.author),
             item.submitted_at.astimezone(LOCAL_TIME).strftime("%d.%m.%Y %H:%M"), "da" if item.late else "nu",
             cell_text(item.text), None if item.answer == "pending" else DECISIONS_RO[item.answer],
-            cell_text(item.reason) if item.reason else None, item.template])
+            cell_text(item.reason) if item.reason else None, item.template, item.revision])
         sheet.cell(row=number + 1, column=9).alignment = Alignment(wrap_text=True, vertical="top")
     for position, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(position)].width = width
@@ -156,7 +158,7 @@ def read_answer_sheet(path: Path) -> tuple[list[Decision], dict[str, Template]]:
         rows = sheet.iter_rows(values_only=True)
         header = [str(v).strip() if v is not None else "" for v in next(rows, ())]
         place = {}
-        for name in ("Sursa", "Decizie", "Motivare", "Șablon"):
+        for name in ("Sursa", "Decizie", "Motivare", "Șablon"):  # Versiunea is optional
             if name not in header:
                 raise InputError(f"the header has no column {name!r}",
                                  location=Location(file=f"{path} [{ANSWERS_SHEET}]", line=1))
@@ -177,8 +179,15 @@ def read_answer_sheet(path: Path) -> tuple[list[Decision], dict[str, Template]]:
                 if source is None and decision is not None:
                     raise InputError("a decision without a source (column Sursa is empty)", location=at("Sursa"))
                 continue
+            revision = values[header.index("Versiunea")] if "Versiunea" in header and \
+                header.index("Versiunea") < len(values) else None
+            if revision is not None and not isinstance(revision, int):
+                column = header.index("Versiunea") + 1
+                raise InputError(f"the version must be a whole number, not {revision!r}", location=Location(
+                    file=f"{path} [{ANSWERS_SHEET}]", line=number, column=column,
+                    key=f"column {get_column_letter(column)} (Versiunea)"))
             decisions.append(Decision(source_key=source, answer=decision, reason=_optional(cell("Motivare")),
-                                      template=_optional(cell("Șablon")), where=at("Decizie")))
+                                      template=_optional(cell("Șablon")), where=at("Decizie"), revision=revision))
         return decisions, templates
     finally:
         book.close()
@@ -202,7 +211,7 @@ def _read_templates(book: Any, path: Path) -> dict[str, Template]:
 
 
 def read_answer_yaml(path: Path) -> tuple[list[Decision], dict[str, Template]]:
-    """Decisions from YAML: ``answers: [{source, decision, reason, template}]`` and optional
+    """Decisions from YAML: ``answers: [{source, decision, reason, template, revision}]`` and optional
     ``templates: {CODE: {decision, text}}`` (else the default templates)."""
     data, locator = load_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("answers"), list):
@@ -227,7 +236,7 @@ def read_answer_yaml(path: Path) -> tuple[list[Decision], dict[str, Template]]:
         key = ("answers", index)
         if not isinstance(entry, dict):
             raise InputError("expected a mapping with source and decision", location=locator.locate(key))
-        extra = set(entry) - {"source", "decision", "reason", "template"}
+        extra = set(entry) - {"source", "decision", "reason", "template", "revision"}
         if extra:
             raise InputError(f"unknown key {sorted(extra)[0]!r}", location=locator.locate((*key, sorted(extra)[0])))
         source = _optional(entry.get("source"))
@@ -237,8 +246,11 @@ def read_answer_yaml(path: Path) -> tuple[list[Decision], dict[str, Template]]:
         decision = _decision(entry.get("decision"), lambda m, w=where: InputError(m, location=w))
         if decision is None:
             raise InputError("decision is required", location=where)
+        revision = entry.get("revision")
+        if revision is not None and (not isinstance(revision, int) or isinstance(revision, bool)):
+            raise InputError("revision must be a whole number", location=locator.locate((*key, "revision")))
         decisions.append(Decision(source_key=source, answer=decision, reason=_optional(entry.get("reason")),
-                                  template=_optional(entry.get("template")), where=where))
+                                  template=_optional(entry.get("template")), where=where, revision=revision))
     return decisions, templates
 
 
@@ -254,9 +266,10 @@ def read_answers(path: Path) -> tuple[list[Decision], dict[str, Template]]:
 
 
 def resolve(decisions: Iterable[Decision], templates: dict[str, Template], *,
-            known: Iterable[str]) -> list[AnswerRow]:
-    """Decisions as answers to record: templates filled in, reasons required, sources known, none twice."""
-    sources = set(known)
+            known: dict[str, int]) -> list[AnswerRow]:
+    """Decisions as answers to record: templates filled in, reasons required, sources known (``known``: source →
+    current revision), none twice, none made on a text that has changed since the sheet was written."""
+    sources = known
     seen: dict[str, Location] = {}
     answers = []
     for item in decisions:
@@ -266,6 +279,10 @@ def resolve(decisions: Iterable[Decision], templates: dict[str, Template], *,
             raise InputError(f"{item.source_key!r} is answered twice (first at {seen[item.source_key]})",
                              location=item.where)
         seen[item.source_key] = item.where
+        if item.revision is not None and item.revision != known[item.source_key]:
+            raise InputError(f"{item.source_key!r} was edited after this sheet was written (version "
+                             f"{item.revision}, now {known[item.source_key]}): the decision may answer an old text",
+                             location=item.where, hint="write a new sheet with consultation answer-sheet")
         reason = item.reason
         if item.template is not None:
             template = templates.get(item.template)
@@ -291,7 +308,7 @@ def apply_answers(store: Store, *, consultation: Consultation, path: Path) -> tu
         if item.source_key in folded:
             raise InputError(f"{item.source_key!r} is a duplicate of {folded[item.source_key]!r}: answer that one "
                              "(its duplicates take its answer)", location=item.where)
-    answers = resolve(decisions, templates, known=[c.source_key for c in rows if c.duplicate_of is None])
+    answers = resolve(decisions, templates, known={c.source_key: c.revision for c in rows if c.duplicate_of is None})
     with store.runs.recording("consultation answer", ws_calls=lambda: 0,
                               detail={"consultation": consultation.id, "decisions": len(answers)}) as run:
         changed = register.answer(consultation.id, answers)

@@ -116,3 +116,16 @@ def test_a_file_that_is_not_a_workbook_is_named(tmp_path: Path) -> None:
     path.write_text("no", encoding="utf-8")
     with pytest.raises(InputError, match="cannot read the answers workbook"):
         read_answer_sheet(path)
+
+
+def test_a_decision_on_a_text_edited_since_the_sheet_was_written_is_refused(consultation: Consultation,
+                                                                           recorded: Store, tmp_path: Path) -> None:
+    path = tmp_path / "r.xlsx"
+    register = ContributionRegister(recorded.engine)
+    write_answer_sheet(path, consultation=consultation, contributions=register.all(consultation.id))
+    fill(path, {"forum-post:2": ("acceptată", "Da.", None)})
+    record_contributions(recorded, consultation=consultation, records=[
+        ContributionRecord("forum-post:2", "cap-02", "ngo", "Asociația Ș", AT, "Propun un glosar și un index.")])
+    with pytest.raises(InputError, match=r"edited after this sheet was written \(version 1, now 2\)"):
+        apply_answers(recorded, consultation=consultation, path=path)
+    assert {c.answer for c in register.all(consultation.id)} == {"pending"}
