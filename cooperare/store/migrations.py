@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     Connection,
     Engine,
@@ -232,8 +233,60 @@ def events_attendance(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def consultation_register(conn: Connection) -> None:
+    """Consultation register: contributions with their answers, and debate requests."""
+    md = MetaData()
+    Table(
+        "consultation_contributions",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("consultation_id", String(64), nullable=False),
+        Column("source_key", String(120), nullable=False),
+        Column("part_key", String(64), nullable=False),
+        Column("category", String(16), nullable=False),
+        Column("author", Text, nullable=False),
+        Column("publish_name", Boolean, nullable=False),
+        Column("author_hash", String(64)),
+        Column("submitted_at", UTCDateTime, nullable=False),
+        Column("text", Text, nullable=False),
+        Column("content_hash", String(64), nullable=False),
+        Column("fold_key", String(64), nullable=False),
+        Column("late", Boolean, nullable=False),
+        Column("duplicate_of", String(120)),
+        Column("revision", Integer, nullable=False),
+        Column("previous_hash", String(64)),
+        Column("answer", String(16), nullable=False),
+        Column("reason", Text),
+        Column("template", String(40)),
+        Column("answered_at", UTCDateTime),
+        Column("recorded_at", UTCDateTime, nullable=False),
+        Column("changed_at", UTCDateTime),
+        Column("run_id", Integer),
+        one_of("category", ("citizen", "ngo", "authority", "other")),
+        one_of("answer", ("pending", "accepted", "partly", "rejected")),
+        Index("consultation_contributions_source", "consultation_id", "source_key", unique=True),
+        Index("consultation_contributions_part", "consultation_id", "part_key"),
+    )
+    Table(
+        "consultation_debate_requests",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("consultation_id", String(64), nullable=False),
+        Column("source_key", String(120), nullable=False),
+        Column("requester", Text, nullable=False),
+        Column("requester_kind", String(16), nullable=False),
+        Column("submitted_at", UTCDateTime, nullable=False),
+        Column("text", Text, nullable=False),
+        Column("recorded_at", UTCDateTime, nullable=False),
+        one_of("requester_kind", ("ngo", "authority", "other")),
+        Index("consultation_debate_requests_source", "consultation_id", "source_key", unique=True),
+    )
+    md.create_all(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (runs_and_journal, roster_people, certificate_registry,
-                                        diagnostic_responses, manual_dissemination, events_attendance)
+                                        diagnostic_responses, manual_dissemination, events_attendance,
+                                        consultation_register)
 
 
 def migrate(engine: Engine) -> int:

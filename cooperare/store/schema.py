@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Column,
     DateTime,
@@ -34,6 +35,9 @@ PERSON_STATUSES = ("active", "suspended")
 CERTIFICATE_STATUSES = ("valid", "revoked", "replaced")
 DISSEMINATION_CHANNELS = ("email", "posta", "moodle")
 ATTENDEE_KINDS = ("roster", "registered", "guest")
+CONTRIBUTION_CATEGORIES = ("citizen", "ngo", "authority", "other")
+ANSWER_STATUSES = ("pending", "accepted", "partly", "rejected")
+REQUESTER_KINDS = ("ngo", "authority", "other")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -233,4 +237,51 @@ events_guests = Table(
     Column("category", String(64), nullable=False),
     Column("registered_at", UTCDateTime, nullable=False),
     Index("events_guests_once", "event_id", "email", "name", unique=True),
+)
+
+consultation_contributions = Table(
+    "consultation_contributions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("consultation_id", String(64), nullable=False),
+    Column("source_key", String(120), nullable=False),
+    Column("part_key", String(64), nullable=False),
+    Column("category", String(16), nullable=False),
+    Column("author", Text, nullable=False),
+    Column("publish_name", Boolean, nullable=False),
+    Column("author_hash", String(64)),
+    Column("submitted_at", UTCDateTime, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("fold_key", String(64), nullable=False),
+    Column("late", Boolean, nullable=False),
+    Column("duplicate_of", String(120)),
+    Column("revision", Integer, nullable=False),
+    Column("previous_hash", String(64)),
+    Column("answer", String(16), nullable=False),
+    Column("reason", Text),
+    Column("template", String(40)),
+    Column("answered_at", UTCDateTime),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("changed_at", UTCDateTime),
+    Column("run_id", Integer),
+    one_of("category", CONTRIBUTION_CATEGORIES),
+    one_of("answer", ANSWER_STATUSES),
+    Index("consultation_contributions_source", "consultation_id", "source_key", unique=True),
+    Index("consultation_contributions_part", "consultation_id", "part_key"),
+)
+
+consultation_debate_requests = Table(
+    "consultation_debate_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("consultation_id", String(64), nullable=False),
+    Column("source_key", String(120), nullable=False),
+    Column("requester", Text, nullable=False),
+    Column("requester_kind", String(16), nullable=False),
+    Column("submitted_at", UTCDateTime, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    one_of("requester_kind", REQUESTER_KINDS),
+    Index("consultation_debate_requests_source", "consultation_id", "source_key", unique=True),
 )
