@@ -119,3 +119,25 @@ def test_the_manual_annex_reads_accepted_recommendations_from_the_register(consu
     assert [(a.reference, a.chapter, a.answer, a.reason, a.sender_category) for a in accepted] == [
         ("forum-post:1", "cap-02", "accepted", "Adăugat.", "cetățean"),
         ("forum-post:3", "cap-04", "partly", "În parte.", "cetățean")]
+
+
+def test_manual_changes_reads_the_register_through_the_cli(consultation: Consultation, store: Store,
+                                                           tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from cooperare.cli.main import cli
+    from cooperare.store.consultation import AnswerRow
+
+    record_contributions(store, consultation=consultation, records=[rec("forum-post:7", "Un glosar.", part="cap-02")])
+    ContributionRegister(store.engine).answer(consultation.id, [AnswerRow("forum-post:7", "accepted", "Adăugat.")])
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cooperare.yaml").write_text(f"store:\n  url: {store.engine.url.render_as_string(hide_password=False)}\n",
+                                             encoding="utf-8")
+    result = CliRunner().invoke(cli, ["manual", "changes", "--from-consultations", consultation.id, "--json"])
+    assert result.exit_code == 0, result.output
+    chapters = json.loads(result.output)["chapters"]
+    assert [(c["chapter"], [r["reference"] for r in c["recommendations"]]) for c in chapters] == \
+        [("cap-02", ["forum-post:7"])]
+    both = CliRunner().invoke(cli, ["manual", "changes", "--from-consultations", consultation.id,
+                                    "--recommendations", str(tmp_path / "cooperare.yaml")])
+    assert isinstance(both.exception, InputError) and "not both" in str(both.exception)
