@@ -30,6 +30,8 @@ EXPECTED_FUNCTIONS = {
     "local_cooperare_add_user_files": "write",
     "local_cooperare_get_course_completions": "read",
     "local_cooperare_get_site_setup": "read",
+    "local_cooperare_save_enrol_methods": "write",
+    "local_cooperare_get_enrol_methods": "read",
 }
 
 

@@ -13,6 +13,7 @@ from cooperare.sandbox.plugin import (
     activities,
     cohortsync,
     completion,
+    enrolmethods,
     items,
     questionbank,
     questions,
@@ -223,3 +224,29 @@ def get_site_setup(call: Call) -> dict[str, Any]:
             "forcetimezone": str(config.get("forcetimezone", "")),
             "enableavailability": bool(config.get("enableavailability", True)),
             "enablecompletion": bool(config.get("enablecompletion", True))}
+
+
+ENROL_CAPABILITIES = ("moodle/course:enrolconfig",)
+
+
+@ws_function("local_cooperare_save_enrol_methods", atomic=True)
+def save_enrol_methods(call: Call) -> dict[str, Any]:
+    result: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for item in call.params["methods"]:
+        course, contextid = util.course_and_context(call, item["courseid"], ENROL_CAPABILITIES)
+        util.check_unique(seen, f"{course['id']}/{item['method']}",
+                          f"{item['method']} enrolment of course {course['id']}")
+        result.append(enrolmethods.save(call, course, contextid, item))
+    return {"methods": result}
+
+
+@ws_function("local_cooperare_get_enrol_methods")  # a read
+def get_enrol_methods(call: Call) -> dict[str, Any]:
+    result: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for courseid in call.params["courseids"]:
+        course, _ = util.course_and_context(call, courseid, ("moodle/course:enrolreview",))
+        util.check_unique(seen, str(course["id"]), f"course {course['id']}")
+        result.append({"courseid": course["id"], "methods": enrolmethods.describe(call, course)})
+    return {"courses": result}

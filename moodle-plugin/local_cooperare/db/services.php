@@ -114,6 +114,23 @@ $functions = [
         'capabilities' => 'local/cooperare:provision',
         'ajax' => false,
     ],
+    'local_cooperare_save_enrol_methods' => [
+        'classname' => 'local_cooperare\external\save_enrol_methods',
+        'description' => 'Set up the self enrolment and guest access of courses (status, enrolment dates, role, cohort), '
+            . 'one instance of each per course, create or update.',
+        'type' => 'write',
+        // enrol/self:config or enrol/guest:config, by method, in the course.
+        'capabilities' => 'local/cooperare:provision, moodle/course:enrolconfig, enrol/self:config, enrol/guest:config',
+        'ajax' => false,
+    ],
+    'local_cooperare_get_enrol_methods' => [
+        'classname' => 'local_cooperare\external\get_enrol_methods',
+        'description' => 'The self enrolment and guest access instances of courses, with what the plugin manages and '
+            . 'whether they changed since.',
+        'type' => 'read',
+        'capabilities' => 'local/cooperare:provision, moodle/course:enrolreview',
+        'ajax' => false,
+    ],
 ];
 
 $services = [
@@ -132,6 +149,8 @@ $services = [
             'local_cooperare_add_user_files',
             'local_cooperare_get_course_completions',
             'local_cooperare_get_site_setup',
+            'local_cooperare_save_enrol_methods',
+            'local_cooperare_get_enrol_methods',
             // Core functions used by the cooperare tooling.
             'core_webservice_get_site_info',
             'core_course_create_categories',

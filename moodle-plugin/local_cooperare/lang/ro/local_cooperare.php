@@ -28,6 +28,7 @@ defined('MOODLE_INTERNAL') || die();
 $string['cohortsyncdisabled'] = 'Nu se poate configura {$a}: metoda de înscriere „Sincronizare cohortă” este dezactivată pe acest site. Activați-o din Administrarea site-ului > Pluginuri > Înscrieri > Administrare pluginuri de înscriere.';
 $string['completionlocked'] = 'Criteriile de absolvire ale cursului {$a} nu pot fi modificate: unii utilizatori au finalizat deja activități sau cursul după criteriile actuale. Trimiteți unlock = 1 pentru a le modifica totuși (datele lor de absolvire a cursului vor fi recalculate).';
 $string['cooperare:provision'] = 'Configurarea cursurilor prin serviciile web Cooperare (secțiuni, activități, întrebări de test, absolvire, sincronizare cohortă) și punerea de fișiere în fișierele private ale utilizatorilor';
+$string['enrolmethoddisabled'] = 'Nu se poate configura {$a}: această metodă de înscriere este dezactivată pe acest site. Activați-o din Administrarea site-ului > Pluginuri > Înscrieri > Administrare pluginuri de înscriere.';
 $string['notmanaged'] = '{$a} nu a fost creat de pluginul Cooperare, de aceea pluginul nu îl șterge.';
 $string['pluginname'] = 'Servicii de configurare Cooperare (ACoR)';
 $string['privacy:metadata'] = 'Pluginul de servicii de configurare Cooperare nu stochează date cu caracter personal. Păstrează doar evidența secțiunilor, activităților, întrebărilor, criteriilor de absolvire și metodelor de înscriere pe care le-a creat sau actualizat, împreună cu amprente (hash-uri) ale setărilor acestora.';

@@ -1,0 +1,112 @@
+"""The plugin functions of local_cooperare 0.4.0 that the consultation and events areas share — enrolment methods,
+calendar events, BigBlueButton activities and attendance, activity counts — driven through the real client
+against the sandbox, checked against the PHP plugin's behaviour and against what core web services read back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from cooperare.errors import AccessDenied, MoodleError
+from cooperare.moodle.client import MoodleClient
+from tests.sandbox.test_plugin_functions import COURSE, create_users, fails, new_site, token_user
+
+SELF_START = 1767225600  # 2026-01-01 00:00 UTC
+SELF_END = 1769904000  # 2026-02-01 00:00 UTC
+
+
+# -- enrolment methods --------------------------------------------------------------------------------------------
+
+def methods(client: MoodleClient, courseid: int) -> dict[str, Any]:
+    return {m.method: m for m in client.enrol_methods.of_courses([courseid])[courseid]}
+
+
+def test_enrol_methods_take_over_the_defaults_rerun_update_and_core_reads_them_back() -> None:
+    box, client, courseid = new_site()
+    client.cohorts.create([{"name": "Cetățeni", "idnumber": "coop:cohort:cetateni"}])
+    default_self = methods(client, courseid)["self"]
+    assert (default_self.status, default_self.managed) == (1, False)
+    self_item = {"courseid": courseid, "method": "self", "enrolstartdate": SELF_START, "enrolenddate": SELF_END,
+                 "cohortidnumber": "coop:cohort:cetateni", "spechash": "s1"}
+    guest_item = {"courseid": courseid, "method": "guest", "spechash": "g1"}
+    saved = client.enrol_methods.save([self_item, guest_item])
+    assert [s.action for s in saved] == ["updated", "updated"]
+    assert saved[0].id == default_self.enrolid
+    assert set(saved[0].changed) == {"status", "enrolstartdate", "enrolenddate", "cohortid"}
+    assert saved[1].changed == ("status",)
+
+    again = client.enrol_methods.save([self_item, guest_item])
+    assert [(s.action, s.changed) for s in again] == [("unchanged", ()), ("unchanged", ())]
+    updated = client.enrol_methods.save([{**self_item, "enrolenddate": SELF_END + 86400}])
+    assert (updated[0].action, updated[0].changed) == ("updated", ("enrolenddate",))
+
+    found = methods(client, courseid)
+    assert found["self"].cohortidnumber == "coop:cohort:cetateni" and found["self"].role == "student"
+    assert (found["self"].enrolenddate, found["self"].managed, found["self"].drift) == (SELF_END + 86400, True, False)
+    assert found["guest"].enabled and found["guest"].spechash == "g1"
+    core = {m["type"]: m for m in client.enrol.methods(courseid)}
+    assert core["self"]["status"] is True and core["guest"]["status"] is True
+    assert len([i for i in box.site.db["enrol"].where(courseid=courseid) if i["enrol"] == "self"]) == 1
+
+
+def test_enrol_methods_create_a_missing_instance_and_show_moodle_edits_as_drift() -> None:
+    box, client, courseid = new_site()
+    for instance in box.site.db["enrol"].where(courseid=courseid):
+        if instance["enrol"] == "self":
+            box.site.db["enrol"].delete(instance["id"])
+    box.site.db.commit()
+    item = {"courseid": courseid, "method": "self", "name": "Înscriere liberă"}
+    created = client.enrol_methods.save([item])[0]
+    assert created.action == "created"
+    assert box.site.db["enrol"].rows[created.id]["name"] == "Înscriere liberă"
+    box.site.db["enrol"].update(created.id, enrolenddate=1800000000)
+    box.site.db.commit()
+    assert methods(client, courseid)["self"].drift
+    assert client.enrol_methods.save([item])[0].changed == ("enrolenddate",)
+    assert not methods(client, courseid)["self"].drift
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"method": "manual"}, "method must be one of self, guest"),
+    ({"method": "self", "role": "nosuchrole"}, "role 'nosuchrole' cannot be assigned in this course"),
+    ({"method": "self", "cohortidnumber": "coop:cohort:none"}, "no cohort has this idnumber"),
+    ({"method": "self", "enrolstartdate": 200, "enrolenddate": 100}, "the enrolment end date is before the start"),
+    ({"enrolstartdate": 100}, "guest access has no enrolment dates and no cohort"),
+    ({"status": 3}, "status must be 0 (enabled) or 1 (disabled)"),
+])
+def test_bad_enrol_method_fails_the_whole_batch(fields: dict[str, Any], message: str) -> None:
+    box, client, courseid = new_site()
+    other = client.courses.create([{"fullname": "Alt curs", "shortname": "ALT", "categoryid": 1}])[0]["id"]
+    before = {i["id"]: i["status"] for i in box.site.db["enrol"]}
+    error = fails(lambda: client.enrol_methods.save([{"courseid": other, "method": "guest"},
+                                                     {"courseid": courseid, "method": "guest", **fields}]))
+    assert message in error.debuginfo
+    assert {i["id"]: i["status"] for i in box.site.db["enrol"]} == before
+
+
+def test_enrol_methods_refuse_a_disabled_method_and_callers_without_the_capabilities() -> None:
+    box, client, courseid = new_site()
+    box.site.settings.config["enrol_plugins_enabled"] = "manual,self,cohort"
+    error = fails(lambda: client.enrol_methods.save([{"courseid": courseid, "method": "guest"}]),
+                  "enrolmethoddisabled")
+    assert error.moodle_message.startswith(f"Cannot set up guest enrolment of course {courseid}: this enrolment")
+    nobody = token_user(box, client, "nobody")
+    with pytest.raises(AccessDenied):
+        nobody.enrol_methods.save([{"courseid": courseid, "method": "self"}])
+    configurer = token_user(box, client, "conf", ("local/cooperare:provision", "moodle/course:enrolconfig"))
+    error = fails(lambda: configurer.enrol_methods.save([{"courseid": courseid, "method": "self"}]), "nopermissions")
+    assert error.debuginfo == "enrol/self:config"
+    with pytest.raises(MoodleError):
+        configurer.enrol_methods.of_courses([courseid])
+
+
+def test_enrol_methods_batch_within_the_variable_budget() -> None:
+    box, client, _ = new_site()
+    created = client.courses.create([{"fullname": f"Curs {i}", "shortname": f"C{i}", "categoryid": 1}
+                                     for i in range(40)])
+    items = [{"courseid": c["id"], "method": "self", "spechash": f"h{i}"} for i, c in enumerate(created)]
+    small = MoodleClient(box.transport(var_budget=50))  # 3 variables an item: at most 15 items a request
+    saved = small.enrol_methods.save(items)
+    assert len(saved) == 40 and small.transport.stats.by_function["local_cooperare_save_enrol_methods"] == 3
+    assert [s.courseid for s in saved] == [c["id"] for c in created]
