@@ -32,6 +32,9 @@ EXPECTED_FUNCTIONS = {
     "local_cooperare_get_site_setup": "read",
     "local_cooperare_save_enrol_methods": "write",
     "local_cooperare_get_enrol_methods": "read",
+    "local_cooperare_save_calendar_events": "write",
+    "local_cooperare_delete_calendar_events": "write",
+    "local_cooperare_get_calendar_events": "read",
 }
 
 

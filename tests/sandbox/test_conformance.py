@@ -71,6 +71,9 @@ NOT_YET_RECORDED = {
     "local_cooperare_get_course_completions",
     "local_cooperare_save_enrol_methods",
     "local_cooperare_get_enrol_methods",
+    "local_cooperare_save_calendar_events",
+    "local_cooperare_delete_calendar_events",
+    "local_cooperare_get_calendar_events",
 }
 
 

@@ -110,3 +110,94 @@ def test_enrol_methods_batch_within_the_variable_budget() -> None:
     saved = small.enrol_methods.save(items)
     assert len(saved) == 40 and small.transport.stats.by_function["local_cooperare_save_enrol_methods"] == 3
     assert [s.courseid for s in saved] == [c["id"] for c in created]
+
+
+# -- calendar events ----------------------------------------------------------------------------------------------
+
+DISSEMINATION = 1775037600  # 2026-04-01 10:00 UTC
+
+
+def event_items(courseid: int) -> list[dict[str, Any]]:
+    return [{"key": "coop:event:diseminare-1", "courseid": 0, "name": "Eveniment de diseminare 1",
+             "description": "<p>Prezentarea instrumentului digital</p>", "timestart": DISSEMINATION,
+             "timeduration": 7200, "spechash": "e1"},
+            {"key": "coop:consultation:termen", "courseid": courseid, "name": "Termen pentru recomandări",
+             "timestart": DISSEMINATION + 14 * 86400}]
+
+
+def test_calendar_events_create_rerun_update_and_list() -> None:
+    box, client, courseid = new_site()
+    saved = client.calendar.save(event_items(courseid))
+    assert [s.action for s in saved] == ["created", "created"] and saved[0].courseid == 0
+    events = box.site.db["event"]
+    site_event, course_event = events.rows[saved[0].id], events.rows[saved[1].id]
+    assert (site_event["eventtype"], site_event["courseid"], site_event["userid"]) == ("site", 1, 2)
+    assert (course_event["eventtype"], course_event["courseid"]) == ("course", courseid)
+
+    assert [s.action for s in client.calendar.save(event_items(courseid))] == ["unchanged", "unchanged"]
+    moved = event_items(courseid)
+    moved[0]["timestart"] += 3600
+    updated = client.calendar.save(moved)
+    assert [(s.action, s.changed) for s in updated] == [("updated", ("timestart",)), ("unchanged", ())]
+    assert updated[0].id == saved[0].id and len(events.rows) == 2
+
+    listed = client.calendar.of_courses([0, courseid])
+    assert [(e.key, e.courseid, e.eventtype) for e in listed] == [
+        ("coop:event:diseminare-1", 0, "site"), ("coop:consultation:termen", courseid, "course")]
+    assert listed[0].timestart == DISSEMINATION + 3600 and listed[0].spechash == "e1" and not listed[0].drift
+    assert listed[1].name == "Termen pentru recomandări"
+
+
+def test_calendar_event_owner_drift_and_delete() -> None:
+    box, client, courseid = new_site()
+    owner = create_users(client, "secretar")["secretar"]
+    saved = client.calendar.save([{**event_items(courseid)[1], "userid": owner}])
+    assert box.site.db["event"].rows[saved[0].id]["userid"] == owner
+    box.site.db["event"].update(saved[0].id, name="Redenumit")
+    box.site.db.commit()
+    assert client.calendar.of_courses([courseid])[0].drift
+    assert client.calendar.save([{**event_items(courseid)[1], "userid": owner}])[0].changed == ("name",)
+
+    handmade = box.site.db["event"].insert({"name": "Manual", "courseid": courseid, "eventtype": "course",
+                                            "timestart": DISSEMINATION, "userid": 2})
+    box.site.db.commit()
+    deleted = client.calendar.delete([(courseid, "coop:consultation:termen")])
+    assert (deleted[0].action, deleted[0].id) == ("deleted", saved[0].id)
+    assert saved[0].id not in box.site.db["event"].rows and handmade in box.site.db["event"].rows
+    again = client.calendar.delete([(courseid, "coop:consultation:termen"), (0, "coop:never")])
+    assert [(d.action, d.id) for d in again] == [("notfound", 0), ("notfound", 0)]
+    assert client.calendar.of_courses([courseid]) == []
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"key": ""}, "the key must have 1 to 255 characters"),
+    ({"name": ""}, "the name must have 1 to 255 characters"),
+    ({"timestart": 0}, "timestart must be a time"),
+    ({"timeduration": -1}, "timeduration must not be negative"),
+    ({"visible": 2}, "visible must be 0 or 1"),
+    ({"userid": 999999}, "no user 999999"),
+])
+def test_bad_calendar_event_fails_the_whole_batch(fields: dict[str, Any], message: str) -> None:
+    box, client, courseid = new_site()
+    first, second = event_items(courseid)
+    error = fails(lambda: client.calendar.save([first, {**second, **fields}]))
+    assert message in error.debuginfo
+    assert len(box.site.db.tables.get("event").rows) == 0
+
+
+def test_calendar_events_refuse_callers_without_the_capabilities_and_duplicates() -> None:
+    box, client, courseid = new_site()
+    error = fails(lambda: client.calendar.save([event_items(courseid)[0]] * 2))
+    assert error.debuginfo == "calendar event 'coop:event:diseminare-1' of the site: listed twice in the same call"
+    error = fails(lambda: client.calendar.save([{**event_items(courseid)[1], "courseid": courseid + 50}]))
+    assert error.debuginfo == f"course {courseid + 50}: no such course"
+    teacher = token_user(box, client, "teacher", ("moodle/calendar:manageentries",))
+    with pytest.raises(AccessDenied) as raised:
+        teacher.calendar.save(event_items(courseid)[1:])
+    assert raised.value.debuginfo == "local/cooperare:provision"
+    provisioner = token_user(box, client, "prov", ("local/cooperare:provision",))
+    with pytest.raises(AccessDenied) as raised:
+        provisioner.calendar.save(event_items(courseid)[:1])
+    assert raised.value.debuginfo == "moodle/calendar:manageentries"
+    with pytest.raises(AccessDenied):
+        provisioner.calendar.of_courses([0])

@@ -30,6 +30,7 @@ EXTRA_TABLES: dict[str, tuple[tuple[str, ...], ...]] = {
     "feedback": (("course",),),
     "feedback_item": (("feedback",),),
     "assign": (("course",),),
+    "event": (("courseid",),),
 }
 
 # Indexes wanted on tables the site already creates; added on first use (see :func:`table`).

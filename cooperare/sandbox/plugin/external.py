@@ -11,6 +11,7 @@ from cooperare.sandbox.courses.schema import table
 from cooperare.sandbox.exceptions import InvalidParameterException
 from cooperare.sandbox.plugin import (
     activities,
+    calendarevents,
     cohortsync,
     completion,
     enrolmethods,
@@ -250,3 +251,24 @@ def get_enrol_methods(call: Call) -> dict[str, Any]:
         util.check_unique(seen, str(course["id"]), f"course {course['id']}")
         result.append({"courseid": course["id"], "methods": enrolmethods.describe(call, course)})
     return {"courses": result}
+
+
+@ws_function("local_cooperare_save_calendar_events", atomic=True)
+def save_calendar_events(call: Call) -> dict[str, Any]:
+    return {"events": calendarevents.each(call, calendarevents.save)}
+
+
+@ws_function("local_cooperare_delete_calendar_events", atomic=True)
+def delete_calendar_events(call: Call) -> dict[str, Any]:
+    return {"events": calendarevents.each(call, calendarevents.delete)}
+
+
+@ws_function("local_cooperare_get_calendar_events")  # a read
+def get_calendar_events(call: Call) -> dict[str, Any]:
+    events: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for courseid in call.params["courseids"]:
+        itemcourseid = calendarevents.context_for(call, courseid)
+        util.check_unique(seen, str(itemcourseid), "the site" if courseid == 0 else f"course {courseid}")
+        events.extend(calendarevents.describe(call, itemcourseid, courseid))
+    return {"events": events}

@@ -131,6 +131,29 @@ $functions = [
         'capabilities' => 'local/cooperare:provision, moodle/course:enrolreview',
         'ajax' => false,
     ],
+    'local_cooperare_save_calendar_events' => [
+        'classname' => 'local_cooperare\external\save_calendar_events',
+        'description' => 'Create or update site and course calendar events keyed by the client\'s key (name, '
+            . 'description, start, duration, visibility, owner).',
+        'type' => 'write',
+        // In the system context for site events, in the course context for course events.
+        'capabilities' => 'local/cooperare:provision, moodle/calendar:manageentries',
+        'ajax' => false,
+    ],
+    'local_cooperare_delete_calendar_events' => [
+        'classname' => 'local_cooperare\external\delete_calendar_events',
+        'description' => 'Delete calendar events written by this plugin, by key.',
+        'type' => 'write',
+        'capabilities' => 'local/cooperare:provision, moodle/calendar:manageentries',
+        'ajax' => false,
+    ],
+    'local_cooperare_get_calendar_events' => [
+        'classname' => 'local_cooperare\external\get_calendar_events',
+        'description' => 'The calendar events written by this plugin in courses or the site, with drift.',
+        'type' => 'read',
+        'capabilities' => 'local/cooperare:provision, moodle/calendar:manageentries',
+        'ajax' => false,
+    ],
 ];
 
 $services = [
@@ -151,6 +174,9 @@ $services = [
             'local_cooperare_get_site_setup',
             'local_cooperare_save_enrol_methods',
             'local_cooperare_get_enrol_methods',
+            'local_cooperare_save_calendar_events',
+            'local_cooperare_delete_calendar_events',
+            'local_cooperare_get_calendar_events',
             // Core functions used by the cooperare tooling.
             'core_webservice_get_site_info',
             'core_course_create_categories',
