@@ -201,3 +201,72 @@ def test_calendar_events_refuse_callers_without_the_capabilities_and_duplicates(
     assert raised.value.debuginfo == "moodle/calendar:manageentries"
     with pytest.raises(AccessDenied):
         provisioner.calendar.of_courses([0])
+
+
+# -- BigBlueButton rooms ------------------------------------------------------------------------------------------
+
+ROOM = "coop:event:room-1"
+
+
+def room(courseid: int, **values: str) -> dict[str, Any]:
+    options = {"openingtime": str(DISSEMINATION), "closingtime": str(DISSEMINATION + 7200),
+               "welcome": "Bine ați venit la evenimentul de diseminare!", "wait": "1", "record": "0", **values}
+    return {"courseid": courseid, "idnumber": ROOM, "modname": "bigbluebuttonbn", "section": 1,
+            "name": "Sala online", "intro": "<p>Eveniment</p>", "visible": 1, "completion": 0, "completionview": 0,
+            "completionusegrade": 0, "completionpassgrade": 0, "spechash": "r1",
+            "options": [{"name": k, "value": v} for k, v in options.items()]}
+
+
+def enable_bigbluebutton(box: Any) -> None:
+    module = box.site.db["modules"].first(name="bigbluebuttonbn")
+    box.site.db["modules"].update(module["id"], visible=1)
+    box.site.db.commit()
+
+
+def save_room(client: MoodleClient, item: dict[str, Any]) -> dict[str, Any]:
+    return client.call("local_cooperare_save_activities", {"activities": [item]})["activities"][0]
+
+
+def test_bigbluebutton_is_refused_while_disabled_on_the_site() -> None:
+    box, client, courseid = new_site()
+    error = fails(lambda: save_room(client, room(courseid)))
+    assert error.debuginfo.startswith(f"activity '{ROOM}': module 'bigbluebuttonbn' is disabled on this site")
+    assert box.site.db.tables.get("bigbluebuttonbn") is None or not box.site.db["bigbluebuttonbn"].rows
+
+
+def test_bigbluebutton_room_create_rerun_update_describe_and_calendar() -> None:
+    box, client, courseid = new_site()
+    enable_bigbluebutton(box)
+    created = save_room(client, room(courseid))
+    assert created["action"] == "created"
+    instance = box.site.db["bigbluebuttonbn"].rows[created["instance"]]
+    assert (instance["openingtime"], instance["closingtime"], instance["wait"], instance["record"]) == (
+        DISSEMINATION, DISSEMINATION + 7200, 1, 0)
+    assert instance["welcome"] == "Bine ați venit la evenimentul de diseminare!" and instance["meetingid"]
+    assert '"selectiontype":"all"' in instance["participants"]
+    opening = [e for e in box.site.db["event"].rows.values() if e.get("modulename") == "bigbluebuttonbn"]
+    assert [(e["timestart"], e["eventtype"]) for e in opening] == [(DISSEMINATION, "meeting_start")]
+
+    assert save_room(client, room(courseid))["action"] == "unchanged"
+    assert save_room(client, room(courseid, closingtime=str(DISSEMINATION + 10800)))["action"] == "updated"
+    described = next(a for a in client.call("local_cooperare_describe_courses", {"idnumbers": [COURSE]})["courses"][0]
+                     ["activities"] if a["idnumber"] == ROOM)
+    assert {o["name"]: o["value"] for o in described["options"]} == {
+        "openingtime": str(DISSEMINATION), "closingtime": str(DISSEMINATION + 10800),
+        "welcome": "Bine ați venit la evenimentul de diseminare!", "wait": "1", "record": "0"}
+    assert described["managed"] and not described["drift"]
+    contents = client.courses.contents(courseid)
+    assert any(m.modname == "bigbluebuttonbn" for s in contents for m in s.modules)
+
+    save_room(client, room(courseid, openingtime="0"))
+    assert not [e for e in box.site.db["event"].rows.values() if e.get("modulename") == "bigbluebuttonbn"]
+
+
+def test_bigbluebutton_room_cannot_close_before_it_opens() -> None:
+    box, client, courseid = new_site()
+    enable_bigbluebutton(box)
+    error = fails(lambda: save_room(client, room(courseid, closingtime=str(DISSEMINATION))))
+    assert error.debuginfo == f"activity '{ROOM}': closingtime must be after openingtime"
+    error = fails(lambda: save_room(client, room(courseid, colour="red")))
+    assert error.debuginfo.startswith(f"activity '{ROOM}': unknown option 'colour' for bigbluebuttonbn (known: "
+                                      "openingtime, closingtime, welcome, wait, record)")

@@ -31,6 +31,8 @@ EXTRA_TABLES: dict[str, tuple[tuple[str, ...], ...]] = {
     "feedback_item": (("feedback",),),
     "assign": (("course",),),
     "event": (("courseid",),),
+    "bigbluebuttonbn": (("course",),),
+    "bigbluebuttonbn_logs": (("bigbluebuttonbnid",), ("courseid",)),
 }
 
 # Indexes wanted on tables the site already creates; added on first use (see :func:`table`).

@@ -42,13 +42,15 @@ $functions = [
     ],
     'local_cooperare_save_activities' => [
         'classname' => 'local_cooperare\external\save_activities',
-        'description' => 'Create or update activities (page, url, label, forum, quiz, feedback, resource) keyed by '
-            . 'course module idnumber, with visibility, activity completion rules and module options.',
+        'description' => 'Create or update activities (page, url, label, forum, quiz, feedback, resource, '
+            . 'bigbluebuttonbn) keyed by course module idnumber, with visibility, activity completion rules and module '
+            . 'options.',
         'type' => 'write',
         // Creating an activity also needs mod/<modname>:addinstance (create_module() checks it).
         'capabilities' => 'local/cooperare:provision, moodle/course:manageactivities, moodle/course:activityvisibility, '
             . 'mod/page:addinstance, mod/url:addinstance, mod/label:addinstance, mod/forum:addinstance, '
-            . 'mod/quiz:addinstance, mod/feedback:addinstance, mod/resource:addinstance',
+            . 'mod/quiz:addinstance, mod/feedback:addinstance, mod/resource:addinstance, '
+            . 'mod/bigbluebuttonbn:addinstance',
         'ajax' => false,
     ],
     'local_cooperare_delete_activities' => [
