@@ -392,17 +392,16 @@ class BbbLog:
     chats: int
     talks: int
     raisehand: int
-    emojis: int
     pollvotes: int
-    talktime: int
+    emojis: int
     meta: str
 
     @classmethod
     def from_ws(cls, data: dict[str, Any]) -> BbbLog:
         return cls(int(data["id"]), int(data.get("userid") or 0), str(data["log"]), int(data["timecreated"]),
                    str(data.get("meetingid") or ""), int(data.get("duration") or 0), int(data.get("chats") or 0),
-                   int(data.get("talks") or 0), int(data.get("raisehand") or 0), int(data.get("emojis") or 0),
-                   int(data.get("pollvotes") or 0), int(data.get("talktime") or 0), str(data.get("meta") or ""))
+                   int(data.get("talks") or 0), int(data.get("raisehand") or 0), int(data.get("pollvotes") or 0),
+                   int(data.get("emojis") or 0), str(data.get("meta") or ""))
 
 
 @dataclass(frozen=True)

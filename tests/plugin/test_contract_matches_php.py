@@ -35,6 +35,7 @@ EXPECTED_FUNCTIONS = {
     "local_cooperare_save_calendar_events": "write",
     "local_cooperare_delete_calendar_events": "write",
     "local_cooperare_get_calendar_events": "read",
+    "local_cooperare_get_bbb_attendance": "read",
 }
 
 

@@ -74,6 +74,7 @@ NOT_YET_RECORDED = {
     "local_cooperare_save_calendar_events",
     "local_cooperare_delete_calendar_events",
     "local_cooperare_get_calendar_events",
+    "local_cooperare_get_bbb_attendance",
 }
 
 

@@ -4,12 +4,14 @@ against the sandbox, checked against the PHP plugin's behaviour and against what
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from cooperare.errors import AccessDenied, MoodleError
 from cooperare.moodle.client import MoodleClient
+from cooperare.sandbox import simulate
 from tests.sandbox.test_plugin_functions import COURSE, create_users, fails, new_site, token_user
 
 SELF_START = 1767225600  # 2026-01-01 00:00 UTC
@@ -270,3 +272,69 @@ def test_bigbluebutton_room_cannot_close_before_it_opens() -> None:
     error = fails(lambda: save_room(client, room(courseid, colour="red")))
     assert error.debuginfo.startswith(f"activity '{ROOM}': unknown option 'colour' for bigbluebuttonbn (known: "
                                       "openingtime, closingtime, welcome, wait, record)")
+
+
+# -- BigBlueButton attendance -------------------------------------------------------------------------------------
+
+def room_with_attendance(people: int = 3) -> tuple[Any, MoodleClient, int, int, list[int]]:
+    """A room, ``people`` enrolled students who joined it ten minutes apart, and the server's summary for the first
+    two (50 and 20 minutes)."""
+    box, client, courseid = new_site()
+    enable_bigbluebutton(box)
+    cmid = int(save_room(client, room(courseid))["cmid"])
+    students = sorted(create_users(client, *(f"p{i:02d}" for i in range(people))).values())
+    client.enrol.enrol([(courseid, uid) for uid in students])
+    for i, uid in enumerate(students):
+        simulate.bbb_join(box.site, cmid, uid, when=DISSEMINATION + 600 * i)
+    simulate.bbb_summary(box.site, cmid, students[0], duration=3000,
+                         engagement={"chats": 2, "talks": 5, "raisehand": 1, "poll_votes": 3, "emojis": 4},
+                         when=DISSEMINATION + 7300)
+    if people > 1:
+        simulate.bbb_summary(box.site, cmid, students[1], duration=1200, when=DISSEMINATION + 7300)
+    return box, client, courseid, cmid, students
+
+
+def test_bbb_attendance_reads_joins_and_summaries_through_the_client() -> None:
+    _, client, courseid, cmid, students = room_with_attendance()
+    attendance = client.reports.bbb_attendance(cmid)
+    assert (attendance.cmid, attendance.courseid) == (cmid, courseid)
+    assert [(log.log, log.userid) for log in attendance.logs] == [
+        ("Join", students[0]), ("Join", students[1]), ("Join", students[2]),
+        ("Summary", students[0]), ("Summary", students[1])]
+    first = attendance.logs[3]
+    assert (first.duration, first.chats, first.talks, first.raisehand, first.pollvotes, first.emojis) == (
+        3000, 2, 5, 1, 3, 4)
+    assert json.loads(first.meta)["recordid"] == "rec-1"
+    assert attendance.logs[0].duration == 0 and json.loads(attendance.logs[0].meta) == {"origin": 0}
+    assert all(log.meetingid.startswith(attendance.meetingid + "-") for log in attendance.logs)
+    minutes = {log.userid: log.duration // 60 for log in attendance.logs if log.log == "Summary"}
+    assert minutes == {students[0]: 50, students[1]: 20}
+
+
+def test_bbb_attendance_pages_and_since() -> None:
+    _, client, _, cmid, _ = room_with_attendance(people=12)
+    whole = client.reports.bbb_attendance(cmid)
+    before = client.transport.stats.by_function["local_cooperare_get_bbb_attendance"]
+    paged = client.reports.bbb_attendance(cmid, page_size=5)
+    assert client.transport.stats.by_function["local_cooperare_get_bbb_attendance"] - before == 3
+    assert paged == whole and len(whole.logs) == 14
+    later = client.reports.bbb_attendance(cmid, since=DISSEMINATION + 7300)
+    assert [log.log for log in later.logs] == ["Summary", "Summary"]
+
+
+def test_bbb_attendance_refuses_bad_input_and_callers_without_the_capabilities() -> None:
+    box, client, courseid, cmid, _ = room_with_attendance(people=1)
+    page = client.call("local_cooperare_save_activities", {"activities": [{
+        **room(courseid), "idnumber": "coop:test:page", "modname": "page", "options": []}]})["activities"][0]["cmid"]
+    for params in ({"offset": -1}, {"limit": 0}, {"limit": 5001}):
+        fails(lambda p=params: client.call("local_cooperare_get_bbb_attendance", {"cmid": cmid, **p}))
+    error = fails(lambda: client.call("local_cooperare_get_bbb_attendance", {"cmid": page}))
+    assert error.debuginfo == f"activity {page}: no BigBlueButton activity has this id"
+    nobody = token_user(box, client, "nobody", ("moodle/site:viewreports",))
+    with pytest.raises(AccessDenied) as raised:
+        nobody.reports.bbb_attendance(cmid + 1000)  # refused before the id is looked up
+    assert raised.value.debuginfo == "local/cooperare:provision"
+    provisioner = token_user(box, client, "prov", ("local/cooperare:provision",))
+    with pytest.raises(AccessDenied) as raised:
+        provisioner.reports.bbb_attendance(cmid)
+    assert raised.value.debuginfo == "moodle/site:viewreports"

@@ -33,6 +33,7 @@ EXTRA_TABLES: dict[str, tuple[tuple[str, ...], ...]] = {
     "event": (("courseid",),),
     "bigbluebuttonbn": (("course",),),
     "bigbluebuttonbn_logs": (("bigbluebuttonbnid",), ("courseid",)),
+    "user_lastaccess": (("userid", "courseid"), ("courseid",)),
 }
 
 # Indexes wanted on tables the site already creates; added on first use (see :func:`table`).

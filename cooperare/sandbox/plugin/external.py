@@ -3,6 +3,7 @@ all or nothing (``atomic``: the server rolls the whole call back on the first er
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from cooperare.sandbox.courses import completion as core_completion
@@ -186,14 +187,18 @@ def add_user_files(call: Call) -> dict[str, Any]:
 MAX_COMPLETIONS_PAGE = 1000
 
 
+def _check_paging(offset: int, limit: int, maximum: int) -> None:
+    if offset < 0:
+        raise InvalidParameterException("offset must not be negative")
+    if not 1 <= limit <= maximum:
+        raise InvalidParameterException(f"limit must be between 1 and {maximum}")
+
+
 @ws_function("local_cooperare_get_course_completions")  # a read
 def get_course_completions(call: Call) -> dict[str, Any]:
     """Course completion of the course's tracked users, by user id, a page at a time (``get_course_completions``)."""
     offset, limit = call.params["offset"], call.params["limit"]
-    if offset < 0:
-        raise InvalidParameterException("offset must not be negative")
-    if not 1 <= limit <= MAX_COMPLETIONS_PAGE:
-        raise InvalidParameterException(f"limit must be between 1 and {MAX_COMPLETIONS_PAGE}")
+    _check_paging(offset, limit, MAX_COMPLETIONS_PAGE)
     course, _ = util.course_and_context(call, call.params["courseid"], ("report/completion:view",))
     site = call.site
     has_criteria = bool(course.get("enablecompletion")) and bool(core_completion.criteria(site, course["id"]))
@@ -272,3 +277,46 @@ def get_calendar_events(call: Call) -> dict[str, Any]:
         util.check_unique(seen, str(itemcourseid), "the site" if courseid == 0 else f"course {courseid}")
         events.extend(calendarevents.describe(call, itemcourseid, courseid))
     return {"events": events}
+
+
+MAX_ATTENDANCE_PAGE = 5000
+BBB_LOGS = ("Join", "Logout", "Summary")  # mod_bigbluebuttonbn\logger::EVENT_JOIN, EVENT_LOGOUT, EVENT_SUMMARY
+
+
+
+def bbb_log_row(row: dict[str, Any]) -> dict[str, Any]:
+    """``get_bbb_attendance::log_row``: a Summary's duration and engagement counts read out of its meta."""
+    meta = str(row.get("meta") or "")
+    data: Any = None
+    if row["log"] == "Summary":
+        try:
+            decoded = json.loads(meta)
+        except ValueError:
+            decoded = None
+        data = decoded.get("data") if isinstance(decoded, dict) else None
+    engagement = data.get("engagement") if isinstance(data, dict) else None
+    engagement = engagement if isinstance(engagement, dict) else {}
+    return {"id": row["id"], "userid": int(row.get("userid") or 0), "log": row["log"],
+            "timecreated": int(row["timecreated"]), "meetingid": str(row["meetingid"]),
+            "duration": int((data or {}).get("duration") or 0) if isinstance(data, dict) else 0,
+            "chats": int(engagement.get("chats") or 0), "talks": int(engagement.get("talks") or 0),
+            "raisehand": int(engagement.get("raisehand") or 0), "pollvotes": int(engagement.get("poll_votes") or 0),
+            "emojis": int(engagement.get("emojis") or 0), "meta": meta}
+
+
+@ws_function("local_cooperare_get_bbb_attendance")  # a read
+def get_bbb_attendance(call: Call) -> dict[str, Any]:
+    params = call.params
+    _check_paging(params["offset"], params["limit"], MAX_ATTENDANCE_PAGE)
+    util.require_capability(call, util.PROVISION)  # before any lookup
+    cm = call.db["course_modules"].get(params["cmid"]) if params["cmid"] > 0 else None
+    if cm is None or util.modname(call, cm) != "bigbluebuttonbn":
+        raise InvalidParameterException(f"activity {params['cmid']}: no BigBlueButton activity has this id")
+    util.course_and_context(call, cm["course"], ("moodle/site:viewreports",))
+    room = modules.instance_of(call.site, cm)
+    logs = sorted((row for row in table(call.db, "bigbluebuttonbn_logs").where(bigbluebuttonbnid=room["id"])
+                   if row["courseid"] == cm["course"] and row["log"] in BBB_LOGS
+                   and row["timecreated"] >= params["since"]), key=lambda row: row["id"])
+    page = logs[params["offset"]:params["offset"] + params["limit"]]
+    return {"cmid": cm["id"], "courseid": cm["course"], "instance": room["id"], "meetingid": str(room["meetingid"]),
+            "total": len(logs), "offset": params["offset"], "logs": [bbb_log_row(row) for row in page]}

@@ -156,6 +156,14 @@ $functions = [
         'capabilities' => 'local/cooperare:provision, moodle/calendar:manageentries',
         'ajax' => false,
     ],
+    'local_cooperare_get_bbb_attendance' => [
+        'classname' => 'local_cooperare\external\get_bbb_attendance',
+        'description' => 'The Join, Logout and Summary logs of one BigBlueButton activity (bigbluebuttonbn_logs), with '
+            . 'the time present and engagement counts of each Summary, up to 5000 logs a call.',
+        'type' => 'read',
+        'capabilities' => 'local/cooperare:provision, moodle/site:viewreports',
+        'ajax' => false,
+    ],
 ];
 
 $services = [
@@ -179,6 +187,7 @@ $services = [
             'local_cooperare_save_calendar_events',
             'local_cooperare_delete_calendar_events',
             'local_cooperare_get_calendar_events',
+            'local_cooperare_get_bbb_attendance',
             // Core functions used by the cooperare tooling.
             'core_webservice_get_site_info',
             'core_course_create_categories',
