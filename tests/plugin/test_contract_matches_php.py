@@ -36,6 +36,7 @@ EXPECTED_FUNCTIONS = {
     "local_cooperare_delete_calendar_events": "write",
     "local_cooperare_get_calendar_events": "read",
     "local_cooperare_get_bbb_attendance": "read",
+    "local_cooperare_get_activity_counts": "read",
 }
 
 

@@ -75,6 +75,7 @@ NOT_YET_RECORDED = {
     "local_cooperare_delete_calendar_events",
     "local_cooperare_get_calendar_events",
     "local_cooperare_get_bbb_attendance",
+    "local_cooperare_get_activity_counts",
 }
 
 

@@ -338,3 +338,71 @@ def test_bbb_attendance_refuses_bad_input_and_callers_without_the_capabilities()
     with pytest.raises(AccessDenied) as raised:
         provisioner.reports.bbb_attendance(cmid)
     assert raised.value.debuginfo == "moodle/site:viewreports"
+
+
+# -- activity counts ----------------------------------------------------------------------------------------------
+
+MARCH_FROM = 1772323200  # 2026-03-01 00:00 UTC
+MARCH_TO = 1775001599  # 2026-03-31 23:59:59 UTC
+
+
+def course_with_activity(box: Any, client: MoodleClient, courseid: int, people: int = 3) -> list[int]:
+    """A page (view completion), a forum and a quiz; the first student acts inside and outside March 2026, the second
+    only visits the course (in April), the others do nothing."""
+    saved = client.call("local_cooperare_save_activities", {"activities": [
+        {**room(courseid), "idnumber": "coop:test:page", "modname": "page", "options": [], "completion": 2,
+         "completionview": 1},
+        {**room(courseid), "idnumber": "coop:test:forum", "modname": "forum", "options": []},
+        {**room(courseid), "idnumber": "coop:test:quiz", "modname": "quiz", "options": []},
+    ]})["activities"]
+    page, forum, quiz = (int(a["cmid"]) for a in saved)
+    students = sorted(create_users(client, *(f"s{i:03d}" for i in range(people))).values())
+    client.enrol.enrol([(courseid, uid) for uid in students])
+    first, second = students[0], students[1]
+    simulate.access_course(box.site, courseid, first, when=MARCH_FROM + 100)
+    simulate.access_course(box.site, courseid, second, when=MARCH_TO + 100)
+    simulate.complete_activity(box.site, page, first, when=MARCH_FROM + 200)
+    for when in (MARCH_FROM + 300, MARCH_FROM + 400, MARCH_FROM - 100):
+        simulate.forum_post(box.site, forum, first, "Întrebare", "<p>Cum depunem cererea?</p>", when=when)
+    quizid = box.site.db["course_modules"].rows[quiz]["instance"]
+    for when in (MARCH_FROM + 500, MARCH_TO + 600):
+        simulate.record_quiz_attempt(box.site, quizid, first, 5.0, when=when)
+    return students
+
+
+def test_activity_counts_per_user_in_the_period_through_the_client() -> None:
+    box, client, courseid = new_site()
+    first, second, third = course_with_activity(box, client, courseid)
+    counts = {c.userid: c for c in client.reports.activity_counts(courseid, timefrom=MARCH_FROM, timeto=MARCH_TO)}
+    assert sorted(counts) == [first, second, third]
+    assert (counts[first].lastaccess, counts[first].completedactivities, counts[first].forumposts,
+            counts[first].quizattempts) == (MARCH_FROM + 100, 1, 2, 1)
+    assert counts[second].lastaccess == MARCH_TO + 100 and counts[second].forumposts == 0
+    assert (counts[third].lastaccess, counts[third].completedactivities, counts[third].forumposts,
+            counts[third].quizattempts) == (0, 0, 0, 0)
+    everything = {c.userid: c for c in client.reports.activity_counts(courseid)}
+    assert (everything[first].forumposts, everything[first].quizattempts) == (3, 2)
+
+
+def test_activity_counts_one_call_per_page_of_users() -> None:
+    box, client, courseid = new_site()
+    course_with_activity(box, client, courseid, people=25)
+    before = client.transport.stats.by_function.get("local_cooperare_get_activity_counts", 0)
+    paged = client.reports.activity_counts(courseid, page_size=10)
+    assert client.transport.stats.by_function["local_cooperare_get_activity_counts"] - before == 3
+    assert paged == client.reports.activity_counts(courseid) and len(paged) == 25
+
+
+def test_activity_counts_refuse_bad_input_and_callers_without_the_capabilities() -> None:
+    box, client, courseid = new_site()
+    for params in ({"offset": -1}, {"limit": 0}, {"limit": 1001}, {"timefrom": MARCH_TO, "timeto": MARCH_FROM},
+                   {"courseid": courseid + 99}):
+        fails(lambda p=params: client.call("local_cooperare_get_activity_counts", {"courseid": courseid, **p}))
+    teacher = token_user(box, client, "teacher", ("moodle/site:viewreports",))
+    with pytest.raises(AccessDenied) as raised:
+        teacher.reports.activity_counts(courseid)
+    assert raised.value.debuginfo == "local/cooperare:provision"
+    provisioner = token_user(box, client, "prov", ("local/cooperare:provision",))
+    with pytest.raises(AccessDenied) as raised:
+        provisioner.reports.activity_counts(courseid)
+    assert raised.value.debuginfo == "moodle/site:viewreports"

@@ -8,7 +8,7 @@ from typing import Any
 
 from cooperare.sandbox.courses import completion as core_completion
 from cooperare.sandbox.courses import enrolments, modules
-from cooperare.sandbox.courses.schema import table
+from cooperare.sandbox.courses.schema import COMPLETION_COMPLETE, COMPLETION_COMPLETE_PASS, table
 from cooperare.sandbox.exceptions import InvalidParameterException
 from cooperare.sandbox.plugin import (
     activities,
@@ -320,3 +320,54 @@ def get_bbb_attendance(call: Call) -> dict[str, Any]:
     page = logs[params["offset"]:params["offset"] + params["limit"]]
     return {"cmid": cm["id"], "courseid": cm["course"], "instance": room["id"], "meetingid": str(room["meetingid"]),
             "total": len(logs), "offset": params["offset"], "logs": [bbb_log_row(row) for row in page]}
+
+
+MAX_ACTIVITY_PAGE = 1000
+
+
+@ws_function("local_cooperare_get_activity_counts")  # a read
+def get_activity_counts(call: Call) -> dict[str, Any]:
+    """Per enrolled user (any status, by id): last course access; completions, forum posts and finished quiz attempts
+    within [timefrom, timeto] (``get_activity_counts``)."""
+    params = call.params
+    _check_paging(params["offset"], params["limit"], MAX_ACTIVITY_PAGE)
+    timeto = params["timeto"] or call.site.now()
+    if params["timefrom"] < 0 or params["timefrom"] > timeto:
+        raise InvalidParameterException("timefrom must be between 0 and timeto")
+    course, _ = util.course_and_context(call, params["courseid"], ("moodle/site:viewreports",))
+    site, db = call.site, call.db
+    enrolled = enrolments.enrolled_user_ids(site, course["id"])
+    page = enrolled[params["offset"]:params["offset"] + params["limit"]]
+
+    def within(time: Any) -> bool:
+        return params["timefrom"] <= int(time or 0) <= timeto
+
+    wanted = set(page)
+    completed: dict[int, int] = {}
+    for cm in table(db, "course_modules").where(course=course["id"]):
+        if cm.get("deletioninprogress"):
+            continue
+        for row in table(db, "course_modules_completion").where(coursemoduleid=cm["id"]):
+            if row["userid"] in wanted and row["completionstate"] in (COMPLETION_COMPLETE, COMPLETION_COMPLETE_PASS) \
+                    and within(row["timemodified"]):
+                completed[row["userid"]] = completed.get(row["userid"], 0) + 1
+    posts: dict[int, int] = {}
+    for discussion in db["forum_discussions"].where(course=course["id"]):
+        for post in db["forum_posts"].where(discussion=discussion["id"]):
+            if post["userid"] in wanted and not post.get("deleted") and within(post["created"]):
+                posts[post["userid"]] = posts.get(post["userid"], 0) + 1
+    attempts: dict[int, int] = {}
+    for quiz in table(db, "quiz").where(course=course["id"]):
+        for attempt in table(db, "quiz_attempts").where(quiz=quiz["id"]):
+            if attempt["userid"] in wanted and not attempt.get("preview") and attempt["state"] == "finished" \
+                    and within(attempt["timefinish"]):
+                attempts[attempt["userid"]] = attempts.get(attempt["userid"], 0) + 1
+    accesses = table(db, "user_lastaccess")
+    users = []
+    for userid in page:
+        access = accesses.first(userid=userid, courseid=course["id"])
+        users.append({"userid": userid, "lastaccess": int(access["timeaccess"]) if access else 0,
+                      "completedactivities": completed.get(userid, 0), "forumposts": posts.get(userid, 0),
+                      "quizattempts": attempts.get(userid, 0)})
+    return {"courseid": course["id"], "timefrom": params["timefrom"], "timeto": timeto, "total": len(enrolled),
+            "offset": params["offset"], "users": users}

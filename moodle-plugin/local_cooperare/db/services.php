@@ -164,6 +164,14 @@ $functions = [
         'capabilities' => 'local/cooperare:provision, moodle/site:viewreports',
         'ajax' => false,
     ],
+    'local_cooperare_get_activity_counts' => [
+        'classname' => 'local_cooperare\external\get_activity_counts',
+        'description' => 'Per enrolled user of a course, up to 1000 a call: last access to the course and, over a '
+            . 'period, activities completed, forum posts written and quiz attempts finished.',
+        'type' => 'read',
+        'capabilities' => 'local/cooperare:provision, moodle/site:viewreports',
+        'ajax' => false,
+    ],
 ];
 
 $services = [
@@ -188,6 +196,7 @@ $services = [
             'local_cooperare_delete_calendar_events',
             'local_cooperare_get_calendar_events',
             'local_cooperare_get_bbb_attendance',
+            'local_cooperare_get_activity_counts',
             // Core functions used by the cooperare tooling.
             'core_webservice_get_site_info',
             'core_course_create_categories',
