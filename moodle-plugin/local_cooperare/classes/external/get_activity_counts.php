@@ -74,12 +74,7 @@ class get_activity_counts extends external_api {
         require_once($CFG->libdir . '/completionlib.php');
         $params = self::validate_parameters(self::execute_parameters(), ['courseid' => $courseid,
             'timefrom' => $timefrom, 'timeto' => $timeto, 'offset' => $offset, 'limit' => $limit]);
-        if ($params['offset'] < 0) {
-            throw new invalid_parameter_exception('offset must not be negative');
-        }
-        if ($params['limit'] < 1 || $params['limit'] > self::MAX_PAGE) {
-            throw new invalid_parameter_exception('limit must be between 1 and ' . self::MAX_PAGE);
-        }
+        util::check_paging($params['offset'], $params['limit'], self::MAX_PAGE);
         $timeto = $params['timeto'] ?: time();
         if ($params['timefrom'] < 0 || $params['timefrom'] > $timeto) {
             throw new invalid_parameter_exception('timefrom must be between 0 and timeto');

@@ -73,12 +73,7 @@ class get_bbb_attendance extends external_api {
         global $DB;
         $params = self::validate_parameters(self::execute_parameters(),
             ['cmid' => $cmid, 'since' => $since, 'offset' => $offset, 'limit' => $limit]);
-        if ($params['offset'] < 0) {
-            throw new invalid_parameter_exception('offset must not be negative');
-        }
-        if ($params['limit'] < 1 || $params['limit'] > self::MAX_PAGE) {
-            throw new invalid_parameter_exception('limit must be between 1 and ' . self::MAX_PAGE);
-        }
+        util::check_paging($params['offset'], $params['limit'], self::MAX_PAGE);
         // Before any lookup: whether an activity exists is not for callers without the capability.
         util::require_site_provision();
         $cm = $params['cmid'] > 0
