@@ -1,9 +1,11 @@
 """Typed wrappers for the core Moodle web-service functions the pack uses, grouped the way Moodle groups them.
 
 ``MoodleClient(transport)`` exposes ``categories``, ``courses``, ``users``, ``cohorts``, ``enrol``, ``groups``,
-``completion``, ``grades``, ``quizzes``, ``forums``, ``files`` and ``messages``. Each method says which function it
-calls, takes typed arguments, returns typed records, and sends lists through :func:`call_batched` so no request
-exceeds the site's POST-variable budget. Nothing here knows about the training catalogue or the roster.
+``completion``, ``grades``, ``quizzes``, ``forums``, ``files`` and ``messages``, and for functions only the pack's plugin
+has (0.4.0+) ``enrol_methods`` (self enrolment, guest access), ``calendar`` (site and course events by key) and
+``reports`` (BigBlueButton attendance, activity counts per user). Each method says which function it calls, takes
+typed arguments, returns typed records, and sends lists through :func:`call_batched` so no request exceeds the site's
+POST-variable budget. Nothing here knows about the training catalogue, the roster, consultations or events.
 """
 
 from __future__ import annotations
