@@ -46,11 +46,12 @@ $functions = [
             . 'bigbluebuttonbn) keyed by course module idnumber, with visibility, activity completion rules and module '
             . 'options.',
         'type' => 'write',
-        // Creating an activity also needs mod/<modname>:addinstance (create_module() checks it).
+        // Creating an activity also needs mod/<modname>:addinstance (create_module() checks it). The list is stored in
+        // external_functions.capabilities, a char(255): mod/bigbluebuttonbn:addinstance (an optional module, installed
+        // disabled) no longer fits and is documented in the README instead.
         'capabilities' => 'local/cooperare:provision, moodle/course:manageactivities, moodle/course:activityvisibility, '
             . 'mod/page:addinstance, mod/url:addinstance, mod/label:addinstance, mod/forum:addinstance, '
-            . 'mod/quiz:addinstance, mod/feedback:addinstance, mod/resource:addinstance, '
-            . 'mod/bigbluebuttonbn:addinstance',
+            . 'mod/quiz:addinstance, mod/feedback:addinstance, mod/resource:addinstance',
         'ajax' => false,
     ],
     'local_cooperare_delete_activities' => [

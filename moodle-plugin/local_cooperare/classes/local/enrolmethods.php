@@ -91,13 +91,12 @@ class enrolmethods {
     /**
      * Check one item and turn it into the desired managed fields.
      *
-     * @param stdClass $course
      * @param context_course $context
      * @param array $item
      * @param string $what
      * @return array desired state (see state())
      */
-    private static function desired(stdClass $course, context_course $context, array $item, string $what): array {
+    private static function desired(context_course $context, array $item, string $what): array {
         global $CFG, $DB;
         if (!in_array((int) $item['status'], [ENROL_INSTANCE_ENABLED, ENROL_INSTANCE_DISABLED], true)) {
             throw new invalid_parameter_exception("{$what}: status must be 0 (enabled) or 1 (disabled)");
@@ -177,7 +176,7 @@ class enrolmethods {
         require_capability("enrol/{$method}:config", $context);
         $plugin = self::plugin($method, $what);
         $spechash = util::check_spechash($item['spechash'], $what);
-        $desired = self::desired($course, $context, $item, $what);
+        $desired = self::desired($context, $item, $what);
 
         $instance = self::instance((int) $course->id, $method);
         $changed = [];

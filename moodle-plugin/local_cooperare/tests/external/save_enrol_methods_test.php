@@ -128,6 +128,9 @@ final class save_enrol_methods_test extends testcase {
         $instance = $DB->get_record('enrol', ['id' => $result['methods'][0]['enrolid']], '*', MUST_EXIST);
         $user = $this->getDataGenerator()->create_user();
         $this->setUser($user);
+        // The course welcome message goes out on enrolment.
+        $this->redirectEmails();
+        $this->redirectMessages();
         $plugin = enrol_get_plugin('self');
         $this->assertTrue($plugin->can_self_enrol($instance));
         $plugin->enrol_self($instance);
