@@ -49,7 +49,7 @@ class calendarevents {
             util::require_site_provision();
             $context = context_system::instance();
             require_capability(self::CAPABILITY, $context);
-            return [SITEID, $context];
+            return [(int) SITEID, $context];
         }
         [$course, $context] = util::course_and_context($courseid, [self::CAPABILITY]);
         return [(int) $course->id, $context];
@@ -161,7 +161,7 @@ class calendarevents {
             'timeduration' => (string) (int) $item['timeduration'],
             'visible' => (string) (int) $item['visible'],
             'userid' => (string) $userid,
-            'eventtype' => $itemcourseid === SITEID ? 'site' : 'course',
+            'eventtype' => $itemcourseid === (int) SITEID ? 'site' : 'course',
             'courseid' => (string) $itemcourseid,
         ];
         $properties = (object) [
