@@ -368,6 +368,72 @@ def userfiles_steps() -> list[Step]:
     ]
 
 
+def enrolmethods_steps() -> list[Step]:
+    cohort = Step("core_cohort_create_cohorts", {"cohorts": [
+        {"categorytype": {"type": "system", "value": ""}, "name": "Cetățeni", "idnumber": "coop:rec:cetateni"}]},
+        "a system cohort")
+
+    def save(items: list[dict[str, Any]], note: str) -> Step:
+        items = [{"courseid": "0", **i} for i in items]
+        return Step("local_cooperare_save_enrol_methods", {"methods": items}, note,
+                    bindings={f"methods[{i}][courseid]": COURSE_ID for i in range(len(items))})
+    first = [{"method": "self", "enrolstartdate": 1767225600, "enrolenddate": 1769904000,
+              "cohortidnumber": "coop:rec:cetateni", "spechash": "s"}, {"method": "guest", "spechash": "g"}]
+    read = Step("local_cooperare_get_enrol_methods", {"courseids": ["0"]}, "read: self and guest instances",
+                bindings={"courseids[0]": COURSE_ID})
+    return [
+        _course(),
+        cohort,
+        read,
+        save(first, "update: the course's default self and guest instances enabled, dates, cohort"),
+        save(first, "no-op: the same again"),
+        save([dict(first[0], enrolenddate=1770000000, spechash="s2")], "update: another end date"),
+        read,
+        save([{"method": "self", "role": "nosuchrole"}], "bad input: an unknown role"),
+        save([{"method": "guest", "enrolstartdate": 100}], "bad input: dates for guest access"),
+        save([{"method": "manual"}], "bad input: a method the plugin does not manage"),
+    ]
+
+
+def calendar_steps() -> list[Step]:
+    def save(items: list[dict[str, Any]], note: str) -> Step:
+        bindings = {f"events[{i}][courseid]": COURSE_ID for i, item in enumerate(items) if item.get("courseid") == "0"}
+        return Step("local_cooperare_save_calendar_events", {"events": items}, note, bindings=bindings)
+    site_event = {"key": "coop:rec:diseminare", "courseid": 0, "name": "Eveniment de diseminare",
+                  "description": "<p>Prezentare</p>", "timestart": 1775037600, "timeduration": 7200, "spechash": "e"}
+    course_event = {"key": "coop:rec:termen", "courseid": "0", "name": "Termen pentru recomandări",
+                    "timestart": 1776247200}
+    read = Step("local_cooperare_get_calendar_events", {"courseids": [0, "0"]}, "read: site and course events",
+                bindings={"courseids[1]": COURSE_ID})
+    return [
+        _course(),
+        save([site_event, course_event], "create: a site event and a course event"),
+        save([site_event, course_event], "no-op: the same again"),
+        save([dict(site_event, timestart=1775041200)], "update: the site event an hour later"),
+        read,
+        save([dict(course_event, name="")], "bad input: an empty name"),
+        Step("local_cooperare_delete_calendar_events", {"events": [{"key": "coop:rec:diseminare", "courseid": 0},
+                                                                   {"key": "coop:rec:never", "courseid": 0}]},
+             "delete: the site event; an unknown key is notfound"),
+        read,
+    ]
+
+
+def reports_steps() -> list[Step]:
+    room = _activity("coop:rec:room", "bigbluebuttonbn", options=[{"name": "openingtime", "value": "1775037600"}])
+    return [
+        _course(),
+        _save_activities([room], "refused: BigBlueButton is disabled on a fresh site"),
+        _save_activities([_activity("coop:rec:page", "page")], "a page"),
+        Step("local_cooperare_get_bbb_attendance", {"cmid": "0"}, "refused: the page is no BigBlueButton activity",
+             bindings={"cmid": "steps[2].response.body.activities[0].cmid"}),
+        Step("local_cooperare_get_activity_counts", {"courseid": "0", "timefrom": 0, "timeto": 1775001599},
+             "activity counts of a course without users", bindings={"courseid": COURSE_ID}),
+        Step("local_cooperare_get_activity_counts", {"courseid": "0", "timefrom": 1775001599, "timeto": 1},
+             "bad input: a period ending before it starts", bindings={"courseid": COURSE_ID}),
+    ]
+
+
 def max_input_vars_steps() -> list[Step]:
     items = [_activity(f"coop:rec:label{i:03d}", "label", name=f"Eticheta {i}") for i in range(500)]
     return [
@@ -391,6 +457,12 @@ SCENARIOS = [
              "bad input, delete.", cohortsync_steps),
     Scenario("plugin_user_files", "local_cooperare_add_user_files: create, no-op, refused, overwrite, bad input.",
              userfiles_steps),
+    Scenario("plugin_enrol_methods", "local_cooperare_save_enrol_methods and get_enrol_methods: the default "
+             "instances taken over, no-op, update, bad input.", enrolmethods_steps),
+    Scenario("plugin_calendar", "local_cooperare_save/delete/get_calendar_events: site and course events, no-op, "
+             "update, bad input, delete.", calendar_steps),
+    Scenario("plugin_reports", "BigBlueButton refused while disabled; get_bbb_attendance refusal; "
+             "get_activity_counts.", reports_steps),
     Scenario("plugin_max_input_vars", "local_cooperare_save_activities with more POST variables than "
              "max_input_vars (5000).", max_input_vars_steps),
 ]

@@ -1,9 +1,11 @@
 """Typed wrappers for the core Moodle web-service functions the pack uses, grouped the way Moodle groups them.
 
 ``MoodleClient(transport)`` exposes ``categories``, ``courses``, ``users``, ``cohorts``, ``enrol``, ``groups``,
-``completion``, ``grades``, ``quizzes``, ``forums``, ``files`` and ``messages``. Each method says which function it
-calls, takes typed arguments, returns typed records, and sends lists through :func:`call_batched` so no request
-exceeds the site's POST-variable budget. Nothing here knows about the training catalogue or the roster.
+``completion``, ``grades``, ``quizzes``, ``forums``, ``files`` and ``messages``, and for functions only the pack's plugin
+has (0.4.0+) ``enrol_methods`` (self enrolment, guest access), ``calendar`` (site and course events by key) and
+``reports`` (BigBlueButton attendance, activity counts per user). Each method says which function it calls, takes
+typed arguments, returns typed records, and sends lists through :func:`call_batched` so no request exceeds the site's
+POST-variable budget. Nothing here knows about the training catalogue, the roster, consultations or events.
 """
 
 from __future__ import annotations
@@ -17,6 +19,10 @@ from cooperare.errors import BatchShortfall, MoodleError
 from cooperare.moodle.batching import Result, call_batched
 from cooperare.moodle.records import (
     ActivityCompletion,
+    ActivityCount,
+    BbbAttendance,
+    BbbLog,
+    CalendarEvent,
     BestGrade,
     Category,
     Cohort,
@@ -26,10 +32,12 @@ from cooperare.moodle.records import (
     CourseSection,
     DraftFile,
     EnrolledUser,
+    EnrolMethod,
     Forum,
     Group,
     MessageResult,
     Quiz,
+    SavedItem,
     User,
     UserGrades,
 )
@@ -43,6 +51,8 @@ STANDARD_ROLE_IDS = {"manager": 1, "editingteacher": 3, "teacher": 4, "student":
 ROLES_FUNCTION = "local_cooperare_get_roles"
 COMPLETIONS_FUNCTION = "local_cooperare_get_course_completions"
 COMPLETIONS_PAGE = 1000  # the plugin's largest page
+ATTENDANCE_PAGE = 5000  # local_cooperare_get_bbb_attendance's largest page
+ACTIVITY_PAGE = 1000  # local_cooperare_get_activity_counts's largest page
 
 
 class _Api:
@@ -55,6 +65,26 @@ class _Api:
             return [] if result in (Result.PER_ITEM, Result.LIST) else None
         return call_batched(self.transport, wsfunction, list_key, items, result=result, extra=extra,
                             result_key=result_key)
+
+    def _plugin_items(self, wsfunction: str, list_key: str, items: Sequence[Mapping[str, Any]]) -> list[Any]:
+        """A plugin function that answers ``{list_key: [one per item]}``, batched within the variable budget (each
+        request all or nothing); the answers are counted against what was sent."""
+        if not items:
+            return []
+        answer = call_batched(self.transport, wsfunction, list_key, [dict(i) for i in items], result=Result.KEYED,
+                              result_key=list_key)
+        results = list(answer.get(list_key, []))
+        if len(results) != len(items):
+            raise BatchShortfall(f"sent {len(items)} items, Moodle returned {len(results)}", wsfunction=wsfunction,
+                                 sent=len(items), received=len(results))
+        return results
+
+    def _read_batched(self, wsfunction: str, list_key: str, values: Sequence[Any], result_key: str) -> list[Any]:
+        if not values:
+            return []
+        answer = call_batched(self.transport, wsfunction, list_key, list(values), result=Result.KEYED,
+                              result_key=result_key)
+        return list(answer.get(result_key, []))
 
 
 class CategoriesApi(_Api):
@@ -325,6 +355,79 @@ class MessagesApi(_Api):
         return [MessageResult(int(a.get("msgid", -1)), a.get("clientmsgid"), a.get("errormessage")) for a in answer]
 
 
+class EnrolMethodsApi(_Api):
+    """Self enrolment and guest access of courses (plugin 0.4.0+; core web services cannot configure them)."""
+
+    def save(self, methods: Sequence[Mapping[str, Any]]) -> list[SavedItem]:
+        """local_cooperare_save_enrol_methods: ``[{courseid, method: self|guest, status?, name?, enrolstartdate?,
+        enrolenddate?, role?, cohortidnumber?, newenrols?, spechash?}]``; one instance of each method per course,
+        created or updated. Returns, in the order sent, the instance id, the action and the fields that changed."""
+        answers = self._plugin_items("local_cooperare_save_enrol_methods", "methods", methods)
+        return [SavedItem(str(a["method"]), int(a["courseid"]), int(a["enrolid"]), str(a["action"]),
+                          tuple(str(c) for c in a.get("changed") or ())) for a in answers]
+
+    def of_courses(self, course_ids: Sequence[int]) -> dict[int, list[EnrolMethod]]:
+        """local_cooperare_get_enrol_methods: the self and guest instances of each course, with drift."""
+        answer = self._read_batched("local_cooperare_get_enrol_methods", "courseids", course_ids, "courses")
+        return {int(c["courseid"]): [EnrolMethod.from_ws(m) for m in c.get("methods") or []] for c in answer}
+
+
+class CalendarApi(_Api):
+    """Site and course calendar events keyed by the client's key (plugin 0.4.0+); course id 0 is the site."""
+
+    def save(self, events: Sequence[Mapping[str, Any]]) -> list[SavedItem]:
+        """local_cooperare_save_calendar_events: ``[{key, courseid (0: site), name, description?, timestart,
+        timeduration?, visible?, userid? (0: the main administrator), spechash?}]``, created or updated."""
+        answers = self._plugin_items("local_cooperare_save_calendar_events", "events", events)
+        return [SavedItem(str(a["key"]), int(a["courseid"]), int(a["eventid"]), str(a["action"]),
+                          tuple(str(c) for c in a.get("changed") or ())) for a in answers]
+
+    def delete(self, keys: Iterable[tuple[int, str]]) -> list[SavedItem]:
+        """local_cooperare_delete_calendar_events for ``(courseid, key)`` pairs; only events the plugin wrote."""
+        items = [{"courseid": c, "key": k} for c, k in keys]
+        answers = self._plugin_items("local_cooperare_delete_calendar_events", "events", items)
+        return [SavedItem(str(a["key"]), int(a["courseid"]), int(a["eventid"]), str(a["action"])) for a in answers]
+
+    def of_courses(self, course_ids: Sequence[int]) -> list[CalendarEvent]:
+        """local_cooperare_get_calendar_events: the events the plugin wrote in these courses (0: site events)."""
+        answer = self._read_batched("local_cooperare_get_calendar_events", "courseids", course_ids, "events")
+        return [CalendarEvent.from_ws(e) for e in answer]
+
+
+class ReportsApi(_Api):
+    """Reads core web services lack: BigBlueButton attendance and per-user activity counts (plugin 0.4.0+)."""
+
+    def bbb_attendance(self, cmid: int, *, since: int = 0, page_size: int = ATTENDANCE_PAGE) -> BbbAttendance:
+        """local_cooperare_get_bbb_attendance, every page: the Join, Logout and Summary logs of one BigBlueButton
+        activity from ``since`` on, in log id order (one read per ``page_size`` logs)."""
+        logs: list[BbbLog] = []
+        offset = 0
+        while True:
+            answer = self.transport.call("local_cooperare_get_bbb_attendance",
+                                         {"cmid": cmid, "since": since, "offset": offset, "limit": page_size})
+            page = answer.get("logs") or []
+            logs.extend(BbbLog.from_ws(row) for row in page)
+            offset += len(page)
+            if not page or offset >= int(answer.get("total") or 0):
+                return BbbAttendance(int(answer["cmid"]), int(answer["courseid"]), int(answer["instance"]),
+                                     str(answer.get("meetingid") or ""), tuple(logs))
+
+    def activity_counts(self, course_id: int, *, timefrom: int = 0, timeto: int = 0,
+                        page_size: int = ACTIVITY_PAGE) -> list[ActivityCount]:
+        """local_cooperare_get_activity_counts, every page: per enrolled user of the course, the last access and,
+        within [timefrom, timeto] (timeto 0: now), activities completed, forum posts and finished quiz attempts."""
+        counts: list[ActivityCount] = []
+        offset = 0
+        while True:
+            answer = self.transport.call("local_cooperare_get_activity_counts", {
+                "courseid": course_id, "timefrom": timefrom, "timeto": timeto, "offset": offset, "limit": page_size})
+            page = answer.get("users") or []
+            counts.extend(ActivityCount.from_ws(row) for row in page)
+            offset += len(page)
+            if not page or offset >= int(answer.get("total") or 0):
+                return counts
+
+
 @dataclass(frozen=True)
 class Role:
     """One role of the site (local_cooperare_get_roles)."""
@@ -373,6 +476,9 @@ class MoodleClient:
         self.files = FilesApi(transport)
         self.messages = MessagesApi(transport)
         self._roles: dict[str, Role] | None = None
+        self.enrol_methods = EnrolMethodsApi(transport)
+        self.calendar = CalendarApi(transport)
+        self.reports = ReportsApi(transport)
 
     def site_setup(self) -> SiteSetup:
         """local_cooperare_get_site_setup: installed language packs, default language and timezone, and whether

@@ -309,3 +309,123 @@ class MessageResult:
     @property
     def sent(self) -> bool:
         return self.msgid > 0
+
+
+@dataclass(frozen=True)
+class EnrolMethod:
+    """A self enrolment or guest access instance (``local_cooperare_get_enrol_methods``)."""
+
+    enrolid: int
+    method: str
+    status: int
+    name: str
+    enrolstartdate: int
+    enrolenddate: int
+    role: str
+    cohortidnumber: str
+    newenrols: int
+    haspassword: bool
+    managed: bool
+    spechash: str
+    drift: bool
+
+    @property
+    def enabled(self) -> bool:
+        return self.status == 0
+
+    @classmethod
+    def from_ws(cls, data: dict[str, Any]) -> EnrolMethod:
+        return cls(int(data["enrolid"]), str(data["method"]), int(data["status"]), str(data.get("name") or ""),
+                   int(data.get("enrolstartdate") or 0), int(data.get("enrolenddate") or 0),
+                   str(data.get("role") or ""), str(data.get("cohortidnumber") or ""),
+                   int(data.get("newenrols") or 0), bool(data.get("haspassword")), bool(data.get("managed")),
+                   str(data.get("spechash") or ""), bool(data.get("drift")))
+
+
+@dataclass(frozen=True)
+class SavedItem:
+    """One answer of a plugin save/delete function: the key sent, the Moodle id and what was done."""
+
+    key: str
+    courseid: int
+    id: int
+    action: str
+    changed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """A calendar event written by local_cooperare (``local_cooperare_get_calendar_events``); ``courseid`` 0 is a
+    site event."""
+
+    key: str
+    courseid: int
+    eventid: int
+    name: str
+    description: str
+    timestart: int
+    timeduration: int
+    visible: int
+    userid: int
+    eventtype: str
+    spechash: str
+    drift: bool
+
+    @classmethod
+    def from_ws(cls, data: dict[str, Any]) -> CalendarEvent:
+        return cls(str(data["key"]), int(data["courseid"]), int(data["eventid"]), str(data["name"]),
+                   str(data.get("description") or ""), int(data["timestart"]), int(data.get("timeduration") or 0),
+                   int(data.get("visible", 1)), int(data.get("userid") or 0), str(data.get("eventtype") or ""),
+                   str(data.get("spechash") or ""), bool(data.get("drift")))
+
+
+@dataclass(frozen=True)
+class BbbLog:
+    """One row of ``bigbluebuttonbn_logs`` (Join, Logout or Summary) with the Summary's figures when present."""
+
+    id: int
+    userid: int
+    log: str
+    timecreated: int
+    meetingid: str
+    duration: int
+    chats: int
+    talks: int
+    raisehand: int
+    pollvotes: int
+    emojis: int
+    meta: str
+
+    @classmethod
+    def from_ws(cls, data: dict[str, Any]) -> BbbLog:
+        return cls(int(data["id"]), int(data.get("userid") or 0), str(data["log"]), int(data["timecreated"]),
+                   str(data.get("meetingid") or ""), int(data.get("duration") or 0), int(data.get("chats") or 0),
+                   int(data.get("talks") or 0), int(data.get("raisehand") or 0), int(data.get("pollvotes") or 0),
+                   int(data.get("emojis") or 0), str(data.get("meta") or ""))
+
+
+@dataclass(frozen=True)
+class BbbAttendance:
+    """The attendance logs of one BigBlueButton activity (``local_cooperare_get_bbb_attendance``, all pages)."""
+
+    cmid: int
+    courseid: int
+    instance: int
+    meetingid: str
+    logs: tuple[BbbLog, ...]
+
+
+@dataclass(frozen=True)
+class ActivityCount:
+    """What one enrolled user did in a course over a period (``local_cooperare_get_activity_counts``)."""
+
+    userid: int
+    lastaccess: int
+    completedactivities: int
+    forumposts: int
+    quizattempts: int
+
+    @classmethod
+    def from_ws(cls, data: dict[str, Any]) -> ActivityCount:
+        return cls(int(data["userid"]), int(data.get("lastaccess") or 0), int(data.get("completedactivities") or 0),
+                   int(data.get("forumposts") or 0), int(data.get("quizattempts") or 0))

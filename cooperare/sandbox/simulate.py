@@ -11,19 +11,24 @@ When a sandbox is also serving requests, call these under ``sandbox.server.lock`
 
 from __future__ import annotations
 
-from cooperare.sandbox.courses import completion, enrolments, grades, modules, quizzes
+import json
+from typing import Any
+
+from cooperare.sandbox.courses import completion, enrolments, forums, grades, modules, quizzes
 from cooperare.sandbox.courses.schema import (
     COMPLETION_COMPLETE,
     COMPLETION_COMPLETE_FAIL,
     COMPLETION_COMPLETE_PASS,
     COMPLETION_INCOMPLETE,
+    table,
 )
 from cooperare.sandbox.db import Row
 from cooperare.sandbox.site import Site
 
 __all__ = [
     "COMPLETION_COMPLETE", "COMPLETION_COMPLETE_FAIL", "COMPLETION_COMPLETE_PASS", "COMPLETION_INCOMPLETE",
-    "complete_activity", "complete_course", "grade_activity", "record_quiz_attempt", "view_activity",
+    "access_course", "bbb_join", "bbb_summary", "complete_activity", "complete_course", "forum_post",
+    "grade_activity", "record_quiz_attempt", "view_activity",
 ]
 
 
@@ -107,3 +112,66 @@ def complete_course(site: Site, courseid: int, userid: int, *, when: int | None 
             raise ValueError(f"no course {courseid}")
         _require_enrolled(site, courseid, userid)
         return completion.mark_course_complete(site, courseid, userid, timecompleted=when)
+
+
+def access_course(site: Site, courseid: int, userid: int, *, when: int | None = None) -> Row:
+    """The learner opens the course: ``user_lastaccess`` (per course) and the user's ``lastaccess`` move to ``when``."""
+    with site.db.transaction():
+        _require_enrolled(site, courseid, userid)
+        when = site.now() if when is None else when
+        accesses = table(site.db, "user_lastaccess")
+        found = accesses.first(userid=userid, courseid=courseid)
+        if found is None:
+            found = accesses.rows[accesses.insert({"userid": userid, "courseid": courseid, "timeaccess": when})]
+        elif found["timeaccess"] < when:
+            found = accesses.update(found["id"], timeaccess=when)
+        user = site.db["user"].rows[userid]
+        if int(user.get("lastaccess") or 0) < when:
+            site.db["user"].update(userid, lastaccess=when)
+        return found
+
+
+def forum_post(site: Site, cmid: int, userid: int, subject: str, message: str, *, when: int | None = None) -> Row:
+    """The learner starts a discussion in a forum; returns its first post (``created`` at ``when``)."""
+    with site.db.transaction():
+        cm = _course_module(site, cmid)
+        _require_enrolled(site, cm["course"], userid)
+        if modules.modname_of(site, cm) != "forum":
+            raise ValueError(f"course module {cmid} is not a forum")
+        discussion = forums.add_discussion(site, modules.instance_of(site, cm), userid, subject, message)
+        post = site.db["forum_posts"].rows[discussion["firstpost"]]
+        if when is not None:
+            post = site.db["forum_posts"].update(post["id"], created=when, modified=when)
+        return post
+
+
+def _bbb_log(site: Site, cmid: int, userid: int, log: str, meta: dict[str, Any], when: int | None) -> Row:
+    cm = _course_module(site, cmid)
+    if modules.modname_of(site, cm) != "bigbluebuttonbn":
+        raise ValueError(f"course module {cmid} is not a BigBlueButton room")
+    _require_enrolled(site, cm["course"], userid)
+    room = modules.instance_of(site, cm)
+    logs = table(site.db, "bigbluebuttonbn_logs")
+    # instance::get_meeting_id(): the room's meeting id, its course and its id.
+    logid = logs.insert({"courseid": cm["course"], "bigbluebuttonbnid": room["id"], "userid": userid,
+                         "timecreated": site.now() if when is None else when,
+                         "meetingid": f"{room['meetingid']}-{cm['course']}-{room['id']}", "log": log,
+                         "meta": json.dumps(meta, separators=(",", ":"), ensure_ascii=False)})
+    return logs.rows[logid]
+
+
+def bbb_join(site: Site, cmid: int, userid: int, *, when: int | None = None) -> Row:
+    """The learner joins a BigBlueButton room: a ``Join`` row in ``bigbluebuttonbn_logs`` (meta ``{"origin":0}``)."""
+    with site.db.transaction():
+        return _bbb_log(site, cmid, userid, "Join", {"origin": 0}, when)
+
+
+def bbb_summary(site: Site, cmid: int, userid: int, *, duration: int, engagement: dict[str, int] | None = None,
+                recordid: str = "rec-1", when: int | None = None) -> Row:
+    """The BigBlueButton server's meeting summary for one attendee: a ``Summary`` row whose meta holds the seconds
+    present and the engagement counts (chats, talks, raisehand, poll_votes, emojis), as ``process_meeting_events``
+    stores it."""
+    data = {"duration": duration, "engagement": {"chats": 0, "talks": 0, "raisehand": 0, "poll_votes": 0,
+                                                 "emojis": 0, **(engagement or {})}}
+    with site.db.transaction():
+        return _bbb_log(site, cmid, userid, "Summary", {"recordid": recordid, "data": data}, when)

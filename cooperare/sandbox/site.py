@@ -197,6 +197,8 @@ class Site:
         for index, name in enumerate(["assign", "feedback", "forum", "label", "page", "quiz", "resource", "url"],
                                      start=1):
             db["modules"].insert_with_id({"id": index, "name": name, "visible": 1})
+        # BigBlueButton is installed disabled (an administrator enables it after accepting its data processing terms).
+        db["modules"].insert_with_id({"id": 9, "name": "bigbluebuttonbn", "visible": 0})
         db.commit()
 
     @staticmethod

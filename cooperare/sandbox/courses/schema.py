@@ -30,6 +30,10 @@ EXTRA_TABLES: dict[str, tuple[tuple[str, ...], ...]] = {
     "feedback": (("course",),),
     "feedback_item": (("feedback",),),
     "assign": (("course",),),
+    "event": (("courseid",),),
+    "bigbluebuttonbn": (("course",),),
+    "bigbluebuttonbn_logs": (("bigbluebuttonbnid",), ("courseid",)),
+    "user_lastaccess": (("userid", "courseid"), ("courseid",)),
 }
 
 # Indexes wanted on tables the site already creates; added on first use (see :func:`table`).

@@ -12,6 +12,7 @@ import copy
 import html
 import json
 import re
+import secrets
 from typing import Any
 
 from cooperare.sandbox.courses import completion as core_completion
@@ -34,7 +35,7 @@ from cooperare.sandbox.plugin import feedback_items, items, questionbank, questi
 from cooperare.sandbox.registry import Call
 from cooperare.sandbox.site import CONTEXT_MODULE, CONTEXT_USER
 
-MODNAMES = ("page", "url", "label", "forum", "quiz", "feedback", "resource")
+MODNAMES = ("page", "url", "label", "forum", "quiz", "feedback", "resource", "bigbluebuttonbn")
 
 # Writable options per module: name -> (type, allowed values).
 OPTIONS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
@@ -50,6 +51,8 @@ OPTIONS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
     "feedback": {"items": ("feedbackitems", ()), "anonymous": ("enum", ("1", "2")),
                  "completionsubmit": ("enum", ("0", "1")), "availability": ("availability", ())},
     "resource": {"draftitemid": ("int", ()), "display": ("enum", ("0", "1", "2", "3", "4", "5", "6"))},
+    "bigbluebuttonbn": {"openingtime": ("int", ()), "closingtime": ("int", ()), "welcome": ("html", ()),
+                        "wait": ("enum", ("0", "1")), "record": ("enum", ("0", "1"))},
 }
 
 # question_engine::get_behaviour_options(null): the archetypal behaviours, sorted by their English names.
@@ -57,7 +60,7 @@ BEHAVIOURS = ("adaptive", "adaptivenopenalty", "deferredfeedback", "deferredcbm"
               "immediatecbm", "interactive")
 
 # plugin_supports(): FEATURE_COMPLETION_TRACKS_VIEWS and FEATURE_GRADE_HAS_GRADE of the managed modules.
-TRACKS_VIEWS = frozenset({"page", "url", "forum", "quiz", "feedback", "resource"})
+TRACKS_VIEWS = frozenset({"page", "url", "forum", "quiz", "feedback", "resource", "bigbluebuttonbn"})
 HAS_GRADE = frozenset({"quiz", "forum"})
 
 # mod_quiz\question\display_options review times.
@@ -258,6 +261,45 @@ def check_quiz_grades(options: dict[str, str], needspass: bool, what: str) -> No
         raise InvalidParameterException(f"{what}: completionpassgrade needs a gradepass above 0")
 
 
+def check_bbb_times(options: dict[str, str], what: str) -> None:
+    """A BigBlueButton room cannot close before it opens (``activities::check_bbb_times``)."""
+    opening, closing = int(options.get("openingtime", 0)), int(options.get("closingtime", 0))
+    if opening and closing and closing <= opening:
+        raise InvalidParameterException(f"{what}: closingtime must be after openingtime")
+
+
+def bbb_participants(call: Call) -> str:
+    """Everybody joins a new room as a viewer, the course's teachers (editing or not) as moderators."""
+    rules: list[dict[str, str]] = [{"selectiontype": "all", "selectionid": "all", "role": "viewer"}]
+    for shortname in ("editingteacher", "teacher"):
+        role = call.db["role"].first(shortname=shortname)
+        if role is not None:
+            rules.append({"selectiontype": "role", "selectionid": str(role["id"]), "role": "moderator"})
+    return json.dumps(rules, separators=(",", ":"))
+
+
+def bbb_opening_event(call: Call, cm: Row) -> None:
+    """``mod_helper::process_post_save_event``: the room's opening in the course calendar (an action event of type
+    ``meeting_start``), removed when the room has no opening time."""
+    instance = modules.instance_of(call.site, cm)
+    events = table(call.db, "event")
+    found = next((e for e in events.where(courseid=cm["course"]) if e.get("modulename") == "bigbluebuttonbn"
+                  and e.get("instance") == instance["id"] and e.get("eventtype") == "meeting_start"), None)
+    if not instance.get("openingtime"):
+        if found is not None:
+            events.delete(found["id"])
+        return
+    fields = {"name": f"{instance['name']} is scheduled for", "description": str(instance.get("intro") or ""),
+              "format": 1, "courseid": cm["course"], "groupid": 0, "userid": 0, "modulename": "bigbluebuttonbn",
+              "instance": instance["id"], "eventtype": "meeting_start", "type": 1,
+              "timestart": int(instance["openingtime"]), "timeduration": 0, "timesort": int(instance["openingtime"]),
+              "visible": int(cm["visible"]), "timemodified": call.site.now()}
+    if found is None:
+        events.insert(fields)
+    else:
+        events.update(found["id"], **fields)
+
+
 def check_draft_area(call: Call, draftitemid: int, what: str) -> tuple[str, str]:
     """The only file of a draft area of the calling user: (filename, contenthash)."""
     context = call.site.context(CONTEXT_USER, call.user["id"])
@@ -280,8 +322,12 @@ def save(call: Call, course: Row, item: dict[str, Any]) -> tuple[int, int, str]:
     modname = item["modname"]
     if modname not in MODNAMES:
         raise InvalidParameterException(f"{what}: unsupported modname '{modname}' (supported: {', '.join(MODNAMES)})")
-    if call.db["modules"].first(name=modname) is None:
+    module = call.db["modules"].first(name=modname)
+    if module is None:
         raise InvalidParameterException(f"{what}: module '{modname}' is not installed")
+    if not module.get("visible"):
+        raise InvalidParameterException(f"{what}: module '{modname}' is disabled on this site (Site administration > "
+                                        "Plugins > Activity modules > Manage activities)")
     spechash = util.check_spechash(item["spechash"], what)
     options = validate_options(modname, item["options"], what)
     validate_common(call, course, modname, item, options, what)
@@ -382,6 +428,13 @@ def _instance_fields(call: Call, course: Row, item: dict[str, Any], options: dic
         check_draft_area(call, int(options["draftitemid"]), what)
         display = int(options.get("display", RESOURCELIB_DISPLAY_AUTO))
         fields.update(display=display, displayoptions=_display_options(display), filterfiles=0)
+    elif modname == "bigbluebuttonbn":
+        check_bbb_times(options, what)
+        fields.update(type=0, openingtime=int(options.get("openingtime", 0)),
+                      closingtime=int(options.get("closingtime", 0)), welcome=options.get("welcome", ""),
+                      wait=int(options.get("wait", 0)), record=int(options.get("record", 1)), recordings_deleted=1,
+                      participants=bbb_participants(call), meetingid=secrets.token_hex(20), presentation="",
+                      moderatorpass=secrets.token_hex(6), viewerpass=secrets.token_hex(6), timecreated=call.site.now())
     return fields
 
 
@@ -430,6 +483,8 @@ def create(call: Call, course: Row, item: dict[str, Any], options: dict[str, str
         feedback_items.save(call.site, instance, feedback_items.parse(options["items"], what))
     elif modname == "resource":
         _store_resource_file(call, cm, int(options["draftitemid"]))
+    elif modname == "bigbluebuttonbn":
+        bbb_opening_event(call, cm)
     return cm
 
 
@@ -458,6 +513,8 @@ def update(call: Call, course: Row, cm: Row, item: dict[str, Any], options: dict
         desired["options"][name] = value
     if modname == "quiz":
         check_quiz_grades(desired["options"], bool(item["completionpassgrade"]), what)
+    if modname == "bigbluebuttonbn":
+        check_bbb_times(desired["options"], what)
     if desired == current and newfiles is None:
         return False
 
@@ -491,6 +548,8 @@ def update(call: Call, course: Row, cm: Row, item: dict[str, Any], options: dict
         table(call.db, "course_modules").update(cm["id"], visibleold=int(desired["visible"]))
         if modname == "resource" and newfiles is not None:
             _store_resource_file(call, cm, newfiles)
+        if modname == "bigbluebuttonbn":
+            bbb_opening_event(call, table(call.db, "course_modules").rows[cm["id"]])
         if modname == "quiz" and desired["options"]["questionsperpage"] != current["options"]["questionsperpage"] \
                 and not questions.quiz_has_attempts(site, instance["id"]):
             # The form's "Repaginate now" (quiz_update_instance does it only without attempts).
@@ -539,6 +598,9 @@ def _instance_changes(modname: str, desired: dict[str, Any], instance: Row) -> d
     if modname == "resource":
         return {"display": int(options["display"]), "displayoptions": _display_options(int(options["display"])),
                 "revision": int(instance.get("revision") or 0) + 1}
+    if modname == "bigbluebuttonbn":
+        return {"openingtime": int(options["openingtime"]), "closingtime": int(options["closingtime"]),
+                "welcome": options["welcome"], "wait": int(options["wait"]), "record": int(options["record"])}
     return {}
 
 
@@ -651,6 +713,11 @@ def read_options(call: Call, course: Row, cm: Row, instance: Row) -> dict[str, s
         return {"display": str(int(instance.get("display") or 0)),
                 "filename": str(first["filename"]) if first else "",
                 "contenthash": str(first["contenthash"]) if first else ""}
+    if modname == "bigbluebuttonbn":
+        return {"openingtime": str(int(instance.get("openingtime") or 0)),
+                "closingtime": str(int(instance.get("closingtime") or 0)),
+                "welcome": str(instance.get("welcome") or ""), "wait": str(int(instance.get("wait") or 0)),
+                "record": str(int(instance.get("record") or 0))}
     return {}
 
 

@@ -19,7 +19,7 @@ def _plugin(call: Call, what: str) -> None:
         raise util.plugin_exception("cohortsyncdisabled", what)
 
 
-def _cohort(call: Call, idnumber: str, contextid: int, what: str) -> Row:
+def find_cohort(call: Call, idnumber: str, contextid: int, what: str) -> Row:
     """The cohort with this idnumber, visible from the course (``cohort_can_view_cohort``)."""
     if php_trim(idnumber) == "":
         raise InvalidParameterException(f"{what}: the cohort idnumber is empty")
@@ -41,14 +41,7 @@ def _instance(call: Call, courseid: int, cohortid: int, cohortidnumber: str) -> 
     """The cohort sync instance of a cohort in a course (the managed one if there are several)."""
     found = sorted((i for i in enrol_cohort.course_instances(call.site, courseid) if i["customint1"] == cohortid),
                    key=lambda i: i["id"])
-    if not found:
-        return None
-    row = items.get(call.site, courseid, items.KIND_COHORTSYNC, cohortidnumber)
-    if row is not None:
-        managed = next((i for i in found if i["id"] == row["objectid"]), None)
-        if managed is not None:
-            return managed
-    return found[0]
+    return items.managed_or_first(call.site, courseid, items.KIND_COHORTSYNC, cohortidnumber, found)
 
 
 def state(instance: Row) -> dict[str, str]:
@@ -67,7 +60,7 @@ def save(call: Call, course: Row, contextid: int, item: dict[str, Any]) -> dict[
     what = f"cohort sync of '{item['cohortidnumber']}' in course {course['id']}"
     _plugin(call, what)
     spechash = util.check_spechash(item["spechash"], what)
-    cohort = _cohort(call, item["cohortidnumber"], contextid, what)
+    cohort = find_cohort(call, item["cohortidnumber"], contextid, what)
     role = call.db["role"].first(shortname=item["role"])
     if role is None or role["id"] not in COURSE_ASSIGNABLE_ROLES:
         raise InvalidParameterException(f"{what}: role '{item['role']}' cannot be assigned in this course")

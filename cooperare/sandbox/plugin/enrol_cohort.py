@@ -27,10 +27,10 @@ COMPONENT = "enrol_cohort"
 DEFAULT_ENABLED_PLUGINS = "manual,guest,self,cohort"  # $CFG->enrol_plugins_enabled of a new site
 
 
-def enabled(site: Site) -> bool:
-    """``enrol_is_enabled('cohort')`` (the site setting ``enrol_plugins_enabled``)."""
+def enabled(site: Site, name: str = "cohort") -> bool:
+    """``enrol_is_enabled($name)`` (the site setting ``enrol_plugins_enabled``), by default for cohort sync."""
     setting = site.settings.config.get("enrol_plugins_enabled", DEFAULT_ENABLED_PLUGINS)
-    return "cohort" in [name.strip() for name in str(setting).split(",")]
+    return name in [part.strip() for part in str(setting).split(",")]
 
 
 def _enrol(site: Site) -> Table:

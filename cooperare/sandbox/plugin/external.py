@@ -3,16 +3,19 @@ all or nothing (``atomic``: the server rolls the whole call back on the first er
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from cooperare.sandbox.courses import completion as core_completion
 from cooperare.sandbox.courses import enrolments, modules
-from cooperare.sandbox.courses.schema import table
+from cooperare.sandbox.courses.schema import COMPLETION_COMPLETE, COMPLETION_COMPLETE_PASS, table
 from cooperare.sandbox.exceptions import InvalidParameterException
 from cooperare.sandbox.plugin import (
     activities,
+    calendarevents,
     cohortsync,
     completion,
+    enrolmethods,
     items,
     questionbank,
     questions,
@@ -185,14 +188,18 @@ def add_user_files(call: Call) -> dict[str, Any]:
 MAX_COMPLETIONS_PAGE = 1000
 
 
+def _check_paging(offset: int, limit: int, maximum: int) -> None:
+    if offset < 0:
+        raise InvalidParameterException("offset must not be negative")
+    if not 1 <= limit <= maximum:
+        raise InvalidParameterException(f"limit must be between 1 and {maximum}")
+
+
 @ws_function("local_cooperare_get_course_completions")  # a read
 def get_course_completions(call: Call) -> dict[str, Any]:
     """Course completion of the course's tracked users, by user id, a page at a time (``get_course_completions``)."""
     offset, limit = call.params["offset"], call.params["limit"]
-    if offset < 0:
-        raise InvalidParameterException("offset must not be negative")
-    if not 1 <= limit <= MAX_COMPLETIONS_PAGE:
-        raise InvalidParameterException(f"limit must be between 1 and {MAX_COMPLETIONS_PAGE}")
+    _check_paging(offset, limit, MAX_COMPLETIONS_PAGE)
     course, _ = util.course_and_context(call, call.params["courseid"], ("report/completion:view",))
     site = call.site
     has_criteria = bool(course.get("enablecompletion")) and bool(core_completion.criteria(site, course["id"]))
@@ -240,3 +247,142 @@ def get_roles(call: Call) -> dict[str, Any]:
 def publish_site(call: Call) -> dict[str, Any]:
     params = call.params
     return sitefiles.publish(call, str(params["area"]), int(params["draftitemid"]), bool(params["replace"]))
+ENROL_CAPABILITIES = ("moodle/course:enrolconfig",)
+
+
+@ws_function("local_cooperare_save_enrol_methods", atomic=True)
+def save_enrol_methods(call: Call) -> dict[str, Any]:
+    result: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for item in call.params["methods"]:
+        course, contextid = util.course_and_context(call, item["courseid"], ENROL_CAPABILITIES)
+        util.check_unique(seen, f"{course['id']}/{item['method']}",
+                          f"{item['method']} enrolment of course {course['id']}")
+        result.append(enrolmethods.save(call, course, contextid, item))
+    return {"methods": result}
+
+
+@ws_function("local_cooperare_get_enrol_methods")  # a read
+def get_enrol_methods(call: Call) -> dict[str, Any]:
+    result: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for courseid in call.params["courseids"]:
+        course, _ = util.course_and_context(call, courseid, ("moodle/course:enrolreview",))
+        util.check_unique(seen, str(course["id"]), f"course {course['id']}")
+        result.append({"courseid": course["id"], "methods": enrolmethods.describe(call, course)})
+    return {"courses": result}
+
+
+@ws_function("local_cooperare_save_calendar_events", atomic=True)
+def save_calendar_events(call: Call) -> dict[str, Any]:
+    return {"events": calendarevents.each(call, calendarevents.save)}
+
+
+@ws_function("local_cooperare_delete_calendar_events", atomic=True)
+def delete_calendar_events(call: Call) -> dict[str, Any]:
+    return {"events": calendarevents.each(call, calendarevents.delete)}
+
+
+@ws_function("local_cooperare_get_calendar_events")  # a read
+def get_calendar_events(call: Call) -> dict[str, Any]:
+    events: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for courseid in call.params["courseids"]:
+        itemcourseid = calendarevents.context_for(call, courseid)
+        util.check_unique(seen, str(itemcourseid), "the site" if courseid == 0 else f"course {courseid}")
+        events.extend(calendarevents.describe(call, itemcourseid, courseid))
+    return {"events": events}
+
+
+MAX_ATTENDANCE_PAGE = 5000
+BBB_LOGS = ("Join", "Logout", "Summary")  # mod_bigbluebuttonbn\logger::EVENT_JOIN, EVENT_LOGOUT, EVENT_SUMMARY
+
+
+
+def bbb_log_row(row: dict[str, Any]) -> dict[str, Any]:
+    """``get_bbb_attendance::log_row``: a Summary's duration and engagement counts read out of its meta."""
+    meta = str(row.get("meta") or "")
+    data: Any = None
+    if row["log"] == "Summary":
+        try:
+            decoded = json.loads(meta)
+        except ValueError:
+            decoded = None
+        data = decoded.get("data") if isinstance(decoded, dict) else None
+    engagement = data.get("engagement") if isinstance(data, dict) else None
+    engagement = engagement if isinstance(engagement, dict) else {}
+    return {"id": row["id"], "userid": int(row.get("userid") or 0), "log": row["log"],
+            "timecreated": int(row["timecreated"]), "meetingid": str(row["meetingid"]),
+            "duration": int((data or {}).get("duration") or 0) if isinstance(data, dict) else 0,
+            "chats": int(engagement.get("chats") or 0), "talks": int(engagement.get("talks") or 0),
+            "raisehand": int(engagement.get("raisehand") or 0), "pollvotes": int(engagement.get("poll_votes") or 0),
+            "emojis": int(engagement.get("emojis") or 0), "meta": meta}
+
+
+@ws_function("local_cooperare_get_bbb_attendance")  # a read
+def get_bbb_attendance(call: Call) -> dict[str, Any]:
+    params = call.params
+    _check_paging(params["offset"], params["limit"], MAX_ATTENDANCE_PAGE)
+    util.require_capability(call, util.PROVISION)  # before any lookup
+    cm = call.db["course_modules"].get(params["cmid"]) if params["cmid"] > 0 else None
+    if cm is None or util.modname(call, cm) != "bigbluebuttonbn":
+        raise InvalidParameterException(f"activity {params['cmid']}: no BigBlueButton activity has this id")
+    util.course_and_context(call, cm["course"], ("moodle/site:viewreports",))
+    room = modules.instance_of(call.site, cm)
+    logs = sorted((row for row in table(call.db, "bigbluebuttonbn_logs").where(bigbluebuttonbnid=room["id"])
+                   if row["courseid"] == cm["course"] and row["log"] in BBB_LOGS
+                   and row["timecreated"] >= params["since"]), key=lambda row: row["id"])
+    page = logs[params["offset"]:params["offset"] + params["limit"]]
+    return {"cmid": cm["id"], "courseid": cm["course"], "instance": room["id"], "meetingid": str(room["meetingid"]),
+            "total": len(logs), "offset": params["offset"], "logs": [bbb_log_row(row) for row in page]}
+
+
+MAX_ACTIVITY_PAGE = 1000
+
+
+@ws_function("local_cooperare_get_activity_counts")  # a read
+def get_activity_counts(call: Call) -> dict[str, Any]:
+    """Per enrolled user (any status, by id): last course access; completions, forum posts and finished quiz attempts
+    within [timefrom, timeto] (``get_activity_counts``)."""
+    params = call.params
+    _check_paging(params["offset"], params["limit"], MAX_ACTIVITY_PAGE)
+    timeto = params["timeto"] or call.site.now()
+    if params["timefrom"] < 0 or params["timefrom"] > timeto:
+        raise InvalidParameterException("timefrom must be between 0 and timeto")
+    course, _ = util.course_and_context(call, params["courseid"], ("moodle/site:viewreports",))
+    site, db = call.site, call.db
+    enrolled = enrolments.enrolled_user_ids(site, course["id"])
+    page = enrolled[params["offset"]:params["offset"] + params["limit"]]
+
+    def within(time: Any) -> bool:
+        return params["timefrom"] <= int(time or 0) <= timeto
+
+    wanted = set(page)
+    completed: dict[int, int] = {}
+    for cm in table(db, "course_modules").where(course=course["id"]):
+        if cm.get("deletioninprogress"):
+            continue
+        for row in table(db, "course_modules_completion").where(coursemoduleid=cm["id"]):
+            if row["userid"] in wanted and row["completionstate"] in (COMPLETION_COMPLETE, COMPLETION_COMPLETE_PASS) \
+                    and within(row["timemodified"]):
+                completed[row["userid"]] = completed.get(row["userid"], 0) + 1
+    posts: dict[int, int] = {}
+    for discussion in db["forum_discussions"].where(course=course["id"]):
+        for post in db["forum_posts"].where(discussion=discussion["id"]):
+            if post["userid"] in wanted and not post.get("deleted") and within(post["created"]):
+                posts[post["userid"]] = posts.get(post["userid"], 0) + 1
+    attempts: dict[int, int] = {}
+    for quiz in table(db, "quiz").where(course=course["id"]):
+        for attempt in table(db, "quiz_attempts").where(quiz=quiz["id"]):
+            if attempt["userid"] in wanted and not attempt.get("preview") and attempt["state"] == "finished" \
+                    and within(attempt["timefinish"]):
+                attempts[attempt["userid"]] = attempts.get(attempt["userid"], 0) + 1
+    accesses = table(db, "user_lastaccess")
+    users = []
+    for userid in page:
+        access = accesses.first(userid=userid, courseid=course["id"])
+        users.append({"userid": userid, "lastaccess": int(access["timeaccess"]) if access else 0,
+                      "completedactivities": completed.get(userid, 0), "forumposts": posts.get(userid, 0),
+                      "quizattempts": attempts.get(userid, 0)})
+    return {"courseid": course["id"], "timefrom": params["timefrom"], "timeto": timeto, "total": len(enrolled),
+            "offset": params["offset"], "users": users}

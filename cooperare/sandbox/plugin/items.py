@@ -14,6 +14,8 @@ KIND_ACTIVITY = "activity"
 KIND_QUESTION = "question"
 KIND_COMPLETION = "completion"
 KIND_COHORTSYNC = "cohortsync"
+KIND_ENROLMETHOD = "enrolmethod"
+KIND_CALENDAREVENT = "calendarevent"
 
 
 def rows(site: Site) -> Table:
@@ -40,6 +42,18 @@ def save(site: Site, courseid: int, kind: str, idnumber: str, objectid: int, spe
         return
     if any(str(record[field]) != str(value) for field, value in values.items()):
         rows(site).update(record["id"], **values, timemodified=site.now())
+
+
+def managed_or_first(site: Site, courseid: int, kind: str, idnumber: str, candidates: list[Row]) -> Row | None:
+    """Of ``candidates`` (in id order), the object this row points at, else the first one, else None."""
+    if not candidates:
+        return None
+    row = get(site, courseid, kind, idnumber)
+    if row is not None:
+        managed = next((c for c in candidates if c["id"] == row["objectid"]), None)
+        if managed is not None:
+            return managed
+    return candidates[0]
 
 
 def delete(site: Site, courseid: int, kind: str, idnumber: str) -> None:

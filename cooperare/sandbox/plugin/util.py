@@ -27,6 +27,8 @@ STRINGS = {
                         "anyway (their course completion data is then recalculated).",
     "cooperare:provision": "Provision courses through the Cooperare web services (sections, activities, quiz "
                            "questions, completion, cohort sync) and put files into users' private files",
+    "enrolmethoddisabled": "Cannot set up {$a}: this enrolment method is disabled on this site. Enable it in Site "
+                           "administration > Plugins > Enrolments > Manage enrol plugins.",
     "notmanaged": "{$a} was not created by the Cooperare plugin, so the plugin does not delete it.",
     "quizhasattempts": "The questions of {$a} cannot be reordered, added or removed because the quiz already has "
                        "attempts. Changed questions still get a new version; delete the attempts first to change the "
@@ -48,6 +50,11 @@ CAPABILITY_NAMES = {
     "moodle/question:add": "Add new questions",
     "moodle/question:editall": "Edit all questions",
     "moodle/user:editprofile": "Edit user profile",
+    "moodle/course:enrolreview": "Review course enrolments",
+    "enrol/self:config": "Configure self enrol instances",
+    "enrol/guest:config": "Configure guest access instances",
+    "moodle/calendar:manageentries": "Manage any calendar entries",
+    "moodle/site:viewreports": "View reports",
 }
 
 PROVISION = "local/cooperare:provision"

@@ -42,10 +42,13 @@ $functions = [
     ],
     'local_cooperare_save_activities' => [
         'classname' => 'local_cooperare\external\save_activities',
-        'description' => 'Create or update activities (page, url, label, forum, quiz, feedback, resource) keyed by '
-            . 'course module idnumber, with visibility, activity completion rules and module options.',
+        'description' => 'Create or update activities (page, url, label, forum, quiz, feedback, resource, '
+            . 'bigbluebuttonbn) keyed by course module idnumber, with visibility, activity completion rules and module '
+            . 'options.',
         'type' => 'write',
-        // Creating an activity also needs mod/<modname>:addinstance (create_module() checks it).
+        // Creating an activity also needs mod/<modname>:addinstance (create_module() checks it). The list is stored in
+        // external_functions.capabilities, a char(255): mod/bigbluebuttonbn:addinstance (an optional module, installed
+        // disabled) no longer fits and is documented in the README instead.
         'capabilities' => 'local/cooperare:provision, moodle/course:manageactivities, moodle/course:activityvisibility, '
             . 'mod/page:addinstance, mod/url:addinstance, mod/label:addinstance, mod/forum:addinstance, '
             . 'mod/quiz:addinstance, mod/feedback:addinstance, mod/resource:addinstance',
@@ -129,6 +132,62 @@ $functions = [
         'capabilities' => 'local/cooperare:provision',
         'ajax' => false,
     ],
+    'local_cooperare_save_enrol_methods' => [
+        'classname' => 'local_cooperare\external\save_enrol_methods',
+        'description' => 'Set up the self enrolment and guest access of courses (status, enrolment dates, role, cohort), '
+            . 'one instance of each per course, create or update.',
+        'type' => 'write',
+        // enrol/self:config or enrol/guest:config, by method, in the course.
+        'capabilities' => 'local/cooperare:provision, moodle/course:enrolconfig, enrol/self:config, enrol/guest:config',
+        'ajax' => false,
+    ],
+    'local_cooperare_get_enrol_methods' => [
+        'classname' => 'local_cooperare\external\get_enrol_methods',
+        'description' => 'The self enrolment and guest access instances of courses, with what the plugin manages and '
+            . 'whether they changed since.',
+        'type' => 'read',
+        'capabilities' => 'local/cooperare:provision, moodle/course:enrolreview',
+        'ajax' => false,
+    ],
+    'local_cooperare_save_calendar_events' => [
+        'classname' => 'local_cooperare\external\save_calendar_events',
+        'description' => 'Create or update site and course calendar events keyed by the client\'s key (name, '
+            . 'description, start, duration, visibility, owner).',
+        'type' => 'write',
+        // In the system context for site events, in the course context for course events.
+        'capabilities' => 'local/cooperare:provision, moodle/calendar:manageentries',
+        'ajax' => false,
+    ],
+    'local_cooperare_delete_calendar_events' => [
+        'classname' => 'local_cooperare\external\delete_calendar_events',
+        'description' => 'Delete calendar events written by this plugin, by key.',
+        'type' => 'write',
+        'capabilities' => 'local/cooperare:provision, moodle/calendar:manageentries',
+        'ajax' => false,
+    ],
+    'local_cooperare_get_calendar_events' => [
+        'classname' => 'local_cooperare\external\get_calendar_events',
+        'description' => 'The calendar events written by this plugin in courses or the site, with drift.',
+        'type' => 'read',
+        'capabilities' => 'local/cooperare:provision, moodle/calendar:manageentries',
+        'ajax' => false,
+    ],
+    'local_cooperare_get_bbb_attendance' => [
+        'classname' => 'local_cooperare\external\get_bbb_attendance',
+        'description' => 'The Join, Logout and Summary logs of one BigBlueButton activity (bigbluebuttonbn_logs), with '
+            . 'the time present and engagement counts of each Summary, up to 5000 logs a call.',
+        'type' => 'read',
+        'capabilities' => 'local/cooperare:provision, moodle/site:viewreports',
+        'ajax' => false,
+    ],
+    'local_cooperare_get_activity_counts' => [
+        'classname' => 'local_cooperare\external\get_activity_counts',
+        'description' => 'Per enrolled user of a course, up to 1000 a call: last access to the course and, over a '
+            . 'period, activities completed, forum posts written and quiz attempts finished.',
+        'type' => 'read',
+        'capabilities' => 'local/cooperare:provision, moodle/site:viewreports',
+        'ajax' => false,
+    ],
 ];
 
 $services = [
@@ -149,6 +208,13 @@ $services = [
             'local_cooperare_get_site_setup',
             'local_cooperare_get_roles',
             'local_cooperare_publish_site',
+            'local_cooperare_save_enrol_methods',
+            'local_cooperare_get_enrol_methods',
+            'local_cooperare_save_calendar_events',
+            'local_cooperare_delete_calendar_events',
+            'local_cooperare_get_calendar_events',
+            'local_cooperare_get_bbb_attendance',
+            'local_cooperare_get_activity_counts',
             // Core functions used by the cooperare tooling.
             'core_webservice_get_site_info',
             'core_course_create_categories',

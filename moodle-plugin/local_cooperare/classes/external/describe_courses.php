@@ -69,7 +69,7 @@ class describe_courses extends external_api {
         foreach ($params['idnumbers'] as $idnumber) {
             util::check_unique($seen, $idnumber, "course '{$idnumber}'");
             $record = $idnumber === '' ? false : $DB->get_record('course', ['idnumber' => $idnumber], 'id');
-            if (!$record || (int) $record->id === SITEID) {
+            if (!$record || (int) $record->id === (int) SITEID) {
                 $missing[] = $idnumber;
                 continue;
             }

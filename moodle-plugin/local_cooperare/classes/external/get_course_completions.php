@@ -21,7 +21,6 @@ use core_external\external_function_parameters;
 use core_external\external_multiple_structure;
 use core_external\external_single_structure;
 use core_external\external_value;
-use invalid_parameter_exception;
 use local_cooperare\local\util;
 
 /**
@@ -66,12 +65,7 @@ class get_course_completions extends external_api {
         require_once($CFG->libdir . '/completionlib.php');
         $params = self::validate_parameters(self::execute_parameters(),
             ['courseid' => $courseid, 'offset' => $offset, 'limit' => $limit]);
-        if ($params['offset'] < 0) {
-            throw new invalid_parameter_exception('offset must not be negative');
-        }
-        if ($params['limit'] < 1 || $params['limit'] > self::MAX_PAGE) {
-            throw new invalid_parameter_exception('limit must be between 1 and ' . self::MAX_PAGE);
-        }
+        util::check_paging($params['offset'], $params['limit'], self::MAX_PAGE);
         // Capabilities first, so nothing about the course is told to a caller who may not read the report.
         [$course, $context] = util::course_and_context((int) $params['courseid'], ['report/completion:view']);
         $info = new \completion_info($course);

@@ -44,7 +44,7 @@ class save_activities extends external_api {
                     'courseid' => new external_value(PARAM_INT, 'Course id'),
                     'idnumber' => new external_value(PARAM_RAW, 'Course module idnumber, unique in the course'),
                     'modname' => new external_value(PARAM_PLUGIN,
-                        'Module: page, url, label, forum, quiz, feedback or resource'),
+                        'Module: page, url, label, forum, quiz, feedback, resource or bigbluebuttonbn'),
                     'section' => new external_value(PARAM_INT, 'Section number'),
                     'name' => new external_value(PARAM_RAW, 'Activity name (ignored for a label)'),
                     'intro' => new external_value(PARAM_RAW, 'Description (HTML); the text of a label', VALUE_DEFAULT, ''),

@@ -23,7 +23,7 @@ use mod_quiz\question\display_options;
 use stdClass;
 
 /**
- * Activities (page, url, label, forum, quiz, feedback, resource) keyed by course module idnumber.
+ * Activities (page, url, label, forum, quiz, feedback, resource, bigbluebuttonbn) keyed by course module idnumber.
  *
  * Every activity has common fields (name, intro, section, visibility, activity completion) and module options,
  * given as name/value strings. Options that are not sent keep their current value on update and Moodle's site
@@ -35,7 +35,7 @@ use stdClass;
  */
 class activities {
     /** @var string[] Module names the plugin manages. */
-    public const MODNAMES = ['page', 'url', 'label', 'forum', 'quiz', 'feedback', 'resource'];
+    public const MODNAMES = ['page', 'url', 'label', 'forum', 'quiz', 'feedback', 'resource', 'bigbluebuttonbn'];
 
     /** @var array Writable options per module: name => [type, allowed values]. */
     public const OPTIONS = [
@@ -73,6 +73,13 @@ class activities {
             'draftitemid' => ['int'],
             'display' => ['enum', ['0', '1', '2', '3', '4', '5', '6']],
         ],
+        'bigbluebuttonbn' => [
+            'openingtime' => ['int'],
+            'closingtime' => ['int'],
+            'welcome' => ['html'],
+            'wait' => ['enum', ['0', '1']],
+            'record' => ['enum', ['0', '1']],
+        ],
     ];
 
     /** @var string[] The review fields of a quiz. */
@@ -101,7 +108,7 @@ class activities {
      * @return array [cmid, instance id, action: created|updated|unchanged]
      */
     public static function save(stdClass $course, array $item): array {
-        global $CFG;
+        global $CFG, $DB;
         require_once($CFG->dirroot . '/course/lib.php');
         require_once($CFG->dirroot . '/course/modlib.php');
         require_once($CFG->libdir . '/gradelib.php');
@@ -120,6 +127,11 @@ class activities {
         }
         if (!\core_component::get_component_directory('mod_' . $modname)) {
             throw new invalid_parameter_exception("{$what}: module '{$modname}' is not installed");
+        }
+        if (!$DB->get_field('modules', 'visible', ['name' => $modname])) {
+            // BigBlueButton is installed disabled; the pack never turns a module on by itself.
+            throw new invalid_parameter_exception("{$what}: module '{$modname}' is disabled on this site (Site "
+                . 'administration > Plugins > Activity modules > Manage activities)');
         }
         require_once($CFG->dirroot . '/mod/' . $modname . '/lib.php');
         $spechash = util::check_spechash($item['spechash'], $what);
@@ -320,6 +332,39 @@ class activities {
     }
 
     /**
+     * Check the times of a BigBlueButton room: it cannot close before it opens.
+     *
+     * @param array $options openingtime and closingtime (0 or missing: none)
+     * @param string $what
+     * @return void
+     */
+    private static function check_bbb_times(array $options, string $what): void {
+        $opening = (int) ($options['openingtime'] ?? 0);
+        $closing = (int) ($options['closingtime'] ?? 0);
+        if ($opening && $closing && $closing <= $opening) {
+            throw new invalid_parameter_exception("{$what}: closingtime must be after openingtime");
+        }
+    }
+
+    /**
+     * The participant rules of a new BigBlueButton room: everybody joins as a viewer, the course's teachers (editing
+     * or not) as moderators.
+     *
+     * @return string JSON, as mod_bigbluebuttonbn stores it
+     */
+    private static function bbb_participants(): string {
+        global $DB;
+        $rules = [['selectiontype' => 'all', 'selectionid' => 'all', 'role' => 'viewer']];
+        foreach (['editingteacher', 'teacher'] as $shortname) {
+            $roleid = $DB->get_field('role', 'id', ['shortname' => $shortname]);
+            if ($roleid) {
+                $rules[] = ['selectiontype' => 'role', 'selectionid' => (string) $roleid, 'role' => 'moderator'];
+            }
+        }
+        return json_encode($rules);
+    }
+
+    /**
      * Create the activity.
      *
      * @param stdClass $course
@@ -414,6 +459,21 @@ class activities {
                 $mi->popupwidth = $config->popupwidth ?? 620;
                 $mi->popupheight = $config->popupheight ?? 450;
                 $mi->filterfiles = $config->filterfiles ?? 0;
+                break;
+            case 'bigbluebuttonbn':
+                self::check_bbb_times($options, $what);
+                $mi->instance = 0;
+                $mi->type = 0; // Room with recordings (instance::TYPE_ALL).
+                $mi->openingtime = (int) ($options['openingtime'] ?? 0);
+                $mi->closingtime = (int) ($options['closingtime'] ?? 0);
+                $mi->welcome = $options['welcome'] ?? '';
+                $mi->wait = (int) ($options['wait'] ?? 0);
+                $mi->record = (int) ($options['record'] ?? 1);
+                $mi->recordings_deleted = 1;
+                $mi->participants = self::bbb_participants();
+                $mi->voicebridge = 0;
+                $mi->userlimit = 0;
+                $mi->grade = 0;
                 break;
         }
 
@@ -555,6 +615,9 @@ class activities {
         }
         if ($modname === 'quiz') {
             self::check_quiz_grades($desired['options'], (bool) $item['completionpassgrade'], $what);
+        }
+        if ($modname === 'bigbluebuttonbn') {
+            self::check_bbb_times($desired['options'], $what);
         }
         if ($desired === $current && $newfiles === null) {
             return false;
@@ -710,6 +773,19 @@ class activities {
                 $mi->display = (int) $options['display'];
                 $mi->files = $newfiles ?? 0;
                 break;
+            case 'bigbluebuttonbn':
+                $mi->openingtime = (int) $options['openingtime'];
+                $mi->closingtime = (int) $options['closingtime'];
+                $mi->welcome = $options['welcome'];
+                $mi->wait = (int) $options['wait'];
+                $mi->record = (int) $options['record'];
+                $mi->grade = $mi->grade ?? 0;
+                // As the form does: the presentation file goes through a draft area (its name is kept in the table).
+                $draftitemid = 0;
+                file_prepare_draft_area($draftitemid, context_module::instance($mi->coursemodule)->id,
+                    'mod_bigbluebuttonbn', 'presentation', 0);
+                $mi->presentation = $draftitemid;
+                break;
         }
     }
 
@@ -819,6 +895,14 @@ class activities {
                     'display' => (string) (int) $instance->display,
                     'filename' => $file ? $file->get_filename() : '',
                     'contenthash' => $file ? $file->get_contenthash() : '',
+                ];
+            case 'bigbluebuttonbn':
+                return [
+                    'openingtime' => (string) (int) $instance->openingtime,
+                    'closingtime' => (string) (int) $instance->closingtime,
+                    'welcome' => (string) $instance->welcome,
+                    'wait' => (string) (int) $instance->wait,
+                    'record' => (string) (int) $instance->record,
                 ];
         }
         return [];

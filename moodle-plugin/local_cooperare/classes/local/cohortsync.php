@@ -55,7 +55,7 @@ class cohortsync {
      * @param string $what
      * @return stdClass
      */
-    private static function cohort(string $idnumber, context_course $context, string $what): stdClass {
+    public static function cohort(string $idnumber, context_course $context, string $what): stdClass {
         global $DB;
         if (trim($idnumber) === '') {
             throw new invalid_parameter_exception("{$what}: the cohort idnumber is empty");
@@ -84,14 +84,7 @@ class cohortsync {
         global $DB;
         $instances = $DB->get_records('enrol', ['courseid' => $courseid, 'enrol' => 'cohort', 'customint1' => $cohortid],
             'id');
-        if (!$instances) {
-            return null;
-        }
-        $row = items::get($courseid, items::KIND_COHORTSYNC, $cohortidnumber);
-        if ($row && isset($instances[$row->objectid])) {
-            return $instances[$row->objectid];
-        }
-        return reset($instances);
+        return items::managed_or_first($courseid, items::KIND_COHORTSYNC, $cohortidnumber, $instances);
     }
 
     /**

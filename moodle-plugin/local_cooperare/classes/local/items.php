@@ -43,6 +43,10 @@ class items {
     public const KIND_COMPLETION = 'completion';
     /** @var string Kind of a cohort sync enrolment instance (idnumber: the cohort idnumber). */
     public const KIND_COHORTSYNC = 'cohortsync';
+    /** @var string Kind of a self or guest enrolment instance (idnumber: 'self' or 'guest'). */
+    public const KIND_ENROLMETHOD = 'enrolmethod';
+    /** @var string Kind of a calendar event (idnumber: the client's key; courseid SITEID for a site event). */
+    public const KIND_CALENDAREVENT = 'calendarevent';
 
     /**
      * One row, or null.
@@ -113,6 +117,28 @@ class items {
             $record->timemodified = time();
             $DB->update_record(self::TABLE, $record);
         }
+    }
+
+    /**
+     * Of some objects (keyed by id, in id order), the one the row of (course, kind, idnumber) points at, else the
+     * first, else null.
+     *
+     * @param int $courseid
+     * @param string $kind
+     * @param string $idnumber
+     * @param stdClass[] $candidates
+     * @return stdClass|null
+     */
+    public static function managed_or_first(int $courseid, string $kind, string $idnumber,
+            array $candidates): ?stdClass {
+        if (!$candidates) {
+            return null;
+        }
+        $row = self::get($courseid, $kind, $idnumber);
+        if ($row && isset($candidates[$row->objectid])) {
+            return $candidates[$row->objectid];
+        }
+        return reset($candidates);
     }
 
     /**

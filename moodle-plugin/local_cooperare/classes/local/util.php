@@ -71,6 +71,23 @@ class util {
     }
 
     /**
+     * Refuse a page that starts before the first row or holds no rows or more than the function's maximum.
+     *
+     * @param int $offset
+     * @param int $limit
+     * @param int $max
+     * @return void
+     */
+    public static function check_paging(int $offset, int $limit, int $max): void {
+        if ($offset < 0) {
+            throw new invalid_parameter_exception('offset must not be negative');
+        }
+        if ($limit < 1 || $limit > $max) {
+            throw new invalid_parameter_exception('limit must be between 1 and ' . $max);
+        }
+    }
+
+    /**
      * Refuse an over-long spechash.
      *
      * @param string $spechash

@@ -28,6 +28,7 @@ defined('MOODLE_INTERNAL') || die();
 $string['cohortsyncdisabled'] = 'Cannot set up {$a}: the "Cohort sync" enrolment method is disabled on this site. Enable it in Site administration > Plugins > Enrolments > Manage enrol plugins.';
 $string['completionlocked'] = 'The completion criteria of course {$a} cannot be changed: users have already completed activities or the course against the current criteria. Send unlock = 1 to change them anyway (their course completion data is then recalculated).';
 $string['cooperare:provision'] = 'Provision courses through the Cooperare web services (sections, activities, quiz questions, completion, cohort sync) and put files into users\' private files';
+$string['enrolmethoddisabled'] = 'Cannot set up {$a}: this enrolment method is disabled on this site. Enable it in Site administration > Plugins > Enrolments > Manage enrol plugins.';
 $string['notmanaged'] = '{$a} was not created by the Cooperare plugin, so the plugin does not delete it.';
 $string['pluginname'] = 'Cooperare (ACoR) provisioning services';
 $string['privacy:metadata'] = 'The Cooperare provisioning services plugin stores no personal data. It only records which course sections, activities, questions, completion criteria and enrolment methods it created or updated, with hashes of their settings. The certificate verification page it serves holds certificate records encrypted so that each can be read only with that certificate\'s serial; the records are kept by the issuing tool, which publishes them again after every change.';

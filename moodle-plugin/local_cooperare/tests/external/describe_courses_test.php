@@ -84,6 +84,18 @@ final class describe_courses_test extends testcase {
     }
 
     /**
+     * The site course is never described, even when it has an idnumber: it is listed as missing (SITEID is a string
+     * when read from the database, so the plugin compares it as an integer).
+     */
+    public function test_site_course_is_missing(): void {
+        global $DB;
+        $DB->set_field('course', 'idnumber', 'coop:site', ['id' => SITEID]);
+        $result = $this->call('describe_courses', [['coop:site', $this->course->idnumber]]);
+        $this->assertSame(['coop:site'], $result['missing']);
+        $this->assertCount(1, $result['courses']);
+    }
+
+    /**
      * A teacher without local/cooperare:provision is refused.
      */
     public function test_permission_denied(): void {
