@@ -6,7 +6,8 @@ certificates are frozen: a re-run never regenerates them), gives each new certif
 ``<output>/<track>/`` and records it in the registry (file first, then the row, so a registered certificate always
 has its file), then, when configured, the Open Badges credentials (:mod:`cooperare.certificates.badges`), which
 need the registry rows for their status-list index. :func:`reissue` makes the replacement of one certificate (a
-corrected name, say): new serial, same result, the old one marked replaced with the reason. This module must not read Moodle or print.
+corrected name, say): new serial, same result, the old one marked replaced with the reason. This module must not
+read Moodle or print.
 """
 
 from __future__ import annotations

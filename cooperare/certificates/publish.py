@@ -8,7 +8,8 @@ and encrypted with a key that both come from its serial (HKDF-SHA256 with a fres
 two distinct ``info`` labels), with AES-256-GCM whose associated data binds the ciphertext to its lookup id. Every
 plaintext is padded to one size, decoy entries indistinguishable from real ones round the count up, and entries are
 sorted by lookup id: without a serial (80 random bits) the file yields no name, no serial, no status and no exact
-count. The page derives the same lookup id and key with WebCrypto, so the registry stays the single source of
+count. The Open Badges status list and the issuer's key set (``status-list.jwt``, ``jwks.json``) are copied in
+when asked. The page derives the same lookup id and key with WebCrypto, so the registry stays the single source of
 truth and the site is only a view of it. :func:`open_record` is the Python twin of the page (tests, checks). This
 module must not call Moodle, print, change the registry, or write anything outside the folder it is given.
 """
@@ -67,12 +68,17 @@ class PublishedSite:
     """Entries in the file, decoys included."""
     record_size: int
     """Plaintext bytes of every record, after padding."""
+    badge_files: tuple[str, ...] = ()
+    """Open Badges files published next to the page (the status list and the issuer's key set), if any."""
 
 
 def publish_verification_site(store: Store, out_dir: Path, *, issuer: str = DEFAULT_ISSUER,
-                              now: datetime | None = None) -> PublishedSite:
+                              now: datetime | None = None, badges_from: Path | None = None) -> PublishedSite:
     """Write the verification site for every certificate in ``store`` into ``out_dir`` (created; only the site's
-    own files are replaced, each atomically, the registry last so a visitor never sees a half-written one)."""
+    own files are replaced, each atomically, the registry last so a visitor never sees a half-written one).
+
+    With ``badges_from`` (the certificates' output folder), the Open Badges status list and key set found there
+    are copied next to the page, where the credentials' ``statusListCredential`` points."""
     records = CertificateRegistry(store.engine).all()
     published_at = (now or datetime.now(UTC)).astimezone(UTC).replace(second=0, microsecond=0)
     registry = build_registry(records, published_at=published_at)
@@ -85,11 +91,23 @@ def publish_verification_site(store: Store, out_dir: Path, *, issuer: str = DEFA
         if name == "index.html":
             text = text.replace("{{issuer}}", html.escape(issuer))
         _write(out_dir / name, text)
+    copied = _copy_badge_files(badges_from, out_dir) if badges_from is not None else ()
     data = json.dumps(registry, separators=(",", ":"), sort_keys=True)
     _write(out_dir / REGISTRY_SCRIPT, f"window.COOPERARE_REGISTRY={data};\n")
     _write(out_dir / REGISTRY_FILE, data + "\n")
     return PublishedSite(folder=out_dir, registry=out_dir / REGISTRY_FILE, certificates=len(records),
-                         entries=len(registry["entries"]), record_size=registry["record_size"])
+                         entries=len(registry["entries"]), record_size=registry["record_size"], badge_files=copied)
+
+
+def _copy_badge_files(source: Path, out_dir: Path) -> tuple[str, ...]:
+    from cooperare.certificates.badges import JWKS_FILE, STATUS_LIST_FILE
+
+    copied = []
+    for name in (JWKS_FILE, STATUS_LIST_FILE):
+        if (source / name).is_file():
+            _write(out_dir / name, (source / name).read_text(encoding="utf-8"))
+            copied.append(name)
+    return tuple(copied)
 
 
 def build_registry(records: Sequence[CertificateRecord], *, published_at: datetime,
