@@ -6,8 +6,10 @@ final result and the hours, the subject is identified by the certificate's seria
 holder's e-mail (never the e-mail itself, never a CNP), the issuer is the configured profile with its URL, and
 ``credentialStatus`` points at a W3C Bitstring Status List. It is secured the VC-JOSE way: a compact JWS of the
 credential (header ``typ: vc+jwt``, ``cty: vc``, RS256 or ES256 after the key, ``kid`` its RFC 7638 thumbprint)
-made with :mod:`joserfc` from the PKCS#12 key that signs the PDFs. Next to each PDF go ``….jwt`` (the
-compact JWS) and ``….json`` (the same JWS wrapped as a VC 2.0 ``EnvelopedVerifiableCredential``); in the output
+made with :mod:`joserfc` from the PKCS#12 key that signs the PDFs. Next to each PDF go ``….json`` (that JWS wrapped
+as a VC 2.0 ``EnvelopedVerifiableCredential``) and ``….jwt`` (the same credential in the Open Badges 3.0 "JSON Web
+Token Proof Format": a ``vc`` claim with ``iss``/``jti``/``nbf``/``sub``, ``typ`` ``JWT``, ``kid`` the URL of the
+key in ``jwks.json``, for verifiers that follow that section of the OB spec); in the output
 folder go ``status-list.jwt`` (a signed ``BitstringStatusListCredential``, one bit per registry row, set for a revoked
 or replaced certificate, rewritten on every issue, revoke and reissue) and ``jwks.json`` (the issuer's public key for
 independent verifiers, with its certificate chain in ``x5c``, which ties it to the PDF-signing trust root; the chain
@@ -88,14 +90,27 @@ class IssuerKey:
         return cls(jwk, algorithm, jwk.thumbprint(),
                    tuple(base64.b64encode(c.public_bytes(Encoding.DER)).decode("ascii") for c in chain))
 
-    def public_jwk(self) -> dict[str, Any]:
-        return {**self.jwk.as_dict(private=False), "kid": self.kid, "alg": self.algorithm, "use": "sig",
-                "x5c": list(self.chain)}
+    def public_jwk(self, *, key_url: str) -> dict[str, Any]:
+        """The public key as published in ``jwks.json`` (``kid`` = ``key_url#thumbprint``, chain in ``x5c``)."""
+        return {**self.jwk.as_dict(private=False), "kid": f"{key_url}#{self.kid}", "alg": self.algorithm,
+                "use": "sig", "x5c": list(self.chain)}
 
-    def sign(self, credential: Mapping[str, Any]) -> str:
-        header = {"alg": self.algorithm, "typ": TYP, "cty": CTY, "kid": self.kid}
-        payload = json.dumps(credential, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        return jws.serialize_compact(header, payload, self.jwk, algorithms=[self.algorithm])
+    def sign(self, credential: Mapping[str, Any], *, key_url: str) -> str:
+        """VC-JOSE-COSE: the credential itself is the payload (``typ`` ``vc+jwt``, ``cty`` ``vc``)."""
+        return self._compact({"alg": self.algorithm, "typ": TYP, "cty": CTY, "kid": f"{key_url}#{self.kid}"},
+                             credential)
+
+    def sign_jwt_proof(self, credential: Mapping[str, Any], *, key_url: str) -> str:
+        """The Open Badges 3.0 "JSON Web Token Proof Format": the credential in a ``vc`` claim with ``iss``,
+        ``jti``, ``nbf`` and ``sub`` repeating its issuer, id, start and subject; ``kid`` a URL of the public JWK."""
+        claims = {"iss": credential["issuer"]["id"], "jti": credential["id"],
+                  "nbf": int(datetime.fromisoformat(credential["validFrom"]).timestamp()),
+                  "sub": credential["credentialSubject"]["id"], "vc": credential}
+        return self._compact({"alg": self.algorithm, "kid": f"{key_url}#{self.kid}", "typ": "JWT"}, claims)
+
+    def _compact(self, header: dict[str, Any], payload: Mapping[str, Any]) -> str:
+        data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return jws.serialize_compact(header, data, self.jwk, algorithms=[self.algorithm])
 
 
 # -- issuing -----------------------------------------------------------------------------------------------------
@@ -115,6 +130,10 @@ class BadgeIssuing:
     def status_list_url(self) -> str:
         return urljoin(self.verify_url, STATUS_LIST_FILE)
 
+    @property
+    def key_url(self) -> str:
+        return urljoin(self.verify_url, JWKS_FILE)
+
     def issue(self, records: Sequence[CertificateRecord], *, registry: CertificateRegistry) -> list[Path]:
         """Write the credential of each record (``.jwt`` and ``.json`` next to its PDF), then the status list and
         the public key set; returns the ``.json`` paths."""
@@ -122,10 +141,10 @@ class BadgeIssuing:
         written: list[Path] = []
         for record in records:
             credential = build_credential(record, index=positions[record.serial][0], issuing=self)
-            token = self.key.sign(credential)
             jwt_path, json_path = credential_paths(record, self.output)
-            write_atomically(jwt_path, token.encode("ascii") + b"\n")
-            write_atomically(json_path, _json_bytes(envelope(token)))
+            proof = self.key.sign_jwt_proof(credential, key_url=self.key_url)
+            write_atomically(jwt_path, proof.encode("ascii") + b"\n")
+            write_atomically(json_path, _json_bytes(envelope(self.key.sign(credential, key_url=self.key_url))))
             written.append(json_path)
         self.refresh(registry)
         return written
@@ -134,9 +153,10 @@ class BadgeIssuing:
         """Rewrite ``status-list.jwt`` from the registry (and ``jwks.json``); returns the status list's path."""
         self.output.mkdir(parents=True, exist_ok=True)
         revoked = [index for index, status in registry.positions().values() if status != "valid"]
-        token = self.key.sign(status_list_credential(revoked, url=self.status_list_url, issuing=self))
+        token = self.key.sign(status_list_credential(revoked, url=self.status_list_url, issuing=self),
+                              key_url=self.key_url)
         write_atomically(self.output / STATUS_LIST_FILE, token.encode("ascii") + b"\n")
-        write_atomically(self.output / JWKS_FILE, _json_bytes({"keys": [self.key.public_jwk()]}))
+        write_atomically(self.output / JWKS_FILE, _json_bytes({"keys": [self.key.public_jwk(key_url=self.key_url)]}))
         return self.output / STATUS_LIST_FILE
 
 
@@ -169,6 +189,7 @@ def build_credential(record: CertificateRecord, *, index: int, issuing: BadgeIss
                             "identityHash": f"sha256${digest}", "salt": salt})
     subject: dict[str, Any] = {
         "type": ["AchievementSubject"],
+        "id": f"{link}#titular",
         "identifier": identifiers,
         "achievement": {
             "id": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, urljoin(issuing.issuer_url, record.track))}",
@@ -317,7 +338,7 @@ def compact_of(data: bytes) -> str:
 def _key_set(jwks: bytes) -> dict[str, dict[str, Any]]:
     try:
         keys = json.loads(jwks)["keys"]
-        return {str(key["kid"]): key for key in keys}
+        return {str(key["kid"]).rpartition("#")[2]: key for key in keys}
     except (ValueError, KeyError, TypeError):
         raise CertificateError("the issuer's key set (jwks.json) is unreadable") from None
 
@@ -326,12 +347,13 @@ def _verified_payload(token: str, root: x509.Certificate, keys: Mapping[str, Map
                       checks: list[Check], *, what: str) -> dict[str, Any]:
     try:
         header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
-        published = keys.get(str(header.get("kid")))
+        kid = str(header.get("kid")).rpartition("#")[2]  # a thumbprint, or a URL of the key set ending in one
+        published = keys.get(kid)
         chain = [x509.load_der_x509_certificate(base64.b64decode(c)) for c in (published or {}).get("x5c", [])]
     except (ValueError, TypeError, AttributeError):
         raise CertificateError(f"the {what}'s header is unreadable") from None
-    if header.get("typ") != TYP:
-        raise CertificateError(f"the {what} is not a {TYP} JWS")
+    if header.get("typ") not in (TYP, "JWT"):
+        raise CertificateError(f"the {what} is not a {TYP} (VC-JOSE) or JWT (Open Badges JWT proof) JWS")
     if not chain:
         raise CertificateError(f"the {what} was signed by key {header.get('kid')}, which the issuer's key set does "
                                "not hold with its certificate chain")
@@ -346,16 +368,33 @@ def _verified_payload(token: str, root: x509.Certificate, keys: Mapping[str, Map
         raise CertificateError(f"the signing certificate {signer} is not valid now")
     key = chain[0].public_key()
     jwk: RSAKey | ECKey = RSAKey.import_key(key) if isinstance(key, rsa.RSAPublicKey) else ECKey.import_key(key)
-    if jwk.thumbprint() != header.get("kid"):
-        raise CertificateError(f"the key {header.get('kid')} is not the one its certificate {signer} holds")
+    if jwk.thumbprint() != kid:
+        raise CertificateError(f"the key {kid} is not the one its certificate {signer} holds")
     try:
         payload = jws.deserialize_compact(token, jwk, algorithms=[str(header.get("alg"))]).payload
-        credential = json.loads(payload)
-    except (JoseError, ValueError):
-        raise CertificateError(f"the {what}'s signature does not match its content (altered, or another key)") \
-            from None
+        credential = _unwrapped(json.loads(payload))
+    except (JoseError, ValueError, KeyError, TypeError) as exc:
+        raise CertificateError(f"the {what}'s signature does not match its content (altered, or another key)"
+                               if isinstance(exc, JoseError) else f"the {what} is malformed: {exc}") from None
     if what == "credential":
         checks.append(Check("signature", True, f"intact, signed by {signer}, chain ends at the configured root"))
+    return dict(credential)
+
+
+def _unwrapped(claims: Any) -> dict[str, Any]:
+    """The credential of a JWS payload: the payload itself (VC-JOSE), or its ``vc`` claim (Open Badges JWT proof),
+    whose ``iss``, ``jti``, ``nbf`` and ``sub`` must repeat the credential's issuer, id, start and subject."""
+    if not isinstance(claims, dict):
+        raise ValueError("the payload is not a JSON object")
+    if "vc" not in claims:
+        return claims
+    credential = claims["vc"]
+    expected = {"iss": credential["issuer"]["id"], "jti": credential["id"],
+                "nbf": int(datetime.fromisoformat(credential["validFrom"]).timestamp()),
+                "sub": credential["credentialSubject"].get("id")}
+    wrong = [name for name, value in expected.items() if claims.get(name) != value]
+    if wrong:
+        raise ValueError(f"the JWT claims {', '.join(wrong)} contradict the credential")
     return dict(credential)
 
 

@@ -30,6 +30,7 @@ from cooperare.certificates.badges import (
 )
 from cooperare.certificates.issue import Issuing, reissue
 from cooperare.certificates.keygen import DemoKeys
+from cooperare.certificates.serials import grouped
 from cooperare.certificates.settings import CertificatesConfig
 from cooperare.errors import CertificateError, CooperareError
 from cooperare.secrets import Secret
@@ -82,10 +83,22 @@ def test_every_issued_pdf_gets_a_signed_credential_next_to_it(badged: list[Certi
     for record in badged:
         jwt_path, json_path = credential_paths(record, config.output)
         assert (config.output / (record.file or "")).with_suffix(".json") == json_path
-        assert jwt_path.read_text().strip() == compact_of(json_path.read_bytes())
         envelope = json.loads(json_path.read_text())
         assert envelope["type"] == "EnvelopedVerifiableCredential"
         assert envelope["id"].startswith("data:application/vc+jwt,ey")
+        header = json.loads(base64.urlsafe_b64decode(compact_of(json_path.read_bytes()).split(".")[0] + "=="))
+        assert header["typ"] == "vc+jwt" and header["cty"] == "vc"
+        assert header["kid"].startswith("https://cooperare.example.ro/jwks.json#")
+        # the .jwt: the Open Badges 3.0 JWT proof format, the same credential in a vc claim
+        token = jwt_path.read_text().strip()
+        ob_header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
+        assert ob_header == {"alg": "RS256", "kid": header["kid"], "typ": "JWT"}
+        claims = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))
+        credential = payload(json_path)
+        assert claims["vc"] == credential
+        assert (claims["iss"], claims["jti"], claims["sub"]) == (
+            credential["issuer"]["id"], credential["id"], credential["credentialSubject"]["id"])
+        assert claims["nbf"] == int(datetime.fromisoformat(credential["validFrom"]).timestamp())
     assert (config.output / STATUS_LIST_FILE).is_file() and (config.output / JWKS_FILE).is_file()
 
 
@@ -141,9 +154,12 @@ def test_credentials_validate_against_the_ob3_schema(badged: list[CertificateRec
 def test_an_independent_verifier_checks_with_the_published_jwks(badged: list[CertificateRecord],
                                                                config: CertificatesConfig) -> None:
     keys = KeySet.import_key_set(json.loads((config.output / JWKS_FILE).read_text()))
-    token = credential_paths(badged[0], config.output)[0].read_text().strip()
-    result = jws.deserialize_compact(token, keys, algorithms=["RS256"])
+    jwt_path, json_path = credential_paths(badged[0], config.output)
+    result = jws.deserialize_compact(compact_of(json_path.read_bytes()), keys, algorithms=["RS256"])
     assert result.headers()["typ"] == "vc+jwt" and result.headers()["alg"] == "RS256"
+    assert json.loads(result.payload)["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    proof = jws.deserialize_compact(jwt_path.read_text().strip(), keys, algorithms=["RS256"])
+    assert json.loads(proof.payload)["vc"]["id"].endswith(f"?serie={grouped(badged[0].serial)}")
     published = (config.output / JWKS_FILE).read_text()
     assert '"d"' not in published and '"p"' not in published  # public parts only
 
@@ -158,12 +174,14 @@ def test_verify_accepts_json_and_compact_forms(badged: list[CertificateRecord], 
         assert [c.name for c in result.checks] == ["signature", "validity", "status list", "status"]
 
 
+@pytest.mark.parametrize("form", ["json", "jwt"])
 def test_a_tampered_credential_fails(badged: list[CertificateRecord], config: CertificatesConfig,
-                                     demo_keys: DemoKeys) -> None:
-    token = credential_paths(badged[0], config.output)[0].read_text().strip()
+                                     demo_keys: DemoKeys, form: str) -> None:
+    jwt_path, json_path = credential_paths(badged[0], config.output)
+    token = compact_of((json_path if form == "json" else jwt_path).read_bytes())
     header, body, signature = token.split(".")
     claims = json.loads(base64.urlsafe_b64decode(body + "=="))
-    claims["credentialSubject"]["achievement"]["name"] = "Doctor în digitalizare"
+    (claims.get("vc") or claims)["credentialSubject"]["achievement"]["name"] = "Doctor în digitalizare"
     forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
     result = check(demo_keys, config, f"{header}.{forged}.{signature}".encode())
     assert not result.ok
@@ -172,20 +190,31 @@ def test_a_tampered_credential_fails(badged: list[CertificateRecord], config: Ce
     assert not check(demo_keys, config, f"{header}.{body}.{flipped}".encode()).ok
 
 
+def test_jwt_claims_that_contradict_the_credential_fail(badged: list[CertificateRecord], config: CertificatesConfig,
+                                                        demo_keys: DemoKeys, issuer_key: IssuerKey) -> None:
+    token = credential_paths(badged[0], config.output)[0].read_text().strip()
+    claims = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))
+    claims["jti"] = "https://altundeva.example/credential"
+    header = {"alg": "RS256", "kid": f"https://cooperare.example.ro/jwks.json#{issuer_key.kid}", "typ": "JWT"}
+    resigned = jws.serialize_compact(header, json.dumps(claims), issuer_key.jwk, algorithms=["RS256"])
+    result = check(demo_keys, config, resigned.encode())
+    assert not result.ok and "contradict" in result.checks[0].detail
+
+
 def test_a_credential_signed_by_another_key_is_not_trusted(badged: list[CertificateRecord],
                                                            config: CertificatesConfig, tmp_path: Path) -> None:
     from cooperare.certificates.keygen import make_demo_keys
 
     other = make_demo_keys(tmp_path / "other", password=Secret(PASSWORD), organisation="Alta", common_name="Alta")
     key = IssuerKey.load(other.pkcs12, password=Secret(PASSWORD))
-    token = key.sign(payload(credential_paths(badged[0], config.output)[1]))
+    token = key.sign(payload(credential_paths(badged[0], config.output)[1]), key_url="https://x.example/jwks.json")
     root = x509.load_pem_x509_certificate(config.signing.trust_root.read_bytes())  # type: ignore[union-attr]
     status = (config.output / STATUS_LIST_FILE).read_bytes()
     published = verify_badge(token.encode(), trust_root=root, status_list=status,
                              jwks=(config.output / JWKS_FILE).read_bytes())
     assert not published.ok and "does not hold" in published.checks[0].detail
     # even with the other key slipped into the key set, the trust root does not vouch for it
-    swapped = json.dumps({"keys": [key.public_jwk()]}).encode()
+    swapped = json.dumps({"keys": [key.public_jwk(key_url="https://x.example/jwks.json")]}).encode()
     result = verify_badge(token.encode(), trust_root=root, status_list=status, jwks=swapped)
     assert not result.ok and "does not vouch" in result.checks[0].detail
 
@@ -259,7 +288,7 @@ def test_an_ec_key_signs_with_es256(tmp_path: Path) -> None:
                 mode=0o600)
     loaded = IssuerKey.load(path, password=Secret("parola-ec-1"))
     assert loaded.algorithm == "ES256"
-    token = loaded.sign({"a": 1})
+    token = loaded.sign({"a": 1}, key_url="https://x.example/jwks.json")
     assert json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))["alg"] == "ES256"
 
 

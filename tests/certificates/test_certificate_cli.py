@@ -17,6 +17,7 @@ from cooperare.certificates.keygen import DemoKeys
 from cooperare.cli.main import cli
 from cooperare.errors import CertificateError, MoodleError, SecretError
 from cooperare.sandbox import simulate
+from cooperare.store.certificates import CertificateRegistry
 
 from .conftest import PASSWORD, MoodleTrack
 
@@ -232,3 +233,26 @@ def test_issue_checks_its_own_settings_before_calling_moodle(tmp_path: Path, dem
     expected = {"no-verify-url": "verification URL", "no-key": "signing key", "no-password": "no password",
                 "wrong-password": "password"}[case]
     assert expected in str(result.exception) + str(getattr(result.exception, "hint", "")), result.exception
+
+
+def test_badges_backfills_credentials_of_certificates_issued_without_them(workdir: Path, catalogue: Any,
+                                                                          demo_keys: DemoKeys) -> None:
+    from cooperare.certificates.badges import credential_paths
+    from cooperare.config import load_config
+    from cooperare.store import Store
+
+    from .conftest import issue_two, make_issuing
+
+    config = load_config(workdir / "cooperare.yaml", environ={}).certificates
+    with Store.open(workdir / "store.sqlite") as store:
+        registry = CertificateRegistry(store.engine)
+        records = issue_two(catalogue, registry, make_issuing(catalogue, config, demo_keys))  # no badges
+    assert not any(credential_paths(r, config.output)[1].exists() for r in records)
+    assert isinstance(invoke("certificates", "badges").exception, CertificateError)  # no password
+    done = invoke("certificates", "badges", env={"COOPERARE_SIGNING_PASSWORD": PASSWORD})
+    assert done.exit_code == 0, done.output
+    assert "2 written" in done.output
+    for record in records:
+        assert invoke("certificates", "verify", str(credential_paths(record, config.output)[1])).exit_code == 0
+    again = invoke("certificates", "badges", env={"COOPERARE_SIGNING_PASSWORD": PASSWORD})
+    assert "0 written" in again.output

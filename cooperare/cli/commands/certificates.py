@@ -326,6 +326,27 @@ def revoke(app: AppContext, serial: str, reason: str) -> None:
         app.say(f"Open Badges status list rewritten: {badges.refresh(session.registry)} (publish it again)")
 
 
+# -- Open Badges -------------------------------------------------------------------------------------------------
+
+
+@certificates.command("badges")
+@track_option
+@pass_app
+def badges_command(app: AppContext, track: str | None) -> None:
+    """Write the Open Badges 3.0 credential of every valid certificate that has none yet (issued before they
+    existed, or by an interrupted run), and re-sign the status list and key set. Existing credentials are kept."""
+    from cooperare.certificates.badges import credential_paths
+
+    session = Session.open(app)
+    tracks = set(session.tracks(track))
+    missing = [record for record in session.registry.all(status="valid")
+               if record.track in tracks and not credential_paths(record, session.output)[1].exists()]
+    badges = session.badges(signing_password(session.config.signing.password_env))
+    written = badges.issue(missing, registry=session.registry)
+    app.say(f"Open Badges credentials: {len(written)} written, status list and key set re-signed in "
+            f"{session.output}")
+
+
 # -- publish -----------------------------------------------------------------------------------------------------
 
 

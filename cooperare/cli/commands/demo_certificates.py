@@ -205,7 +205,7 @@ def _verify_badges(run: DemoRun, *, config: CertificatesConfig, registry: Certif
     if issued:
         header, body, signature = credential_paths(issued[0], config.output)[0].read_text().strip().split(".")
         claims = json.loads(base64.urlsafe_b64decode(body + "=="))
-        claims["credentialSubject"]["achievement"]["name"] = "Altă realizare"
+        claims["vc"]["credentialSubject"]["achievement"]["name"] = "Altă realizare"
         forged = base64.urlsafe_b64encode(json.dumps(claims).encode("utf-8")).decode("ascii").rstrip("=")
         run.app.say(f"A credential of {grouped(issued[0].serial)} with its achievement renamed does not verify: "
                     f"{not check(f'{header}.{forged}.{signature}'.encode('ascii'))}")
