@@ -250,7 +250,7 @@ def _deliver_batch(client: MoodleClient, batch: Sequence[CertificateRecord], *, 
         raise
     outcome: list[tuple[CertificateRecord, str | None, str | None]] = []
     for index, answer in zip(badges, answers[len(batch):], strict=True):
-        if isinstance(answer, MoodleError):  # the PDF's own outcome follows; this one only adds the failure
+        if isinstance(answer, MoodleError) and not isinstance(answers[index], MoodleError):  # else the PDF's says it
             outcome.append((batch[index], None, f"Open Badges credential not delivered: {answer}"))
     for record, entry, content, answer in zip(batch, entries, contents, answers[:len(batch)], strict=True):
         if isinstance(answer, MoodleError):
