@@ -197,8 +197,8 @@ def build_credential(record: CertificateRecord, *, index: int, issuing: BadgeIss
             "achievementType": "CertificateOfCompletion",
             "name": f"{track} – {programme}" if programme else track,
             "description": (f"Programul de formare „{programme}”, parcursul „{track}” (cursul „{course}”), "
-                            f"{hours} de ore, organizat de {issuing.issuer}."),
-            "criteria": {"narrative": (f"Parcurgerea integrală a cursului „{course}” ({hours} de ore"
+                            f"{hours_text(hours)}, organizat de {issuing.issuer}."),
+            "criteria": {"narrative": (f"Parcurgerea integrală a cursului „{course}” ({hours_text(hours)}"
                                        + (f", {period}" if period else "") + ") și promovarea evaluării finale, "
                                        "conform regulilor de certificare ale programului.")},
             "fieldOfStudy": "Digitalizare",
@@ -436,6 +436,14 @@ def _status_list_check(credential: Mapping[str, Any], status_list: bytes | None,
     except (CooperareError, KeyError, TypeError, ValueError) as error:
         return Check("status list", False, f"unusable: {error}")
     return Check("status list", not revoked, "revoked (its bit is set)" if revoked else "not revoked")
+
+
+def hours_text(count: int) -> str:
+    """The hours in Romanian: 1 oră, 16 ore, 80 de ore, 101 ore, 120 de ore ("de" from 20 on, unless the last two
+    digits are 1 to 19)."""
+    if count == 1:
+        return "1 oră"
+    return f"{count} de ore" if count >= 20 and not 0 < count % 100 < 20 else f"{count} ore"
 
 
 def _profile(issuing: BadgeIssuing) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from cooperare.certificates.badges import (
     compact_of,
     credential_paths,
     encode_bits,
+    hours_text,
     looks_like_badge,
     verify_badge,
 )
@@ -113,7 +114,7 @@ def test_credential_content(badged: list[CertificateRecord], config: Certificate
     achievement = credential["credentialSubject"]["achievement"]
     assert record.details["programme"] in achievement["name"]
     assert record.details["track_name"] in achievement["name"]
-    assert f"{record.details['hours']} de ore" in achievement["criteria"]["narrative"]
+    assert hours_text(record.details["hours"]) in achievement["criteria"]["narrative"]
     assert "ș" in achievement["criteria"]["narrative"] or "ț" in achievement["criteria"]["narrative"]
     assert "ş" not in json.dumps(credential, ensure_ascii=False)  # no cedilla forms
     evidence = credential["evidence"][0]
@@ -313,3 +314,8 @@ def test_a_signing_certificate_not_yet_valid_fails(badged: list[CertificateRecor
     data = credential_paths(badged[0], config.output)[0].read_bytes()
     result = check(demo_keys, config, data, now=badged[0].issued_at - timedelta(days=1))
     assert not result.ok and "not valid now" in result.checks[0].detail
+
+
+def test_hours_in_romanian() -> None:
+    assert [hours_text(n) for n in (1, 16, 19, 20, 80, 101, 119, 120, 200)] == [
+        "1 oră", "16 ore", "19 ore", "20 de ore", "80 de ore", "101 ore", "119 ore", "120 de ore", "200 de ore"]
