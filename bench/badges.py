@@ -19,8 +19,14 @@ from pathlib import Path
 
 from cryptography import x509
 
-from cooperare.certificates.badges import JWKS_FILE, STATUS_LIST_FILE, BadgeIssuing, IssuerKey, credential_paths
-from cooperare.certificates.badges import verify_badge
+from cooperare.certificates.badges import (
+    JWKS_FILE,
+    STATUS_LIST_FILE,
+    BadgeIssuing,
+    IssuerKey,
+    credential_paths,
+    verify_badge,
+)
 from cooperare.certificates.keygen import make_demo_keys
 from cooperare.certificates.serials import new_serial
 from cooperare.secrets import Secret
