@@ -8,7 +8,8 @@ what was never sent; a message whose answer was lost (begun, never closed) is no
 
 :func:`deliver_files` puts each certificate's PDF into the trainee's Moodle private files (folder
 ``/Certificate/``): uploaded through ``webservice/upload.php`` into a draft area of the token's user, then moved by
-the plugin function ``local_cooperare_add_user_files`` — core Moodle cannot do it (``core_user_add_user_private_files``
+the plugin function ``local_cooperare_add_user_files``, with the Open Badges credential (``.json``) next to it when one
+was issued — core Moodle cannot do it (``core_user_add_user_private_files``
 writes into the *token's* user's own files, and no core function writes into somebody else's). Without that
 function it refuses, naming it (:func:`require_file_delivery`). A re-run is cheap: a certificate whose delivery the
 journal records as done for the same SHA-256 is skipped without uploading anything. A delivery whose answer was
@@ -225,6 +226,7 @@ def _deliver_batch(client: MoodleClient, batch: Sequence[CertificateRecord], *, 
     (which is safe: the plugin reports a file already there with the same content as unchanged).
     """
     contents = [_pdf(record, output) for record in batch]
+    badges = {index: found for index, record in enumerate(batch) if (found := _badge(record, output)) is not None}
     for entry in lost:
         store.journal.failed(entry.id, f"no answer received; sent again in run {run_id}")
     entries = [store.journal.begin(run_id, scope=FILES_SCOPE, address=_file_address(record), action="create",
@@ -234,8 +236,11 @@ def _deliver_batch(client: MoodleClient, batch: Sequence[CertificateRecord], *, 
     try:
         drafts = [client.files.upload_draft(_file_name(record), content, content_type="application/pdf").itemid
                   for record, content in zip(batch, contents, strict=True)]
+        drafts += [client.files.upload_draft(name, data, content_type="application/json").itemid
+                   for name, data in badges.values()]
+        owners = [*batch, *(batch[index] for index in badges)]
         items = [{"userid": record.moodle_user_id, "draftitemid": draft, "filepath": FILES_FOLDER, "overwrite": 1}
-                 for record, draft in zip(batch, drafts, strict=True)]
+                 for record, draft in zip(owners, drafts, strict=True)]
         answers = _place(client, items)
     except ResponseLost:
         raise  # the entries stay begun; a re-run sends them again (the plugin reports unchanged if it happened)
@@ -244,7 +249,10 @@ def _deliver_batch(client: MoodleClient, batch: Sequence[CertificateRecord], *, 
             store.journal.failed(entry, error)
         raise
     outcome: list[tuple[CertificateRecord, str | None, str | None]] = []
-    for record, entry, content, answer in zip(batch, entries, contents, answers, strict=True):
+    for index, answer in zip(badges, answers[len(batch):], strict=True):
+        if isinstance(answer, MoodleError) and not isinstance(answers[index], MoodleError):  # else the PDF's says it
+            outcome.append((batch[index], None, f"Open Badges credential not delivered: {answer}"))
+    for record, entry, content, answer in zip(batch, entries, contents, answers[:len(batch)], strict=True):
         if isinstance(answer, MoodleError):
             store.journal.failed(entry, answer)
             outcome.append((record, None, str(answer)))
@@ -289,6 +297,14 @@ def _pdf(record: CertificateRecord, output: Path) -> bytes:
         raise CertificateError(f"the file of certificate {grouped(record.serial)} does not match the registry "
                                f"(SHA-256): {source}", hint="restore the issued file from a backup")
     return data
+
+
+def _badge(record: CertificateRecord, output: Path) -> tuple[str, bytes] | None:
+    """The Open Badges credential (``.json``) next to the certificate's PDF, when one was issued."""
+    source = (output / (record.file or "")).with_suffix(".json")
+    if not record.file or not source.is_file():
+        return None
+    return source.name, source.read_bytes()
 
 
 def _file_name(record: CertificateRecord) -> str:

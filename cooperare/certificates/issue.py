@@ -4,8 +4,10 @@
 certificates are frozen: a re-run never regenerates them), gives each new certificate a fresh serial, has the
 :class:`~cooperare.certificates.production.Producer` render and sign them, writes each PDF atomically under
 ``<output>/<track>/`` and records it in the registry (file first, then the row, so a registered certificate always
-has its file). :func:`reissue` makes the replacement of one certificate (a corrected name, say): new serial, same
-result, the old one marked replaced with the reason. This module must not read Moodle or print.
+has its file), then, when configured, the Open Badges credentials (:mod:`cooperare.certificates.badges`), which
+need the registry rows for their status-list index. :func:`reissue` makes the replacement of one certificate (a
+corrected name, say): new serial, same result, the old one marked replaced with the reason. This module must not
+read Moodle or print.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cooperare.certificates.eligibility import Verdict
 from cooperare.certificates.production import Produced, Producer
@@ -28,6 +30,9 @@ from cooperare.certificates.trainees import Trainee
 from cooperare.courses.catalogue import Catalogue
 from cooperare.errors import CertificateError
 from cooperare.store.certificates import CertificateRecord, CertificateRegistry
+
+if TYPE_CHECKING:
+    from cooperare.certificates.badges import BadgeIssuing
 
 BATCH = 50
 """Registry rows are written in transactions of this many certificates."""
@@ -54,6 +59,8 @@ class Issuing:
     producer: Producer
     workers: int = 1
     today: date = field(default_factory=date.today)
+    badges: BadgeIssuing | None = None
+    """When given, an Open Badges 3.0 credential is written next to each new PDF and the status list rewritten."""
 
 
 def check_ready(config: CertificatesConfig) -> None:
@@ -94,6 +101,8 @@ def issue_track(verdicts: Sequence[Verdict], *, track: str, registry: Certificat
                 progress(len(issued))
     registry.add_many(pending)
     issued += pending
+    if issuing.badges is not None:
+        issuing.badges.issue(issued, registry=registry)
     if progress:
         progress(len(issued))
     return replace(base, issued=tuple(issued))
@@ -121,6 +130,8 @@ def reissue(serial: str, *, reason: str, registry: CertificateRegistry, issuing:
     folder.mkdir(parents=True, exist_ok=True)
     new = _record(person, content, made=made, folder=folder, output=issuing.output, grade_percent=old.grade_percent)
     registry.replace(serial, reason=reason, new=new)
+    if issuing.badges is not None:
+        issuing.badges.issue([new], registry=registry)  # and the old one's bit set in the status list
     return new
 
 
@@ -189,7 +200,7 @@ def file_name(serial: str, name: str) -> str:
 def _record(trainee: Trainee, content: CertificateContent, *, made: Produced, folder: Path, output: Path,
             grade_percent: float | None) -> CertificateRecord:
     path = folder / file_name(content.serial, content.name)
-    _write_atomically(path, made.pdf)
+    write_atomically(path, made.pdf)
     return CertificateRecord(
         serial=content.serial, sha256=made.sha256, person_key=trainee.key,
         moodle_user_id=trainee.moodle_user_id or None, name=content.name, email=trainee.email or None,
@@ -199,7 +210,7 @@ def _record(trainee: Trainee, content: CertificateContent, *, made: Produced, fo
     )
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
     temporary = path.with_name(path.name + ".part")
     try:
         temporary.write_bytes(data)

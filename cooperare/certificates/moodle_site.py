@@ -2,7 +2,7 @@
 ``<site>/local/cooperare/verify.php/``, so a project with only a Moodle site needs no web host of its own.
 
 :func:`publish_to_moodle` uploads the files :func:`~cooperare.certificates.publish.publish_verification_site` wrote
-(page, script, style, registry and its shards) into one draft area and has the plugin make its site equal to it,
+(page, script, style, registry and its shards, and the Open Badges key set and status list) into one draft area and has the plugin make its site equal to it,
 all or nothing (files no longer published are removed). :func:`moodle_verify_url` is the address the QR codes should
 then carry. This module must not build the site or change the registry.
 """
@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cooperare.certificates.badges import JWKS_FILE, STATUS_LIST_FILE
 from cooperare.certificates.publish import REGISTRY_FILE, REGISTRY_SCRIPT, SITE_FILES
 from cooperare.errors import CertificateError
 from cooperare.moodle.client import MoodleClient
 
 VERIFY_PATH = "/local/cooperare/verify.php/"
+BADGE_FILES = (JWKS_FILE, STATUS_LIST_FILE)
+"""The issuer's key set and the Open Badges status list, published next to the page when present."""
 PUBLISH_FUNCTION = "local_cooperare_publish_site"
 
 
@@ -32,6 +35,7 @@ def site_files(folder: Path) -> list[tuple[str, str, bytes]]:
         raise CertificateError(f"{folder} is not a published verification site (missing {', '.join(missing)})",
                                hint="run `cooperare certificates publish` first")
     files = [("/", name, (folder / name).read_bytes()) for name in names]
+    files += [("/", name, (folder / name).read_bytes()) for name in BADGE_FILES if (folder / name).is_file()]
     for shard_folder in sorted(folder.glob("registry-*")):
         if shard_folder.is_dir():
             files += [(f"/{shard_folder.name}/", shard.name, shard.read_bytes())

@@ -13,7 +13,8 @@ hex digits of the lookup id (``registry-<id>/<prefix>.json`` and ``.js``, at mos
 phone opening one certificate of 30,000 loads about 400 KiB instead of 40 MiB; each publication writes a new shard
 folder and removes the old ones only after the index pointing at the new one is in place. The page derives the
 same lookup id and key with WebCrypto, so the registry stays the single source of truth and the site is only a
-view of it. :func:`open_record` is the Python twin of the page (tests, checks). This
+view of it. The Open Badges status list and the issuer's key set (``status-list.jwt``, ``jwks.json``) are
+copied in when asked. :func:`open_record` is the Python twin of the page (tests, checks). This
 module must not call Moodle, print, change the registry, or write anything outside the folder it is given.
 """
 
@@ -79,12 +80,18 @@ class PublishedSite:
     """Plaintext bytes of every record, after padding."""
     shard_digits: int = 0
     """Hex digits of the lookup id that name a shard (0: every record is in the registry file itself)."""
+    badge_files: tuple[str, ...] = ()
+    """Open Badges files published next to the page (the status list and the issuer's key set), if any."""
 
 
 def publish_verification_site(store: Store, out_dir: Path, *, issuer: str = DEFAULT_ISSUER,
-                              now: datetime | None = None, shard_above: int = SHARD_ABOVE) -> PublishedSite:
+                              now: datetime | None = None, shard_above: int = SHARD_ABOVE,
+                              badges_from: Path | None = None) -> PublishedSite:
     """Write the verification site for every certificate in ``store`` into ``out_dir`` (created; only the site's
-    own files are replaced, each atomically, the registry last so a visitor never sees a half-written one)."""
+    own files are replaced, each atomically, the registry last so a visitor never sees a half-written one).
+
+    With ``badges_from`` (the certificates' output folder), the Open Badges status list and key set found there
+    are copied next to the page, where the credentials' ``statusListCredential`` points."""
     records = CertificateRegistry(store.engine).all()
     published_at = (now or datetime.now(UTC)).astimezone(UTC).replace(second=0, microsecond=0)
     registry = build_registry(records, published_at=published_at)
@@ -97,6 +104,7 @@ def publish_verification_site(store: Store, out_dir: Path, *, issuer: str = DEFA
         if name == "index.html":
             text = text.replace("{{issuer}}", html.escape(issuer))
         _write(out_dir / name, text)
+    copied = _copy_badge_files(badges_from, out_dir) if badges_from is not None else ()
     entries: dict[str, str] = registry["entries"]
     digits = shard_digits(len(entries), above=shard_above)
     index = dict(registry)
@@ -123,7 +131,8 @@ def publish_verification_site(store: Store, out_dir: Path, *, issuer: str = DEFA
         if old.is_dir() and old.name != keep:
             shutil.rmtree(old, ignore_errors=True)
     return PublishedSite(folder=out_dir, registry=out_dir / REGISTRY_FILE, certificates=len(records),
-                         entries=len(entries), record_size=registry["record_size"], shard_digits=digits)
+                         entries=len(entries), record_size=registry["record_size"], shard_digits=digits,
+                         badge_files=copied)
 
 
 def shard_digits(entries: int, *, above: int = SHARD_ABOVE) -> int:
@@ -158,6 +167,17 @@ def read_published(folder: Path, serial: str) -> dict[str, Any] | None:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise CertificateError(f"cannot read the published registry in {folder}: {exc}") from None
     return open_record({**index, "entries": shard.get("entries", {})}, serial)
+
+
+def _copy_badge_files(source: Path, out_dir: Path) -> tuple[str, ...]:
+    from cooperare.certificates.badges import JWKS_FILE, STATUS_LIST_FILE
+
+    copied = []
+    for name in (JWKS_FILE, STATUS_LIST_FILE):
+        if (source / name).is_file():
+            _write(out_dir / name, (source / name).read_text(encoding="utf-8"))
+            copied.append(name)
+    return tuple(copied)
 
 
 def build_registry(records: Sequence[CertificateRecord], *, published_at: datetime,

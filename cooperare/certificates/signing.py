@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from asn1crypto import tsp
+from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.ec import ECDSA, EllipticCurvePrivateKey
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -48,20 +49,7 @@ class PdfSigner:
     """Signs PDFs with one PKCS#12 key and the certificates stored with it."""
 
     def __init__(self, pkcs12_path: Path, *, password: Secret, details: SignatureDetails | None = None) -> None:
-        check_private_file(pkcs12_path, what="PKCS#12 signing key")
-        try:
-            data = pkcs12_path.read_bytes()
-        except OSError as exc:
-            raise CertificateError(f"cannot read the signing key {pkcs12_path}: {exc.strerror}") from None
-        try:
-            key, certificate, chain = pkcs12.load_key_and_certificates(data, password.reveal().encode("utf-8"))
-        except ValueError:
-            raise CertificateError(
-                f"cannot open the signing key {pkcs12_path}: wrong password, or not a PKCS#12 file",
-                hint="give the key's password in the configured environment variable or at the prompt",
-            ) from None
-        if key is None or certificate is None:
-            raise CertificateError(f"{pkcs12_path} holds no private key with its certificate")
+        key, certificate, chain = load_signing_key(pkcs12_path, password=password)
         store = SimpleCertificateStore()
         store.register_multiple(translate_pyca_cryptography_cert_to_asn1(cert) for cert in chain)
         self._signer = _LoadedKeySigner(key, signing_key=translate_pyca_cryptography_key_to_asn1(key),
@@ -87,6 +75,24 @@ class PdfSigner:
         output = signers.sign_pdf(writer, meta, signer=self._signer, bytes_reserved=self._reserved)
         return output.getvalue()
 
+
+def load_signing_key(pkcs12_path: Path, *, password: Secret) -> tuple[Any, x509.Certificate, list[x509.Certificate]]:
+    """The private key, its certificate and the other certificates of a PKCS#12 file (mode 0600 checked first)."""
+    check_private_file(pkcs12_path, what="PKCS#12 signing key")
+    try:
+        data = pkcs12_path.read_bytes()
+    except OSError as exc:
+        raise CertificateError(f"cannot read the signing key {pkcs12_path}: {exc.strerror}") from None
+    try:
+        key, certificate, chain = pkcs12.load_key_and_certificates(data, password.reveal().encode("utf-8"))
+    except ValueError:
+        raise CertificateError(
+            f"cannot open the signing key {pkcs12_path}: wrong password, or not a PKCS#12 file",
+            hint="give the key's password in the configured environment variable or at the prompt",
+        ) from None
+    if key is None or certificate is None:
+        raise CertificateError(f"{pkcs12_path} holds no private key with its certificate")
+    return key, certificate, list(chain)
 
 class _LoadedKeySigner(signers.SimpleSigner):
     """pyHanko's SimpleSigner, with two costs paid once instead of for every signature: loading the private key

@@ -77,7 +77,7 @@ def verify_pdf(data: bytes, *, registry: CertificateRegistry, trust_root: object
     if record is None and serial is not None:
         record = registry.get(serial)
     if record is not None:
-        checks.append(_status_check(record))
+        checks.append(status_check(record))
     return Verification(serial or (record.serial if record else None), record, tuple(checks))
 
 
@@ -87,10 +87,10 @@ def verify_serial(text: str, *, registry: CertificateRegistry) -> Verification:
     if record is None:
         return Verification(serial, None, (Check("registry", False, f"no certificate {grouped(serial)} was issued"),))
     found = Check("registry", True, f"issued {record.issued_at:%Y-%m-%d} to {record.name}, track {record.track}")
-    return Verification(serial, record, (found, _status_check(record)))
+    return Verification(serial, record, (found, status_check(record)))
 
 
-def _status_check(record: CertificateRecord) -> Check:
+def status_check(record: CertificateRecord) -> Check:
     if record.status == "valid":
         return Check("status", True, "valid")
     if record.status == "replaced":

@@ -4,6 +4,7 @@ Example::
 
     certificates:
       issuer: Asociația Comunelor din România
+      issuer_url: https://www.acor.ro/                   # the issuer's address in Open Badges credentials
       signatory: {name: Maria Ionescu, role: Președinte, image: semnatura.png}
       verify_url: https://cooperare.acor.ro/verificare/     # the QR code holds this URL plus ?serie=SERIAL
       signing:
@@ -32,6 +33,7 @@ from urllib.parse import urlsplit
 
 DEFAULT_PASSWORD_ENV = "COOPERARE_SIGNING_PASSWORD"
 DEFAULT_ISSUER = "Asociația Comunelor din România"
+DEFAULT_ISSUER_URL = "https://www.acor.ro/"
 DEFAULT_PROJECT = "Proiectul „Cooperare digitală pentru dezvoltare locală”"
 PASSWORD_REFUSAL = (
     "the signing key's password must never be written in the configuration file; put it in the environment "
@@ -106,6 +108,8 @@ class CertificatesConfig:
     """The ``certificates`` section."""
 
     issuer: str = DEFAULT_ISSUER
+    issuer_url: str = DEFAULT_ISSUER_URL
+    """The issuer's web address, named in every Open Badges credential (its issuer profile)."""
     project: str = DEFAULT_PROJECT
     signatory: Signatory | None = None
     verify_url: str | None = None
@@ -127,5 +131,8 @@ class CertificatesConfig:
             parts = urlsplit(self.verify_url)
             if parts.scheme != "https" or not parts.hostname:
                 raise ValueError("verify_url must be an https:// URL (it is printed in every certificate's QR code)")
+        issuer = urlsplit(self.issuer_url)
+        if issuer.scheme != "https" or not issuer.hostname:
+            raise ValueError("issuer_url must be an https:// URL (the issuer of every Open Badges credential)")
         if self.workers < 1:
             raise ValueError("workers must be at least 1")

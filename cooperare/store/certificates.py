@@ -121,6 +121,13 @@ class CertificateRegistry:
         return self._many(select(certificates).where(certificates.c.person_key == person_key,
                                                      certificates.c.track == track))
 
+    def positions(self) -> dict[str, tuple[int, Status]]:
+        """Serial → (row number, status). Row numbers are never reused (rows are never deleted), so they serve as
+        each certificate's stable index in the Open Badges revocation status list."""
+        with store_errors("read the certificate registry"), self._engine.connect() as conn:
+            rows = conn.execute(select(certificates.c.serial, certificates.c.id, certificates.c.status)).all()
+        return {row.serial: (int(row.id), row.status) for row in rows}
+
     def count(self) -> int:
         with store_errors("read the certificate registry"), self._engine.connect() as conn:
             return int(conn.scalar(select(func.count()).select_from(certificates)) or 0)

@@ -17,6 +17,7 @@ from cooperare.certificates.keygen import DemoKeys
 from cooperare.cli.main import cli
 from cooperare.errors import CertificateError, MoodleError, SecretError
 from cooperare.sandbox import simulate
+from cooperare.store.certificates import CertificateRegistry
 
 from .conftest import PASSWORD, MoodleTrack
 
@@ -129,11 +130,38 @@ def test_status_issue_verify_revoke_list_and_report(workdir: Path, moodle_track:
     assert report.exit_code == 0 and "1 certified of 292" in report.output
     assert "Ana Ilie" in (workdir / "reports" / "r.csv").read_text(encoding="utf-8-sig")
 
-    assert invoke("certificates", "revoke", serial, "--reason", "eroare de evaluare").exit_code == 0
+    badge = pdf.with_suffix(".json")
+    for credential in (badge, pdf.with_suffix(".jwt")):
+        checked = invoke("certificates", "verify", str(credential), "--json")
+        assert checked.exit_code == 0, checked.output
+        assert {c["check"] for c in json.loads(checked.stdout)["checks"]} == {"signature", "validity",
+                                                                            "status list", "status"}
+    tampered = workdir / "tampered.json"
+    tampered.write_text(badge.read_text().replace("eyJ", "eyK", 2))
+    assert isinstance(invoke("certificates", "verify", str(tampered)).exception, CertificateError)
+
+    no_key = invoke("certificates", "revoke", serial, "--reason", "eroare de evaluare")
+    assert isinstance(no_key.exception, CertificateError) and "no password" in str(no_key.exception)
+    assert json.loads(invoke("certificates", "list", "--json").stdout)["certificates"][0]["status"] == "valid"
+    revoking = invoke("certificates", "revoke", serial, "--reason", "eroare de evaluare",
+                      env={"COOPERARE_SIGNING_PASSWORD": PASSWORD})
+    assert revoking.exit_code == 0, revoking.output
+    assert "status list rewritten" in revoking.output
     revoked = invoke("certificates", "verify", str(pdf), "--json")
     assert isinstance(revoked.exception, CertificateError)
     checks = {c["check"]: c for c in json.loads(revoked.stdout)["checks"]}
     assert not checks["status"]["ok"] and "eroare de evaluare" in checks["status"]["detail"]
+    revoked_badge = invoke("certificates", "verify", str(badge), "--json")
+    assert isinstance(revoked_badge.exception, CertificateError)
+    checks = {c["check"]: c for c in json.loads(revoked_badge.stdout)["checks"]}
+    assert checks["signature"]["ok"] and not checks["status list"]["ok"]
+    assert "revoked" in checks["status list"]["detail"]
+
+    published = invoke("certificates", "publish", "--out", "site")
+    assert published.exit_code == 0, published.output
+    status_list = (workdir / "certificates" / "status-list.jwt").read_text()
+    assert (workdir / "site" / "status-list.jwt").read_text() == status_list
+    assert (workdir / "site" / "jwks.json").is_file()
 
 
 def test_issue_and_deliver_put_the_pdf_into_the_trainees_moodle_files_once(workdir: Path,
@@ -151,8 +179,9 @@ def test_issue_and_deliver_put_the_pdf_into_the_trainees_moodle_files_once(workd
     [pdf] = (workdir / "certificates" / "adm-expert").glob("*.pdf")
     context = site.context(30, ana)
     placed = [r for r in site.db["files"].where(contextid=context["id"], filearea="private") if r["filename"] != "."]
-    assert [(r["filepath"], r["filename"], r["content"]) for r in placed] == [
-        ("/Certificate/", pdf.name, pdf.read_bytes())]
+    badge = pdf.with_suffix(".json")
+    assert sorted((r["filepath"], r["filename"], r["content"]) for r in placed) == sorted([
+        ("/Certificate/", pdf.name, pdf.read_bytes()), ("/Certificate/", badge.name, badge.read_bytes())])
 
     again = invoke("certificates", "deliver", "--track", "adm-expert")
     assert again.exit_code == 0, again.output
@@ -251,3 +280,24 @@ def test_publish_into_moodle_needs_the_plugin_function(workdir: Path, moodle_tra
     assert isinstance(result.exception, CertificateError)
     assert "local_cooperare_publish_site" in str(result.exception)
     assert (workdir / "verify" / "index.html").is_file()  # the local site is still written
+def test_badges_backfills_credentials_of_certificates_issued_without_them(workdir: Path, catalogue: Any,
+                                                                          demo_keys: DemoKeys) -> None:
+    from cooperare.certificates.badges import credential_paths
+    from cooperare.config import load_config
+    from cooperare.store import Store
+
+    from .conftest import issue_two, make_issuing
+
+    config = load_config(workdir / "cooperare.yaml", environ={}).certificates
+    with Store.open(workdir / "store.sqlite") as store:
+        registry = CertificateRegistry(store.engine)
+        records = issue_two(catalogue, registry, make_issuing(catalogue, config, demo_keys))  # no badges
+    assert not any(credential_paths(r, config.output)[1].exists() for r in records)
+    assert isinstance(invoke("certificates", "badges").exception, CertificateError)  # no password
+    done = invoke("certificates", "badges", env={"COOPERARE_SIGNING_PASSWORD": PASSWORD})
+    assert done.exit_code == 0, done.output
+    assert "2 written" in done.output
+    for record in records:
+        assert invoke("certificates", "verify", str(credential_paths(record, config.output)[1])).exit_code == 0
+    again = invoke("certificates", "badges", env={"COOPERARE_SIGNING_PASSWORD": PASSWORD})
+    assert "0 written" in again.output

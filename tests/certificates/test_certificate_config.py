@@ -38,6 +38,7 @@ def test_without_the_section_everything_has_a_default(tmp_path: Path) -> None:
     path.write_text("site:\n  url: http://127.0.0.1:8085\n", encoding="utf-8")
     config = load_config(path, environ={}).certificates
     assert config.issuer == "Asociația Comunelor din România" and config.signatory is None
+    assert config.issuer_url == "https://www.acor.ro/"
     assert config.signing.password_env == "COOPERARE_SIGNING_PASSWORD" and config.rules == {}
     assert not config.delivery.moodle_message and not config.delivery.moodle_files
 
@@ -46,6 +47,7 @@ def test_without_the_section_everything_has_a_default(tmp_path: Path) -> None:
     ("  signing: {password: secret123}\n", "must never be written in the configuration file"),
     ("  delivery: {moodle_files: yes please}\n", "moodle_files"),
     ("  verify_url: http://cooperare.acor.ro/v\n", "must be an https:// URL"),
+    ("  issuer_url: acor.ro\n", "issuer_url must be an https:// URL"),
     ("  rules: {adm-expert: {final_quiz_percent: 120}}\n", "percentage from 0 to 100"),
     ("  signing: {password_env: 'not a name'}\n", "name of an environment variable"),
     ("  signatory: {name: X}\n", "missing required key"),

@@ -155,3 +155,30 @@ def test_people_without_a_moodle_account_are_reported(
     outcome = deliver_files(moodle_track.client, records, store=store, run_id=store.runs.start("deliver"),
                             output=issuing.output)
     assert outcome.no_account == (issued[0].serial,) and moodle_track.client.transport.stats.uploads == 0
+
+
+def test_the_open_badges_credential_goes_next_to_the_pdf(moodle_track: MoodleTrack, store: Store, issuing: Issuing,
+                                                        issued: list[CertificateRecord]) -> None:
+    records = for_trainees(moodle_track, issued)
+    for record in records[:1]:  # only the first has a credential (issued before Open Badges, the other has none)
+        (issuing.output / (record.file or "")).with_suffix(".json").write_text('{"id": "data:application/vc+jwt,e"}')
+    stats = moodle_track.client.transport.stats
+    run = store.runs.start("certificates deliver")
+    outcome = deliver_files(moodle_track.client, records, store=store, run_id=run, output=issuing.output)
+    assert sorted(outcome.delivered) == sorted(r.serial for r in records) and outcome.failed == ()
+    assert stats.uploads == 3 and stats.by_function[FILES_FUNCTION] == 1  # still one plugin call for the batch
+    first, second = (private_files(moodle_track.box, r.moodle_user_id or 0) for r in records)
+    badge = (issuing.output / (records[0].file or "")).with_suffix(".json")
+    assert first[f"{FILES_FOLDER}{badge.name}"] == badge.read_bytes()
+    assert len(first) == 2 and len(second) == 1
+
+
+def test_a_refused_trainee_is_reported_once_even_with_a_credential(
+        moodle_track: MoodleTrack, store: Store, issuing: Issuing, issued: list[CertificateRecord]) -> None:
+    good, gone = for_trainees(moodle_track, issued)[0], replace(issued[1], moodle_user_id=999999)
+    for record in (good, gone):
+        (issuing.output / (record.file or "")).with_suffix(".json").write_text("{}")
+    run = store.runs.start("certificates deliver")
+    outcome = deliver_files(moodle_track.client, [gone, good], store=store, run_id=run, output=issuing.output)
+    assert outcome.delivered == (good.serial,)
+    assert [serial for serial, _ in outcome.failed] == [gone.serial]

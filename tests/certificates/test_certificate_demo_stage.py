@@ -54,6 +54,13 @@ def test_the_stage_issues_verifies_reports_and_leaves_a_usable_folder(tmp_path: 
     result = CliRunner().invoke(cli, ["certificates", "verify", f"certificates/{valid[0].file}"])
     assert result.exit_code == 0 and "VALID" in result.output
 
+    assert summary["badges_verified"] == len(valid)
+    credential = Path("certificates", valid[0].file or "").with_suffix(".json")
+    badge = CliRunner().invoke(cli, ["certificates", "verify", str(credential)])
+    assert badge.exit_code == 0 and "VALID" in badge.output, badge.output
+    for name in ("status-list.jwt", "jwks.json"):
+        assert (tmp_path / "verify" / name).read_bytes() == (tmp_path / "certificates" / name).read_bytes()
+
 
 def test_demo_certificates_are_issued_after_every_training_period_ends() -> None:
     from cooperare.cli.commands.demo_certificates import issue_date

@@ -72,3 +72,16 @@ def test_revoke_and_replace_only_valid_certificates_and_keep_history(store: Stor
     registry.add(record("D" * 16))  # a new certificate may follow a revoked one
     with pytest.raises(StoreError, match="same person and track"):
         registry.replace("D" * 16, reason="x", new=record("E" * 16, person="someone-else"))
+
+
+def test_positions_are_stable_unique_and_carry_the_status(store: Store) -> None:
+    registry = CertificateRegistry(store.engine)
+    registry.add_many([record("A" * 16), record("B" * 16, person="AG-002")])
+    before = registry.positions()
+    assert len({index for index, _ in before.values()}) == 2
+    registry.revoke("A" * 16, reason="greșeală")
+    registry.add(record("C" * 16, person="AG-003"))
+    after = registry.positions()
+    assert after["A" * 16] == (before["A" * 16][0], "revoked")
+    assert after["B" * 16] == before["B" * 16]
+    assert after["C" * 16][0] not in {index for index, _ in before.values()}

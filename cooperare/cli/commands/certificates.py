@@ -31,6 +31,7 @@ from cooperare.store.people import People
 from cooperare.store.runs import Outcome
 
 if TYPE_CHECKING:
+    from cooperare.certificates.badges import BadgeIssuing
     from cooperare.certificates.deliver import FileOutcome, MessageOutcome
     from cooperare.certificates.issue import Issuing
     from cooperare.certificates.production import Producer
@@ -107,7 +108,19 @@ class Session:
         subject = producer.check()
         self.app.say(f"Signing as: {subject}", style="dim")
         return Issuing(catalogue=self.catalogue, config=self.config, output=self.output, producer=producer,
-                       workers=self.config.workers)
+                       workers=self.config.workers, badges=self.badges(password))
+
+    def badges(self, password: Secret) -> BadgeIssuing:
+        """What writes the Open Badges credentials and the status list, with the PDF signing key."""
+        from cooperare.certificates.badges import BadgeIssuing, IssuerKey
+
+        pkcs12 = self.config.signing.pkcs12
+        if pkcs12 is None or self.config.verify_url is None:
+            raise CertificateError("Open Badges credentials need certificates.signing.pkcs12 and "
+                                   "certificates.verify_url")
+        return BadgeIssuing(key=IssuerKey.load(pkcs12, password=password), issuer=self.config.issuer,
+                            issuer_url=self.config.issuer_url, verify_url=self.config.verify_url,
+                            output=self.output)
 
     @property
     def output(self) -> Path:
@@ -301,16 +314,47 @@ def reissue_command(app: AppContext, serial: str, reason: str) -> None:
 @click.option("--reason", required=True, help="Why. Kept in the registry and shown by verify.")
 @pass_app
 def revoke(app: AppContext, serial: str, reason: str) -> None:
-    """Revoke certificate SERIAL: verification reports it as revoked from now on."""
+    """Revoke certificate SERIAL: verification reports it as revoked from now on.
+
+    Once Open Badges credentials were issued, the signed status list is rewritten too (with its bit set), so the
+    signing key's password is needed, as for issue.
+    """
+    from cooperare.certificates.badges import STATUS_LIST_FILE
     from cooperare.certificates.deliver import zip_track
 
     session = Session.open(app)
     if not reason.strip():
         raise CertificateError("a revocation needs a reason (--reason)")
+    badges = None
+    if (session.output / STATUS_LIST_FILE).is_file():  # the key is opened before anything changes
+        badges = session.badges(signing_password(session.config.signing.password_env))
     record = session.registry.revoke(parse_serial(serial), reason=reason)
     zip_track(session.registry.all(track=record.track), output=session.output, track=record.track)
     app.say(f"{grouped(record.serial)} ({record.name}) revoked: {reason}")
+    if badges is not None:
+        app.say(f"Open Badges status list rewritten: {badges.refresh(session.registry)} (publish it again)")
     _republish(app, session)
+
+
+# -- Open Badges -------------------------------------------------------------------------------------------------
+
+
+@certificates.command("badges")
+@track_option
+@pass_app
+def badges_command(app: AppContext, track: str | None) -> None:
+    """Write the Open Badges 3.0 credential of every valid certificate that has none yet (issued before they
+    existed, or by an interrupted run), and re-sign the status list and key set. Existing credentials are kept."""
+    from cooperare.certificates.badges import credential_paths
+
+    session = Session.open(app)
+    tracks = set(session.tracks(track))
+    missing = [record for record in session.registry.all(status="valid")
+               if record.track in tracks and not credential_paths(record, session.output)[1].exists()]
+    badges = session.badges(signing_password(session.config.signing.password_env))
+    written = badges.issue(missing, registry=session.registry)
+    app.say(f"Open Badges credentials: {len(written)} written, status list and key set re-signed in "
+            f"{session.output}")
 
 
 # -- publish -----------------------------------------------------------------------------------------------------
@@ -327,7 +371,8 @@ def _republish(app: AppContext, session: Session) -> None:
         return
     with session.store.runs.recording("certificates publish", detail={"out": str(folder), "automatic": True},
                                       ws_calls=lambda: app.ws_calls):
-        site = publish_verification_site(session.store, folder, issuer=session.config.issuer)
+        site = publish_verification_site(session.store, folder, issuer=session.config.issuer,
+                                         badges_from=session.output)
     app.say(f"Verification site published again: {site.certificates} certificates in {site.folder}")
 
 
@@ -353,7 +398,8 @@ def publish(app: AppContext, out: Path | None, to_moodle: bool) -> None:
     out = out or session.config.publish_dir or Path("verify")
     with session.store.runs.recording("certificates publish", detail={"out": str(out)},
                                       ws_calls=lambda: app.ws_calls) as run:
-        site = publish_verification_site(session.store, out, issuer=session.config.issuer)
+        site = publish_verification_site(session.store, out, issuer=session.config.issuer,
+                                         badges_from=session.output)
         run.detail = {"out": str(out), "certificates": site.certificates, "entries": site.entries}
         if to_moodle:
             from cooperare.certificates.moodle_site import publish_to_moodle
@@ -367,6 +413,8 @@ def publish(app: AppContext, out: Path | None, to_moodle: bool) -> None:
         app.say(f"Published into Moodle at {answer.get('url')} ({answer.get('created')} files added, "
                 f"{answer.get('replaced')} replaced, {answer.get('unchanged')} unchanged, "
                 f"{answer.get('deleted')} removed)")
+    if site.badge_files:
+        app.say(f"Open Badges files published with it: {', '.join(site.badge_files)}")
     url = session.config.verify_url
     if url is None:
         app.note("certificates.verify_url is not set: set it to the address where this folder will be served")
@@ -387,8 +435,10 @@ def publish(app: AppContext, out: Path | None, to_moodle: bool) -> None:
 @json_option
 @pass_app
 def verify(app: AppContext, file: Path | None, serial: str | None, as_json: bool) -> None:
-    """Verify FILE.pdf (signature intact and trusted, registry match, not revoked or replaced), or --serial S.
+    """Verify FILE.pdf (signature intact and trusted, registry match, not revoked or replaced), an Open Badges
+    credential FILE (.json or the compact .jwt: signature, validity dates, status list, registry), or --serial S.
 
+    A credential is checked with the key set (jwks.json) and status list in certificates.output.
     Exits with 1 when any check fails.
     """
     from cooperare.certificates.verify import load_trust_root, verify_pdf, verify_serial
@@ -396,14 +446,43 @@ def verify(app: AppContext, file: Path | None, serial: str | None, as_json: bool
     if (file is None) == (serial is None):
         raise click.UsageError("give either FILE or --serial")
     session = Session.open(app)
-    if file is not None:
+    data = file.read_bytes() if file is not None else b""
+    if file is not None and _is_badge(data):
+        result = _verify_badge(session, data)
+    elif file is not None:
         root = load_trust_root(session.config.signing.trust_root)
-        result = verify_pdf(file.read_bytes(), registry=session.registry, trust_root=root)
+        result = verify_pdf(data, registry=session.registry, trust_root=root)
     else:
         result = verify_serial(serial or "", registry=session.registry)
     _report_verification(app, result, subject=str(file) if file else f"serial {serial}", as_json=as_json)
     if not result.ok:
         raise CertificateError("the certificate does NOT verify")
+
+
+def _is_badge(data: bytes) -> bool:
+    from cooperare.certificates.badges import looks_like_badge
+
+    return looks_like_badge(data)
+
+
+def _verify_badge(session: Session, data: bytes) -> Verification:
+    from cryptography import x509
+
+    from cooperare.certificates.badges import JWKS_FILE, STATUS_LIST_FILE, verify_badge
+
+    root_path = session.config.signing.trust_root
+    if root_path is None:
+        raise CertificateError("no trust root configured", hint="set certificates.signing.trust_root")
+    jwks, status_list = session.output / JWKS_FILE, session.output / STATUS_LIST_FILE
+    if not jwks.is_file():
+        raise CertificateError(f"the issuer's key set {jwks} is missing",
+                               hint="it is written when credentials are issued; copy it from the verification site")
+    try:
+        root = x509.load_pem_x509_certificate(root_path.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise CertificateError(f"cannot read the trust root {root_path}: {exc}") from None
+    return verify_badge(data, trust_root=root, jwks=jwks.read_bytes(), registry=session.registry,
+                        status_list=status_list.read_bytes() if status_list.is_file() else None)
 
 
 def _report_verification(app: AppContext, result: Verification, *, subject: str, as_json: bool) -> None:

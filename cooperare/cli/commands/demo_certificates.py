@@ -4,8 +4,9 @@ On the demo's sandbox Moodle, after the courses and roster stages, it: simulates
 :mod:`cooperare.sandbox.simulate` (lessons viewed, quiz attempts graded; Moodle's completion rules provisioned by the
 courses stage then decide who completed the course — most do, a few fail the final quiz or leave a lesson unread),
 makes a demo
-signing root under ``DIR/keys/``, issues and signs the certificates under ``DIR/certificates/``, verifies every one
-(and shows that a copy with one changed byte fails), publishes the static verification site under ``DIR/verify/``,
+signing root under ``DIR/keys/``, issues and signs the certificates under ``DIR/certificates/`` with an Open Badges 3.0
+credential next to each and the signed status list, verifies every one of both (and shows that a copy with one
+changed byte, or an altered credential, fails), publishes the static verification site under ``DIR/verify/``,
 sends the Moodle messages, exports the report under
 ``DIR/reports/`` and writes ``DIR/cooperare.yaml`` so commands run in DIR use the demo's store and keys. The demo
 key's random password is left in ``DIR/keys/signing-password.txt`` (mode 0600) so a reissue can be tried there.
@@ -43,6 +44,7 @@ PASSWORD_FILE = "signing-password.txt"
 
 def stage_certificates(run: DemoRun) -> None:
     """The demo stage (see the module docstring)."""
+    from cooperare.certificates.badges import BadgeIssuing, IssuerKey
     from cooperare.certificates.deliver import send_messages, zip_track
     from cooperare.certificates.issue import Issuing, issue_track
     from cooperare.certificates.keygen import create_file, make_demo_keys
@@ -67,8 +69,10 @@ def stage_certificates(run: DemoRun) -> None:
                                 output=out / "certificates")
     registry = CertificateRegistry(run.store.engine)
     producer = Producer(pkcs12=keys.pkcs12, password=password)
+    badges = BadgeIssuing(key=IssuerKey.load(keys.pkcs12, password=password), issuer=config.issuer,
+                          issuer_url=config.issuer_url, verify_url=DEMO_VERIFY_URL, output=config.output)
     issuing = Issuing(catalogue=catalogue, config=config, output=config.output, producer=producer,
-                      workers=config.workers, today=issue_date(catalogue))
+                      workers=config.workers, today=issue_date(catalogue), badges=badges)
     issued: list[CertificateRecord] = []
     for track in catalogue.tracks:
         assessment = assess_track(run.client, people=people, registry=registry, catalogue=catalogue, config=config,
@@ -79,7 +83,8 @@ def stage_certificates(run: DemoRun) -> None:
         run.app.say(f"  {track.key}: {len(done.issued)} certificates issued and signed "
                     f"({len(assessment.verdicts) - len(assessment.eligible)} not eligible yet; target {track.target})")
     verified = _verify_all(run, config=config, registry=registry, issued=issued)
-    site = publish_verification_site(run.store, out / "verify", issuer=config.issuer)
+    badges_verified = _verify_badges(run, config=config, registry=registry, issued=issued)
+    site = publish_verification_site(run.store, out / "verify", issuer=config.issuer, badges_from=config.output)
     from cooperare.certificates.moodle_site import publish_to_moodle
 
     in_moodle = publish_to_moodle(run.client, site.folder)
@@ -90,7 +95,8 @@ def stage_certificates(run: DemoRun) -> None:
     _write_config(out, keys_dir=keys.pkcs12.parent)
     _tell(run, out=out, issued=len(issued), verified=verified, messages=len(messages.sent), reports=reports,
           example=issued[0] if issued else None)
-    run.summary["certificates"] = {"issued": len(issued), "verified": verified, "messages": len(messages.sent),
+    run.summary["certificates"] = {"issued": len(issued), "verified": verified, "badges_verified": badges_verified,
+                                   "messages": len(messages.sent),
                                    "folder": str(config.output), "reports": [str(p) for p in reports],
                                    "keys": str(keys.pkcs12.parent), "verify_site": str(site.folder),
                                    "verify_in_moodle": in_moodle["url"]}
@@ -181,6 +187,37 @@ def _verify_all(run: DemoRun, *, config: CertificatesConfig, registry: Certifica
     return verified
 
 
+def _verify_badges(run: DemoRun, *, config: CertificatesConfig, registry: CertificateRegistry,
+                   issued: list[CertificateRecord]) -> int:
+    """Check every Open Badges credential as `certificates verify` does, and show that an altered one fails."""
+    import base64
+    import json
+
+    from cryptography import x509
+
+    from cooperare.certificates.badges import JWKS_FILE, STATUS_LIST_FILE, credential_paths, verify_badge
+
+    assert config.signing.trust_root is not None
+    root = x509.load_pem_x509_certificate(config.signing.trust_root.read_bytes())
+    jwks = (config.output / JWKS_FILE).read_bytes()
+    status_list = (config.output / STATUS_LIST_FILE).read_bytes()
+
+    def check(data: bytes) -> bool:
+        return verify_badge(data, trust_root=root, jwks=jwks, status_list=status_list, registry=registry).ok
+
+    verified = sum(check(credential_paths(record, config.output)[1].read_bytes()) for record in issued)
+    run.app.say(f"Open Badges 3.0: {verified} of {len(issued)} credentials (.json/.jwt next to each PDF) verify "
+                "against the demo root, with the signed status list (status-list.jwt) and the key set (jwks.json)")
+    if issued:
+        header, body, signature = credential_paths(issued[0], config.output)[0].read_text().strip().split(".")
+        claims = json.loads(base64.urlsafe_b64decode(body + "=="))
+        claims["vc"]["credentialSubject"]["achievement"]["name"] = "Altă realizare"
+        forged = base64.urlsafe_b64encode(json.dumps(claims).encode("utf-8")).decode("ascii").rstrip("=")
+        run.app.say(f"A credential of {grouped(issued[0].serial)} with its achievement renamed does not verify: "
+                    f"{not check(f'{header}.{forged}.{signature}'.encode('ascii'))}")
+    return verified
+
+
 def _reports(folder: Path, *, catalogue: Catalogue, registry: CertificateRegistry) -> list[Path]:
     from cooperare.certificates.fonts import load_fonts
     from cooperare.reports.certification import build_report
@@ -223,6 +260,8 @@ def _tell(run: DemoRun, *, out: Path, issued: int, verified: int, messages: int,
     say = run.app.say
     say(f"Sent {messages} Moodle messages to the new holders (journaled: a re-run sends none twice)")
     say(f"Certificates ({issued}, one PDF each and a ZIP per track): {out / 'certificates'}")
+    say(f"Open Badges 3.0 credentials next to each PDF (.json, .jwt), status-list.jwt and jwks.json: "
+        f"{out / 'certificates'}")
     say(f"Public verification page and its encrypted registry (a static site for {DEMO_VERIFY_URL}): "
         f"{out / 'verify'}")
     say(f"Reports (XLSX, CSV, PDF): {out / 'reports'}")
@@ -231,6 +270,8 @@ def _tell(run: DemoRun, *, out: Path, issued: int, verified: int, messages: int,
     say("Try, in that folder:", style="dim")
     if example:
         say(f"  cooperare certificates verify certificates/{example.file}", style="dim")
+        say(f"  cooperare certificates verify certificates/{Path(example.file or '').with_suffix('.json')}",
+            style="dim")
         say(f"  python3 -m http.server -b 127.0.0.1 -d verify 8000, then open "
             f"http://127.0.0.1:8000/?serie={grouped(example.serial)} and drop certificates/{example.file} on it",
             style="dim")

@@ -20,12 +20,13 @@ from cooperare.sandbox.registry import Call
 from cooperare.sandbox.site import CONTEXT_SYSTEM, CONTEXT_USER, Site
 
 AREAS = ("verify",)
-EXTENSIONS = ("html", "css", "js", "json", "svg", "png", "txt")
+EXTENSIONS = ("html", "css", "js", "json", "jwt", "svg", "png", "txt")
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 SCRIPT_PREFIX = "/local/cooperare/"
 TYPES = {"html": "text/html", "css": "text/css", "js": "application/x-javascript", "json": "application/json",
-         "svg": "image/svg+xml", "png": "image/png", "txt": "text/plain"}
+         "svg": "image/svg+xml", "png": "image/png", "txt": "text/plain",
+         "jwt": "document/unknown"}
 """What Moodle's mimeinfo() gives each extension (the type a stored file is served with)."""
 NOT_PUBLISHED = "No verification page has been published on this site yet."
 

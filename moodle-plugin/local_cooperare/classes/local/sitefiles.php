@@ -40,7 +40,7 @@ class sitefiles {
     public const AREAS = ['verify'];
 
     /** @var string[] Extensions of the files a site may hold (served with the type Moodle knows for each). */
-    public const EXTENSIONS = ['html', 'css', 'js', 'json', 'svg', 'png', 'txt'];
+    public const EXTENSIONS = ['html', 'css', 'js', 'json', 'jwt', 'svg', 'png', 'txt'];
 
     /** @var string Content-Security-Policy of every served file: nothing from elsewhere, no inline script. */
     public const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
