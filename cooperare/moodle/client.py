@@ -1,9 +1,11 @@
 """Typed wrappers for the core Moodle web-service functions the pack uses, grouped the way Moodle groups them.
 
 ``MoodleClient(transport)`` exposes ``categories``, ``courses``, ``users``, ``cohorts``, ``enrol``, ``groups``,
-``completion``, ``grades``, ``quizzes``, ``forums``, ``files`` and ``messages``. Each method says which function it
-calls, takes typed arguments, returns typed records, and sends lists through :func:`call_batched` so no request
-exceeds the site's POST-variable budget. Nothing here knows about the training catalogue or the roster.
+``completion``, ``grades``, ``quizzes``, ``forums``, ``files`` and ``messages``, and for the pack's plugin
+``course_content`` (describe and save sections, activities, questions, completion) and ``cohort_sync``. Each method
+says which function it calls, takes typed arguments, returns typed records, and sends lists through
+:func:`call_batched` so no request exceeds the site's POST-variable budget. Code outside ``moodle/`` calls these
+methods, never a wsfunction by name. Nothing here knows about the training catalogue or the roster.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from cooperare.moodle.records import (
     BestGrade,
     Category,
     Cohort,
+    CohortSyncInstance,
     Course,
     CourseCompletion,
     CourseCompletions,
     CourseSection,
+    DescribedCourse,
     DraftFile,
     EnrolledUser,
     Forum,
@@ -39,6 +43,16 @@ from cooperare.moodle.transport import Transport
 STUDENT_ROLE_ID = 5
 COMPLETIONS_FUNCTION = "local_cooperare_get_course_completions"
 COMPLETIONS_PAGE = 1000  # the plugin's largest page
+DESCRIBE_COURSES = "local_cooperare_describe_courses"
+SAVE_SECTIONS = "local_cooperare_save_sections"
+SAVE_ACTIVITIES = "local_cooperare_save_activities"
+DELETE_ACTIVITIES = "local_cooperare_delete_activities"
+SAVE_QUESTIONS = "local_cooperare_save_questions"
+SET_COMPLETION = "local_cooperare_set_completion"
+SAVE_COHORT_SYNC = "local_cooperare_save_cohort_sync"
+DELETE_COHORT_SYNC = "local_cooperare_delete_cohort_sync"
+ADD_USER_FILES = "local_cooperare_add_user_files"
+SITE_SETUP = "local_cooperare_get_site_setup"
 
 
 class _Api:
@@ -51,6 +65,26 @@ class _Api:
             return [] if result in (Result.PER_ITEM, Result.LIST) else None
         return call_batched(self.transport, wsfunction, list_key, items, result=result, extra=extra,
                             result_key=result_key)
+
+    def _plugin_items(self, wsfunction: str, list_key: str, items: Sequence[Mapping[str, Any]]) -> list[Any]:
+        """A plugin function that answers ``{list_key: [one per item]}``, batched within the variable budget (each
+        request all or nothing); the answers are counted against what was sent."""
+        if not items:
+            return []
+        answer = call_batched(self.transport, wsfunction, list_key, [dict(i) for i in items], result=Result.KEYED,
+                              result_key=list_key)
+        results = list(answer.get(list_key, []))
+        if len(results) != len(items):
+            raise BatchShortfall(f"sent {len(items)} items, Moodle returned {len(results)}", wsfunction=wsfunction,
+                                 sent=len(items), received=len(results))
+        return results
+
+    def _read_batched(self, wsfunction: str, list_key: str, values: Sequence[Any], result_key: str) -> list[Any]:
+        if not values:
+            return []
+        answer = call_batched(self.transport, wsfunction, list_key, list(values), result=Result.KEYED,
+                              result_key=result_key)
+        return list(answer.get(result_key, []))
 
 
 class CategoriesApi(_Api):
@@ -89,10 +123,52 @@ class CoursesApi(_Api):
         answer = self._batched("core_course_update_courses", "courses", courses, result=Result.WARNINGS)
         return (answer or {}).get("warnings", [])
 
+    def all(self) -> list[Course]:
+        """core_course_get_courses_by_field without a field: every course the token's user may see, in one read."""
+        answer = self.transport.call("core_course_get_courses_by_field", {})
+        return [Course.from_ws(c) for c in answer.get("courses", [])]
+
     def contents(self, course_id: int) -> list[CourseSection]:
         """core_course_get_contents: sections with their modules."""
         answer = self.transport.call("core_course_get_contents", {"courseid": course_id})
         return [CourseSection.from_ws(s) for s in answer or []]
+
+
+class CourseContentApi(_Api):
+    """What the pack's plugin adds for courses: a full description keyed by idnumber, and batched saves of sections,
+    activities, questions, deletions and completion criteria (each request all or nothing; the answers, one per
+    item in the order sent, are counted against what was sent)."""
+
+    def describe(self, idnumbers: Sequence[str]) -> list[DescribedCourse]:
+        """local_cooperare_describe_courses: sections, activities, questions, completion and cohort-sync instances
+        of each course found (unknown idnumbers are left out)."""
+        answer = self._read_batched(DESCRIBE_COURSES, "idnumbers", list(idnumbers), "courses")
+        return [DescribedCourse.from_ws(c) for c in answer]
+
+    def save_sections(self, sections: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """local_cooperare_save_sections: ``[{courseid, number, name, summary, summaryformat?, visible,
+        spechash?}]``; returns ``[{courseid, number, id, action}]``."""
+        return self._plugin_items(SAVE_SECTIONS, "sections", sections)
+
+    def save_activities(self, activities: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """local_cooperare_save_activities, created or updated by idnumber; returns ``[{courseid, idnumber, cmid,
+        instance, action}]``."""
+        return self._plugin_items(SAVE_ACTIVITIES, "activities", activities)
+
+    def delete_activities(self, activities: Iterable[tuple[int, str]]) -> list[dict[str, Any]]:
+        """local_cooperare_delete_activities for ``(courseid, idnumber)`` pairs (only what the plugin made)."""
+        items = [{"courseid": c, "idnumber": i} for c, i in activities]
+        return self._plugin_items(DELETE_ACTIVITIES, "activities", items)
+
+    def save_questions(self, quizzes: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """local_cooperare_save_questions: one item per quiz, ``{courseid, quiz, questions: [{idnumber, xml,
+        maxmark?, spechash?}], removemissing?}``; returns per quiz the questions' ids, slots and actions."""
+        return self._plugin_items(SAVE_QUESTIONS, "quizzes", quizzes)
+
+    def set_completion(self, courses: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """local_cooperare_set_completion: ``[{courseid, aggregation?, activityaggregation?, activities, grade?,
+        unlock?, spechash?}]``; returns ``[{courseid, action}]``."""
+        return self._plugin_items(SET_COMPLETION, "courses", courses)
 
 
 class UsersApi(_Api):
@@ -190,6 +266,23 @@ class GroupsApi(_Api):
         self._batched("core_group_delete_group_members", "members", items, result=Result.NONE)
 
 
+class CohortSyncApi(_Api):
+    """Cohort-sync enrolment instances keyed by (course id, cohort idnumber), through the pack's plugin (core web
+    services cannot add enrolment methods). The instances of a course are read with
+    :meth:`CourseContentApi.describe`."""
+
+    def save(self, instances: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """local_cooperare_save_cohort_sync: ``[{courseid, cohortidnumber, role?, groupidnumber?, status?, name?,
+        spechash?}]``, created or updated; returns ``[{courseid, cohortidnumber, cohortid, enrolid, groupid,
+        action}]``."""
+        return self._plugin_items(SAVE_COHORT_SYNC, "instances", instances)
+
+    def delete(self, instances: Iterable[tuple[int, str]]) -> list[dict[str, Any]]:
+        """local_cooperare_delete_cohort_sync for ``(courseid, cohortidnumber)`` pairs."""
+        items = [{"courseid": c, "cohortidnumber": i} for c, i in instances]
+        return self._plugin_items(DELETE_COHORT_SYNC, "instances", items)
+
+
 class CompletionApi(_Api):
     def course_status(self, course_id: int, user_id: int) -> CourseCompletion:
         """core_completion_get_course_completion_status; a course without criteria gives ``has_criteria=False``."""
@@ -280,7 +373,7 @@ class FilesApi(_Api):
         private files — ``[{userid, draftitemid, filepath?, overwrite?}]`` in one call, all or nothing. Returns
         ``[{userid, filepath, filename, contenthash, action}]`` in the order sent (action created, replaced or
         unchanged: the same name and content is left alone, so a re-sent call is harmless)."""
-        function = "local_cooperare_add_user_files"
+        function = ADD_USER_FILES
         answer = self.transport.call(function, {"files": [dict(f) for f in files]})
         result = list((answer or {}).get("files", []))
         if len(result) != len(files):
@@ -331,10 +424,12 @@ class MoodleClient:
         self.transport = transport
         self.categories = CategoriesApi(transport)
         self.courses = CoursesApi(transport)
+        self.course_content = CourseContentApi(transport)
         self.users = UsersApi(transport)
         self.cohorts = CohortsApi(transport)
         self.enrol = EnrolApi(transport)
         self.groups = GroupsApi(transport)
+        self.cohort_sync = CohortSyncApi(transport)
         self.completion = CompletionApi(transport)
         self.grades = GradesApi(transport)
         self.quizzes = QuizzesApi(transport)
@@ -345,7 +440,7 @@ class MoodleClient:
     def site_setup(self) -> SiteSetup:
         """local_cooperare_get_site_setup: installed language packs, default language and timezone, and whether
         restricted access and completion tracking are on (plugin 0.3.0+)."""
-        return SiteSetup.from_ws(self.transport.call("local_cooperare_get_site_setup") or {})
+        return SiteSetup.from_ws(self.transport.call(SITE_SETUP) or {})
 
     @cached_property
     def site(self) -> SiteInfo:

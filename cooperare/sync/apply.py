@@ -19,21 +19,30 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from cooperare.errors import AccessDenied, InvalidToken, MoodleError, PlanError, ResponseLost, TransportError
+from cooperare.errors import (
+    AccessDenied,
+    BatchShortfall,
+    InvalidToken,
+    MoodleError,
+    NotImplementedBySite,
+    PlanError,
+    ResponseLost,
+    TransportError,
+)
 from cooperare.moodle.batching import plan_batches
 from cooperare.moodle.client import MoodleClient
+from cooperare.moodle.records import Cohort, Group
 from cooperare.store import Action, Journal
 from cooperare.store.people import People, PersonRecord
 from cooperare.sync.desired import DesiredGroup, DesiredUser
 from cooperare.sync.model import Person
 from cooperare.sync.plan import SCOPE, Operations, RosterPlan, UserUpdate
-from cooperare.sync.state import DESCRIBE, SAVE_SYNC
 
 T = TypeVar("T")
 ROLE_IDS = {"manager": 1, "editingteacher": 3, "teacher": 4, "student": 5}
 SYSTEMIC_CODES = frozenset({"dmlwriteexception", "dmlreadexception", "ddlexception", "servicenotavailable",
                             "sitemaintenance", "invalidtoken", "accessexception", "nopermissions",
-                            "requireloginerror", "sandboxnotimplemented"})
+                            "requireloginerror"})
 MAX_ISOLATED = 50
 """More bad records than this in one step means the fault is not in the records: the step stops."""
 Progress = Callable[[str, int, int], None]
@@ -73,7 +82,9 @@ class _Step(Generic[T]):
     list_key: str
     key: Callable[[T], str]
     encode: Callable[[T], dict[str, Any]]
-    send: Callable[[list[dict[str, Any]]], Any]
+    """The item as sent (sizes the batches within the variable budget)."""
+    send: Callable[[list[T]], Any]
+    """Send one batch through the client's typed method."""
     settle: Callable[[list[T], Any], None]
     verify: Callable[[list[T]], list[T]]
     """Read Moodle back; settle what is there and return the items that are not."""
@@ -122,22 +133,19 @@ class Applier:
         self._run(_Step[DesiredUser](
             "create user", "create", "users", key=lambda u: u.idnumber,
             encode=self._new_user,
-            send=self.client.users.create,
+            send=lambda items: self.client.users.create([self._new_user(u) for u in items]),
             settle=lambda items, answer: self._settle_users(items, [int(a["id"]) for a in answer]),
             verify=self._verify_users, person=lambda u: u.person), ops.create_users)
         self._run(_Step[UserUpdate](
             "update user", "update", "users", key=lambda u: u.idnumber,
-            encode=lambda u: {"id": u.user_id, **{k: int(v) if isinstance(v, bool) else v
-                                                  for k, v in u.changes.items()}},
-            send=self._update_users, settle=lambda items, answer: self._count("update user", items),
+            encode=_user_changes, send=self._update_users, settle=lambda items, answer: self._count("update user", items),
             verify=self._verify_updates, person=lambda u: u.person), ops.update_users)
 
     def _cohorts(self, ops: Operations) -> None:
         self._run(_Step[tuple[str, str]](
             "create cohort", "create", "cohorts", key=lambda c: c[0],
-            encode=lambda c: {"categorytype": {"type": "system", "value": ""}, "name": c[1], "idnumber": c[0],
-                              "visible": 1},
-            send=self._create_cohorts, settle=self._settle_cohorts, verify=self._verify_cohorts,
+            encode=_new_cohort,
+            send=lambda items: self.client.cohorts.create([_new_cohort(c) for c in items]), settle=self._settle_cohorts, verify=self._verify_cohorts,
             person=lambda c: None), ops.create_cohorts)
         adds = self._resolvable("add cohort member", ops.add_cohort_members,
                                 lambda p: (self.cohort_ids.get(p[0]), self.user_ids.get(p[1])))
@@ -145,14 +153,14 @@ class Applier:
             "add cohort member", "create", "members", key=lambda p: step_key(*p),
             encode=lambda p: {"cohorttype": {"type": "id", "value": str(self.cohort_ids[p[0]])},
                               "usertype": {"type": "id", "value": str(self.user_ids[p[1]])}},
-            send=lambda items: self.client.call("core_cohort_add_cohort_members", {"members": items}),
+            send=lambda items: self.client.cohorts.add_members(self._cohort_pairs(items)),
             settle=lambda items, answer: self._count("add cohort member", items),
             verify=lambda items: self._verify_cohort_members(items, present=True),
             person=lambda p: self.people.get(p[1])), adds)
         self._run(_Step[tuple[str, str]](
             "remove cohort member", "delete", "members", key=lambda p: step_key(*p),
             encode=lambda p: {"cohortid": self.cohort_ids[p[0]], "userid": self.user_ids[p[1]]},
-            send=lambda items: self.client.call("core_cohort_delete_cohort_members", {"members": items}),
+            send=lambda items: self.client.cohorts.remove_members(self._cohort_pairs(items)),
             settle=lambda items, answer: self._count("remove cohort member", items),
             verify=lambda items: self._verify_cohort_members(items, present=False),
             person=lambda p: self.people.get(p[1])), ops.remove_cohort_members)
@@ -161,8 +169,8 @@ class Applier:
         syncs = self._resolvable("cohort sync", ops.cohort_sync, lambda p: (self.cohort_ids.get(p[1]),))
         self._run(_Step[tuple[str, str]](
             "cohort sync", "create", "instances", key=lambda p: step_key(*p),
-            encode=lambda p: {"courseid": self.course_ids[p[0]], "cohortidnumber": p[1], "role": self.role},
-            send=lambda items: self.client.call(SAVE_SYNC, {"instances": items}),
+            encode=self._sync_instance,
+            send=lambda items: self.client.cohort_sync.save([self._sync_instance(p) for p in items]),
             settle=lambda items, answer: self._count("cohort sync", items),
             verify=self._verify_cohort_sync, person=lambda p: None), syncs)
         manual = [("enrol", "create", ops.enrol, 0), ("suspend enrolment", "update", ops.suspend_enrolments, 1)]
@@ -176,33 +184,33 @@ class Applier:
                 name, action, "enrolments", key=lambda p: step_key(*p),
                 encode=lambda p, s=suspend: {"roleid": role_id, "userid": self.user_ids[p[1]],
                                              "courseid": self.course_ids[p[0]], "suspend": s or None},
-                send=lambda items: self.client.call("enrol_manual_enrol_users", {"enrolments": items}),
+                send=lambda items, s=suspend: self.client.enrol.enrol(self._course_pairs(items), role_id=role_id,
+                                                                     suspend=True if s else None),
                 settle=lambda items, answer, n=name: self._count(n, items),
                 verify=lambda items, s=suspend: self._verify_enrolments(items, active=not s),
                 person=lambda p: self.people.get(p[1])), ready)
         self._run(_Step[tuple[str, str]](
             "unenrol", "delete", "enrolments", key=lambda p: step_key(*p),
             encode=lambda p: {"userid": self.user_ids[p[1]], "courseid": self.course_ids[p[0]]},
-            send=lambda items: self.client.call("enrol_manual_unenrol_users", {"enrolments": items}),
+            send=lambda items: self.client.enrol.unenrol(self._course_pairs(items)),
             settle=lambda items, answer: self._count("unenrol", items),
             verify=self._verify_unenrolled, person=lambda p: self.people.get(p[1])), ops.unenrol)
 
     def _groups(self, ops: Operations) -> None:
         self._run(_Step[DesiredGroup](
             "create group", "create", "groups", key=lambda g: step_key(g.course, g.idnumber),
-            encode=lambda g: {"courseid": self.course_ids[g.course], "name": g.name, "description": "",
-                              "idnumber": g.idnumber},
-            send=lambda items: self.client.call("core_group_create_groups", {"groups": items}),
+            encode=self._new_group,
+            send=lambda items: self.client.groups.create([self._new_group(g) for g in items]),
             settle=self._settle_groups, verify=self._verify_groups, person=lambda g: None), ops.create_groups)
         adds = self._resolvable("add group member", ops.add_group_members,
                                 lambda t: (self.group_ids.get((t[0], t[1])), self.user_ids.get(t[2])))
-        for name, action, items, function in (
-                ("add group member", "create", adds, "core_group_add_group_members"),
-                ("remove group member", "delete", ops.remove_group_members, "core_group_delete_group_members")):
+        for name, action, items, send in (
+                ("add group member", "create", adds, self.client.groups.add_members),
+                ("remove group member", "delete", ops.remove_group_members, self.client.groups.remove_members)):
             self._run(_Step[tuple[str, str, str]](
                 name, action, "members", key=lambda t: step_key(*t),
                 encode=lambda t: {"groupid": self.group_ids[(t[0], t[1])], "userid": self.user_ids[t[2]]},
-                send=lambda items, f=function: self.client.call(f, {"members": items}),
+                send=lambda items, f=send: f([(self.group_ids[(c, g)], self.user_ids[u]) for c, g, u in items]),
                 settle=lambda items, answer, n=name: self._count(n, items),
                 verify=lambda items, a=action: self._verify_group_members(items, present=a == "create"),
                 person=lambda t: self.people.get(t[2])), items)
@@ -218,24 +226,23 @@ class Applier:
         done = 0
         for batch in plan_batches(payloads, list_key=step.list_key, budget=self.client.transport.var_budget):
             chunk = list(items[batch.start:batch.start + len(batch.items)])
-            self._batch(step, chunk, list(batch.items))
+            self._batch(step, chunk)
             done += len(chunk)
             self.progress(step.name, done, total)
 
-    def _batch(self, step: _Step[T], items: list[T], payloads: list[dict[str, Any]]) -> None:
+    def _batch(self, step: _Step[T], items: list[T]) -> None:
         keys = [step.key(item) for item in items]
         address = f"{step.name}[{keys[0]}]" + (f"..[{keys[-1]}] ({len(keys)})" if len(keys) > 1 else "")
         entry = self.journal.begin(self.run_id, scope=SCOPE, address=address, action=step.action,
                                    payload={"step": step.name, "keys": keys})
         try:
-            answer = step.send(payloads)
+            answer = step.send(items)
         except ResponseLost:
             missing = step.verify(items)
             self.report.reconciled += 1
             self.journal.done(entry, {"reconciled": True, "applied": len(items) - len(missing)})
             if missing:
-                positions = {id(item): index for index, item in enumerate(items)}
-                self._batch(step, missing, [payloads[positions[id(item)]] for item in missing])
+                self._batch(step, missing)
             return
         except MoodleError as error:
             self.journal.failed(entry, error)
@@ -248,8 +255,8 @@ class Applier:
                     raise
                 return
             middle = len(items) // 2
-            self._batch(step, items[:middle], payloads[:middle])
-            self._batch(step, items[middle:], payloads[middle:])
+            self._batch(step, items[:middle])
+            self._batch(step, items[middle:])
             return
         self.journal.done(entry, _summary(answer, len(items)))
         step.settle(items, answer)
@@ -257,7 +264,7 @@ class Applier:
     @staticmethod
     def _record_level(error: MoodleError) -> bool:
         """Could this error come from one bad record of the batch (rather than the site or the network)?"""
-        if isinstance(error, (TransportError, InvalidToken, AccessDenied)):
+        if isinstance(error, (TransportError, InvalidToken, AccessDenied, NotImplementedBySite, BatchShortfall)):
             return False
         return (error.errorcode or "") not in SYSTEMIC_CODES
 
@@ -294,8 +301,8 @@ class Applier:
         self._settle_users(present, [found[item.idnumber] for item in present])
         return [item for item in items if item.idnumber not in found]
 
-    def _update_users(self, payloads: list[dict[str, Any]]) -> Any:
-        warnings = self.client.users.update(payloads)
+    def _update_users(self, items: list[UserUpdate]) -> Any:
+        warnings = self.client.users.update([_user_changes(u) for u in items])
         for warning in warnings:
             self.report.warnings.append(f"update user {warning.get('itemid')}: {warning.get('message')}")
         return {"warnings": warnings}
@@ -315,12 +322,12 @@ class Applier:
 
     # -- cohorts ----------------------------------------------------------------------------------------------
 
-    def _create_cohorts(self, payloads: list[dict[str, Any]]) -> Any:
-        return self.client.call("core_cohort_create_cohorts", {"cohorts": payloads})
+    def _cohort_pairs(self, items: Sequence[tuple[str, str]]) -> list[tuple[int, int]]:
+        return [(self.cohort_ids[c], self.user_ids[u]) for c, u in items]
 
-    def _settle_cohorts(self, items: Sequence[tuple[str, str]], answer: Any) -> None:
+    def _settle_cohorts(self, items: Sequence[tuple[str, str]], answer: Sequence[Cohort]) -> None:
         for (idnumber, _name), created in zip(items, answer, strict=True):
-            self.cohort_ids[idnumber] = int(created["id"])
+            self.cohort_ids[idnumber] = created.id
         self._count("create cohort", items)
 
     def _verify_cohorts(self, items: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -342,10 +349,15 @@ class Applier:
 
     # -- enrolments -------------------------------------------------------------------------------------------
 
+    def _sync_instance(self, pair: tuple[str, str]) -> dict[str, Any]:
+        return {"courseid": self.course_ids[pair[0]], "cohortidnumber": pair[1], "role": self.role}
+
+    def _course_pairs(self, items: Sequence[tuple[str, str]]) -> list[tuple[int, int]]:
+        return [(self.course_ids[c], self.user_ids[u]) for c, u in items]
+
     def _verify_cohort_sync(self, items: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        answer = self.client.call(DESCRIBE, {"idnumbers": sorted({course for course, _ in items})})
-        existing = {(str(c["idnumber"]), str(i["cohortidnumber"])) for c in answer.get("courses", [])
-                    for i in c.get("cohortsync", [])}
+        described = self.client.course_content.describe(sorted({course for course, _ in items}))
+        existing = {(course.idnumber, i.cohortidnumber) for course in described for i in course.cohortsync}
         not_done = [item for item in items if item not in existing]
         self._count("cohort sync", [i for i in items if i not in not_done])
         return not_done
@@ -370,9 +382,13 @@ class Applier:
 
     # -- groups -----------------------------------------------------------------------------------------------
 
-    def _settle_groups(self, items: Sequence[DesiredGroup], answer: Any) -> None:
+    def _new_group(self, group: DesiredGroup) -> dict[str, Any]:
+        return {"courseid": self.course_ids[group.course], "name": group.name, "description": "",
+                "idnumber": group.idnumber}
+
+    def _settle_groups(self, items: Sequence[DesiredGroup], answer: Sequence[Group]) -> None:
         for group, created in zip(items, answer, strict=True):
-            self.group_ids[(group.course, group.idnumber)] = int(created["id"])
+            self.group_ids[(group.course, group.idnumber)] = created.id
         self._count("create group", items)
 
     def _verify_groups(self, items: list[DesiredGroup]) -> list[DesiredGroup]:
@@ -445,10 +461,19 @@ def record_people(people: People, rplan: RosterPlan, user_ids: dict[str, int]) -
     people.set_status([idnumber.removeprefix(prefix) for idnumber in rplan.leavers], "suspended")
 
 
+def _user_changes(update: UserUpdate) -> dict[str, Any]:
+    return {"id": update.user_id, **{k: int(v) if isinstance(v, bool) else v for k, v in update.changes.items()}}
+
+
+def _new_cohort(cohort: tuple[str, str]) -> dict[str, Any]:
+    return {"categorytype": {"type": "system", "value": ""}, "name": cohort[1], "idnumber": cohort[0], "visible": 1}
+
+
 def _summary(answer: Any, count: int) -> dict[str, Any]:
     """What the journal keeps of an answer: ids created (not the records), warning count."""
     if isinstance(answer, list):
-        return {"items": count, "ids": [a.get("id") for a in answer if isinstance(a, dict)]}
+        ids = [a.get("id") if isinstance(a, dict) else getattr(a, "id", None) for a in answer]
+        return {"items": count, "ids": [i for i in ids if i is not None]}
     if isinstance(answer, dict) and "warnings" in answer:
         return {"items": count, "warnings": len(answer["warnings"])}
     return {"items": count}
