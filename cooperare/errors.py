@@ -171,6 +171,10 @@ class MissingCapability(MoodleError):
     """The site lacks functions (or the pack's plugin) that a command needs."""
 
 
+class UnknownRole(MissingCapability):
+    """The site has no role with the shortname the pack was told to use."""
+
+
 @dataclass(frozen=True)
 class MoodleWarning:
     """One entry of a ``warnings`` array returned by Moodle; never dropped silently."""

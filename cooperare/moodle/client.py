@@ -10,8 +10,8 @@ methods, never a wsfunction by name. Nothing here knows about the training catal
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -37,10 +37,10 @@ from cooperare.moodle.records import (
     User,
     UserGrades,
 )
+from cooperare.moodle.roles import RoleDirectory
 from cooperare.moodle.site import SiteInfo
 from cooperare.moodle.transport import Transport
 
-STUDENT_ROLE_ID = 5
 COMPLETIONS_FUNCTION = "local_cooperare_get_course_completions"
 COMPLETIONS_PAGE = 1000  # the plugin's largest page
 DESCRIBE_COURSES = "local_cooperare_describe_courses"
@@ -217,9 +217,15 @@ class CohortsApi(_Api):
 
 
 class EnrolApi(_Api):
-    def enrol(self, enrolments: Iterable[tuple[int, int]], *, role_id: int = STUDENT_ROLE_ID,
+    def __init__(self, transport: Transport, *, roles: Callable[[], RoleDirectory]) -> None:
+        super().__init__(transport)
+        self._roles = roles
+
+    def enrol(self, enrolments: Iterable[tuple[int, int]], *, role: str = "student",
               suspend: bool | None = None) -> None:
-        """enrol_manual_enrol_users for ``(courseid, userid)`` pairs (re-enrolling is harmless)."""
+        """enrol_manual_enrol_users for ``(courseid, userid)`` pairs with the role of shortname ``role`` (its id
+        found on the site; re-enrolling is harmless and adds the role)."""
+        role_id = self._roles().id_of(role)
         items = [{"roleid": role_id, "userid": u, "courseid": c, "suspend": None if suspend is None else int(suspend)}
                  for c, u in enrolments]
         self._batched("enrol_manual_enrol_users", "enrolments", items, result=Result.NONE)
@@ -407,6 +413,8 @@ class SiteSetup:
     forcetimezone: str
     enableavailability: bool
     enablecompletion: bool
+    roles: dict[str, int] = field(default_factory=dict)
+    """Role shortname → id (plugin 0.4.0+; empty from an older plugin)."""
 
     @classmethod
     def from_ws(cls, answer: Mapping[str, Any]) -> SiteSetup:
@@ -414,7 +422,8 @@ class SiteSetup:
                    defaultlang=str(answer.get("defaultlang", "")), timezone=str(answer.get("timezone", "")),
                    forcetimezone=str(answer.get("forcetimezone", "")),
                    enableavailability=bool(answer.get("enableavailability")),
-                   enablecompletion=bool(answer.get("enablecompletion")))
+                   enablecompletion=bool(answer.get("enablecompletion")),
+                   roles={str(r["shortname"]): int(r["id"]) for r in answer.get("roles") or []})
 
 
 class MoodleClient:
@@ -427,7 +436,7 @@ class MoodleClient:
         self.course_content = CourseContentApi(transport)
         self.users = UsersApi(transport)
         self.cohorts = CohortsApi(transport)
-        self.enrol = EnrolApi(transport)
+        self.enrol = EnrolApi(transport, roles=lambda: self.roles)
         self.groups = GroupsApi(transport)
         self.cohort_sync = CohortSyncApi(transport)
         self.completion = CompletionApi(transport)
@@ -441,6 +450,16 @@ class MoodleClient:
         """local_cooperare_get_site_setup: installed language packs, default language and timezone, and whether
         restricted access and completion tracking are on (plugin 0.3.0+)."""
         return SiteSetup.from_ws(self.transport.call(SITE_SETUP) or {})
+
+    @cached_property
+    def roles(self) -> RoleDirectory:
+        """The site's roles by shortname, read once per client (one local_cooperare_get_site_setup when the plugin
+        lists roles; else Moodle's standard ids, assumed until roles read back from the site confirm them)."""
+        if self.site.has_plugin and SITE_SETUP in self.site.functions:
+            listed = self.site_setup().roles
+            if listed:
+                return RoleDirectory(listed, source="site")
+        return RoleDirectory.assumed()
 
     @cached_property
     def site(self) -> SiteInfo:

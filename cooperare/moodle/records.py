@@ -129,6 +129,11 @@ class EnrolledUser:
                    str(data.get("idnumber") or ""), tuple(str(r.get("shortname", "")) for r in data.get("roles") or []),
                    data)
 
+    @property
+    def role_ids(self) -> tuple[tuple[int, str], ...]:
+        """``(roleid, shortname)`` of each role the user holds in the course (when ``roles`` was asked for)."""
+        return tuple((int(r.get("roleid") or 0), str(r.get("shortname", ""))) for r in self.raw.get("roles") or [])
+
 
 @dataclass(frozen=True)
 class Cohort:

@@ -25,7 +25,6 @@ from cooperare.errors import (
     InvalidToken,
     MoodleError,
     NotImplementedBySite,
-    PlanError,
     ResponseLost,
     TransportError,
 )
@@ -39,7 +38,6 @@ from cooperare.sync.model import Person
 from cooperare.sync.plan import SCOPE, Operations, RosterPlan, UserUpdate
 
 T = TypeVar("T")
-ROLE_IDS = {"manager": 1, "editingteacher": 3, "teacher": 4, "student": 5}
 SYSTEMIC_CODES = frozenset({"dmlwriteexception", "dmlreadexception", "ddlexception", "servicenotavailable",
                             "sitemaintenance", "invalidtoken", "accessexception", "nopermissions",
                             "requireloginerror"})
@@ -121,6 +119,8 @@ class Applier:
 
     def run(self) -> ApplyReport:
         ops = self.rplan.operations
+        if ops.enrol or ops.suspend_enrolments:
+            self.client.roles.id_of(self.role)  # an unknown roster.role stops the run before anything is sent
         self._users(ops)
         self._cohorts(ops)
         self._enrolments(ops)
@@ -174,17 +174,14 @@ class Applier:
             settle=lambda items, answer: self._count("cohort sync", items),
             verify=self._verify_cohort_sync, person=lambda p: None), syncs)
         manual = [("enrol", "create", ops.enrol, 0), ("suspend enrolment", "update", ops.suspend_enrolments, 1)]
-        role_id = ROLE_IDS.get(self.role) if ops.enrol or ops.suspend_enrolments else 0
-        if role_id is None:
-            raise PlanError(f"manual enrolment knows the roles {', '.join(ROLE_IDS)}, not {self.role!r}",
-                            hint="set roster.role to one of them")
+        role_id = self.client.roles.id_of(self.role) if ops.enrol or ops.suspend_enrolments else 0
         for name, action, items, suspend in manual:
             ready = self._resolvable(name, items, lambda p: (self.user_ids.get(p[1]),))
             self._run(_Step[tuple[str, str]](
                 name, action, "enrolments", key=lambda p: step_key(*p),
                 encode=lambda p, s=suspend: {"roleid": role_id, "userid": self.user_ids[p[1]],
                                              "courseid": self.course_ids[p[0]], "suspend": s or None},
-                send=lambda items, s=suspend: self.client.enrol.enrol(self._course_pairs(items), role_id=role_id,
+                send=lambda items, s=suspend: self.client.enrol.enrol(self._course_pairs(items), role=self.role,
                                                                      suspend=True if s else None),
                 settle=lambda items, answer, n=name: self._count(n, items),
                 verify=lambda items, s=suspend: self._verify_enrolments(items, active=not s),

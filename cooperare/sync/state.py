@@ -70,6 +70,8 @@ class MoodleState:
     """Course id → cohort idnumber → (role shortname, status) of its sync instance there."""
     active: dict[int, set[int]] = field(default_factory=dict)
     """Course id → user ids with an active enrolment (manual mode)."""
+    roles: dict[int, dict[int, frozenset[str]]] = field(default_factory=dict)
+    """Course id → user id → shortnames of the roles held there (manual mode, active enrolments)."""
     enrolled: dict[int, set[int]] = field(default_factory=dict)
     """Course id → user ids with any enrolment (manual mode, read only when unenrolling)."""
     groups: dict[int, dict[str, Group]] = field(default_factory=dict)
@@ -114,8 +116,10 @@ def read_state(client: MoodleClient, desired: Desired, *, config: RosterConfig, 
     course_ids = sorted(course.id for course in state.courses.values())
     if mode == "manual":
         for course_id in course_ids:
-            state.active[course_id] = {u.id for u in client.enrol.enrolled_users(course_id, only_active=True,
-                                                                                 userfields=["id"])}
+            enrolled = client.enrol.enrolled_users(course_id, only_active=True, userfields=["id", "roles"])
+            state.active[course_id] = {u.id for u in enrolled}
+            state.roles[course_id] = {u.id: frozenset(u.roles) for u in enrolled}
+            client.roles.observe(pair for u in enrolled for pair in u.role_ids)  # checks the ids the run assumes
     if unenrol and mode == "manual":
         for course_id in course_ids:
             state.enrolled[course_id] = {u.id for u in client.enrol.enrolled_users(course_id, userfields=["id"])}
@@ -141,6 +145,7 @@ def _read_courses(client: MoodleClient, state: MoodleState, idnumbers: list[str]
             state.courses[described.idnumber] = course
             state.cohort_sync[course.id] = {i.cohortidnumber: (i.role, i.status) for i in described.cohortsync
                                             if i.cohortidnumber}
+            client.roles.observe((i.roleid, i.role) for i in described.cohortsync)
         return
     wanted = set(idnumbers)
     for course in client.courses.all():

@@ -222,4 +222,6 @@ def get_site_setup(call: Call) -> dict[str, Any]:
             "timezone": str(config.get("timezone", SITE_TIMEZONE)),
             "forcetimezone": str(config.get("forcetimezone", "")),
             "enableavailability": bool(config.get("enableavailability", True)),
-            "enablecompletion": bool(config.get("enablecompletion", True))}
+            "enablecompletion": bool(config.get("enablecompletion", True)),
+            "roles": [{"id": r["id"], "shortname": r["shortname"], "archetype": str(r.get("archetype", r["shortname"]))}
+                      for r in sorted(call.site.db["role"], key=lambda r: (r["sortorder"], r["id"]))]}

@@ -25,7 +25,8 @@ use core_external\external_value;
 /**
  * local_cooperare_get_site_setup: what the site offers a Romanian course that core web services do not tell — the
  * installed language packs, the site's timezone (and whether it is forced), whether restricted access and
- * completion tracking are enabled.
+ * completion tracking are enabled, and the site's roles (so the pack finds roles by shortname, never by a
+ * hard-coded id).
  *
  * @package    local_cooperare
  * @copyright  2026 Asociația Comunelor din România
@@ -56,6 +57,11 @@ class get_site_setup extends external_api {
         foreach (get_string_manager()->get_list_of_translations(true) as $code => $name) {
             $languages[] = ['code' => (string) $code, 'name' => (string) $name];
         }
+        $roles = [];
+        foreach (get_all_roles() as $role) {
+            $roles[] = ['id' => (int) $role->id, 'shortname' => (string) $role->shortname,
+                'archetype' => (string) $role->archetype];
+        }
         $forced = (string) ($CFG->forcetimezone ?? '99');
         return [
             'languages' => $languages,
@@ -64,6 +70,7 @@ class get_site_setup extends external_api {
             'forcetimezone' => $forced === '99' ? '' : \core_date::normalise_timezone($forced),
             'enableavailability' => !empty($CFG->enableavailability),
             'enablecompletion' => !empty($CFG->enablecompletion),
+            'roles' => $roles,
         ];
     }
 
@@ -86,6 +93,14 @@ class get_site_setup extends external_api {
             'forcetimezone' => new external_value(PARAM_RAW, 'Timezone forced on every user, empty when not forced'),
             'enableavailability' => new external_value(PARAM_BOOL, 'Restricted access is enabled'),
             'enablecompletion' => new external_value(PARAM_BOOL, 'Completion tracking is enabled'),
+            'roles' => new external_multiple_structure(
+                new external_single_structure([
+                    'id' => new external_value(PARAM_INT, 'Role id'),
+                    'shortname' => new external_value(PARAM_ALPHANUMEXT, 'Role shortname, e.g. editingteacher'),
+                    'archetype' => new external_value(PARAM_ALPHANUMEXT, 'Archetype of the role, empty for none'),
+                ]),
+                'Roles of the site, in their sort order'
+            ),
         ]);
     }
 }

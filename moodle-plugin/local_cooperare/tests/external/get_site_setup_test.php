@@ -56,6 +56,26 @@ final class get_site_setup_test extends testcase {
     }
 
     /**
+     * The site's roles by shortname, with their ids and archetypes, in sort order — a renamed or added role
+     * included.
+     */
+    public function test_roles(): void {
+        global $DB;
+        $custom = create_role('Formator ACoR', 'formatoracor', '', 'editingteacher');
+        $result = $this->call('get_site_setup', []);
+        $byshortname = array_column($result['roles'], null, 'shortname');
+        foreach (['manager', 'editingteacher', 'teacher', 'student'] as $shortname) {
+            $this->assertSame((int) $DB->get_field('role', 'id', ['shortname' => $shortname]),
+                $byshortname[$shortname]['id']);
+            $this->assertSame($shortname, $byshortname[$shortname]['archetype']);
+        }
+        $this->assertSame(['id' => (int) $custom, 'shortname' => 'formatoracor', 'archetype' => 'editingteacher'],
+            $byshortname['formatoracor']);
+        $this->assertSame(array_values(array_map(fn($r) => (int) $r->id, get_all_roles())),
+            array_column($result['roles'], 'id'));
+    }
+
+    /**
      * Without the pack's capability the settings are not read.
      */
     public function test_permission_denied(): void {
