@@ -21,6 +21,7 @@ from sqlalchemy.exc import ArgumentError
 from cooperare.config.certificates import CertificatesConfig
 from cooperare.config.loader import at_least, checked
 from cooperare.config.roster import RosterConfig
+from cooperare.config.staff import StaffConfig
 from cooperare.errors import ConfigError
 from cooperare.moodle.transport import normalise_site_url
 from cooperare.secrets import register
@@ -129,6 +130,8 @@ class Config:
     shipped in the package."""
     roster: RosterConfig = field(default_factory=RosterConfig)
     certificates: CertificatesConfig = field(default_factory=CertificatesConfig)
+    staff: StaffConfig = field(default_factory=StaffConfig)
+    """Trainers and tutors per catalogue course (cooperare.config.staff)."""
 
     def require_site(self) -> SiteConfig:
         """The ``site:`` section, or a ConfigError saying how to give one (for commands that talk to Moodle)."""

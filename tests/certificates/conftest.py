@@ -137,5 +137,6 @@ def build_track(catalogue: Catalogue, *, plugin: bool) -> MoodleTrack:
                                     "city": "Mioveni", "department": "AG", "institution": "Primăria Mioveni"}
                                    for i, (u, f, last) in enumerate(people)])
     users = {c["username"]: int(c["id"]) for c in created}
-    client.enrol.enrol([(course_id, uid) for uid in users.values()])
+    # enrolled by another client: finding the student role reads the site, and the tests count this client's calls
+    MoodleClient(box.transport()).enrol.enrol([(course_id, uid) for uid in users.values()])
     return MoodleTrack(box, client, course_id, int(cm["instance"]), users, plugin)
