@@ -174,27 +174,18 @@ def bench_completion_reads(people: int) -> None:
     from cooperare.certificates.progress import read_progress
     from cooperare.moodle.client import MoodleClient
     from cooperare.sandbox import Sandbox
-    from cooperare.sandbox.courses import completion, modules
-    from cooperare.sandbox.courses.schema import COMPLETION_TRACKING_AUTOMATIC
+    from cooperare.sandbox.fixtures import track_course
 
     catalogue = load_catalogue()
     rule = requirements_for(catalogue, TRACK)
     for plugin in (True, False):
         box = Sandbox(plugin=plugin)
         client = MoodleClient(box.transport())
-        course_id = int(client.courses.create([{"fullname": "Alfabetizare digitală", "shortname": "B-AD",
-                                                "categoryid": 1, "idnumber": f"{catalogue.prefix}:course:{rule.course}",
-                                                "enablecompletion": 1}])[0]["id"])
-        with box.site.db.transaction():
-            cm = modules.add_module(box.site, course_id, "quiz", {"name": "Evaluare finală", "grade": 10,
-                                                                 "gradepass": 7.5, "sumgrades": 10},
-                                    cm={"idnumber": f"{catalogue.prefix}:{rule.course}:final",
-                                        "completion": COMPLETION_TRACKING_AUTOMATIC, "completionpassgrade": 1})
-            completion.add_activity_criterion(box.site, cm)
-        users = client.users.create([{"username": f"b{i:06d}", "password": "Parola#2026", "firstname": "Ana",
-                                      "lastname": "Ilie", "email": f"b{i:06d}@example.org"} for i in range(people)])
-        ids = [int(u["id"]) for u in users]
-        client.enrol.enrol([(course_id, uid) for uid in ids])
+        built = track_course(box, client, prefix=catalogue.prefix, course_key=rule.course,
+                             fullname="Alfabetizare digitală", shortname="B-AD", people=[
+                                 {"username": f"b{i:06d}", "password": "Parola#2026", "firstname": "Ana",
+                                  "lastname": "Ilie", "email": f"b{i:06d}@example.org"} for i in range(people)])
+        ids = built.user_ids
         trainees = [Trainee(f"B-{i:06d}", uid, "Ana", "Ilie", "", TRACK, "AG", "Mioveni", "Primăria Mioveni")
                     for i, uid in enumerate(ids)]
         before = client.transport.stats.calls

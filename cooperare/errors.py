@@ -138,6 +138,11 @@ class NotFound(MoodleError):
     """A record Moodle looked for does not exist (unknown id, unknown function)."""
 
 
+class NotImplementedBySite(MoodleError):
+    """The site lists the function but cannot run it (the sandbox's ``sandboxnotimplemented``): nothing about the
+    records sent, so a caller never retries item by item."""
+
+
 class LoginFailed(MoodleError):
     """``login/token.php`` refused the credentials or the service."""
 
@@ -164,6 +169,10 @@ class BatchShortfall(MoodleError):
 
 class MissingCapability(MoodleError):
     """The site lacks functions (or the pack's plugin) that a command needs."""
+
+
+class UnknownRole(MissingCapability):
+    """The site has no role with the shortname the pack was told to use."""
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from typing import Any
 from cooperare.certificates.render import ro_date, verification_link
 from cooperare.certificates.serials import grouped
 from cooperare.errors import CertificateError, MissingCapability, MoodleError, ResponseLost
-from cooperare.moodle.client import MoodleClient
+from cooperare.moodle.client import ADD_USER_FILES, MoodleClient
 from cooperare.store import JournalEntry, Store
 from cooperare.store.certificates import CertificateRecord
 
@@ -38,7 +38,7 @@ MESSAGE_BATCH = 50
 """Messages per web-service call (each is journaled on its own)."""
 
 FILES_SCOPE = "certificates.file"
-FILES_FUNCTION = "local_cooperare_add_user_files"
+FILES_FUNCTION = ADD_USER_FILES
 FILES_FOLDER = "/Certificate/"
 """Folder of the trainee's Moodle private files that receives the PDF."""
 FILES_BATCH = 20

@@ -14,12 +14,12 @@ from pathlib import Path
 from cooperare.certificates.badges import JWKS_FILE, STATUS_LIST_FILE
 from cooperare.certificates.publish import REGISTRY_FILE, REGISTRY_SCRIPT, SITE_FILES
 from cooperare.errors import CertificateError
+from cooperare.moodle.client import PUBLISH_SITE as PUBLISH_FUNCTION
 from cooperare.moodle.client import MoodleClient
 
 VERIFY_PATH = "/local/cooperare/verify.php/"
 BADGE_FILES = (JWKS_FILE, STATUS_LIST_FILE)
 """The issuer's key set and the Open Badges status list, published next to the page when present."""
-PUBLISH_FUNCTION = "local_cooperare_publish_site"
 
 
 def moodle_verify_url(site_url: str) -> str:

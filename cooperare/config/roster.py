@@ -43,7 +43,7 @@ class RosterConfig:
     """``cohort``: cohort-sync instances (needs local_cooperare); ``manual``: manual enrolments; ``auto``: cohort
     sync when the plugin is there, manual otherwise."""
     role: str = "student"
-    """Role given in the track courses (a role shortname; manual enrolment maps it to Moodle's standard ids)."""
+    """Role given in the track courses (a role shortname; its id is found on the site, cooperare.moodle.roles)."""
     encoding: Encoding = "auto"
     """Encoding of CSV files; ``auto`` detects UTF-8 (with or without BOM), Windows-1250, ISO-8859-2/-16."""
     sheet: str | None = None

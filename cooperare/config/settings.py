@@ -22,6 +22,7 @@ from cooperare.config.certificates import CertificatesConfig
 from cooperare.config.events import EventsConfig
 from cooperare.config.loader import at_least, checked
 from cooperare.config.roster import RosterConfig
+from cooperare.config.staff import StaffConfig
 from cooperare.errors import ConfigError
 from cooperare.moodle.transport import normalise_site_url
 from cooperare.secrets import register
@@ -138,6 +139,8 @@ class Config:
     default: the two consultations on the digitalisation manual shipped in the package. Read and checked by
     :mod:`cooperare.consultation_bridge.loader`."""
     events: EventsConfig = field(default_factory=EventsConfig)
+    staff: StaffConfig = field(default_factory=StaffConfig)
+    """Trainers and tutors per catalogue course (cooperare.config.staff)."""
 
     def require_site(self) -> SiteConfig:
         """The ``site:`` section, or a ConfigError saying how to give one (for commands that talk to Moodle)."""

@@ -21,8 +21,7 @@ from cooperare.courses.desired import DesiredQuestionSet, DesiredState
 from cooperare.courses.moodlexml import quiz_document
 from cooperare.courses.planner import SCOPE, activity_address, question_address
 from cooperare.courses.state import MoodleState
-from cooperare.errors import BatchShortfall, MoodleError, PlanError, ResponseLost
-from cooperare.moodle.batching import Result, call_batched
+from cooperare.errors import MoodleError, PlanError, ResponseLost
 from cooperare.moodle.client import MoodleClient
 from cooperare.plan import Change, Plan
 from cooperare.store import Store
@@ -187,18 +186,10 @@ class CourseApplier:
 
             self._batch(updates, "courses", update)
 
-    def _plugin_batch(self, changes: list[Change], label: str, wsfunction: str, list_key: str,
-                      items: list[dict[str, Any]], *, counted: Sequence[Change] | None = None) -> list[Any]:
-        def call() -> list[Any]:
-            answer = call_batched(self.client.transport, wsfunction, list_key, items, result=Result.KEYED,
-                                  result_key=list_key)
-            results = answer.get(list_key, [])
-            if len(results) != len(items):
-                raise BatchShortfall(f"sent {len(items)} items, Moodle returned {len(results)}",
-                                     wsfunction=wsfunction, sent=len(items), received=len(results))
-            return results
-
-        return self._batch(changes, label, call, counted=counted)
+    def _plugin_batch(self, changes: list[Change], label: str, save: Callable[[list[Any]], list[Any]],
+                      items: list[Any], *, counted: Sequence[Change] | None = None) -> list[Any]:
+        """One plugin save through the client's typed method (batched there, answers counted against items)."""
+        return self._batch(changes, label, lambda: save(items), counted=counted)
 
     def _course_id(self, change: Change) -> int:
         idnumber = _course_of(change.address)
@@ -212,7 +203,7 @@ class CourseApplier:
         items = [{"courseid": self._course_id(c), "number": int(c.address.rsplit("[", 1)[1].rstrip("]")),
                   "name": c.after["name"], "summary": c.after["summary"], "summaryformat": 1,
                   "visible": c.after["visible"], "spechash": c.after["spechash"]} for c in changes]
-        self._plugin_batch(changes, "sections", "local_cooperare_save_sections", "sections", items)
+        self._plugin_batch(changes, "sections", self.client.course_content.save_sections, items)
 
     def _activities(self, changes: list[Change]) -> None:
         if not changes:
@@ -223,7 +214,7 @@ class CourseApplier:
             options = [{"name": k[len("options."):], "value": str(after.pop(k))} for k in sorted(after)
                        if k.startswith("options.")]
             items.append({"courseid": self._course_id(change), **after, "options": options})
-        self._plugin_batch(changes, "activities", "local_cooperare_save_activities", "activities", items)
+        self._plugin_batch(changes, "activities", self.client.course_content.save_activities, items)
 
     def _questions(self, changes: list[Change]) -> None:
         by_quiz: dict[tuple[str, str], list[Change]] = {}
@@ -247,22 +238,21 @@ class CourseApplier:
             })
             journaled.append(Change(f"course[{course_idnumber}].quiz[{quiz_idnumber}]", "update",
                                     None, {"changes": [c.address for c in quiz_changes]}))
-        self._plugin_batch(journaled, "questions", "local_cooperare_save_questions", "quizzes", items,
+        self._plugin_batch(journaled, "questions", self.client.course_content.save_questions, items,
                            counted=changes)
 
     def _delete_activities(self, changes: list[Change]) -> None:
         if not changes:
             return
-        items = [{"courseid": self._course_id(c), "idnumber": c.address.split(".activity[", 1)[1][:-1]}
-                 for c in changes]
-        self._plugin_batch(changes, "deletions", "local_cooperare_delete_activities", "activities", items)
+        pairs = [(self._course_id(c), c.address.split(".activity[", 1)[1][:-1]) for c in changes]
+        self._plugin_batch(changes, "deletions", self.client.course_content.delete_activities, pairs)
 
     def _completion(self, changes: list[Change]) -> None:
         if not changes:
             return
         items = [{"courseid": self._course_id(c), "aggregation": c.after["aggregation"],
                   "activities": c.after["activities"], "spechash": c.after["spechash"]} for c in changes]
-        self._plugin_batch(changes, "completion", "local_cooperare_set_completion", "courses", items)
+        self._plugin_batch(changes, "completion", self.client.course_content.set_completion, items)
 
     # -- without the plugin ---------------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from cooperare.courses.catalogue import Catalogue
 from cooperare.courses.desired import DesiredState, desired_state
 from cooperare.courses.planner import build_plan
 from cooperare.courses.state import MoodleState, read_state
-from cooperare.moodle.client import MoodleClient
+from cooperare.moodle.client import SITE_SETUP, MoodleClient
 from cooperare.moodle.site import CORE_FUNCTIONS
 from cooperare.plan import Plan
 from cooperare.store import Store
@@ -27,7 +27,6 @@ class CoursesPlan:
 
 
 COURSE_LANGUAGE = "ro"
-SITE_SETUP = "local_cooperare_get_site_setup"
 
 
 def course_language(client: MoodleClient) -> str:

@@ -12,12 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from cooperare.moodle.client import MoodleClient
+from cooperare.moodle.client import DESCRIBE_COURSES, MoodleClient
 from cooperare.moodle.records import Category, Course
 from cooperare.moodle.site import SiteInfo
 from cooperare.plan import fingerprint
 
-DESCRIBE = "local_cooperare_describe_courses"
 VOLATILE_KEYS = frozenset({"timemodified", "timecreated", "cacherev", "sortorder", "coursecount", "raw"})
 
 
@@ -76,14 +75,13 @@ def read_state(client: MoodleClient, *, course_idnumbers: Iterable[str], use_plu
                ) -> MoodleState:
     """Read the categories and catalogue courses from Moodle (site info is read once per client)."""
     site = client.site
-    plugin = site.has_plugin and DESCRIBE in site.functions if use_plugin is None else use_plugin
+    plugin = site.has_plugin and DESCRIBE_COURSES in site.functions if use_plugin is None else use_plugin
     wanted = list(course_idnumbers)
     categories = {c.idnumber: c for c in client.categories.all() if c.idnumber}
     raw: dict[str, Any] = {"categories": sorted((c.raw for c in categories.values()), key=lambda c: c["id"])}
     courses: dict[str, CourseState] = {}
     if plugin:
-        answer = client.call(DESCRIBE, {"idnumbers": wanted}) if wanted else {"courses": [], "missing": []}
-        described = {c["idnumber"]: c for c in answer.get("courses", [])}
+        described = {c.idnumber: c.raw for c in client.course_content.describe(wanted)}
         core = {c.id: c for c in client.courses.by_ids(c["id"] for c in described.values())}
         for idnumber, data in described.items():
             if data["id"] in core:

@@ -1,17 +1,19 @@
 """Typed wrappers for the core Moodle web-service functions the pack uses, grouped the way Moodle groups them.
 
 ``MoodleClient(transport)`` exposes ``categories``, ``courses``, ``users``, ``cohorts``, ``enrol``, ``groups``,
-``completion``, ``grades``, ``quizzes``, ``forums``, ``files`` and ``messages``, and for functions only the pack's plugin
-has (0.4.0+) ``enrol_methods`` (self enrolment, guest access), ``calendar`` (site and course events by key) and
-``reports`` (BigBlueButton attendance, activity counts per user). Each method says which function it calls, takes
-typed arguments, returns typed records, and sends lists through :func:`call_batched` so no request exceeds the site's
-POST-variable budget. Nothing here knows about the training catalogue, the roster, consultations or events.
+``completion``, ``grades``, ``quizzes``, ``forums``, ``files`` and ``messages``, and for the pack's plugin
+``course_content`` (describe and save sections, activities, questions, completion), ``cohort_sync`` and (0.4.0+)
+``enrol_methods`` (self enrolment, guest access), ``calendar`` (site and course events by key) and ``reports``
+(BigBlueButton attendance, activity counts per user); ``roles`` finds role ids by shortname. Each method says which
+function it calls, takes typed arguments, returns typed records, and sends lists through :func:`call_batched` so no
+request exceeds the site's POST-variable budget. Code outside ``moodle/`` calls these methods, never a wsfunction by
+name. Nothing here knows about the training catalogue, the roster, consultations or events.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -26,10 +28,12 @@ from cooperare.moodle.records import (
     BestGrade,
     Category,
     Cohort,
+    CohortSyncInstance,
     Course,
     CourseCompletion,
     CourseCompletions,
     CourseSection,
+    DescribedCourse,
     DraftFile,
     EnrolledUser,
     EnrolMethod,
@@ -41,16 +45,24 @@ from cooperare.moodle.records import (
     User,
     UserGrades,
 )
+from cooperare.moodle.roles import RoleDirectory
 from cooperare.moodle.site import SiteInfo
 from cooperare.moodle.transport import Transport
 
-STUDENT_ROLE_ID = 5
-STANDARD_ROLE_IDS = {"manager": 1, "editingteacher": 3, "teacher": 4, "student": 5}
-"""The ids a fresh Moodle install gives its standard course roles: assumed only when the site cannot list its roles
-(local_cooperare older than 0.4.0, or absent)."""
-ROLES_FUNCTION = "local_cooperare_get_roles"
 COMPLETIONS_FUNCTION = "local_cooperare_get_course_completions"
 COMPLETIONS_PAGE = 1000  # the plugin's largest page
+DESCRIBE_COURSES = "local_cooperare_describe_courses"
+SAVE_SECTIONS = "local_cooperare_save_sections"
+SAVE_ACTIVITIES = "local_cooperare_save_activities"
+DELETE_ACTIVITIES = "local_cooperare_delete_activities"
+SAVE_QUESTIONS = "local_cooperare_save_questions"
+SET_COMPLETION = "local_cooperare_set_completion"
+SAVE_COHORT_SYNC = "local_cooperare_save_cohort_sync"
+DELETE_COHORT_SYNC = "local_cooperare_delete_cohort_sync"
+ADD_USER_FILES = "local_cooperare_add_user_files"
+SITE_SETUP = "local_cooperare_get_site_setup"
+ROLES_FUNCTION = "local_cooperare_get_roles"
+PUBLISH_SITE = "local_cooperare_publish_site"
 ATTENDANCE_PAGE = 5000  # local_cooperare_get_bbb_attendance's largest page
 ACTIVITY_PAGE = 1000  # local_cooperare_get_activity_counts's largest page
 
@@ -123,10 +135,52 @@ class CoursesApi(_Api):
         answer = self._batched("core_course_update_courses", "courses", courses, result=Result.WARNINGS)
         return (answer or {}).get("warnings", [])
 
+    def all(self) -> list[Course]:
+        """core_course_get_courses_by_field without a field: every course the token's user may see, in one read."""
+        answer = self.transport.call("core_course_get_courses_by_field", {})
+        return [Course.from_ws(c) for c in answer.get("courses", [])]
+
     def contents(self, course_id: int) -> list[CourseSection]:
         """core_course_get_contents: sections with their modules."""
         answer = self.transport.call("core_course_get_contents", {"courseid": course_id})
         return [CourseSection.from_ws(s) for s in answer or []]
+
+
+class CourseContentApi(_Api):
+    """What the pack's plugin adds for courses: a full description keyed by idnumber, and batched saves of sections,
+    activities, questions, deletions and completion criteria (each request all or nothing; the answers, one per
+    item in the order sent, are counted against what was sent)."""
+
+    def describe(self, idnumbers: Sequence[str]) -> list[DescribedCourse]:
+        """local_cooperare_describe_courses: sections, activities, questions, completion and cohort-sync instances
+        of each course found (unknown idnumbers are left out)."""
+        answer = self._read_batched(DESCRIBE_COURSES, "idnumbers", list(idnumbers), "courses")
+        return [DescribedCourse.from_ws(c) for c in answer]
+
+    def save_sections(self, sections: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """local_cooperare_save_sections: ``[{courseid, number, name, summary, summaryformat?, visible,
+        spechash?}]``; returns ``[{courseid, number, id, action}]``."""
+        return self._plugin_items(SAVE_SECTIONS, "sections", sections)
+
+    def save_activities(self, activities: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """local_cooperare_save_activities, created or updated by idnumber; returns ``[{courseid, idnumber, cmid,
+        instance, action}]``."""
+        return self._plugin_items(SAVE_ACTIVITIES, "activities", activities)
+
+    def delete_activities(self, activities: Iterable[tuple[int, str]]) -> list[dict[str, Any]]:
+        """local_cooperare_delete_activities for ``(courseid, idnumber)`` pairs (only what the plugin made)."""
+        items = [{"courseid": c, "idnumber": i} for c, i in activities]
+        return self._plugin_items(DELETE_ACTIVITIES, "activities", items)
+
+    def save_questions(self, quizzes: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """local_cooperare_save_questions: one item per quiz, ``{courseid, quiz, questions: [{idnumber, xml,
+        maxmark?, spechash?}], removemissing?}``; returns per quiz the questions' ids, slots and actions."""
+        return self._plugin_items(SAVE_QUESTIONS, "quizzes", quizzes)
+
+    def set_completion(self, courses: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """local_cooperare_set_completion: ``[{courseid, aggregation?, activityaggregation?, activities, grade?,
+        unlock?, spechash?}]``; returns ``[{courseid, action}]``."""
+        return self._plugin_items(SET_COMPLETION, "courses", courses)
 
 
 class UsersApi(_Api):
@@ -175,9 +229,15 @@ class CohortsApi(_Api):
 
 
 class EnrolApi(_Api):
-    def enrol(self, enrolments: Iterable[tuple[int, int]], *, role_id: int = STUDENT_ROLE_ID,
+    def __init__(self, transport: Transport, *, roles: Callable[[], RoleDirectory]) -> None:
+        super().__init__(transport)
+        self._roles = roles
+
+    def enrol(self, enrolments: Iterable[tuple[int, int]], *, role: str = "student",
               suspend: bool | None = None) -> None:
-        """enrol_manual_enrol_users for ``(courseid, userid)`` pairs (re-enrolling is harmless)."""
+        """enrol_manual_enrol_users for ``(courseid, userid)`` pairs with the role of shortname ``role`` (its id
+        found on the site; re-enrolling is harmless and adds the role)."""
+        role_id = self._roles().id_of(role)
         items = [{"roleid": role_id, "userid": u, "courseid": c, "suspend": None if suspend is None else int(suspend)}
                  for c, u in enrolments]
         self._batched("enrol_manual_enrol_users", "enrolments", items, result=Result.NONE)
@@ -222,6 +282,23 @@ class GroupsApi(_Api):
     def remove_members(self, pairs: Iterable[tuple[int, int]]) -> None:
         items = [{"groupid": g, "userid": u} for g, u in pairs]
         self._batched("core_group_delete_group_members", "members", items, result=Result.NONE)
+
+
+class CohortSyncApi(_Api):
+    """Cohort-sync enrolment instances keyed by (course id, cohort idnumber), through the pack's plugin (core web
+    services cannot add enrolment methods). The instances of a course are read with
+    :meth:`CourseContentApi.describe`."""
+
+    def save(self, instances: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """local_cooperare_save_cohort_sync: ``[{courseid, cohortidnumber, role?, groupidnumber?, status?, name?,
+        spechash?}]``, created or updated; returns ``[{courseid, cohortidnumber, cohortid, enrolid, groupid,
+        action}]``."""
+        return self._plugin_items(SAVE_COHORT_SYNC, "instances", instances)
+
+    def delete(self, instances: Iterable[tuple[int, str]]) -> list[dict[str, Any]]:
+        """local_cooperare_delete_cohort_sync for ``(courseid, cohortidnumber)`` pairs."""
+        items = [{"courseid": c, "cohortidnumber": i} for c, i in instances]
+        return self._plugin_items(DELETE_COHORT_SYNC, "instances", items)
 
 
 class CompletionApi(_Api):
@@ -314,7 +391,7 @@ class FilesApi(_Api):
         private files — ``[{userid, draftitemid, filepath?, overwrite?}]`` in one call, all or nothing. Returns
         ``[{userid, filepath, filename, contenthash, action}]`` in the order sent (action created, replaced or
         unchanged: the same name and content is left alone, so a re-sent call is harmless)."""
-        function = "local_cooperare_add_user_files"
+        function = ADD_USER_FILES
         answer = self.transport.call(function, {"files": [dict(f) for f in files]})
         result = list((answer or {}).get("files", []))
         if len(result) != len(files):
@@ -336,7 +413,7 @@ class FilesApi(_Api):
     def publish_site(self, area: str, draft_itemid: int, *, replace: bool = True) -> dict[str, Any]:
         """local_cooperare_publish_site (plugin 0.4.0+): the site ``area`` (``verify``) holds exactly the files of the
         draft area; returns the counts, each file's action and the address the site is served at."""
-        return dict(self.transport.call("local_cooperare_publish_site",
+        return dict(self.transport.call(PUBLISH_SITE,
                                         {"area": area, "draftitemid": draft_itemid, "replace": int(replace)}) or {})
 
     def list(self, *, contextid: int, component: str, filearea: str, itemid: int = 0, filepath: str = "/"
@@ -429,16 +506,6 @@ class ReportsApi(_Api):
 
 
 @dataclass(frozen=True)
-class Role:
-    """One role of the site (local_cooperare_get_roles)."""
-
-    id: int
-    shortname: str
-    archetype: str
-    assignable_in_course: bool
-
-
-@dataclass(frozen=True)
 class SiteSetup:
     """What local_cooperare_get_site_setup tells about the site (core web services do not)."""
 
@@ -465,17 +532,18 @@ class MoodleClient:
         self.transport = transport
         self.categories = CategoriesApi(transport)
         self.courses = CoursesApi(transport)
+        self.course_content = CourseContentApi(transport)
         self.users = UsersApi(transport)
         self.cohorts = CohortsApi(transport)
-        self.enrol = EnrolApi(transport)
+        self.enrol = EnrolApi(transport, roles=lambda: self.roles)
         self.groups = GroupsApi(transport)
+        self.cohort_sync = CohortSyncApi(transport)
         self.completion = CompletionApi(transport)
         self.grades = GradesApi(transport)
         self.quizzes = QuizzesApi(transport)
         self.forums = ForumsApi(transport)
         self.files = FilesApi(transport)
         self.messages = MessagesApi(transport)
-        self._roles: dict[str, Role] | None = None
         self.enrol_methods = EnrolMethodsApi(transport)
         self.calendar = CalendarApi(transport)
         self.reports = ReportsApi(transport)
@@ -483,37 +551,18 @@ class MoodleClient:
     def site_setup(self) -> SiteSetup:
         """local_cooperare_get_site_setup: installed language packs, default language and timezone, and whether
         restricted access and completion tracking are on (plugin 0.3.0+)."""
-        return SiteSetup.from_ws(self.transport.call("local_cooperare_get_site_setup") or {})
+        return SiteSetup.from_ws(self.transport.call(SITE_SETUP) or {})
 
-    def roles(self) -> dict[str, Role]:
-        """The site's roles by shortname (local_cooperare_get_roles, plugin 0.4.0+; read once per client)."""
-        if self._roles is None:
+    @cached_property
+    def roles(self) -> RoleDirectory:
+        """The site's roles by shortname, read once per client (one local_cooperare_get_roles when the site offers
+        it, plugin 0.4.0+; else Moodle's standard ids, assumed until roles read back from the site confirm them)."""
+        if self.site.has_plugin and ROLES_FUNCTION in self.site.functions:
             answer = self.transport.call(ROLES_FUNCTION) or {}
-            self._roles = {str(r["shortname"]): Role(int(r["id"]), str(r["shortname"]), str(r.get("archetype") or ""),
-                                                     bool(r.get("assignablecourse")))
-                           for r in answer.get("roles", [])}
-        return self._roles
-
-    def role_id(self, shortname: str) -> int:
-        """The id of the role ``shortname`` that can be given in a course.
-
-        Asks the site when its token may call local_cooperare_get_roles; otherwise assumes the ids of a fresh
-        install for the standard roles (and refuses any other shortname, which only the site could resolve).
-        """
-        if ROLES_FUNCTION in self.site.functions:
-            roles = self.roles()
-            role = roles.get(shortname)
-            if role is None or not role.assignable_in_course:
-                usable = sorted(name for name, r in roles.items() if r.assignable_in_course)
-                raise MoodleError(f"the site has no role {shortname!r} that can be given in a course",
-                                  wsfunction=ROLES_FUNCTION, hint=f"roles that can: {', '.join(usable)}")
-            return role.id
-        if shortname not in STANDARD_ROLE_IDS:
-            raise MoodleError(f"cannot resolve the role {shortname!r}: the site's service lacks {ROLES_FUNCTION} "
-                              "(local_cooperare 0.4.0+), and only the standard roles have known ids",
-                              wsfunction=ROLES_FUNCTION,
-                              hint=f"install or upgrade local_cooperare, or use one of {', '.join(STANDARD_ROLE_IDS)}")
-        return STANDARD_ROLE_IDS[shortname]
+            listed = {str(r["shortname"]): int(r["id"]) for r in answer.get("roles") or []}
+            if listed:
+                return RoleDirectory(listed, source="site")
+        return RoleDirectory.assumed()
 
     @cached_property
     def site(self) -> SiteInfo:

@@ -129,6 +129,11 @@ class EnrolledUser:
                    str(data.get("idnumber") or ""), tuple(str(r.get("shortname", "")) for r in data.get("roles") or []),
                    data)
 
+    @property
+    def role_ids(self) -> tuple[tuple[int, str], ...]:
+        """``(roleid, shortname)`` of each role the user holds in the course (when ``roles`` was asked for)."""
+        return tuple((int(r.get("roleid") or 0), str(r.get("shortname", ""))) for r in self.raw.get("roles") or [])
+
 
 @dataclass(frozen=True)
 class Cohort:
@@ -158,6 +163,52 @@ class Group:
     def from_ws(cls, data: dict[str, Any]) -> Group:
         return cls(int(data["id"]), int(data["courseid"]), str(data.get("name", "")), str(data.get("idnumber") or ""),
                    str(data.get("description") or ""), data)
+
+
+@dataclass(frozen=True)
+class CohortSyncInstance:
+    """A cohort-sync enrolment instance of a course as ``local_cooperare_describe_courses`` lists it."""
+
+    enrolid: int
+    cohortid: int
+    cohortidnumber: str
+    role: str
+    roleid: int
+    groupid: int
+    groupidnumber: str
+    status: int
+    managed: bool
+    drift: bool
+
+    @classmethod
+    def from_ws(cls, data: dict[str, Any]) -> CohortSyncInstance:
+        return cls(int(data.get("enrolid") or 0), int(data.get("cohortid") or 0), str(data.get("cohortidnumber") or ""),
+                   str(data.get("role") or ""), int(data.get("roleid") or 0), int(data.get("groupid") or 0),
+                   str(data.get("groupidnumber") or ""), int(data.get("status") or 0), bool(data.get("managed")),
+                   bool(data.get("drift")))
+
+
+@dataclass(frozen=True)
+class DescribedCourse:
+    """One course as ``local_cooperare_describe_courses`` describes it. Sections, activities, questions and
+    completion stay as Moodle sent them (``raw``): the courses planner compares them field by field."""
+
+    id: int
+    idnumber: str
+    shortname: str
+    fullname: str
+    format: str
+    visible: bool
+    enablecompletion: bool
+    cohortsync: tuple[CohortSyncInstance, ...]
+    raw: dict[str, Any] = _raw()
+
+    @classmethod
+    def from_ws(cls, data: dict[str, Any]) -> DescribedCourse:
+        return cls(int(data["id"]), str(data.get("idnumber") or ""), str(data.get("shortname") or ""),
+                   str(data.get("fullname") or ""), str(data.get("format") or ""), bool(data.get("visible", 1)),
+                   bool(data.get("enablecompletion", 0)),
+                   tuple(CohortSyncInstance.from_ws(i) for i in data.get("cohortsync") or []), data)
 
 
 @dataclass(frozen=True)

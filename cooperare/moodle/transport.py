@@ -37,6 +37,7 @@ from cooperare.errors import (
     MoodleError,
     MoodleWarning,
     NotFound,
+    NotImplementedBySite,
     ResponseLost,
     TransportError,
 )
@@ -69,6 +70,7 @@ _ACCESS_CODES = frozenset(
         "invalidtokensession",
     }
 )
+_NOT_IMPLEMENTED_CODES = frozenset({"sandboxnotimplemented"})
 _NOT_FOUND_CODES = frozenset(
     {"invalidrecord", "invalidrecordunknown", "invaliduser", "invalidcourseid", "invalidcoursemodule", "nocourseid"}
 )
@@ -139,6 +141,8 @@ def error_from_json(data: Mapping[str, Any], *, wsfunction: str | None) -> Moodl
     if errorcode == "invalidparameter" or (exception or "").endswith("invalid_parameter_exception"):
         hint = None if debuginfo else "Moodle hides the reason unless debugging is on (Site administration > Debugging)"
         return InvalidParameter(message, hint=hint, **kwargs)
+    if errorcode in _NOT_IMPLEMENTED_CODES:
+        return NotImplementedBySite(message, **kwargs)
     if errorcode in _NOT_FOUND_CODES or exception == "dml_missing_record_exception":
         return NotFound(message, **kwargs)
     return MoodleError(message, **kwargs)

@@ -22,20 +22,29 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from cooperare.errors import AccessDenied, InvalidToken, MoodleError, PlanError, ResponseLost, TransportError
+from cooperare.errors import (
+    AccessDenied,
+    BatchShortfall,
+    InvalidToken,
+    MoodleError,
+    PlanError,
+    NotImplementedBySite,
+    ResponseLost,
+    TransportError,
+)
 from cooperare.moodle.batching import plan_batches
 from cooperare.moodle.client import MoodleClient
+from cooperare.moodle.records import Cohort, Group
 from cooperare.store import Action, Journal
 from cooperare.store.people import People, PersonRecord
 from cooperare.sync.desired import DesiredGroup, DesiredUser
 from cooperare.sync.model import Person
 from cooperare.sync.plan import SCOPE, Operations, RosterPlan, UserUpdate
-from cooperare.sync.state import DESCRIBE, SAVE_SYNC
 
 T = TypeVar("T")
 SYSTEMIC_CODES = frozenset({"dmlwriteexception", "dmlreadexception", "ddlexception", "servicenotavailable",
                             "sitemaintenance", "invalidtoken", "accessexception", "nopermissions",
-                            "requireloginerror", "sandboxnotimplemented"})
+                            "requireloginerror"})
 MIN_SPREAD = 20
 """A batch is cut for concurrency only into parts of at least this many items."""
 MAX_ISOLATED = 50
@@ -77,7 +86,9 @@ class _Step(Generic[T]):
     list_key: str
     key: Callable[[T], str]
     encode: Callable[[T], dict[str, Any]]
-    send: Callable[[list[dict[str, Any]]], Any]
+    """The item as sent (sizes the batches within the variable budget)."""
+    send: Callable[[list[T]], Any]
+    """Send one batch through the client's typed method."""
     settle: Callable[[list[T], Any], None]
     verify: Callable[[list[T]], list[T]]
     """Read Moodle back; settle what is there and return the items that are not."""
@@ -125,6 +136,8 @@ class Applier:
         people enrolled in the course. The steps of a stage are independent, so with ``concurrency`` above 1 their
         batches are sent side by side."""
         ops = self.rplan.operations
+        if ops.enrol or ops.suspend_enrolments:
+            self.client.roles.id_of(self.role)  # an unknown roster.role stops the run before anything is sent
         with self._stage():
             self._users(ops)
             self._cohorts(ops)
@@ -142,22 +155,19 @@ class Applier:
         self._run(_Step[DesiredUser](
             "create user", "create", "users", key=lambda u: u.idnumber,
             encode=self._new_user,
-            send=self.client.users.create,
+            send=lambda items: self.client.users.create([self._new_user(u) for u in items]),
             settle=lambda items, answer: self._settle_users(items, [int(a["id"]) for a in answer]),
             verify=self._verify_users, person=lambda u: u.person), ops.create_users)
         self._run(_Step[UserUpdate](
             "update user", "update", "users", key=lambda u: u.idnumber,
-            encode=lambda u: {"id": u.user_id, **{k: int(v) if isinstance(v, bool) else v
-                                                  for k, v in u.changes.items()}},
-            send=self._update_users, settle=lambda items, answer: self._count("update user", items),
+            encode=_user_changes, send=self._update_users, settle=lambda items, answer: self._count("update user", items),
             verify=self._verify_updates, person=lambda u: u.person), ops.update_users)
 
     def _cohorts(self, ops: Operations) -> None:
         self._run(_Step[tuple[str, str]](
             "create cohort", "create", "cohorts", key=lambda c: c[0],
-            encode=lambda c: {"categorytype": {"type": "system", "value": ""}, "name": c[1], "idnumber": c[0],
-                              "visible": 1},
-            send=self._create_cohorts, settle=self._settle_cohorts, verify=self._verify_cohorts,
+            encode=_new_cohort,
+            send=lambda items: self.client.cohorts.create([_new_cohort(c) for c in items]), settle=self._settle_cohorts, verify=self._verify_cohorts,
             person=lambda c: None), ops.create_cohorts)
 
     def _cohort_members(self, ops: Operations) -> None:
@@ -167,14 +177,14 @@ class Applier:
             "add cohort member", "create", "members", key=lambda p: step_key(*p),
             encode=lambda p: {"cohorttype": {"type": "id", "value": str(self.cohort_ids[p[0]])},
                               "usertype": {"type": "id", "value": str(self.user_ids[p[1]])}},
-            send=lambda items: self.client.call("core_cohort_add_cohort_members", {"members": items}),
+            send=lambda items: self.client.cohorts.add_members(self._cohort_pairs(items)),
             settle=lambda items, answer: self._count("add cohort member", items),
             verify=lambda items: self._verify_cohort_members(items, present=True),
             person=lambda p: self.people.get(p[1])), adds)
         self._run(_Step[tuple[str, str]](
             "remove cohort member", "delete", "members", key=lambda p: step_key(*p),
             encode=lambda p: {"cohortid": self.cohort_ids[p[0]], "userid": self.user_ids[p[1]]},
-            send=lambda items: self.client.call("core_cohort_delete_cohort_members", {"members": items}),
+            send=lambda items: self.client.cohorts.remove_members(self._cohort_pairs(items)),
             settle=lambda items, answer: self._count("remove cohort member", items),
             verify=lambda items: self._verify_cohort_members(items, present=False),
             person=lambda p: self.people.get(p[1])), ops.remove_cohort_members)
@@ -183,47 +193,47 @@ class Applier:
         syncs = self._resolvable("cohort sync", ops.cohort_sync, lambda p: (self.cohort_ids.get(p[1]),))
         self._run(_Step[tuple[str, str]](
             "cohort sync", "create", "instances", key=lambda p: step_key(*p),
-            encode=lambda p: {"courseid": self.course_ids[p[0]], "cohortidnumber": p[1], "role": self.role},
-            send=lambda items: self.client.call(SAVE_SYNC, {"instances": items}),
+            encode=self._sync_instance,
+            send=lambda items: self.client.cohort_sync.save([self._sync_instance(p) for p in items]),
             settle=lambda items, answer: self._count("cohort sync", items),
             verify=self._verify_cohort_sync, person=lambda p: None), syncs)
         manual = [("enrol", "create", ops.enrol, 0), ("suspend enrolment", "update", ops.suspend_enrolments, 1)]
-        role_id = self.client.role_id(self.role) if ops.enrol or ops.suspend_enrolments else 0
+        role_id = self.client.roles.id_of(self.role) if ops.enrol or ops.suspend_enrolments else 0
         for name, action, items, suspend in manual:
             ready = self._resolvable(name, items, lambda p: (self.user_ids.get(p[1]),))
             self._run(_Step[tuple[str, str]](
                 name, action, "enrolments", key=lambda p: step_key(*p),
                 encode=lambda p, s=suspend: {"roleid": role_id, "userid": self.user_ids[p[1]],
                                              "courseid": self.course_ids[p[0]], "suspend": s or None},
-                send=lambda items: self.client.call("enrol_manual_enrol_users", {"enrolments": items}),
+                send=lambda items, s=suspend: self.client.enrol.enrol(self._course_pairs(items), role=self.role,
+                                                                     suspend=True if s else None),
                 settle=lambda items, answer, n=name: self._count(n, items),
                 verify=lambda items, s=suspend: self._verify_enrolments(items, active=not s),
                 person=lambda p: self.people.get(p[1])), ready)
         self._run(_Step[tuple[str, str]](
             "unenrol", "delete", "enrolments", key=lambda p: step_key(*p),
             encode=lambda p: {"userid": self.user_ids[p[1]], "courseid": self.course_ids[p[0]]},
-            send=lambda items: self.client.call("enrol_manual_unenrol_users", {"enrolments": items}),
+            send=lambda items: self.client.enrol.unenrol(self._course_pairs(items)),
             settle=lambda items, answer: self._count("unenrol", items),
             verify=self._verify_unenrolled, person=lambda p: self.people.get(p[1])), ops.unenrol)
 
     def _create_groups(self, ops: Operations) -> None:
         self._run(_Step[DesiredGroup](
             "create group", "create", "groups", key=lambda g: step_key(g.course, g.idnumber),
-            encode=lambda g: {"courseid": self.course_ids[g.course], "name": g.name, "description": "",
-                              "idnumber": g.idnumber},
-            send=lambda items: self.client.call("core_group_create_groups", {"groups": items}),
+            encode=self._new_group,
+            send=lambda items: self.client.groups.create([self._new_group(g) for g in items]),
             settle=self._settle_groups, verify=self._verify_groups, person=lambda g: None), ops.create_groups)
 
     def _group_members(self, ops: Operations) -> None:
         adds = self._resolvable("add group member", ops.add_group_members,
                                 lambda t: (self.group_ids.get((t[0], t[1])), self.user_ids.get(t[2])))
-        for name, action, items, function in (
-                ("add group member", "create", adds, "core_group_add_group_members"),
-                ("remove group member", "delete", ops.remove_group_members, "core_group_delete_group_members")):
+        for name, action, items, send in (
+                ("add group member", "create", adds, self.client.groups.add_members),
+                ("remove group member", "delete", ops.remove_group_members, self.client.groups.remove_members)):
             self._run(_Step[tuple[str, str, str]](
                 name, action, "members", key=lambda t: step_key(*t),
                 encode=lambda t: {"groupid": self.group_ids[(t[0], t[1])], "userid": self.user_ids[t[2]]},
-                send=lambda items, f=function: self.client.call(f, {"members": items}),
+                send=lambda items, f=send: f([(self.group_ids[(c, g)], self.user_ids[u]) for c, g, u in items]),
                 settle=lambda items, answer, n=name: self._count(n, items),
                 verify=lambda items, a=action: self._verify_group_members(items, present=a == "create"),
                 person=lambda t: self.people.get(t[2])), items)
@@ -277,7 +287,7 @@ class Applier:
             while queue:
                 step, chunk, chunk_payloads = queue.popleft()
                 entry = self._begin(step, chunk)
-                follow = self._settle_batch(step, chunk, chunk_payloads, entry, _outcome(step.send, chunk_payloads))
+                follow = self._settle_batch(step, chunk, chunk_payloads, entry, _outcome(step.send, chunk))
                 queue.extendleft(reversed([(step, part, part_payloads) for part, part_payloads in follow]))
             return
         with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="cooperare-send") as pool:
@@ -287,7 +297,7 @@ class Applier:
                 while queue and failure is None and len(in_flight) < self.concurrency:
                     step, chunk, chunk_payloads = queue.popleft()
                     entry = self._begin(step, chunk)
-                    in_flight[pool.submit(step.send, chunk_payloads)] = (step, chunk, chunk_payloads, entry)
+                    in_flight[pool.submit(step.send, chunk)] = (step, chunk, chunk_payloads, entry)
                 finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                 for future in finished:
                     step, chunk, chunk_payloads, entry = in_flight.pop(future)
@@ -346,7 +356,7 @@ class Applier:
     @staticmethod
     def _record_level(error: MoodleError) -> bool:
         """Could this error come from one bad record of the batch (rather than the site or the network)?"""
-        if isinstance(error, (TransportError, InvalidToken, AccessDenied)):
+        if isinstance(error, (TransportError, InvalidToken, AccessDenied, NotImplementedBySite, BatchShortfall)):
             return False
         return (error.errorcode or "") not in SYSTEMIC_CODES
 
@@ -383,8 +393,8 @@ class Applier:
         self._settle_users(present, [found[item.idnumber] for item in present])
         return [item for item in items if item.idnumber not in found]
 
-    def _update_users(self, payloads: list[dict[str, Any]]) -> Any:
-        warnings = self.client.users.update(payloads)
+    def _update_users(self, items: list[UserUpdate]) -> Any:
+        warnings = self.client.users.update([_user_changes(u) for u in items])
         for warning in warnings:
             self.report.warnings.append(f"update user {warning.get('itemid')}: {warning.get('message')}")
         return {"warnings": warnings}
@@ -404,12 +414,12 @@ class Applier:
 
     # -- cohorts ----------------------------------------------------------------------------------------------
 
-    def _create_cohorts(self, payloads: list[dict[str, Any]]) -> Any:
-        return self.client.call("core_cohort_create_cohorts", {"cohorts": payloads})
+    def _cohort_pairs(self, items: Sequence[tuple[str, str]]) -> list[tuple[int, int]]:
+        return [(self.cohort_ids[c], self.user_ids[u]) for c, u in items]
 
-    def _settle_cohorts(self, items: Sequence[tuple[str, str]], answer: Any) -> None:
+    def _settle_cohorts(self, items: Sequence[tuple[str, str]], answer: Sequence[Cohort]) -> None:
         for (idnumber, _name), created in zip(items, answer, strict=True):
-            self.cohort_ids[idnumber] = int(created["id"])
+            self.cohort_ids[idnumber] = created.id
         self._count("create cohort", items)
 
     def _verify_cohorts(self, items: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -431,10 +441,15 @@ class Applier:
 
     # -- enrolments -------------------------------------------------------------------------------------------
 
+    def _sync_instance(self, pair: tuple[str, str]) -> dict[str, Any]:
+        return {"courseid": self.course_ids[pair[0]], "cohortidnumber": pair[1], "role": self.role}
+
+    def _course_pairs(self, items: Sequence[tuple[str, str]]) -> list[tuple[int, int]]:
+        return [(self.course_ids[c], self.user_ids[u]) for c, u in items]
+
     def _verify_cohort_sync(self, items: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        answer = self.client.call(DESCRIBE, {"idnumbers": sorted({course for course, _ in items})})
-        existing = {(str(c["idnumber"]), str(i["cohortidnumber"])) for c in answer.get("courses", [])
-                    for i in c.get("cohortsync", [])}
+        described = self.client.course_content.describe(sorted({course for course, _ in items}))
+        existing = {(course.idnumber, i.cohortidnumber) for course in described for i in course.cohortsync}
         not_done = [item for item in items if item not in existing]
         self._count("cohort sync", [i for i in items if i not in not_done])
         return not_done
@@ -459,9 +474,13 @@ class Applier:
 
     # -- groups -----------------------------------------------------------------------------------------------
 
-    def _settle_groups(self, items: Sequence[DesiredGroup], answer: Any) -> None:
+    def _new_group(self, group: DesiredGroup) -> dict[str, Any]:
+        return {"courseid": self.course_ids[group.course], "name": group.name, "description": "",
+                "idnumber": group.idnumber}
+
+    def _settle_groups(self, items: Sequence[DesiredGroup], answer: Sequence[Group]) -> None:
         for group, created in zip(items, answer, strict=True):
-            self.group_ids[(group.course, group.idnumber)] = int(created["id"])
+            self.group_ids[(group.course, group.idnumber)] = created.id
         self._count("create group", items)
 
     def _verify_groups(self, items: list[DesiredGroup]) -> list[DesiredGroup]:
@@ -534,11 +553,11 @@ def record_people(people: People, rplan: RosterPlan, user_ids: dict[str, int]) -
     people.set_status([idnumber.removeprefix(prefix) for idnumber in rplan.leavers], "suspended")
 
 
-def _outcome(send: Callable[[list[dict[str, Any]]], Any], payloads: list[dict[str, Any]]) -> Future[Any]:
-    """``send(payloads)`` run here and now, as a finished future (the one-at-a-time path)."""
+def _outcome(send: Callable[[list[Any]], Any], items: list[Any]) -> Future[Any]:
+    """``send(items)`` run here and now, as a finished future (the one-at-a-time path)."""
     future: Future[Any] = Future()
     try:
-        future.set_result(send(payloads))
+        future.set_result(send(items))
     except BaseException as error:  # noqa: BLE001 - handed to the caller through the future
         future.set_exception(error)
     return future
@@ -560,10 +579,19 @@ def _spread(items: list[T], payloads: list[dict[str, Any]], *, parts: int
     return cuts
 
 
+def _user_changes(update: UserUpdate) -> dict[str, Any]:
+    return {"id": update.user_id, **{k: int(v) if isinstance(v, bool) else v for k, v in update.changes.items()}}
+
+
+def _new_cohort(cohort: tuple[str, str]) -> dict[str, Any]:
+    return {"categorytype": {"type": "system", "value": ""}, "name": cohort[1], "idnumber": cohort[0], "visible": 1}
+
+
 def _summary(answer: Any, count: int) -> dict[str, Any]:
     """What the journal keeps of an answer: ids created (not the records), warning count."""
     if isinstance(answer, list):
-        return {"items": count, "ids": [a.get("id") for a in answer if isinstance(a, dict)]}
+        ids = [a.get("id") if isinstance(a, dict) else getattr(a, "id", None) for a in answer]
+        return {"items": count, "ids": [i for i in ids if i is not None]}
     if isinstance(answer, dict) and "warnings" in answer:
         return {"items": count, "warnings": len(answer["warnings"])}
     return {"items": count}

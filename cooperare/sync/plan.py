@@ -18,12 +18,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cooperare.config.roster import RosterConfig
+from cooperare.config.staff import StaffConfig
 from cooperare.plan import Change, Plan
 from cooperare.sync.desired import USER_FIELDS, Desired, DesiredGroup, DesiredUser
 from cooperare.sync.model import Person, Problem
 from cooperare.sync.state import Account, MoodleState
 
 SCOPE = "roster"
+TEACHING_ROLES = StaffConfig().teaching_roles
 # Shared, never mutated: a 30,000-person plan holds 100,000 membership changes.
 MEMBER: dict[str, Any] = {"member": True}
 ACTIVE: dict[str, Any] = {"status": "active"}
@@ -114,10 +116,11 @@ def _user_view(user: Account) -> dict[str, Any]:
 
 
 def make_plan(desired: Desired, state: MoodleState, *, config: RosterConfig, unenrol: bool,
-              held: frozenset[str] = frozenset(), kept: frozenset[str] = frozenset(), keep_leavers: bool = False
-              ) -> RosterPlan:
+              held: frozenset[str] = frozenset(), kept: frozenset[str] = frozenset(), keep_leavers: bool = False,
+              teaching_roles: frozenset[str] = TEACHING_ROLES) -> RosterPlan:
     """Compare and return the plan (changes in dependency order: users, cohorts, memberships, enrolments,
-    groups).
+    groups); ``teaching_roles``: role shortnames of trainers and tutors — a person who holds one in a track course
+    is never enrolled there as a trainee (a conflict naming the person and the course).
 
     ``held``: user idnumbers of rows not to create yet (probable matches to confirm); ``kept``: idnumbers of
     accounts not in the roster that must not be suspended or taken out of anything (the other side of a probable
@@ -163,6 +166,7 @@ def make_plan(desired: Desired, state: MoodleState, *, config: RosterConfig, une
             plan.add(Change(f"cohort[{idnumber}].member[{user}]", "delete", MEMBER, None,
                             group="cohort members", note="left the roster" if user in leavers else "moved"))
     # course access
+    teachers: set[tuple[str, str]] = set()
     for track, course in desired.track_courses.items():
         if course not in desired.enrolments:
             continue
@@ -188,7 +192,18 @@ def make_plan(desired: Desired, state: MoodleState, *, config: RosterConfig, une
             if not user_ok(user):
                 continue
             address = f"course[{course}].enrolment[{user}]"
-            if user in active:
+            held = state.roles.get(course_id, {}).get(state.users[user].id) if user in active else None
+            teaches = sorted((held or frozenset()) & (teaching_roles - {config.role}))
+            if teaches:
+                teachers.add((course, user))
+                result.conflicts.append(Conflict(desired.users[user].person, (
+                    f"teaches {state.courses[course].fullname} ({', '.join(teaches)}), so is not enrolled there as "
+                    f"a trainee; a trainer is never a trainee of a course they teach")))
+            elif held is not None and config.role not in held:
+                ops.enrol.append((course, user))  # enrolling again adds the role, keeps the others
+                plan.add(Change(address, "update", {"roles": sorted(held)}, {"roles": sorted(held | {config.role})},
+                                group="enrolments", note=f"lacks the role {config.role}"))
+            elif user in active:
                 result.unchanged["enrolments"] += 1
             else:
                 ops.enrol.append((course, user))
@@ -231,7 +246,7 @@ def make_plan(desired: Desired, state: MoodleState, *, config: RosterConfig, une
                        if group_record else set())
             wanted = desired.group_members.get((course, group_idnumber), set())
             for user in sorted(wanted):
-                if not user_ok(user):
+                if not user_ok(user) or (course, user) in teachers:
                     continue
                 address = f"course[{course}].group[{group_idnumber}].member[{user}]"
                 if user in present:

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Set
 from dataclasses import dataclass
 
 from cooperare.config.roster import RosterConfig
+from cooperare.config.staff import StaffConfig
 from cooperare.courses.catalogue import Catalogue
 from cooperare.moodle.client import MoodleClient
 from cooperare.store import Store
@@ -20,12 +21,13 @@ from cooperare.sync.desired import desired_state
 from cooperare.sync.identity import resolve
 from cooperare.sync.model import Roster
 from cooperare.sync.plan import RosterPlan, make_plan
+from cooperare.sync.staff import StaffPlan, StaffReport, apply_staff_plan, make_staff_plan, read_staff
 from cooperare.sync.state import read_state
 
 
 def plan_roster(client: MoodleClient, roster: Roster, *, catalogue: Catalogue, config: RosterConfig,
                 unenrol: bool = False, renames: Mapping[str, str] | None = None,
-                distinct: Set[str] = frozenset()) -> RosterPlan:
+                distinct: Set[str] = frozenset(), staff: StaffConfig | None = None) -> RosterPlan:
     """Read Moodle and compare it with ``roster``.
 
     A roster identified by e-mail is resolved first (:mod:`cooperare.sync.identity`): ``renames`` (old e-mail →
@@ -40,7 +42,8 @@ def plan_roster(client: MoodleClient, roster: Roster, *, catalogue: Catalogue, c
     rplan = make_plan(desired, state, config=config, unenrol=unenrol,
                       held=frozenset(prefix + m.person.key for m in resolution.matches),
                       kept=frozenset(m.account.idnumber for m in resolution.matches),
-                      keep_leavers=bool(roster.refused))
+                      keep_leavers=bool(roster.refused),
+                      teaching_roles=(staff or StaffConfig()).teaching_roles)
     rplan.matches.extend(resolution.matches)
     rplan.refused = roster.refused
     if roster.identity == "email":
@@ -73,3 +76,28 @@ def apply_roster(client: MoodleClient, rplan: RosterPlan, *, store: Store, run_i
     finally:
         record_people(People(store.engine), rplan, applier.user_ids)
     return ApplyOutcome(report, closed_done, closed_failed)
+
+
+def plan_staff(client: MoodleClient, staff: StaffConfig, *, catalogue: Catalogue, config: RosterConfig,
+               roster: Roster | None = None) -> StaffPlan:
+    """Read Moodle and compare it with the ``staff:`` section; with ``roster``, its trainees of a course are never
+    planned as that course's trainers (they are held, named with the course)."""
+    state = read_staff(client, staff, catalogue=catalogue, prefix=config.idnumber_prefix)
+    trainees: dict[str, set[str]] = {}
+    if roster is not None:
+        desired = desired_state(roster, catalogue=catalogue, config=config)
+        for course, users in desired.enrolments.items():
+            trainees[course] = {desired.users[u].person.email.lower() for u in users}
+    splan = make_staff_plan(staff, state, catalogue=catalogue, prefix=config.idnumber_prefix,
+                            trainee_role=config.role, trainees=trainees)
+    if splan.holds:
+        splan.plan.notes.append(f"{len(splan.holds)} course assignments held: the person is a trainee there")
+    return splan
+
+
+def apply_staff(client: MoodleClient, splan: StaffPlan, *, store: Store, config: RosterConfig,
+                command: str = "staff apply") -> StaffReport:
+    """Apply ``splan``, journaled as one run in ``store``."""
+    with store.runs.recording(command, detail={"changes": dict(splan.plan.counts())},
+                              ws_calls=lambda: client.transport.stats.calls) as run:
+        return apply_staff_plan(client, splan, journal=store.journal, run_id=run.id, auth=config.auth)

@@ -16,14 +16,12 @@ from typing import Any
 from cooperare.config.roster import RosterConfig
 from cooperare.errors import PlanError
 from cooperare.moodle.batching import plan_batches
-from cooperare.moodle.client import MoodleClient
+from cooperare.moodle.client import DELETE_COHORT_SYNC, DESCRIBE_COURSES, SAVE_COHORT_SYNC, MoodleClient
 from cooperare.moodle.records import Cohort, Course, Group, User
 from cooperare.moodle.site import CORE_FUNCTIONS
 from cooperare.sync.desired import Desired
 
-DESCRIBE = "local_cooperare_describe_courses"
-SAVE_SYNC = "local_cooperare_save_cohort_sync"
-DELETE_SYNC = "local_cooperare_delete_cohort_sync"
+PLUGIN_FUNCTIONS = (DESCRIBE_COURSES, SAVE_COHORT_SYNC, DELETE_COHORT_SYNC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +70,8 @@ class MoodleState:
     """Course id → cohort idnumber → (role shortname, status) of its sync instance there."""
     active: dict[int, set[int]] = field(default_factory=dict)
     """Course id → user ids with an active enrolment (manual mode)."""
+    roles: dict[int, dict[int, frozenset[str]]] = field(default_factory=dict)
+    """Course id → user id → shortnames of the roles held there (manual mode, active enrolments)."""
     enrolled: dict[int, set[int]] = field(default_factory=dict)
     """Course id → user ids with any enrolment (manual mode, read only when unenrolling)."""
     groups: dict[int, dict[str, Group]] = field(default_factory=dict)
@@ -85,12 +85,12 @@ class MoodleState:
 def enrolment_mode(client: MoodleClient, config: RosterConfig) -> str:
     """``cohort`` or ``manual``, from the configuration and what the site offers."""
     site = client.site
-    plugin_ready = site.has_plugin and not site.missing([DESCRIBE, SAVE_SYNC, DELETE_SYNC])
+    plugin_ready = site.has_plugin and not site.missing(PLUGIN_FUNCTIONS)
     if config.enrolment == "manual":
         return "manual"
     if config.enrolment == "cohort":
         site.require_plugin(purpose="cohort-sync enrolment (roster.enrolment: cohort)",
-                            functions=[DESCRIBE, SAVE_SYNC, DELETE_SYNC])
+                            functions=PLUGIN_FUNCTIONS)
         return "cohort"
     return "cohort" if plugin_ready else "manual"
 
@@ -116,8 +116,10 @@ def read_state(client: MoodleClient, desired: Desired, *, config: RosterConfig, 
     course_ids = sorted(course.id for course in state.courses.values())
     if mode == "manual":
         for course_id in course_ids:
-            state.active[course_id] = {u.id for u in client.enrol.enrolled_users(course_id, only_active=True,
-                                                                                 userfields=["id"])}
+            enrolled = client.enrol.enrolled_users(course_id, only_active=True, userfields=["id", "roles"])
+            state.active[course_id] = {u.id for u in enrolled}
+            state.roles[course_id] = {u.id: frozenset(u.roles) for u in enrolled}
+            client.roles.observe(pair for u in enrolled for pair in u.role_ids)  # checks the ids the run assumes
     if unenrol and mode == "manual":
         for course_id in course_ids:
             state.enrolled[course_id] = {u.id for u in client.enrol.enrolled_users(course_id, userfields=["id"])}
@@ -138,18 +140,17 @@ def _read_courses(client: MoodleClient, state: MoodleState, idnumbers: list[str]
     if not idnumbers:
         return
     if state.mode == "cohort":
-        answer = client.call(DESCRIBE, {"idnumbers": idnumbers})
-        for data in answer.get("courses", []):
-            course = Course.from_ws({**data, "categoryid": data.get("categoryid", 0)})
-            state.courses[str(data["idnumber"])] = course
-            state.cohort_sync[course.id] = {str(i["cohortidnumber"]): (str(i.get("role", "")), int(i.get("status", 0)))
-                                            for i in data.get("cohortsync", []) if i.get("cohortidnumber")}
+        for described in client.course_content.describe(idnumbers):
+            course = Course.from_ws({**described.raw, "categoryid": described.raw.get("categoryid", 0)})
+            state.courses[described.idnumber] = course
+            state.cohort_sync[course.id] = {i.cohortidnumber: (i.role, i.status) for i in described.cohortsync
+                                            if i.cohortidnumber}
+            client.roles.observe((i.roleid, i.role) for i in described.cohortsync)
         return
-    answer = client.call("core_course_get_courses_by_field", {})
     wanted = set(idnumbers)
-    for data in answer.get("courses", []):
-        if data.get("idnumber") in wanted:
-            state.courses[str(data["idnumber"])] = Course.from_ws(data)
+    for course in client.courses.all():
+        if course.idnumber in wanted:
+            state.courses[course.idnumber] = course
 
 
 def _read_leavers(client: MoodleClient, state: MoodleState, desired: Desired) -> None:

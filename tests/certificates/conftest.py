@@ -20,8 +20,7 @@ from cooperare.certificates.trainees import Trainee
 from cooperare.courses.catalogue import Catalogue, load_catalogue
 from cooperare.moodle.client import MoodleClient
 from cooperare.sandbox import Sandbox
-from cooperare.sandbox.courses import completion, modules
-from cooperare.sandbox.courses.schema import COMPLETION_TRACKING_AUTOMATIC
+from cooperare.sandbox.fixtures import track_course
 from cooperare.secrets import Secret
 from cooperare.store import Store
 from cooperare.store.certificates import CertificateRecord, CertificateRegistry
@@ -135,20 +134,12 @@ def build_track(catalogue: Catalogue, *, plugin: bool) -> MoodleTrack:
     box = Sandbox(plugin=plugin)
     client = MoodleClient(box.transport())
     prefix = catalogue.prefix
-    course_id = int(client.courses.create([{"fullname": "Expert în digitalizare", "shortname": "COOP-EA",
-                                            "categoryid": 1, "idnumber": f"{prefix}:course:{COURSE}",
-                                            "enablecompletion": 1}])[0]["id"])
-    with box.site.db.transaction():
-        cm = modules.add_module(box.site, course_id, "quiz", {"name": "Evaluare finală", "grade": 10,
-                                                             "gradepass": 7.5, "sumgrades": 10},
-                                cm={"idnumber": f"{prefix}:{COURSE}:final",
-                                    "completion": COMPLETION_TRACKING_AUTOMATIC, "completionpassgrade": 1})
-        completion.add_activity_criterion(box.site, cm)
     people = [("ana", "Ana", "Ilie"), ("dan", "Dănuț", "Popa"), ("eva", "Eva", "Șerban")]
-    created = client.users.create([{"username": u, "password": "Parola#2026", "firstname": f, "lastname": last,
-                                    "email": f"{u}@example.ro", "idnumber": f"{prefix}:user:AG-{i}",
-                                    "city": "Mioveni", "department": "AG", "institution": "Primăria Mioveni"}
-                                   for i, (u, f, last) in enumerate(people)])
-    users = {c["username"]: int(c["id"]) for c in created}
-    client.enrol.enrol([(course_id, uid) for uid in users.values()])
-    return MoodleTrack(box, client, course_id, int(cm["instance"]), users, plugin)
+    built = track_course(box, client, prefix=prefix, course_key=COURSE, fullname="Expert în digitalizare",
+                         shortname="COOP-EA", people=[
+                             {"username": u, "password": "Parola#2026", "firstname": f, "lastname": last,
+                              "email": f"{u}@example.ro", "idnumber": f"{prefix}:user:AG-{i}", "city": "Mioveni",
+                              "department": "AG", "institution": "Primăria Mioveni"}
+                             for i, (u, f, last) in enumerate(people)])
+    users = {u: uid for (u, _, _), uid in zip(people, built.user_ids, strict=True)}
+    return MoodleTrack(box, client, built.course_id, built.quiz_id, users, plugin)

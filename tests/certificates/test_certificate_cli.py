@@ -263,7 +263,10 @@ def test_publish_into_moodle_serves_the_page_without_login(workdir: Path, moodle
     assert bare.status_code == 301 and bare.headers["Location"].endswith(f"/local/cooperare/verify.php/?serie={serial}")
     assert requests.get(base + "../../../config.php", timeout=10).status_code == 404
 
-    assert invoke("certificates", "revoke", serial, "--reason", "eroare de evaluare").exit_code == 0
+    revoked = invoke("certificates", "revoke", serial, "--reason", "eroare de evaluare",
+                     env={"COOPERARE_SIGNING_PASSWORD": PASSWORD})  # the Open Badges status list is re-signed
+    assert revoked.exit_code == 0, revoked.output
+    assert requests.get(base + "status-list.jwt", timeout=10).status_code == 200  # published with the page
     again = invoke("certificates", "publish", "--out", "verify", "--moodle")
     assert again.exit_code == 0 and "replaced" in again.output
     assert requests.get(base + "registry.json", timeout=10).content == \

@@ -14,6 +14,7 @@ from cooperare.cli.commands.plugin import plugin
 from cooperare.cli.commands.report import report
 from cooperare.cli.commands.roster import roster
 from cooperare.cli.commands.sandbox import sandbox
+from cooperare.cli.commands.staff import staff
 
 ALL = [catalogue, courses, moodle, plugin, sandbox, demo, certificates, report, roster, diagnostic, manual,
-       consultation, events]
+       consultation, events, staff]

@@ -19,6 +19,7 @@ from cooperare.cli.commands.demo_courses import stage_courses
 from cooperare.cli.commands.demo_diagnostic import stage_diagnostic
 from cooperare.cli.commands.demo_events import stage_events
 from cooperare.cli.commands.demo_manual import stage_manual
+from cooperare.cli.commands.demo_staff import stage_staff
 from cooperare.cli.commands.moodle import print_report, site_report
 from cooperare.cli.context import AppContext, pass_app
 from cooperare.moodle.client import MoodleClient
@@ -47,6 +48,7 @@ STAGES: list[tuple[str, Callable[[DemoRun], None]]] = [
     ("Checking the sandbox Moodle", stage_site),
     ("Courses: the ACoR catalogue planned and applied", stage_courses),
     ("Roster: a generated 292-person roster synced into Moodle", run_roster_demo),
+    ("Staff: a trainer and a tutor for each course, leading its commune groups", stage_staff),
     ("Certificates: simulated results, issuing, signing, verification, report", stage_certificates),
     ("Diagnostic: a few hundred communes answer; national study, scorecards, open data", stage_diagnostic),
     ("Manual: the digitalisation manual built as PDF, EPUB and HTML", stage_manual),

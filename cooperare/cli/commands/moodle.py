@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from cooperare.cli.context import AppContext, pass_app
-from cooperare.moodle.client import MoodleClient
+from cooperare.moodle.client import SITE_SETUP, MoodleClient
 from cooperare.moodle.probe import probe_max_input_vars
 from cooperare.moodle.site import CORE_FUNCTIONS
 
@@ -62,7 +62,7 @@ def romanian_report(client: MoodleClient) -> dict[str, Any]:
     """Whether trainees will meet Moodle in Romanian, and in which timezone dates are shown (needs the plugin's
     local_cooperare_get_site_setup; without it, says what cannot be told)."""
     site = client.site
-    if not site.has_plugin or "local_cooperare_get_site_setup" not in site.functions:
+    if not site.has_plugin or SITE_SETUP not in site.functions:
         return {"known": False, "langpack": None, "timezone": None, "warnings": [
             "cannot tell whether the Romanian language pack is installed nor the site's timezone: the token's "
             "service lacks local_cooperare_get_site_setup (plugin 0.3.0+)"]}

@@ -17,6 +17,7 @@ from rich.table import Table
 
 from cooperare.cli.context import AppContext, pass_app
 from cooperare.config.roster import RosterConfig
+from cooperare.config.staff import StaffConfig
 from cooperare.courses.catalogue import Catalogue
 from cooperare.errors import InputError
 from cooperare.plan import render_value
@@ -63,6 +64,12 @@ def _config(app: AppContext) -> RosterConfig:
     """The ``roster:`` section; commands that need no Moodle work without a configuration file."""
     config = app.optional_config()
     return config.roster if config is not None else RosterConfig()
+
+
+def _staff(app: AppContext) -> StaffConfig:
+    """The ``staff:`` section: its roles are the teaching roles a trainee must not hold in their course."""
+    config = app.optional_config()
+    return config.staff if config is not None else StaffConfig()
 
 
 def _load(app: AppContext, file: Path, *, skip_invalid: bool = False) -> tuple[Roster, Catalogue, RosterConfig]:
@@ -130,7 +137,8 @@ def plan_command(app: AppContext, file: Path, unenrol: bool, skip_invalid: bool,
     """Show what syncing FILE would change in Moodle (reads only)."""
     people, catalogue, config = _load(app, file, skip_invalid=skip_invalid)
     rplan = plan_roster(app.client(), people, catalogue=catalogue, config=config, unenrol=unenrol,
-                        renames=_renames(renames), distinct={e.strip().lower() for e in distinct})
+                        renames=_renames(renames), distinct={e.strip().lower() for e in distinct},
+                        staff=_staff(app))
     if as_json:
         app.emit_json(rplan.as_json(ws_calls=app.ws_calls))
         return
@@ -157,7 +165,8 @@ def apply_command(app: AppContext, file: Path, unenrol: bool, skip_invalid: bool
     people, catalogue, config = _load(app, file, skip_invalid=skip_invalid)
     client = app.client()
     rplan = plan_roster(client, people, catalogue=catalogue, config=config, unenrol=unenrol,
-                        renames=_renames(renames), distinct={e.strip().lower() for e in distinct})
+                        renames=_renames(renames), distinct={e.strip().lower() for e in distinct},
+                        staff=_staff(app))
     if not as_json:
         _print_plan(app, rplan)
     store = app.store()

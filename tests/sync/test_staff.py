@@ -1,0 +1,129 @@
+"""Trainers and tutors from the staff: section into the sandbox through the real client: accounts, teacher roles by
+shortname, the commune groups they lead, an unchanged re-run that writes nothing, and the rule that a trainer is
+never a trainee of a course they teach (held, naming the person and the course)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cooperare.config.roster import RosterConfig
+from cooperare.config.staff import StaffAssignment, StaffConfig, StaffMember
+from cooperare.courses.catalogue import Catalogue
+from cooperare.errors import PlanError
+from cooperare.sandbox import Sandbox
+from cooperare.store import Store
+from cooperare.sync.generator import Row
+from cooperare.sync.service import apply_staff, plan_staff
+
+from .conftest import PREFIX, client_for, roster_of, rows, sync
+
+IOANA = StaffMember(key="F01", firstname="Ioana", lastname="Țăranu", email="ioana.taranu@example.org",
+                    courses=[StaffAssignment(course="expert-adm", kind="trainer", groups=["all"]),
+                             StaffAssignment(course="alfabetizare", kind="tutor")])
+
+
+def roles_in(box: Sandbox, course_idnumber: str) -> dict[str, tuple[str, ...]]:
+    client = client_for(box)
+    course, = [c for c in client.courses.all() if c.idnumber == course_idnumber]
+    return {u.username: u.roles for u in client.enrol.enrolled_users(course.id, userfields=["username", "roles"])}
+
+
+def course_keys(catalogue: Catalogue) -> list[str]:
+    return [course.key for _, course in catalogue.courses()]
+
+
+def course_of(catalogue: Catalogue, row: Row) -> str:
+    return next(t.course for t in catalogue.tracks if t.name == row.track)
+
+
+def test_trainers_and_tutors_are_enrolled_by_role_and_join_their_groups(
+        sandbox: Sandbox, catalogue: Catalogue, config: RosterConfig, store: Store) -> None:
+    assert {"expert-adm", "alfabetizare"} <= set(course_keys(catalogue))
+    people = rows(catalogue, count=40)
+    sync(sandbox, roster_of(people, catalogue, config), catalogue=catalogue, config=config, store=store)
+    staff = StaffConfig(people=[IOANA])
+    client = client_for(sandbox)
+    splan = plan_staff(client, staff, catalogue=catalogue, config=config)
+    pending = {c.address: c.action for c in splan.plan.pending()}
+    assert pending["staff[F01]"] == "create"
+    assert pending["course[coop:course:expert-adm].staff[F01]"] == "create"
+    assert pending["course[coop:course:alfabetizare].staff[F01]"] == "create"
+    groups = [a for a in pending if ".group[coop:group:expert-adm:" in a]
+    assert groups and len(groups) == len(splan.state.groups[splan.state.courses["coop:course:expert-adm"].id])
+    assert not [a for a in pending if ".group[coop:group:alfabetizare:" in a]  # a tutor with no groups listed
+    report = apply_staff(client, splan, store=store, config=config)
+    assert report.done["create user"] == 1 and report.done["enrol"] == 2
+    assert roles_in(sandbox, "coop:course:expert-adm")["ioana.taranu@example.org"] == ("editingteacher",)
+    assert roles_in(sandbox, "coop:course:alfabetizare")["ioana.taranu@example.org"] == ("teacher",)
+    user, = [u for u in sandbox.site.db["user"] if u["email"] == "ioana.taranu@example.org"]
+    assert user["idnumber"] == "coop:staff:F01"
+    led = {g["idnumber"] for g in sandbox.site.db["groups"]
+           if any(m["groupid"] == g["id"] and m["userid"] == user["id"] for m in sandbox.site.db["groups_members"])}
+    assert led == {a.split(".group[", 1)[1].split("]", 1)[0] for a in groups}
+    again_client = client_for(sandbox)
+    again = plan_staff(again_client, staff, catalogue=catalogue, config=config)
+    assert not again.plan.has_changes and not again.holds
+    apply_staff(again_client, again, store=store, config=config)
+    assert again_client.transport.stats.writes == 0
+
+
+def test_groups_by_county_code(sandbox: Sandbox, catalogue: Catalogue, config: RosterConfig, store: Store) -> None:
+    people = rows(catalogue, count=60)
+    sync(sandbox, roster_of(people, catalogue, config), catalogue=catalogue, config=config, store=store)
+    every = plan_staff(client_for(sandbox), StaffConfig(people=[IOANA]), catalogue=catalogue, config=config)
+    all_groups = [c.address for c in every.plan.pending() if ".group[coop:group:expert-adm:" in c.address]
+    county = all_groups[0].split(".group[", 1)[1].split(":")[3]
+    tutor = StaffMember(key="T01", firstname="Dan", lastname="Ene", email="dan.ene@example.org",
+                        courses=[StaffAssignment(course="expert-adm", kind="tutor", groups=[county.upper()])])
+    splan = plan_staff(client_for(sandbox), StaffConfig(people=[tutor]), catalogue=catalogue, config=config)
+    groups = [c.address for c in splan.plan.pending() if ".group[" in c.address]
+    assert groups and all(f":{county}:" in a for a in groups)
+    assert len(groups) == sum(f":{county}:" in a for a in all_groups) < len(all_groups)
+
+
+def test_a_trainee_of_the_course_is_held_never_made_its_trainer(
+        sandbox: Sandbox, catalogue: Catalogue, config: RosterConfig, store: Store) -> None:
+    people = rows(catalogue, count=20)
+    sync(sandbox, roster_of(people, catalogue, config), catalogue=catalogue, config=config, store=store)
+    trainee = people[0]
+    course_key = course_of(catalogue, trainee)
+    other = next(k for k in course_keys(catalogue) if k != course_key)
+    member = StaffMember(key="F02", firstname=trainee.firstname, lastname=trainee.lastname, email=trainee.email,
+                         courses=[StaffAssignment(course=course_key, groups=["all"]),
+                                  StaffAssignment(course=other)])
+    client = client_for(sandbox)
+    splan = plan_staff(client, StaffConfig(people=[member]), catalogue=catalogue, config=config)
+    hold, = splan.holds
+    assert hold.course == f"coop:course:{course_key}"
+    assert trainee.lastname in str(hold) and "never a trainee" in str(hold)
+    assert hold.coursename in str(hold)
+    addresses = [c.address for c in splan.plan.pending()]
+    assert f"course[coop:course:{other}].staff[F02]" in addresses
+    assert not [a for a in addresses if a.startswith(f"course[coop:course:{course_key}]")]
+    apply_staff(client, splan, store=store, config=config)
+    username = next(u["username"] for u in sandbox.site.db["user"] if u["idnumber"] == f"{PREFIX}{trainee.key}")
+    assert roles_in(sandbox, f"coop:course:{course_key}")[username] == ("student",)
+
+
+def test_someone_in_the_roster_is_held_before_either_is_applied(
+        sandbox: Sandbox, catalogue: Catalogue, config: RosterConfig) -> None:
+    people = rows(catalogue, count=10)
+    person = people[0]
+    course_key = course_of(catalogue, person)
+    member = StaffMember(key="F03", firstname="X", lastname="Y", email=person.email.upper(),
+                         courses=[StaffAssignment(course=course_key)])
+    splan = plan_staff(client_for(sandbox), StaffConfig(people=[member]), catalogue=catalogue, config=config,
+                       roster=roster_of(people, catalogue, config))
+    hold, = splan.holds
+    assert "in the roster of the course" in hold.reason
+
+
+def test_an_unknown_course_or_role_is_named(sandbox: Sandbox, catalogue: Catalogue, config: RosterConfig,
+                                            store: Store) -> None:
+    wrong = StaffMember(key="F04", firstname="A", lastname="B", email="a.b@example.org",
+                        courses=[StaffAssignment(course="nu-exista")])
+    with pytest.raises(PlanError, match="F04.*'nu-exista'"):
+        plan_staff(client_for(sandbox), StaffConfig(people=[wrong]), catalogue=catalogue, config=config)
+    with pytest.raises(ValueError, match="listed twice"):
+        StaffMember(key="F05", firstname="A", lastname="B", email="a.b@example.org",
+                    courses=[StaffAssignment(course="alfabetizare"), StaffAssignment(course="alfabetizare")])
