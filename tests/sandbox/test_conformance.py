@@ -65,18 +65,7 @@ PLUGIN_SCENARIOS = sorted(
 STALE_PLUGIN_RECORDINGS = {"plugin_activities", "plugin_completion", "plugin_questions"}
 STALE_REASON = "recorded with local_cooperare 0.2.0; 0.3.0 describes an `availability` option (re-record)"
 # Functions of 0.3.0 not yet recorded on a real Moodle (tested by PHPUnit there and by the sandbox tests).
-# Not recorded on a real Moodle yet (PHPUnit and the sandbox tests cover them): get_course_completions (0.3.0) and the
-# functions of 0.4.0, written without a lab site.
-NOT_YET_RECORDED = {
-    "local_cooperare_get_course_completions",
-    "local_cooperare_save_enrol_methods",
-    "local_cooperare_get_enrol_methods",
-    "local_cooperare_save_calendar_events",
-    "local_cooperare_delete_calendar_events",
-    "local_cooperare_get_calendar_events",
-    "local_cooperare_get_bbb_attendance",
-    "local_cooperare_get_activity_counts",
-}
+NOT_YET_RECORDED = {"local_cooperare_get_course_completions"}
 
 
 @pytest.mark.parametrize(("version", "name"), [
