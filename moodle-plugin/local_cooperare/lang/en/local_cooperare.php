@@ -31,6 +31,6 @@ $string['cooperare:provision'] = 'Provision courses through the Cooperare web se
 $string['enrolmethoddisabled'] = 'Cannot set up {$a}: this enrolment method is disabled on this site. Enable it in Site administration > Plugins > Enrolments > Manage enrol plugins.';
 $string['notmanaged'] = '{$a} was not created by the Cooperare plugin, so the plugin does not delete it.';
 $string['pluginname'] = 'Cooperare (ACoR) provisioning services';
-$string['privacy:metadata'] = 'The Cooperare provisioning services plugin stores no personal data. It only records which course sections, activities, questions, completion criteria and enrolment methods it created or updated, with hashes of their settings.';
+$string['privacy:metadata'] = 'The Cooperare provisioning services plugin stores no personal data. It only records which course sections, activities, questions, completion criteria, enrolment methods and calendar events it created or updated, with hashes of their settings.';
 $string['quizhasattempts'] = 'The questions of {$a} cannot be reordered, added or removed because the quiz already has attempts. Changed questions still get a new version; delete the attempts first to change the structure.';
 $string['userfileexists'] = '{$a}: the user\'s private files already hold a different file with this name. Send overwrite = 1 to replace it.';
