@@ -2,7 +2,7 @@
 
 Moodle's web services take role ids, which differ between sites (a role deleted and made again, a site migrated);
 the pack names roles by shortname only and asks this directory for the id. Sources, best first: the roles
-``local_cooperare_get_site_setup`` lists (plugin 0.4.0+); roles seen on enrolled users read back from the site
+``local_cooperare_get_roles`` lists (plugin 0.4.0+); roles seen on enrolled users read back from the site
 (``core_enrol_get_enrolled_users`` with ``roles``), which also check every id taken from the third source; and,
 for a site without the plugin, the ids Moodle's installer gives its standard roles — marked *assumed*, so a role
 seen on the site with another id wins, and a role seen under an assumed id with another shortname is refused. An

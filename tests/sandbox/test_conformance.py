@@ -65,21 +65,9 @@ PLUGIN_SCENARIOS = sorted(
 STALE_REASON = "recorded with local_cooperare 0.2.0; 0.3.0 describes an `availability` option (re-record)"
 STALE_PLUGIN_RECORDINGS = {"plugin_activities": STALE_REASON, "plugin_completion": STALE_REASON,
                            "plugin_questions": STALE_REASON}
-# Functions of 0.3.0 not yet recorded on a real Moodle (tested by PHPUnit there and by the sandbox tests).
-# Not recorded on a real Moodle yet (PHPUnit and the sandbox tests cover them): get_course_completions (0.3.0) and the
-# functions of 0.4.0, written without a lab site.
-NOT_YET_RECORDED = {
-    "local_cooperare_get_course_completions",
-    "local_cooperare_save_enrol_methods",
-    "local_cooperare_get_enrol_methods",
-    "local_cooperare_save_calendar_events",
-    "local_cooperare_delete_calendar_events",
-    "local_cooperare_get_calendar_events",
-    "local_cooperare_get_bbb_attendance",
-    "local_cooperare_get_activity_counts",
-    "local_cooperare_get_roles",
-    "local_cooperare_publish_site",
-}
+# Functions not yet recorded on a real Moodle (tested by PHPUnit there and by the sandbox tests).
+NOT_YET_RECORDED = {"local_cooperare_get_course_completions", "local_cooperare_get_roles",
+                    "local_cooperare_publish_site"}
 
 
 @pytest.mark.parametrize(("version", "name"), [
