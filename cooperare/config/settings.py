@@ -21,6 +21,7 @@ from sqlalchemy.exc import ArgumentError
 from cooperare.config.certificates import CertificatesConfig
 from cooperare.config.events import EventsConfig
 from cooperare.config.loader import at_least, checked
+from cooperare.config.reports import ReportsConfig
 from cooperare.config.roster import RosterConfig
 from cooperare.errors import ConfigError
 from cooperare.moodle.transport import normalise_site_url
@@ -138,6 +139,8 @@ class Config:
     default: the two consultations on the digitalisation manual shipped in the package. Read and checked by
     :mod:`cooperare.consultation_bridge.loader`."""
     events: EventsConfig = field(default_factory=EventsConfig)
+    reports: ReportsConfig = field(default_factory=ReportsConfig)
+    """Where ``report publish`` puts the report in Moodle and who may see it (cooperare.config.reports)."""
 
     def require_site(self) -> SiteConfig:
         """The ``site:`` section, or a ConfigError saying how to give one (for commands that talk to Moodle)."""
