@@ -184,23 +184,37 @@ def _svg(key: str, title: str, desc: str, width: int, height: int, body: str) ->
 
 
 def _progress_chart(key: str, title: str, desc: str, bars: list[tuple[str, int, int]]) -> str:
-    """Per track: a pale bar as long as the target, a dark one as long as the certified, the figures beside."""
-    label_w, plot_w, row_h = 430, 360, 34
-    top = max((target for _, _, target in bars), default=1) or 1
+    """Per track: a pale bar for its target (each track's full width), a dark one for the certified share of it,
+    the figures beside; long track names wrap onto two lines."""
+    label_w, plot_w, row_h = 360, 360, 40
     body = []
     for i, (name, done, target) in enumerate(bars):
         y = 8 + i * row_h
-        full = plot_w * target / top
-        filled = plot_w * min(done, target) / top
-        body.append(f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" fill="{INK}">{e(_cut(name, 58))}</text>'
-                    f'<rect x="{label_w}" y="{y + 2}" width="{full:.1f}" height="20" fill="{TARGET}"/>'
-                    f'<rect x="{label_w}" y="{y + 2}" width="{filled:.1f}" height="20" fill="{BAR}"/>'
-                    f'<text x="{label_w + full + 6:.1f}" y="{y + 16}" fill="{INK}">{done} / {target}</text>')
-    return _svg(key, title, desc, label_w + plot_w + 90, 16 + row_h * len(bars), "".join(body))
+        filled = plot_w * min(done / target, 1.0) if target else 0.0
+        lines = _wrap(name, 44)
+        first_y = y + 17 - 8 * (len(lines) - 1)
+        label = "".join(f'<tspan x="{label_w - 10}" y="{first_y + 16 * n}">{e(line)}</tspan>'
+                        for n, line in enumerate(lines))
+        share = ro_percent(done / target) if target else "–"
+        body.append(f'<text text-anchor="end" fill="{INK}">{label}</text>'
+                    f'<rect x="{label_w}" y="{y + 4}" width="{plot_w}" height="22" fill="{TARGET}"/>'
+                    f'<rect x="{label_w}" y="{y + 4}" width="{filled:.1f}" height="22" fill="{BAR}"/>'
+                    f'<text x="{label_w + plot_w + 8}" y="{y + 20}" fill="{INK}">{done} din {target} '
+                    f"({e(share)})</text>")
+    return _svg(key, title, desc, label_w + plot_w + 160, 16 + row_h * len(bars), "".join(body))
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """At most two lines of about ``width`` characters, broken between words (the rest shortened with "…")."""
+    if len(text) <= width:
+        return [text]
+    cut = text.rfind(" ", 0, width + 1)
+    cut = cut if cut > 0 else width
+    return [text[:cut].rstrip(), _cut(text[cut:].strip(), width)]
 
 
 def _bar_chart(key: str, title: str, desc: str, bars: list[tuple[str, int]]) -> str:
-    label_w, plot_w, row_h = 190, 480, 22
+    label_w, plot_w, row_h = 220, 560, 22
     top = max((count for _, count in bars), default=1) or 1
     body = []
     for i, (name, count) in enumerate(bars):
