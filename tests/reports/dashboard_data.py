@@ -18,7 +18,7 @@ PLAN = [  # (track, county, days after START)
 
 
 def records(plan: list[tuple[str, str | None, int]] = PLAN) -> list[CertificateRecord]:
-    return [CertificateRecord(serial=f"S{i:09d}", sha256="0" * 64, person_key=f"P{i}", moodle_user_id=100 + i,
+    return [CertificateRecord(serial=f"S{i:09d}", sha256=f"{i:064x}", person_key=f"P{i}", moodle_user_id=100 + i,
                               name=f"Ștefan Țăranu {i}", email=f"p{i}@example.ro", track=track, county=county,
                               commune=HOSTILE if i == 0 else "Mioveni", organisation="=HYPERLINK(1)",
                               category=None, grade_percent=90.0, file=None, issued_at=START + timedelta(days=days))
