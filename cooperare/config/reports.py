@@ -26,7 +26,8 @@ class ReportsConfig:
     """The course's idnumber is ``<catalogue prefix>:course:<course_key>``."""
     cohort_name: str = "Coordonatori"
     cohort_key: str = "coordonatori"
-    """The cohort's idnumber is ``<catalogue prefix>:cohort:<cohort_key>``."""
+    """The cohort's idnumber is ``<catalogue prefix>:echipa:<cohort_key>`` (outside the roster's
+    ``<prefix>:cohort:`` namespace, so a roster sync never treats it as its own)."""
     role: str = "teacher"
     """Role the cohort gets in the course: ``teacher`` (non-editing teacher) can enter the hidden course."""
     visible: bool = False

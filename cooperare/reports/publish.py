@@ -2,10 +2,11 @@
 ``apply_publish`` (the house service shape of :mod:`cooperare.courses.service`).
 
 The coordinators' place is one course (idnumber ``<prefix>:course:coordonare``, hidden by default) reached only
-through a cohort-sync enrolment of the ``<prefix>:cohort:coordonatori`` cohort, whose members are the coordinators
+through a cohort-sync enrolment of the ``<prefix>:echipa:coordonatori`` cohort, whose members are the coordinators
 named in ``reports.coordinators`` (usernames or e-mail addresses; members no longer listed are removed). Section 1,
-"Raport curent", holds the latest report — PDF, XLSX and the HTML dashboard, each a ``resource`` (a ``page`` would
-not do: Moodle's HTML cleaning strips inline SVG and ``<style>``); section 2, "Arhivă", holds every published
+"Raport curent", holds the latest report — PDF, XLSX and the HTML dashboard, each a ``resource`` (the dashboard is
+a whole document with its own head and styles, which a ``page`` would wrap in the theme; as a file it opens as made
+and can be downloaded and read offline); section 2, "Arhivă", holds every published
 version as dated resources (idnumbers carry the date and time), so a new version replaces the latest ones and the
 previous stay readable. A report is a new version only when its content changed (the fingerprint of its tables,
 without the time it was generated): an unchanged re-run is a no-op plan that writes nothing.
@@ -133,7 +134,8 @@ class Place:
 
     @property
     def cohort(self) -> str:
-        return f"{self.prefix}:cohort:{self.config.cohort_key}"
+        """Outside the roster's ``<prefix>:cohort:`` namespace, so a roster sync never counts it as its own."""
+        return f"{self.prefix}:echipa:{self.config.cohort_key}"
 
     def latest(self, key: str) -> str:
         return f"{self.prefix}:{self.config.course_key}:curent:{key}"

@@ -26,7 +26,7 @@ from cooperare.store.certificates import CertificateRecord
 from .dashboard_data import PLAN, records
 
 COURSE = "coop:course:coordonare"
-COHORT = "coop:cohort:coordonatori"
+COHORT = "coop:echipa:coordonatori"
 FIRST = datetime(2027, 10, 1, 9, 30, tzinfo=UTC)
 
 

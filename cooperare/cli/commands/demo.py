@@ -18,6 +18,7 @@ from cooperare.cli.commands.demo_courses import stage_courses
 from cooperare.cli.commands.demo_diagnostic import stage_diagnostic
 from cooperare.cli.commands.demo_events import stage_events
 from cooperare.cli.commands.demo_manual import stage_manual
+from cooperare.cli.commands.demo_reports import stage_reports
 from cooperare.cli.commands.moodle import print_report, site_report
 from cooperare.cli.context import AppContext, pass_app
 from cooperare.moodle.client import MoodleClient
@@ -47,6 +48,7 @@ STAGES: list[tuple[str, Callable[[DemoRun], None]]] = [
     ("Courses: the ACoR catalogue planned and applied", stage_courses),
     ("Roster: a generated 292-person roster synced into Moodle", run_roster_demo),
     ("Certificates: simulated results, issuing, signing, verification, report", stage_certificates),
+    ("Reports: the certification report published into Moodle for the coordinators", stage_reports),
     ("Diagnostic: a few hundred communes answer; national study, scorecards, open data", stage_diagnostic),
     ("Manual: the digitalisation manual built as PDF, EPUB and HTML", stage_manual),
     ("Events: the 8 events planned, a Teams attendance report imported, attendance reports", stage_events),

@@ -66,7 +66,7 @@ def publish(app: AppContext, plan_only: bool, yes: bool, out: Path | None, as_js
     """Put the latest certification report (HTML dashboard, PDF, XLSX) into the coordinators' course in Moodle.
 
     The course (hidden; idnumber <prefix>:course:coordonare) is reached only through a cohort-sync enrolment of the
-    cohort <prefix>:cohort:coordonatori, whose members are reports.coordinators in cooperare.yaml. A changed report
+    cohort <prefix>:echipa:coordonatori, whose members are reports.coordinators in cooperare.yaml. A changed report
     replaces the latest files and is added, dated, to the section "Arhivă"; an unchanged one changes nothing.
     """
     from cooperare.certificates.fonts import load_fonts
