@@ -285,6 +285,7 @@ th,td{border:1px solid #8a8a8a;padding:.25rem .5rem;text-align:left;vertical-ali
 thead th{background:#dde6f2}
 tfoot th,tfoot td{font-weight:bold;background:#f2f2f2}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
+tbody th{white-space:nowrap}
 .scroll{overflow-x:auto}
 svg{max-width:100%;height:auto;display:block;margin:.5rem 0}
 @media print{h2{break-after:avoid}section{break-inside:avoid}}

@@ -293,6 +293,7 @@ def _compare(address: str, before: dict[str, Any] | None, after: dict[str, Any],
 class PublishResult:
     applied: dict[str, int] = field(default_factory=dict)
     course_id: int | None = None
+    reconciled: int = 0
 
 
 def apply_publish(client: MoodleClient, store: Store, planned: PublishPlan, *, plan: Plan | None = None,
@@ -302,7 +303,9 @@ def apply_publish(client: MoodleClient, store: Store, planned: PublishPlan, *, p
     plan.check_fresh(planned.state.fingerprint)
     with store.runs.recording(command, detail={"changes": dict(plan.counts()), "version": planned.bundle.version},
                               ws_calls=lambda: client.transport.stats.calls) as run:
-        return _Applier(client, store, run.id, planned).apply(plan)
+        applier = _Applier(client, store, run.id, planned)
+        applier.reconcile()
+        return applier.apply(plan)
 
 
 class _Applier:
@@ -312,6 +315,13 @@ class _Applier:
         self.cohort_id = planned.state.cohort_id
         self.result = PublishResult()
         self.files = {f.key: f for f in planned.bundle.files}
+
+    def reconcile(self) -> None:
+        """Close what an interrupted run left open: Moodle has been read back since, and the plan carries on."""
+        unfinished = self.store.journal.unfinished(SCOPE)
+        for entry in unfinished:
+            self.store.journal.done(entry.id, {"reconciled": True, "by_run": self.run_id})
+        self.result.reconciled = len(unfinished)
 
     def _step(self, changes: list[Change], kind: str, call: Callable[[], Any]) -> Any:
         """Journal ``changes``, run ``call``, close the entries (left open when the answer was lost)."""

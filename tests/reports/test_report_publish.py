@@ -163,3 +163,27 @@ def test_apply_is_journaled(site: Site) -> None:
     site.publish(records())
     entries = site.store.journal.by_address("report publish")
     assert f"course[{COURSE}]" in entries and all(e.phase == "done" for es in entries.values() for e in es)
+
+
+def test_an_interrupted_publish_is_finished_by_the_next_run(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cooperare.errors import ResponseLost
+
+    planned = site.plan(records())
+    real_send = site.client.transport.call_pairs
+
+    def lost(wsfunction: str, pairs: Any) -> Any:
+        answer = real_send(wsfunction, pairs)
+        if wsfunction == "local_cooperare_save_activities":
+            raise ResponseLost("the answer never came", wsfunction=wsfunction)  # written, but unheard
+        return answer
+
+    monkeypatch.setattr(site.client.transport, "call_pairs", lost)
+    with pytest.raises(ResponseLost):
+        apply_publish(site.client, site.store, planned)
+    monkeypatch.undo()
+    assert site.store.journal.unfinished("report publish")  # the resources' entries stay open
+    again = site.plan(records())
+    assert not again.plan.has_changes  # read back: everything was in fact written, nothing is sent twice
+    result = apply_publish(site.client, site.store, again)
+    assert result.reconciled == 6 and not site.store.journal.unfinished("report publish")
+    assert len(site.resources()) == 6

@@ -103,6 +103,8 @@ def publish(app: AppContext, plan_only: bool, yes: bool, out: Path | None, as_js
         app.emit_json({**plan.as_json(ws_calls=app.ws_calls), "applied": result.applied,
                        "course_id": result.course_id})
         return
+    if result.reconciled:
+        app.note(f"Resumed after an interrupted publish ({result.reconciled} journal entries reconciled).")
     applied = ", ".join(f"{count} {what}" for what, count in sorted(result.applied.items()))
     app.say(f"Published: {applied}. Course id {result.course_id} "
             f"({client.site.siteurl.rstrip('/')}/course/view.php?id={result.course_id}).")
