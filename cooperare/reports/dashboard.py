@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from cooperare.reports.certification import CertificationReport, Table
+from cooperare.reports.certification import CertificationReport
 
 ZONE = ZoneInfo("Europe/Bucharest")
 MONTHS = ("ianuarie", "februarie", "martie", "aprilie", "mai", "iunie", "iulie", "august", "septembrie",
@@ -263,11 +263,6 @@ def _trend_chart(key: str, title: str, desc: str, weeks: list[Week]) -> str:
 
 def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def county_rows(table: Table) -> dict[str, int]:
-    """County label → total certified (the figures the page shows; used by checks)."""
-    return {str(row[0]): int(row[-1] or 0) for row in table.rows}
 
 
 STYLE = """
