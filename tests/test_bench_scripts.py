@@ -18,6 +18,7 @@ SMALL = {
     "diagnostic.py": ["--communes", "30"],
     "verify_site.py": ["--certificates", "5"],
     "events.py": ["--participants", "40"],
+    "report_publish.py": ["--certificates", "30"],
 }
 
 
