@@ -187,3 +187,14 @@ def test_an_interrupted_publish_is_finished_by_the_next_run(site: Site, monkeypa
     result = apply_publish(site.client, site.store, again)
     assert result.reconciled == 6 and not site.store.journal.unfinished("report publish")
     assert len(site.resources()) == 6
+
+
+def test_a_site_without_the_plugin_is_told_what_is_missing(catalogue: Catalogue, tmp_path: Path) -> None:
+    from cooperare.errors import CooperareError
+
+    box = Sandbox(plugin=False)
+    bare = Site(box, MoodleClient(box.transport()), None, {}, catalogue)  # type: ignore[arg-type]
+    with pytest.raises(CooperareError) as raised:
+        bare.plan(records())
+    assert "local_cooperare_save_activities" in str(raised.value) + str(getattr(raised.value, "hint", ""))
+    assert box.site.db["course"].first(idnumber=COURSE) is None
