@@ -196,6 +196,7 @@ def read_state(client: MoodleClient, place: Place, *, catalogue_category: str) -
     if cohorts:
         state.cohort_id = cohorts[0].id
         state.members = set(client.cohorts.members([cohorts[0].id]).get(cohorts[0].id, []))
+    strangers = sorted(state.members)
     wanted = place.config.coordinators
     emails = [w for w in wanted if "@" in w]
     names = [w.lower() for w in wanted if "@" not in w]
@@ -206,6 +207,9 @@ def read_state(client: MoodleClient, place: Place, *, catalogue_category: str) -
         if user is not None:
             state.coordinators[entry] = user.id
             state.usernames[user.id] = user.username
+    unnamed = [user_id for user_id in strangers if user_id not in state.usernames]
+    if unnamed:  # members no longer listed: named in the plan by username, not by id
+        state.usernames.update({u.id: u.username for u in client.users.by_field("id", unnamed)})
     return state
 
 
@@ -257,14 +261,25 @@ def plan_publish(client: MoodleClient, *, prefix: str, catalogue_category: str, 
         plan.add(_compare(f"{course}.activity[{place.latest(report_file.key)}]",
                           state.activities.get(place.latest(report_file.key)), spec, group="latest"))
     archived_versions = {a["spechash"] for idnumber, a in state.activities.items() if place.is_archived(idnumber)}
+    stamp = _free_stamp(place, bundle, state)
     for report_file in bundle.files:
         spec = _resource(bundle, report_file, section=ARCHIVE_SECTION,
                          name=f"{report_file.label} — {bundle.shown_date}")
         if spec["spechash"] not in archived_versions:
-            plan.add(Change(f"{course}.activity[{place.archived(bundle.stamp, report_file.key)}]", "create", None,
+            plan.add(Change(f"{course}.activity[{place.archived(stamp, report_file.key)}]", "create", None,
                             spec, group="archive"))
     plan.ws_calls = client.transport.stats.calls
     return PublishPlan(place, bundle, state, plan)
+
+
+def _free_stamp(place: Place, bundle: Bundle, state: PublishState) -> str:
+    """The version's stamp, with ``-2``, ``-3``… when another version was archived in the same minute."""
+    taken = {idnumber for idnumber in state.activities if place.is_archived(idnumber)}
+    stamp, number = bundle.stamp, 1
+    while any(place.archived(stamp, f.key) in taken for f in bundle.files):
+        number += 1
+        stamp = f"{bundle.stamp}-{number}"
+    return stamp
 
 
 def _resource(bundle: Bundle, report_file: ReportFile, *, section: int, name: str) -> dict[str, Any]:

@@ -72,8 +72,9 @@ class Site:
             for module in section.modules:
                 if module.modname == "resource":
                     (entry,) = module.raw["contents"]
-                    row = self.box.site.db["files"].first(component="mod_resource", filearea="content",
-                                                          filename=entry["filename"])
+                    contextid = int(entry["fileurl"].split("/pluginfile.php/", 1)[1].split("/", 1)[0])
+                    row = self.box.site.db["files"].first(contextid=contextid, component="mod_resource",
+                                                          filearea="content", filename=entry["filename"])
                     found[ids[module.id]] = (section.section, module.name, entry["filename"], row["content"])
         return found
 
@@ -198,3 +199,19 @@ def test_a_site_without_the_plugin_is_told_what_is_missing(catalogue: Catalogue,
         bare.plan(records())
     assert "local_cooperare_save_activities" in str(raised.value) + str(getattr(raised.value, "hint", ""))
     assert box.site.db["course"].first(idnumber=COURSE) is None
+
+
+def test_two_versions_in_the_same_minute_are_both_archived(site: Site) -> None:
+    site.publish(records())
+    second = site.publish(records([*PLAN, ("adm-expert", "BV", 30)]))  # the same FIRST minute
+    archive = sorted(i for i in site.resources() if ":arhiva:" in i)
+    assert archive == sorted([f"coop:coordonare:arhiva:20271001-1230:{k}" for k in ("dashboard", "pdf", "xlsx")]
+                             + [f"coop:coordonare:arhiva:20271001-1230-2:{k}" for k in ("dashboard", "pdf", "xlsx")])
+    assert site.resources()["coop:coordonare:arhiva:20271001-1230-2:dashboard"][3] == second.bundle.files[0].content
+
+
+def test_a_member_no_longer_listed_is_named_in_the_plan(site: Site) -> None:
+    site.publish(records())
+    planned = site.plan(records(), coordinators=("ana.coord",))
+    assert [c.address.rsplit("[", 1)[1] for c in planned.plan.pending()] == ["mihai.coord]"]
+    assert next(planned.plan.pending()).action == "delete"
