@@ -248,9 +248,11 @@ def plan_publish(client: MoodleClient, *, prefix: str, catalogue_category: str, 
         name = state.usernames.get(user_id, str(user_id))
         action = "noop" if user_id in state.members and user_id in desired_members else \
             "create" if user_id in desired_members else "delete"
-        plan.add(Change(f"{cohort}.member[{name}]", action, None, {"userid": user_id}, group="cohort"))
+        member = {"userid": user_id}
+        plan.add(Change(f"{cohort}.member[{name}]", action, None if action == "create" else member,
+                        None if action == "delete" else member, group="cohort"))
     plan.add(_compare(f"{course}.cohortsync[{place.cohort}]", state.sync, {"role": config.role, "status": 0},
-                      group="course"))
+                      group="access"))
     for number, (name, summary) in SECTIONS.items():
         spec = {"name": name, "spechash": fingerprint([name, summary])[:16]}
         plan.add(_compare(f"{course}.section[{number}]", state.sections.get(number), spec, group="sections",
@@ -343,7 +345,7 @@ class _Applier:
         if not changes:
             return None
         entries = [self.store.journal.begin(self.run_id, scope=SCOPE, address=c.address, action=c.action,
-                                            payload=c.after) for c in changes]
+                                            payload=c.after if c.after is not None else c.before) for c in changes]
         try:
             answer = call()
         except ResponseLost:
@@ -388,7 +390,7 @@ class _Applier:
         self._step(adds, "member", lambda: self.client.cohorts.add_members(
             [(self.cohort_id, int(c.after["userid"])) for c in adds]))
         self._step(removes, "member", lambda: self.client.cohorts.remove_members(
-            [(self.cohort_id, int(c.after["userid"])) for c in removes]))
+            [(self.cohort_id, int(c.before["userid"])) for c in removes]))
         syncs = of("cohortsync")
         self._step(syncs, "cohort sync", lambda: self._plugin(SAVE_SYNC, "instances", [{
             "courseid": self.course_id, "cohortidnumber": place.cohort, "role": config.role, "status": 0,
