@@ -135,7 +135,7 @@ def _targets(report: CertificationReport) -> str:
     desc = "; ".join(f"{name}: {done} din {target}" for name, done, target in bars)
     chart = _progress_chart("grafic-trasee", "Certificați față de țintă, pe trasee", desc, bars)
     return (f'<section aria-labelledby="h-trasee"><h2 id="h-trasee">Pe trasee, față de ținte</h2>'
-            f"{chart}{table}</section>")
+            f'{chart}<div class="scroll">{table}</div></section>')
 
 
 def _counties(report: CertificationReport) -> str:
