@@ -19,6 +19,7 @@ SMALL = {
     "verify_site.py": ["--certificates", "5"],
     "events.py": ["--participants", "40"],
     "consultation.py": ["--contributions", "200", "--parts", "10"],
+    "report_publish.py": ["--certificates", "30"],
 }
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.exc import ArgumentError
 from cooperare.config.certificates import CertificatesConfig
 from cooperare.config.events import EventsConfig
 from cooperare.config.loader import at_least, checked
+from cooperare.config.reports import ReportsConfig
 from cooperare.config.roster import RosterConfig
 from cooperare.config.staff import StaffConfig
 from cooperare.errors import ConfigError
@@ -141,6 +142,8 @@ class Config:
     events: EventsConfig = field(default_factory=EventsConfig)
     staff: StaffConfig = field(default_factory=StaffConfig)
     """Trainers and tutors per catalogue course (cooperare.config.staff)."""
+    reports: ReportsConfig = field(default_factory=ReportsConfig)
+    """Where ``report publish`` puts the report in Moodle and who may see it (cooperare.config.reports)."""
 
     def require_site(self) -> SiteConfig:
         """The ``site:`` section, or a ConfigError saying how to give one (for commands that talk to Moodle)."""

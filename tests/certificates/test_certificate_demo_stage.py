@@ -34,11 +34,13 @@ def test_the_stage_issues_verifies_reports_and_leaves_a_usable_folder(tmp_path: 
             stage(run)
         valid = CertificateRegistry(store.engine).all(status="valid")
     assert run.summary["courses"]["replan_changes"] == 0
+    assert run.summary["reports"]["replan_changes"] == 0 and run.summary["reports"]["course_id"]
     summary = run.summary["certificates"]
     assert summary["issued"] == summary["verified"] == summary["messages"] == len(valid)
     assert 250 < len(valid) <= 300
     assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["certificare.csv", "certificare.pdf",
-                                                                         "certificare.xlsx"]
+                                                                         "certificare.xlsx",
+                                                                         "panou-certificare.html"]
     assert {p.name for p in (tmp_path / "certificates").glob("*.zip")} == {
         "ong-expert.zip", "adm-alfabetizare.zip", "adm-expert.zip", "alesi-guvernanta.zip"}
     assert stat.S_IMODE((tmp_path / "keys" / PASSWORD_FILE).stat().st_mode) == 0o600

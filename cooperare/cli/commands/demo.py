@@ -20,6 +20,7 @@ from cooperare.cli.commands.demo_diagnostic import stage_diagnostic
 from cooperare.cli.commands.demo_events import stage_events
 from cooperare.cli.commands.demo_manual import stage_manual
 from cooperare.cli.commands.demo_staff import stage_staff
+from cooperare.cli.commands.demo_reports import stage_reports
 from cooperare.cli.commands.moodle import print_report, site_report
 from cooperare.cli.context import AppContext, pass_app
 from cooperare.moodle.client import MoodleClient
@@ -50,6 +51,7 @@ STAGES: list[tuple[str, Callable[[DemoRun], None]]] = [
     ("Roster: a generated 292-person roster synced into Moodle", run_roster_demo),
     ("Staff: a trainer and a tutor for each course, leading its commune groups", stage_staff),
     ("Certificates: simulated results, issuing, signing, verification, report", stage_certificates),
+    ("Reports: the certification report published into Moodle for the coordinators", stage_reports),
     ("Diagnostic: a few hundred communes answer; national study, scorecards, open data", stage_diagnostic),
     ("Manual: the digitalisation manual built as PDF, EPUB and HTML", stage_manual),
     ("Events: the 8 events planned, a Teams attendance report imported, attendance reports", stage_events),
