@@ -18,13 +18,14 @@ from cooperare.sandbox import Sandbox
 from cooperare.store import Store
 from cooperare.store.consultation import AnswerRow, ContributionRegister
 
+World = tuple[Sandbox, MoodleClient, Space, list[int]]
 PEOPLE = [Participant("ong-valcea", "Asociația", "Satul Digital", "ngo"),
           Participant("primaria-stefanesti", "Elena", "Ștefănescu", "authority_staff"),
           Participant("cetatean-ioana", "Ioana", "Mărginean", "citizens")]
 
 
 @pytest.fixture
-def world(store: Store) -> tuple[Sandbox, MoodleClient, Space, list[int]]:
+def world(store: Store) -> World:
     box = Sandbox()
     admin = MoodleClient(box.transport())
     consultation = load_consultations().items[0]
@@ -47,7 +48,7 @@ def test_plain_text_drops_markup_and_scripts() -> None:
     assert plain_text("<p>Bună <b>ziua</b></p><script>alert(1)</script>&lt;script&gt;") == "Bună ziua\n<script>"
 
 
-def test_collect_twice_records_once_and_an_edit_shows_as_changed(world, store: Store) -> None:  # type: ignore[no-untyped-def]
+def test_collect_twice_records_once_and_an_edit_shows_as_changed(world: World, store: Store) -> None:
     box, admin, space, ids = world
     consultation = space.consultations[0]
     first = collect(admin, store, space=space, consultation_id=consultation.id)
@@ -65,7 +66,7 @@ def test_collect_twice_records_once_and_an_edit_shows_as_changed(world, store: S
     assert len(ContributionRegister(store.engine).all(consultation.id)) == 6
 
 
-def test_publish_twice_posts_one_escaped_reply_each_and_a_results_page(world, store: Store) -> None:  # type: ignore[no-untyped-def]
+def test_publish_twice_posts_one_escaped_reply_each_and_a_results_page(world: World, store: Store) -> None:
     box, admin, space, ids = world
     consultation = space.consultations[0]
     collect(admin, store, space=space, consultation_id=consultation.id)
