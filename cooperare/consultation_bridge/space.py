@@ -55,7 +55,8 @@ COHORTS: dict[str, tuple[str, str]] = {
     "ngo": ("consultare-ong", "Consultări publice – organizații neguvernamentale"),
     "authority_staff": ("consultare-autoritati", "Consultări publice – personalul autorităților"),
 }
-SENDERS_RO = "cetățean / ONG / autoritate / altul"
+SENDERS = ("cetățean", "ONG", "autoritate", "altul")
+MAX_CHOICES = 100  # local_cooperare's limit for a feedback choice item
 EXTRA_MARKERS = ("cohort[", ".enrol[", ".cohortsync[", ".event[", ".discussion[")
 
 
@@ -135,19 +136,33 @@ def document_page(path: Path) -> str:
     return paragraphs(text)
 
 
-def _items(entries: Sequence[tuple[str, str]]) -> str:
-    return json.dumps([{"type": "text", "label": label, "text": text, "required": True} for label, text in entries],
-                      ensure_ascii=False, separators=(",", ":"))
+def _items(entries: Sequence[tuple[str, str] | tuple[str, str, list[str]]]) -> str:
+    """The feedback ``items`` option: text items, or choice items when choices are given (the plugin's order)."""
+    items: list[dict[str, Any]] = []
+    for entry in entries:
+        label, text = entry[0], entry[1]
+        if len(entry) == 3:
+            items.append({"type": "choice", "label": label, "text": text, "choices": entry[2], "required": True})
+        else:
+            items.append({"type": "text", "label": label, "text": text, "required": True})
+    return json.dumps(items, ensure_ascii=False, separators=(",", ":"))
+
+
+def _choice(text: str) -> str:
+    """A choice as the plugin takes it: at most 255 characters, no ``|``."""
+    return text.replace("|", "/")[:255]
 
 
 def recommendation_items(consultation: Consultation) -> str:
-    del consultation  # the part keys are listed in the form's description (an item's text is at most 255)
-    return _items([("parte", "Partea din text la care se referă propunerea (cheia din lista de mai sus, "
-                             "de exemplu cap-03)"),
+    parts = [_choice(f"{p.key} – {p.title}") for p in consultation.structure]
+    part: tuple[str, str] | tuple[str, str, list[str]] = (
+        ("parte", "Partea din text la care se referă propunerea", parts) if len(parts) <= MAX_CHOICES else
+        ("parte", "Partea din text la care se referă propunerea (cheia din lista de mai sus, de exemplu art-3)"))
+    return _items([part,
                    ("propunere", "Propunerea dumneavoastră"),
                    ("motivare", "Motivarea propunerii"),
-                   ("expeditor", f"Cine trimite ({SENDERS_RO})"),
-                   ("nume-public", "Sunteți de acord să vă publicăm numele alături de propunere? (da / nu)")])
+                   ("expeditor", "Cine trimite propunerea", list(SENDERS)),
+                   ("nume-public", "Sunteți de acord să vă publicăm numele alături de propunere?", ["da", "nu"])])
 
 
 DEBATE_ITEMS = _items([("solicitant", "Denumirea asociației legal constituite sau a autorității publice"),

@@ -42,6 +42,12 @@ def test_first_apply_creates_the_whole_space_and_the_second_plan_is_empty(store:
     assert {f"[{p.key}] {p.title}" for c in space.consultations for p in c.structure} <= subjects
     methods = {row["enrol"]: row["status"] for row in box.site.db["enrol"]
                if row["courseid"] == second.state.course_id}
+    # The recommendation form: the part and the sender as radio-button choices, proposal and reasons as text.
+    items = {row["label"]: row for row in box.site.db["feedback_item"]}
+    assert items["expeditor"]["typ"] == "multichoice"
+    assert items["expeditor"]["presentation"] == "r>>>>>cetățean|ONG|autoritate|altul"
+    assert items["parte"]["typ"] == "multichoice" and "cap-01 – " in items["parte"]["presentation"]
+    assert items["propunere"]["typ"] == "textarea" and items["motivare"]["typ"] == "textarea"
     assert methods.get("self") == 0 and methods.get("guest") == 0 and "cohort" in methods
 
 
