@@ -96,15 +96,15 @@ class Located:
 
 
 def locate(client: MoodleClient, space: Space, consultation: Consultation) -> Located:
-    found = client.courses.by_field("idnumber", space.course_idnumber)
-    if not found:
+    course_id, forums = forum_ids(client, space.course_idnumber)
+    if course_id is None:
         raise InputError(f"the consultation space {space.course_idnumber} is not in Moodle",
                          hint="run cooperare consultation apply first")
-    forum_id = forum_ids(client, found[0].id).get(forum_idnumber(space.prefix, consultation.id))
+    forum_id = forums.get(forum_idnumber(space.prefix, consultation.id))
     if forum_id is None:
         raise InputError(f"the consultation {consultation.id} has no forum in Moodle",
                          hint=f"run cooperare consultation apply {consultation.id} first")
-    return Located(found[0].id, forum_id, read_discussions(client, forum_id))
+    return Located(course_id, forum_id, read_discussions(client, forum_id))
 
 
 def discussion_posts(client: MoodleClient, discussion_id: int) -> list[dict[str, Any]]:

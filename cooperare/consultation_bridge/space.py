@@ -462,7 +462,7 @@ def _apply_extras(client: MoodleClient, store: Store, run_id: int, planned: Spac
         result.count("calendar event", len(events))
     discussions = [c for c in extras if ".discussion[" in c.address]
     if discussions:
-        forums = forum_ids(client, course_id)
+        _, forums = forum_ids(client, planned.space.course_idnumber)
         for change in discussions:
             consultation_id = _key(change.address, ".discussion[").split(":", 1)[0]
             forum_id = forums[forum_idnumber(planned.space.prefix, consultation_id)]
@@ -471,11 +471,14 @@ def _apply_extras(client: MoodleClient, store: Store, run_id: int, planned: Spac
         result.count("forum discussion", len(discussions))
 
 
-def forum_ids(client: MoodleClient, course_id: int) -> dict[str, int]:
-    """Forum idnumber → forum instance id in the consultation course (one describe, one forums read)."""
-    courses = client.courses.by_ids([course_id])
-    idnumber = courses[0].idnumber if courses else ""
-    answer = client.call("local_cooperare_describe_courses", {"idnumbers": [idnumber]})
-    by_cmid = {a.get("cmid"): a["idnumber"] for course in answer.get("courses", [])
-               for a in course.get("activities", []) if a.get("modname") == "forum" and a.get("idnumber")}
-    return {by_cmid[f.cmid]: f.id for f in client.forums.of_courses([course_id]) if f.cmid in by_cmid}
+def forum_ids(client: MoodleClient, course_idnumber: str) -> tuple[int | None, dict[str, int]]:
+    """The consultation course's id (None when missing) and its forums: forum idnumber → forum instance id (one
+    describe, one forums read)."""
+    answer = client.call("local_cooperare_describe_courses", {"idnumbers": [course_idnumber]})
+    courses = answer.get("courses", [])
+    if not courses:
+        return None, {}
+    by_cmid = {a.get("cmid"): a["idnumber"] for a in courses[0].get("activities", [])
+               if a.get("modname") == "forum" and a.get("idnumber")}
+    course_id = int(courses[0]["id"])
+    return course_id, {by_cmid[f.cmid]: f.id for f in client.forums.of_courses([course_id]) if f.cmid in by_cmid}
