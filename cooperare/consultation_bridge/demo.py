@@ -17,9 +17,20 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+import yaml
+from openpyxl import load_workbook
+
 from cooperare.certificates.fonts import FontPair
 from cooperare.consultation_bridge.annual import build_annual_report, load_annual_input
-from cooperare.consultation_bridge.answers import apply_answers, write_answer_sheet
+from cooperare.consultation_bridge.answers import (
+    ANSWERS_SHEET,
+    DECISION,
+    DECISIONS_RO,
+    REASON,
+    TEMPLATE,
+    apply_answers,
+    write_answer_sheet,
+)
 from cooperare.consultation_bridge.loader import load_consultations
 from cooperare.consultation_bridge.model import Consultation
 from cooperare.consultation_bridge.register import (
@@ -77,6 +88,30 @@ def records(announced: Any) -> list[ContributionRecord]:
                                submitted_at=start + timedelta(days=day, minutes=17 * index), text=text,
                                publish_name=consent)
             for index, (source, part, category, author, consent, day, text) in enumerate(SENT)]
+
+
+def fill_answer_sheet(path: Path, answers: str) -> None:
+    """Fill the decisions of ``answers`` (the YAML above) into the answer sheet at ``path``, in place: decision,
+    reason, and the template code for the sheet's own templates (a YAML-only template's text goes in as the
+    reason)."""
+    data = yaml.safe_load(answers)
+    custom = data.get("templates") or {}
+    wanted = {item["source"]: item for item in data["answers"]}
+    book = load_workbook(path)
+    sheet = book[ANSWERS_SHEET]
+    for row in sheet.iter_rows(min_row=2):
+        item = wanted.get(row[0].value)
+        if item is None:
+            continue
+        row[DECISION - 1].value = DECISIONS_RO[item["decision"]]
+        template = item.get("template")
+        if template in custom:
+            row[REASON - 1].value = custom[template]["text"]
+        elif template:
+            row[TEMPLATE - 1].value = template
+        if item.get("reason"):
+            row[REASON - 1].value = item["reason"]
+    book.save(path)
 
 
 def _split_name(author: str) -> tuple[str, str]:
@@ -142,7 +177,10 @@ def run_consultation_demo(store: Store, out: Path, *, fonts: FontPair, now: date
     for old, new in keys.items():
         answers = answers.replace(f'"{old}"', f'"{new}"')
     files["answers"].write_text(answers, encoding="utf-8")
-    decisions, _ = apply_answers(store, consultation=consultation, path=files["answers"])
+    if moodle is not None:  # the answer sheet filled in as the authority's secretary would, then read back
+        fill_answer_sheet(files["answer_sheet"], answers)
+    decisions, _ = apply_answers(store, consultation=consultation,
+                                 path=files["answer_sheet"] if moodle is not None else files["answers"])
     rows = register.all(consultation.id)
     synthesis = build_synthesis(consultation, rows, requests=register.debate_requests(consultation.id),
                                 generated_at=now)

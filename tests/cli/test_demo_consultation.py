@@ -59,6 +59,9 @@ def test_the_consultation_stage_runs_through_the_sandbox_moodle(tmp_path: Path) 
     assert rows[keys["forum-post:104"]].duplicate_of == keys["forum-post:103"]
     assert rows[keys["forum-post:101"]].category == "ngo" and rows[keys["forum-post:102"]].category == "authority"
     assert rows[keys["feedback-response:202"]].revision == 2
+    # answers read back from the filled answer sheet
+    assert rows[keys["forum-post:103"]].answer == "accepted" and "glosar" in (rows[keys["forum-post:103"]].reason or "")
+    assert rows[keys["forum-post:105"]].answer == "partly" and rows[keys["forum-post:105"]].template == "PAR"
     moodle = summary["moodle"]
     assert moodle["published"] == summary["decisions"] == 6  # one reply each; the folded duplicate gets none
     assert moodle["published_again"] == 0 and moodle["results_page"] == "created"
