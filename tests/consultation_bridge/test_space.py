@@ -89,3 +89,17 @@ def test_consultation_text_is_escaped_and_guest_access_follows_the_setting(store
     methods = {row["enrol"]: row["status"] for row in box.site.db["enrol"] if row["enrol"] == "guest"}
     assert methods == {"guest": 1}
     assert not plan_space(client_for(box), space, guest=False).plan.has_changes
+
+
+def test_a_calendar_event_edited_in_moodle_shows_as_drift_and_is_put_back(store: Store) -> None:
+    box = Sandbox()
+    consultation = load_consultations().items[0]
+    space = make_space(consultation)
+    apply_space(client_for(box), store, plan_space(client_for(box), space))
+    target = next(row for row in box.site.db["event"] if row.get("courseid"))  # moved by hand in Moodle
+    box.site.db["event"].update(target["id"], timestart=int(target["timestart"]) + 86400)
+    pending = list(plan_space(client_for(box), space).plan.pending())
+    assert len(pending) == 1 and ".event[" in pending[0].address and pending[0].note == DRIFT
+    apply_space(client_for(box), store, plan_space(client_for(box), space))
+    assert not plan_space(client_for(box), space).plan.has_changes
+    assert box.site.db["event"].get(target["id"])["timestart"] == target["timestart"]
