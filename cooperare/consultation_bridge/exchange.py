@@ -108,9 +108,7 @@ def locate(client: MoodleClient, space: Space, consultation: Consultation) -> Lo
 
 
 def discussion_posts(client: MoodleClient, discussion_id: int) -> list[dict[str, Any]]:
-    answer = client.call("mod_forum_get_discussion_posts",
-                         {"discussionid": discussion_id, "sortby": "created", "sortdirection": "ASC"})
-    return list(answer.get("posts", []))
+    return client.forums.discussion_posts(discussion_id)
 
 
 def categories_by_user(client: MoodleClient, space: Space) -> dict[int, str]:
@@ -253,11 +251,10 @@ def publish(client: MoodleClient, store: Store, *, space: Space, consultation_id
                 continue
             entry = store.journal.begin(run.id, scope="consultation", address=f"reply[{item.source_key}]",
                                         action="create", payload={"post": post_id})
-            answer = client.call("mod_forum_add_discussion_post", {
-                "postid": post_id, "subject": str(posts[post_id].get("replysubject") or "Răspuns")[:255],
-                "message": answer_message(item), "messageformat": 1})
-            store.journal.done(entry, {"postid": answer.get("postid")})
-            result.reply_ids[item.source_key] = int(answer.get("postid") or 0)
+            reply_id = client.forums.reply(post_id, str(posts[post_id].get("replysubject") or "Răspuns")[:255],
+                                           answer_message(item))
+            store.journal.done(entry, {"postid": reply_id})
+            result.reply_ids[item.source_key] = reply_id
             result.posted += 1
         content = results_page(consultation, answered)
         item = {"courseid": located.course_id, "idnumber": results_idnumber(space.prefix, consultation.id),

@@ -79,9 +79,8 @@ def post_contributions(box: Sandbox, admin: MoodleClient, clients: dict[str, Moo
         openers[part_key] = int(first["id"])
     ids = []
     for item in sent:
-        answer = clients[item.participant].call("mod_forum_add_discussion_post", {
-            "postid": openers[item.part_key], "subject": "Propunere", "message": item.text, "messageformat": 2})
-        post_id = int(answer["postid"])
+        post_id = clients[item.participant].forums.reply(openers[item.part_key], "Propunere", item.text,
+                                                         messageformat=2)
         moment = int(item.at.timestamp())
         box.site.db["forum_posts"].update(post_id, created=moment, modified=moment)
         ids.append(post_id)

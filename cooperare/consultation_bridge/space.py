@@ -307,9 +307,7 @@ def read_discussions(client: MoodleClient, forum_id: int) -> dict[int, str]:
     found: dict[int, str] = {}
     page = 0
     while True:
-        answer = client.call("mod_forum_get_forum_discussions",
-                             {"forumid": forum_id, "sortorder": 1, "page": page, "perpage": 100})
-        rows = answer.get("discussions", [])
+        rows = client.forums.discussions(forum_id, page=page, perpage=100)
         for row in rows:
             key = part_of_subject(str(row.get("subject") or row.get("name") or ""))
             if key is not None:
