@@ -40,7 +40,7 @@ from cooperare.courses.desired import (
 from cooperare.courses.identity import activity_idnumber, category_idnumber, course_idnumber
 from cooperare.courses.planner import DRIFT, build_plan, course_address
 from cooperare.courses.state import MoodleState, read_state
-from cooperare.errors import InputError
+from cooperare.errors import InputError, MoodleError, ResponseLost
 from cooperare.moodle.client import MoodleClient
 from cooperare.plan import Change, Plan, fingerprint
 from cooperare.store import Store
@@ -429,7 +429,14 @@ def apply_space(client: MoodleClient, store: Store, planned: SpacePlan, *, plan:
 def _journaled(store: Store, run_id: int, changes: Sequence[Change], call: Any) -> Any:
     entries = [store.journal.begin(run_id, scope=SCOPE, address=c.address, action=c.action,
                                    payload={"key": c.address}) for c in changes]
-    answer = call()
+    try:
+        answer = call()
+    except ResponseLost:
+        raise  # the entries stay "begun": the next plan reads Moodle back and the next apply goes on
+    except MoodleError as error:
+        for entry in entries:
+            store.journal.failed(entry, error)
+        raise
     for entry in entries:
         store.journal.done(entry, None)
     return answer
