@@ -9,6 +9,11 @@ Contributions are generated (seeded) first and not timed: texts of 1-8 sentences
 with markup, formulas, Hebrew, Arabic or emoji, 3% repeated by the same author (folded), 5% late; two thirds are
 answered before the synthesis (not timed). The answer sheet (written with openpyxl for its drop-downs) and
 reading it back are timed too, outside the goal. The store is a fresh SQLite file unless --store names another.
+
+Collect from Moodle: the same number of contributions as forum replies in the consultation's space on the sandbox
+(provisioned with ``consultation apply``, the posts written straight into the sandbox's tables, not timed), read by
+``consultation collect`` through the real client: web-service calls (goal ≤ 1 per 100 contributions), wall time and
+peak RSS; then a second collect (a no-op).
 """
 
 from __future__ import annotations
@@ -24,10 +29,16 @@ from pathlib import Path
 
 from cooperare.certificates.fonts import load_fonts
 from cooperare.consultation_bridge.answers import read_answer_sheet, write_answer_sheet
+from cooperare.consultation_bridge.exchange import collect
 from cooperare.consultation_bridge.loader import load_consultations
 from cooperare.consultation_bridge.model import Consultation, Part
 from cooperare.consultation_bridge.register import ContributionRecord, record_contributions
+from cooperare.consultation_bridge.space import Space, apply_space, forum_idnumber, plan_space
 from cooperare.consultation_bridge.synthesis import build_synthesis
+from cooperare.courses.catalogue import load_catalogue
+from cooperare.moodle.client import MoodleClient
+from cooperare.sandbox import Sandbox
+from cooperare.sandbox.courses import forums
 from cooperare.reports.consultation_pdf import write_synthesis_pdf
 from cooperare.reports.tabular import write_tables_xlsx
 from cooperare.store import Store
@@ -134,6 +145,41 @@ def main() -> None:
               f"XLSX {(out / 'sinteza.xlsx').stat().st_size / 1e6:.2f} MB")
     print(f"recording + synthesis (PDF and XLSX) {total:.2f} s (goal ≤ 10 s); peak RSS {peak_mb():.1f} MB "
           f"(goal ≤ 200 MB)")
+    with tempfile.TemporaryDirectory() as folder:
+        bench_collect(consultation, records, folder=Path(folder))
+
+
+def bench_collect(consultation: Consultation, records: list[ContributionRecord], *, folder: Path) -> None:
+    """The collect figure on the sandbox (see the module docstring)."""
+    box = Sandbox()
+    admin = MoodleClient(box.transport())
+    space = Space(load_catalogue().prefix, (consultation,))
+    with Store.open(f"sqlite:///{folder}/collect.sqlite") as store:
+        apply_space(admin, store, plan_space(admin, space))
+        users = admin.users.create([{"username": f"participant{n}", "password": "Parola#2026-bench",
+                                     "firstname": "Participant", "lastname": f"Nr. {n}",
+                                     "email": f"participant{n}@exemplu.ro"} for n in range(1, 101)])
+        site = box.site
+        idnumber = forum_idnumber(space.prefix, consultation.id)
+        cm = next(r for r in site.db["course_modules"] if r.get("idnumber") == idnumber)
+        openers = {d["name"].split("]", 1)[0][1:]: site.db["forum_posts"].rows[d["firstpost"]]
+                   for d in site.db["forum_discussions"] if d["forum"] == cm["instance"]}
+        for record in records:
+            author = users[int(record.author.rsplit(" ", 1)[-1]) % len(users)]  # one account per author
+            post = forums.add_post(site, openers[record.part_key], int(author["id"]), "Propunere", record.text,
+                                   messageformat=2)
+            moment = int(record.submitted_at.timestamp())
+            site.db["forum_posts"].update(post["id"], created=moment, modified=moment)
+        site.db.commit()
+        client = MoodleClient(box.transport())
+        result, _ = timed("collect from Moodle (sandbox)", lambda: collect(
+            client, store, space=space, consultation_id=consultation.id), goal=10)
+        print(f"  {result.posts_read} posts read in {result.discussions} discussions: {result.counts.new} new, "
+              f"{result.counts.duplicates} duplicates folded; {result.ws_calls} web-service calls = "
+              f"{100 * result.ws_calls / max(1, len(records)):.2f} per 100 contributions (goal ≤ 1)")
+        again, _ = timed("collect again (no-op)", lambda: collect(
+            client, store, space=space, consultation_id=consultation.id))
+        print(f"  {again.counts.unchanged} unchanged, {again.counts.new} new, {again.ws_calls} calls")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,13 @@
-"""The consultation part of ``cooperare demo``, offline: contributions recorded, answered, reported, exported.
+"""The consultation part of ``cooperare demo``: contributions gathered, answered, reported, exported, published.
 
 Simulated NGOs, authority staff and citizens send recommendations on the first shipped consultation (diacritics, a
-late one, one sent twice by the same person, one edited after it was first read, a request for a public debate);
-they are recorded into the register twice (the second time nothing is added and the edit shows as a change),
-answered from a YAML file with templates, and the synthesis (PDF, XLSX), the answer sheet, the art. 13 report
-(PDF, XLSX) and the open data (CSV, JSON) are written under ``DIR/consultations/``. Once ``consultation collect``
-exists, the recording step reads the sandbox Moodle instead. This module must not print.
+late one, one sent twice by the same person, one edited after it was first read, a request for a public debate).
+On the sandbox Moodle (``moodle`` given) the consultation space is planned and applied, the participants post
+through the real client as replies in the parts' discussions, ``collect`` reads them into the register twice (the
+second time after one post was edited in Moodle: nothing added, the edit a change), the answers are filled in
+programmatically, and ``publish`` posts them back with the results page. Offline, the same contributions are
+recorded from plain records. Then the synthesis (PDF, XLSX), the answer sheet, the art. 13 report (PDF, XLSX) and
+the open data (CSV, JSON) are written under ``DIR/consultations/``. This module must not print.
 """
 
 from __future__ import annotations
@@ -15,10 +17,22 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+import yaml
+from openpyxl import load_workbook
+
 from cooperare.certificates.fonts import FontPair
 from cooperare.consultation_bridge.annual import build_annual_report, load_annual_input
-from cooperare.consultation_bridge.answers import apply_answers, write_answer_sheet
+from cooperare.consultation_bridge.answers import (
+    ANSWERS_SHEET,
+    DECISION,
+    DECISIONS_RO,
+    REASON,
+    TEMPLATE,
+    apply_answers,
+    write_answer_sheet,
+)
 from cooperare.consultation_bridge.loader import load_consultations
+from cooperare.consultation_bridge.model import Consultation
 from cooperare.consultation_bridge.register import (
     LOCAL_TIME,
     ContributionRecord,
@@ -30,7 +44,7 @@ from cooperare.reports.consultation_data import write_open_data
 from cooperare.reports.consultation_pdf import write_annual_pdf, write_synthesis_pdf
 from cooperare.reports.tabular import write_tables_xlsx
 from cooperare.store import Store
-from cooperare.store.consultation import ContributionRegister, DebateRequest
+from cooperare.store.consultation import ContributionRegister, DebateRequest, RecordCounts
 
 SENT = (  # (source, part, category, author, consent, day after the announcement, text)
     ("forum-post:101", "cap-01", "ngo", "Asociația „Satul Digital” Vâlcea", True, 1,
@@ -76,14 +90,79 @@ def records(announced: Any) -> list[ContributionRecord]:
             for index, (source, part, category, author, consent, day, text) in enumerate(SENT)]
 
 
-def run_consultation_demo(store: Store, out: Path, *, fonts: FontPair, now: datetime) -> dict[str, Any]:
-    """Everything above, into ``out`` (created); returns a summary of counts and files."""
+def fill_answer_sheet(path: Path, answers: str) -> None:
+    """Fill the decisions of ``answers`` (the YAML above) into the answer sheet at ``path``, in place: decision,
+    reason, and the template code for the sheet's own templates (a YAML-only template's text goes in as the
+    reason)."""
+    data = yaml.safe_load(answers)
+    custom = data.get("templates") or {}
+    wanted = {item["source"]: item for item in data["answers"]}
+    book = load_workbook(path)
+    sheet = book[ANSWERS_SHEET]
+    for row in sheet.iter_rows(min_row=2):
+        item = wanted.get(row[0].value)
+        if item is None:
+            continue
+        row[DECISION - 1].value = DECISIONS_RO[item["decision"]]
+        template = item.get("template")
+        if template in custom:
+            row[REASON - 1].value = custom[template]["text"]
+        elif template:
+            row[TEMPLATE - 1].value = template
+        if item.get("reason"):
+            row[REASON - 1].value = item["reason"]
+    book.save(path)
+
+
+def _split_name(author: str) -> tuple[str, str]:
+    first, _, last = author.partition(" ")
+    return first, last or "-"
+
+
+def _in_moodle(moodle: Any, store: Store, consultation: Consultation, sent: list[ContributionRecord]
+               ) -> tuple[RecordCounts, RecordCounts, dict[str, str], dict[str, Any]]:
+    """Space applied, contributions posted and collected twice (an edit between); source keys old → Moodle's."""
+    from cooperare.consultation_bridge.exchange import collect
+    from cooperare.consultation_bridge.simulation import Participant, Sent, edit_post, participant_clients, \
+        post_contributions
+    from cooperare.consultation_bridge.space import Space, apply_space, plan_space
+    from cooperare.courses.catalogue import load_catalogue
+
+    box, client = moodle
+    space = Space(load_catalogue().prefix, tuple(load_consultations()))
+    planned = plan_space(client, space)
+    applied = apply_space(client, store, planned, command="demo consultation apply")
+    audiences = {"ngo": "ngo", "authority": "authority_staff", "citizen": "citizens", "other": "citizens"}
+    people: dict[str, Participant] = {}
+    for _, _, category, author, _, _, _ in SENT:
+        username = f"consultare{len(people) + 1}"
+        people.setdefault(author, Participant(username, *_split_name(author), audiences[category]))
+    clients = participant_clients(box, client, space, list(people.values()))
+    posts = [Sent(people[SENT[i][3]].username, r.part_key, r.text, r.submitted_at) for i, r in enumerate(sent)]
+    ids = post_contributions(box, client, clients, space, consultation.id, posts)
+    keys = {old.source_key: f"forum-post:{post_id}" for old, post_id in zip(sent, ids, strict=True)}
+    first = collect(client, store, space=space, consultation_id=consultation.id).counts
+    edit_post(box, ids[[r.source_key for r in sent].index(EDITED[0])], EDITED[1])
+    second = collect(client, store, space=space, consultation_id=consultation.id).counts
+    return first, second, keys, {"plan": planned.plan.summary(),
+                                 "applied": {**dict(applied.courses.applied), **applied.applied}}
+
+
+def run_consultation_demo(store: Store, out: Path, *, fonts: FontPair, now: datetime,
+                          moodle: tuple[Any, Any] | None = None) -> dict[str, Any]:
+    """Everything above, into ``out`` (created); ``moodle`` is ``(sandbox, admin client)`` to go through Moodle;
+    returns a summary of counts and files."""
     out.mkdir(parents=True, exist_ok=True)
     consultation = load_consultations().items[0]
     sent = records(consultation.announced)
-    first = record_contributions(store, consultation=consultation, records=sent, command="demo consultation")
-    edited = [replace(r, text=EDITED[1]) if r.source_key == EDITED[0] else r for r in sent]
-    second = record_contributions(store, consultation=consultation, records=edited, command="demo consultation")
+    keys = {r.source_key: r.source_key for r in sent}
+    space_summary: dict[str, Any] = {}
+    if moodle is not None:
+        first, second, keys, space_summary = _in_moodle(moodle, store, consultation, sent)
+    else:
+        first = record_contributions(store, consultation=consultation, records=sent, command="demo consultation")
+        edited = [replace(r, text=EDITED[1]) if r.source_key == EDITED[0] else r for r in sent]
+        second = record_contributions(store, consultation=consultation, records=edited, command="demo consultation")
     record_debate_requests(store, consultation=consultation, requests=[DebateRequest(
         "feedback-response:301", "Asociația „Satul Digital” Vâlcea", "ngo", sent[0].submitted_at + timedelta(days=2),
         "Solicităm organizarea unei dezbateri publice asupra capitolelor 2 și 4.")])
@@ -94,8 +173,14 @@ def run_consultation_demo(store: Store, out: Path, *, fonts: FontPair, now: date
              "annual_xlsx": out / "raport-anual.xlsx", "open_data_csv": out / "date-deschise.csv",
              "open_data_json": out / "date-deschise.json"}
     write_answer_sheet(files["answer_sheet"], consultation=consultation, contributions=register.all(consultation.id))
-    files["answers"].write_text(ANSWERS, encoding="utf-8")
-    decisions, _ = apply_answers(store, consultation=consultation, path=files["answers"])
+    answers = ANSWERS
+    for old, new in keys.items():
+        answers = answers.replace(f'"{old}"', f'"{new}"')
+    files["answers"].write_text(answers, encoding="utf-8")
+    if moodle is not None:  # the answer sheet filled in as the authority's secretary would, then read back
+        fill_answer_sheet(files["answer_sheet"], answers)
+    decisions, _ = apply_answers(store, consultation=consultation,
+                                 path=files["answer_sheet"] if moodle is not None else files["answers"])
     rows = register.all(consultation.id)
     synthesis = build_synthesis(consultation, rows, requests=register.debate_requests(consultation.id),
                                 generated_at=now)
@@ -125,6 +210,18 @@ def run_consultation_demo(store: Store, out: Path, *, fonts: FontPair, now: date
     exported = export_rows(consultation, rows)
     write_open_data(exported, files["open_data_csv"], fmt="csv", meta=meta)
     write_open_data(exported, files["open_data_json"], fmt="json", meta=meta)
-    return {"consultation": consultation.id, "recorded": first.as_dict(), "recorded_again": second.as_dict(),
-            "decisions": decisions, "recommendations": len(synthesis.recommendations),
-            "files": {key: str(path) for key, path in files.items()}}
+    summary: dict[str, Any] = {
+        "consultation": consultation.id, "recorded": first.as_dict(), "recorded_again": second.as_dict(),
+        "decisions": decisions, "recommendations": len(synthesis.recommendations), "sources": keys,
+        "files": {key: str(path) for key, path in files.items()}}
+    if moodle is not None:
+        from cooperare.consultation_bridge.exchange import publish
+        from cooperare.consultation_bridge.space import Space
+        from cooperare.courses.catalogue import load_catalogue
+
+        space = Space(load_catalogue().prefix, tuple(load_consultations()))
+        published = publish(moodle[1], store, space=space, consultation_id=consultation.id)
+        again = publish(moodle[1], store, space=space, consultation_id=consultation.id)
+        summary["moodle"] = {**space_summary, "published": published.posted, "published_again": again.posted,
+                             "results_page": published.results_page}
+    return summary

@@ -372,6 +372,24 @@ class ForumsApi(_Api):
                                      {"forumid": forum_id, "subject": subject, "message": message})
         return int(answer["discussionid"])
 
+    def discussions(self, forum_id: int, *, page: int = 0, perpage: int = 100) -> list[dict[str, Any]]:
+        """mod_forum_get_forum_discussions: one page of a forum's discussions (each with its first post)."""
+        answer = self.transport.call("mod_forum_get_forum_discussions",
+                                     {"forumid": forum_id, "sortorder": 1, "page": page, "perpage": perpage})
+        return list((answer or {}).get("discussions", []))
+
+    def discussion_posts(self, discussion_id: int) -> list[dict[str, Any]]:
+        """mod_forum_get_discussion_posts: every post of a discussion, oldest first (core has no paging here)."""
+        answer = self.transport.call("mod_forum_get_discussion_posts",
+                                     {"discussionid": discussion_id, "sortby": "created", "sortdirection": "ASC"})
+        return list((answer or {}).get("posts", []))
+
+    def reply(self, post_id: int, subject: str, message: str, *, messageformat: int = 1) -> int:
+        """mod_forum_add_discussion_post: a reply to ``post_id``; returns the new post's id."""
+        answer = self.transport.call("mod_forum_add_discussion_post", {
+            "postid": post_id, "subject": subject, "message": message, "messageformat": messageformat})
+        return int(answer["postid"])
+
 
 class FilesApi(_Api):
     def upload_draft(self, filename: str, content: bytes, *, content_type: str = "application/octet-stream"

@@ -37,3 +37,36 @@ def test_the_consultation_stage_writes_every_file(tmp_path: Path) -> None:
     data = json.loads(Path(summary["files"]["open_data_json"]).read_text(encoding="utf-8"))
     assert len(data["contributions"]) == 9
     assert stage_consultation in [stage for _, stage in STAGES]
+
+
+def test_the_consultation_stage_runs_through_the_sandbox_moodle(tmp_path: Path) -> None:
+    from cooperare.consultation_bridge.exchange import MARKER
+    from cooperare.moodle.client import MoodleClient
+    from cooperare.sandbox import Sandbox
+
+    box = Sandbox()
+    with Store.open(tmp_path / "demo.sqlite") as store:
+        run = SimpleNamespace(app=AppContext(), out=tmp_path, store=store, summary={}, sandbox=box,
+                              client=MoodleClient(box.transport()))
+        stage_consultation(run)  # type: ignore[arg-type]
+        rows = {r.source_key: r for r in ContributionRegister(store.engine).all("manual-consultare-1")}
+    summary = run.summary["consultation"]
+    keys = summary["sources"]
+    assert all(key.startswith("forum-post:") for key in rows) and len(rows) == 9
+    assert summary["recorded"]["new"] == 9 and summary["recorded"]["duplicates"] == 1
+    assert summary["recorded"]["late"] == 1
+    assert (summary["recorded_again"]["new"], summary["recorded_again"]["changed"]) == (0, 1)
+    assert rows[keys["forum-post:104"]].duplicate_of == keys["forum-post:103"]
+    assert rows[keys["forum-post:101"]].category == "ngo" and rows[keys["forum-post:102"]].category == "authority"
+    assert rows[keys["feedback-response:202"]].revision == 2
+    # answers read back from the filled answer sheet
+    assert rows[keys["forum-post:103"]].answer == "accepted" and "glosar" in (rows[keys["forum-post:103"]].reason or "")
+    assert rows[keys["forum-post:105"]].answer == "partly" and rows[keys["forum-post:105"]].template == "PAR"
+    moodle = summary["moodle"]
+    assert moodle["published"] == summary["decisions"] == 6  # one reply each; the folded duplicate gets none
+    assert moodle["published_again"] == 0 and moodle["results_page"] == "created"
+    replies = [p for p in box.site.db["forum_posts"] if MARKER in str(p["message"])]
+    assert len(replies) == moodle["published"]
+    assert "<script>" not in " ".join(str(p["message"]) for p in replies)
+    for path in summary["files"].values():
+        assert Path(path).is_file() and Path(path).stat().st_size > 0, path

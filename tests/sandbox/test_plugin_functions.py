@@ -417,7 +417,13 @@ BAD_ACTIVITIES = {
                         "page has no grade to use for completion"),
     "bad feedback items": ({"modname": "feedback", "options": options(items='[{"type":"stars","label":"a",'
                                                                              '"text":"b"}]')},
-                           "feedback item 1: type must be 'rating' or 'text'"),
+                           "feedback item 1: type must be 'rating', 'text' or 'choice'"),
+    "choice without choices": ({"modname": "feedback", "options": options(
+        items='[{"type":"choice","label":"a","text":"b"}]')}, "choices must be a list of 2 to 100 strings"),
+    "choice with a bar": ({"modname": "feedback", "options": options(
+        items='[{"type":"choice","label":"a","text":"b","choices":["x|y","z"]}]')}, "without '|'"),
+    "choices on a text item": ({"modname": "feedback", "options": options(
+        items='[{"type":"text","label":"a","text":"b","choices":["x","z"]}]')}, "only a 'choice' item has choices"),
     "empty name": ({"modname": "page", "name": " "}, "the name is empty"),
     "bad behaviour": ({"modname": "quiz", "options": options(preferredbehaviour="nosuch")},
                       "must be one of adaptive, adaptivenopenalty, deferredfeedback"),
@@ -1265,3 +1271,20 @@ def test_a_news_forum_takes_over_the_courses_own_announcements_instead_of_adding
     assert [(f["name"], f["intro"]) for f in forums] == [("Anunțuri", "<p>Anunțurile formatorilor.</p>")]
     assert save_activities(client, [item])[0]["action"] == "unchanged"
     assert not described_activity(client, "coop:test:news")["drift"]
+
+
+def test_choice_items_are_radio_multiple_choices_read_back_as_sent() -> None:
+    box, client, courseid = new_site()
+    items = ('[{"type":"choice","label":"expeditor","text":"Cine trimite?",'
+             '"choices":["cetățean","ONG","autoritate","altul"],"required":true},'
+             '{"type":"text","label":"propunere","text":"Propunerea"}]')
+    result = save_activities(client, [activity(courseid, "coop:test:form", "feedback", options=options(items=items))])
+    rows = sorted(box.site.db["feedback_item"].where(feedback=result[0]["instance"]), key=lambda r: r["position"])
+    assert [r["typ"] for r in rows] == ["multichoice", "textarea"]
+    assert rows[0]["presentation"] == "r>>>>>cetățean|ONG|autoritate|altul" and rows[0]["required"] == 1
+    described = {o["name"]: o["value"] for o in described_activity(client, "coop:test:form")["options"]}
+    assert described["items"] == items
+    more = items.replace('"altul"', '"altul","nu spun"')
+    again = save_activities(client, [activity(courseid, "coop:test:form", "feedback", options=options(items=more))])
+    after = sorted(box.site.db["feedback_item"].where(feedback=again[0]["instance"]), key=lambda r: r["position"])
+    assert after[0]["id"] == rows[0]["id"] and after[0]["presentation"].endswith("|altul|nu spun")

@@ -55,7 +55,8 @@ STAGES: list[tuple[str, Callable[[DemoRun], None]]] = [
     ("Diagnostic: a few hundred communes answer; national study, scorecards, open data", stage_diagnostic),
     ("Manual: the digitalisation manual built as PDF, EPUB and HTML", stage_manual),
     ("Events: the 8 events planned, a Teams attendance report imported, attendance reports", stage_events),
-    ("Consultation: contributions recorded and answered; synthesis, art. 13 report, open data", stage_consultation),
+    ("Consultation: space in Moodle, contributions collected, answered, published; synthesis, art. 13 report",
+     stage_consultation),
 ]
 
 

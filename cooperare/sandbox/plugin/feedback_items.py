@@ -14,6 +14,7 @@ from cooperare.sandbox.site import Site
 
 RATING_PRESENTATION = "r>>>>>1####1|2####2|3####3|4####4|5####5"
 TEXT_PRESENTATION = "60|5"
+MAX_CHOICES = 100
 
 
 def _php_list(data: Any) -> list[Any] | None:
@@ -43,12 +44,12 @@ def parse(text: str, what: str) -> list[dict[str, Any]]:
             entry = dict(enumerate(entry))  # a PHP array all the same, keyed 0..n-1
         if not isinstance(entry, dict):
             raise InvalidParameterException(f"{where} must be an object")
-        unknown = [k for k in entry if k not in ("type", "label", "text", "required")]
+        unknown = [k for k in entry if k not in ("type", "label", "text", "choices", "required")]
         if unknown:
             raise InvalidParameterException(f"{where}: unknown key '{unknown[0]}'")
         kind = entry.get("type")
-        if kind not in ("rating", "text"):
-            raise InvalidParameterException(f"{where}: type must be 'rating' or 'text'")
+        if kind not in ("rating", "text", "choice"):
+            raise InvalidParameterException(f"{where}: type must be 'rating', 'text' or 'choice'")
         label = entry.get("label")
         if not isinstance(label, str) or php_trim(label) == "" or len(label) > 255:
             raise InvalidParameterException(f"{where}: label must be a non-empty string of at most 255 characters")
@@ -63,8 +64,42 @@ def parse(text: str, what: str) -> list[dict[str, Any]]:
             required = False
         if not isinstance(required, bool) and not (type(required) is int and required in (0, 1)):
             raise InvalidParameterException(f"{where}: required must be true or false")
-        parsed.append({"type": kind, "label": label, "text": question, "required": 1 if required else 0})
+        parsed.append({"type": kind, "label": label, "text": question, "choices": _choices(entry, kind, where),
+                       "required": 1 if required else 0})
     return parsed
+
+
+def _choices(entry: dict[str, Any], kind: str, where: str) -> list[str]:
+    """``parse_choices``: the choices of a "choice" item (none for the other types)."""
+    if kind != "choice":
+        if "choices" in entry:
+            raise InvalidParameterException(f"{where}: only a 'choice' item has choices")
+        return []
+    choices = _php_list(entry.get("choices"))
+    if choices is None or not 2 <= len(choices) <= MAX_CHOICES:
+        raise InvalidParameterException(f"{where}: choices must be a list of 2 to {MAX_CHOICES} strings")
+    seen: set[str] = set()
+    for choice in choices:
+        if not isinstance(choice, str) or php_trim(choice) == "" or len(choice) > 255 or "|" in choice \
+                or ">>>>>" in choice:
+            raise InvalidParameterException(f"{where}: each choice must be a non-empty string of at most 255 "
+                                            "characters without '|'")
+        if choice in seen:
+            raise InvalidParameterException(f"{where}: choice '{choice}' is listed twice")
+        seen.add(choice)
+    return list(choices)
+
+
+def presentation(entry: dict[str, Any]) -> str:
+    """How mod_feedback stores an item's answers (``feedback_items::presentation``)."""
+    if entry["type"] == "rating":
+        return RATING_PRESENTATION
+    if entry["type"] == "choice":
+        return "r>>>>>" + "|".join(entry["choices"])
+    return TEXT_PRESENTATION
+
+
+TYPS = {"rating": "multichoicerated", "text": "textarea", "choice": "multichoice"}
 
 
 def canonical_json(entries: list[dict[str, Any]]) -> str:
@@ -74,6 +109,8 @@ def canonical_json(entries: list[dict[str, Any]]) -> str:
     listed = []
     for entry in entries:
         item: dict[str, Any] = {"type": entry["type"], "label": entry["label"], "text": entry["text"]}
+        if entry["type"] == "choice":
+            item["choices"] = list(entry["choices"])
         if entry.get("required"):
             item["required"] = True
         listed.append(item)
@@ -89,8 +126,9 @@ def read(site: Site, feedback: Row) -> list[dict[str, Any]]:
     """The items of a feedback activity as they are now."""
     found = []
     for record in _rows(site, feedback["id"]):
-        kind = {"multichoicerated": "rating", "textarea": "text"}.get(record["typ"], record["typ"])
-        found.append({"type": kind, "label": str(record["label"]), "text": str(record["name"]),
+        kind = {typ: name for name, typ in TYPS.items()}.get(record["typ"], record["typ"])
+        choices = str(record["presentation"]).split(">>>>>", 1)[1].split("|") if kind == "choice" else []
+        found.append({"type": kind, "label": str(record["label"]), "text": str(record["name"]), "choices": choices,
                       "required": int(record["required"])})
     return found
 
@@ -110,7 +148,7 @@ def save(site: Site, feedback: Row, entries: list[dict[str, Any]]) -> None:
     store = table(site.db, "feedback_item")
     existing: dict[str, Row] = {}
     for row in _rows(site, feedback["id"]):
-        if row["label"] in existing or row["typ"] not in ("multichoicerated", "textarea"):
+        if row["label"] in existing or row["typ"] not in TYPS.values():
             _delete_item(site, row["id"])  # duplicate labels and items of other types are not ours to keep
             continue
         existing[row["label"]] = row
@@ -118,8 +156,7 @@ def save(site: Site, feedback: Row, entries: list[dict[str, Any]]) -> None:
         rating = entry["type"] == "rating"
         values = {
             "feedback": feedback["id"], "template": 0, "name": entry["text"], "label": entry["label"],
-            "presentation": RATING_PRESENTATION if rating else TEXT_PRESENTATION,
-            "typ": "multichoicerated" if rating else "textarea", "hasvalue": 1, "position": position,
+            "presentation": presentation(entry), "typ": TYPS[entry["type"]], "hasvalue": 1, "position": position,
             "required": entry["required"], "dependitem": 0, "dependvalue": "", "options": "h" if rating else "",
         }
         record: Row | None = existing.pop(entry["label"], None)

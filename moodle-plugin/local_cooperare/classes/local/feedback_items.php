@@ -20,9 +20,11 @@ use invalid_parameter_exception;
 use stdClass;
 
 /**
- * The questions of a feedback activity (mod_feedback), given as JSON: [{type: rating|text, label, text, required?}].
+ * The questions of a feedback activity (mod_feedback), given as JSON:
+ * [{type: rating|text|choice, label, text, choices? (choice only), required?}].
  *
- * A "rating" is a rated multiple choice (1 to 5), a "text" a long text answer. Items are matched by label, so a
+ * A "rating" is a rated multiple choice (1 to 5), a "text" a long text answer, a "choice" one answer out of the
+ * given choices (an unrated multiple choice, radio buttons). Items are matched by label, so a
  * changed text keeps the answers already given; items no longer listed are deleted with their answers.
  *
  * @package    local_cooperare
@@ -33,6 +35,9 @@ class feedback_items {
     /** @var string Presentation of a 1-5 rating (rated multiple choice, radio buttons). */
     private const RATING_PRESENTATION = 'r>>>>>1####1|2####2|3####3|4####4|5####5';
 
+    /** @var int At most this many choices in a "choice" item. */
+    private const MAX_CHOICES = 100;
+
     /** @var string Presentation of a text answer (width|height). */
     private const TEXT_PRESENTATION = '60|5';
 
@@ -41,7 +46,7 @@ class feedback_items {
      *
      * @param string $json
      * @param string $what item description for error messages
-     * @return array list of [type, label, text, required]
+     * @return array list of [type, label, text, choices, required]
      */
     public static function parse(string $json, string $what): array {
         $data = json_decode($json, true);
@@ -55,13 +60,13 @@ class feedback_items {
             if (!is_array($entry)) {
                 throw new invalid_parameter_exception("{$where} must be an object");
             }
-            $unknown = array_diff(array_keys($entry), ['type', 'label', 'text', 'required']);
+            $unknown = array_diff(array_keys($entry), ['type', 'label', 'text', 'choices', 'required']);
             if ($unknown) {
                 throw new invalid_parameter_exception("{$where}: unknown key '" . reset($unknown) . "'");
             }
             $type = $entry['type'] ?? null;
-            if ($type !== 'rating' && $type !== 'text') {
-                throw new invalid_parameter_exception("{$where}: type must be 'rating' or 'text'");
+            if ($type !== 'rating' && $type !== 'text' && $type !== 'choice') {
+                throw new invalid_parameter_exception("{$where}: type must be 'rating', 'text' or 'choice'");
             }
             $label = $entry['label'] ?? null;
             if (!is_string($label) || trim($label) === '' || \core_text::strlen($label) > 255) {
@@ -81,9 +86,46 @@ class feedback_items {
             if (!is_bool($required) && $required !== 0 && $required !== 1) {
                 throw new invalid_parameter_exception("{$where}: required must be true or false");
             }
-            $items[] = ['type' => $type, 'label' => $label, 'text' => $text, 'required' => $required ? 1 : 0];
+            $items[] = ['type' => $type, 'label' => $label, 'text' => $text,
+                'choices' => self::parse_choices($entry, $type, $where), 'required' => $required ? 1 : 0];
         }
         return $items;
+    }
+
+    /**
+     * The choices of a "choice" item (none for the other types).
+     *
+     * @param array $entry
+     * @param string $type
+     * @param string $where
+     * @return array list of strings
+     */
+    private static function parse_choices(array $entry, string $type, string $where): array {
+        if ($type !== 'choice') {
+            if (array_key_exists('choices', $entry)) {
+                throw new invalid_parameter_exception("{$where}: only a 'choice' item has choices");
+            }
+            return [];
+        }
+        $choices = $entry['choices'] ?? null;
+        if (!is_array($choices) || count($choices) < 2 || count($choices) > self::MAX_CHOICES
+                || array_keys($choices) !== range(0, count($choices) - 1)) {
+            throw new invalid_parameter_exception("{$where}: choices must be a list of 2 to " . self::MAX_CHOICES
+                . ' strings');
+        }
+        $seen = [];
+        foreach ($choices as $choice) {
+            if (!is_string($choice) || trim($choice) === '' || \core_text::strlen($choice) > 255
+                    || strpos($choice, '|') !== false || strpos($choice, '>>>>>') !== false) {
+                throw new invalid_parameter_exception("{$where}: each choice must be a non-empty string of at most "
+                    . "255 characters without '|'");
+            }
+            if (isset($seen[$choice])) {
+                throw new invalid_parameter_exception("{$where}: choice '{$choice}' is listed twice");
+            }
+            $seen[$choice] = true;
+        }
+        return $choices;
     }
 
     /**
@@ -98,6 +140,9 @@ class feedback_items {
             // Compact, in the key order of the contract, "required" only when set: the same text a client
             // produces from {type, label, text} items, so describe_courses can be compared as a string.
             $entry = ['type' => $item['type'], 'label' => $item['label'], 'text' => $item['text']];
+            if ($item['type'] === 'choice') {
+                $entry['choices'] = array_values($item['choices']);
+            }
             if (!empty($item['required'])) {
                 $entry['required'] = true;
             }
@@ -110,17 +155,40 @@ class feedback_items {
      * The items of a feedback activity as they are now.
      *
      * @param stdClass $feedback
-     * @return array list of [type, label, text, required]
+     * @return array list of [type, label, text, choices, required]
      */
     public static function read(stdClass $feedback): array {
         global $DB;
         $items = [];
         foreach ($DB->get_records('feedback_item', ['feedback' => $feedback->id], 'position, id') as $record) {
-            $type = $record->typ === 'multichoicerated' ? 'rating' : ($record->typ === 'textarea' ? 'text' : $record->typ);
+            $types = ['multichoicerated' => 'rating', 'textarea' => 'text', 'multichoice' => 'choice'];
+            $type = $types[$record->typ] ?? $record->typ;
+            $choices = [];
+            if ($type === 'choice') {
+                $parts = explode('>>>>>', (string) $record->presentation, 2);
+                $choices = explode('|', $parts[1] ?? '');
+            }
             $items[] = ['type' => $type, 'label' => (string) $record->label, 'text' => (string) $record->name,
-                'required' => (int) $record->required];
+                'choices' => $choices, 'required' => (int) $record->required];
         }
         return $items;
+    }
+
+    /**
+     * How mod_feedback stores an item's answers: a rating's five rated choices, a choice's radio buttons
+     * ("r>>>>>" and the choices joined by "|"), a text area's size.
+     *
+     * @param array $item parsed item
+     * @return string
+     */
+    private static function presentation(array $item): string {
+        if ($item['type'] === 'rating') {
+            return self::RATING_PRESENTATION;
+        }
+        if ($item['type'] === 'choice') {
+            return 'r>>>>>' . implode('|', $item['choices']);
+        }
+        return self::TEXT_PRESENTATION;
     }
 
     /**
@@ -136,7 +204,8 @@ class feedback_items {
 
         $existing = [];
         foreach ($DB->get_records('feedback_item', ['feedback' => $feedback->id], 'position, id') as $record) {
-            if (isset($existing[$record->label]) || !in_array($record->typ, ['multichoicerated', 'textarea'], true)) {
+            $ours = in_array($record->typ, ['multichoicerated', 'textarea', 'multichoice'], true);
+            if (isset($existing[$record->label]) || !$ours) {
                 // Duplicate labels and items of other types are not ours to keep.
                 feedback_delete_item($record->id, false);
                 continue;
@@ -151,8 +220,8 @@ class feedback_items {
                 'template' => 0,
                 'name' => $item['text'],
                 'label' => $item['label'],
-                'presentation' => $item['type'] === 'rating' ? self::RATING_PRESENTATION : self::TEXT_PRESENTATION,
-                'typ' => $item['type'] === 'rating' ? 'multichoicerated' : 'textarea',
+                'presentation' => self::presentation($item),
+                'typ' => ['rating' => 'multichoicerated', 'text' => 'textarea', 'choice' => 'multichoice'][$item['type']],
                 'hasvalue' => 1,
                 'position' => $position,
                 'required' => $item['required'],

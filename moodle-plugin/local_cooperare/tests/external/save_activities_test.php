@@ -278,7 +278,14 @@ final class save_activities_test extends testcase {
                 'completion' => 2, 'completionusegrade' => 1, 'completionpassgrade' => 1]), 'gradepass above 0'],
             'bad feedback items' => [$this->activity('coop:test:bad', 'feedback', [
                 'options' => [['name' => 'items', 'value' => '[{"type":"stars","label":"a","text":"b"}]']]]),
-                "type must be 'rating' or 'text'"],
+                "type must be 'rating', 'text' or 'choice'"],
+            'choice without choices' => [$this->activity('coop:test:bad', 'feedback', [
+                'options' => [['name' => 'items', 'value' => '[{"type":"choice","label":"a","text":"b"}]']]]),
+                'choices must be a list'],
+            'choice with a bar' => [$this->activity('coop:test:bad', 'feedback', [
+                'options' => [['name' => 'items',
+                    'value' => '[{"type":"choice","label":"a","text":"b","choices":["x|y","z"]}]']]]),
+                "without '|'"],
             'empty name' => [$this->activity('coop:test:bad', 'page', ['name' => ' ']), 'name is empty'],
         ];
         foreach ($cases as $case => [$item, $message]) {
@@ -412,5 +419,33 @@ final class save_activities_test extends testcase {
         $this->setUser($this->teacher());
         $this->expectException(\required_capability_exception::class);
         $this->call('save_activities', [[$this->activity('coop:test:page', 'page')]]);
+    }
+
+    /**
+     * A "choice" item is an unrated multiple choice with radio buttons, read back as it was sent.
+     *
+     * @return void
+     */
+    public function test_choice_items_are_radio_multiple_choices(): void {
+        global $DB;
+        $items = '[{"type":"choice","label":"expeditor","text":"Cine trimite?",'
+            . '"choices":["cetățean","ONG","autoritate","altul"],"required":true},'
+            . '{"type":"text","label":"propunere","text":"Propunerea"}]';
+        $result = $this->call('save_activities', [[$this->activity('coop:test:form', 'feedback', [
+            'options' => [['name' => 'items', 'value' => $items]]])]]);
+        $records = array_values($DB->get_records('feedback_item',
+            ['feedback' => $result['activities'][0]['instance']], 'position'));
+        $this->assertSame(['multichoice', 'textarea'], array_column($records, 'typ'));
+        $this->assertSame('r>>>>>cetățean|ONG|autoritate|altul', $records[0]->presentation);
+        $this->assertEquals(1, $records[0]->required);
+        $options = array_column($this->described_activity('coop:test:form')['options'], 'value', 'name');
+        $this->assertSame($items, $options['items']);
+        // Saving the same items again changes nothing; a new choice updates the item in place.
+        $again = $this->call('save_activities', [[$this->activity('coop:test:form', 'feedback', [
+            'options' => [['name' => 'items', 'value' => str_replace('"altul"', '"altul","nu spun"', $items)]]])]]);
+        $after = array_values($DB->get_records('feedback_item', ['feedback' => $again['activities'][0]['instance']],
+            'position'));
+        $this->assertSame($records[0]->id, $after[0]->id);
+        $this->assertSame('r>>>>>cetățean|ONG|autoritate|altul|nu spun', $after[0]->presentation);
     }
 }

@@ -1,0 +1,128 @@
+"""``cooperare consultation plan|apply|collect|publish``: a consultation in Moodle, plan first.
+
+``plan`` shows what the public consultation space needs in Moodle (read only; ``--out`` saves it); ``apply`` applies
+it after showing it and asking (``--yes`` not to ask; a saved plan is refused when Moodle changed since);
+``collect`` reads the consultation's forum into the register; ``publish`` posts the answers back (a reply per
+answered contribution, once) and the results page. Each is thin: it calls :mod:`cooperare.consultation_bridge`
+(``space`` and ``exchange``) and prints. Importing this module adds the commands to the ``consultation`` group.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from cooperare.cli.commands.consultation import consultation
+from cooperare.cli.commands.consultation_register import _consultations
+from cooperare.cli.commands.courses import _print_plan
+from cooperare.cli.context import AppContext, pass_app
+from cooperare.consultation_bridge.exchange import collect, publish
+from cooperare.consultation_bridge.space import Space, apply_space, plan_space
+from cooperare.errors import InputError
+from cooperare.plan import Plan
+
+guest_option = click.option("--guest/--no-guest", default=True, show_default=True,
+                            help="Let visitors read the space as guests (self-enrolment is always open).")
+
+
+def _space(app: AppContext) -> Space:
+    return Space(app.catalogue(None).prefix, tuple(_consultations(app)))
+
+
+@consultation.command("plan")
+@click.argument("consultation_id", metavar="[ID]", required=False)
+@guest_option
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON on stdout.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Save the plan for a later apply.")
+@pass_app
+def plan_command(app: AppContext, consultation_id: str | None, guest: bool, as_json: bool, out: Path | None) -> None:
+    """Show what the consultation space (or one consultation, ID) needs in Moodle (reads only)."""
+    planned = plan_space(app.client(), _space(app), only=consultation_id, guest=guest)
+    data = planned.plan.as_json(ws_calls=app.ws_calls)
+    if out is not None:
+        out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    if as_json:
+        app.emit_json(data)
+        return
+    _print_plan(app, planned.plan)
+    if out is not None:
+        app.say(f"Plan saved to {out}; apply it with: cooperare consultation apply --plan {out}")
+    app.ws_summary()
+
+
+@consultation.command("apply")
+@click.argument("consultation_id", metavar="[ID]", required=False)
+@guest_option
+@click.option("--plan", "plan_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Apply this saved plan (refused when Moodle changed since it was computed).")
+@click.option("--yes", is_flag=True, help="Apply without asking for confirmation.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was applied as JSON.")
+@pass_app
+def apply_command(app: AppContext, consultation_id: str | None, guest: bool, plan_file: Path | None, yes: bool,
+                  as_json: bool) -> None:
+    """Provision the consultation space (or one consultation, ID) in Moodle, after showing the plan and asking."""
+    client = app.client()
+    planned = plan_space(client, _space(app), only=consultation_id, guest=guest)
+    plan = planned.plan
+    if plan_file is not None:
+        try:
+            plan = Plan.from_json(json.loads(plan_file.read_text(encoding="utf-8")), source=str(plan_file))
+        except json.JSONDecodeError as error:
+            raise InputError(f"{plan_file}: not a JSON plan ({error})") from None
+        plan.check_fresh(planned.state.fingerprint)
+    if not as_json:
+        _print_plan(app, plan)
+    if not plan.has_changes:
+        if as_json:
+            app.emit_json({"changes": [], "applied": {}, "ws_calls": app.ws_calls})
+        else:
+            app.say("Nothing to change.")
+        return
+    if not yes and not click.confirm("Apply these changes to Moodle?", default=False, err=True):
+        raise InputError("cancelled; nothing was applied")
+    result = apply_space(client, app.store(), planned, plan=plan)
+    applied = {**{k: v for k, v in result.courses.applied.items()}, **result.applied}
+    if as_json:
+        app.emit_json({"changes": [c.as_json() for c in plan.pending()], "applied": applied,
+                       "ws_calls": app.ws_calls})
+        return
+    app.say("Applied: " + (", ".join(f"{n} {what}" for what, n in sorted(applied.items())) or "nothing") + ".")
+    app.ws_summary()
+
+
+@consultation.command("collect")
+@click.argument("consultation_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@pass_app
+def collect_command(app: AppContext, consultation_id: str, as_json: bool) -> None:
+    """Read the consultation's forum from Moodle into the register (repeatable: nothing is recorded twice)."""
+    result = collect(app.client(), app.store(), space=_space(app), consultation_id=consultation_id)
+    data = {**result.counts.as_dict(), "posts_read": result.posts_read, "discussions": result.discussions,
+            "ws_calls": result.ws_calls}
+    if as_json:
+        app.emit_json(data)
+        return
+    counts = result.counts
+    app.say(f"{consultation_id}: {result.posts_read} posts read in {result.discussions} discussions; {counts.new} new, "
+            f"{counts.changed} changed, {counts.unchanged} unchanged, {counts.duplicates} duplicates folded, "
+            f"{counts.late} late.")
+    app.ws_summary()
+
+
+@consultation.command("publish")
+@click.argument("consultation_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print what was posted as JSON.")
+@pass_app
+def publish_command(app: AppContext, consultation_id: str, as_json: bool) -> None:
+    """Post the answers into Moodle (a reply per answered contribution, never twice) and the results page."""
+    result = publish(app.client(), app.store(), space=_space(app), consultation_id=consultation_id)
+    data = {"posted": result.posted, "already_posted": result.already, "not_in_forum": result.not_in_forum,
+            "results_page": result.results_page, "ws_calls": result.ws_calls}
+    if as_json:
+        app.emit_json(data)
+        return
+    app.say(f"{consultation_id}: {result.posted} answers posted, {result.already} already there, "
+            f"{result.not_in_forum} not from the forum; results page {result.results_page}.")
+    app.ws_summary()

@@ -1,0 +1,89 @@
+"""Collect and publish on the sandbox Moodle through the real client: no duplicates, edits as changes, one reply."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+import pytest
+
+from cooperare.consultation_bridge.exchange import MARKER, collect, plain_text, publish
+from cooperare.consultation_bridge.loader import load_consultations
+from cooperare.consultation_bridge.register import LOCAL_TIME
+from cooperare.consultation_bridge.simulation import Participant, Sent, edit_post, participant_clients, \
+    post_contributions
+from cooperare.consultation_bridge.space import Space, apply_space, plan_space
+from cooperare.courses.catalogue import load_catalogue
+from cooperare.moodle.client import MoodleClient
+from cooperare.sandbox import Sandbox
+from cooperare.store import Store
+from cooperare.store.consultation import AnswerRow, ContributionRegister
+
+World = tuple[Sandbox, MoodleClient, Space, list[int]]
+PEOPLE = [Participant("ong-valcea", "Asociația", "Satul Digital", "ngo"),
+          Participant("primaria-stefanesti", "Elena", "Ștefănescu", "authority_staff"),
+          Participant("cetatean-ioana", "Ioana", "Mărginean", "citizens")]
+
+
+@pytest.fixture
+def world(store: Store) -> World:
+    box = Sandbox()
+    admin = MoodleClient(box.transport())
+    consultation = load_consultations().items[0]
+    space = Space(load_catalogue().prefix, (consultation,))
+    apply_space(admin, store, plan_space(admin, space))
+    clients = participant_clients(box, admin, space, PEOPLE)
+    day = datetime.combine(consultation.announced, time(10), tzinfo=LOCAL_TIME)
+    until = datetime.combine(consultation.calendar.recommendations_until, time(12), tzinfo=LOCAL_TIME)
+    sent = [Sent("ong-valcea", "cap-01", "<p>Propunem un capitol despre drepturile cetățenilor.</p>", day),
+            Sent("primaria-stefanesti", "cap-02", "<p>Arhivarea electronică să fie inclusă.</p>", day),
+            Sent("cetatean-ioana", "cap-02", "<script>alert(1)</script> Explicați semnătura calificată.", day),
+            Sent("cetatean-ioana", "cap-02", "explicați semnătura calificată", day),
+            Sent("cetatean-ioana", "cap-02", "Explicați semnătura calificată", day + timedelta(hours=1)),
+            Sent("ong-valcea", "cap-03", "O propunere târzie, după termen.", until + timedelta(days=1))]
+    ids = post_contributions(box, admin, clients, space, consultation.id, sent)
+    return box, admin, space, ids
+
+
+def test_plain_text_drops_markup_and_scripts() -> None:
+    assert plain_text("<p>Bună <b>ziua</b></p><script>alert(1)</script>&lt;script&gt;") == "Bună ziua\n<script>"
+
+
+def test_collect_twice_records_once_and_an_edit_shows_as_changed(world: World, store: Store) -> None:
+    box, admin, space, ids = world
+    consultation = space.consultations[0]
+    first = collect(admin, store, space=space, consultation_id=consultation.id)
+    assert first.counts.new == 6 and first.counts.duplicates == 1 and first.counts.late == 1
+    rows = {r.source_key: r for r in ContributionRegister(store.engine).all(consultation.id)}
+    assert rows[f"forum-post:{ids[0]}"].category == "ngo" and rows[f"forum-post:{ids[1]}"].category == "authority"
+    assert rows[f"forum-post:{ids[2]}"].category == "citizen"
+    assert rows[f"forum-post:{ids[2]}"].text == "<script>alert(1)</script> Explicați semnătura calificată."
+    assert rows[f"forum-post:{ids[5]}"].late and not rows[f"forum-post:{ids[0]}"].late
+    again = collect(admin, store, space=space, consultation_id=consultation.id)
+    assert again.counts.new == 0 and again.counts.changed == 0
+    edit_post(box, ids[1], "<p>Arhivarea electronică și semnătura să fie incluse.</p>")
+    edited = collect(admin, store, space=space, consultation_id=consultation.id)
+    assert edited.counts.new == 0 and edited.counts.changed == 1
+    assert len(ContributionRegister(store.engine).all(consultation.id)) == 6
+
+
+def test_publish_twice_posts_one_escaped_reply_each_and_a_results_page(world: World, store: Store) -> None:
+    box, admin, space, ids = world
+    consultation = space.consultations[0]
+    collect(admin, store, space=space, consultation_id=consultation.id)
+    register = ContributionRegister(store.engine)
+    register.answer(consultation.id, [
+        AnswerRow(f"forum-post:{ids[0]}", "accepted", "Adăugat <b>în</b> manual.", None),
+        AnswerRow(f"forum-post:{ids[2]}", "rejected", "Acoperit deja în glosar.", None)])
+    first = publish(admin, store, space=space, consultation_id=consultation.id)
+    assert first.posted == 2 and first.results_page == "created"
+    second = publish(admin, store, space=space, consultation_id=consultation.id)
+    assert second.posted == 0 and second.already == 2 and second.results_page in ("unchanged", "noop", "updated")
+    replies = [p for p in box.site.db["forum_posts"] if MARKER in str(p["message"])]
+    assert sorted(p["parent"] for p in replies) == sorted([ids[0], ids[2]])
+    texts = " ".join(str(p["message"]) for p in replies)
+    assert "<b>în</b>" not in texts and "&lt;b&gt;în&lt;/b&gt;" in texts
+    assert "Mărginean" not in texts  # a citizen who did not agree is not named
+    page = " ".join(str(row["content"]) for row in box.site.db["page"])
+    assert "Rezultatele consultării" in page and "<script>" not in page and "&lt;script&gt;" in page
+    # the replies are not collected back as contributions
+    assert collect(admin, store, space=space, consultation_id=consultation.id).counts.new == 0
