@@ -20,6 +20,7 @@ SMALL = {
     "events.py": ["--participants", "40"],
     "consultation.py": ["--contributions", "200", "--parts", "10"],
     "report_publish.py": ["--certificates", "30"],
+    "badges.py": ["--credentials", "5"],
 }
 
 
