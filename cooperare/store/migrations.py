@@ -14,7 +14,9 @@ from collections.abc import Callable
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
+    Date,
     Connection,
     Engine,
     Float,
@@ -178,8 +180,56 @@ def manual_dissemination(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def consultation_register(conn: Connection) -> None:
+    """Consultation register: outlines and contributions with their answers."""
+    md = MetaData()
+    Table(
+        "consultation_outlines",
+        md,
+        Column("consultation_id", String(64), primary_key=True),
+        Column("title", Text, nullable=False),
+        Column("authority", Text, nullable=False),
+        Column("recommendations_until", Date),
+        Column("parts", JSON, nullable=False),
+        Column("updated_at", UTCDateTime, nullable=False),
+    )
+    Table(
+        "consultation_contributions",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("consultation_id", String(64), nullable=False),
+        Column("source_key", String(200), nullable=False),
+        Column("part_key", String(64), nullable=False),
+        Column("category", String(16), nullable=False),
+        Column("author_name", Text, nullable=False),
+        Column("name_public", Boolean, nullable=False),
+        Column("author_hash", String(64), nullable=False),
+        Column("submitted_at", UTCDateTime, nullable=False),
+        Column("text", Text, nullable=False),
+        Column("content_hash", String(64), nullable=False),
+        Column("fold_key", String(64), nullable=False),
+        Column("late", Boolean, nullable=False),
+        Column("duplicate_of", Integer),
+        Column("revision", Integer, nullable=False),
+        Column("previous_hash", String(64)),
+        Column("changed_at", UTCDateTime),
+        Column("status", String(16), nullable=False),
+        Column("reason", Text),
+        Column("template_id", String(64)),
+        Column("answered_at", UTCDateTime),
+        Column("recorded_at", UTCDateTime, nullable=False),
+        Column("run_id", Integer),
+        one_of("category", ("citizen", "ngo", "authority", "other")),
+        one_of("status", ("pending", "accepted", "partly", "rejected")),
+        Index("consultation_contributions_source", "consultation_id", "source_key", unique=True),
+        Index("consultation_contributions_part", "consultation_id", "part_key"),
+        Index("consultation_contributions_fold", "consultation_id", "fold_key"),
+    )
+    md.create_all(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (runs_and_journal, roster_people, certificate_registry,
-                                        diagnostic_responses, manual_dissemination)
+                                        diagnostic_responses, manual_dissemination, consultation_register)
 
 
 def migrate(engine: Engine) -> int:
