@@ -261,7 +261,7 @@ def _decision(source: str, decision: str | None, reason: str | None, template_id
     if decision is None:
         raise InputError("give a decision (or a template, whose decision is then taken)", location=where)
     if decision in NEEDS_REASON and not reason:
-        raise InputError(f"a recommendation {DECISIONS_RO[decision]} needs a reason (or a template)",
+        raise InputError(f"the decision {decision} ({DECISIONS_RO[decision]}) needs a reason (or a template)",
                          location=reason_at)
     return Decision(source, decision, reason, template_id, where)
 
