@@ -16,6 +16,7 @@ SMALL = {
     "sync.py": ["--sizes", "20", "--in-process"],
     "certificates.py": ["--certificates", "4", "--people", "50", "--workers", "1", "--completion-people", "20"],
     "diagnostic.py": ["--communes", "30"],
+    "consultation.py": ["--contributions", "60", "--parts", "5"],
     "verify_site.py": ["--certificates", "5"],
 }
 

@@ -12,6 +12,7 @@ and text extraction gives the logical order back. This module must not compute t
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -36,21 +37,30 @@ WIDTH = PAGE[0] - 2 * MARGIN
 
 def printable(text: str, fonts: FontPair) -> str:
     """``text`` with every character the regular face lacks written as ``[U+XXXX]``."""
-    missing = set(_missing(fonts.regular, text))
+    known = _PRINTABLE.setdefault(fonts.regular, set())
+    unseen = set(text) - known
+    if not unseen:
+        return text
+    missing = set(_missing(fonts.regular, "".join(unseen)))
+    known.update(unseen - missing)
     if not missing:
         return text
     return "".join(f"[U+{ord(ch):04X}]" if ch in missing else ch for ch in text)
 
 
+_PRINTABLE: dict[str, set[str]] = {}
+"""Characters already found in each regular face."""
 _RTL = ("R", "AL")
+_RTL_CHARS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]")
+"""Blocks of right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko… and their presentation forms)."""
 
 
 def visual(line: str) -> str:
     """One line in display order: right-to-left runs reversed; a line that starts right-to-left is laid out
     right-to-left as a whole (its left-to-right runs kept in order)."""
-    kinds = [unicodedata.bidirectional(ch) for ch in line]
-    if not any(kind in _RTL for kind in kinds):
+    if not _RTL_CHARS.search(line):
         return line
+    kinds = [unicodedata.bidirectional(ch) for ch in line]
     strong = ["R" if k in _RTL else "L" if k in ("L", "EN", "AN") else "" for k in kinds]
     base = next(k for k in strong if k)
     resolved = strong[:]
@@ -71,28 +81,37 @@ def visual(line: str) -> str:
 
 def wrap_lines(text: str, *, font: str, size: float, width: float) -> list[str]:
     """Plain text as lines no wider than ``width`` (paragraphs kept, an over-long word broken), nothing dropped."""
+    widths: dict[str, float] = {}
+
+    def measure(word: str) -> float:
+        found = widths.get(word)
+        if found is None:
+            found = widths[word] = stringWidth(word, font, size)
+        return found
+
+    space = measure(" ")
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        current = ""
+        current: list[str] = []
+        used = 0.0
         for word in paragraph.split():
-            while stringWidth(word, font, size) > width and len(word) > 1:
+            while measure(word) > width and len(word) > 1:
                 low, high = 1, len(word) - 1  # the longest head of the word that fits (at least one character)
                 while low < high:
                     middle = (low + high + 1) // 2
                     low, high = (middle, high) if stringWidth(word[:middle], font, size) <= width else (low, middle - 1)
-                cut = low
                 if current:
-                    lines.append(current)
-                    current = ""
-                lines.append(word[:cut])
-                word = word[cut:]
-            candidate = f"{current} {word}" if current else word
-            if current and stringWidth(candidate, font, size) > width:
-                lines.append(current)
-                current = word
-            else:
-                current = candidate
-        lines.append(current)
+                    lines.append(" ".join(current))
+                    current, used = [], 0.0
+                lines.append(word[:low])
+                word = word[low:]
+            wide = measure(word)
+            if current and used + space + wide > width:
+                lines.append(" ".join(current))
+                current, used = [], 0.0
+            used += (space if current else 0.0) + wide
+            current.append(word)
+        lines.append(" ".join(current))
     return lines
 
 
@@ -120,9 +139,14 @@ class Lines(Flowable):
     def draw(self) -> None:
         text = self.canv.beginText()
         y = len(self.lines) * self.leading - self.size
+        font_now = colour_now = None
         for line, font, colour in self.lines:
-            text.setFont(font, self.size)
-            text.setFillColor(colour)
+            if font != font_now:
+                text.setFont(font, self.size)
+                font_now = font
+            if colour != colour_now:
+                text.setFillColor(colour)
+                colour_now = colour
             text.setTextOrigin(self.indent, y)
             text.textOut(line)
             y -= self.leading
