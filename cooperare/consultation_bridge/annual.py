@@ -137,7 +137,7 @@ def build_annual_report(*, authority: str, year: int, outlines: Sequence[Consult
          missing or given.partnership_assessment or "(necompletat)"),
         ("g)", "Numărul ședințelor care nu au fost publice", missing or len(given.meetings_not_public)),
     ]
-    items = Table("Art. 13", f"Raport anual privind transparența decizională – {authority}, anul {year}",
+    items = Table("Art. 13", "Elementele raportului (art. 13 alin. (1) lit. a)–g) din Legea nr. 52/2003)",
                   (Column("Lit."), Column("Element"), Column("Valoare")), tuple(rows))
     consultations = Table("Consultări", "Recomandări pe proiecte consultate",
                           (Column("Proiectul"), Column("Termen recomandări", "date"), Column("Primite", "int"),

@@ -19,9 +19,10 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
 from cooperare.certificates.fonts import FontPair, _missing
 from cooperare.consultation_bridge.annual import LAW_ARTICLE, AnnualReport
@@ -176,6 +177,15 @@ def _labels(tables: Iterable[Table]) -> str:
     return "".join(texts)
 
 
+def _titled(table: Table, *, styles: dict[str, ParagraphStyle], fonts: FontPair) -> list[object]:
+    """A table under its heading, the heading kept on the page of the table's first block."""
+    title = Paragraph(escape(table.title), styles["heading"])
+    if not table.rows:
+        return [KeepTogether([title, Paragraph("Nu este cazul.", styles["body"])]), Spacer(1, 4 * mm)]
+    first, *rest = _pieces(table, fonts=fonts)
+    return [KeepTogether([title, first]), *rest, Spacer(1, 4 * mm)]
+
+
 def write_synthesis_pdf(synthesis: Synthesis, path: Path, *, fonts: FontPair) -> None:
     outline = synthesis.outline
     count_tables = (synthesis.summary, synthesis.by_category, synthesis.by_part)
@@ -194,8 +204,7 @@ def write_synthesis_pdf(synthesis: Synthesis, path: Path, *, fonts: FontPair) ->
         Spacer(1, 4 * mm),
     ]
     for table in count_tables:
-        story += [CondPageBreak(40 * mm), Paragraph(escape(table.title), styles["heading"]),
-                  *_pieces(table, fonts=fonts), Spacer(1, 4 * mm)]
+        story += _titled(table, styles=styles, fonts=fonts)
     story += [PageBreak(), Paragraph("Recomandările și răspunsurile", styles["heading"])]
     if not synthesis.recommendations:
         story.append(Paragraph("Nu s-a primit nicio recomandare.", styles["body"]))
@@ -228,9 +237,7 @@ def write_annual_pdf(report: AnnualReport, path: Path, *, fonts: FontPair) -> No
         Spacer(1, 4 * mm),
     ]
     for table in report.tables:
-        story += [CondPageBreak(40 * mm), Paragraph(escape(table.title), styles["heading"])]
-        story += _pieces(table, fonts=fonts) if table.rows else [Paragraph("Nu este cazul.", styles["body"])]
-        story.append(Spacer(1, 4 * mm))
+        story += _titled(table, styles=styles, fonts=fonts)
     if report.facts.partnership_assessment:
         story += [Paragraph("f) Evaluarea proprie a parteneriatului cu cetățenii și asociațiile lor", styles["heading"]),
                   _block(fonts, [(report.facts.partnership_assessment, False, False)])]

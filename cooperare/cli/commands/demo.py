@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from cooperare.cli.commands.demo_certificates import stage_certificates
+from cooperare.cli.commands.demo_consultation_records import stage_consultation_records
 from cooperare.cli.commands.demo_courses import stage_courses
 from cooperare.cli.commands.demo_diagnostic import stage_diagnostic
 from cooperare.cli.commands.demo_manual import stage_manual
@@ -48,6 +49,7 @@ STAGES: list[tuple[str, Callable[[DemoRun], None]]] = [
     ("Certificates: simulated results, issuing, signing, verification, report", stage_certificates),
     ("Diagnostic: a few hundred communes answer; national study, scorecards, open data", stage_diagnostic),
     ("Manual: the digitalisation manual built as PDF, EPUB and HTML", stage_manual),
+    ("Consultation register: contributions answered; synthesis, annual report, open data", stage_consultation_records),
 ]
 
 
