@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Verification-site figures: the time to build the encrypted registry file for N certificates, its size (what a
-visitor's browser downloads), and the time to open one record in Python. Prints figures; asserts nothing (machines
+"""Verification-site figures: the time to build the encrypted registry for N certificates, its whole size, what a
+visitor's browser downloads to check one certificate (the index and one shard once the registry is split), and
+the time to open one record in Python. Prints figures; asserts nothing (machines
 are shared and noisy: CPU time is printed next to wall time).
 
     python bench/verify_site.py [--certificates 300 3000 30000]
@@ -18,7 +19,7 @@ import secrets
 import time
 from datetime import UTC, date, datetime
 
-from cooperare.certificates.publish import build_registry, open_record
+from cooperare.certificates.publish import build_registry, open_record, shard_digits, split_entries
 from cooperare.certificates.serials import new_serial
 from cooperare.store.certificates import CertificateRecord
 
@@ -44,7 +45,7 @@ def main() -> None:
     parser.add_argument("--certificates", type=int, nargs="+", default=[300, 3000, 30000])
     args = parser.parse_args()
     print(f"{'certificates':>12} {'entries':>8} {'record B':>9} {'file KiB':>9} {'KiB/cert':>9} "
-          f"{'build s':>8} {'cpu s':>7} {'open ms':>8}")
+          f"{'shards':>7} {'visit KiB':>10} {'build s':>8} {'cpu s':>7} {'open ms':>8}")
     for count in args.certificates:
         rows = records(count)
         wall, cpu = time.perf_counter(), time.process_time()
@@ -57,8 +58,16 @@ def main() -> None:
             assert open_record(data, probe.serial) is not None
         opened = (time.perf_counter() - started) * 1000
         size = len(text.encode("utf-8")) / 1024
+        digits = shard_digits(len(data["entries"]))
+        visit = size
+        if digits:
+            shards = split_entries(data["entries"], digits)
+            largest = max(len(json.dumps(part, separators=(",", ":"))) for part in shards.values())
+            index = json.dumps({k: v for k, v in data.items() if k != "entries"}, separators=(",", ":"))
+            visit = (len(index) + largest) / 1024
         print(f"{count:>12} {len(data['entries']):>8} {data['record_size']:>9} {size:>9.0f} "
-              f"{size / max(count, 1):>9.2f} {built:>8.2f} {used:>7.2f} {opened:>8.2f}")
+              f"{size / max(count, 1):>9.2f} {16 ** digits if digits else 1:>7} {visit:>10.0f} {built:>8.2f} "
+              f"{used:>7.2f} {opened:>8.2f}")
 
 
 if __name__ == "__main__":

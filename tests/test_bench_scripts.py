@@ -18,6 +18,7 @@ SMALL = {
     "diagnostic.py": ["--communes", "30"],
     "consultation.py": ["--contributions", "60", "--parts", "5"],
     "verify_site.py": ["--certificates", "5"],
+    "events.py": ["--participants", "40"],
 }
 
 

@@ -8,18 +8,24 @@ and encrypted with a key that both come from its serial (HKDF-SHA256 with a fres
 two distinct ``info`` labels), with AES-256-GCM whose associated data binds the ciphertext to its lookup id. Every
 plaintext is padded to one size, decoy entries indistinguishable from real ones round the count up, and entries are
 sorted by lookup id: without a serial (80 random bits) the file yields no name, no serial, no status and no exact
-count. The page derives the same lookup id and key with WebCrypto, so the registry stays the single source of
-truth and the site is only a view of it. :func:`open_record` is the Python twin of the page (tests, checks). This
+count. Above :data:`SHARD_ABOVE` entries the records move out of ``registry.json`` into shards named by the first
+hex digits of the lookup id (``registry-<id>/<prefix>.json`` and ``.js``, at most about 256 entries each), so a
+phone opening one certificate of 30,000 loads about 400 KiB instead of 40 MiB; each publication writes a new shard
+folder and removes the old ones only after the index pointing at the new one is in place. The page derives the
+same lookup id and key with WebCrypto, so the registry stays the single source of truth and the site is only a
+view of it. :func:`open_record` is the Python twin of the page (tests, checks). This
 module must not call Moodle, print, change the registry, or write anything outside the folder it is given.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import json
 import os
 import secrets
+import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -50,6 +56,10 @@ RECORD_BLOCK = 512
 """Every record's plaintext is padded with spaces to the same multiple of this many bytes (at least two blocks)."""
 ENTRY_BLOCK = 64
 """The number of entries is rounded up to a multiple of this with decoys."""
+SHARD_ABOVE = 1024
+"""Entries beyond which the records are split into shards by lookup-id prefix."""
+SHARD_TARGET = 256
+"""Entries a shard should hold at most, on average (the prefix length is chosen for it)."""
 SITE_FILES = ("index.html", "verify.css", "verify.js")
 REGISTRY_FILE = "registry.json"
 REGISTRY_SCRIPT = "registry.js"
@@ -67,10 +77,12 @@ class PublishedSite:
     """Entries in the file, decoys included."""
     record_size: int
     """Plaintext bytes of every record, after padding."""
+    shard_digits: int = 0
+    """Hex digits of the lookup id that name a shard (0: every record is in the registry file itself)."""
 
 
 def publish_verification_site(store: Store, out_dir: Path, *, issuer: str = DEFAULT_ISSUER,
-                              now: datetime | None = None) -> PublishedSite:
+                              now: datetime | None = None, shard_above: int = SHARD_ABOVE) -> PublishedSite:
     """Write the verification site for every certificate in ``store`` into ``out_dir`` (created; only the site's
     own files are replaced, each atomically, the registry last so a visitor never sees a half-written one)."""
     records = CertificateRegistry(store.engine).all()
@@ -85,11 +97,67 @@ def publish_verification_site(store: Store, out_dir: Path, *, issuer: str = DEFA
         if name == "index.html":
             text = text.replace("{{issuer}}", html.escape(issuer))
         _write(out_dir / name, text)
-    data = json.dumps(registry, separators=(",", ":"), sort_keys=True)
+    entries: dict[str, str] = registry["entries"]
+    digits = shard_digits(len(entries), above=shard_above)
+    index = dict(registry)
+    if digits:
+        folder_name = "registry-" + hashlib.sha256(registry["salt"].encode("ascii")).hexdigest()[:12]
+        shards = out_dir / folder_name
+        try:
+            shards.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise CertificateError(f"cannot create the folder {shards}: {exc.strerror}") from None
+        for prefix, part in split_entries(entries, digits).items():
+            text = json.dumps({"format": FORMAT, "prefix": prefix, "entries": part}, separators=(",", ":"),
+                              sort_keys=True)
+            _write(shards / f"{prefix}.json", text + "\n")
+            _write(shards / f"{prefix}.js", f"(window.COOPERARE_SHARDS=window.COOPERARE_SHARDS||{{}})"
+                                            f"[{json.dumps(folder_name + '/' + prefix)}]={text};\n")
+        index = {**{k: v for k, v in registry.items() if k != "entries"}, "shard_digits": digits,
+                 "shard_folder": folder_name}
+    data = json.dumps(index, separators=(",", ":"), sort_keys=True)
     _write(out_dir / REGISTRY_SCRIPT, f"window.COOPERARE_REGISTRY={data};\n")
     _write(out_dir / REGISTRY_FILE, data + "\n")
+    keep = index.get("shard_folder")
+    for old in out_dir.glob("registry-*"):  # shards of earlier publications, now that the index points elsewhere
+        if old.is_dir() and old.name != keep:
+            shutil.rmtree(old, ignore_errors=True)
     return PublishedSite(folder=out_dir, registry=out_dir / REGISTRY_FILE, certificates=len(records),
-                         entries=len(registry["entries"]), record_size=registry["record_size"])
+                         entries=len(entries), record_size=registry["record_size"], shard_digits=digits)
+
+
+def shard_digits(entries: int, *, above: int = SHARD_ABOVE) -> int:
+    """How many hex digits of the lookup id name a shard: 0 up to ``above`` entries, else the fewest that bring the
+    average shard to :data:`SHARD_TARGET` entries or fewer."""
+    if entries <= above:
+        return 0
+    digits = 1
+    while entries / 16 ** digits > SHARD_TARGET:
+        digits += 1
+    return digits
+
+
+def split_entries(entries: Mapping[str, str], digits: int) -> dict[str, dict[str, str]]:
+    """The entries grouped by the first ``digits`` hex digits of their lookup id; every prefix is present (an empty
+    shard too), so the set of files says nothing about where the records fall."""
+    shards: dict[str, dict[str, str]] = {f"{n:0{digits}x}": {} for n in range(16 ** digits)}
+    for lookup, sealed in entries.items():
+        shards[lookup[:digits]][lookup] = sealed
+    return shards
+
+
+def read_published(folder: Path, serial: str) -> dict[str, Any] | None:
+    """The record of ``serial`` as a visitor of the site in ``folder`` would read it (index, then its shard)."""
+    try:
+        index = json.loads((folder / REGISTRY_FILE).read_text(encoding="utf-8"))
+        if not index.get("shard_digits"):
+            return open_record(index, serial)
+        lookup, _ = derive(parse_serial(serial), base64.b64decode(index["salt"], validate=True))
+        shard_file = folder / str(index["shard_folder"]) / f"{lookup[:int(index['shard_digits'])]}.json"
+        shard = json.loads(shard_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise CertificateError(f"cannot read the published registry in {folder}: {exc}") from None
+    return open_record({**index, "entries": shard.get("entries", {})}, serial)
 
 
 def build_registry(records: Sequence[CertificateRecord], *, published_at: datetime,

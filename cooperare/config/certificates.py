@@ -114,6 +114,9 @@ class CertificatesConfig:
     signing: SigningConfig = field(default_factory=SigningConfig)
     output: Path = Path("certificates")
     """Folder for the PDFs (one sub-folder per track) and the ZIP files."""
+    publish_dir: Path | None = None
+    """Folder of the public verification site: when set, ``issue``, ``reissue`` and ``revoke`` publish it again after
+    every change, so the page never lags the registry (``certificates publish`` writes there by default)."""
     rules: dict[str, TrackRule] = field(default_factory=dict)
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
     workers: int = 2

@@ -19,6 +19,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from cooperare.config.certificates import CertificatesConfig
+from cooperare.config.events import EventsConfig
 from cooperare.config.loader import at_least, checked
 from cooperare.config.roster import RosterConfig
 from cooperare.errors import ConfigError
@@ -136,6 +137,7 @@ class Config:
     """Public consultations (docs/consultation.md): a list written inline, or a YAML file or folder of them;
     default: the two consultations on the digitalisation manual shipped in the package. Read and checked by
     :mod:`cooperare.consultation_bridge.loader`."""
+    events: EventsConfig = field(default_factory=EventsConfig)
 
     def require_site(self) -> SiteConfig:
         """The ``site:`` section, or a ConfigError saying how to give one (for commands that talk to Moodle)."""

@@ -292,6 +292,23 @@ class FilesApi(_Api):
                                  sent=len(files), received=len(result))
         return result
 
+    def upload_folder(self, files: Sequence[tuple[str, str, bytes]]) -> int:
+        """Upload ``(filepath, filename, content)`` files into one new draft area (one webservice/upload.php request
+        each, the first creating the area); returns its item id."""
+        itemid = 0
+        for filepath, filename, content in files:
+            answer = self.transport.upload(filename, content, itemid=itemid, filepath=filepath)
+            if not answer:
+                raise MoodleError("upload.php returned no file record", wsfunction="upload.php")
+            itemid = int(answer[0]["itemid"])
+        return itemid
+
+    def publish_site(self, area: str, draft_itemid: int, *, replace: bool = True) -> dict[str, Any]:
+        """local_cooperare_publish_site (plugin 0.4.0+): the site ``area`` (``verify``) holds exactly the files of the
+        draft area; returns the counts, each file's action and the address the site is served at."""
+        return dict(self.transport.call("local_cooperare_publish_site",
+                                        {"area": area, "draftitemid": draft_itemid, "replace": int(replace)}) or {})
+
     def list(self, *, contextid: int, component: str, filearea: str, itemid: int = 0, filepath: str = "/"
              ) -> list[dict[str, Any]]:
         answer = self.transport.call("core_files_get_files", {

@@ -23,7 +23,7 @@ SHEET_NAMES = {"summary": "Rezumat", "by_county": "Județe", "by_commune": "Loca
                "by_organisation": "Organizații", "people": "Certificați",
                "rezumat": "Rezumat", "distributie": "Distribuție", "judete": "Județe", "populatie": "Populație",
                "puncte_tari": "Puncte tari", "lipsuri": "Lipsuri", "progres": "Progres",
-               "inlocuite": "Răspunsuri înlocuite", "comune": "Comune"}
+               "inlocuite": "Răspunsuri înlocuite", "comune": "Comune", "tinte": "Ținte"}
 
 
 def neutralise(text: str) -> str:

@@ -31,10 +31,12 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
 
-    def _send(self, status: int, content_type: str, body: bytes) -> None:
+    def _send(self, status: int, content_type: str, body: bytes, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
 
@@ -61,7 +63,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if answer.delay:
             time.sleep(answer.delay)
-        self._send(answer.status, answer.content_type, answer.body)
+        self._send(answer.status, answer.content_type, answer.body, answer.headers)
 
     def _control(self, path: str, body: bytes) -> None:
         args = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))

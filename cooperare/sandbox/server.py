@@ -22,6 +22,7 @@ from cooperare.sandbox.faults import Fault, FaultKind, Faults
 from cooperare.sandbox.php import htmlspecialchars, json_encode, php_str
 from cooperare.sandbox.registry import Call, load_all
 from cooperare.sandbox.request import ParsedRequest, parse_body, php_array
+from cooperare.sandbox.plugin import sitefiles
 from cooperare.sandbox.site import Site
 from cooperare.sandbox.timing import ServerTimeModel
 from cooperare.sandbox.validation import clean_returnvalue, validate_parameters
@@ -141,6 +142,9 @@ class SandboxServer:
                 return self._token(parsed, query)
             if path == UPLOAD_PATH:
                 return self._upload(parsed, query)
+            if path.startswith(sitefiles.SCRIPT_PREFIX + "verify.php"):
+                status, content_type, answer, headers = sitefiles.serve(self.site, path, parts.query)
+                return Response(status, content_type, answer, headers=headers)
             return Response(404, "text/html", b"<html><body><h1>404 Not Found</h1></body></html>")
 
     # -- REST -----------------------------------------------------------------------------------------------------

@@ -16,8 +16,8 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
-    Date,
     Connection,
+    Date,
     Engine,
     Float,
     ForeignKey,
@@ -180,6 +180,60 @@ def manual_dissemination(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def events_attendance(conn: Connection) -> None:
+    """Event attendance: imports, people present, registered guests."""
+    md = MetaData()
+    Table(
+        "events_imports",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("event_id", String(40), nullable=False),
+        Column("sha256", String(64), nullable=False),
+        Column("source", Text, nullable=False),
+        Column("format", String(16), nullable=False),
+        Column("encoding", String(16), nullable=False),
+        Column("rows", Integer, nullable=False),
+        Column("people", Integer, nullable=False),
+        Column("skipped", Integer, nullable=False),
+        Column("imported_at", UTCDateTime, nullable=False),
+        Column("run_id", Integer),
+        Index("events_imports_once", "event_id", "sha256", unique=True),
+    )
+    Table(
+        "events_attendance",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("event_id", String(40), nullable=False),
+        Column("sha256", String(64), nullable=False),
+        Column("person_key", String(255), nullable=False),
+        Column("kind", String(16), nullable=False),
+        Column("name", Text, nullable=False),
+        Column("email", Text, nullable=False),
+        Column("institution", Text, nullable=False),
+        Column("county", String(40), nullable=False),
+        Column("category", String(64), nullable=False),
+        Column("matched_by", String(16), nullable=False),
+        Column("intervals", JSON, nullable=False),
+        one_of("kind", ("roster", "registered", "guest")),
+        Index("events_attendance_once", "event_id", "sha256", "person_key", unique=True),
+        Index("events_attendance_event", "event_id"),
+    )
+    Table(
+        "events_guests",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("event_id", String(40), nullable=False),
+        Column("name", String(255), nullable=False),
+        Column("email", String(255), nullable=False),
+        Column("institution", Text, nullable=False),
+        Column("county", String(40), nullable=False),
+        Column("category", String(64), nullable=False),
+        Column("registered_at", UTCDateTime, nullable=False),
+        Index("events_guests_once", "event_id", "email", "name", unique=True),
+    )
+    md.create_all(conn)
+
+
 def consultation_register(conn: Connection) -> None:
     """Consultation register: outlines and contributions with their answers."""
     md = MetaData()
@@ -229,7 +283,8 @@ def consultation_register(conn: Connection) -> None:
 
 
 MIGRATIONS: tuple[Migration, ...] = (runs_and_journal, roster_people, certificate_registry,
-                                        diagnostic_responses, manual_dissemination, consultation_register)
+                                        diagnostic_responses, manual_dissemination, events_attendance,
+                                        consultation_register)
 
 
 def migrate(engine: Engine) -> int:

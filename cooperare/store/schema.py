@@ -37,6 +37,7 @@ CERTIFICATE_STATUSES = ("valid", "revoked", "replaced")
 DISSEMINATION_CHANNELS = ("email", "posta", "moodle")
 CONTRIBUTION_CATEGORIES = ("citizen", "ngo", "authority", "other")
 ANSWER_STATUSES = ("pending", "accepted", "partly", "rejected")
+ATTENDEE_KINDS = ("roster", "registered", "guest")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -185,6 +186,57 @@ manual_dissemination = Table(
     Column("run_id", Integer),
     one_of("channel", DISSEMINATION_CHANNELS),
     Index("manual_dissemination_once", "recipient", "kind", "county", "version", "channel", unique=True),
+)
+
+events_imports = Table(
+    "events_imports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("event_id", String(40), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("format", String(16), nullable=False),
+    Column("encoding", String(16), nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("people", Integer, nullable=False),
+    Column("skipped", Integer, nullable=False),
+    Column("imported_at", UTCDateTime, nullable=False),
+    Column("run_id", Integer),
+    Index("events_imports_once", "event_id", "sha256", unique=True),
+)
+
+events_attendance = Table(
+    "events_attendance",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("event_id", String(40), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("person_key", String(255), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("email", Text, nullable=False),
+    Column("institution", Text, nullable=False),
+    Column("county", String(40), nullable=False),
+    Column("category", String(64), nullable=False),
+    Column("matched_by", String(16), nullable=False),
+    Column("intervals", JSON(none_as_null=True), nullable=False),
+    one_of("kind", ATTENDEE_KINDS),
+    Index("events_attendance_once", "event_id", "sha256", "person_key", unique=True),
+    Index("events_attendance_event", "event_id"),
+)
+
+events_guests = Table(
+    "events_guests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("event_id", String(40), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("email", String(255), nullable=False),
+    Column("institution", Text, nullable=False),
+    Column("county", String(40), nullable=False),
+    Column("category", String(64), nullable=False),
+    Column("registered_at", UTCDateTime, nullable=False),
+    Index("events_guests_once", "event_id", "email", "name", unique=True),
 )
 
 consultation_outlines = Table(

@@ -204,3 +204,50 @@ def test_issue_checks_its_own_settings_before_calling_moodle(tmp_path: Path, dem
     expected = {"no-verify-url": "verification URL", "no-key": "signing key", "no-password": "no password",
                 "wrong-password": "password"}[case]
     assert expected in str(result.exception) + str(getattr(result.exception, "hint", "")), result.exception
+
+
+def test_publish_into_moodle_serves_the_page_without_login(workdir: Path, moodle_track: MoodleTrack,
+                                                           served: str) -> None:
+    import requests
+
+    from cooperare.certificates.publish import read_published
+
+    with moodle_track.box.server.lock:
+        simulate.record_quiz_attempt(moodle_track.box.site, moodle_track.quiz_id, moodle_track.users["ana"], 9.5)
+    issued = invoke("certificates", "issue", "--track", "adm-expert", "--json",
+                    env={"COOPERARE_SIGNING_PASSWORD": PASSWORD})
+    [serial] = json.loads(issued.stdout)["tracks"][0]["serials"]
+
+    published = invoke("certificates", "publish", "--out", "verify", "--moodle")
+    assert published.exit_code == 0, published.output
+    assert "Published into Moodle at" in published.output and "/local/cooperare/verify.php/" in published.output
+    base = f"{served}/local/cooperare/verify.php/"
+    page = requests.get(base, timeout=10)  # no token, no session: what a phone that scanned the QR code sends
+    assert page.status_code == 200 and "<html" in page.text.lower()
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    registry = requests.get(base + "registry.json", timeout=10)
+    assert registry.headers["Cache-Control"] == "no-cache"
+    assert registry.content == (workdir / "verify" / "registry.json").read_bytes()
+    record = read_published(workdir / "verify", serial)
+    assert record is not None and record["holder"] == "Ana Ilie"
+    bare = requests.get(f"{served}/local/cooperare/verify.php?serie={serial}", timeout=10, allow_redirects=False)
+    assert bare.status_code == 301 and bare.headers["Location"].endswith(f"/local/cooperare/verify.php/?serie={serial}")
+    assert requests.get(base + "../../../config.php", timeout=10).status_code == 404
+
+    assert invoke("certificates", "revoke", serial, "--reason", "eroare de evaluare").exit_code == 0
+    again = invoke("certificates", "publish", "--out", "verify", "--moodle")
+    assert again.exit_code == 0 and "replaced" in again.output
+    assert requests.get(base + "registry.json", timeout=10).content == \
+        (workdir / "verify" / "registry.json").read_bytes()
+
+
+def test_publish_into_moodle_needs_the_plugin_function(workdir: Path, moodle_track: MoodleTrack) -> None:
+    site = moodle_track.box.site
+    with moodle_track.box.server.lock:  # a site whose plugin predates 0.4.0: its service lacks the function
+        for service in site.db["external_services"]:
+            names = service["functions"] if service["functions"] is not None else list(site.contract.functions)
+            service["functions"] = [name for name in names if name != "local_cooperare_publish_site"]
+    result = invoke("certificates", "publish", "--out", "verify", "--moodle")
+    assert isinstance(result.exception, CertificateError)
+    assert "local_cooperare_publish_site" in str(result.exception)
+    assert (workdir / "verify" / "index.html").is_file()  # the local site is still written

@@ -19,6 +19,8 @@ from cooperare.certificates.publish import (
     build_registry,
     open_record,
     publish_verification_site,
+    read_published,
+    shard_digits,
 )
 from cooperare.certificates.serials import grouped, new_serial
 from cooperare.cli.main import cli
@@ -179,3 +181,62 @@ def test_an_unwritable_folder_is_a_clear_error(store: Store, tmp_path: Path) -> 
     (tmp_path / "file").write_text("not a folder", encoding="utf-8")
     with pytest.raises(CertificateError, match="cannot create the folder"):
         publish_verification_site(store, tmp_path / "file" / "site")
+
+
+def test_a_large_registry_is_split_into_shards_that_read_the_same(store: Store, tmp_path: Path,
+                                                                  issued: list[CertificateRecord]) -> None:
+    folder = tmp_path / "public"
+    flat = publish_verification_site(store, tmp_path / "flat")
+    site = publish_verification_site(store, folder, shard_above=10)
+    assert flat.shard_digits == 0 and site.shard_digits == 1
+    index = json.loads((folder / "registry.json").read_text(encoding="utf-8"))
+    assert "entries" not in index and index["shard_digits"] == 1
+    shard_folder = folder / index["shard_folder"]
+    assert sorted(p.name for p in shard_folder.glob("*.json")) == [f"{n:x}.json" for n in range(16)]
+    assert sum(len(json.loads(p.read_text(encoding="utf-8"))["entries"]) for p in shard_folder.glob("*.json")) == \
+        site.entries
+    for record in issued:
+        assert read_published(folder, record.serial)["holder"] == record.name  # type: ignore[index]
+        assert read_published(tmp_path / "flat", record.serial)["holder"] == record.name  # type: ignore[index]
+    assert read_published(folder, new_serial()) is None
+    for path in folder.rglob("*"):
+        if path.is_file() and path.suffix in (".json", ".js"):
+            text = path.read_text(encoding="utf-8")
+            assert not any(record.name in text or record.serial in text for record in issued), path
+    again = publish_verification_site(store, folder, shard_above=10)  # a new salt: a new shard folder
+    assert [p.name for p in folder.glob("registry-*")] == [json.loads(again.registry.read_text())["shard_folder"]]
+    assert read_published(folder, issued[0].serial) is not None
+    publish_verification_site(store, folder)  # back to one file: no shard folder left
+    assert not list(folder.glob("registry-*"))
+
+
+def test_shard_digits_keep_shards_small() -> None:
+    assert shard_digits(1024) == 0 and shard_digits(1025) == 1 and shard_digits(30_016) == 2
+    assert shard_digits(16 * 256) == 1 and shard_digits(16 * 256 + 64) == 2
+
+
+def test_revoke_publishes_the_site_again_when_publish_dir_is_set(tmp_path: Path, store: Store,
+                                                                issued: list[CertificateRecord],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cooperare.yaml").write_text(
+        "store:\n  url: sqlite:///store.sqlite\ncertificates:\n  verify_url: https://cooperare.example.ro/verificare/\n"
+        "  publish_dir: public\n", encoding="utf-8")
+    first = CliRunner().invoke(cli, ["certificates", "publish"])  # default folder: certificates.publish_dir
+    assert first.exit_code == 0, first.output
+    assert read_published(tmp_path / "public", issued[0].serial)["status"] == "valid"  # type: ignore[index]
+    revoked = CliRunner().invoke(cli, ["certificates", "revoke", issued[0].serial, "--reason", "eroare de evaluare"])
+    assert revoked.exit_code == 0, revoked.output
+    assert "published again" in revoked.output
+    record = read_published(tmp_path / "public", issued[0].serial)
+    assert record is not None and record["status"] == "revoked" and record["reason"] == "eroare de evaluare"
+
+
+def test_without_publish_dir_revoke_says_the_page_must_be_published(tmp_path: Path, store: Store,
+                                                                     issued: list[CertificateRecord],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cooperare.yaml").write_text("store:\n  url: sqlite:///store.sqlite\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["certificates", "revoke", issued[1].serial, "--reason", "anulat"])
+    assert result.exit_code == 0, result.output
+    assert "certificates publish" in result.output and not (tmp_path / "verify").exists()

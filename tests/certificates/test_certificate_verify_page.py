@@ -75,6 +75,7 @@ def published(tmp_path_factory: pytest.TempPathFactory, catalogue: Catalogue, de
                         trainee=trainee(1, firstname="Ștefan-Andrei", lastname="Țăranu"))
         replaced = registry.get(issued[0].serial)
         publish_verification_site(store, root / "site", issuer="Asociația Comunelor din România")
+        publish_verification_site(store, root / "sharded", issuer="Asociația Comunelor din România", shard_above=10)
     shutil.copytree(root / "site", root / "tampered")
     _tamper(root / "tampered", valid.serial)
     assert replaced is not None
@@ -381,6 +382,19 @@ def test_a_copy_opened_from_disk_works(page: Any, published: Published) -> None:
     assert result.get_attribute("data-state") == "replaced"
 
 
+def test_a_sharded_registry_reads_the_same_over_http_and_from_disk(page: Any, base_url: str,
+                                                                   published: Published) -> None:
+    assert not json.loads((published.root / "sharded" / "registry.json").read_text(encoding="utf-8")).get("entries")
+    for site in (f"{base_url}/sharded/", (published.root / "sharded" / "index.html").as_uri()):
+        for record in (published.valid, published.revoked, published.replaced):
+            result = _open(page, verification_link(site, record.serial))
+            assert result.get_attribute("data-state") == record.status, site
+        assert _open(page, verification_link(site, new_serial())).get_attribute("data-state") == "unknown"
+    errors = [entry for entry in page.get_log("browser") if entry["level"] == "SEVERE" and "file://" not in
+              entry.get("message", "")]
+    assert errors == []
+
+
 def test_plain_http_on_a_real_host_name_is_refused_with_an_explanation(page: Any, base_url: str,
                                                                         published: Published) -> None:
     from selenium.webdriver.common.by import By
@@ -426,3 +440,24 @@ def test_a_file_without_a_serial_on_a_page_without_one_asks_for_the_serial(page:
     assert answer.get_attribute("data-state") == "fileNeedsSerial"
     assert "Introduceți mai întâi seria" in answer.text
     assert page.find_element(By.ID, "result").text == ""
+
+
+def test_the_page_published_into_the_sandbox_moodle_verifies(page: Any, published: Published,
+                                                              tmp_path: Path) -> None:
+    from cooperare.certificates.moodle_site import publish_to_moodle
+    from cooperare.moodle.client import MoodleClient
+    from cooperare.sandbox import Sandbox
+
+    box = Sandbox(plugin=True)
+    answer = publish_to_moodle(MoodleClient(box.transport()), published.root / "sharded")
+    assert answer["created"] and not answer["deleted"]
+    httpd = box.serve()
+    try:
+        site = f"http://127.0.0.1:{httpd.port}/local/cooperare/verify.php/"
+        for record in (published.valid, published.revoked, published.replaced):
+            assert _open(page, verification_link(site, record.serial)).get_attribute("data-state") == record.status
+        _shot(page, tmp_path / "moodle-replaced.png")
+        assert _open(page, verification_link(site, new_serial())).get_attribute("data-state") == "unknown"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

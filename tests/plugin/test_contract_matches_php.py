@@ -31,6 +31,7 @@ EXPECTED_FUNCTIONS = {
     "local_cooperare_get_course_completions": "read",
     "local_cooperare_get_site_setup": "read",
     "local_cooperare_get_roles": "read",
+    "local_cooperare_publish_site": "write",
 }
 
 

@@ -200,6 +200,35 @@
     return registryPromise;
   }
 
+  /* The entries that may hold ``lookup``: the registry's own, or those of its shard (fetched, or loaded as a script
+     for a copy opened from disk). */
+  function entriesFor(registry, lookup) {
+    if (!registry.shard_digits) { return Promise.resolve(registry.entries || {}); }
+    var name = registry.shard_folder + "/" + lookup.slice(0, registry.shard_digits);
+    if (!/^registry-[0-9a-f]+\/[0-9a-f]+$/.test(name)) { return Promise.reject(new Error("shard name")); }
+    function fromScript() {
+      return new Promise(function (resolve, reject) {
+        var shards = window.COOPERARE_SHARDS || {};
+        if (shards[name]) { resolve(shards[name]); return; }
+        var script = document.createElement("script");
+        script.src = name + ".js";
+        script.onload = function () {
+          var loaded = (window.COOPERARE_SHARDS || {})[name];
+          if (loaded) { resolve(loaded); } else { reject(new Error("empty shard")); }
+        };
+        script.onerror = function () { reject(new Error(name + ".js")); };
+        document.head.appendChild(script);
+      });
+    }
+    return fetch(name + ".json", { cache: "no-cache" }).then(function (response) {
+      if (!response.ok) { throw new Error("HTTP " + response.status); }
+      return response.json();
+    }).catch(fromScript).then(function (shard) {
+      if (shard.format !== FORMAT) { throw new Error("shard format"); }
+      return shard.entries || {};
+    });
+  }
+
   function derive(serial, salt) {
     var subtle = window.crypto.subtle;
     return subtle.importKey("raw", encoder.encode(serial), "HKDF", false, ["deriveBits", "deriveKey"])
@@ -216,7 +245,12 @@
     return loadRegistry().then(function (registry) {
       if (registry.format !== FORMAT) { return { state: "tampered" }; }
       return derive(serial, fromBase64(registry.salt)).then(function (derived) {
-        var entries = registry.entries || {};
+        return entriesFor(registry, derived.lookup).then(function (entries) {
+          return { derived: derived, entries: entries };
+        }, function () { return { failed: true }; });
+      }).then(function (found) {
+        if (found.failed) { return { state: "loadError" }; }
+        var derived = found.derived, entries = found.entries;
         if (!Object.prototype.hasOwnProperty.call(entries, derived.lookup)) { return { state: "unknown" }; }
         var sealed;
         try { sealed = fromBase64(entries[derived.lookup]); } catch (error) { return { state: "tampered" }; }

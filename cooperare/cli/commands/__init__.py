@@ -6,6 +6,7 @@ from cooperare.cli.commands.consultation import consultation
 from cooperare.cli.commands.courses import courses
 from cooperare.cli.commands.demo import demo
 from cooperare.cli.commands.diagnostic import diagnostic
+from cooperare.cli.commands.events import events
 from cooperare.cli.commands.manual import manual
 from cooperare.cli.commands.moodle import moodle
 from cooperare.cli.commands.plugin import plugin
@@ -14,4 +15,4 @@ from cooperare.cli.commands.roster import roster
 from cooperare.cli.commands.sandbox import sandbox
 
 ALL = [catalogue, courses, moodle, plugin, sandbox, demo, certificates, report, roster, diagnostic, manual,
-       consultation]
+       consultation, events]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -62,6 +62,12 @@ class Session:
     def open(cls, app: AppContext) -> Session:
         store = app.store()
         config = app.config.certificates
+        site = app.config.site
+        if config.verify_url is None and site is not None and site.url.startswith("https://"):
+            # a site with only Moodle: the page local_cooperare serves (certificates publish --moodle)
+            from cooperare.certificates.moodle_site import moodle_verify_url
+
+            config = replace(config, verify_url=moodle_verify_url(site.url))
         return cls(app, config, app.catalogue(), store, CertificateRegistry(store.engine))
 
     def tracks(self, only: str | None) -> list[str]:
@@ -246,6 +252,8 @@ def issue(app: AppContext, track: str | None, dry_run: bool, as_json: bool) -> N
         session.store.runs.finish(run_id, outcome=outcome, ws_calls=app.ws_calls,
                                   detail={"tracks": [{k: v for k, v in s.items() if k in ("track", "issued")}
                                                      for s in summary]})
+    if not dry_run and any(s.get("issued") for s in summary):
+        _republish(app, session)
     if as_json:
         app.emit_json({"dry_run": dry_run, "output": str(session.output), "tracks": summary})
     else:
@@ -285,6 +293,7 @@ def reissue_command(app: AppContext, serial: str, reason: str) -> None:
                   trainee=trainees[0] if trainees else None)
     zip_track(session.registry.all(track=new.track), output=session.output, track=new.track)
     app.say(f"{grouped(canonical)} replaced by {grouped(new.serial)} ({new.name}): {session.output / (new.file or '')}")
+    _republish(app, session)
 
 
 @certificates.command("revoke")
@@ -301,16 +310,36 @@ def revoke(app: AppContext, serial: str, reason: str) -> None:
     record = session.registry.revoke(parse_serial(serial), reason=reason)
     zip_track(session.registry.all(track=record.track), output=session.output, track=record.track)
     app.say(f"{grouped(record.serial)} ({record.name}) revoked: {reason}")
+    _republish(app, session)
 
 
 # -- publish -----------------------------------------------------------------------------------------------------
 
 
+def _republish(app: AppContext, session: Session) -> None:
+    """Publish the verification site again into certificates.publish_dir, when it is set."""
+    from cooperare.certificates.publish import publish_verification_site
+
+    folder = session.config.publish_dir
+    if folder is None:
+        app.note("the verification page shows what was last published: run `cooperare certificates publish` "
+                 "(or set certificates.publish_dir to publish after every change)")
+        return
+    with session.store.runs.recording("certificates publish", detail={"out": str(folder), "automatic": True},
+                                      ws_calls=lambda: app.ws_calls):
+        site = publish_verification_site(session.store, folder, issuer=session.config.issuer)
+    app.say(f"Verification site published again: {site.certificates} certificates in {site.folder}")
+
+
 @certificates.command("publish")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("verify"), show_default=True,
-              help="Folder for the static verification site (created; only the site's own files are replaced).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the static verification site (created; only the site's own files are replaced). "
+                   "Default: certificates.publish_dir, else ./verify.")
+@click.option("--moodle", "to_moodle", is_flag=True,
+              help="Also publish it into the Moodle site (local_cooperare 0.4.0+), served without login at "
+                   "<site>/local/cooperare/verify.php/ (the default verify_url of an https site).")
 @pass_app
-def publish(app: AppContext, out: Path) -> None:
+def publish(app: AppContext, out: Path | None, to_moodle: bool) -> None:
     """Write the public verification page and its encrypted registry into a folder for any static web host.
 
     Serve the folder at certificates.verify_url: each certificate's QR code opens that address with ?serie=….
@@ -321,12 +350,23 @@ def publish(app: AppContext, out: Path) -> None:
     from cooperare.certificates.publish import publish_verification_site
 
     session = Session.open(app)
+    out = out or session.config.publish_dir or Path("verify")
     with session.store.runs.recording("certificates publish", detail={"out": str(out)},
                                       ws_calls=lambda: app.ws_calls) as run:
         site = publish_verification_site(session.store, out, issuer=session.config.issuer)
         run.detail = {"out": str(out), "certificates": site.certificates, "entries": site.entries}
+        if to_moodle:
+            from cooperare.certificates.moodle_site import publish_to_moodle
+
+            answer = publish_to_moodle(app.client(), out)
+            run.detail = {**run.detail, "moodle": {k: answer.get(k) for k in
+                                                   ("created", "replaced", "unchanged", "deleted", "url")}}
     app.say(f"Verification site for {site.certificates} certificates ({site.entries} entries of "
             f"{site.record_size} bytes each, decoys included): {site.folder.resolve()}")
+    if to_moodle:
+        app.say(f"Published into Moodle at {answer.get('url')} ({answer.get('created')} files added, "
+                f"{answer.get('replaced')} replaced, {answer.get('unchanged')} unchanged, "
+                f"{answer.get('deleted')} removed)")
     url = session.config.verify_url
     if url is None:
         app.note("certificates.verify_url is not set: set it to the address where this folder will be served")

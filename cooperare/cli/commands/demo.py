@@ -17,6 +17,7 @@ from cooperare.cli.commands.demo_certificates import stage_certificates
 from cooperare.cli.commands.demo_consultation_records import stage_consultation_records
 from cooperare.cli.commands.demo_courses import stage_courses
 from cooperare.cli.commands.demo_diagnostic import stage_diagnostic
+from cooperare.cli.commands.demo_events import stage_events
 from cooperare.cli.commands.demo_manual import stage_manual
 from cooperare.cli.commands.moodle import print_report, site_report
 from cooperare.cli.context import AppContext, pass_app
@@ -49,6 +50,7 @@ STAGES: list[tuple[str, Callable[[DemoRun], None]]] = [
     ("Certificates: simulated results, issuing, signing, verification, report", stage_certificates),
     ("Diagnostic: a few hundred communes answer; national study, scorecards, open data", stage_diagnostic),
     ("Manual: the digitalisation manual built as PDF, EPUB and HTML", stage_manual),
+    ("Events: the 8 events planned, a Teams attendance report imported, attendance reports", stage_events),
     ("Consultation register: contributions answered; synthesis, annual report, open data", stage_consultation_records),
 ]
 

@@ -80,6 +80,11 @@ def stage_certificates(run: DemoRun) -> None:
                     f"({len(assessment.verdicts) - len(assessment.eligible)} not eligible yet; target {track.target})")
     verified = _verify_all(run, config=config, registry=registry, issued=issued)
     site = publish_verification_site(run.store, out / "verify", issuer=config.issuer)
+    from cooperare.certificates.moodle_site import publish_to_moodle
+
+    in_moodle = publish_to_moodle(run.client, site.folder)
+    run.app.say(f"Verification page published into the sandbox Moodle ({in_moodle['created']} files), served "
+                f"without login at {in_moodle['url']}")
     messages = send_messages(run.client, issued, store=run.store, run_id=run.run_id)
     reports = _reports(out / "reports", catalogue=catalogue, registry=registry)
     _write_config(out, keys_dir=keys.pkcs12.parent)
@@ -87,7 +92,8 @@ def stage_certificates(run: DemoRun) -> None:
           example=issued[0] if issued else None)
     run.summary["certificates"] = {"issued": len(issued), "verified": verified, "messages": len(messages.sent),
                                    "folder": str(config.output), "reports": [str(p) for p in reports],
-                                   "keys": str(keys.pkcs12.parent), "verify_site": str(site.folder)}
+                                   "keys": str(keys.pkcs12.parent), "verify_site": str(site.folder),
+                                   "verify_in_moodle": in_moodle["url"]}
 
 
 def issue_date(catalogue: Catalogue) -> date:

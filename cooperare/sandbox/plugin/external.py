@@ -17,6 +17,7 @@ from cooperare.sandbox.plugin import (
     questionbank,
     questions,
     sections,
+    sitefiles,
     userfiles,
     util,
 )
@@ -233,3 +234,9 @@ def get_roles(call: Call) -> dict[str, Any]:
     return {"roles": [{"id": role["id"], "shortname": role["shortname"],
                        "archetype": role.get("archetype", role["shortname"]),
                        "assignablecourse": role["id"] in COURSE_ASSIGNABLE_ROLES} for role in roles]}
+
+
+@ws_function("local_cooperare_publish_site", atomic=True)
+def publish_site(call: Call) -> dict[str, Any]:
+    params = call.params
+    return sitefiles.publish(call, str(params["area"]), int(params["draftitemid"]), bool(params["replace"]))

@@ -113,6 +113,14 @@ $functions = [
         'capabilities' => 'local/cooperare:provision',
         'ajax' => false,
     ],
+    'local_cooperare_publish_site' => [
+        'classname' => 'local_cooperare\external\publish_site',
+        'description' => 'Make a site the plugin serves (the public certificate verification page at '
+            . '/local/cooperare/verify.php/) hold exactly the files of a draft area of the caller.',
+        'type' => 'write',
+        'capabilities' => 'local/cooperare:provision',
+        'ajax' => false,
+    ],
     'local_cooperare_get_site_setup' => [
         'classname' => 'local_cooperare\external\get_site_setup',
         'description' => 'Installed language packs, default language and timezone of the site, and whether restricted '
@@ -140,6 +148,7 @@ $services = [
             'local_cooperare_get_course_completions',
             'local_cooperare_get_site_setup',
             'local_cooperare_get_roles',
+            'local_cooperare_publish_site',
             // Core functions used by the cooperare tooling.
             'core_webservice_get_site_info',
             'core_course_create_categories',

@@ -30,6 +30,7 @@ $string['completionlocked'] = 'The completion criteria of course {$a} cannot be 
 $string['cooperare:provision'] = 'Provision courses through the Cooperare web services (sections, activities, quiz questions, completion, cohort sync) and put files into users\' private files';
 $string['notmanaged'] = '{$a} was not created by the Cooperare plugin, so the plugin does not delete it.';
 $string['pluginname'] = 'Cooperare (ACoR) provisioning services';
-$string['privacy:metadata'] = 'The Cooperare provisioning services plugin stores no personal data. It only records which course sections, activities, questions, completion criteria and enrolment methods it created or updated, with hashes of their settings.';
+$string['privacy:metadata'] = 'The Cooperare provisioning services plugin stores no personal data. It only records which course sections, activities, questions, completion criteria and enrolment methods it created or updated, with hashes of their settings. The certificate verification page it serves holds certificate records encrypted so that each can be read only with that certificate\'s serial; the records are kept by the issuing tool, which publishes them again after every change.';
 $string['quizhasattempts'] = 'The questions of {$a} cannot be reordered, added or removed because the quiz already has attempts. Changed questions still get a new version; delete the attempts first to change the structure.';
 $string['userfileexists'] = '{$a}: the user\'s private files already hold a different file with this name. Send overwrite = 1 to replace it.';
+$string['verifynotpublished'] = 'No verification page has been published on this site yet.';

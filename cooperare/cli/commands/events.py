@@ -1,0 +1,129 @@
+"""``cooperare events``: the project's events — check them, import attendance exports, write the reports.
+
+Thin: each command calls :mod:`cooperare.events` and prints. Events come from ``--events PATH`` (a YAML file or a
+folder), else the ``events`` section of cooperare.yaml, else the 8 events shipped. Attendance lives in the store;
+nothing here talks to Moodle (``plan``/``apply`` come with the plugin's event functions).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cooperare.cli.commands.diagnostic import _fonts, _store
+from cooperare.cli.context import AppContext, pass_app
+from cooperare.config.events import KIND_LABELS, Event
+from cooperare.events.loader import configured_events, find_event, load_events
+from cooperare.events.planner import ROOM_LABELS
+
+events_option = click.option("--events", "events_path", type=click.Path(exists=True, path_type=Path),
+                             help="Events YAML file or folder (default: the events section of cooperare.yaml, else "
+                                  "the 8 events shipped).")
+
+
+def _events(app: AppContext, path: Path | None) -> tuple[Event, ...]:
+    return load_events(path) if path is not None else configured_events(app.config.events)
+
+
+@click.group()
+def events() -> None:
+    """The project's online events: check them, import attendance (Teams, Zoom, Meet CSV), report."""
+
+
+@events.command("check")
+@events_option
+@click.option("--json", "as_json", is_flag=True, help="Print the events as JSON.")
+@pass_app
+def check_command(app: AppContext, events_path: Path | None, as_json: bool) -> None:
+    """Load and check the events (keys, Romanian times across daylight saving, rooms, registration dates) and count
+    them against the targets."""
+    loaded = _events(app, events_path)
+    targets = app.config.events.targets
+    wanted = {"dissemination": targets.dissemination, "participatory_governance": targets.participatory_governance}
+    counts = {kind: sum(1 for e in loaded if e.kind == kind) for kind in wanted}
+    if as_json:
+        app.emit_json({"events": [{"id": e.id, "title": e.title, "kind": e.kind, "starts_at": e.starts_at.isoformat(),
+                                   "ends_at": e.ends_at.isoformat(), "room": e.room.kind,
+                                   "registration": e.registration.method,
+                                   "registration_opens": e.registration.opens.isoformat(),
+                                   "registration_closes": e.registration.closes.isoformat(),
+                                   "materials": len(e.materials)} for e in loaded],
+                       "counts": counts, "targets": wanted})
+        return
+    for event in loaded:
+        app.say(f"{event.id:<16} {event.starts_at:%Y-%m-%d %H:%M %z}  {event.duration_minutes:>3} min  "
+                f"{ROOM_LABELS[event.room.kind]:<15} {KIND_LABELS[event.kind]}: {event.title}")
+    for kind, target in wanted.items():
+        style = None if counts[kind] >= target else "yellow"
+        app.say(f"{KIND_LABELS[kind]}: {counts[kind]} planned, target {target}", style=style)
+
+
+@events.command("attendance")
+@click.argument("event_id", metavar="EVENT")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Attendance export: Teams attendance report, Zoom participants or Google Meet attendance CSV.")
+@click.option("--skip-invalid", is_flag=True, help="Import the valid rows and list the refused ones.")
+@click.option("--registrations", "registrations_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Guests registered through the form (CSV or XLSX: nume, email, instituție, județ, categorie); "
+                   "kept for the event and matched before anyone else is taken as a guest.")
+@events_option
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
+@pass_app
+def attendance_command(app: AppContext, event_id: str, csv_path: Path, skip_invalid: bool,
+                       registrations_path: Path | None, events_path: Path | None, as_json: bool) -> None:
+    """Import EVENT's attendance from a CSV export (format detected), matched to the roster and registered guests.
+
+    Importing the same file again records nothing; another export of the same meeting adds no minute twice.
+    """
+    from cooperare.events.service import import_attendance
+
+    event = find_event(_events(app, events_path), event_id)
+    store = _store(app)
+    added = 0
+    if registrations_path is not None:
+        from cooperare.events.registrations import load_registrations
+        from cooperare.store.events import EventAttendance
+
+        added = EventAttendance(store.engine).add_guests(event.id, load_registrations(registrations_path))
+    outcome = import_attendance(store, event, csv_path, rule=app.config.events.attendance,
+                                skip_invalid=skip_invalid)
+    if as_json:
+        app.emit_json({**outcome.as_json(), "registered_added": added})
+        return
+    if registrations_path is not None:
+        app.say(f"{added} registered guest(s) added for {event.id}")
+    for error in outcome.skipped:
+        app.note(f"skipped: {error}")
+    if not outcome.recorded:
+        app.note(f"{csv_path} was already imported for {event.id} (SHA-256 {outcome.sha256[:12]}…): nothing changed")
+    kinds = outcome.by_kind
+    app.say(f"{event.id}: {outcome.format} export, {outcome.rows} rows, {outcome.people} people "
+            f"({kinds.get('roster', 0)} from the roster, {kinds.get('registered', 0)} registered guests, "
+            f"{kinds.get('guest', 0)} other guests); {outcome.attended} attended "
+            f"(≥ {app.config.events.attendance.min_percent:g}% of {event.duration_minutes} minutes)")
+
+
+@events.command("report")
+@click.argument("event_id", metavar="[EVENT]", required=False)
+@click.option("--format", "fmt", type=click.Choice(("pdf", "xlsx")), help="Default: from the --out suffix.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
+@events_option
+@pass_app
+def report_command(app: AppContext, event_id: str | None, fmt: str | None, out: Path,
+                   events_path: Path | None) -> None:
+    """Attendance lists (with a signature column when printed) and counts by category per event held, or for
+    EVENT alone; the project's events against the targets (6 dissemination + 2 participatory governance)."""
+    from cooperare.events.service import report_from_store, write_report
+
+    chosen = fmt or out.suffix.lstrip(".").lower()
+    if chosen not in ("pdf", "xlsx"):
+        raise click.UsageError(f"say --format pdf|xlsx (cannot tell from {out.name!r})")
+    loaded = _events(app, events_path)
+    if event_id is not None:
+        find_event(loaded, event_id)
+    built = report_from_store(_store(app), loaded, config=app.config.events, catalogue=app.catalogue(),
+                              only=event_id)
+    write_report(built, out, fmt=chosen, fonts=_fonts(app) if chosen == "pdf" else None)
+    held = sum(1 for row in built.summary.rows if row[-1] == "desfășurat")
+    app.say(f"Events report ({held} of {len(loaded)} events held) written to {out}")

@@ -1,0 +1,32 @@
+"""`cooperare demo`, the README's main job on the embedded sandbox Moodle, end to end: every stage runs and leaves
+what it announces."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cooperare.certificates.publish import read_published
+from cooperare.cli.main import main
+
+
+def test_the_demo_runs_every_stage_and_writes_its_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "demo"
+    assert main(["demo", "--out", str(out)]) == 0
+    said = capsys.readouterr()
+    text = said.out + said.err
+    assert "Demo finished" in text
+    pdfs = list((out / "certificates").rglob("*.pdf"))
+    assert len(pdfs) > 200
+    serial = "-".join(pdfs[0].name.split("-")[:4])
+    record = read_published(out / "verify", serial)
+    assert record is not None and record["status"] == "valid"
+    assert (out / "manual" / "html" / "index.html").is_file()
+    assert list((out / "events").glob("*.pdf")) and list((out / "diagnostic").iterdir())
+    assert (out / "cooperare.yaml").is_file()
+    summary = json.dumps(text)
+    assert "Traceback" not in summary

@@ -1,0 +1,41 @@
+"""The demo's events stage: plan saved, a Teams report from the roster imported once, reports under DIR/events."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from cooperare.cli.commands.demo import STAGES, DemoRun
+from cooperare.cli.commands.demo_events import stage_events
+from cooperare.cli.context import AppContext
+from cooperare.store import Store
+from cooperare.store.events import EventAttendance
+from cooperare.store.people import People, PersonRecord
+
+NAMES = [("Ștefan", "Țăranu"), ("Ioana", "Bălănescu"), ("Mihai", "Știrbu"), ("Ana-Maria", "Pîrvu"), ("Radu", "Ene")]
+
+
+def test_stage_imports_a_teams_report_and_writes_reports(tmp_path: Path) -> None:
+    assert stage_events in [stage for _title, stage in STAGES]
+    with Store.open(tmp_path / "cooperare.sqlite") as store:
+        People(store.engine).upsert(
+            PersonRecord(key=f"K{i}", idnumber=f"coop-{i}", moodle_user_id=i, firstname=NAMES[i % 5][0],
+                         lastname=f"{NAMES[i % 5][1]}{'ă' * (i // 5)}", email=f"p{i}@comuna.ro", county="SV",
+                         commune="Dărmănești", organisation="Primăria Dărmănești", category="ales", track="t")
+            for i in range(40))
+        run = DemoRun(AppContext(), tmp_path, None, store, store.runs.start("demo"), None)  # type: ignore[arg-type]
+        stage_events(run)
+        present = EventAttendance(store.engine).attendance("diseminare-3")
+    out = tmp_path / "events"
+    assert {p.name for p in out.iterdir()} == {"plan-evenimente.json", "prezenta-diseminare-3-teams.csv",
+                                               "raport-evenimente.pdf", "raport-evenimente.xlsx"}
+    summary = run.summary["events"]
+    assert summary["events"] == 8 and summary["reimport_recorded"] is False
+    assert summary["plan"] == {"create": len(json.loads((out / "plan-evenimente.json").read_text())["changes"])}
+    assert (out / "prezenta-diseminare-3-teams.csv").read_bytes().startswith(b"\xff\xfe")  # UTF-16 as Teams writes
+    roster = [a for a in present if a.kind == "roster"]
+    assert len(roster) >= 25 and summary["imported"] == len(present)
+    text = "".join(page.extract_text() for page in PdfReader(out / "raport-evenimente.pdf").pages)
+    assert "Ștefan Țăranu" in text and "Semnătura" in text
