@@ -106,3 +106,17 @@ def test_bad_input_names_the_source_and_records_nothing(store: Store) -> None:
     with pytest.raises(StoreError, match="given twice"):
         record(store, twice)
     assert ConsultationRegister(store.engine).contributions(CID) == []
+
+
+def test_a_failed_recording_is_a_failed_run_and_text_is_cleaned(store: Store) -> None:
+    with pytest.raises(StoreError):
+        record(store, [*items(), items()[0]])
+    with store.engine.connect() as conn:
+        assert conn.execute(select(runs.c.outcome)).scalars().all() == ["failed"]
+    noisy = replace(items()[0], text="Text\x00 cu\x1b[31m coduri\r\nde control\u0085 ")
+    record(store, [noisy])
+    stored = ConsultationRegister(store.engine).contributions(CID)[0].text
+    assert stored == "Text cu[31m coduri\nde control"
+    with pytest.raises(InputError, match="the outline is of consultation"):
+        record_contributions(store, consultation_id="alta", items=items(), recommendations_until=UNTIL,
+                             outline=OUTLINE)
