@@ -32,6 +32,7 @@ from cooperare.reports.pdf import PAGE, _pieces, _styles
 
 TEXT_SIZE = 8.5
 LEADING = 11.0
+CHUNK_LINES = 400
 MARGIN = 12 * mm
 WIDTH = PAGE[0] - 2 * MARGIN
 
@@ -46,9 +47,11 @@ def printable(text: str, fonts: FontPair) -> str:
     known.update(unseen - missing)
     if not missing:
         return text
-    return "".join(f"[U+{ord(ch):04X}]" if ch in missing else ch for ch in text)
+    return text.translate({ord(ch): f"[U+{ord(ch):04X}]" for ch in missing})
 
 
+_WIDTHS: dict[tuple[str, float], dict[str, float]] = {}
+"""Word widths already measured, per font and size (words repeat across thousands of contributions)."""
 _PRINTABLE: dict[str, set[str]] = {}
 """Characters already found in each regular face."""
 _RTL = ("R", "AL")
@@ -82,7 +85,9 @@ def visual(line: str) -> str:
 
 def wrap_lines(text: str, *, font: str, size: float, width: float) -> list[str]:
     """Plain text as lines no wider than ``width`` (paragraphs kept, an over-long word broken), nothing dropped."""
-    widths: dict[str, float] = {}
+    widths = _WIDTHS.setdefault((font, size), {})
+    if len(widths) > 100_000:
+        widths.clear()
 
     def measure(word: str) -> float:
         found = widths.get(word)
@@ -100,7 +105,8 @@ def wrap_lines(text: str, *, font: str, size: float, width: float) -> list[str]:
                 low, high = 1, len(word) - 1  # the longest head of the word that fits (at least one character)
                 while low < high:
                     middle = (low + high + 1) // 2
-                    low, high = (middle, high) if stringWidth(word[:middle], font, size) <= width else (low, middle - 1)
+                    fits = stringWidth(word[:middle], font, size) <= width
+                    low, high = (middle, high) if fits else (low, middle - 1)
                 if current:
                     lines.append(" ".join(current))
                     current, used = [], 0.0
@@ -120,12 +126,11 @@ class Lines(Flowable):
     """Lines of plain text, each in its font and colour, drawn with one text object and split across pages."""
 
     def __init__(self, lines: list[tuple[str, str, colors.Color]], *, size: float = TEXT_SIZE,
-                 leading: float = LEADING, indent: float = 0.0) -> None:
+                 leading: float = LEADING) -> None:
         super().__init__()
         self.lines = lines
         self.size = size
         self.leading = leading
-        self.indent = indent
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return available_width, len(self.lines) * self.leading
@@ -134,8 +139,8 @@ class Lines(Flowable):
         fits = int(available_height // self.leading)
         if fits < 2 or fits >= len(self.lines):
             return []
-        return [Lines(self.lines[:fits], size=self.size, leading=self.leading, indent=self.indent),
-                Lines(self.lines[fits:], size=self.size, leading=self.leading, indent=self.indent)]
+        return [Lines(self.lines[:fits], size=self.size, leading=self.leading),
+                Lines(self.lines[fits:], size=self.size, leading=self.leading)]
 
     def draw(self) -> None:
         text = self.canv.beginText()
@@ -148,20 +153,25 @@ class Lines(Flowable):
             if colour != colour_now:
                 text.setFillColor(colour)
                 colour_now = colour
-            text.setTextOrigin(self.indent, y)
+            text.setTextOrigin(0, y)
             text.textOut(line)
             y -= self.leading
         self.canv.drawText(text)
 
 
-def _block(fonts: FontPair, parts: Iterable[tuple[str, bool, bool]], *, indent: float = 0.0) -> Lines:
-    """A block of (text, bold, untrusted) pieces, each wrapped to the page."""
+def _lines(fonts: FontPair, parts: Iterable[tuple[str, bool, bool]]) -> list[tuple[str, str, colors.Color]]:
+    """(text, bold, untrusted) pieces as lines wrapped to the page."""
     lines: list[tuple[str, str, colors.Color]] = []
     for text, bold, untrusted in parts:
         font = fonts.bold if bold else fonts.regular
         shown = printable(text, fonts) if untrusted else text
-        lines += [(visual(line), font, colors.black) for line in wrap_lines(shown, font=font, size=TEXT_SIZE, width=WIDTH - indent)]
-    return Lines(lines, indent=indent)
+        lines += [(visual(line), font, colors.black)
+                  for line in wrap_lines(shown, font=font, size=TEXT_SIZE, width=WIDTH)]
+    return lines
+
+
+def _block(fonts: FontPair, parts: Iterable[tuple[str, bool, bool]]) -> Lines:
+    return Lines(_lines(fonts, parts))
 
 
 def _document(path: Path, title: str) -> SimpleDocTemplate:
@@ -208,13 +218,19 @@ def write_synthesis_pdf(synthesis: Synthesis, path: Path, *, fonts: FontPair) ->
     story += [PageBreak(), Paragraph("Recomandările și răspunsurile", styles["heading"])]
     if not synthesis.recommendations:
         story.append(Paragraph("Nu s-a primit nicio recomandare.", styles["body"]))
+    chunk: list[tuple[str, str, colors.Color]] = []
     for r in synthesis.recommendations:
         head = (f"Nr. {r.number} · {r.part} · {r.category} · primită la {r.submitted:%d.%m.%Y}"
                 + (" · după termen" if r.late else "") + (f" · trimisă de {r.times} ori" if r.times > 1 else "")
                 + (" · text modificat după prima colectare" if r.changed else ""))
         pieces = [(head, True, False), (f"Autor: {r.author}", False, True), (r.text, False, True),
                   (f"Răspuns: {r.decision}" + (f" – {r.reason}" if r.reason else ""), True, False)]
-        story += [_block(fonts, pieces), Spacer(1, 3 * mm)]
+        chunk += [*_lines(fonts, pieces), ("", fonts.regular, colors.black)]
+        if len(chunk) >= CHUNK_LINES:  # a few large flowables lay out much faster than thousands of small ones
+            story.append(Lines(chunk))
+            chunk = []
+    if chunk:
+        story.append(Lines(chunk))
     if synthesis.minutes.debates:
         story += [PageBreak(), Paragraph("Minuta dezbaterilor publice", styles["heading"])]
         for d in synthesis.minutes.debates:
