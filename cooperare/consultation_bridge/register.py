@@ -17,7 +17,6 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
 from zoneinfo import ZoneInfo
 
 from cooperare.consultation_bridge.outline import ConsultationOutline
@@ -25,7 +24,6 @@ from cooperare.errors import InputError
 from cooperare.store import Store
 from cooperare.store.consultation import ConsultationRegister, Recorded
 
-Category = Literal["citizen", "ngo", "authority", "other"]
 CATEGORIES: tuple[str, ...] = ("citizen", "ngo", "authority", "other")
 CATEGORIES_RO = {"citizen": "cetățean", "ngo": "organizație neguvernamentală", "authority": "autoritate publică",
                  "other": "altă categorie"}

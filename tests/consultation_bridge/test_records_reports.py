@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from cooperare.certificates.fonts import FontPair, load_fonts
 from cooperare.consultation_bridge.annual import load_facts
-from cooperare.consultation_bridge.answers import DEFAULT_TEMPLATES, answer, AnswerSheet, Decision
+from cooperare.consultation_bridge.answers import DEFAULT_TEMPLATES, AnswerSheet, Decision, answer
 from cooperare.consultation_bridge.records import (
     annual_from_store,
     export,
