@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""Consultation register figures: recording 5,000 contributions over 60 parts into a fresh SQLite store, recording
-them again (a no-op), answering them all, then the synthesis (PDF and XLSX) and the open data, with wall time, CPU
-time and peak RSS. Prints figures; asserts nothing. Goal: recording + synthesis ≤ 10 s, peak RSS ≤ 200 MB.
+"""Consultation register figures: recording 5,000 contributions over 60 parts, recording them again (a no-op), and
+the synthesis of recommendations as PDF and XLSX, with wall time, CPU time and peak RSS. Prints figures; asserts
+nothing. Goal for 5,000 contributions: recording + synthesis (PDF and XLSX) ≤ 10 s, peak RSS ≤ 200 MB.
 
-    python bench/consultation.py [--contributions 5000] [--parts 60] [--seed 1]
+    python bench/consultation.py [--contributions 5000] [--parts 60] [--seed 1] [--store URL]
 
-Contributions are invented (seeded): Romanian text of 20–120 words, one in 20 a repeat of an earlier one by the
-same author, one in 30 late, with markup, formulas and emoji sprinkled in. Moodle is not involved (collect's
-web-service calls are counted by the collect bench, not here).
+Contributions are generated (seeded) first and not timed: texts of 1-8 sentences with Romanian diacritics, a few
+with markup, formulas, Hebrew, Arabic or emoji, 3% repeated by the same author (folded), 5% late; two thirds are
+answered before the synthesis (not timed). The answer sheet (written with openpyxl for its drop-downs) and
+reading it back are timed too, outside the goal. The store is a fresh SQLite file unless --store names another.
 """
 
 from __future__ import annotations
@@ -17,21 +18,33 @@ import random
 import resource
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cooperare.certificates.fonts import load_fonts
-from cooperare.consultation_bridge.answers import AnswerSheet, Decision, answer
-from cooperare.consultation_bridge.outline import ConsultationOutline, OutlinePart
-from cooperare.consultation_bridge.records import export, synthesis_from_store, write_report
-from cooperare.consultation_bridge.register import ContributionInput, record_contributions
-from cooperare.errors import Location
+from cooperare.consultation_bridge.answers import read_answer_sheet, write_answer_sheet
+from cooperare.consultation_bridge.loader import load_consultations
+from cooperare.consultation_bridge.model import Consultation, Part
+from cooperare.consultation_bridge.register import ContributionRecord, record_contributions
+from cooperare.consultation_bridge.synthesis import build_synthesis
+from cooperare.reports.consultation_pdf import write_synthesis_pdf
+from cooperare.reports.tabular import write_tables_xlsx
 from cooperare.store import Store
-from cooperare.store.consultation import ConsultationRegister
+from cooperare.store.consultation import AnswerRow, ContributionRegister
 
-WORDS = ("propun", "ședințele", "consiliului", "local", "să", "fie", "transmise", "online", "și", "arhivate", "pe",
-         "site-ul", "primăriei", "termenul", "de", "consultare", "prea", "scurt", "cetățenii", "din", "satele",
-         "aparținătoare", "întâmpină", "greutăți", "<b>", "=SUM(A1)", "👍", "documentele", "trebuie", "publicate")
+SENTENCES = (
+    "Propun ca termenul de răspuns să fie redus la cinci zile lucrătoare.",
+    "Capitolul ar trebui să includă un exemplu de la o comună mică din județul Vâlcea.",
+    "Nu este clar cine răspunde de întreținerea serverului după încheierea proiectului.",
+    "Sugerez adăugarea unui glosar cu termenii tehnici folosiți în acest capitol.",
+    "Ghișeul unic trebuie să funcționeze și pentru cetățenii fără semnătură electronică.",
+    "Formularul de plată online ar trebui legat de ghișeul.ro, nu de o aplicație separată.",
+    "Este nevoie de instruire pentru personalul primăriei înainte de lansarea serviciului.",
+    "Datele deschise trebuie publicate în formate reutilizabile, cu dicționar de date.",
+)
+ODD = ("<script>alert(1)</script>", '=HYPERLINK("http://exemplu.ro","aici")', "שלום עולם", "مرحبا", "😀 👍",
+       "<b>îngroșat</b> &amp;")
 CATEGORIES = ("citizen", "citizen", "citizen", "ngo", "authority", "other")
 
 
@@ -44,34 +57,41 @@ def timed(label: str, action, *, goal: float | None = None):  # type: ignore[no-
     result = action()
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     target = f" (goal ≤ {goal:g} s)" if goal else ""
-    print(f"{label:<40} {wall:7.2f} s wall  {cpu:7.2f} s CPU  peak RSS {peak_mb():6.1f} MB{target}")
-    return result, wall, cpu
+    print(f"{label:<36} {wall:7.2f} s wall  {cpu:7.2f} s CPU  peak RSS {peak_mb():6.1f} MB{target}")
+    return result, wall
 
 
-def invent(count: int, parts: int, seed: int) -> tuple[ConsultationOutline, list[ContributionInput]]:
+def consultation_with(parts: int) -> Consultation:
+    shipped = load_consultations().items[0]
+    return replace(shipped, structure=tuple(
+        Part(key=f"art-{n}", title=f"Articolul {n} – prevederi privind serviciile publice digitale", kind="article")
+        for n in range(1, parts + 1)))
+
+
+def contributions(consultation: Consultation, *, count: int, seed: int) -> list[ContributionRecord]:
     rng = random.Random(seed)
-    until = date(2026, 9, 27)
-    outline = ConsultationOutline(id="bench", title="Regulament – consultare de test", authority="Comuna Test",
-                                  parts=tuple(OutlinePart(f"art-{n}", f"Articolul {n}") for n in range(1, parts + 1)),
-                                  recommendations_until=until)
-    start = datetime(2026, 9, 8, 8, tzinfo=UTC)
-    made: list[ContributionInput] = []
-    for n in range(count):
-        if made and n % 20 == 0:
-            earlier = rng.choice(made)
-            made.append(ContributionInput(source_key=f"forum-post:{n}", part_key=earlier.part_key,
-                                          category=earlier.category, author_name=earlier.author_name,
-                                          author_email=earlier.author_email, submitted_at=earlier.submitted_at
-                                          + timedelta(hours=1), text=earlier.text.upper()))
+    start = datetime.combine(consultation.announced, datetime.min.time(), tzinfo=UTC)
+    until = consultation.calendar.recommendations_until
+    window = (until - consultation.announced).days + 1
+    made: list[ContributionRecord] = []
+    for number in range(count):
+        if made and rng.random() < 0.03:  # the same author sends the same text again
+            again = rng.choice(made)
+            made.append(replace(again, source_key=f"forum-post:{number}", text=again.text.upper(),
+                                submitted_at=again.submitted_at + timedelta(hours=1)))
             continue
-        late = n % 30 == 0
-        made.append(ContributionInput(
-            source_key=f"{'forum-post' if n % 2 else 'feedback-response'}:{n}",
-            part_key=f"art-{rng.randint(1, parts)}", category=rng.choice(CATEGORIES),
-            author_name=f"Persoana {n % 1500}", author_email=f"p{n % 1500}@example.ro", name_public=n % 3 == 0,
-            submitted_at=(datetime(2026, 9, 28, 9, tzinfo=UTC) if late else start + timedelta(minutes=5 * n)),
-            text=" ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 120)))))
-    return outline, made
+        text = " ".join(rng.choice(SENTENCES) for _ in range(rng.randint(1, 8)))
+        if rng.random() < 0.05:
+            text = f"{rng.choice(ODD)} {text}"
+        late = rng.random() < 0.05
+        at = start + timedelta(days=window + rng.randint(0, 3) if late else rng.randint(0, window - 1),
+                               minutes=rng.randint(0, 1439))
+        made.append(ContributionRecord(
+            source_key=f"{'forum-post' if number % 3 else 'feedback-response'}:{number}",
+            part_key=f"art-{rng.randint(1, len(consultation.structure))}", category=rng.choice(CATEGORIES),
+            author=f"Participant {rng.randint(1, count // 3)}", submitted_at=at, text=text,
+            publish_name=rng.random() < 0.4, email=f"p{number}@exemplu.ro" if rng.random() < 0.5 else None))
+    return made
 
 
 def main() -> None:
@@ -79,40 +99,41 @@ def main() -> None:
     parser.add_argument("--contributions", type=int, default=5000)
     parser.add_argument("--parts", type=int, default=60)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--store", default=None, help="A store URL (default: a fresh SQLite file).")
     args = parser.parse_args()
-    outline, made = invent(args.contributions, args.parts, args.seed)
+    consultation = consultation_with(args.parts)
+    records = contributions(consultation, count=args.contributions, seed=args.seed)
     fonts = load_fonts()
-    print(f"{len(made)} contributions over {args.parts} parts")
+    print(f"{len(records)} contributions over {args.parts} parts")
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
-        with Store.open(out / "store.sqlite") as store:
-            def record():  # type: ignore[no-untyped-def]
-                return record_contributions(store, consultation_id=outline.id, items=made,
-                                            recommendations_until=outline.recommendations_until, outline=outline)
-
-            first, record_wall, record_cpu = timed("record (first time)", record)
-            print(f"  new {first.new}, duplicates {first.duplicates}, late {first.late}")
-            again, _, _ = timed("record again (no-op)", record)
-            print(f"  unchanged {again.unchanged}")
-            originals = [c for c in ConsultationRegister(store.engine).contributions(outline.id)
-                         if c.duplicate_of is None]
-            here = Location(file="bench")
-            decisions = tuple(Decision(c.source_key, ("accepted", "partly", "rejected")[i % 3],
-                                       None if i % 3 == 0 else "Motivare de test.", None, here)
-                              for i, c in enumerate(originals))
-            timed(f"answer {len(decisions)} recommendations", lambda: answer(
-                store, consultation_id=outline.id, sheet=AnswerSheet(outline.id, (), decisions, "bench")))
-            synthesis, build_wall, build_cpu = timed("synthesis: read register + build", lambda: synthesis_from_store(
-                store, outline.id))
-            _, pdf_wall, pdf_cpu = timed("synthesis PDF", lambda: write_report(synthesis, out / "s.pdf", fmt="pdf",
-                                                                      fonts=fonts))
-            timed("synthesis XLSX", lambda: write_report(synthesis, out / "s.xlsx", fmt="xlsx", fonts=None))
-            timed("open data CSV", lambda: export(store, outline.id, out / "d.csv", fmt="csv"))
-            sizes = (out / "s.pdf").stat().st_size / 1e6, (out / "s.xlsx").stat().st_size / 1e6
-            print(f"recording + synthesis (build + PDF): {record_wall + build_wall + pdf_wall:.2f} s wall, "
-                  f"{record_cpu + build_cpu + pdf_cpu:.2f} s CPU (goal ≤ 10 s); "
-                  f"PDF {sizes[0]:.2f} MB, XLSX {sizes[1]:.2f} MB")
-    print(f"peak RSS {peak_mb():.1f} MB (goal ≤ 200 MB)")
+        with Store.open(args.store or f"sqlite:///{out}/store.sqlite") as store:
+            counts, first = timed("record (first time)", lambda: record_contributions(
+                store, consultation=consultation, records=records))
+            print(f"  {counts.new} new, {counts.duplicates} duplicates folded, {counts.late} late")
+            again, _ = timed("record again (no-op)", lambda: record_contributions(
+                store, consultation=consultation, records=records))
+            print(f"  {again.unchanged} unchanged, {again.new} new")
+            register = ContributionRegister(store.engine)
+            timed("answer sheet XLSX (openpyxl)", lambda: write_answer_sheet(
+                out / "raspunsuri.xlsx", consultation=consultation, contributions=register.all(consultation.id)))
+            timed("answer sheet read back", lambda: read_answer_sheet(out / "raspunsuri.xlsx"))
+            rng = random.Random(args.seed)
+            originals = [c for c in register.all(consultation.id) if c.duplicate_of is None]
+            register.answer(consultation.id, [
+                AnswerRow(c.source_key, rng.choice(("accepted", "partly", "rejected")),
+                          "Motivarea autorității pentru această recomandare, pe scurt.")
+                for c in originals if rng.random() < 2 / 3])
+            synthesis, built = timed("read register + build synthesis", lambda: build_synthesis(
+                consultation, register.all(consultation.id), requests=register.debate_requests(consultation.id),
+                generated_at=datetime.now(UTC)))
+            _, pdf = timed("synthesis PDF", lambda: write_synthesis_pdf(synthesis, out / "sinteza.pdf", fonts=fonts))
+            _, xlsx = timed("synthesis XLSX", lambda: write_tables_xlsx(synthesis.tables, out / "sinteza.xlsx"))
+        total = first + built + pdf + xlsx
+        print(f"PDF {(out / 'sinteza.pdf').stat().st_size / 1e6:.2f} MB, "
+              f"XLSX {(out / 'sinteza.xlsx').stat().st_size / 1e6:.2f} MB")
+    print(f"recording + synthesis (PDF and XLSX) {total:.2f} s (goal ≤ 10 s); peak RSS {peak_mb():.1f} MB "
+          f"(goal ≤ 200 MB)")
 
 
 if __name__ == "__main__":

@@ -16,9 +16,9 @@ SMALL = {
     "sync.py": ["--sizes", "20", "--in-process"],
     "certificates.py": ["--certificates", "4", "--people", "50", "--workers", "1", "--completion-people", "20"],
     "diagnostic.py": ["--communes", "30"],
-    "consultation.py": ["--contributions", "60", "--parts", "5"],
     "verify_site.py": ["--certificates", "5"],
     "events.py": ["--participants", "40"],
+    "consultation.py": ["--contributions", "200", "--parts", "10"],
 }
 
 

@@ -55,6 +55,18 @@ class FontPair:
                 )
 
 
+    def printable(self, text: str, *, replacement: str = "\ufffd") -> str:
+        """``text`` with each character either face lacks replaced (for untrusted text, such as forum posts, where
+        an emoji must not stop a report): ``replacement`` if the fonts have it, else ``?``."""
+        distinct = "".join(set(text))
+        missing = set(_missing(self.regular, distinct)) | set(_missing(self.bold, distinct))
+        if not missing:
+            return text
+        if _missing(self.regular, replacement) or _missing(self.bold, replacement):
+            replacement = "?"
+        return "".join(replacement if ch in missing else ch for ch in text)
+
+
 def load_fonts(regular: Path | None = None, bold: Path | None = None) -> FontPair:
     """Register (once) and return the configured fonts, or the shipped DejaVu Sans pair."""
     regular_path = regular or shipped_font(DEFAULT_REGULAR)

@@ -111,17 +111,15 @@ def load_recommendations(path: Path) -> list[AcceptedRecommendation]:
 
 
 def accepted_from_register(store: Any, consultation_keys: Sequence[str]) -> list[AcceptedRecommendation]:
-    """The glue to the consultation register (branch being merged): accepted and partly accepted contributions of
-    the manual consultations, their part being the chapter key. The lead wires this at merge."""
-    from cooperare.consultation_bridge import register  # type: ignore[attr-defined]
+    """Accepted and partly accepted contributions of the manual's consultations, from the consultation register
+    (their part is the chapter key; folded duplicates count once)."""
+    from cooperare.consultation_bridge.register import accepted_by_part
 
     result: list[AcceptedRecommendation] = []
     for key in consultation_keys:
-        for part, rows in register.accepted_by_part(store, key).items():
-            for row in rows:
-                result.append(AcceptedRecommendation(
-                    reference=str(getattr(row, "reference", "")), consultation=key, chapter=str(part),
-                    sender_category=str(getattr(row, "sender_category", "")), text=str(getattr(row, "text", "")),
-                    answer="partly" if getattr(row, "answer", "") == "partly" else "accepted",
-                    reason=str(getattr(row, "reason", ""))))
+        for part, rows in accepted_by_part(store, key).items():
+            result += [AcceptedRecommendation(reference=row.reference, consultation=key, chapter=part,
+                                              sender_category=row.sender_category, text=row.text,
+                                              answer="partly" if row.answer == "partly" else "accepted",
+                                              reason=row.reason) for row in rows]
     return result

@@ -80,6 +80,11 @@ def _styles(fonts: FontPair) -> dict[str, ParagraphStyle]:
     }
 
 
+def table_flowables(table: Table, *, fonts: FontPair) -> list[object]:
+    """A table as page-sized blocks of rows, for any report made of :class:`Table` values."""
+    return _pieces(table, fonts=fonts)
+
+
 def _pieces(table: Table, *, fonts: FontPair) -> list[object]:
     if not table.rows:
         return [_table(table, fonts=fonts)]

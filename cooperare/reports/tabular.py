@@ -13,7 +13,7 @@ import csv
 from datetime import date
 from pathlib import Path
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from cooperare.reports.certification import Cell, CertificationReport, Column, Table
 from cooperare.reports.xlsx import Style, Styled, Value, XlsxWriter
@@ -23,7 +23,12 @@ SHEET_NAMES = {"summary": "Rezumat", "by_county": "Județe", "by_commune": "Loca
                "by_organisation": "Organizații", "people": "Certificați",
                "rezumat": "Rezumat", "distributie": "Distribuție", "judete": "Județe", "populatie": "Populație",
                "puncte_tari": "Puncte tari", "lipsuri": "Lipsuri", "progres": "Progres",
-               "inlocuite": "Răspunsuri înlocuite", "comune": "Comune", "tinte": "Ținte"}
+               "inlocuite": "Răspunsuri înlocuite", "comune": "Comune",
+               "categorii": "Categorii", "parti": "Părți", "recomandari": "Recomandări",
+               "cereri": "Cereri de dezbatere", "dezbateri": "Dezbateri", "raport": "Raport art. 13",
+               "consultari": "Consultări", "acte": "Acte adoptate", "sedinte": "Ședințe publice",
+               "nepublice": "Ședințe nepublice", "justitie": "Acțiuni în justiție", "evaluare": "Evaluare",
+               "tinte": "Ținte"}
 
 
 def neutralise(text: str) -> str:
@@ -44,8 +49,13 @@ def write_csv(report: CertificationReport, path: Path) -> None:
 
 
 def write_xlsx(report: CertificationReport, path: Path) -> None:
+    write_tables_xlsx(report.tables, path)
+
+
+def write_tables_xlsx(tables: Iterable[Table], path: Path) -> None:
+    """Any report made of :class:`Table` values: one sheet per table, text neutralised."""
     with XlsxWriter(path) as book:
-        for table in report.tables:
+        for table in tables:
             widths = [max(12, min(60, len(column.title) + 4)) for column in table.columns]
             book.add_sheet(SHEET_NAMES.get(table.key, table.key[:31]), _sheet_rows(table), widths=widths)
 

@@ -1,87 +1,97 @@
-"""The consultation register: each consultation's outline and every contribution received, with its answer.
+"""The consultation register: every contribution received in a public consultation, its answer, and debate requests.
 
-One row per consultation and stable source key (``forum-post:123``, ``feedback-response:45``), never two: recording
-the same source again with the same text changes nothing, with a new text it becomes a revision (the previous hash
-kept, the revision counted, the answer back to pending, since it answered another text). Folded duplicates (same
-author, same part, same normalised text) point at the earliest such contribution (``duplicate_of``) and carry its
-answer. No e-mail address is stored: the author is a salted hash, used only to fold duplicates. This module must not
-decide what a contribution is (hashing, folding keys and lateness come from
-:mod:`cooperare.consultation_bridge.register`), render anything or call Moodle.
-
-Use ``ConsultationRegister(store.engine)``.
+One row per contribution, keyed by the consultation and a stable *source key* (``forum-post:123``,
+``feedback-response:45``, ``file:answers.csv#7``), so recording the same source again never adds a row:
+the same text is a no-op; a new text is a *change* (the revision counts up, the previous content hash is kept, and
+an answer given to the old text goes back to pending); other fields (part, category, consent to publish the name)
+are updated in place. Contributions sharing a *fold key* (the caller hashes the author, the part and the normalised
+text into it) are folded: the earliest is the original, the others point at it through ``duplicate_of`` and take
+its answer. No e-mail address is stored: at most a salted hash of it (``author_hash``), made by the caller.
+This module must not decide what is late, how texts are normalised or what an answer says; it only records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, bindparam, insert, select, update
 
-from cooperare.consultation_bridge.outline import ConsultationOutline, OutlinePart
 from cooperare.errors import StoreError
 from cooperare.store.engine import store_errors
-from cooperare.store.schema import consultation_contributions as table
-from cooperare.store.schema import consultation_outlines as outlines
-from cooperare.store.values import now
+from cooperare.store.schema import (
+    ANSWER_STATUSES,
+    CONTRIBUTION_CATEGORIES,
+    REQUESTER_KINDS,
+    consultation_contributions,
+    consultation_debate_requests,
+)
+from cooperare.store.values import error_text, now, require_one_of
 
-_CHUNK = 1000
-_FIELDS_COMPARED = ("part_key", "category", "author_name", "name_public", "author_hash", "submitted_at", "late")
-_ANSWER = ("status", "reason", "template_id", "answered_at")
+Category = Literal["citizen", "ngo", "authority", "other"]
+AnswerStatus = Literal["pending", "accepted", "partly", "rejected"]
+RequesterKind = Literal["ngo", "authority", "other"]
+CHUNK = 500
 
 
 @dataclass(frozen=True)
-class Contribution:
-    """One register row."""
+class ContributionRow:
+    """What the caller hands over for one contribution (hashes and the late flag already worked out)."""
 
-    id: int
-    consultation_id: str
     source_key: str
     part_key: str
-    category: str
-    author_name: str
-    name_public: bool
-    author_hash: str
+    category: Category
+    author: str
+    publish_name: bool
     submitted_at: datetime
     text: str
     content_hash: str
     fold_key: str
     late: bool
-    duplicate_of: int | None
-    revision: int
-    previous_hash: str | None
-    changed_at: datetime | None
-    status: str
-    reason: str | None
-    template_id: str | None
-    answered_at: datetime | None
-    recorded_at: datetime
-    run_id: int | None
-
-    @property
-    def answered(self) -> bool:
-        return self.status != "pending"
-
-
-_COLUMNS = [f.name for f in fields(Contribution)]
+    author_hash: str | None = None
 
 
 @dataclass(frozen=True)
-class Recorded:
-    """What one recording did, by source: new, changed (a new text), updated (same text, other details), unchanged;
-    and the register's duplicates and late contributions afterwards."""
+class Contribution:
+    """One row of the register."""
+
+    id: int
+    consultation_id: str
+    source_key: str
+    part_key: str
+    category: Category
+    author: str
+    publish_name: bool
+    author_hash: str | None
+    submitted_at: datetime
+    text: str
+    content_hash: str
+    fold_key: str
+    late: bool
+    duplicate_of: str | None
+    revision: int
+    previous_hash: str | None
+    answer: AnswerStatus
+    reason: str | None
+    template: str | None
+    answered_at: datetime | None
+    recorded_at: datetime
+    changed_at: datetime | None
+    run_id: int | None
+
+
+@dataclass(frozen=True)
+class RecordCounts:
+    """What one recording did: rows added, left alone, with a new text, updated otherwise, folded duplicates."""
 
     new: int = 0
+    unchanged: int = 0
     changed: int = 0
     updated: int = 0
-    unchanged: int = 0
     duplicates: int = 0
     late: int = 0
-    reopened: int = 0
-    """Changed contributions whose answer went back to pending."""
 
     def as_dict(self) -> dict[str, int]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -89,178 +99,167 @@ class Recorded:
 
 @dataclass(frozen=True)
 class AnswerRow:
+    """The authority's answer to one contribution (reason already filled from a template when one was chosen)."""
+
     source_key: str
-    status: str
-    reason: str | None
-    template_id: str | None
+    answer: AnswerStatus
+    reason: str | None = None
+    template: str | None = None
 
 
-class ConsultationRegister:
+@dataclass(frozen=True)
+class DebateRequest:
+    """A written request for a public debate (art. 7 alin. (9)), from an association or an authority."""
+
+    source_key: str
+    requester: str
+    requester_kind: RequesterKind
+    submitted_at: datetime
+    text: str
+
+
+_COLUMNS = [f.name for f in fields(Contribution)]
+_MUTABLE = ("part_key", "category", "author", "publish_name", "author_hash", "late")
+
+
+class ContributionRegister:
+    """Read and write the consultation register of a store (``ContributionRegister(store.engine)``)."""
+
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    # -- outlines -------------------------------------------------------------------------------------------------
-
-    def save_outline(self, outline: ConsultationOutline, *, conn: Connection | None = None) -> None:
-        """Insert or replace the outline of ``outline.id``."""
-        values = _outline_values(outline)
-        if conn is None:
-            with store_errors("save the consultation outline"), self._engine.begin() as own:
-                self._save_outline(own, outline.id, values)
-        else:
-            self._save_outline(conn, outline.id, values)
+    def record(self, consultation_id: str, rows: Sequence[ContributionRow], *, run_id: int | None) -> RecordCounts:
+        """Add new contributions, mark changed texts, update the rest, then fold duplicates (one transaction)."""
+        seen: set[str] = set()
+        for row in rows:
+            require_one_of(row.category, CONTRIBUTION_CATEGORIES, what="category")
+            if row.source_key in seen:
+                raise StoreError(f"the source {row.source_key!r} appears twice in one recording")
+            seen.add(row.source_key)
+        t = consultation_contributions.c
+        stamp = now()
+        added: list[dict[str, Any]] = []
+        changed: list[dict[str, Any]] = []
+        updated: list[dict[str, Any]] = []
+        unchanged = 0
+        with store_errors(f"record the contributions of {consultation_id}"), self._engine.begin() as conn:
+            existing = {r.source_key: r for r in conn.execute(
+                select(t.id, t.source_key, t.content_hash, t.revision, *(getattr(t, n) for n in _MUTABLE))
+                .where(t.consultation_id == consultation_id))}
+            for row in rows:
+                old = existing.get(row.source_key)
+                if old is None:
+                    added.append({**{f.name: getattr(row, f.name) for f in fields(row)},
+                                  "consultation_id": consultation_id, "duplicate_of": None, "revision": 1,
+                                  "previous_hash": None, "answer": "pending", "reason": None, "template": None,
+                                  "answered_at": None, "recorded_at": stamp, "changed_at": None, "run_id": run_id})
+                elif old.content_hash != row.content_hash:
+                    changed.append({"b_id": old.id, "text": row.text, "content_hash": row.content_hash,
+                                    "fold_key": row.fold_key, "previous_hash": old.content_hash,
+                                    "revision": old.revision + 1, "submitted_at": row.submitted_at,
+                                    "changed_at": stamp, "run_id": run_id,
+                                    **{n: getattr(row, n) for n in _MUTABLE}})
+                elif any(getattr(old, n) != getattr(row, n) for n in _MUTABLE):
+                    updated.append({"b_id": old.id, "changed_at": stamp, **{n: getattr(row, n) for n in _MUTABLE}})
+                else:
+                    unchanged += 1
+            if added:
+                conn.execute(insert(consultation_contributions), added)
+            if changed:  # a new text: an answer given to the old one no longer holds
+                conn.execute(update(consultation_contributions).where(t.id == bindparam("b_id")).values(
+                    answer="pending", reason=None, template=None, answered_at=None), changed)
+            if updated:
+                conn.execute(update(consultation_contributions).where(t.id == bindparam("b_id")), updated)
+            duplicates = self._fold(conn, consultation_id)
+        return RecordCounts(new=len(added), unchanged=unchanged, changed=len(changed), updated=len(updated),
+                            duplicates=duplicates, late=sum(1 for row in rows if row.late))
 
     @staticmethod
-    def _save_outline(conn: Connection, consultation_id: str, values: dict[str, Any]) -> None:
-        found = conn.execute(select(outlines).where(outlines.c.consultation_id == consultation_id)).mappings().first()
-        if found is None:
-            conn.execute(insert(outlines).values(consultation_id=consultation_id, **values))
-        elif any(found[key] != value for key, value in values.items() if key != "updated_at"):
-            conn.execute(update(outlines).where(outlines.c.consultation_id == consultation_id).values(values))
-
-    def outline(self, consultation_id: str) -> ConsultationOutline | None:
-        with store_errors("read the consultation outline"), self._engine.connect() as conn:
-            row = conn.execute(select(outlines).where(outlines.c.consultation_id == consultation_id)).mappings().first()
-        return None if row is None else _outline(row)
-
-    def outlines(self) -> list[ConsultationOutline]:
-        with store_errors("read the consultation outlines"), self._engine.connect() as conn:
-            rows = conn.execute(select(outlines).order_by(outlines.c.consultation_id)).mappings().all()
-        return [_outline(row) for row in rows]
-
-    # -- contributions --------------------------------------------------------------------------------------------
-
-    def contributions(self, consultation_id: str) -> list[Contribution]:
-        """Every contribution of a consultation, in the order received (submission time, then id)."""
-        statement = (select(table).where(table.c.consultation_id == consultation_id)
-                     .order_by(table.c.submitted_at, table.c.id))
-        with store_errors("read the consultation register"), self._engine.connect() as conn:
-            rows = conn.execute(statement).mappings().all()
-        return [Contribution(**{name: row[name] for name in _COLUMNS}) for row in rows]
-
-    def record(self, consultation_id: str, rows: Sequence[Mapping[str, Any]], *, run_id: int | None,
-               outline: ConsultationOutline | None = None) -> Recorded:
-        """Record prepared rows (every column but the answer and bookkeeping) in one transaction; see the module
-        docstring for what happens to a source already recorded."""
-        keys = [row["source_key"] for row in rows]
-        if len(set(keys)) != len(keys):
-            twice = sorted({key for key in keys if keys.count(key) > 1})[:3]
-            raise StoreError(f"the same source is given twice in one recording: {', '.join(twice)}")
-        stamp = now()
-        counts = {"new": 0, "changed": 0, "updated": 0, "unchanged": 0, "reopened": 0}
-        try:
-            with store_errors("record contributions"), self._engine.begin() as conn:
-                if outline is not None:
-                    self._save_outline(conn, consultation_id, _outline_values(outline))
-                existing = {r["source_key"]: r for r in conn.execute(
-                    select(table.c.id, table.c.source_key, table.c.content_hash, table.c.revision, table.c.status,
-                           *(table.c[name] for name in _FIELDS_COMPARED))
-                    .where(table.c.consultation_id == consultation_id)).mappings()}
-                inserts: list[dict[str, Any]] = []
-                metadata_updates: list[dict[str, Any]] = []
-                text_updates: list[dict[str, Any]] = []
-                for row in rows:
-                    old = existing.get(row["source_key"])
-                    if old is None:
-                        inserts.append({**row, "consultation_id": consultation_id, "duplicate_of": None,
-                                        "revision": 1, "previous_hash": None, "changed_at": None,
-                                        "status": "pending", "reason": None, "template_id": None,
-                                        "answered_at": None, "recorded_at": stamp, "run_id": run_id})
-                        counts["new"] += 1
-                    elif old["content_hash"] != row["content_hash"]:
-                        text_updates.append({**{name: row[name] for name in _FIELDS_COMPARED}, "_id": old["id"],
-                                             "text": row["text"], "content_hash": row["content_hash"],
-                                             "fold_key": row["fold_key"], "previous_hash": old["content_hash"],
-                                             "revision": old["revision"] + 1, "changed_at": stamp, "run_id": run_id})
-                        counts["changed"] += 1
-                        counts["reopened"] += old["status"] != "pending"
-                    elif any(old[name] != row[name] for name in _FIELDS_COMPARED):
-                        metadata_updates.append({**{name: row[name] for name in _FIELDS_COMPARED}, "_id": old["id"]})
-                        counts["updated"] += 1
-                    else:
-                        counts["unchanged"] += 1
-                for start in range(0, len(inserts), _CHUNK):
-                    conn.execute(insert(table), inserts[start : start + _CHUNK])
-                _bulk_update(conn, metadata_updates)
-                _bulk_update(conn, [{**row, "status": "pending", "reason": None, "template_id": None,
-                                     "answered_at": None} for row in text_updates])
-                duplicates = self._fold(conn, consultation_id)
-                late = int(conn.scalar(select(func.count()).select_from(table).where(
-                    table.c.consultation_id == consultation_id, table.c.late.is_(True))) or 0)
-        except IntegrityError:
-            raise StoreError("another recording of the same contributions ran at the same time",
-                             hint="run the command again: what is already recorded is kept") from None
-        return Recorded(duplicates=duplicates, late=late, **counts)
-
-    def set_answers(self, consultation_id: str, answers: Iterable[AnswerRow]) -> int:
-        """Set the answers of original contributions (all in one transaction) and give each of their folded
-        duplicates the same answer; returns how many rows changed. Refuses an unknown source or a duplicate."""
-        chosen = list(answers)
-        stamp = now()
-        with store_errors("record the answers"), self._engine.begin() as conn:
-            rows = {r["source_key"]: r for r in conn.execute(
-                select(table.c.id, table.c.source_key, table.c.duplicate_of, *(table.c[n] for n in _ANSWER[:3]))
-                .where(table.c.consultation_id == consultation_id)).mappings()}
-            unknown = [a.source_key for a in chosen if a.source_key not in rows]
-            if unknown:
-                raise StoreError(f"consultation {consultation_id} has no contribution {unknown[0]}"
-                                 + (f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""))
-            folded = [a.source_key for a in chosen if rows[a.source_key]["duplicate_of"] is not None]
-            if folded:
-                raise StoreError(f"{folded[0]} is a folded duplicate; answer the contribution it repeats")
-            changes = [{"_id": rows[a.source_key]["id"], "status": a.status, "reason": a.reason,
-                        "template_id": a.template_id, "answered_at": None if a.status == "pending" else stamp}
-                       for a in chosen
-                       if (rows[a.source_key]["status"], rows[a.source_key]["reason"],
-                           rows[a.source_key]["template_id"]) != (a.status, a.reason, a.template_id)]
-            if changes:
-                _bulk_update(conn, changes)
-                self._fold(conn, consultation_id)
-        return len(changes)
-
-    def _fold(self, conn: Connection, consultation_id: str) -> int:
-        """Point every duplicate at the earliest contribution with its fold key and give it that one's answer;
-        returns how many duplicates there are."""
-        rows = conn.execute(
-            select(table.c.id, table.c.fold_key, table.c.duplicate_of, *(table.c[n] for n in _ANSWER))
-            .where(table.c.consultation_id == consultation_id).order_by(table.c.submitted_at, table.c.id)
-        ).mappings().all()
-        originals: dict[str, Mapping[str, Any]] = {}
-        changes: list[dict[str, Any]] = []
-        duplicates = 0
+    def _fold(conn: Any, consultation_id: str) -> int:
+        """Point every contribution at the earliest one with its fold key; return how many are duplicates."""
+        t = consultation_contributions.c
+        rows = conn.execute(select(t.id, t.source_key, t.fold_key, t.submitted_at, t.duplicate_of, t.answer,
+                                   t.reason, t.template, t.answered_at)
+                            .where(t.consultation_id == consultation_id)
+                            .order_by(t.submitted_at, t.id)).all()
+        first: dict[str, Any] = {}
+        moves: list[dict[str, Any]] = []
         for row in rows:
-            original = originals.get(row["fold_key"])
-            if original is None:
-                originals[row["fold_key"]] = row
-                if row["duplicate_of"] is not None:
-                    changes.append({"_id": row["id"], "duplicate_of": None,
-                                    **{n: row[n] for n in _ANSWER}})
-                continue
-            duplicates += 1
-            wanted = {"duplicate_of": original["id"], **{n: original[n] for n in _ANSWER}}
-            if any(row[key] != value for key, value in wanted.items()):
-                changes.append({"_id": row["id"], **wanted})
-        _bulk_update(conn, changes)
-        return duplicates
+            original = first.setdefault(row.fold_key, row)
+            wanted = None if original is row else original.source_key
+            if row.duplicate_of != wanted:
+                values = {"b_id": row.id, "duplicate_of": wanted, "answer": row.answer, "reason": row.reason,
+                          "template": row.template, "answered_at": row.answered_at}
+                if wanted is not None:
+                    values.update(answer=original.answer, reason=original.reason, template=original.template,
+                                  answered_at=original.answered_at)
+                moves.append(values)
+        if moves:
+            conn.execute(update(consultation_contributions).where(t.id == bindparam("b_id")), moves)
+        return len(rows) - len(first)
 
+    def answer(self, consultation_id: str, answers: Sequence[AnswerRow]) -> int:
+        """Record answers (and give each to the duplicates folded into it); return the rows changed."""
+        t = consultation_contributions.c
+        stamp = now()
+        for item in answers:
+            require_one_of(item.answer, ANSWER_STATUSES, what="answer")
+        with store_errors(f"record the answers of {consultation_id}"), self._engine.begin() as conn:
+            known = {r.source_key: r for r in conn.execute(
+                select(t.source_key, t.duplicate_of, t.answer, t.reason, t.template)
+                .where(t.consultation_id == consultation_id))}
+            missing = [item.source_key for item in answers if item.source_key not in known]
+            if missing:
+                raise StoreError(f"the consultation {consultation_id} has no contribution {missing[0]!r}"
+                                 + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
+            values = []
+            for item in answers:
+                old = known[item.source_key]
+                if (old.answer, old.reason, old.template) == (item.answer, item.reason, item.template):
+                    continue
+                values.append({"b_source": item.source_key, "answer": item.answer,
+                               "reason": error_text(item.reason) if item.reason else None,
+                               "template": item.template,
+                               "answered_at": None if item.answer == "pending" else stamp})
+            if not values:
+                return 0
+            statement = update(consultation_contributions).where(
+                t.consultation_id == consultation_id,
+                (t.source_key == bindparam("b_source")) | (t.duplicate_of == bindparam("b_source")))
+            return int(conn.execute(statement, values).rowcount or 0)
 
-def _bulk_update(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """Update rows by id (``_id``), each with the same columns, in one executemany (bound names prefixed, as
-    SQLAlchemy reserves the column names)."""
-    if not rows:
-        return
-    names = [name for name in rows[0] if name != "_id"]
-    statement = update(table).where(table.c.id == bindparam("_id")).values({n: bindparam(f"v_{n}") for n in names})
-    conn.execute(statement, [{"_id": row["_id"], **{f"v_{n}": row[n] for n in names}} for row in rows])
+    def all(self, consultation_ids: str | Iterable[str]) -> list[Contribution]:
+        """The contributions of one consultation (or several), in order of submission."""
+        wanted = [consultation_ids] if isinstance(consultation_ids, str) else list(consultation_ids)
+        t = consultation_contributions.c
+        found: list[Contribution] = []
+        with store_errors("read the consultation register"), self._engine.connect() as conn:
+            for start in range(0, len(wanted), CHUNK):
+                result = conn.execute(select(consultation_contributions)
+                                      .where(t.consultation_id.in_(wanted[start:start + CHUNK]))
+                                      .order_by(t.consultation_id, t.submitted_at, t.id))
+                found += [Contribution(**{name: row[name] for name in _COLUMNS}) for row in result.mappings()]
+        return found
 
+    def record_debate_requests(self, consultation_id: str, requests: Sequence[DebateRequest]) -> int:
+        """Add the requests not yet recorded (by source key); return how many were added."""
+        t = consultation_debate_requests.c
+        for item in requests:
+            require_one_of(item.requester_kind, REQUESTER_KINDS, what="requester kind")
+        stamp = now()
+        with store_errors(f"record the debate requests of {consultation_id}"), self._engine.begin() as conn:
+            known = set(conn.scalars(select(t.source_key).where(t.consultation_id == consultation_id)))
+            fresh = {item.source_key: item for item in requests if item.source_key not in known}
+            if fresh:
+                conn.execute(insert(consultation_debate_requests), [
+                    {**{f.name: getattr(item, f.name) for f in fields(item)}, "consultation_id": consultation_id,
+                     "recorded_at": stamp} for item in fresh.values()])
+        return len(fresh)
 
-def _outline_values(outline: ConsultationOutline) -> dict[str, Any]:
-    return {"title": outline.title, "authority": outline.authority,
-            "recommendations_until": outline.recommendations_until,
-            "parts": [{"key": p.key, "title": p.title} for p in outline.parts], "updated_at": now()}
-
-
-def _outline(row: Mapping[str, Any]) -> ConsultationOutline:
-    return ConsultationOutline(id=row["consultation_id"], title=row["title"], authority=row["authority"],
-                               parts=tuple(OutlinePart(p["key"], p["title"]) for p in row["parts"]),
-                               recommendations_until=row["recommendations_until"])
+    def debate_requests(self, consultation_ids: str | Iterable[str]) -> list[DebateRequest]:
+        wanted = [consultation_ids] if isinstance(consultation_ids, str) else list(consultation_ids)
+        t = consultation_debate_requests.c
+        with store_errors("read the debate requests"), self._engine.connect() as conn:
+            rows = conn.execute(select(t.source_key, t.requester, t.requester_kind, t.submitted_at, t.text)
+                                .where(t.consultation_id.in_(wanted)).order_by(t.submitted_at, t.id)).all()
+        return [DebateRequest(*row) for row in rows]

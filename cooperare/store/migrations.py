@@ -17,7 +17,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Connection,
-    Date,
     Engine,
     Float,
     ForeignKey,
@@ -235,49 +234,52 @@ def events_attendance(conn: Connection) -> None:
 
 
 def consultation_register(conn: Connection) -> None:
-    """Consultation register: outlines and contributions with their answers."""
+    """Consultation register: contributions with their answers, and debate requests."""
     md = MetaData()
-    Table(
-        "consultation_outlines",
-        md,
-        Column("consultation_id", String(64), primary_key=True),
-        Column("title", Text, nullable=False),
-        Column("authority", Text, nullable=False),
-        Column("recommendations_until", Date),
-        Column("parts", JSON, nullable=False),
-        Column("updated_at", UTCDateTime, nullable=False),
-    )
     Table(
         "consultation_contributions",
         md,
         Column("id", Integer, primary_key=True),
         Column("consultation_id", String(64), nullable=False),
-        Column("source_key", String(200), nullable=False),
+        Column("source_key", String(120), nullable=False),
         Column("part_key", String(64), nullable=False),
         Column("category", String(16), nullable=False),
-        Column("author_name", Text, nullable=False),
-        Column("name_public", Boolean, nullable=False),
-        Column("author_hash", String(64), nullable=False),
+        Column("author", Text, nullable=False),
+        Column("publish_name", Boolean, nullable=False),
+        Column("author_hash", String(64)),
         Column("submitted_at", UTCDateTime, nullable=False),
         Column("text", Text, nullable=False),
         Column("content_hash", String(64), nullable=False),
         Column("fold_key", String(64), nullable=False),
         Column("late", Boolean, nullable=False),
-        Column("duplicate_of", Integer),
+        Column("duplicate_of", String(120)),
         Column("revision", Integer, nullable=False),
         Column("previous_hash", String(64)),
-        Column("changed_at", UTCDateTime),
-        Column("status", String(16), nullable=False),
+        Column("answer", String(16), nullable=False),
         Column("reason", Text),
-        Column("template_id", String(64)),
+        Column("template", String(40)),
         Column("answered_at", UTCDateTime),
         Column("recorded_at", UTCDateTime, nullable=False),
+        Column("changed_at", UTCDateTime),
         Column("run_id", Integer),
         one_of("category", ("citizen", "ngo", "authority", "other")),
-        one_of("status", ("pending", "accepted", "partly", "rejected")),
+        one_of("answer", ("pending", "accepted", "partly", "rejected")),
         Index("consultation_contributions_source", "consultation_id", "source_key", unique=True),
         Index("consultation_contributions_part", "consultation_id", "part_key"),
-        Index("consultation_contributions_fold", "consultation_id", "fold_key"),
+    )
+    Table(
+        "consultation_debate_requests",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("consultation_id", String(64), nullable=False),
+        Column("source_key", String(120), nullable=False),
+        Column("requester", Text, nullable=False),
+        Column("requester_kind", String(16), nullable=False),
+        Column("submitted_at", UTCDateTime, nullable=False),
+        Column("text", Text, nullable=False),
+        Column("recorded_at", UTCDateTime, nullable=False),
+        one_of("requester_kind", ("ngo", "authority", "other")),
+        Index("consultation_debate_requests_source", "consultation_id", "source_key", unique=True),
     )
     md.create_all(conn)
 

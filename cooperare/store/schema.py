@@ -15,7 +15,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
-    Date,
     DateTime,
     Dialect,
     Float,
@@ -35,9 +34,10 @@ JOURNAL_PHASES = ("begun", "done", "failed")
 PERSON_STATUSES = ("active", "suspended")
 CERTIFICATE_STATUSES = ("valid", "revoked", "replaced")
 DISSEMINATION_CHANNELS = ("email", "posta", "moodle")
+ATTENDEE_KINDS = ("roster", "registered", "guest")
 CONTRIBUTION_CATEGORIES = ("citizen", "ngo", "authority", "other")
 ANSWER_STATUSES = ("pending", "accepted", "partly", "rejected")
-ATTENDEE_KINDS = ("roster", "registered", "guest")
+REQUESTER_KINDS = ("ngo", "authority", "other")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -239,46 +239,49 @@ events_guests = Table(
     Index("events_guests_once", "event_id", "email", "name", unique=True),
 )
 
-consultation_outlines = Table(
-    "consultation_outlines",
-    metadata,
-    Column("consultation_id", String(64), primary_key=True),
-    Column("title", Text, nullable=False),
-    Column("authority", Text, nullable=False),
-    Column("recommendations_until", Date),
-    Column("parts", JSON(none_as_null=True), nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-)
-
 consultation_contributions = Table(
     "consultation_contributions",
     metadata,
     Column("id", Integer, primary_key=True),
     Column("consultation_id", String(64), nullable=False),
-    Column("source_key", String(200), nullable=False),
+    Column("source_key", String(120), nullable=False),
     Column("part_key", String(64), nullable=False),
     Column("category", String(16), nullable=False),
-    Column("author_name", Text, nullable=False),
-    Column("name_public", Boolean, nullable=False),
-    Column("author_hash", String(64), nullable=False),
+    Column("author", Text, nullable=False),
+    Column("publish_name", Boolean, nullable=False),
+    Column("author_hash", String(64)),
     Column("submitted_at", UTCDateTime, nullable=False),
     Column("text", Text, nullable=False),
     Column("content_hash", String(64), nullable=False),
     Column("fold_key", String(64), nullable=False),
     Column("late", Boolean, nullable=False),
-    Column("duplicate_of", Integer),
+    Column("duplicate_of", String(120)),
     Column("revision", Integer, nullable=False),
     Column("previous_hash", String(64)),
-    Column("changed_at", UTCDateTime),
-    Column("status", String(16), nullable=False),
+    Column("answer", String(16), nullable=False),
     Column("reason", Text),
-    Column("template_id", String(64)),
+    Column("template", String(40)),
     Column("answered_at", UTCDateTime),
     Column("recorded_at", UTCDateTime, nullable=False),
+    Column("changed_at", UTCDateTime),
     Column("run_id", Integer),
     one_of("category", CONTRIBUTION_CATEGORIES),
-    one_of("status", ANSWER_STATUSES),
+    one_of("answer", ANSWER_STATUSES),
     Index("consultation_contributions_source", "consultation_id", "source_key", unique=True),
     Index("consultation_contributions_part", "consultation_id", "part_key"),
-    Index("consultation_contributions_fold", "consultation_id", "fold_key"),
+)
+
+consultation_debate_requests = Table(
+    "consultation_debate_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("consultation_id", String(64), nullable=False),
+    Column("source_key", String(120), nullable=False),
+    Column("requester", Text, nullable=False),
+    Column("requester_kind", String(16), nullable=False),
+    Column("submitted_at", UTCDateTime, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    one_of("requester_kind", REQUESTER_KINDS),
+    Index("consultation_debate_requests_source", "consultation_id", "source_key", unique=True),
 )

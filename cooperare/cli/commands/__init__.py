@@ -3,6 +3,7 @@
 from cooperare.cli.commands.catalogue import catalogue
 from cooperare.cli.commands.certificates import certificates
 from cooperare.cli.commands.consultation import consultation
+from cooperare.cli.commands import consultation_register  # noqa: F401  (adds its commands to consultation)
 from cooperare.cli.commands.courses import courses
 from cooperare.cli.commands.demo import demo
 from cooperare.cli.commands.diagnostic import diagnostic

@@ -149,12 +149,3 @@ def check_command(app: AppContext, path: Path | None, as_json: bool) -> None:
                 + ", ".join(AUDIENCES_RO[a] for a in item.audiences))
         print_calendar(app, item.calendar, [], title=f"Calendarul consultării {item.id}")
     app.say(f"{len(loaded)} consultation(s) from {loaded.source}, no problems.")
-
-
-def _add_record_commands() -> None:
-    from cooperare.cli.commands.consultation_records import register_record_commands
-
-    register_record_commands(consultation)
-
-
-_add_record_commands()

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from cooperare.cli.commands.demo_certificates import stage_certificates
-from cooperare.cli.commands.demo_consultation_records import stage_consultation_records
+from cooperare.cli.commands.demo_consultation import stage_consultation
 from cooperare.cli.commands.demo_courses import stage_courses
 from cooperare.cli.commands.demo_diagnostic import stage_diagnostic
 from cooperare.cli.commands.demo_events import stage_events
@@ -51,7 +51,7 @@ STAGES: list[tuple[str, Callable[[DemoRun], None]]] = [
     ("Diagnostic: a few hundred communes answer; national study, scorecards, open data", stage_diagnostic),
     ("Manual: the digitalisation manual built as PDF, EPUB and HTML", stage_manual),
     ("Events: the 8 events planned, a Teams attendance report imported, attendance reports", stage_events),
-    ("Consultation register: contributions answered; synthesis, annual report, open data", stage_consultation_records),
+    ("Consultation: contributions recorded and answered; synthesis, art. 13 report, open data", stage_consultation),
 ]
 
 

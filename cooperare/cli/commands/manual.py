@@ -1,19 +1,20 @@
 """``cooperare manual``: check, build (PDF, EPUB, HTML), list what changed after the consultations.
 
-The manual's content is the one shipped (``--content DIR`` for another). Accepted recommendations come from a YAML
-file (``--recommendations``) until the consultation register is wired in; with ``--sign`` the PDF is signed with the
+The manual's content is the one shipped (``--content DIR`` for another). Accepted recommendations come from the
+consultation register in the store (``--from-consultations ID``) or from a YAML file (``--recommendations``); with ``--sign`` the PDF is signed with the
 certificates' PAdES key, its password from the environment or a prompt, never an option.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from cooperare.cli.context import AppContext, pass_app
 from cooperare.errors import CertificateError, InputError
-from cooperare.manual.annex import changes_by_chapter, load_recommendations
+from cooperare.manual.annex import accepted_from_register, changes_by_chapter, load_recommendations
 from cooperare.manual.build import FORMATS, build_manual
 from cooperare.manual.content import load_manual
 from cooperare.manual.lint import lint_manual
@@ -24,6 +25,18 @@ recommendations_option = click.option(
     "--recommendations", type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="YAML list of accepted recommendations (reference, consultation, chapter, sender_category, text, answer, "
          "reason); adds the annex 'Ce s-a schimbat după consultare'.")
+from_consultations_option = click.option(
+    "--from-consultations", "consultations", multiple=True, metavar="ID",
+    help="Take the accepted recommendations from the consultation register in the store (repeat for each "
+         "consultation on the manual), instead of --recommendations.")
+
+
+def _recommendations(app: AppContext, path: Path | None, consultations: tuple[str, ...]) -> list[Any]:
+    if path and consultations:
+        raise InputError("give --recommendations or --from-consultations, not both")
+    if consultations:
+        return accepted_from_register(app.store(), consultations)
+    return load_recommendations(path) if path else []
 
 
 @click.group()
@@ -55,14 +68,15 @@ def check_command(app: AppContext, content: Path | None, as_json: bool) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Output folder.")
 @content_option
 @recommendations_option
+@from_consultations_option
 @click.option("--sign/--no-sign", default=False, help="Sign the PDF with the certificates' PAdES key.")
 @click.option("--json", "as_json", is_flag=True, help="Print the files written as JSON.")
 @pass_app
 def build_command(app: AppContext, formats: tuple[str, ...], out: Path, content: Path | None,
-                  recommendations: Path | None, sign: bool, as_json: bool) -> None:
+                  recommendations: Path | None, consultations: tuple[str, ...], sign: bool, as_json: bool) -> None:
     """Build the manual as a typeset PDF, an EPUB 3 and/or a static HTML site into OUT."""
     source = load_manual(content)
-    recs = load_recommendations(recommendations) if recommendations else []  # the annex is always there
+    recs = _recommendations(app, recommendations, consultations)  # the annex is always there
     signer = _signer(app) if sign else None
     result = build_manual(out, formats=formats or FORMATS, source=source, recommendations=recs, signer=signer)
     if as_json:
@@ -77,12 +91,14 @@ def build_command(app: AppContext, formats: tuple[str, ...], out: Path, content:
 @manual.command("changes")
 @content_option
 @recommendations_option
+@from_consultations_option
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
 @pass_app
-def changes_command(app: AppContext, content: Path | None, recommendations: Path | None, as_json: bool) -> None:
+def changes_command(app: AppContext, content: Path | None, recommendations: Path | None,
+                    consultations: tuple[str, ...], as_json: bool) -> None:
     """Per chapter: the accepted recommendations of the manual consultations and what changed in the text."""
     source = load_manual(content)
-    recs = load_recommendations(recommendations) if recommendations else []
+    recs = _recommendations(app, recommendations, consultations)
     grouped = changes_by_chapter(recs, source.changes, chapter_titles={c.key: c.title for c in source.chapters})
     if as_json:
         app.emit_json({"version": source.meta.version, "chapters": [
