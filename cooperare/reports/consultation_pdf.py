@@ -5,8 +5,10 @@ every label this module writes; text from contributors goes through :meth:`FontP
 as U+FFFD instead of stopping the report). Count tables reuse :func:`cooperare.reports.pdf.table_flowables`; each
 recommendation is a :class:`TextBlock` drawn line by line on the canvas — never parsed as markup, so ``<script>``
 or ``<b>`` in a post prints as typed — which keeps 5,000 recommendations within seconds and splits across pages.
-Right-to-left scripts print in their stored (logical) order: reportlab shapes no Arabic and reorders no Hebrew
-without an extra library, which the pack does not install. This module must not compute the reports.
+Right-to-left runs (Arabic, Hebrew) in a recommendation are put in display order line by line
+(:func:`cooperare.reports.bidi.visual`), so they read right to left and extract in their logical order; Arabic
+letters are not joined (reportlab shapes no Arabic without a library the pack does not install). This module must
+not compute the reports.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
 from cooperare.certificates.fonts import FontPair
 from cooperare.consultation_bridge.calendar import LAW
+from cooperare.reports.bidi import visual
 from cooperare.reports.certification import Table
 from cooperare.reports.pdf import CERTIFIED_COLOUR, PAGE, table_flowables
 
@@ -117,7 +120,7 @@ class TextBlock(Flowable):
             if font != current:
                 text.setFont(font, FONT_SIZE, LEADING)
                 current = font
-            text.textLine(line)
+            text.textLine(visual(line))
         canvas.drawText(text)
 
 
