@@ -24,6 +24,7 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
 from cooperare.certificates.fonts import FontPair
@@ -66,6 +67,21 @@ def clean_table(table: Table, fonts: FontPair) -> Table:
                                      for row in table.rows))
 
 
+def fit_line(line: str, font: str, room: float) -> list[str]:
+    """``line`` as pieces no wider than ``room``: a word longer than the line (a long link, say) is broken between
+    characters, never left to run off the page."""
+    pieces: list[str] = []
+    while stringWidth(line, font, FONT_SIZE) > room and len(line) > 1:
+        low, high = 1, len(line) - 1  # the longest head that fits, at least one character
+        while low < high:
+            middle = (low + high + 1) // 2
+            low, high = (middle, high) if stringWidth(line[:middle], font, FONT_SIZE) <= room else (low, middle - 1)
+        pieces.append(line[:low])
+        line = line[low:]
+    pieces.append(line)
+    return pieces
+
+
 class TextBlock(Flowable):
     """Lines of plain text (each with its font), wrapped to the frame, drawn with one text object; splits between
     lines when it does not fit the rest of a page. ``head`` lines get a shaded band."""
@@ -85,7 +101,7 @@ class TextBlock(Flowable):
         self.lines = []
         for font, text in self.pieces:
             for line in simpleSplit(text, font, FONT_SIZE, width - 6) or [""]:
-                self.lines.append((font, line))
+                self.lines += [(font, piece) for piece in fit_line(line, font, width - 6)]
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self._layout(available_width)
