@@ -27,7 +27,7 @@ from cooperare.config.loader import load_yaml
 from cooperare.consultation_bridge.model import Consultation
 from cooperare.consultation_bridge.register import CATEGORIES_RO, LOCAL_TIME
 from cooperare.errors import InputError, Location
-from cooperare.reports.tabular import neutralise
+from cooperare.reports.tabular import FORMULA_STARTS, neutralise
 from cooperare.reports.xlsx import NOT_IN_XML
 from cooperare.store import Store
 from cooperare.store.consultation import AnswerRow, AnswerStatus, Contribution, ContributionRegister
@@ -138,9 +138,13 @@ def _decision(value: Any, fail: Any) -> AnswerStatus | None:
 
 
 def _optional(value: Any) -> str | None:
+    """A cell as text, without the apostrophe :func:`cell_text` put before a formula-like start (so a reason such
+    as "- nu se aplică" read back from the sheet is the reason written, not "'- nu se aplică")."""
     if value is None:
         return None
     text = str(value).strip()
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        text = text[1:]
     return text or None
 
 

@@ -42,6 +42,7 @@ CATEGORIES_RO: dict[str, str] = {"citizen": "cetățean", "ngo": "organizație n
 MAX_TEXT = 100_000
 _SPACES = re.compile(r"\s+")
 _EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
+_CEDILLA = str.maketrans("şţŞŢ", "șțȘȚ")
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,9 @@ class ContributionRecord:
 
 
 def normalised(text: str) -> str:
-    """The text as compared for duplicates: NFC, case folded, spaces collapsed, punctuation at the ends dropped."""
-    folded = _SPACES.sub(" ", unicodedata.normalize("NFC", text).casefold()).strip()
+    """The text as compared for duplicates: NFC, ş ţ (cedilla, as many keyboards still type them) read as ș ț
+    (comma below), case folded, spaces collapsed, punctuation at the ends dropped."""
+    folded = _SPACES.sub(" ", unicodedata.normalize("NFC", text).translate(_CEDILLA).casefold()).strip()
     return _EDGE_PUNCTUATION.sub("", folded)
 
 

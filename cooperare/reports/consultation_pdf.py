@@ -5,8 +5,10 @@ every label this module writes; text from contributors goes through :meth:`FontP
 as U+FFFD instead of stopping the report). Count tables reuse :func:`cooperare.reports.pdf.table_flowables`; each
 recommendation is a :class:`TextBlock` drawn line by line on the canvas — never parsed as markup, so ``<script>``
 or ``<b>`` in a post prints as typed — which keeps 5,000 recommendations within seconds and splits across pages.
-Right-to-left scripts print in their stored (logical) order: reportlab shapes no Arabic and reorders no Hebrew
-without an extra library, which the pack does not install. This module must not compute the reports.
+Right-to-left runs (Arabic, Hebrew) in a recommendation are put in display order line by line
+(:func:`cooperare.reports.bidi.visual`), so they read right to left and extract in their logical order; Arabic
+letters are not joined (reportlab shapes no Arabic without a library the pack does not install). This module must
+not compute the reports.
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
 from cooperare.certificates.fonts import FontPair
 from cooperare.consultation_bridge.calendar import LAW
+from cooperare.reports.bidi import visual
 from cooperare.reports.certification import Table
 from cooperare.reports.pdf import CERTIFIED_COLOUR, PAGE, table_flowables
 
@@ -63,6 +67,21 @@ def clean_table(table: Table, fonts: FontPair) -> Table:
                                      for row in table.rows))
 
 
+def fit_line(line: str, font: str, room: float) -> list[str]:
+    """``line`` as pieces no wider than ``room``: a word longer than the line (a long link, say) is broken between
+    characters, never left to run off the page."""
+    pieces: list[str] = []
+    while stringWidth(line, font, FONT_SIZE) > room and len(line) > 1:
+        low, high = 1, len(line) - 1  # the longest head that fits, at least one character
+        while low < high:
+            middle = (low + high + 1) // 2
+            low, high = (middle, high) if stringWidth(line[:middle], font, FONT_SIZE) <= room else (low, middle - 1)
+        pieces.append(line[:low])
+        line = line[low:]
+    pieces.append(line)
+    return pieces
+
+
 class TextBlock(Flowable):
     """Lines of plain text (each with its font), wrapped to the frame, drawn with one text object; splits between
     lines when it does not fit the rest of a page. ``head`` lines get a shaded band."""
@@ -82,7 +101,7 @@ class TextBlock(Flowable):
         self.lines = []
         for font, text in self.pieces:
             for line in simpleSplit(text, font, FONT_SIZE, width - 6) or [""]:
-                self.lines.append((font, line))
+                self.lines += [(font, piece) for piece in fit_line(line, font, width - 6)]
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self._layout(available_width)
@@ -117,7 +136,7 @@ class TextBlock(Flowable):
             if font != current:
                 text.setFont(font, FONT_SIZE, LEADING)
                 current = font
-            text.textLine(line)
+            text.textLine(visual(line))
         canvas.drawText(text)
 
 

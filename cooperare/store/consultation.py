@@ -119,7 +119,9 @@ class DebateRequest:
 
 
 _COLUMNS = [f.name for f in fields(Contribution)]
-_MUTABLE = ("part_key", "category", "author", "publish_name", "author_hash", "late")
+_MUTABLE = ("part_key", "category", "author", "publish_name", "author_hash", "late", "fold_key")
+"""Updated in place when the text is the same; the fold key follows the part and the author (and the folding rule),
+so a contribution moved to another part folds with that part's contributions."""
 
 
 class ContributionRegister:

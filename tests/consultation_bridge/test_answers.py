@@ -129,3 +129,20 @@ def test_a_decision_on_a_text_edited_since_the_sheet_was_written_is_refused(cons
     with pytest.raises(InputError, match=r"edited after this sheet was written \(version 1, now 2\)"):
         apply_answers(recorded, consultation=consultation, path=path)
     assert {c.answer for c in register.all(consultation.id)} == {"pending"}
+
+
+def test_an_unchanged_sheet_written_again_changes_nothing(consultation: Consultation, recorded: Store,
+                                                          tmp_path: Path) -> None:
+    answers = tmp_path / "a.yaml"
+    answers.write_text('answers:\n  - source: forum-post:1\n    decision: rejected\n    reason: "- nu se aplică"\n'
+                       '  - source: forum-post:2\n    decision: partly\n    reason: "=doar art. 2"\n',
+                       encoding="utf-8")
+    assert apply_answers(recorded, consultation=consultation, path=answers) == (2, 3)  # forum-post:3 folds into 2
+    register = ContributionRegister(recorded.engine)
+    path = tmp_path / "again.xlsx"
+    write_answer_sheet(path, consultation=consultation, contributions=register.all(consultation.id))
+    cells = {row[0].value: row[10].value for row in load_workbook(path)[ANSWERS_SHEET].iter_rows(min_row=2)}
+    assert cells["forum-post:1"] == "'- nu se aplică" and cells["forum-post:2"] == "'=doar art. 2"  # inert in a sheet
+    assert apply_answers(recorded, consultation=consultation, path=path) == (2, 0)
+    reasons = {c.source_key: c.reason for c in register.all(consultation.id)}
+    assert reasons["forum-post:1"] == "- nu se aplică" and reasons["forum-post:2"] == "=doar art. 2"

@@ -30,6 +30,7 @@ def rec(source: str, text: str, *, author: str = "Ion Popescu", email: str | Non
 def test_normalised_text_ignores_case_spaces_and_end_punctuation() -> None:
     assert normalised("  Propun   ȘTERGEREA art. 3!! ") == normalised("propun ștergerea art. 3")
     assert normalised("a b") != normalised("ab")
+    assert normalised("Şedinţele să fie publice") == normalised("ședințele să fie publice")  # cedilla, comma below
 
 
 def test_late_is_decided_by_the_day_in_bucharest(consultation: Consultation) -> None:
@@ -59,6 +60,20 @@ def test_recording_is_idempotent_journaled_and_folds_the_same_author(consultatio
     with store.engine.connect() as conn:
         commands = [r[0] for r in conn.exec_driver_sql("SELECT command, outcome FROM runs")]
     assert commands == ["consultation record", "consultation record"]
+
+
+def test_a_contribution_moved_to_another_part_folds_by_its_new_part(consultation: Consultation,
+                                                                     store: Store) -> None:
+    first = rec("forum-post:1", "Propun un glosar.", part="cap-01")
+    later = rec("forum-post:2", "Propun un glosar.", part="cap-02", at=first.submitted_at + timedelta(hours=1))
+    assert record_contributions(store, consultation=consultation, records=[first, later]).duplicates == 0
+    moved = rec("forum-post:2", "Propun un glosar.", part="cap-01", at=later.submitted_at)
+    counts = record_contributions(store, consultation=consultation, records=[first, moved])
+    assert (counts.updated, counts.duplicates) == (1, 1)
+    rows = {c.source_key: c for c in ContributionRegister(store.engine).all(consultation.id)}
+    assert rows["forum-post:2"].duplicate_of == "forum-post:1" and rows["forum-post:2"].part_key == "cap-01"
+    back = record_contributions(store, consultation=consultation, records=[first, later])
+    assert (back.updated, back.duplicates) == (1, 0)
 
 
 def test_emails_are_never_stored_only_hashed_per_consultation(consultation: Consultation, store: Store) -> None:
