@@ -443,6 +443,48 @@ def max_input_vars_steps() -> list[Step]:
     ]
 
 
+def site_setup_steps() -> list[Step]:
+    return [Step("local_cooperare_get_site_setup", {}, "language packs, timezone, availability and completion")]
+
+
+def roles_steps() -> list[Step]:
+    return [Step("local_cooperare_get_roles", {}, "the roles of a fresh site: id, shortname, archetype, course-assignable")]
+
+
+def completions_steps() -> list[Step]:
+    trainees = Step("core_user_create_users", {"users": [
+        {"username": f"cursant{i}", "password": "Parola#2026", "firstname": first, "lastname": "Popescu",
+         "email": f"cursant{i}@example.com"} for i, first in ((1, "Ana"), (2, "Ion"))]}, "two trainees")
+    enrol = Step("enrol_manual_enrol_users", {"enrolments": [
+        {"roleid": 5, "userid": "0", "courseid": "0"} for _ in range(3)]},
+        "the administrator and both trainees enrolled as students",
+        bindings={"enrolments[0][userid]": "steps[1].response.body[0].id",
+                  "enrolments[1][userid]": "steps[1].response.body[1].id",
+                  **{f"enrolments[{i}][courseid]": COURSE_ID for i in range(3)}})
+    enrol.args["enrolments"][2]["userid"] = 2  # the administrator
+    page = _activity("coop:rec:page", "page", completion=1, options=[{"name": "content", "value": "<p>Text</p>"}])
+
+    def completions(note: str, **extra: Any) -> Step:
+        return Step("local_cooperare_get_course_completions", {"courseid": "0", **extra}, note,
+                    bindings={"courseid": COURSE_ID})
+    return [
+        _course(),
+        trainees,
+        enrol,
+        _save_activities([page], "a page with manual completion"),
+        completions("no criteria yet: the total only, no users"),
+        Step("local_cooperare_set_completion", {"courses": [
+            {"courseid": "0", "aggregation": 1, "activityaggregation": 1, "activities": ["coop:rec:page"],
+             "grade": 0, "spechash": "c-page"}]}, "the page is required", bindings={"courses[0][courseid]": COURSE_ID}),
+        completions("criteria: three tracked users, nobody done"),
+        completions("a page: offset 1, limit 1", offset=1, limit=1),
+        completions("past the end: offset 5", offset=5),
+        completions("bad input: limit 0", limit=0),
+        completions("bad input: a negative offset", offset=-1),
+        Step("local_cooperare_get_course_completions", {"courseid": 999999}, "bad input: an unknown course"),
+    ]
+
+
 SCENARIOS = [
     Scenario("plugin_sections", "local_cooperare_save_sections: create, no-op, update, bad input; "
              "describe_courses before and after.", sections_steps),
@@ -463,6 +505,11 @@ SCENARIOS = [
              "update, bad input, delete.", calendar_steps),
     Scenario("plugin_reports", "BigBlueButton refused while disabled; get_bbb_attendance refusal; "
              "get_activity_counts.", reports_steps),
+    Scenario("plugin_site_setup", "local_cooperare_get_site_setup on the lab site.", site_setup_steps),
+    Scenario("plugin_roles", "local_cooperare_get_roles on the lab site.", roles_steps),
+    # Nobody completes: the service offers no REST call that marks an activity done for a user (PHPUnit covers it).
+    Scenario("plugin_course_completions", "local_cooperare_get_course_completions: no criteria, criteria, paging, "
+             "bad input.", completions_steps),
     Scenario("plugin_max_input_vars", "local_cooperare_save_activities with more POST variables than "
              "max_input_vars (5000).", max_input_vars_steps),
 ]
