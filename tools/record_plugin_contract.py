@@ -11,7 +11,10 @@ clock reading. The files have the shared scenario format (tests/contract/README.
     python tools/record_plugin_contract.py --url http://127.0.0.1:8045 --token-file /work/lab/m45/token-cooperare.txt \
         --restore '/work/shared/moodle-lab/lab.sh restore m45' --out tests/contract/4.5/plugin
 
-The token (read from a file, never from argv) is written as ``TOKEN`` in the recordings.
+The token (read from a file, never from argv) is written as ``TOKEN`` in the recordings. Scenarios with a second user
+(permission denied) need ``--grant``: a command that gives ``$COOPERARE_GRANT_USER`` a token on the plugin's service
+and exactly the capabilities ``$COOPERARE_GRANT_CAPS`` at site level and prints the token (on moodle-lab, a small
+PHP script run as www-data; REST cannot do it). Its tokens are written as the step's placeholder.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import argparse
 import base64
 import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -62,12 +66,29 @@ class Step:
     note: str = ""
     bindings: dict[str, str] = field(default_factory=dict)
     upload: tuple[str, bytes, str] | None = None  # filename, content, content type
+    token: str = "TOKEN"  # the placeholder of the token sent: TOKEN (the administrator's) or one a Grant made
+    grant: Grant | None = None  # not a request: a token for another user, made out of band (--grant)
 
     def params(self) -> list[tuple[str, str]]:
         if self.upload is not None:
-            return [("token", "TOKEN"), ("filearea", "draft"), ("itemid", "0")]
-        return [("wstoken", "TOKEN"), ("wsfunction", self.function), ("moodlewsrestformat", "json"),
+            return [("token", self.token), ("filearea", "draft"), ("itemid", "0")]
+        return [("wstoken", self.token), ("wsfunction", self.function), ("moodlewsrestformat", "json"),
                 *flatten("", self.args)]
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A user (created earlier in the scenario) authorised on the plugin's service with a token of their own and, at
+    site level, exactly ``capabilities``; later steps send it as ``placeholder``. REST cannot do this, so the recorder
+    runs the ``--grant`` command (COOPERARE_GRANT_USER, COOPERARE_GRANT_CAPS in its environment, the token on its
+    standard output) and the replay asks the sandbox for the same."""
+
+    username: str
+    capabilities: tuple[str, ...]
+    placeholder: str
+
+    def recorded(self) -> dict[str, Any]:
+        return {"username": self.username, "capabilities": list(self.capabilities), "placeholder": self.placeholder}
 
 
 @dataclass(frozen=True)
@@ -91,14 +112,20 @@ def _bind(params: list[tuple[str, str]], bindings: dict[str, str], responses: li
     return out
 
 
-def run_scenario(base_url: str, token: str, steps: list[Step]) -> list[dict[str, Any]]:
-    """Send the steps in order; return them as recorded steps (request and response)."""
+def run_scenario(base_url: str, token: str, steps: list[Step], grant_command: str = "") -> list[dict[str, Any]]:
+    """Send the steps in order; return them as recorded steps (request and response, or the grant)."""
     session = requests.Session()
     recorded: list[dict[str, Any]] = []
     responses: list[Any] = []
+    tokens = {"TOKEN": token}
     for step in steps:
+        if step.grant is not None:
+            tokens[step.grant.placeholder] = _grant(grant_command, step.grant)
+            recorded.append({"grant_token": step.grant.recorded(), "note": step.note})
+            responses.append(None)
+            continue
         params = _bind(step.params(), step.bindings, responses)
-        real = [(k, token if v == "TOKEN" and k in ("wstoken", "token") else v) for k, v in params]
+        real = [(k, tokens[v] if v in tokens and k in ("wstoken", "token") else v) for k, v in params]
         request: dict[str, Any] = {"method": "POST", "path": UPLOAD if step.upload else REST}
         if step.upload is not None:
             filename, content, content_type = step.upload
@@ -126,6 +153,17 @@ def run_scenario(base_url: str, token: str, steps: list[Step]) -> list[dict[str,
             entry["note"] = step.note
         recorded.append(entry)
     return recorded
+
+
+def _grant(command: str, grant: Grant) -> str:
+    if not command:
+        raise SystemExit("this scenario needs --grant (a command that gives a user a token on the service)")
+    env = {**os.environ, "COOPERARE_GRANT_USER": grant.username, "COOPERARE_GRANT_CAPS": " ".join(grant.capabilities)}
+    answer = subprocess.run(command, shell=True, check=True, capture_output=True, text=True, env=env)  # noqa: S602
+    token = answer.stdout.strip().splitlines()[-1] if answer.stdout.strip() else ""
+    if not re.fullmatch(r"[0-9a-f]{32}", token):
+        raise SystemExit(f"--grant printed no token for {grant.username}: {answer.stderr[-300:]}")
+    return token
 
 
 def differing_paths(a: Any, b: Any, path: str) -> Iterator[str]:
@@ -443,6 +481,80 @@ def max_input_vars_steps() -> list[Step]:
     ]
 
 
+def site_setup_steps() -> list[Step]:
+    return [Step("local_cooperare_get_site_setup", {}, "language packs, timezone, availability and completion")]
+
+
+def roles_steps() -> list[Step]:
+    return [Step("local_cooperare_get_roles", {}, "the roles of a fresh site: id, shortname, archetype, course-assignable")]
+
+
+def completions_steps() -> list[Step]:
+    trainees = Step("core_user_create_users", {"users": [
+        {"username": f"cursant{i}", "password": "Parola#2026", "firstname": first, "lastname": "Popescu",
+         "email": f"cursant{i}@example.com"} for i, first in ((1, "Ana"), (2, "Ion"))]}, "two trainees")
+    enrol = Step("enrol_manual_enrol_users", {"enrolments": [
+        {"roleid": 5, "userid": "0", "courseid": "0"} for _ in range(3)]},
+        "the administrator and both trainees enrolled as students",
+        bindings={"enrolments[0][userid]": "steps[1].response.body[0].id",
+                  "enrolments[1][userid]": "steps[1].response.body[1].id",
+                  **{f"enrolments[{i}][courseid]": COURSE_ID for i in range(3)}})
+    enrol.args["enrolments"][2]["userid"] = 2  # the administrator
+    page = _activity("coop:rec:page", "page", completion=1, options=[{"name": "content", "value": "<p>Text</p>"}])
+
+    def completions(note: str, **extra: Any) -> Step:
+        return Step("local_cooperare_get_course_completions", {"courseid": "0", **extra}, note,
+                    bindings={"courseid": COURSE_ID})
+    return [
+        _course(),
+        trainees,
+        enrol,
+        _save_activities([page], "a page with manual completion"),
+        completions("no criteria yet: the total only, no users"),
+        Step("local_cooperare_set_completion", {"courses": [
+            {"courseid": "0", "aggregation": 1, "activityaggregation": 1, "activities": ["coop:rec:page"],
+             "grade": 0, "spechash": "c-page"}]}, "the page is required", bindings={"courses[0][courseid]": COURSE_ID}),
+        completions("criteria: three tracked users, nobody done"),
+        completions("a page: offset 1, limit 1", offset=1, limit=1),
+        completions("past the end: offset 5", offset=5),
+        completions("bad input: limit 0", limit=0),
+        completions("bad input: a negative offset", offset=-1),
+        Step("local_cooperare_get_course_completions", {"courseid": 999999}, "bad input: an unknown course"),
+    ]
+
+
+REST_USE = "webservice/rest:use"
+
+
+def permission_steps() -> list[Step]:
+    """Two users authorised on the service: one lacking even the REST protocol, one with REST but no plugin
+    capability. Both are refused before anything is read or written."""
+    users = Step("core_user_create_users", {"users": [
+        {"username": name, "password": "Parola#2026", "firstname": first, "lastname": "Fărădrepturi",
+         "email": f"{name}@example.com"} for name, first in (("fara.rest", "Radu"), ("fara.drepturi", "Doina"))]},
+        "two users without the plugin's capability")
+    norest = Grant("fara.rest", (), "TOKEN_NOREST")
+    nocap = Grant("fara.drepturi", (REST_USE,), "TOKEN_NOCAP")
+
+    def denied(function: str, args: dict[str, Any], note: str, grant: Grant, **bindings: str) -> Step:
+        return Step(function, args, note, bindings=dict(bindings), token=grant.placeholder)
+    return [
+        _course(),
+        users,
+        Step(grant=norest, note="fara.rest: a token on the service, no capability at all (not even REST)"),
+        Step(grant=nocap, note="fara.drepturi: a token on the service, webservice/rest:use only"),
+        denied("local_cooperare_describe_courses", {"idnumbers": [COURSE]}, "no REST capability", norest),
+        denied("local_cooperare_describe_courses", {"idnumbers": [COURSE]}, "REST but no plugin capability", nocap),
+        denied("local_cooperare_save_sections", {"sections": [{"courseid": "0", "number": 1, "name": "x"}]},
+               "a write, refused", nocap, **{"sections[0][courseid]": COURSE_ID}),
+        denied("local_cooperare_get_course_completions", {"courseid": "0"}, "a read of a course, refused", nocap,
+               courseid=COURSE_ID),
+        denied("local_cooperare_get_roles", {}, "a site-level read, refused", nocap),
+        denied("local_cooperare_get_site_setup", {}, "the site setup, refused", nocap),
+        _describe("the administrator: nothing was changed"),
+    ]
+
+
 SCENARIOS = [
     Scenario("plugin_sections", "local_cooperare_save_sections: create, no-op, update, bad input; "
              "describe_courses before and after.", sections_steps),
@@ -463,6 +575,13 @@ SCENARIOS = [
              "update, bad input, delete.", calendar_steps),
     Scenario("plugin_reports", "BigBlueButton refused while disabled; get_bbb_attendance refusal; "
              "get_activity_counts.", reports_steps),
+    Scenario("plugin_site_setup", "local_cooperare_get_site_setup on the lab site.", site_setup_steps),
+    Scenario("plugin_permission_denied", "local_cooperare functions called with the token of a user lacking "
+             "webservice/rest:use, then of one lacking local/cooperare:provision.", permission_steps),
+    Scenario("plugin_roles", "local_cooperare_get_roles on the lab site.", roles_steps),
+    # Nobody completes: the service offers no REST call that marks an activity done for a user (PHPUnit covers it).
+    Scenario("plugin_course_completions", "local_cooperare_get_course_completions: no criteria, criteria, paging, "
+             "bad input.", completions_steps),
     Scenario("plugin_max_input_vars", "local_cooperare_save_activities with more POST variables than "
              "max_input_vars (5000).", max_input_vars_steps),
 ]
@@ -480,6 +599,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--token-file", required=True, type=Path)
     parser.add_argument("--restore", required=True, help="shell command bringing the site back to its baseline")
     parser.add_argument("--out", required=True, type=Path)
+    parser.add_argument("--grant", default="", help="shell command giving COOPERARE_GRANT_USER a token on the service "
+                        "with capabilities COOPERARE_GRANT_CAPS at site level; prints the token (scenarios with a "
+                        "second user need it)")
     parser.add_argument("--only", action="append", default=[], help="record only this scenario (repeatable)")
     options = parser.parse_args(argv)
     token = options.token_file.read_text(encoding="utf-8").strip()
@@ -492,9 +614,9 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(2):
             subprocess.run(options.restore, shell=True, check=True, stdout=subprocess.DEVNULL)  # noqa: S602
             release = site_release(base_url, token)  # also warms the caches up after the restore
-            runs.append(run_scenario(base_url, token, scenario.steps()))
+            runs.append(run_scenario(base_url, token, scenario.steps(), options.grant))
         first, second = runs
-        variable = sorted({p for index, (a, b) in enumerate(zip(first, second, strict=True))
+        variable = sorted({p for index, (a, b) in enumerate(zip(first, second, strict=True)) if "response" in a
                            for p in differing_paths(a["response"]["body"], b["response"]["body"],
                                                     f"steps[{index}].response.body")})
         document = {"name": scenario.name, "moodle_release": release, "purpose": scenario.purpose,

@@ -78,6 +78,7 @@ def zip_track(records: Sequence[CertificateRecord], *, output: Path, track: str)
     chosen = sorted((r for r in records if r.track == track and r.status == "valid" and r.file),
                     key=lambda r: r.file or "")
     try:
+        output.mkdir(parents=True, exist_ok=True)  # a first run whose earliest track has nobody eligible yet
         with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_STORED) as archive:
             for record in chosen:
                 source = output / (record.file or "")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from cooperare.collation import person_key
 from cooperare.moodle.records import EnrolledUser
 from cooperare.store.people import PersonRecord
 
@@ -45,7 +46,7 @@ def from_people(records: Iterable[PersonRecord], *, track: str) -> list[Trainee]
         for r in records
         if r.track == track and r.status == "active" and r.moodle_user_id is not None
     ]
-    return sorted(trainees, key=lambda t: (t.lastname.casefold(), t.firstname.casefold(), t.key))
+    return sorted(trainees, key=_in_romanian_order)
 
 
 def from_enrolled(users: Iterable[EnrolledUser], *, track: str, idnumber_prefix: str) -> list[Trainee]:
@@ -67,7 +68,12 @@ def from_enrolled(users: Iterable[EnrolledUser], *, track: str, idnumber_prefix:
             commune=str(raw.get("city") or ""),
             organisation=str(raw.get("institution") or ""),
         ))
-    return sorted(trainees, key=lambda t: (t.lastname.casefold(), t.firstname.casefold(), t.key))
+    return sorted(trainees, key=_in_romanian_order)
+
+
+def _in_romanian_order(trainee: Trainee) -> tuple[object, ...]:
+    """Last name, first name in Romanian order (Căpraru before Ciobanu), then the key for namesakes."""
+    return (*person_key(trainee.lastname, trainee.firstname), trainee.key)
 
 
 def _roster_key(user: EnrolledUser, prefix: str) -> str:

@@ -9,6 +9,7 @@ as recorded (the token placeholder replaced).
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
 import uuid
@@ -167,6 +168,9 @@ def replay(scenario_path: Path, *, version: str | None = None, sandbox: Sandbox 
 
         def configure(config: dict[str, Any]) -> None:
             _post_server_config(session, base_url, config)
+
+        def grant(spec: dict[str, Any]) -> str:
+            raise ValueError(f"{scenario['name']}: a token for another user (grant_token) needs an in-process sandbox")
     else:
         sandbox = sandbox or Sandbox(version=version, plugin=False, wwwroot=_recorded_url(scenario),
                                      max_input_vars=RECORDED_MAX_INPUT_VARS)
@@ -177,7 +181,10 @@ def replay(scenario_path: Path, *, version: str | None = None, sandbox: Sandbox 
         def configure(config: dict[str, Any]) -> None:
             _apply_server_config(box, config)
 
-    results = _replay_steps(scenario, session, base_url, token, configure)
+        def grant(spec: dict[str, Any]) -> str:
+            return _grant_token(box, spec)
+
+    results = _replay_steps(scenario, session, base_url, {TOKEN_PLACEHOLDER: token}, configure, grant)
     return ScenarioResult(scenario["name"], results)
 
 
@@ -189,8 +196,24 @@ class ServedSandbox:
     token: str
 
 
-def _replay_steps(scenario: dict[str, Any], session: requests.Session, base_url: str, token: str,
-                  configure: Callable[[dict[str, Any]], None]) -> list[StepResult]:
+def _grant_token(sandbox: Sandbox, spec: dict[str, Any]) -> str:
+    """What the recorder's ``--grant`` did on the real site: the user (created earlier in the scenario) holds exactly
+    ``capabilities`` at site level and gets a token of their own on the service."""
+    users = sandbox.site.db["user"]
+    user = users.first(username=spec["username"])
+    if user is None:
+        raise ValueError(f"grant_token: no user {spec['username']!r} in the sandbox")
+    users.update(user["id"], capabilities=list(spec["capabilities"]))
+    token = hashlib.md5(f"grant:{spec['username']}".encode()).hexdigest()  # noqa: S324 - an id, not a secret
+    admin = sandbox.site.db["external_tokens"].first(token=sandbox.token.reveal())
+    sandbox.site.add_token(token, userid=user["id"], serviceid=admin["externalserviceid"] if admin else 2)
+    sandbox.site.db.commit()
+    return token
+
+
+def _replay_steps(scenario: dict[str, Any], session: requests.Session, base_url: str, tokens: dict[str, str],
+                  configure: Callable[[dict[str, Any]], None],
+                  grant: Callable[[dict[str, Any]], str]) -> list[StepResult]:
     variable_by_step: dict[int, list[list[str | int]]] = {}
     for path in scenario.get("variable_fields", []):
         match = re.match(r"steps\[(\d+)\]\.response\.(.*)$", path)
@@ -204,8 +227,11 @@ def _replay_steps(scenario: dict[str, Any], session: requests.Session, base_url:
         if "server_config" in step:
             configure(step["server_config"])
             continue
+        if "grant_token" in step:
+            tokens[step["grant_token"]["placeholder"]] = grant(step["grant_token"])
+            continue
         request, expected = step["request"], step["response"]
-        params = [(k, token if v == TOKEN_PLACEHOLDER and k in ("wstoken", "token") else v)
+        params = [(k, tokens[v] if v in tokens and k in ("wstoken", "token") else v)
                   for k, v in request["params"]]
         for param, binding in (request.get("bindings") or {}).items():
             params = [(k, str(_resolve(responses, binding)) if k == param else v) for k, v in params]

@@ -17,7 +17,9 @@ INVALID_PARAMETER_EXCEPTION = "core\\exception\\invalid_parameter_exception"
 INVALID_RESPONSE_EXCEPTION = "core\\exception\\invalid_response_exception"
 MISSING_RECORD_EXCEPTION = "dml_missing_record_exception"
 REQUIRED_CAPABILITY_EXCEPTION = "core\\exception\\required_capability_exception"
-WEBSERVICE_ACCESS_EXCEPTION = "core\\exception\\webservice_access_exception"
+# webservice/lib.php defines it in the global namespace (recorded: plugin_permission_denied, 4.5 and 5.0).
+WEBSERVICE_ACCESS_EXCEPTION = "webservice_access_exception"
+REQUIRE_LOGIN_EXCEPTION = "core\\exception\\require_login_exception"
 CODING_EXCEPTION = "core\\exception\\coding_exception"
 DML_WRITE_EXCEPTION = "dml_write_exception"
 
@@ -75,6 +77,11 @@ def invalid_token() -> MoodleException:
 def access_exception(debuginfo: str = "") -> MoodleException:
     return MoodleException("accessexception", "Access control exception", exception=WEBSERVICE_ACCESS_EXCEPTION,
                            debuginfo=debuginfo)
+
+
+def require_login() -> MoodleException:
+    """``validate_context`` of a course the user may not enter (not enrolled, no moodle/course:view)."""
+    return MoodleException("requireloginerror", "Course or activity not accessible.", exception=REQUIRE_LOGIN_EXCEPTION)
 
 
 def required_capability(capability: str, capability_name: str | None = None) -> MoodleException:

@@ -29,6 +29,7 @@ from cooperare.sandbox.validation import clean_returnvalue, validate_parameters
 
 REST_PATH = "/webservice/rest/server.php"
 TOKEN_PATH = "/login/token.php"
+REST_USE = "webservice/rest:use"
 UPLOAD_PATH = "/webservice/upload.php"
 
 JSON_TYPE = "application/json"
@@ -196,6 +197,9 @@ class SandboxServer:
         user = self.site.user_for_token(token)
         if user is None:
             raise mx.invalid_token()
+        if not self.site.is_siteadmin(user) and REST_USE not in (user.get("capabilities") or ()):
+            # webservice_server::authenticate_user(), before the function is even looked up.
+            raise mx.access_exception(f"You are not allowed to use the {{$a}} protocol (missing capability: {REST_USE})")
         return user
 
     def _function(self, wsfunction: str | None, user: dict[str, Any]) -> Any:

@@ -1,5 +1,5 @@
 """Execute a :class:`~cooperare.sync.plan.RosterPlan`: users, cohorts and groups; then memberships and
-enrolments; then group members (each stage's steps side by side when ``site.concurrency`` allows).
+manual enrolments; then cohort sync; then group members (each stage's steps side by side when ``site.concurrency`` allows).
 
 Each list goes to Moodle in batches sized to the site's POST-variable budget. Every batch is written to the
 journal before it is sent and closed after, so a run killed at any point leaves ``begun`` entries that the next
@@ -131,10 +131,10 @@ class Applier:
     # -- the run ----------------------------------------------------------------------------------------------
 
     def run(self) -> ApplyReport:
-        """Three stages, each waiting for the one before: what depends on nothing (users, cohorts, groups), what
-        needs their ids (cohort members, cohort sync, enrolments), and group members, which Moodle accepts only for
-        people enrolled in the course. The steps of a stage are independent, so with ``concurrency`` above 1 their
-        batches are sent side by side."""
+        """Four stages, each waiting for the one before: what depends on nothing (users, cohorts, groups), what
+        needs their ids (cohort members, manual enrolments), cohort sync (which enrols the cohort's members, so only
+        once they are in), and group members, which Moodle accepts only for people enrolled in the course. The
+        steps of a stage are independent, so with ``concurrency`` above 1 their batches are sent side by side."""
         ops = self.rplan.operations
         if ops.enrol or ops.suspend_enrolments:
             self.client.roles.id_of(self.role)  # an unknown roster.role stops the run before anything is sent
@@ -144,7 +144,12 @@ class Applier:
             self._create_groups(ops)
         with self._stage():
             self._cohort_members(ops)
-            self._enrolments(ops)
+            self._manual_enrolments(ops)
+        # Not side by side with the cohort members: a sync instance created while members are being added (two
+        # transactions) enrols neither those members nor does the members' observer see the new instance; on a
+        # real Moodle 5.0 that left people in the cohort but not in the course, and their group adds failed.
+        with self._stage():
+            self._cohort_sync(ops)
         with self._stage():
             self._group_members(ops)
         self.report.warnings.extend(str(w) for w in self.client.transport.drain_warnings()
@@ -189,7 +194,7 @@ class Applier:
             verify=lambda items: self._verify_cohort_members(items, present=False),
             person=lambda p: self.people.get(p[1])), ops.remove_cohort_members)
 
-    def _enrolments(self, ops: Operations) -> None:
+    def _cohort_sync(self, ops: Operations) -> None:
         syncs = self._resolvable("cohort sync", ops.cohort_sync, lambda p: (self.cohort_ids.get(p[1]),))
         self._run(_Step[tuple[str, str]](
             "cohort sync", "create", "instances", key=lambda p: step_key(*p),
@@ -197,6 +202,8 @@ class Applier:
             send=lambda items: self.client.cohort_sync.save([self._sync_instance(p) for p in items]),
             settle=lambda items, answer: self._count("cohort sync", items),
             verify=self._verify_cohort_sync, person=lambda p: None), syncs)
+
+    def _manual_enrolments(self, ops: Operations) -> None:
         manual = [("enrol", "create", ops.enrol, 0), ("suspend enrolment", "update", ops.suspend_enrolments, 1)]
         role_id = self.client.roles.id_of(self.role) if ops.enrol or ops.suspend_enrolments else 0
         for name, action, items, suspend in manual:

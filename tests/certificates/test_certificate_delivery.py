@@ -40,6 +40,16 @@ def test_the_zip_holds_the_valid_certificates_only(registry: CertificateRegistry
         assert opened.read(opened.namelist()[0]) == (issuing.output / (issued[0].file or "")).read_bytes()
 
 
+def test_a_track_with_nobody_certified_yet_gets_an_empty_zip_in_a_new_output_folder(tmp_path: Path) -> None:
+    """First run of `certificates issue` on a real site: the first track had nobody eligible, so no PDF had created
+    the output folder yet, and writing its ZIP failed with "No such file or directory"."""
+    output = tmp_path / "certificates"
+    archive = zip_track([], output=output, track=TRACK)
+    assert archive == output / f"{TRACK}.zip"
+    with zipfile.ZipFile(archive) as opened:
+        assert opened.namelist() == []
+
+
 def test_messages_are_sent_once(moodle_track: MoodleTrack, store: Store, issued: list[CertificateRecord]) -> None:
     records = [replace(r, moodle_user_id=uid)
                for r, uid in zip(issued, moodle_track.users.values(), strict=False)]

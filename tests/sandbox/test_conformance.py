@@ -59,22 +59,11 @@ PLUGIN_SCENARIOS = sorted(
 )
 
 
-# Recorded with plugin 0.2.0, before 0.3.0 added the `availability` option to the description of quizzes and
-# feedbacks: these replays differ by exactly that option until they are recorded again on reinstalled lab sites
-# (tests/contract/PLUGIN.md). Strict: a replay that starts to match fails here, so the mark cannot outlive the cause.
-STALE_REASON = "recorded with local_cooperare 0.2.0; 0.3.0 describes an `availability` option (re-record)"
-STALE_PLUGIN_RECORDINGS = {"plugin_activities": STALE_REASON, "plugin_completion": STALE_REASON,
-                           "plugin_questions": STALE_REASON}
 # Functions not yet recorded on a real Moodle (tested by PHPUnit there and by the sandbox tests).
-NOT_YET_RECORDED = {"local_cooperare_get_course_completions", "local_cooperare_get_roles",
-                    "local_cooperare_publish_site"}
+NOT_YET_RECORDED = {"local_cooperare_publish_site"}
 
 
-@pytest.mark.parametrize(("version", "name"), [
-    pytest.param(v, n, id=f"{v}-{n}",
-                 marks=[pytest.mark.xfail(strict=True, reason=STALE_PLUGIN_RECORDINGS[n])]
-                 if n in STALE_PLUGIN_RECORDINGS else [])
-    for v, n in PLUGIN_SCENARIOS])
+@pytest.mark.parametrize(("version", "name"), PLUGIN_SCENARIOS, ids=[f"{v}-{n}" for v, n in PLUGIN_SCENARIOS])
 def test_plugin_scenario_replays_identically(version: str, name: str) -> None:
     """local_cooperare as recorded on a real Moodle with the plugin (tools/record_plugin_contract.py)."""
     path = CONTRACT / version / "plugin" / f"{name}.json"

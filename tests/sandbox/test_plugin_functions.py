@@ -150,9 +150,11 @@ def create_users(client: MoodleClient, *names: str) -> dict[str, int]:
 
 
 def token_user(box: Sandbox, client: MoodleClient, name: str, capabilities: tuple[str, ...] = ()) -> MoodleClient:
-    """A client whose token belongs to a new user holding only ``capabilities``."""
+    """A client whose token belongs to a new user holding only ``capabilities``, besides the two every web-service
+    account of the pack needs to get as far as the plugin's own checks: the REST protocol, and entering any course
+    (a manager's moodle/course:view; without them Moodle refuses earlier, see plugin_permission_denied.json)."""
     userid = create_users(client, name)[name]
-    box.site.db["user"].update(userid, capabilities=list(capabilities))
+    box.site.db["user"].update(userid, capabilities=["webservice/rest:use", "moodle/course:view", *capabilities])
     token = f"{name}token0123456789abcdef"  # alphanumeric, as upload.php cleans it with PARAM_ALPHANUM
     box.site.add_token(token, userid=userid)
     box.site.db.commit()

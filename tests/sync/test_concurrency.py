@@ -112,3 +112,33 @@ def test_concurrency_must_be_positive(catalogue: Catalogue, tmp_path: Path, sand
                         config=config)
     with Store.open(tmp_path / "s.sqlite") as store, pytest.raises(PlanError, match="concurrency"):
         Applier(client, rplan, journal=store.journal, run_id=1, concurrency=0)
+
+
+def test_cohort_sync_is_never_sent_side_by_side_with_cohort_members(catalogue: Catalogue, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a real Moodle 5.0 (lab site, concurrency 2) the cohort sync instances were created while the members were
+    being added: neither transaction saw the other's rows, so some people were in the cohort but never enrolled and
+    their group adds failed. The two steps must go in different stages, the sync after the members."""
+    sent_together: list[list[str]] = []
+    original = Applier._send_steps
+
+    def spy(self: Applier, steps: list) -> None:  # type: ignore[type-arg]
+        sent_together.append([step.name for step, _items in steps])
+        original(self, steps)
+
+    monkeypatch.setattr(Applier, "_send_steps", spy)
+    config = RosterConfig()  # enrolment: auto → cohort sync, since the plugin is there
+    box = Sandbox(plugin=True)
+    add_track_courses(box, catalogue)
+    roster = roster_of(rows(catalogue, count=40, seed=5), catalogue, config)
+    client = MoodleClient(box.transport())
+    rplan = plan_roster(client, roster, catalogue=catalogue, config=config)
+    with Store.open(tmp_path / "s.sqlite") as store:
+        outcome = apply_roster(client, rplan, store=store, run_id=store.runs.start("apply"), config=config,
+                               concurrency=4)
+    assert outcome.report.ok, outcome.report.failures
+    stages = [names for names in sent_together if names]
+    members = next(i for i, names in enumerate(stages) if "add cohort member" in names)
+    syncs = next(i for i, names in enumerate(stages) if "cohort sync" in names)
+    assert members < syncs
+    assert not any("add cohort member" in names and "cohort sync" in names for names in stages)

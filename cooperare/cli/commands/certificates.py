@@ -22,6 +22,7 @@ from cooperare.certificates.serials import grouped, parse_serial
 from cooperare.certificates.settings import DEFAULT_ISSUER, DEFAULT_PASSWORD_ENV, CertificatesConfig
 from cooperare.certificates.trainees import from_people
 from cooperare.cli.context import AppContext, pass_app
+from cooperare.collation import romanian_key
 from cooperare.courses.catalogue import Catalogue
 from cooperare.errors import CertificateError
 from cooperare.secrets import Secret
@@ -188,7 +189,7 @@ def _print_status(app: AppContext, assessment: TrackAssessment, *, session: Sess
             + "".join(f"; {item} ≥ {minimum:g}%" for item, minimum in sorted(rule.grade_items.items())),
             style="dim")
     if not missing_only:
-        for key, record in sorted(assessment.holders.items(), key=lambda item: item[1].name.casefold()):
+        for key, record in sorted(assessment.holders.items(), key=lambda item: romanian_key(item[1].name)):
             app.say(f"  certified  {record.name} ({key}): {grouped(record.serial)}", style="green")
     for verdict in assessment.verdicts:
         who = f"{verdict.trainee.fullname} ({verdict.trainee.key})"

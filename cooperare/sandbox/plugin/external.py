@@ -33,6 +33,9 @@ COHORT_CAPABILITIES = ("moodle/course:enrolconfig", "enrol/cohort:config")
 
 @ws_function("local_cooperare_describe_courses")  # a read: no transaction in the PHP either
 def describe_courses(call: Call) -> dict[str, Any]:
+    # Before any lookup, as the PHP's util::require_site_provision(): whether an idnumber exists is not for callers
+    # without the capability (recorded: plugin_permission_denied).
+    util.require_capability(call, util.PROVISION)
     courses: list[dict[str, Any]] = []
     missing: list[str] = []
     seen: set[str] = set()

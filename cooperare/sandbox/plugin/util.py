@@ -10,7 +10,8 @@ from typing import Any
 from cooperare.sandbox.courses import modules
 from cooperare.sandbox.courses.schema import table
 from cooperare.sandbox.db import Row
-from cooperare.sandbox.exceptions import InvalidParameterException, MoodleException, required_capability
+from cooperare.sandbox.courses.enrolments import enrolled_user_ids
+from cooperare.sandbox.exceptions import InvalidParameterException, MoodleException, require_login, required_capability
 from cooperare.sandbox.php import php_float
 from cooperare.sandbox.registry import Call
 from cooperare.sandbox.site import CONTEXT_COURSE, SITE_COURSE_ID
@@ -58,6 +59,7 @@ CAPABILITY_NAMES = {
 }
 
 PROVISION = "local/cooperare:provision"
+COURSE_VIEW = "moodle/course:view"
 
 
 def plugin_exception(errorcode: str, a: Any) -> MoodleException:
@@ -79,14 +81,20 @@ def require_capability(call: Call, capability: str) -> None:
 def course_and_context(call: Call, courseid: int, capabilities: tuple[str, ...] = ()) -> tuple[Row, int]:
     """Load a course, validate its context, require ``local/cooperare:provision`` and ``capabilities`` there.
 
-    Returns the course and its context id. (``validate_context`` — ``require_login`` — is not modelled: like the rest
-    of the sandbox, a user's granted capabilities stand for a role assigned at site level.)
+    Returns the course and its context id. ``validate_context`` lets in an enrolled user or one allowed
+    ``moodle/course:view`` (as a manager is); like the rest of the sandbox, a user's granted capabilities stand for a
+    role assigned at site level.
     """
     course = call.db["course"].get(courseid) if courseid > 0 and courseid != SITE_COURSE_ID else None
     if course is None:
         raise InvalidParameterException(f"course {courseid}: no such course")
     context = call.site.context(CONTEXT_COURSE, course["id"])
     assert context is not None
+    # validate_context() → require_login(): a user neither enrolled nor allowed moodle/course:view is turned away
+    # before any capability is checked (recorded: plugin_permission_denied).
+    if not has_capability(call, COURSE_VIEW) and call.user["id"] not in enrolled_user_ids(
+            call.site, course["id"], onlyactive=True):
+        raise require_login()
     require_capability(call, PROVISION)
     for capability in capabilities:
         require_capability(call, capability)
