@@ -102,6 +102,7 @@ def desired_objects(events: Sequence[Event], *, course: str) -> list[Desired]:
                                 "locală”: diseminarea instrumentului digital și consultări publice.</p>"}
     objects = [Desired("course", course, course_fields, "Cursul evenimentelor")]
     per_kind: dict[str, list[Desired]] = {kind: [] for kind in KINDS[1:]}
+    windows: list[tuple[int, int]] = []
     for position, event in enumerate(events, start=1):
         key = f"{course}:{event.id}"
         group = f"{event.id} — {event.title}"
@@ -112,13 +113,12 @@ def desired_objects(events: Sequence[Event], *, course: str) -> list[Desired]:
         opens = _day_start(event, registration.opens)
         closes = _day_start(event, registration.closes + timedelta(days=1)) - 1
         if registration.method == "self_enrolment":
-            per_kind["enrolment"].append(Desired("enrolment", key, {
-                "method": "self", "name": f"Înscriere – {event.title}", "enrolstartdate": opens,
-                "enrolenddate": closes, "maxenrolled": registration.capacity or 0, "status": 0}, group))
+            windows.append((opens, closes))
         else:
             per_kind["activity"].append(Desired("activity", f"{key}:inscriere", {
                 "modname": "url", "section": key, "name": "Formular de înscriere",
-                "externalurl": registration.form_url, "available_from": opens, "available_until": closes}, group))
+                "intro": f"<p>Înscrieri: {registration.opens:%d.%m.%Y} – {registration.closes:%d.%m.%Y}</p>",
+                "externalurl": registration.form_url}, group))
         if event.room.kind == "bigbluebutton":
             room = {"modname": "bigbluebuttonbn", "section": key, "name": f"Sala online – {event.title}",
                     "openingtime": _epoch(start - OPEN_EARLY), "closingtime": _epoch(end + OPEN_EARLY), "wait": 1}
@@ -131,8 +131,11 @@ def desired_objects(events: Sequence[Event], *, course: str) -> list[Desired]:
                 "modname": "url", "section": key, "name": material.title, "externalurl": material.url}, group))
         per_kind["calendar"].append(Desired("calendar", key, {
             "name": event.title, "eventtype": "site", "timestart": _epoch(start),
-            "timeduration": int((end - start).total_seconds()), "description": _summary(event),
-            "location": event.room.url or "BigBlueButton (platforma Moodle a proiectului)"}, group))
+            "timeduration": int((end - start).total_seconds()), "description": _summary(event)}, group))
+    if windows:
+        per_kind["enrolment"].append(Desired("enrolment", course, {
+            "method": "self", "name": "Înscriere la evenimente", "enrolstartdate": min(w[0] for w in windows),
+            "enrolenddate": max(w[1] for w in windows), "status": 0}, "Înscrierea la evenimente"))
     for kind in KINDS[1:]:
         objects.extend(per_kind[kind])
     return objects

@@ -2,7 +2,7 @@
 
 Thin: each command calls :mod:`cooperare.events` and prints. Events come from ``--events PATH`` (a YAML file or a
 folder), else the ``events`` section of cooperare.yaml, else the 8 events shipped. Attendance lives in the store;
-nothing here talks to Moodle (``plan``/``apply`` come with the plugin's event functions).
+``plan``/``apply`` read and write the public events course in Moodle through local_cooperare.
 """
 
 from __future__ import annotations
@@ -57,6 +57,60 @@ def check_command(app: AppContext, events_path: Path | None, as_json: bool) -> N
     for kind, target in wanted.items():
         style = None if counts[kind] >= target else "yellow"
         app.say(f"{KIND_LABELS[kind]}: {counts[kind]} planned, target {target}", style=style)
+
+
+@events.command("plan")
+@events_option
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON on stdout.")
+@pass_app
+def plan_command(app: AppContext, events_path: Path | None, as_json: bool) -> None:
+    """Show what applying the events would change in Moodle: the public events course, a section per event, the
+    rooms, materials, registration and site calendar events (reads only)."""
+    from cooperare.cli.commands.courses import _print_plan
+    from cooperare.events.provision import plan_moodle
+
+    planned = plan_moodle(app.client(), _events(app, events_path), course=app.config.events.course_idnumber)
+    if as_json:
+        app.emit_json(planned.plan.as_json(ws_calls=app.ws_calls))
+        return
+    _print_plan(app, planned.plan)
+    app.ws_summary()
+
+
+@events.command("apply")
+@events_option
+@click.option("--yes", is_flag=True, help="Apply without asking for confirmation.")
+@click.option("--category", "category_id", type=int, default=1, show_default=True,
+              help="Moodle category id of the events course when it is created.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was applied as JSON on stdout.")
+@pass_app
+def apply_command(app: AppContext, events_path: Path | None, yes: bool, category_id: int, as_json: bool) -> None:
+    """Create or update the events course in Moodle after showing the plan; applying again changes nothing."""
+    from cooperare.cli.commands.courses import _print_plan
+    from cooperare.errors import InputError
+    from cooperare.events.provision import apply_moodle, plan_moodle
+
+    course = app.config.events.course_idnumber
+    client = app.client()
+    planned = plan_moodle(client, _events(app, events_path), course=course)
+    plan = planned.plan
+    if not as_json:
+        _print_plan(app, plan)
+    if not plan.has_changes:
+        if as_json:
+            app.emit_json({"changes": [], "applied": {}})
+        else:
+            app.say("Nothing to change.")
+            app.ws_summary()
+        return
+    if not yes and not click.confirm("Apply these changes to Moodle?", default=False, err=True):
+        raise InputError("cancelled; nothing was applied")
+    applied = apply_moodle(client, app.store(), planned, course=course, category_id=category_id)
+    if as_json:
+        app.emit_json({"changes": [c.as_json() for c in plan.pending()], "applied": applied})
+        return
+    app.say(f"Applied: {', '.join(f'{n} {kind}' for kind, n in sorted(applied.items()))}.")
+    app.ws_summary()
 
 
 @events.command("attendance")
