@@ -115,8 +115,10 @@ def apply_command(app: AppContext, events_path: Path | None, yes: bool, category
 
 @events.command("attendance")
 @click.argument("event_id", metavar="EVENT")
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Attendance export: Teams attendance report, Zoom participants or Google Meet attendance CSV.")
+@click.option("--bbb", is_flag=True, help="Read the attendance of the event's BigBlueButton room from Moodle "
+                                          "(bigbluebuttonbn_logs through local_cooperare) instead of a CSV.")
 @click.option("--skip-invalid", is_flag=True, help="Import the valid rows and list the refused ones.")
 @click.option("--registrations", "registrations_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Guests registered through the form (CSV or XLSX: nume, email, instituție, județ, categorie); "
@@ -124,13 +126,18 @@ def apply_command(app: AppContext, events_path: Path | None, yes: bool, category
 @events_option
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
 @pass_app
-def attendance_command(app: AppContext, event_id: str, csv_path: Path, skip_invalid: bool,
+def attendance_command(app: AppContext, event_id: str, csv_path: Path | None, bbb: bool, skip_invalid: bool,
                        registrations_path: Path | None, events_path: Path | None, as_json: bool) -> None:
-    """Import EVENT's attendance from a CSV export (format detected), matched to the roster and registered guests.
+    """Import EVENT's attendance from a CSV export (format detected) or from its BigBlueButton room (--bbb), matched
+    to the roster and registered guests.
 
-    Importing the same file again records nothing; another export of the same meeting adds no minute twice.
+    Importing the same file (or the same room logs) again records nothing; another export of the same meeting adds
+    no minute twice.
     """
-    from cooperare.events.service import import_attendance
+    from cooperare.events.service import import_attendance, import_bbb_attendance
+
+    if (csv_path is None) == (not bbb):
+        raise click.UsageError("say either --csv FILE or --bbb")
 
     event = find_event(_events(app, events_path), event_id)
     store = _store(app)
@@ -140,8 +147,12 @@ def attendance_command(app: AppContext, event_id: str, csv_path: Path, skip_inva
         from cooperare.store.events import EventAttendance
 
         added = EventAttendance(store.engine).add_guests(event.id, load_registrations(registrations_path))
-    outcome = import_attendance(store, event, csv_path, rule=app.config.events.attendance,
-                                skip_invalid=skip_invalid)
+    if csv_path is not None:
+        outcome = import_attendance(store, event, csv_path, rule=app.config.events.attendance,
+                                    skip_invalid=skip_invalid)
+    else:
+        outcome = import_bbb_attendance(app.client(), store, event, rule=app.config.events.attendance,
+                                        course=app.config.events.course_idnumber)
     if as_json:
         app.emit_json({**outcome.as_json(), "registered_added": added})
         return
@@ -150,9 +161,10 @@ def attendance_command(app: AppContext, event_id: str, csv_path: Path, skip_inva
     for error in outcome.skipped:
         app.note(f"skipped: {error}")
     if not outcome.recorded:
-        app.note(f"{csv_path} was already imported for {event.id} (SHA-256 {outcome.sha256[:12]}…): nothing changed")
+        app.note(f"{outcome.source} was already imported for {event.id} (SHA-256 {outcome.sha256[:12]}…): "
+                 "nothing changed")
     kinds = outcome.by_kind
-    app.say(f"{event.id}: {outcome.format} export, {outcome.rows} rows, {outcome.people} people "
+    app.say(f"{event.id}: {outcome.format} {'logs' if bbb else 'export'}, {outcome.rows} rows, {outcome.people} people "
             f"({kinds.get('roster', 0)} from the roster, {kinds.get('registered', 0)} registered guests, "
             f"{kinds.get('guest', 0)} other guests); {outcome.attended} attended "
             f"(≥ {app.config.events.attendance.min_percent:g}% of {event.duration_minutes} minutes)")
