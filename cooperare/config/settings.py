@@ -20,6 +20,7 @@ from sqlalchemy.exc import ArgumentError
 
 from cooperare.config.certificates import CertificatesConfig
 from cooperare.config.events import EventsConfig
+from cooperare.config.pilot import PilotConfig
 from cooperare.config.loader import at_least, checked
 from cooperare.config.roster import RosterConfig
 from cooperare.errors import ConfigError
@@ -138,6 +139,8 @@ class Config:
     default: the two consultations on the digitalisation manual shipped in the package. Read and checked by
     :mod:`cooperare.consultation_bridge.loader`."""
     events: EventsConfig = field(default_factory=EventsConfig)
+    pilot: PilotConfig = field(default_factory=PilotConfig)
+    """The pilot city halls (docs/pilot.md)."""
 
     def require_site(self) -> SiteConfig:
         """The ``site:`` section, or a ConfigError saying how to give one (for commands that talk to Moodle)."""
