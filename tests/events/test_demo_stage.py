@@ -8,7 +8,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from cooperare.cli.commands.demo import STAGES, DemoRun
-from cooperare.cli.commands.demo_events import stage_events
+from cooperare.cli.commands.demo_events import stage_events, stage_pilot
 from cooperare.cli.context import AppContext
 from cooperare.moodle.client import MoodleClient
 from cooperare.sandbox import Sandbox
@@ -30,6 +30,7 @@ def test_stage_imports_a_teams_report_and_writes_reports(tmp_path: Path) -> None
         box = Sandbox()
         run = DemoRun(AppContext(), tmp_path, MoodleClient(box.transport()), store, store.runs.start("demo"), box)
         stage_events(run)
+        stage_pilot(run)
         present = EventAttendance(store.engine).attendance("diseminare-3")
     out = tmp_path / "events"
     assert {p.name for p in out.iterdir()} == {"plan-evenimente.json", "prezenta-diseminare-3-teams.csv",
@@ -44,3 +45,6 @@ def test_stage_imports_a_teams_report_and_writes_reports(tmp_path: Path) -> None
     assert len(roster) >= 25 and summary["imported"] == len(present)
     text = "".join(page.extract_text() for page in PdfReader(out / "raport-evenimente.pdf").pages)
     assert "Ștefan Țăranu" in text and "Semnătura" in text
+    assert stage_pilot in [stage for _title, stage in STAGES]
+    assert run.summary["pilot"]["city_halls"] == ["Primăria Dărmănești (SV)"] and run.summary["pilot"]["people"] == 40
+    assert (tmp_path / "pilot" / "raport-pilot.pdf").read_bytes().startswith(b"%PDF")

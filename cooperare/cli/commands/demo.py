@@ -17,7 +17,7 @@ from cooperare.cli.commands.demo_certificates import stage_certificates
 from cooperare.cli.commands.demo_consultation import stage_consultation
 from cooperare.cli.commands.demo_courses import stage_courses
 from cooperare.cli.commands.demo_diagnostic import stage_diagnostic
-from cooperare.cli.commands.demo_events import stage_events
+from cooperare.cli.commands.demo_events import stage_events, stage_pilot
 from cooperare.cli.commands.demo_manual import stage_manual
 from cooperare.cli.commands.moodle import print_report, site_report
 from cooperare.cli.context import AppContext, pass_app
@@ -50,8 +50,9 @@ STAGES: list[tuple[str, Callable[[DemoRun], None]]] = [
     ("Certificates: simulated results, issuing, signing, verification, report", stage_certificates),
     ("Diagnostic: a few hundred communes answer; national study, scorecards, open data", stage_diagnostic),
     ("Manual: the digitalisation manual built as PDF, EPUB and HTML", stage_manual),
-    ("Events: the 8 events planned, a Teams attendance report imported, attendance reports", stage_events),
+    ("Events: the 8 events applied to Moodle, a Teams attendance report imported, attendance reports", stage_events),
     ("Consultation: contributions recorded and answered; synthesis, art. 13 report, open data", stage_consultation),
+    ("Pilot: the pilot city halls' report from Moodle and the store", stage_pilot),
 ]
 
 
