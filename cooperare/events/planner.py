@@ -1,16 +1,17 @@
 """Events → what Moodle should hold → a Plan (cooperare/plan.py), compared with a description of what Moodle holds.
 
 The desired state (:func:`desired_objects`) is the public events course and, per event: a section, the online room
-(a BigBlueButton activity, or a URL activity to the Zoom/Teams/Meet meeting), the registration (a self-enrolment
-instance open between the configured dates, or a URL activity to the form, shown only while registration is
-open), a URL activity per material, and a site calendar event. Every object carries a stable idnumber under the
+(a BigBlueButton activity, or a URL activity to the Zoom/Teams/Meet meeting), a URL activity to the registration
+form (its dates in its description) when the event registers through a form, a URL activity per material, and a
+site calendar event; plus the course's one self-enrolment instance (the plugin keeps one per course), open from the
+earliest registration opening to the latest closing of the self-enrolment events. Every object carries a stable idnumber under the
 course's (``coop:evenimente:diseminare-1:sala``) and a ``spechash`` of its fields. Times are Unix seconds computed
 from aware datetimes, so they are right on either side of a daylight-saving change.
 
 :func:`plan_events` compares with an :class:`EventsState` — plain dictionaries keyed by idnumber, as the plugin's
-read functions will return them — and gives create, update (changed in the events file, or ``drift``: edited in
+read functions return them (:mod:`cooperare.events.provision` reads them) — and gives create, update (changed in the events file, or ``drift``: edited in
 Moodle since the last apply, which the stored spechash reveals), no-op, and with ``prune`` delete of pack-managed
-objects whose event is gone. Pure: nothing here calls Moodle; apply is wired onto the plugin functions elsewhere.
+objects whose event is gone. Pure: nothing here calls Moodle; :mod:`cooperare.events.provision` reads and applies.
 """
 
 from __future__ import annotations

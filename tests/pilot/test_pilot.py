@@ -137,3 +137,29 @@ def test_store_figures_per_city_hall_and_month() -> None:
                              "iunie 2027"]
     assert monthly["februarie 2027"] == (0, 0, 1, 0) and monthly["mai 2027"] == (0, 1, 0, 0)
     assert monthly["iunie 2027"] == (0, 0, 1, 1)
+
+
+def test_cli_pilot_report_through_a_served_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from cooperare.cli.main import main
+
+    token = "f" * 32
+    box = Sandbox(token=token)
+    httpd = box.serve()
+    try:
+        url = f"http://127.0.0.1:{httpd.port}"
+        box.site.settings.wwwroot = url
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "cooperare.yaml").write_text(
+            f"site: {{url: '{url}'}}\nstore: {{url: 'sqlite:///{tmp_path / 's.sqlite'}'}}\n"
+            "pilot:\n  city_halls: [{commune: Dărmănești, county: SV}, {commune: Bârnova, county: IS}]\n",
+            encoding="utf-8")
+        monkeypatch.setenv("COOPERARE_MOODLE_TOKEN", token)
+        monkeypatch.delenv("COOPERARE_MOODLE_URL", raising=False)
+        monkeypatch.delenv("COOPERARE_STORE_URL", raising=False)
+        assert main(["pilot", "report", "--out", str(tmp_path / "p.xlsx")]) == 0
+        assert "Pilot report (2 city halls, 0 people)" in capsys.readouterr().err
+        assert main(["pilot", "report", "--out", str(tmp_path / "p.txt")]) == 2
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -28,7 +28,8 @@ def _events(app: AppContext, path: Path | None) -> tuple[Event, ...]:
 
 @click.group()
 def events() -> None:
-    """The project's online events: check them, import attendance (Teams, Zoom, Meet CSV), report."""
+    """The project's online events: check them, plan and apply them in Moodle, import attendance (Teams, Zoom, Meet
+    CSV or BigBlueButton), report."""
 
 
 @events.command("check")
