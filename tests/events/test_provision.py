@@ -60,8 +60,15 @@ def test_apply_creates_everything_then_plans_nothing(store: Store) -> None:
     assert len([e for e in site_events if e["eventtype"] == "site"]) == 8
     assert described.enrolments[COURSE]["enrolstartdate"] < described.enrolments[COURSE]["enrolenddate"]
     assert described.course is not None and described.course["guestaccess"] == 1
-    runs = store.runs.list() if hasattr(store.runs, "list") else None
-    assert runs is None or any(r.command == "events apply" for r in runs)
+    from sqlalchemy import select
+
+    from cooperare.store.schema import runs
+
+    with store.engine.connect() as conn:
+        (run_id,) = conn.execute(select(runs.c.id).where(runs.c.command == "events apply")).scalars().all()
+    journaled = store.runs.get(run_id)
+    assert journaled.outcome == "ok" and journaled.ws_calls > 0
+    assert sum(journaled.detail["applied"].values()) == total
 
 
 def test_changed_event_updates_its_objects_and_moodle_edit_is_drift(store: Store) -> None:
