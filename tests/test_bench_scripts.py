@@ -18,6 +18,7 @@ SMALL = {
     "diagnostic.py": ["--communes", "30"],
     "verify_site.py": ["--certificates", "5"],
     "events.py": ["--participants", "40"],
+    "events_moodle.py": ["--participants", "30", "--people", "12"],
     "consultation.py": ["--contributions", "200", "--parts", "10"],
     "report_publish.py": ["--certificates", "30"],
     "badges.py": ["--credentials", "5"],

@@ -20,6 +20,7 @@ from sqlalchemy.exc import ArgumentError
 
 from cooperare.config.certificates import CertificatesConfig
 from cooperare.config.events import EventsConfig
+from cooperare.config.pilot import PilotConfig
 from cooperare.config.loader import at_least, checked
 from cooperare.config.reports import ReportsConfig
 from cooperare.config.roster import RosterConfig
@@ -144,6 +145,8 @@ class Config:
     """Trainers and tutors per catalogue course (cooperare.config.staff)."""
     reports: ReportsConfig = field(default_factory=ReportsConfig)
     """Where ``report publish`` puts the report in Moodle and who may see it (cooperare.config.reports)."""
+    pilot: PilotConfig = field(default_factory=PilotConfig)
+    """The pilot city halls (docs/pilot.md)."""
 
     def require_site(self) -> SiteConfig:
         """The ``site:`` section, or a ConfigError saying how to give one (for commands that talk to Moodle)."""

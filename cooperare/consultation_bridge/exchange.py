@@ -262,8 +262,8 @@ def publish(client: MoodleClient, store: Store, *, space: Space, consultation_id
                 "intro": "", "visible": 1, "completion": 0, "completionview": 0, "completionusegrade": 0,
                 "completionpassgrade": 0, "options": [{"name": "content", "value": content}]}
         item["spechash"] = fingerprint({k: v for k, v in item.items() if k != "courseid"})
-        saved = client.call("local_cooperare_save_activities", {"activities": [item]})
-        result.results_page = str((saved.get("activities") or [{}])[0].get("action", ""))
+        saved = client.course_content.save_activities([item])
+        result.results_page = str((saved or [{}])[0].get("action", ""))
         run.detail = {"consultation": consultation.id, "posted": result.posted, "already": result.already,
                       "results_page": result.results_page}
     result.ws_calls = client.transport.stats.calls - start

@@ -21,7 +21,9 @@ from cooperare.moodle.transport import Transport
 from cooperare.sandbox import Sandbox
 from cooperare.secrets import Secret
 
-CAPABILITIES = ("mod/forum:replypost", "mod/forum:viewdiscussion", "mod/forum:startdiscussion")
+CAPABILITIES = ("webservice/rest:use", "mod/forum:replypost", "mod/forum:viewdiscussion",
+                "mod/forum:startdiscussion")
+"""What the simulated participants may do (a site lets a user call REST only with webservice/rest:use)."""
 
 
 @dataclass(frozen=True)

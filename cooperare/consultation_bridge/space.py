@@ -50,7 +50,6 @@ CATEGORY_KEY = "consultari"
 SHORTNAME = "CONSULTARI-PUBLICE"
 FULLNAME = "Consultări publice"
 SCOPE = "consultation"
-SAVE_SYNC = "local_cooperare_save_cohort_sync"
 COHORTS: dict[str, tuple[str, str]] = {
     "ngo": ("consultare-ong", "Consultări publice – organizații neguvernamentale"),
     "authority_staff": ("consultare-autoritati", "Consultări publice – personalul autorităților"),
@@ -456,9 +455,9 @@ def _apply_extras(client: MoodleClient, store: Store, run_id: int, planned: Spac
         result.count("enrolment method", len(methods))
     syncs = [c for c in extras if ".cohortsync[" in c.address]
     if syncs:
-        _journaled(store, run_id, syncs, lambda: client.call(SAVE_SYNC, {"instances": [
+        _journaled(store, run_id, syncs, lambda: client.cohort_sync.save([
             {"courseid": course_id, "cohortidnumber": _key(c.address, ".cohortsync["), "role": c.after["role"]}
-            for c in syncs]}))
+            for c in syncs]))
         result.count("cohort sync", len(syncs))
     events = [c for c in extras if ".event[" in c.address]
     if events:
@@ -479,8 +478,7 @@ def _apply_extras(client: MoodleClient, store: Store, run_id: int, planned: Spac
 def forum_ids(client: MoodleClient, course_idnumber: str) -> tuple[int | None, dict[str, int]]:
     """The consultation course's id (None when missing) and its forums: forum idnumber → forum instance id (one
     describe, one forums read)."""
-    answer = client.call("local_cooperare_describe_courses", {"idnumbers": [course_idnumber]})
-    courses = answer.get("courses", [])
+    courses = [c.raw for c in client.course_content.describe([course_idnumber])]
     if not courses:
         return None, {}
     by_cmid = {a.get("cmid"): a["idnumber"] for a in courses[0].get("activities", [])

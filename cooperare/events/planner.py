@@ -1,16 +1,17 @@
 """Events → what Moodle should hold → a Plan (cooperare/plan.py), compared with a description of what Moodle holds.
 
 The desired state (:func:`desired_objects`) is the public events course and, per event: a section, the online room
-(a BigBlueButton activity, or a URL activity to the Zoom/Teams/Meet meeting), the registration (a self-enrolment
-instance open between the configured dates, or a URL activity to the form, shown only while registration is
-open), a URL activity per material, and a site calendar event. Every object carries a stable idnumber under the
+(a BigBlueButton activity, or a URL activity to the Zoom/Teams/Meet meeting), a URL activity to the registration
+form (its dates in its description) when the event registers through a form, a URL activity per material, and a
+site calendar event; plus the course's one self-enrolment instance (the plugin keeps one per course), open from the
+earliest registration opening to the latest closing of the self-enrolment events. Every object carries a stable idnumber under the
 course's (``coop:evenimente:diseminare-1:sala``) and a ``spechash`` of its fields. Times are Unix seconds computed
 from aware datetimes, so they are right on either side of a daylight-saving change.
 
 :func:`plan_events` compares with an :class:`EventsState` — plain dictionaries keyed by idnumber, as the plugin's
-read functions will return them — and gives create, update (changed in the events file, or ``drift``: edited in
+read functions return them (:mod:`cooperare.events.provision` reads them) — and gives create, update (changed in the events file, or ``drift``: edited in
 Moodle since the last apply, which the stored spechash reveals), no-op, and with ``prune`` delete of pack-managed
-objects whose event is gone. Pure: nothing here calls Moodle; apply is wired onto the plugin functions elsewhere.
+objects whose event is gone. Pure: nothing here calls Moodle; :mod:`cooperare.events.provision` reads and applies.
 """
 
 from __future__ import annotations
@@ -102,6 +103,7 @@ def desired_objects(events: Sequence[Event], *, course: str) -> list[Desired]:
                                 "locală”: diseminarea instrumentului digital și consultări publice.</p>"}
     objects = [Desired("course", course, course_fields, "Cursul evenimentelor")]
     per_kind: dict[str, list[Desired]] = {kind: [] for kind in KINDS[1:]}
+    windows: list[tuple[int, int]] = []
     for position, event in enumerate(events, start=1):
         key = f"{course}:{event.id}"
         group = f"{event.id} — {event.title}"
@@ -112,13 +114,12 @@ def desired_objects(events: Sequence[Event], *, course: str) -> list[Desired]:
         opens = _day_start(event, registration.opens)
         closes = _day_start(event, registration.closes + timedelta(days=1)) - 1
         if registration.method == "self_enrolment":
-            per_kind["enrolment"].append(Desired("enrolment", key, {
-                "method": "self", "name": f"Înscriere – {event.title}", "enrolstartdate": opens,
-                "enrolenddate": closes, "maxenrolled": registration.capacity or 0, "status": 0}, group))
+            windows.append((opens, closes))
         else:
             per_kind["activity"].append(Desired("activity", f"{key}:inscriere", {
                 "modname": "url", "section": key, "name": "Formular de înscriere",
-                "externalurl": registration.form_url, "available_from": opens, "available_until": closes}, group))
+                "intro": f"<p>Înscrieri: {registration.opens:%d.%m.%Y} – {registration.closes:%d.%m.%Y}</p>",
+                "externalurl": registration.form_url}, group))
         if event.room.kind == "bigbluebutton":
             room = {"modname": "bigbluebuttonbn", "section": key, "name": f"Sala online – {event.title}",
                     "openingtime": _epoch(start - OPEN_EARLY), "closingtime": _epoch(end + OPEN_EARLY), "wait": 1}
@@ -131,8 +132,11 @@ def desired_objects(events: Sequence[Event], *, course: str) -> list[Desired]:
                 "modname": "url", "section": key, "name": material.title, "externalurl": material.url}, group))
         per_kind["calendar"].append(Desired("calendar", key, {
             "name": event.title, "eventtype": "site", "timestart": _epoch(start),
-            "timeduration": int((end - start).total_seconds()), "description": _summary(event),
-            "location": event.room.url or "BigBlueButton (platforma Moodle a proiectului)"}, group))
+            "timeduration": int((end - start).total_seconds()), "description": _summary(event)}, group))
+    if windows:
+        per_kind["enrolment"].append(Desired("enrolment", course, {
+            "method": "self", "name": "Înscriere la evenimente", "enrolstartdate": min(w[0] for w in windows),
+            "enrolenddate": max(w[1] for w in windows), "status": 0}, "Înscrierea la evenimente"))
     for kind in KINDS[1:]:
         objects.extend(per_kind[kind])
     return objects

@@ -3,14 +3,15 @@ attended, write the reports.
 
 :func:`import_attendance` reads the export (format detected), merges each person's time, matches people to the
 roster snapshot and the event's registered guests, and records it under the file's SHA-256, journaled as a run;
-importing the same file again changes nothing. This module must not print.
+importing the same file again changes nothing. :func:`import_bbb_attendance` does the same from the event's
+BigBlueButton room logs read through the plugin. This module must not print.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cooperare.certificates.fonts import FontPair
@@ -20,6 +21,7 @@ from cooperare.errors import InputError
 from cooperare.events.attendance import Attendee, Matcher, attended, collect, match_all
 from cooperare.events.exports import file_sha256, read_export
 from cooperare.events.report import EventsReport, build_report
+from cooperare.moodle.client import MoodleClient
 from cooperare.store import Store
 from cooperare.store.events import EventAttendance, ImportRecord
 from cooperare.store.people import People
@@ -100,3 +102,50 @@ def write_report(report: EventsReport, out: Path, *, fmt: str, fonts: FontPair |
         from cooperare.reports.tabular import write_xlsx
 
         write_xlsx(report, out)  # type: ignore[arg-type]
+
+
+def import_bbb_attendance(client: MoodleClient, store: Store, event: Event, *, rule: AttendanceRule, course: str,
+                          command: str = "events attendance --bbb") -> ImportOutcome:
+    """Read the event's BigBlueButton room logs (``local_cooperare_get_bbb_attendance``, paged) and store them like
+    an export: under the logs' digest, so reading the same logs again writes nothing, and a later read with more
+    logs adds no minute twice (intervals are united per person when read)."""
+    from cooperare.events.bbb import Account, logs_sha256, sessions_from_logs
+
+    room = f"{course}:{event.id}:sala"
+    if event.room.kind != "bigbluebutton":
+        raise InputError(f"event {event.id} meets on {event.room.kind}, not BigBlueButton",
+                         hint="import its attendance export with --csv")
+    register = EventAttendance(store.engine)
+    with store.runs.recording(command, ws_calls=lambda: client.transport.stats.calls,
+                              detail={"event": event.id, "room": room}) as run:
+        activities = [a for c in client.course_content.describe([course]) for a in c.raw.get("activities", [])]
+        found = next((a for a in activities if a.get("idnumber") == room and a.get("modname") == "bigbluebuttonbn"),
+                     None)
+        if found is None:
+            raise InputError(f"the events course has no BigBlueButton room {room}",
+                             hint="run `cooperare events apply` first")
+        since = int((event.starts_at - timedelta(hours=1)).timestamp())
+        read = client.reports.bbb_attendance(int(found["cmid"]), since=since)
+        digest = logs_sha256(read.logs)
+        source = f"moodle:bigbluebuttonbn:{read.cmid}"
+        earlier = register.imported(event.id, digest)
+        if earlier is not None:
+            present = register.attendance(event.id)
+            run.detail = {"event": event.id, "room": room, "logs": len(read.logs), "recorded": False}
+            return ImportOutcome(event.id, source, "bigbluebutton", digest, False, earlier.rows, earlier.people,
+                                 _kinds(present), sum(attended(a.minutes, event, rule) for a in present))
+        roster = People(store.engine).all()
+        accounts = {p.moodle_user_id: Account(f"{p.firstname} {p.lastname}", p.email) for p in roster
+                    if p.moodle_user_id}
+        unknown = sorted({log.userid for log in read.logs if log.userid > 0 and log.userid not in accounts})
+        if unknown:
+            for user in client.users.by_field("id", unknown):
+                accounts[user.id] = Account(f"{user.firstname} {user.lastname}", user.email)
+        presences = collect(sessions_from_logs(read.logs, event=event, accounts=accounts))
+        attendees = match_all(presences, Matcher(roster, register.guests(event.id)))
+        recorded = register.record(ImportRecord(event.id, digest, source, "bigbluebutton", "", len(read.logs),
+                                                len(attendees), 0, run_id=run.id), attendees)
+        run.detail = {"event": event.id, "room": room, "logs": len(read.logs), "people": len(attendees),
+                      "recorded": recorded}
+    return ImportOutcome(event.id, source, "bigbluebutton", digest, recorded, len(read.logs), len(attendees),
+                         _kinds(attendees), sum(attended(a.minutes, event, rule) for a in attendees))

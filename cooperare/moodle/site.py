@@ -17,6 +17,14 @@ PLUGIN_PREFIX = PLUGIN_COMPONENT + "_"
 MINIMUM_VERSION = 2024100700  # Moodle 4.5 LTS
 
 # Core functions each part of the pack calls; `moodle check` reports the ones the token's service lacks.
+REPORT_PUBLISH_FUNCTIONS = (
+    "core_course_create_courses", "core_course_update_courses", "core_course_get_courses_by_field",
+    "core_course_get_categories", "core_cohort_search_cohorts", "core_cohort_create_cohorts",
+    "core_cohort_get_cohort_members", "core_cohort_add_cohort_members", "core_cohort_delete_cohort_members",
+    "core_user_get_users_by_field", "local_cooperare_describe_courses", "local_cooperare_save_sections",
+    "local_cooperare_save_activities", "local_cooperare_save_cohort_sync")
+"""What ``report publish`` calls (checked against the token's service before anything is written)."""
+
 CORE_FUNCTIONS: dict[str, tuple[str, ...]] = {
     "site": ("core_webservice_get_site_info",),
     "courses": (

@@ -30,7 +30,7 @@ from cooperare.config.reports import ReportsConfig
 from cooperare.courses.catalogue import Catalogue
 from cooperare.courses.identity import category_idnumber, course_idnumber
 from cooperare.errors import MoodleError, PlanError, ResponseLost
-from cooperare.moodle.batching import Result, call_batched
+from cooperare.moodle.site import REPORT_PUBLISH_FUNCTIONS
 from cooperare.moodle.client import MoodleClient
 from cooperare.plan import Change, Plan, fingerprint
 from cooperare.reports.certification import CertificationReport
@@ -38,14 +38,7 @@ from cooperare.store import Store
 from cooperare.store.certificates import CertificateRecord
 
 SCOPE = "report publish"
-DESCRIBE = "local_cooperare_describe_courses"
-SAVE_SECTIONS = "local_cooperare_save_sections"
-SAVE_ACTIVITIES = "local_cooperare_save_activities"
-SAVE_SYNC = "local_cooperare_save_cohort_sync"
-FUNCTIONS = ("core_course_create_courses", "core_course_update_courses", "core_course_get_courses_by_field",
-             "core_course_get_categories", "core_cohort_search_cohorts", "core_cohort_create_cohorts",
-             "core_cohort_get_cohort_members", "core_cohort_add_cohort_members", "core_cohort_delete_cohort_members",
-             "core_user_get_users_by_field", DESCRIBE, SAVE_SECTIONS, SAVE_ACTIVITIES, SAVE_SYNC)
+FUNCTIONS = REPORT_PUBLISH_FUNCTIONS
 ZONE = ZoneInfo("Europe/Bucharest")
 LATEST_SECTION, ARCHIVE_SECTION = 1, 2
 DISPLAY_AUTO, DISPLAY_OPEN = "0", "5"
@@ -181,8 +174,8 @@ def read_state(client: MoodleClient, place: Place, *, catalogue_category: str) -
     if found:
         course = found[0]
         state.course_id = course.id
-        described = (client.call(DESCRIBE, {"idnumbers": [place.course]}) or {}).get("courses", [])
-        data = described[0] if described else {}
+        described = client.course_content.describe([place.course])
+        data = described[0].raw if described else {}
         state.course = {"fullname": str(data.get("fullname", "")), "shortname": str(data.get("shortname", "")),
                         "visible": int(data.get("visible", 1))}
         state.sections = {int(s["number"]): {"name": s.get("name", ""), "spechash": s.get("spechash", "")}
@@ -392,18 +385,18 @@ class _Applier:
         self._step(removes, "member", lambda: self.client.cohorts.remove_members(
             [(self.cohort_id, int(c.before["userid"])) for c in removes]))
         syncs = of("cohortsync")
-        self._step(syncs, "cohort sync", lambda: self._plugin(SAVE_SYNC, "instances", [{
+        self._step(syncs, "cohort sync", lambda: self.client.cohort_sync.save([{
             "courseid": self.course_id, "cohortidnumber": place.cohort, "role": config.role, "status": 0,
             "name": config.cohort_name, "spechash": ""}]))
         sections = of("section")
-        self._step(sections, "section", lambda: self._plugin(SAVE_SECTIONS, "sections", [{
+        self._step(sections, "section", lambda: self.client.course_content.save_sections([{
             "courseid": self.course_id, "number": int(c.address.rsplit("[", 1)[1].rstrip("]")),
             "name": c.after["name"], "summary": c.after["summary"], "summaryformat": 1, "visible": 1,
             "spechash": c.after["spechash"]} for c in sections]))
         activities = of("activity")
         if activities:
             items = [self._activity(c) for c in activities]  # uploads first: a lost upload leaves no half item
-            self._step(activities, "resource", lambda: self._plugin(SAVE_ACTIVITIES, "activities", items))
+            self._step(activities, "resource", lambda: self.client.course_content.save_activities(items))
         self.result.course_id = self.course_id
         return self.result
 
@@ -423,11 +416,6 @@ class _Applier:
                 "completion": 0, "spechash": change.after["spechash"],
                 "options": [{"name": "draftitemid", "value": str(draft.itemid)},
                             {"name": "display", "value": report_file.display}]}
-
-    def _plugin(self, wsfunction: str, key: str, items: list[dict[str, Any]]) -> list[Any]:
-        answer = call_batched(self.client.transport, wsfunction, key, items, result=Result.KEYED, result_key=key)
-        return list((answer or {}).get(key, []))
-
 
 _CONTENT_TYPES = {"html": "text/html", "pdf": "application/pdf",
                   "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}

@@ -49,7 +49,10 @@ def test_empty_moodle_creates_everything_in_order() -> None:
     forms = [c for c in result.changes if c.address.endswith(":inscriere]")]
     assert len(forms) == 2  # the two consultations register through a form
     enrolments = [c.after for c in result.changes if ".enrolment[" in c.address]
-    assert len(enrolments) == 6 and all(e["method"] == "self" for e in enrolments)
+    # one self-enrolment per course (the plugin keeps one of each method): open from the first dissemination
+    # registration opening (25.01.2027, Bucharest midnight) to the last closing (end of 25.10.2027)
+    assert len(enrolments) == 1 and enrolments[0]["method"] == "self"
+    assert datetime.fromtimestamp(enrolments[0]["enrolstartdate"], UTC) == datetime(2027, 1, 24, 22, 0, tzinfo=UTC)
 
 
 def test_calendar_times_are_dst_correct() -> None:

@@ -11,6 +11,7 @@ from cooperare.cli.commands.diagnostic import diagnostic
 from cooperare.cli.commands.events import events
 from cooperare.cli.commands.manual import manual
 from cooperare.cli.commands.moodle import moodle
+from cooperare.cli.commands.pilot import pilot
 from cooperare.cli.commands.plugin import plugin
 from cooperare.cli.commands.report import report
 from cooperare.cli.commands.roster import roster
@@ -18,4 +19,4 @@ from cooperare.cli.commands.sandbox import sandbox
 from cooperare.cli.commands.staff import staff
 
 ALL = [catalogue, courses, moodle, plugin, sandbox, demo, certificates, report, roster, diagnostic, manual,
-       consultation, events, staff]
+       consultation, events, staff, pilot]

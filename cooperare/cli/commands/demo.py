@@ -17,7 +17,7 @@ from cooperare.cli.commands.demo_certificates import stage_certificates
 from cooperare.cli.commands.demo_consultation import stage_consultation
 from cooperare.cli.commands.demo_courses import stage_courses
 from cooperare.cli.commands.demo_diagnostic import stage_diagnostic
-from cooperare.cli.commands.demo_events import stage_events
+from cooperare.cli.commands.demo_events import stage_events, stage_pilot
 from cooperare.cli.commands.demo_manual import stage_manual
 from cooperare.cli.commands.demo_staff import stage_staff
 from cooperare.cli.commands.demo_reports import stage_reports
@@ -54,9 +54,10 @@ STAGES: list[tuple[str, Callable[[DemoRun], None]]] = [
     ("Reports: the certification report published into Moodle for the coordinators", stage_reports),
     ("Diagnostic: a few hundred communes answer; national study, scorecards, open data", stage_diagnostic),
     ("Manual: the digitalisation manual built as PDF, EPUB and HTML", stage_manual),
-    ("Events: the 8 events planned, a Teams attendance report imported, attendance reports", stage_events),
+    ("Events: the 8 events applied to Moodle, a Teams attendance report imported, attendance reports", stage_events),
     ("Consultation: space in Moodle, contributions collected, answered, published; synthesis, art. 13 report",
      stage_consultation),
+    ("Pilot: the pilot city halls' report from Moodle and the store", stage_pilot),
 ]
 
 

@@ -1,5 +1,5 @@
-"""The demo's events stage: the project's 8 events loaded and planned against an empty Moodle (the plan saved, to
-be applied once the plugin's event functions land), one Teams attendance report simulated from the demo roster
+"""The demo's events stage: the project's 8 events planned and applied to the sandbox Moodle (BigBlueButton turned
+on first, as a site administrator would; the plan saved, a second plan shown to change nothing), one Teams attendance report simulated from the demo roster
 (Romanian names with diacritics) and imported — twice, to show nothing is counted twice — and the events reports
 written under DIR/events/."""
 
@@ -12,7 +12,7 @@ from cooperare.certificates.fonts import load_fonts
 from cooperare.config.events import EventsConfig
 from cooperare.courses.catalogue import load_catalogue
 from cooperare.events.loader import find_event, load_events
-from cooperare.events.planner import EventsState, desired_objects, plan_events
+from cooperare.events.provision import apply_moodle, plan_moodle
 from cooperare.events.service import import_attendance, report_from_store, write_report
 from cooperare.events.simulate import Invitee, write_teams_report
 from cooperare.store.people import People
@@ -29,25 +29,74 @@ def stage_events(run: DemoRun) -> None:
     out.mkdir(parents=True, exist_ok=True)
     config = EventsConfig()
     events = load_events()
-    plan = plan_events(desired_objects(events, course=config.course_idnumber), EventsState(),
-                       course=config.course_idnumber)
+    course = config.course_idnumber
+    _enable_bigbluebutton(run)
+    planned = plan_moodle(run.client, events, course=course)
+    plan = planned.plan
     (out / "plan-evenimente.json").write_text(json.dumps(plan.as_json(), ensure_ascii=False, indent=2),
                                               encoding="utf-8")
-    run.app.say(f"{len(events)} events; plan against an empty Moodle: {plan.summary()} (saved to "
-                f"{out / 'plan-evenimente.json'})")
+    applied = apply_moodle(run.client, run.store, planned, course=course, command="demo: events apply")
+    again = plan_moodle(run.client, events, course=course).plan
+    run.app.say(f"{len(events)} events applied to the sandbox Moodle: {plan.summary()} (plan saved to "
+                f"{out / 'plan-evenimente.json'}); planned again: {again.summary()}")
     event = find_event(events, TEAMS_EVENT)
     people = [p for p in People(run.store.engine).all(status="active")][:INVITED]
     invitees = [Invitee(f"{p.firstname} {p.lastname}", p.email) for p in people]
     csv = write_teams_report(out / f"prezenta-{event.id}-teams.csv", event, invitees, seed=2027)
     first = import_attendance(run.store, event, csv, rule=config.attendance, command="demo: events attendance")
-    again = import_attendance(run.store, event, csv, rule=config.attendance, command="demo: events attendance")
+    reimport = import_attendance(run.store, event, csv, rule=config.attendance, command="demo: events attendance")
     run.app.say(f"Teams report for {event.id}: {first.rows} rows, {first.people} people ({first.by_kind['roster']} "
                 f"from the roster, {first.by_kind['guest']} guests), {first.attended} attended; imported again: "
-                f"{'recorded twice!' if again.recorded else 'nothing changed'}")
+                f"{'recorded twice!' if reimport.recorded else 'nothing changed'}")
     report = report_from_store(run.store, events, config=config, catalogue=load_catalogue())
     write_report(report, out / "raport-evenimente.pdf", fmt="pdf", fonts=load_fonts())
     write_report(report, out / "raport-evenimente.xlsx", fmt="xlsx", fonts=None)
     run.app.say(f"Events reports written under {out}")
     run.summary["events"] = {"events": len(events), "plan": dict(plan.counts()), "imported": first.people,
-                             "attended": first.attended, "reimport_recorded": again.recorded,
+                             "attended": first.attended, "reimport_recorded": reimport.recorded,
+                             "applied": applied, "replan_changes": sum(1 for _ in again.pending()),
                              "files": [str(out / "raport-evenimente.pdf"), str(out / "raport-evenimente.xlsx")]}
+
+
+def _enable_bigbluebutton(run: DemoRun) -> None:
+    """Moodle ships BigBlueButton disabled; the demo turns it on in the sandbox as an administrator would."""
+    db = run.sandbox.site.db
+    module = db["modules"].first(name="bigbluebuttonbn")
+    if module is not None and not module.get("visible"):
+        db["modules"].update(module["id"], visible=1)
+        db.commit()
+
+
+PILOT_HALLS = 4
+
+
+def stage_pilot(run: DemoRun) -> None:
+    """The pilot report: the 4 communes with the most roster people taken as the pilot city halls (the project's
+    own are set in cooperare.yaml), their figures read from the sandbox Moodle and the store, written under
+    DIR/pilot/."""
+    from collections import Counter
+
+    from cooperare.config.pilot import CityHall, PilotConfig
+    from cooperare.pilot.service import pilot_report, write_pilot
+
+    out = run.out / "pilot"
+    out.mkdir(parents=True, exist_ok=True)
+    places = Counter((p.commune, p.county) for p in People(run.store.engine).all(status="active") if p.commune)
+    halls: list[CityHall] = []
+    for (commune, county), _count in places.most_common():
+        try:
+            halls.append(CityHall(commune, county))
+        except ValueError:
+            continue
+        if len(halls) == PILOT_HALLS:
+            break
+    config = EventsConfig()
+    report = pilot_report(run.client, run.store, config=PilotConfig(city_halls=tuple(halls)),
+                          catalogue=load_catalogue(), events=load_events(), rule=config.attendance,
+                          command="demo: pilot report")
+    write_pilot(report, out / "raport-pilot.pdf", fmt="pdf", fonts=load_fonts())
+    write_pilot(report, out / "raport-pilot.xlsx", fmt="xlsx", fonts=None)
+    people = sum(int(row[2]) for row in report.summary.rows)  # type: ignore[call-overload]
+    run.app.say(f"Pilot report for {', '.join(h.label for h in halls)} ({people} people) written under {out}")
+    run.summary["pilot"] = {"city_halls": [h.label for h in halls], "people": people,
+                            "files": [str(out / "raport-pilot.pdf"), str(out / "raport-pilot.xlsx")]}

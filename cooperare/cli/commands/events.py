@@ -2,7 +2,7 @@
 
 Thin: each command calls :mod:`cooperare.events` and prints. Events come from ``--events PATH`` (a YAML file or a
 folder), else the ``events`` section of cooperare.yaml, else the 8 events shipped. Attendance lives in the store;
-nothing here talks to Moodle (``plan``/``apply`` come with the plugin's event functions).
+``plan``/``apply`` read and write the public events course in Moodle through local_cooperare.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ def _events(app: AppContext, path: Path | None) -> tuple[Event, ...]:
 
 @click.group()
 def events() -> None:
-    """The project's online events: check them, import attendance (Teams, Zoom, Meet CSV), report."""
+    """The project's online events: check them, plan and apply them in Moodle, import attendance (Teams, Zoom, Meet
+    CSV or BigBlueButton), report."""
 
 
 @events.command("check")
@@ -59,10 +60,66 @@ def check_command(app: AppContext, events_path: Path | None, as_json: bool) -> N
         app.say(f"{KIND_LABELS[kind]}: {counts[kind]} planned, target {target}", style=style)
 
 
+@events.command("plan")
+@events_option
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON on stdout.")
+@pass_app
+def plan_command(app: AppContext, events_path: Path | None, as_json: bool) -> None:
+    """Show what applying the events would change in Moodle: the public events course, a section per event, the
+    rooms, materials, registration and site calendar events (reads only)."""
+    from cooperare.cli.commands.courses import _print_plan
+    from cooperare.events.provision import plan_moodle
+
+    planned = plan_moodle(app.client(), _events(app, events_path), course=app.config.events.course_idnumber)
+    if as_json:
+        app.emit_json(planned.plan.as_json(ws_calls=app.ws_calls))
+        return
+    _print_plan(app, planned.plan)
+    app.ws_summary()
+
+
+@events.command("apply")
+@events_option
+@click.option("--yes", is_flag=True, help="Apply without asking for confirmation.")
+@click.option("--category", "category_id", type=int, default=1, show_default=True,
+              help="Moodle category id of the events course when it is created.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was applied as JSON on stdout.")
+@pass_app
+def apply_command(app: AppContext, events_path: Path | None, yes: bool, category_id: int, as_json: bool) -> None:
+    """Create or update the events course in Moodle after showing the plan; applying again changes nothing."""
+    from cooperare.cli.commands.courses import _print_plan
+    from cooperare.errors import InputError
+    from cooperare.events.provision import apply_moodle, plan_moodle
+
+    course = app.config.events.course_idnumber
+    client = app.client()
+    planned = plan_moodle(client, _events(app, events_path), course=course)
+    plan = planned.plan
+    if not as_json:
+        _print_plan(app, plan)
+    if not plan.has_changes:
+        if as_json:
+            app.emit_json({"changes": [], "applied": {}})
+        else:
+            app.say("Nothing to change.")
+            app.ws_summary()
+        return
+    if not yes and not click.confirm("Apply these changes to Moodle?", default=False, err=True):
+        raise InputError("cancelled; nothing was applied")
+    applied = apply_moodle(client, app.store(), planned, course=course, category_id=category_id)
+    if as_json:
+        app.emit_json({"changes": [c.as_json() for c in plan.pending()], "applied": applied})
+        return
+    app.say(f"Applied: {', '.join(f'{n} {kind}' for kind, n in sorted(applied.items()))}.")
+    app.ws_summary()
+
+
 @events.command("attendance")
 @click.argument("event_id", metavar="EVENT")
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Attendance export: Teams attendance report, Zoom participants or Google Meet attendance CSV.")
+@click.option("--bbb", is_flag=True, help="Read the attendance of the event's BigBlueButton room from Moodle "
+                                          "(bigbluebuttonbn_logs through local_cooperare) instead of a CSV.")
 @click.option("--skip-invalid", is_flag=True, help="Import the valid rows and list the refused ones.")
 @click.option("--registrations", "registrations_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Guests registered through the form (CSV or XLSX: nume, email, instituție, județ, categorie); "
@@ -70,13 +127,18 @@ def check_command(app: AppContext, events_path: Path | None, as_json: bool) -> N
 @events_option
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
 @pass_app
-def attendance_command(app: AppContext, event_id: str, csv_path: Path, skip_invalid: bool,
+def attendance_command(app: AppContext, event_id: str, csv_path: Path | None, bbb: bool, skip_invalid: bool,
                        registrations_path: Path | None, events_path: Path | None, as_json: bool) -> None:
-    """Import EVENT's attendance from a CSV export (format detected), matched to the roster and registered guests.
+    """Import EVENT's attendance from a CSV export (format detected) or from its BigBlueButton room (--bbb), matched
+    to the roster and registered guests.
 
-    Importing the same file again records nothing; another export of the same meeting adds no minute twice.
+    Importing the same file (or the same room logs) again records nothing; another export of the same meeting adds
+    no minute twice.
     """
-    from cooperare.events.service import import_attendance
+    from cooperare.events.service import import_attendance, import_bbb_attendance
+
+    if (csv_path is None) == (not bbb):
+        raise click.UsageError("say either --csv FILE or --bbb")
 
     event = find_event(_events(app, events_path), event_id)
     store = _store(app)
@@ -86,8 +148,12 @@ def attendance_command(app: AppContext, event_id: str, csv_path: Path, skip_inva
         from cooperare.store.events import EventAttendance
 
         added = EventAttendance(store.engine).add_guests(event.id, load_registrations(registrations_path))
-    outcome = import_attendance(store, event, csv_path, rule=app.config.events.attendance,
-                                skip_invalid=skip_invalid)
+    if csv_path is not None:
+        outcome = import_attendance(store, event, csv_path, rule=app.config.events.attendance,
+                                    skip_invalid=skip_invalid)
+    else:
+        outcome = import_bbb_attendance(app.client(), store, event, rule=app.config.events.attendance,
+                                        course=app.config.events.course_idnumber)
     if as_json:
         app.emit_json({**outcome.as_json(), "registered_added": added})
         return
@@ -96,9 +162,10 @@ def attendance_command(app: AppContext, event_id: str, csv_path: Path, skip_inva
     for error in outcome.skipped:
         app.note(f"skipped: {error}")
     if not outcome.recorded:
-        app.note(f"{csv_path} was already imported for {event.id} (SHA-256 {outcome.sha256[:12]}…): nothing changed")
+        app.note(f"{outcome.source} was already imported for {event.id} (SHA-256 {outcome.sha256[:12]}…): "
+                 "nothing changed")
     kinds = outcome.by_kind
-    app.say(f"{event.id}: {outcome.format} export, {outcome.rows} rows, {outcome.people} people "
+    app.say(f"{event.id}: {outcome.format} {'logs' if bbb else 'export'}, {outcome.rows} rows, {outcome.people} people "
             f"({kinds.get('roster', 0)} from the roster, {kinds.get('registered', 0)} registered guests, "
             f"{kinds.get('guest', 0)} other guests); {outcome.attended} attended "
             f"(≥ {app.config.events.attendance.min_percent:g}% of {event.duration_minutes} minutes)")

@@ -1,0 +1,133 @@
+"""The pilot report: what the pilot city halls did on the platform, per city hall and per month, from data already
+read (the roster snapshot, Moodle's activity counts, the certificate registry, the consultation register, the
+diagnostic responses and event attendance).
+
+A person belongs to a city hall when the roster gives its commune (or an organisation naming it) in its county.
+Pure: no Moodle call, no store; the numbers come in, :class:`Table` values come out for the shared writers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from cooperare.config.pilot import CityHall
+from cooperare.moodle.records import ActivityCount
+from cooperare.reports.certification import Column, Table
+from cooperare.store.people import PersonRecord
+from cooperare.sync.text import fold
+from cooperare.territory import county as county_of
+
+MONTHS_RO = ("ianuarie", "februarie", "martie", "aprilie", "mai", "iunie", "iulie", "august", "septembrie",
+             "octombrie", "noiembrie", "decembrie")
+
+
+@dataclass(frozen=True)
+class Dated:
+    """Something a person did at a time (a certificate issued, an event attended)."""
+
+    person_key: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class PilotInputs:
+    people: Sequence[PersonRecord]
+    activity: Mapping[int, Sequence[ActivityCount]]
+    """Per Moodle course id, the counts of its enrolled users over the report's period."""
+    certificates: Sequence[Dated] = ()
+    attendance: Sequence[Dated] = ()
+    """Validated event attendances (the event's start time)."""
+    contributions: Sequence[tuple[str, datetime]] = ()
+    """Consultation contributions: (author, submitted at)."""
+    diagnostic: Mapping[int, Mapping[str, float | None]] = ()  # type: ignore[assignment]
+    """Per commune SIRUTA code, the overall diagnostic score of each wave (T0, T1)."""
+
+
+@dataclass(frozen=True)
+class PilotReport:
+    generated_at: datetime
+    halls: tuple[CityHall, ...]
+    summary: Table
+    monthly: Table
+
+    @property
+    def tables(self) -> tuple[Table, ...]:
+        return (self.summary, self.monthly)
+
+
+def belongs(person: PersonRecord, hall: CityHall) -> bool:
+    """The roster puts ``person`` in ``hall``'s commune (or organisation) in its county."""
+    wanted = {fold(hall.county), fold(county_of(hall.county).name)}
+    if fold(person.county) not in wanted:
+        return False
+    name = fold(hall.commune)
+    return fold(person.commune) == name or f" {name} " in f" {fold(person.organisation)} "
+
+
+def months_back(today: date, count: int) -> list[date]:
+    """The first days of the last ``count`` months, oldest first, the current month last."""
+    first = today.replace(day=1)
+    result = [first]
+    while len(result) < count:
+        first = (first - timedelta(days=1)).replace(day=1)
+        result.append(first)
+    return result[::-1]
+
+
+def _month(moment: datetime) -> date:
+    return moment.astimezone(UTC).date().replace(day=1)
+
+
+def build_pilot_report(halls: Sequence[CityHall], inputs: PilotInputs, *, now: datetime, months: int = 6
+                       ) -> PilotReport:
+    members = {hall.siruta: [p for p in inputs.people if belongs(p, hall)] for hall in halls}
+    totals: dict[int, list[ActivityCount]] = {}
+    for counts in inputs.activity.values():
+        for count in counts:
+            totals.setdefault(count.userid, []).append(count)
+    stamp = int(now.timestamp())
+    summary_rows = []
+    monthly_rows = []
+    periods = months_back(now.date(), months)
+    for hall in halls:
+        people = members[hall.siruta]
+        keys = {p.key for p in people}
+        counts = [c for p in people if p.moodle_user_id for c in totals.get(p.moodle_user_id, [])]
+        last = {p.key: max((c.lastaccess for c in totals.get(p.moodle_user_id or 0, [])), default=0)
+                for p in people}
+        certificates = [d for d in inputs.certificates if d.person_key in keys]
+        attended = [d for d in inputs.attendance if d.person_key in keys]
+        name = fold(hall.commune)
+        contributions = [when for author, when in inputs.contributions if f" {name} " in f" {fold(author)} "]
+        scores = dict(inputs.diagnostic).get(hall.siruta, {})
+        summary_rows.append((
+            hall.commune, hall.county, len(people),
+            sum(1 for t in last.values() if t and stamp - t <= 7 * 86400),
+            sum(1 for t in last.values() if t and stamp - t <= 30 * 86400),
+            sum(c.completedactivities for c in counts), sum(c.quizattempts for c in counts),
+            sum(c.forumposts for c in counts), len(certificates), len(contributions),
+            _score(scores.get("T0")), _score(scores.get("T1")), len(attended)))
+        for first in periods:
+            monthly_rows.append((
+                hall.commune, f"{MONTHS_RO[first.month - 1]} {first.year}",
+                sum(1 for t in last.values() if t and _month(datetime.fromtimestamp(t, UTC)) == first),
+                sum(1 for d in certificates if _month(d.at) == first),
+                sum(1 for d in attended if _month(d.at) == first),
+                sum(1 for when in contributions if _month(when) == first)))
+    summary = Table("pilot", f"Primăriile pilot – situația la {now:%d.%m.%Y}", (
+        Column("Comuna"), Column("Județ"), Column("Persoane înscrise", "int"), Column("Active (7 zile)", "int"),
+        Column("Active (30 zile)", "int"), Column("Activități finalizate", "int"), Column("Încercări la teste", "int"),
+        Column("Mesaje pe forum", "int"), Column("Certificate", "int"), Column("Contribuții la consultări", "int"),
+        Column("Diagnostic T0"), Column("Diagnostic T1"), Column("Participări la evenimente", "int")),
+        tuple(summary_rows))
+    monthly = Table("pilot_lunar", "Pe luni", (
+        Column("Comuna"), Column("Luna"), Column("Ultima accesare în lună", "int"), Column("Certificate", "int"),
+        Column("Participări la evenimente", "int"), Column("Contribuții la consultări", "int")),
+        tuple(monthly_rows))
+    return PilotReport(now, tuple(halls), summary, monthly)
+
+
+def _score(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}".replace(".", ",")

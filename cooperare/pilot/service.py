@@ -1,0 +1,94 @@
+"""The pilot report in one call the CLI and the demo share: read Moodle's activity counts for the training courses
+(``local_cooperare_describe_courses`` once for their ids, then ``local_cooperare_get_activity_counts`` once per course
+per 1,000 people) and the store (roster, certificates, consultation contributions, diagnostic, event attendance),
+build the report, write it as PDF or XLSX. Journaled as a run. Must not print.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from cooperare.certificates.fonts import FontPair
+from cooperare.config.events import AttendanceRule, Event
+from cooperare.config.pilot import PilotConfig
+from cooperare.courses.catalogue import Catalogue
+from cooperare.courses.identity import course_idnumber
+from cooperare.errors import ConfigError
+from cooperare.events.attendance import attended
+from cooperare.moodle.client import MoodleClient
+from cooperare.pilot.report import Dated, PilotInputs, PilotReport, build_pilot_report, months_back
+from cooperare.store import Store
+from cooperare.store.certificates import CertificateRegistry
+from cooperare.store.diagnostic import DiagnosticResponses
+from cooperare.store.events import EventAttendance
+from cooperare.store.people import People
+from cooperare.store.schema import consultation_contributions
+
+
+def _diagnostic(store: Store) -> dict[int, dict[str, float | None]]:
+    """The latest overall score per commune and wave, when the store holds diagnostic responses."""
+    from cooperare.diagnostic.instrument import load_shipped
+    from cooperare.diagnostic.scoring import score_response
+
+    instrument = load_shipped()
+    latest: dict[tuple[int, str], object] = {}
+    for response in DiagnosticResponses(store.engine).all(version=instrument.version):
+        latest[(response.siruta, response.wave)] = response
+    scores: dict[int, dict[str, float | None]] = {}
+    for (siruta, wave), response in latest.items():
+        scores.setdefault(siruta, {})[wave] = score_response(instrument, response).overall  # type: ignore[arg-type]
+    return scores
+
+
+def _contributions(store: Store) -> list[tuple[str, datetime]]:
+    t = consultation_contributions.c
+    with store.engine.connect() as conn:
+        return [(str(row.author or ""), row.submitted_at) for row in
+                conn.execute(select(t.author, t.submitted_at).where(t.duplicate_of.is_(None)))]
+
+
+def gather(client: MoodleClient, store: Store, *, config: PilotConfig, catalogue: Catalogue,
+           events: Sequence[Event], rule: AttendanceRule, now: datetime) -> PilotInputs:
+    idnumbers = [course_idnumber(catalogue.prefix, c.key) for _, c in catalogue.courses()]
+    courses = client.course_content.describe(idnumbers)
+    since = int(datetime.combine(months_back(now.date(), config.months)[0], datetime.min.time(), UTC).timestamp())
+    activity = {c.id: client.reports.activity_counts(c.id, timefrom=since, timeto=int(now.timestamp()))
+                for c in courses}
+    certificates = [Dated(c.person_key, c.issued_at if c.issued_at.tzinfo else c.issued_at.replace(tzinfo=UTC))
+                    for c in CertificateRegistry(store.engine).all(status="valid")]
+    register = EventAttendance(store.engine)
+    present = [Dated(a.person_key, event.starts_at) for event in events if event.id in register.event_ids()
+               for a in register.attendance(event.id) if a.kind == "roster" and attended(a.minutes, event, rule)]
+    contributions = [(author, when if when.tzinfo else when.replace(tzinfo=UTC))
+                     for author, when in _contributions(store)]
+    return PilotInputs(People(store.engine).all(), activity, certificates, present, contributions, _diagnostic(store))
+
+
+def pilot_report(client: MoodleClient, store: Store, *, config: PilotConfig, catalogue: Catalogue,
+                 events: Sequence[Event], rule: AttendanceRule, now: datetime | None = None,
+                 command: str = "pilot report") -> PilotReport:
+    if not config.city_halls:
+        raise ConfigError("no pilot city halls configured",
+                          hint="add pilot: {city_halls: [{commune: …, county: SV}, …]} to cooperare.yaml")
+    moment = now or datetime.now(UTC)
+    with store.runs.recording(command, ws_calls=lambda: client.transport.stats.calls,
+                              detail={"city_halls": len(config.city_halls)}):
+        inputs = gather(client, store, config=config, catalogue=catalogue, events=events, rule=rule, now=moment)
+        return build_pilot_report(config.city_halls, inputs, now=moment, months=config.months)
+
+
+def write_pilot(report: PilotReport, out: Path, *, fmt: str, fonts: FontPair | None) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "pdf":
+        from cooperare.reports.pilot_pdf import write_pilot_pdf
+
+        assert fonts is not None
+        write_pilot_pdf(report, out, fonts=fonts)
+    else:
+        from cooperare.reports.tabular import write_tables_xlsx
+
+        write_tables_xlsx(report.tables, out)

@@ -1,0 +1,120 @@
+"""``events plan|apply`` against the sandbox Moodle through the real client: create, re-apply is a no-op, an edit
+in Moodle shows as drift, a changed event updates only its objects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from cooperare.events.loader import load_events
+from cooperare.events.planner import DRIFT
+from cooperare.events.provision import apply_moodle, plan_moodle
+from cooperare.moodle.client import MoodleClient
+from cooperare.sandbox import Sandbox
+from cooperare.store import Store
+
+COURSE = "coop:evenimente"
+EVENTS = load_events()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store.open(tmp_path / "store.sqlite") as opened:
+        yield opened
+
+
+def new_site(**options: str) -> Sandbox:
+    """A sandbox Moodle with BigBlueButton turned on (Moodle ships it disabled)."""
+    box = Sandbox(**options)  # type: ignore[arg-type]
+    module = box.site.db["modules"].first(name="bigbluebuttonbn")
+    box.site.db["modules"].update(module["id"], visible=1)
+    box.site.db.commit()
+    return box
+
+
+def applied(box: Sandbox, store: Store, events=EVENTS) -> MoodleClient:  # type: ignore[no-untyped-def]
+    client = MoodleClient(box.transport())
+    apply_moodle(client, store, plan_moodle(client, events, course=COURSE), course=COURSE)
+    return MoodleClient(box.transport())
+
+
+def test_apply_creates_everything_then_plans_nothing(store: Store) -> None:
+    box = new_site()
+    client = MoodleClient(box.transport())
+    first = plan_moodle(client, EVENTS, course=COURSE)
+    total = len(first.plan.changes)
+    assert first.plan.counts() == {"create": total}
+    written = apply_moodle(client, store, first, course=COURSE)
+    assert sum(written.values()) == total and written["calendar"] == 8 and written["section"] == 8
+    again = plan_moodle(MoodleClient(box.transport()), EVENTS, course=COURSE)
+    assert not again.plan.has_changes, [c.address for c in again.plan.pending()]
+    assert again.plan.counts()["noop"] == total
+    assert again.plan.ws_calls <= 5
+    described = again.state
+    rooms = [a for a in described.activities.values() if a["modname"] == "bigbluebuttonbn"]
+    assert len(rooms) == 4 and all(r["closingtime"] > r["openingtime"] for r in rooms)
+    site_events = box.site.db["event"].where(courseid=1)
+    assert len([e for e in site_events if e["eventtype"] == "site"]) == 8
+    assert described.enrolments[COURSE]["enrolstartdate"] < described.enrolments[COURSE]["enrolenddate"]
+    assert described.course is not None and described.course["guestaccess"] == 1
+    from sqlalchemy import select
+
+    from cooperare.store.schema import runs
+
+    with store.engine.connect() as conn:
+        (run_id,) = conn.execute(select(runs.c.id).where(runs.c.command == "events apply")).scalars().all()
+    journaled = store.runs.get(run_id)
+    assert journaled.outcome == "ok" and journaled.ws_calls > 0
+    assert sum(journaled.detail["applied"].values()) == total
+
+
+def test_changed_event_updates_its_objects_and_moodle_edit_is_drift(store: Store) -> None:
+    box = new_site()
+    applied(box, store)
+    changed = tuple(replace(e, title=e.title + " (reprogramat)") if e.id == "diseminare-2" else e for e in EVENTS)
+    client = MoodleClient(box.transport())
+    planned = plan_moodle(client, changed, course=COURSE)
+    updates = [c.address for c in planned.plan.pending()]
+    assert updates and all("diseminare-2" in a for a in updates)
+    apply_moodle(client, store, planned, course=COURSE)
+    assert not plan_moodle(MoodleClient(box.transport()), changed, course=COURSE).plan.has_changes
+    event = next(e for e in box.site.db["event"].rows.values() if e["name"].startswith("Lansarea"))
+    box.site.db["event"].update(event["id"], timestart=event["timestart"] + 3600)  # someone moved it in Moodle
+    drift = list(plan_moodle(MoodleClient(box.transport()), changed, course=COURSE).plan.pending())
+    assert len(drift) == 1 and drift[0].note == DRIFT and drift[0].changed_fields() == ["timestart"]
+
+
+def test_cli_plan_apply_twice_through_a_served_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from cooperare.cli.main import main
+
+    token = "e" * 32
+    box = new_site(token=token)
+    httpd = box.serve()
+    try:
+        url = f"http://127.0.0.1:{httpd.port}"
+        box.site.settings.wwwroot = url
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setenv("COOPERARE_MOODLE_URL", url)
+        monkeypatch.setenv("COOPERARE_MOODLE_TOKEN", token)
+        monkeypatch.setenv("COOPERARE_STORE_URL", f"sqlite:///{tmp_path / 'store.sqlite'}")
+        capsys.readouterr()
+        assert main(["events", "plan", "--json"]) == 0
+        plan = json.loads(capsys.readouterr().out)
+        creates = sum(1 for c in plan["changes"] if c["action"] == "create")
+        assert creates == len(plan["changes"]) > 30
+        assert main(["events", "apply", "--yes", "--json"]) == 0
+        applied = json.loads(capsys.readouterr().out)
+        assert sum(applied["applied"].values()) == creates
+        assert main(["events", "apply", "--yes", "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["changes"] == []
+        assert main(["events", "apply", "--yes"]) == 0
+        assert "Nothing to change." in capsys.readouterr().err
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

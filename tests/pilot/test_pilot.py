@@ -1,0 +1,165 @@
+"""The pilot: city halls checked against SIRUTA, and the report built from the sandbox Moodle (activity counts read
+through the real client) and the store, written as PDF and XLSX."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from cooperare.config.pilot import CityHall, PilotConfig
+from cooperare.courses.catalogue import load_catalogue
+from cooperare.courses.identity import course_idnumber
+from cooperare.events.loader import load_events
+from cooperare.config.events import AttendanceRule
+from cooperare.moodle.client import MoodleClient
+from cooperare.pilot.service import pilot_report, write_pilot
+from cooperare.certificates.fonts import load_fonts
+from cooperare.sandbox import Sandbox
+from cooperare.sandbox import simulate
+from cooperare.store import Store
+from cooperare.store.people import People, PersonRecord
+
+HALLS = (CityHall("Dărmănești", "SV"), CityHall("Bârnova", "Iași"), CityHall("Hemeiuș", "BC"),
+         CityHall("Dumbrava Rosie", "NT"))
+NOW = datetime(2027, 6, 15, 12, 0, tzinfo=UTC)
+
+
+def test_city_halls_are_checked_against_siruta() -> None:
+    assert HALLS[1].county == "IS" and HALLS[3].commune == "Dumbrava Roșie" and HALLS[0].siruta > 0
+    with pytest.raises(ValueError, match="not a commune of Suceava"):
+        CityHall("Bârnova", "SV")
+    with pytest.raises(ValueError, match="unknown county"):
+        CityHall("Bârnova", "XX")
+    with pytest.raises(ValueError, match="named twice"):
+        PilotConfig(city_halls=(HALLS[0], CityHall("Darmanesti", "Suceava")))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store.open(tmp_path / "store.sqlite") as opened:
+        yield opened
+
+
+def test_report_from_the_sandbox_and_the_store(store: Store, tmp_path: Path) -> None:
+    catalogue = load_catalogue()
+    box = Sandbox()
+    box.site.clock = lambda: NOW.timestamp()
+    client = MoodleClient(box.transport())
+    _, first = next(iter(catalogue.courses()))
+    (course,) = client.courses.create([{"fullname": first.fullname, "shortname": first.shortname, "categoryid": 1,
+                                        "idnumber": course_idnumber(catalogue.prefix, first.key)}])
+    courseid = int(course["id"])
+    saved = client.call("local_cooperare_save_activities", {"activities": [
+        {"courseid": courseid, "idnumber": idn, "modname": mod, "section": 0, "name": name, "intro": "",
+         "visible": 1, "completion": 1, "completionview": 0, "completionusegrade": 0, "completionpassgrade": 0,
+         "spechash": "x", "options": opts}
+        for idn, mod, name, opts in (("p1", "page", "Lecția 1", [{"name": "content", "value": "<p>Text</p>"}]),
+                                     ("f1", "forum", "Forum", []))]})["activities"]
+    page, forum = (int(a["cmid"]) for a in saved)
+    users = client.users.create([{"username": f"u{i}", "firstname": "Ion", "lastname": f"Pop{i}",
+                                  "email": f"u{i}@x.ro", "password": "Parola-1234!"} for i in range(12)])
+    ids = [int(u["id"]) for u in users]
+    client.enrol.enrol([(courseid, uid) for uid in ids])
+    halls = [("Dărmănești", "SV"), ("Bârnova", "IS"), ("Hemeiuș", "BC"), ("Altă comună", "CJ")]
+    People(store.engine).upsert(
+        PersonRecord(key=f"K{i}", idnumber=f"coop-{i}", moodle_user_id=uid, firstname="Ion", lastname=f"Pop{i}",
+                     email=f"u{i}@x.ro", county=halls[i % 4][1], commune=halls[i % 4][0],
+                     organisation=f"Primăria {halls[i % 4][0]}", category="ales", track="t")
+        for i, uid in enumerate(ids))
+    day = 86400
+    now = int(NOW.timestamp())
+    for i, uid in enumerate(ids):
+        simulate.access_course(box.site, courseid, uid, when=now - (2 if i < 6 else 20) * day)
+        if i % 4 == 0:  # Dărmănești: everyone completes the lesson and posts once
+            simulate.complete_activity(box.site, page, uid, when=now - 3 * day)
+            simulate.forum_post(box.site, forum, uid, "Întrebare", "Text", when=now - 3 * day)
+    box.site.db.commit()
+    reader = MoodleClient(box.transport())
+    config = PilotConfig(city_halls=HALLS)
+    report = pilot_report(reader, store, config=config, catalogue=catalogue, events=load_events(),
+                          rule=AttendanceRule(), now=NOW)
+    rows = {row[0]: row for row in report.summary.rows}
+    # people 0, 4, 8 are in Dărmănești; 0 and 4 accessed 2 days ago, 8 twenty days ago
+    assert rows["Dărmănești"][2:9] == (3, 2, 3, 3, 0, 3, 0)
+    assert rows["Bârnova"][2:5] == (3, 2, 3) and rows["Dumbrava Roșie"][2] == 0
+    assert reader.transport.stats.calls <= 3  # describe once, one page of counts for the one course
+    assert len(report.monthly.rows) == 4 * 6 and report.monthly.rows[5][1] == "iunie 2027"
+    write_pilot(report, tmp_path / "pilot.xlsx", fmt="xlsx", fonts=None)
+    sheet = load_workbook(tmp_path / "pilot.xlsx")["Primării pilot"]
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(i for i, row in enumerate(values) if row[0] == "Comuna")
+    assert values[header][:3] == ["Comuna", "Județ", "Persoane înscrise"]
+    assert values[header + 1][:3] == ["Dărmănești", "SV", 3]
+    write_pilot(report, tmp_path / "pilot.pdf", fmt="pdf", fonts=load_fonts())
+    text = "".join(p.extract_text() for p in PdfReader(tmp_path / "pilot.pdf").pages)
+    assert "Dărmănești" in text and "Hemeiuș" in text
+
+
+def test_pilot_section_of_cooperare_yaml(tmp_path: Path) -> None:
+    from cooperare.config import load_config
+    from cooperare.errors import CooperareError
+
+    good = tmp_path / "cooperare.yaml"
+    good.write_text("pilot:\n  city_halls:\n    - {commune: Darmanesti, county: SV}\n"
+                    "    - {commune: Bârnova, county: Iași}\n  months: 3\n", encoding="utf-8")
+    config = load_config(good, environ={}, cwd=tmp_path)
+    assert [h.label for h in config.pilot.city_halls] == ["Primăria Dărmănești (SV)", "Primăria Bârnova (IS)"]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("pilot:\n  city_halls:\n    - {commune: Bârnova, county: SV}\n", encoding="utf-8")
+    with pytest.raises(CooperareError, match="not a commune of Suceava") as error:
+        load_config(bad, environ={}, cwd=tmp_path)
+    assert "bad.yaml:3" in str(error.value)
+
+
+def test_store_figures_per_city_hall_and_month() -> None:
+    from cooperare.pilot.report import Dated, PilotInputs, build_pilot_report
+
+    people = [PersonRecord(key=f"K{i}", idnumber=f"c{i}", moodle_user_id=None, firstname="A", lastname=f"B{i}",
+                           email="", county="SV", commune="Dărmănești" if i < 2 else "Ipotești", organisation="",
+                           category="ales", track="t") for i in range(3)]
+    inputs = PilotInputs(
+        people, {},
+        certificates=[Dated("K0", datetime(2027, 5, 3, tzinfo=UTC)), Dated("K2", datetime(2027, 5, 3, tzinfo=UTC))],
+        attendance=[Dated("K1", datetime(2027, 2, 16, 8, tzinfo=UTC)), Dated("K0", datetime(2027, 6, 1, tzinfo=UTC))],
+        contributions=[("Primăria comunei Dărmănești, jud. Suceava", datetime(2027, 6, 2, tzinfo=UTC)),
+                       ("Ion Ipotescu", datetime(2027, 6, 2, tzinfo=UTC))],
+        diagnostic={HALLS[0].siruta: {"T0": 41.25, "T1": 55.0}})
+    report = build_pilot_report(HALLS[:1], inputs, now=NOW, months=6)
+    (row,) = report.summary.rows
+    assert row[2] == 2 and row[8:] == (1, 1, "41,2", "55,0", 2)
+    monthly = {r[1]: r[2:] for r in report.monthly.rows}
+    assert list(monthly) == ["ianuarie 2027", "februarie 2027", "martie 2027", "aprilie 2027", "mai 2027",
+                             "iunie 2027"]
+    assert monthly["februarie 2027"] == (0, 0, 1, 0) and monthly["mai 2027"] == (0, 1, 0, 0)
+    assert monthly["iunie 2027"] == (0, 0, 1, 1)
+
+
+def test_cli_pilot_report_through_a_served_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from cooperare.cli.main import main
+
+    token = "f" * 32
+    box = Sandbox(token=token)
+    httpd = box.serve()
+    try:
+        url = f"http://127.0.0.1:{httpd.port}"
+        box.site.settings.wwwroot = url
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "cooperare.yaml").write_text(
+            f"site: {{url: '{url}'}}\nstore: {{url: 'sqlite:///{tmp_path / 's.sqlite'}'}}\n"
+            "pilot:\n  city_halls: [{commune: Dărmănești, county: SV}, {commune: Bârnova, county: IS}]\n",
+            encoding="utf-8")
+        monkeypatch.setenv("COOPERARE_MOODLE_TOKEN", token)
+        monkeypatch.delenv("COOPERARE_MOODLE_URL", raising=False)
+        monkeypatch.delenv("COOPERARE_STORE_URL", raising=False)
+        assert main(["pilot", "report", "--out", str(tmp_path / "p.xlsx")]) == 0
+        assert "Pilot report (2 city halls, 0 people)" in capsys.readouterr().err
+        assert main(["pilot", "report", "--out", str(tmp_path / "p.txt")]) == 2
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
