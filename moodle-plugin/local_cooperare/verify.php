@@ -35,12 +35,17 @@ require(__DIR__ . '/../../config.php');
 use local_cooperare\local\sitefiles;
 
 $relativepath = (string) get_file_argument();
-if ($relativepath === '') {
-    // The page loads its files relative to its own address, which must end with a slash.
+$requestpath = (string) parse_url($_SERVER['REQUEST_URI'] ?? '', PHP_URL_PATH);
+if ($relativepath === '' && substr($requestpath, -strlen('/verify.php')) === '/verify.php') {
+    // The page loads its files relative to its own address, which must end with a slash. (get_file_argument()
+    // answers '' for both verify.php and verify.php/: only the request path tells them apart.)
     $query = $_SERVER['QUERY_STRING'] ?? '';
     header('Location: ' . $CFG->wwwroot . '/local/cooperare/verify.php/' . ($query !== '' ? '?' . $query : ''), true,
         301);
     die();
+}
+if ($relativepath === '') {
+    $relativepath = '/';
 }
 $file = sitefiles::find('verify', $relativepath);
 if (!$file) {
