@@ -12,6 +12,8 @@ name. Nothing here knows about the training catalogue, the roster, consultations
 
 from __future__ import annotations
 
+import html
+
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -63,6 +65,8 @@ ADD_USER_FILES = "local_cooperare_add_user_files"
 SITE_SETUP = "local_cooperare_get_site_setup"
 ROLES_FUNCTION = "local_cooperare_get_roles"
 PUBLISH_SITE = "local_cooperare_publish_site"
+FORUM_POSTS = "local_cooperare_get_forum_posts"
+FORUM_POSTS_PAGE = 1000  # local_cooperare_get_forum_posts' largest page
 ATTENDANCE_PAGE = 5000  # local_cooperare_get_bbb_attendance's largest page
 ACTIVITY_PAGE = 1000  # local_cooperare_get_activity_counts's largest page
 
@@ -384,11 +388,36 @@ class ForumsApi(_Api):
                                      {"discussionid": discussion_id, "sortby": "created", "sortdirection": "ASC"})
         return list((answer or {}).get("posts", []))
 
+    def all_posts(self, cmid: int, *, page_size: int = FORUM_POSTS_PAGE) -> list[dict[str, Any]]:
+        """local_cooperare_get_forum_posts (plugin 0.4.0+): every post of the forum with course module ``cmid``, all
+        discussions together, one call per ``page_size`` posts, in post id order; each in the shape
+        mod_forum_get_discussion_posts gives (``id``, ``discussionid``, ``hasparent``, ``author`` {id, fullname},
+        ``message``, ``timecreated``, ``isdeleted``)."""
+        posts: list[dict[str, Any]] = []
+        offset = 0
+        while True:
+            answer = self.transport.call(FORUM_POSTS, {"cmid": cmid, "offset": offset, "limit": page_size}) or {}
+            page = answer.get("posts") or []
+            posts += [{"id": int(p["id"]), "discussionid": int(p["discussion"]), "hasparent": bool(p["parent"]),
+                       "author": {"id": int(p["userid"]), "fullname": str(p["userfullname"])},
+                       "subject": str(p["subject"]), "message": _as_html(str(p["message"]), int(p["messageformat"])),
+                       "timecreated": int(p["created"]), "timemodified": int(p["modified"]),
+                       "isdeleted": bool(p["deleted"])} for p in page]
+            offset += len(page)
+            if not page or offset >= int(answer.get("total") or 0):
+                return posts
+
     def reply(self, post_id: int, subject: str, message: str, *, messageformat: int = 1) -> int:
         """mod_forum_add_discussion_post: a reply to ``post_id``; returns the new post's id."""
         answer = self.transport.call("mod_forum_add_discussion_post", {
             "postid": post_id, "subject": subject, "message": message, "messageformat": messageformat})
         return int(answer["postid"])
+
+
+def _as_html(message: str, messageformat: int) -> str:
+    """A stored forum message as HTML, as core's post exporter gives it: HTML (format 1) as stored, any other
+    format's text escaped (so ``<script>`` typed in a plain-text post stays text, never becomes markup)."""
+    return message if messageformat == 1 else html.escape(message).replace("\n", "<br>\n")
 
 
 class FilesApi(_Api):

@@ -32,6 +32,7 @@ EXPECTED_FUNCTIONS = {
     "local_cooperare_get_site_setup": "read",
     "local_cooperare_get_roles": "read",
     "local_cooperare_publish_site": "write",
+    "local_cooperare_get_forum_posts": "read",
     "local_cooperare_save_enrol_methods": "write",
     "local_cooperare_get_enrol_methods": "read",
     "local_cooperare_save_calendar_events": "write",

@@ -389,3 +389,33 @@ def get_activity_counts(call: Call) -> dict[str, Any]:
                       "quizattempts": attempts.get(userid, 0)})
     return {"courseid": course["id"], "timefrom": params["timefrom"], "timeto": timeto, "total": len(enrolled),
             "offset": params["offset"], "users": users}
+
+
+MAX_FORUM_PAGE = 1000
+
+
+@ws_function("local_cooperare_get_forum_posts")  # a read
+def get_forum_posts(call: Call) -> dict[str, Any]:
+    """Every post of a forum, all discussions together, in post id order, private replies left out
+    (``get_forum_posts``)."""
+    params = call.params
+    _check_paging(params["offset"], params["limit"], MAX_FORUM_PAGE)
+    util.require_capability(call, util.PROVISION)  # before any lookup
+    cm = call.db["course_modules"].get(params["cmid"]) if params["cmid"] > 0 else None
+    if cm is None or util.modname(call, cm) != "forum":
+        raise InvalidParameterException(f"activity {params['cmid']}: no forum has this id")
+    util.course_and_context(call, cm["course"])
+    util.require_capability(call, "mod/forum:viewdiscussion")
+    forum = modules.instance_of(call.site, cm)
+    discussions = {d["id"] for d in call.db["forum_discussions"].where(forum=forum["id"])}
+    since = params["since"]
+    posts = sorted((p for p in call.db["forum_posts"] if p["discussion"] in discussions
+                    and not p.get("privatereplyto") and (p["created"] >= since or p["modified"] >= since)),
+                   key=lambda p: p["id"])
+    users = call.db["user"]
+    page = posts[params["offset"]:params["offset"] + params["limit"]]
+    return {"cmid": cm["id"], "forumid": forum["id"], "total": len(posts), "offset": params["offset"], "posts": [
+        {"id": p["id"], "discussion": p["discussion"], "parent": p["parent"], "userid": p["userid"],
+         "userfullname": call.site.fullname(users.rows[p["userid"]]) if p["userid"] in users.rows else "",
+         "created": p["created"], "modified": p["modified"], "subject": p["subject"], "message": p["message"],
+         "messageformat": p["messageformat"], "deleted": bool(p.get("deleted"))} for p in page]}

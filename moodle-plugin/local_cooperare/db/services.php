@@ -124,6 +124,13 @@ $functions = [
         'capabilities' => 'local/cooperare:provision',
         'ajax' => false,
     ],
+    'local_cooperare_get_forum_posts' => [
+        'classname' => 'local_cooperare\external\get_forum_posts',
+        'description' => 'Every post of a forum, all discussions together, up to 1000 a call, in post id order.',
+        'type' => 'read',
+        'capabilities' => 'local/cooperare:provision, mod/forum:viewdiscussion',
+        'ajax' => false,
+    ],
     'local_cooperare_get_site_setup' => [
         'classname' => 'local_cooperare\external\get_site_setup',
         'description' => 'Installed language packs, default language and timezone of the site, and whether restricted '
@@ -208,6 +215,7 @@ $services = [
             'local_cooperare_get_site_setup',
             'local_cooperare_get_roles',
             'local_cooperare_publish_site',
+            'local_cooperare_get_forum_posts',
             'local_cooperare_save_enrol_methods',
             'local_cooperare_get_enrol_methods',
             'local_cooperare_save_calendar_events',
