@@ -118,12 +118,17 @@ class XlsxWriter:
         return self
 
     def __exit__(self, kind: object, error: object, trace: object) -> None:
-        if error is None:
-            self._finish()
+        try:
+            if error is None:
+                self._finish()
+        except BaseException:
             self.zip.close()
+            self.partial.unlink(missing_ok=True)
+            raise
+        self.zip.close()
+        if error is None:
             self.partial.replace(self.path)
         else:
-            self.zip.close()
             self.partial.unlink(missing_ok=True)
 
     def add_sheet(self, name: str, rows: Iterable[Sequence[Value | Styled]], *,

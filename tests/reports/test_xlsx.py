@@ -80,3 +80,9 @@ def test_duplicate_sheets_and_non_numbers_are_refused(tmp_path: Path) -> None:
 
 def test_column_letters() -> None:
     assert [column_letter(i) for i in (0, 25, 26, 51, 701, 702)] == ["A", "Z", "AA", "AZ", "ZZ", "AAA"]
+
+
+def test_a_workbook_without_sheets_is_refused_and_leaves_nothing(tmp_path: Path) -> None:
+    with pytest.raises(XlsxError, match="at least one sheet"), XlsxWriter(tmp_path / "gol.xlsx"):
+        pass
+    assert not list(tmp_path.iterdir())
