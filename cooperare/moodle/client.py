@@ -61,6 +61,7 @@ SAVE_QUESTIONS = "local_cooperare_save_questions"
 SET_COMPLETION = "local_cooperare_set_completion"
 SAVE_COHORT_SYNC = "local_cooperare_save_cohort_sync"
 DELETE_COHORT_SYNC = "local_cooperare_delete_cohort_sync"
+SAVE_NEWS_FORUM_STAFF = "local_cooperare_save_news_forum_staff"
 ADD_USER_FILES = "local_cooperare_add_user_files"
 SITE_SETUP = "local_cooperare_get_site_setup"
 ROLES_FUNCTION = "local_cooperare_get_roles"
@@ -303,6 +304,19 @@ class CohortSyncApi(_Api):
         """local_cooperare_delete_cohort_sync for ``(courseid, cohortidnumber)`` pairs."""
         items = [{"courseid": c, "cohortidnumber": i} for c, i in instances]
         return self._plugin_items(DELETE_COHORT_SYNC, "instances", items)
+
+
+class NewsForumApi(_Api):
+    """Who owns a course's news forum, through the pack's plugin (core web services cannot subscribe another user or
+    override a capability in one activity)."""
+
+    def own(self, staff: Iterable[tuple[int, int]]) -> list[dict[str, Any]]:
+        """local_cooperare_save_news_forum_staff for ``(courseid, userid)`` pairs of enrolled participants: each is
+        subscribed to the course's news forum and can post announcements there; returns ``[{courseid, userid,
+        forumid, cmid, subscribed: subscribed|unchanged, overridden: role shortnames allowed mod/forum:addnews, or
+        ""}]``. Idempotent."""
+        items = [{"courseid": c, "userid": u} for c, u in staff]
+        return self._plugin_items(SAVE_NEWS_FORUM_STAFF, "staff", items)
 
 
 class CompletionApi(_Api):
@@ -585,6 +599,7 @@ class MoodleClient:
         self.enrol = EnrolApi(transport, roles=lambda: self.roles)
         self.groups = GroupsApi(transport)
         self.cohort_sync = CohortSyncApi(transport)
+        self.news_forum = NewsForumApi(transport)
         self.completion = CompletionApi(transport)
         self.grades = GradesApi(transport)
         self.quizzes = QuizzesApi(transport)

@@ -4,7 +4,9 @@
 e-mail, each course's enrolled users with their roles, the pack's commune groups and their members);
 :func:`make_staff_plan` compares it with the ``staff:`` configuration into a :class:`StaffPlan` (a
 :class:`cooperare.plan.Plan` to show, and the operations to run); :func:`apply_staff_plan` runs them in order
-users → enrolments → group members, each batch journaled. One rule is never broken: a trainer is never a trainee of
+users → enrolments → group members → news forum (each newly enrolled trainer is subscribed to the course's news
+forum and can post announcements there, through local_cooperare_save_news_forum_staff when the site offers it), each
+batch journaled. One rule is never broken: a trainer is never a trainee of
 a course they teach — a person who is enrolled there as a trainee (or is in the roster of that course) is *held*:
 nothing is planned for them in that course, and the hold names the person and the course. A lost answer stops the
 run; the next plan, made from a fresh read, holds exactly what is still missing. This module must not print.
@@ -21,7 +23,7 @@ from cooperare.config.staff import StaffConfig, StaffMember
 from cooperare.courses.catalogue import Catalogue
 from cooperare.courses.identity import course_idnumber
 from cooperare.errors import PlanError, ResponseLost
-from cooperare.moodle.client import MoodleClient
+from cooperare.moodle.client import SAVE_NEWS_FORUM_STAFF, MoodleClient
 from cooperare.moodle.records import Course, Group, User
 from cooperare.plan import Change, Plan
 from cooperare.store import Journal
@@ -29,6 +31,7 @@ from cooperare.store import Journal
 SCOPE = "staff"
 ENROLLED: dict[str, Any] = {"enrolled": True}
 MEMBER: dict[str, Any] = {"member": True}
+NEWS_OWNER: dict[str, Any] = {"subscribed": True, "posts": True}
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,9 @@ class StaffState:
     """Course id → the pack's commune groups."""
     members: dict[int, set[int]] = field(default_factory=dict)
     """Group id → member user ids."""
+    news_forum: bool = False
+    """Whether the site offers local_cooperare_save_news_forum_staff (plugin 0.4.0, 2026120302+): only then are
+    trainers made the announcers of their course's news forum."""
 
 
 @dataclass
@@ -68,6 +74,9 @@ class StaffOperations:
     """(course idnumber, staff key, role shortname)."""
     add_group_members: list[tuple[str, int, str]] = field(default_factory=list)
     """(course idnumber, group id, staff key)."""
+    own_news: list[tuple[str, str]] = field(default_factory=list)
+    """(course idnumber, staff key): a trainer who becomes one of the course's announcers (subscribed to its news
+    forum, able to post there), planned with the trainer's enrolment."""
 
 
 @dataclass
@@ -103,7 +112,7 @@ def _course_ids(config: StaffConfig, catalogue: Catalogue) -> dict[str, str]:
 
 def read_staff(client: MoodleClient, config: StaffConfig, *, catalogue: Catalogue, prefix: str) -> StaffState:
     """One read for the courses, one or two for the accounts, and per course its enrolments, groups and members."""
-    state = StaffState()
+    state = StaffState(news_forum=client.site.has_plugin and SAVE_NEWS_FORUM_STAFF in client.site.functions)
     wanted = _course_ids(config, catalogue)
     idnumbers = set(wanted.values())
     state.courses = {c.idnumber: c for c in client.courses.all() if c.idnumber in idnumbers}
@@ -182,6 +191,10 @@ def make_staff_plan(config: StaffConfig, state: StaffState, *, catalogue: Catalo
                 before = {"roles": sorted(held)} if held else None
                 plan.add(Change(address, "update" if held else "create", before, {"roles": sorted(held | {role})},
                                 group="enrolments", note=assignment.kind))
+                if assignment.kind == "trainer" and state.news_forum:
+                    ops.own_news.append((idnumber, member.key))
+                    plan.add(Change(f"course[{idnumber}].news.staff[{member.key}]", "create", None, NEWS_OWNER,
+                                    group="news forum"))
             for group in selected_groups(state.groups.get(course.id, []), assignment.groups):
                 address = f"course[{idnumber}].group[{group.idnumber}].staff[{member.key}]"
                 if account is not None and account.id in state.members.get(group.id, set()):
@@ -239,4 +252,8 @@ def apply_staff_plan(client: MoodleClient, splan: StaffPlan, *, journal: Journal
         members = [(group_id, user_ids[key]) for _, group_id, key in ops.add_group_members]
         step("add group member", "create", [f"{g}|{k}" for _, g, k in ops.add_group_members],
              lambda: client.groups.add_members(members))
+    if ops.own_news:
+        owners = [(splan.state.courses[c].id, user_ids[k]) for c, k in ops.own_news]
+        step("own news forum", "create", [f"{c}|{k}" for c, k in ops.own_news],
+             lambda: client.news_forum.own(owners))
     return report

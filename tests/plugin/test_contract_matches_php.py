@@ -40,6 +40,7 @@ EXPECTED_FUNCTIONS = {
     "local_cooperare_get_calendar_events": "read",
     "local_cooperare_get_bbb_attendance": "read",
     "local_cooperare_get_activity_counts": "read",
+    "local_cooperare_save_news_forum_staff": "write",
 }
 
 

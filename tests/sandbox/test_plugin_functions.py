@@ -1090,6 +1090,7 @@ def minimal_calls(courseid: int) -> dict[str, dict[str, Any]]:
         "local_cooperare_save_cohort_sync": {"instances": [{"courseid": courseid, "cohortidnumber": "c"}]},
         "local_cooperare_delete_cohort_sync": {"instances": [{"courseid": courseid, "cohortidnumber": "c"}]},
         "local_cooperare_add_user_files": {"files": [{"userid": 2, "draftitemid": 1}]},
+        "local_cooperare_save_news_forum_staff": {"staff": [{"courseid": courseid, "userid": 2}]},
     }
 
 
@@ -1290,3 +1291,44 @@ def test_choice_items_are_radio_multiple_choices_read_back_as_sent() -> None:
     again = save_activities(client, [activity(courseid, "coop:test:form", "feedback", options=options(items=more))])
     after = sorted(box.site.db["feedback_item"].where(feedback=again[0]["instance"]), key=lambda r: r["position"])
     assert after[0]["id"] == rows[0]["id"] and after[0]["presentation"].endswith("|altul|nu spun")
+
+
+def _participants(client: MoodleClient, courseid: int, roles: dict[str, str]) -> dict[str, int]:
+    """Users created and enrolled in the course, by username → id, with the role shortname given."""
+    created = client.users.create([{"username": name, "firstname": name, "lastname": "Test", "auth": "manual",
+                                    "email": f"{name}@example.org", "password": "Parola-1234"} for name in roles])
+    ids = {name: int(answer["id"]) for name, answer in zip(roles, created, strict=True)}
+    for name, role in roles.items():
+        client.enrol.enrol([(courseid, ids[name])], role=role)
+    return ids
+
+
+def test_news_forum_staff_subscribed_and_allowed_to_post_only_where_their_role_lacks_it() -> None:
+    box, client, courseid = new_site()
+    ids = _participants(client, courseid, {"formator": "editingteacher", "tutore": "teacher", "cursant": "student"})
+    forum, = [f for f in box.site.db["forum"].where(course=courseid) if f["type"] == "news"]
+    staff = [{"courseid": courseid, "userid": ids[name]} for name in ("formator", "tutore", "cursant")]
+    result = client.call("local_cooperare_save_news_forum_staff", {"staff": staff})["staff"]
+    assert [(r["userid"], r["forumid"], r["subscribed"], r["overridden"]) for r in result] == [
+        (ids["formator"], forum["id"], "subscribed", ""), (ids["tutore"], forum["id"], "subscribed", ""),
+        (ids["cursant"], forum["id"], "subscribed", "student")]
+    subscribed = {r["userid"] for r in box.site.db["forum_subscriptions"].where(forum=forum["id"])}
+    assert subscribed == set(ids.values())
+    overrides = list(box.site.db["role_capabilities"].where(capability="mod/forum:addnews"))
+    assert len(overrides) == 1 and overrides[0]["contextid"] != box.site.context(50, courseid)["id"]
+    again = client.call("local_cooperare_save_news_forum_staff", {"staff": staff})["staff"]
+    assert [(r["subscribed"], r["overridden"]) for r in again] == [("unchanged", "")] * 3
+    assert len(list(box.site.db["forum_subscriptions"].where(forum=forum["id"]))) == 3
+
+
+def test_news_forum_staff_refuses_a_non_participant_and_writes_nothing() -> None:
+    box, client, courseid = new_site()
+    ids = _participants(client, courseid, {"formator": "editingteacher"})
+    stranger = int(client.users.create([{"username": "strain", "firstname": "S", "lastname": "T", "auth": "manual",
+                                         "email": "strain@example.org", "password": "Parola-1234"}])[0]["id"])
+    staff = [{"courseid": courseid, "userid": ids["formator"]}, {"courseid": courseid, "userid": stranger}]
+    error = fails(lambda: client.call("local_cooperare_save_news_forum_staff", {"staff": staff}))
+    assert "not an active participant" in str(error)
+    assert not list(box.site.db["forum_subscriptions"].where(userid=ids["formator"]))
+    error = fails(lambda: client.call("local_cooperare_save_news_forum_staff", {"staff": staff[:1] * 2}))
+    assert "twice" in str(error) or "more than once" in str(error)

@@ -11,11 +11,12 @@ from cooperare.config.staff import StaffAssignment, StaffConfig, StaffMember
 from cooperare.courses.catalogue import Catalogue
 from cooperare.errors import PlanError
 from cooperare.sandbox import Sandbox
+from cooperare.sandbox.courses.schema import table
 from cooperare.store import Store
 from cooperare.sync.generator import Row
 from cooperare.sync.service import apply_staff, plan_staff
 
-from .conftest import PREFIX, client_for, roster_of, rows, sync
+from .conftest import PREFIX, add_track_courses, client_for, roster_of, rows, sync
 
 IOANA = StaffMember(key="F01", firstname="Ioana", lastname="Țăranu", email="ioana.taranu@example.org",
                     courses=[StaffAssignment(course="expert-adm", kind="trainer", groups=["all"]),
@@ -26,6 +27,27 @@ def roles_in(box: Sandbox, course_idnumber: str) -> dict[str, tuple[str, ...]]:
     client = client_for(box)
     course, = [c for c in client.courses.all() if c.idnumber == course_idnumber]
     return {u.username: u.roles for u in client.enrol.enrolled_users(course.id, userfields=["username", "roles"])}
+
+
+def news_subscribers(box: Sandbox, course_idnumber: str) -> set[int]:
+    """Who is subscribed to the course's news forum, read from the sandbox's tables."""
+    course, = [c for c in box.site.db["course"] if c.get("idnumber") == course_idnumber]
+    forum, = [f for f in box.site.db["forum"].where(course=course["id"]) if f["type"] == "news"]
+    return {s["userid"] for s in table(box.site.db, "forum_subscriptions").where(forum=forum["id"])}
+
+
+def news_forum_id(box: Sandbox, course_idnumber: str) -> int:
+    course, = [c for c in box.site.db["course"] if c.get("idnumber") == course_idnumber]
+    forum, = [f for f in box.site.db["forum"].where(course=course["id"]) if f["type"] == "news"]
+    return int(forum["id"])
+
+
+def news_cmid(box: Sandbox, course_idnumber: str) -> int:
+    course, = [c for c in box.site.db["course"] if c.get("idnumber") == course_idnumber]
+    module = box.site.db["modules"].first(name="forum")
+    cm, = [c for c in table(box.site.db, "course_modules").where(course=course["id"], module=module["id"])
+           if c["instance"] == news_forum_id(box, course_idnumber)]
+    return int(cm["id"])
 
 
 def course_keys(catalogue: Catalogue) -> list[str]:
@@ -56,6 +78,7 @@ def test_trainers_and_tutors_are_enrolled_by_role_and_join_their_groups(
     assert roles_in(sandbox, "coop:course:expert-adm")["ioana.taranu@example.org"] == ("editingteacher",)
     assert roles_in(sandbox, "coop:course:alfabetizare")["ioana.taranu@example.org"] == ("teacher",)
     user, = [u for u in sandbox.site.db["user"] if u["email"] == "ioana.taranu@example.org"]
+    assert not [a for a in pending if ".news." in a]  # no plugin on this site: nothing planned for the news forum
     assert user["idnumber"] == "coop:staff:F01"
     led = {g["idnumber"] for g in sandbox.site.db["groups"]
            if any(m["groupid"] == g["id"] and m["userid"] == user["id"] for m in sandbox.site.db["groups_members"])}
@@ -127,3 +150,32 @@ def test_an_unknown_course_or_role_is_named(sandbox: Sandbox, catalogue: Catalog
     with pytest.raises(ValueError, match="listed twice"):
         StaffMember(key="F05", firstname="A", lastname="B", email="a.b@example.org",
                     courses=[StaffAssignment(course="alfabetizare"), StaffAssignment(course="alfabetizare")])
+
+
+def test_a_trainer_owns_the_news_forum_of_the_course_when_the_site_has_the_plugin(
+        catalogue: Catalogue, config: RosterConfig, store: Store) -> None:
+    box = Sandbox(max_input_vars=1000)
+    add_track_courses(box, catalogue)
+    sync(box, roster_of(rows(catalogue, count=20), catalogue, config), catalogue=catalogue, config=config, store=store)
+    staff = StaffConfig(people=[IOANA])
+    client = client_for(box)
+    splan = plan_staff(client, staff, catalogue=catalogue, config=config)
+    pending = {c.address: c.action for c in splan.plan.pending()}
+    assert pending["course[coop:course:expert-adm].news.staff[F01]"] == "create"
+    assert "course[coop:course:alfabetizare].news.staff[F01]" not in pending  # a tutor does not announce
+    report = apply_staff(client, splan, store=store, config=config)
+    assert report.done["own news forum"] == 1
+    user, = [u for u in box.site.db["user"] if u["email"] == "ioana.taranu@example.org"]
+    assert news_subscribers(box, "coop:course:expert-adm") == {user["id"]}
+    assert news_subscribers(box, "coop:course:alfabetizare") == set()
+    # editingteacher posts by its role: no override was written
+    assert not list(table(box.site.db, "role_capabilities").where(capability="mod/forum:addnews"))
+    again_client = client_for(box)
+    again = plan_staff(again_client, staff, catalogue=catalogue, config=config)
+    assert not again.plan.has_changes
+    apply_staff(again_client, again, store=store, config=config)
+    assert again_client.transport.stats.writes == 0
+    assert client_for(box).news_forum.own([(splan.state.courses["coop:course:expert-adm"].id, user["id"])]) == [
+        {"courseid": splan.state.courses["coop:course:expert-adm"].id, "userid": user["id"],
+         "forumid": news_forum_id(box, "coop:course:expert-adm"), "cmid": news_cmid(box, "coop:course:expert-adm"),
+         "subscribed": "unchanged", "overridden": ""}]

@@ -17,6 +17,7 @@ from cooperare.sandbox.plugin import (
     completion,
     enrolmethods,
     items,
+    newsforum,
     questionbank,
     questions,
     sections,
@@ -180,6 +181,18 @@ def delete_cohort_sync(call: Call) -> dict[str, Any]:
                           f"cohort sync of '{item['cohortidnumber']}' in course {course['id']}")
         result.append(cohortsync.delete(call, course, item))
     return {"instances": result}
+
+
+@ws_function("local_cooperare_save_news_forum_staff", atomic=True)
+def save_news_forum_staff(call: Call) -> dict[str, Any]:
+    result: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for item in call.params["staff"]:
+        course, contextid = util.course_and_context(call, item["courseid"],
+                                                    ("moodle/course:manageactivities", "moodle/role:override"))
+        util.check_unique(seen, f"{course['id']}/{item['userid']}", f"user {item['userid']} in course {course['id']}")
+        result.append(newsforum.save(call, course, contextid, item["userid"]))
+    return {"staff": result}
 
 
 @ws_function("local_cooperare_add_user_files", atomic=True)

@@ -92,6 +92,14 @@ $functions = [
         'capabilities' => 'local/cooperare:provision, moodle/course:enrolconfig, enrol/cohort:config',
         'ajax' => false,
     ],
+    'local_cooperare_save_news_forum_staff' => [
+        'classname' => 'local_cooperare\external\save_news_forum_staff',
+        'description' => 'Make the listed course participants the ones who post announcements: subscribed to the '
+            . 'course news forum and allowed mod/forum:addnews there (a role override only when their roles lack it).',
+        'type' => 'write',
+        'capabilities' => 'local/cooperare:provision, moodle/course:manageactivities, moodle/role:override',
+        'ajax' => false,
+    ],
     'local_cooperare_add_user_files' => [
         'classname' => 'local_cooperare\external\add_user_files',
         'description' => 'Put files from draft areas of the calling user (uploaded with webservice/upload.php) into '
@@ -211,6 +219,7 @@ $services = [
             'local_cooperare_save_cohort_sync',
             'local_cooperare_delete_cohort_sync',
             'local_cooperare_add_user_files',
+            'local_cooperare_save_news_forum_staff',
             'local_cooperare_get_course_completions',
             'local_cooperare_get_site_setup',
             'local_cooperare_get_roles',
