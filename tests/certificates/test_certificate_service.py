@@ -253,3 +253,23 @@ def test_the_cli_starts_without_the_signing_libraries() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True,
                             env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
     assert result.stdout.strip() == "[]"
+
+
+def test_the_core_functions_listed_for_certificates_are_the_ones_issuing_calls(
+        store: Store, catalogue: Catalogue, config: CertificatesConfig) -> None:
+    """`moodle check` reports missing functions per purpose from CORE_FUNCTIONS: for certificates the list is what
+    a plan and an issue with messages really call on a site without the plugin — no more (a function the pack never
+    calls would be reported missing for nothing), no less."""
+    from cooperare.moodle.site import CORE_FUNCTIONS
+
+    from .conftest import build_track
+
+    moodle_track = build_track(catalogue, plugin=False)
+    _pass(moodle_track, "ana")
+    stats = moodle_track.client.transport.stats
+    before = dict(stats.by_function)
+    planned = plan_issue(moodle_track.client, store=store, catalogue=catalogue, config=config, tracks=[TRACK])
+    issuing = open_issuing(config, catalogue=catalogue, password=Secret(PASSWORD), today=TODAY).issuing
+    assert len(apply_issue(moodle_track.client, store, planned, issuing=issuing, messages=True).issued) == 1
+    called = {name for name, count in stats.by_function.items() if count > before.get(name, 0)}
+    assert called - set(CORE_FUNCTIONS["site"]) == set(CORE_FUNCTIONS["certificates"])
