@@ -30,7 +30,6 @@ from cooperare.moodle.records import (
     BestGrade,
     Category,
     Cohort,
-    CohortSyncInstance,
     Course,
     CourseCompletion,
     CourseCompletions,

@@ -1,10 +1,12 @@
 """``cooperare certificates …``: status, issue, reissue, revoke, publish, verify, deliver, list, and demo keys.
 
 Each command reads the configuration's ``certificates`` section, opens the store (registry and roster snapshot)
-and, where it needs Moodle, the configured site. The signing key's password comes from the environment variable
-named by ``certificates.signing.password_env`` or from a hidden prompt — never from an option. Exit codes: 0 ok,
-1 a check failed (verification) or input is wrong, 3 Moodle could not be read. PDF, signing and spreadsheet
-libraries are imported inside the commands that use them, so other ``cooperare`` commands start fast.
+and, where it needs Moodle, the configured site. ``issue``, ``reissue`` and ``revoke`` parse their options, call
+:mod:`cooperare.certificates.service` (plan, then apply) and render what it returns; the workflow lives there. The
+signing key's password comes from the environment variable named by ``certificates.signing.password_env`` or from a
+hidden prompt — never from an option. Exit codes: 0 ok, 1 a check failed (verification) or input is wrong, 3 Moodle
+could not be read. PDF, signing and spreadsheet libraries are imported inside the commands that use them, so other
+``cooperare`` commands start fast.
 """
 
 from __future__ import annotations

@@ -75,8 +75,8 @@ def stage_certificates(run: DemoRun) -> None:
 
     planned = plan_issue(run.client, store=run.store, catalogue=catalogue, config=config,
                          tracks=[t.key for t in catalogue.tracks])
-    result = apply_issue(run.client, run.store, planned, issuing=issuing, messages=True, command="demo: certificates issue",
-                         on_track=tell_track)
+    result = apply_issue(run.client, run.store, planned, issuing=issuing, messages=True,
+                         command="demo: certificates issue", on_track=tell_track)
     issued = result.issued
     messages = sum(len(t.messages.sent) for t in result.tracks if t.messages is not None)
     verified = _verify_all(run, config=config, registry=registry, issued=issued)
