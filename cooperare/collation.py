@@ -2,14 +2,21 @@
 v w x y z (ă after a, â after ă, î after i, ș after s, ț after t), case ignored, the cedilla forms ş ţ taken as ș ț.
 
 :func:`romanian_key` is a sort key (``sorted(names, key=romanian_key)``); :func:`person_key` sorts people by last
-name, then first name. Pure functions on strings: no locale of the machine is used (it is often not installed).
+name, then first name; :func:`fold` is a comparison key that ignores diacritics, case and punctuation (headers,
+labels, names typed in different ways). Pure functions on strings: no locale of the machine is used (it is often not
+installed); any layer may use them.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 ALPHABET = "aăâbcdefghiîjklmnopqrsștțuvwxyz"
 _RANK = {letter: index for index, letter in enumerate(ALPHABET)}
 _SAME = str.maketrans({"ş": "ș", "ţ": "ț"})
+_ROMANIAN_ASCII = str.maketrans("ăâîșțşţĂÂÎȘȚŞŢ„”“–—’", "aaiststAAISTST      ")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def romanian_key(text: str) -> tuple[tuple[int, int], ...]:
@@ -25,3 +32,12 @@ def romanian_key(text: str) -> tuple[tuple[int, int], ...]:
 def person_key(lastname: str, firstname: str) -> tuple[tuple[tuple[int, int], ...], ...]:
     """Sort key for people: last name, then first name, in Romanian order."""
     return romanian_key(lastname), romanian_key(firstname)
+
+
+def fold(text: str) -> str:
+    """A comparison key: diacritics removed, lower case, every run of punctuation or space one space."""
+    stripped = text.translate(_ROMANIAN_ASCII).lower()
+    if not stripped.isascii():
+        decomposed = unicodedata.normalize("NFKD", stripped)
+        stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NOT_ALNUM.sub(" ", stripped).strip()

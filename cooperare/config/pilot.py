@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cooperare.sync.text import fold
+from cooperare.collation import fold
 from cooperare.territory import communes, counties
 
 

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from cooperare.diagnostic.instrument import Instrument, Question
-from cooperare.errors import InputError
+from cooperare.diagnostic.instrument import Question
 
 DONT_KNOW = "nu_stiu"
 DONT_KNOW_TEXT = "Nu știu"
@@ -76,21 +75,6 @@ def check_answer(question: Question, value: Any) -> Answer:
             raise ValueError("expected a number")
         return value
     return str(value)
-
-
-def checked_response(instrument: Instrument, *, siruta: int, wave: str, submitted_at: datetime,
-                     answers: Mapping[str, Any], source: str = "") -> Response:
-    """A :class:`Response` whose answers all fit ``instrument``; InputError naming the question otherwise."""
-    clean: dict[str, Answer] = {}
-    for qid, value in answers.items():
-        if not instrument.has_question(qid):
-            raise InputError(f"no question {qid!r} in instrument {instrument.version}", hint=source or None)
-        try:
-            clean[qid] = check_answer(instrument.question(qid), value)
-        except ValueError as exc:
-            raise InputError(f"commune {siruta}, question {qid}: {exc}", hint=source or None) from None
-    return Response(siruta=siruta, version=instrument.version, wave=wave, submitted_at=submitted_at,
-                    answers=clean, source=source)
 
 
 def latest(responses: Iterable[Response]) -> tuple[list[Response], list[Superseded]]:

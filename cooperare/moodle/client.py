@@ -30,7 +30,6 @@ from cooperare.moodle.records import (
     BestGrade,
     Category,
     Cohort,
-    CohortSyncInstance,
     Course,
     CourseCompletion,
     CourseCompletions,
@@ -442,10 +441,6 @@ class FilesApi(_Api):
         if not answer:
             raise MoodleError("upload.php returned no file record", wsfunction="upload.php")
         return DraftFile.from_ws(answer[0])
-
-    def add_to_private_files(self, draft_itemid: int) -> None:
-        """core_user_add_user_private_files: move a draft area into the token user's private files."""
-        self.transport.call("core_user_add_user_private_files", {"draftid": draft_itemid})
 
     def add_to_user_private_files(self, files: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         """local_cooperare_add_user_files: put the file of each draft area of the token's user into another user's

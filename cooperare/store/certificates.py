@@ -128,6 +128,15 @@ class CertificateRegistry:
             rows = conn.execute(select(certificates.c.serial, certificates.c.id, certificates.c.status)).all()
         return {row.serial: (int(row.id), row.status) for row in rows}
 
+    def statuses(self, *, tracks: Iterable[str]) -> list[tuple[str, str, Status]]:
+        """(track, serial, status) of every certificate of ``tracks``, in issue order: the state a plan is made
+        from, read without the rows' details."""
+        wanted = sorted(set(tracks))
+        statement = (select(certificates.c.track, certificates.c.serial, certificates.c.status)
+                     .where(certificates.c.track.in_(wanted)).order_by(certificates.c.id))
+        with store_errors("read the certificate registry"), self._engine.connect() as conn:
+            return [(row.track, row.serial, row.status) for row in conn.execute(statement)]
+
     def count(self) -> int:
         with store_errors("read the certificate registry"), self._engine.connect() as conn:
             return int(conn.scalar(select(func.count()).select_from(certificates)) or 0)

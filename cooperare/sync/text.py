@@ -5,8 +5,9 @@
 - :func:`name_case` capitalises personal and place names typed all in capitals or all in small letters
   ("POPESCU-TĂRICEANU" → "Popescu-Tăriceanu", "maria de la cruz" → "Maria de la Cruz") and leaves mixed-case
   words as typed ("McLean");
-- :func:`fold` gives a comparison key (no diacritics, lower case, punctuation as spaces) for headers, labels and
-  duplicate detection; :func:`slug` an ASCII identifier part.
+- :func:`fold` (from :mod:`cooperare.collation`, where configuration can use it too) gives a comparison key (no
+  diacritics, lower case, punctuation as spaces) for headers, labels and duplicate detection; :func:`slug` an ASCII
+  identifier part.
 
 Pure functions on strings: nothing here knows the roster's columns or Moodle.
 """
@@ -16,10 +17,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from cooperare.collation import fold
+
 _CEDILLA = str.maketrans({"ş": "ș", "ţ": "ț", "Ş": "Ș", "Ţ": "Ț"})
-_ROMANIAN_ASCII = str.maketrans("ăâîșțşţĂÂÎȘȚŞŢ„”“–—’", "aaiststAAISTST      ")
 _SPACE = re.compile(r"\s+")
-_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 # Lower-case particles inside names (never the first word).
 PARTICLES = frozenset({"de", "din", "la", "lui", "van", "von", "der", "den", "del", "della", "di", "da", "du", "le"})
 
@@ -32,15 +33,6 @@ def clean(text: str) -> str:
 def fix_diacritics(text: str) -> str:
     """ş ţ Ş Ţ with cedilla → ș ț Ș Ț with comma below (the correct Romanian letters)."""
     return text.translate(_CEDILLA)
-
-
-def fold(text: str) -> str:
-    """A comparison key: diacritics removed, lower case, every run of punctuation or space one space."""
-    stripped = text.translate(_ROMANIAN_ASCII).lower()
-    if not stripped.isascii():
-        decomposed = unicodedata.normalize("NFKD", stripped)
-        stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NOT_ALNUM.sub(" ", stripped).strip()
 
 
 def slug(text: str) -> str:

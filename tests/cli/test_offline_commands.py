@@ -57,3 +57,18 @@ def test_a_command_that_talks_to_moodle_says_the_site_is_missing(workdir: Path,
                                                                  capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["moodle", "check"]) == 1
     assert "no Moodle site configured" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args, said", [
+    (("consultation", "deadlines", "--announced", "2026-12-01"), "art. 7"),
+    (("consultation", "check"), "no problems"),
+    (("diagnostic", "check"), "Instrument"),
+    (("events", "check"), "planned"),
+    (("manual", "check"), "finding"),
+    (("certificates", "list"), "0 certificates"),
+    (("plugin", "package", "--out", "local_cooperare.zip"), "local_cooperare"),
+])
+def test_the_newer_offline_commands(workdir: Path, args: tuple[str, ...], said: str) -> None:
+    code, output = run(*args)
+    assert code == 0, output
+    assert said in output and "no Moodle site" not in output

@@ -1,10 +1,12 @@
 """``cooperare certificates …``: status, issue, reissue, revoke, publish, verify, deliver, list, and demo keys.
 
 Each command reads the configuration's ``certificates`` section, opens the store (registry and roster snapshot)
-and, where it needs Moodle, the configured site. The signing key's password comes from the environment variable
-named by ``certificates.signing.password_env`` or from a hidden prompt — never from an option. Exit codes: 0 ok,
-1 a check failed (verification) or input is wrong, 3 Moodle could not be read. PDF, signing and spreadsheet
-libraries are imported inside the commands that use them, so other ``cooperare`` commands start fast.
+and, where it needs Moodle, the configured site. ``issue``, ``reissue`` and ``revoke`` parse their options, call
+:mod:`cooperare.certificates.service` (plan, then apply) and render what it returns; the workflow lives there. The
+signing key's password comes from the environment variable named by ``certificates.signing.password_env`` or from a
+hidden prompt — never from an option. Exit codes: 0 ok, 1 a check failed (verification) or input is wrong, 3 Moodle
+could not be read. PDF, signing and spreadsheet libraries are imported inside the commands that use them, so other
+``cooperare`` commands start fast.
 """
 
 from __future__ import annotations
@@ -18,9 +20,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cooperare.certificates.assess import TrackAssessment, assess_track
-from cooperare.certificates.serials import grouped, parse_serial
+from cooperare.certificates.serials import grouped
 from cooperare.certificates.settings import DEFAULT_ISSUER, DEFAULT_PASSWORD_ENV, CertificatesConfig
-from cooperare.certificates.trainees import from_people
 from cooperare.cli.context import AppContext, pass_app
 from cooperare.collation import romanian_key
 from cooperare.courses.catalogue import Catalogue
@@ -32,10 +33,9 @@ from cooperare.store.people import People
 from cooperare.store.runs import Outcome
 
 if TYPE_CHECKING:
-    from cooperare.certificates.badges import BadgeIssuing
     from cooperare.certificates.deliver import FileOutcome, MessageOutcome
     from cooperare.certificates.issue import Issuing
-    from cooperare.certificates.production import Producer
+    from cooperare.certificates.publish import PublishedSite
     from cooperare.certificates.verify import Verification
 
 track_option = click.option("--track", "track", help="Only this track (default: every track of the catalogue).")
@@ -83,45 +83,21 @@ class Session:
     def assess(self, track: str, client: Any) -> TrackAssessment:
         assessment = assess_track(client, people=People(self.store.engine), registry=self.registry,
                                   catalogue=self.catalogue, config=self.config, track=track)
-        if assessment.source == "moodle":
-            self.app.note(f"{track}: no roster snapshot in the store; trainees read from the students of the "
-                          "track's Moodle course (county, commune and organisation from their profiles)")
+        self.note_source(assessment)
         return assessment
 
-    def producer(self, password: Secret) -> Producer:
-        from cooperare.certificates.production import Producer
-        from cooperare.certificates.signing import SignatureDetails
-
-        pkcs12 = self.config.signing.pkcs12
-        if pkcs12 is None:
-            raise CertificateError("no signing key configured",
-                                   hint="set certificates.signing.pkcs12 (for trials: `cooperare certificates "
-                                        "keygen` makes one)")
-        signatory = self.config.signatory
-        return Producer(pkcs12=pkcs12, password=password, font=self.config.font, font_bold=self.config.font_bold,
-                        signature_image=signatory.image if signatory else None, details=SignatureDetails())
-
     def issuing(self, password: Secret) -> Issuing:
-        from cooperare.certificates.issue import Issuing, check_ready
+        """The settings checked and the signing key opened (no Moodle call); says who signs."""
+        from cooperare.certificates.service import open_issuing
 
-        check_ready(self.config)
-        producer = self.producer(password)
-        subject = producer.check()
-        self.app.say(f"Signing as: {subject}", style="dim")
-        return Issuing(catalogue=self.catalogue, config=self.config, output=self.output, producer=producer,
-                       workers=self.config.workers, badges=self.badges(password))
+        ready = open_issuing(self.config, catalogue=self.catalogue, password=password)
+        self.app.say(f"Signing as: {ready.signer}", style="dim")
+        return ready.issuing
 
-    def badges(self, password: Secret) -> BadgeIssuing:
-        """What writes the Open Badges credentials and the status list, with the PDF signing key."""
-        from cooperare.certificates.badges import BadgeIssuing, IssuerKey
-
-        pkcs12 = self.config.signing.pkcs12
-        if pkcs12 is None or self.config.verify_url is None:
-            raise CertificateError("Open Badges credentials need certificates.signing.pkcs12 and "
-                                   "certificates.verify_url")
-        return BadgeIssuing(key=IssuerKey.load(pkcs12, password=password), issuer=self.config.issuer,
-                            issuer_url=self.config.issuer_url, verify_url=self.config.verify_url,
-                            output=self.output)
+    def note_source(self, assessment: TrackAssessment) -> None:
+        if assessment.source == "moodle":
+            self.app.note(f"{assessment.track}: no roster snapshot in the store; trainees read from the students of "
+                          "the track's Moodle course (county, commune and organisation from their profiles)")
 
     @property
     def output(self) -> Path:
@@ -217,57 +193,54 @@ def issue(app: AppContext, track: str | None, dry_run: bool, as_json: bool) -> N
     Then writes a ZIP per track, tells each new holder in Moodle (certificates.delivery.moodle_message) and puts
     the PDF into their Moodle private files (certificates.delivery.moodle_files, with local_cooperare 0.2.0+).
     """
-    from cooperare.certificates.deliver import deliver_files, require_file_delivery, send_messages, zip_track
-    from cooperare.certificates.issue import issue_track
+    from cooperare.certificates.service import TrackIssued, apply_issue, check_issue_settings, plan_issue
 
     session = Session.open(app)
     tracks = session.tracks(track)
-    # Everything that can be checked without Moodle is checked first (verify URL, signing key, its password), so
-    # a missing setting costs no web-service call.
-    ready = None if dry_run else session.issuing(signing_password(session.config.signing.password_env))
+    # Everything that can be checked without Moodle (settings, signing key, its password) is checked first, so a
+    # missing setting costs no web-service call.
+    issuing = None
+    if not dry_run:
+        check_issue_settings(session.config)
+        issuing = session.issuing(signing_password(session.config.signing.password_env))
     client = app.client()
-    assessments = [session.assess(key, client) for key in tracks]
-    delivery = session.config.delivery
-    if delivery.moodle_files and not dry_run and any(a.eligible for a in assessments):
-        require_file_delivery(client)  # before anything is signed
-    issuing = ready if any(a.eligible for a in assessments) else None
-    run_id = session.store.runs.start("certificates issue", detail={"track": track, "dry_run": dry_run})
+    planned = plan_issue(client, store=session.store, catalogue=session.catalogue, config=session.config,
+                         tracks=tracks, dry_run=dry_run)
+    for assessment in planned.assessments:
+        session.note_source(assessment)
     summary: list[dict[str, Any]] = []
-    outcome: Outcome = "failed"
-    try:
-        for assessment in assessments:
-            if issuing is None:
-                planned = [v.trainee for v in assessment.eligible]
-                summary.append({"track": assessment.track, "issued": 0, "would_issue": len(planned),
-                                "already": len(assessment.holders), "people": [t.key for t in planned]})
-                if not as_json:
-                    news = f"{len(planned)} would get a certificate" if dry_run else "nobody newly eligible"
-                    app.say(f"{assessment.track}: {news}, {len(assessment.holders)} already hold one")
-                    for trainee in planned:
-                        app.say(f"  {trainee.fullname} ({trainee.key})", style="dim")
-                continue
-            done = issue_track(assessment.verdicts, track=assessment.track, registry=session.registry,
-                               issuing=issuing)
-            archive = zip_track(session.registry.all(track=assessment.track), output=session.output,
-                                track=assessment.track)
-            summary.append({"track": assessment.track, "issued": len(done.issued),
-                            "already": len(assessment.holders) + done.already, "zip": str(archive),
-                            "serials": [grouped(r.serial) for r in done.issued]})
+
+    def tell_track(done: TrackIssued) -> None:
+        summary.append({"track": done.track, "issued": len(done.outcome.issued), "already": done.already,
+                        "zip": str(done.archive), "serials": [grouped(r.serial) for r in done.outcome.issued]})
+        if not as_json:
+            app.say(f"{done.track}: {len(done.outcome.issued)} issued, {done.already} already held one; "
+                    f"{done.archive}")
+        if done.messages is not None:
+            _report_messages(app, done.messages)
+        if done.files is not None:
+            _report_files(app, done.files)
+
+    if issuing is None:  # a dry run reads Moodle on the pack's behalf: journaled, as before
+        with session.store.runs.recording("certificates issue", detail={"track": track, "dry_run": True},
+                                          ws_calls=lambda: app.ws_calls) as run:
+            run.detail = {"tracks": [{"track": key, "issued": 0} for key in tracks]}
+    else:
+        delivery = session.config.delivery
+        result = apply_issue(client, session.store, planned, issuing=issuing, messages=delivery.moodle_message,
+                             files=delivery.moodle_files, on_track=tell_track)
+        if result.issued:
+            _tell_published(app, result.published)
+    if not summary:
+        for assessment in planned.assessments:
+            people = planned.recipients(assessment.track)
+            summary.append({"track": assessment.track, "issued": 0, "would_issue": len(people),
+                            "already": len(assessment.holders), "people": [t.key for t in people]})
             if not as_json:
-                app.say(f"{assessment.track}: {len(done.issued)} issued, "
-                        f"{len(assessment.holders) + done.already} already held one; {archive}")
-            if done.issued and delivery.moodle_message:
-                _report_messages(app, send_messages(client, done.issued, store=session.store, run_id=run_id))
-            if done.issued and delivery.moodle_files:
-                _report_files(app, deliver_files(client, done.issued, store=session.store, run_id=run_id,
-                                                 output=session.output))
-        outcome = "ok"
-    finally:
-        session.store.runs.finish(run_id, outcome=outcome, ws_calls=app.ws_calls,
-                                  detail={"tracks": [{k: v for k, v in s.items() if k in ("track", "issued")}
-                                                     for s in summary]})
-    if not dry_run and any(s.get("issued") for s in summary):
-        _republish(app, session)
+                news = f"{len(people)} would get a certificate" if dry_run else "nobody newly eligible"
+                app.say(f"{assessment.track}: {news}, {len(assessment.holders)} already hold one")
+                for trainee in people:
+                    app.say(f"  {trainee.fullname} ({trainee.key})", style="dim")
     if as_json:
         app.emit_json({"dry_run": dry_run, "output": str(session.output), "tracks": summary})
     else:
@@ -287,27 +260,16 @@ def reissue_command(app: AppContext, serial: str, reason: str) -> None:
 
     The person's data is taken again from the roster snapshot (so a corrected name is printed).
     """
-    from cooperare.certificates.deliver import zip_track
-    from cooperare.certificates.issue import reissue
+    from cooperare.certificates.service import apply_reissue, plan_reissue
 
     session = Session.open(app)
-    canonical = parse_serial(serial)
-    old = session.registry.get(canonical)
-    if old is None:
-        raise CertificateError(f"there is no certificate {grouped(canonical)} in the registry")
-    if old.status != "valid":
-        raise CertificateError(f"certificate {grouped(canonical)} is {old.status}; only a valid certificate can be "
-                               "reissued")
-    if not reason.strip():
-        raise CertificateError("a reissue needs a reason (--reason)")
-    person = People(session.store.engine).get(old.person_key)
-    trainees = from_people([person], track=old.track) if person is not None else []
+    planned = plan_reissue(session.store, serial=serial, reason=reason)
     issuing = session.issuing(signing_password(session.config.signing.password_env))
-    new = reissue(canonical, reason=reason, registry=session.registry, issuing=issuing,
-                  trainee=trainees[0] if trainees else None)
-    zip_track(session.registry.all(track=new.track), output=session.output, track=new.track)
-    app.say(f"{grouped(canonical)} replaced by {grouped(new.serial)} ({new.name}): {session.output / (new.file or '')}")
-    _republish(app, session)
+    result = apply_reissue(session.store, planned, issuing=issuing)
+    new = result.new
+    app.say(f"{grouped(result.old.serial)} replaced by {grouped(new.serial)} ({new.name}): "
+            f"{session.output / (new.file or '')}")
+    _tell_published(app, result.published)
 
 
 @certificates.command("revoke")
@@ -320,21 +282,19 @@ def revoke(app: AppContext, serial: str, reason: str) -> None:
     Once Open Badges credentials were issued, the signed status list is rewritten too (with its bit set), so the
     signing key's password is needed, as for issue.
     """
-    from cooperare.certificates.badges import STATUS_LIST_FILE
-    from cooperare.certificates.deliver import zip_track
+    from cooperare.certificates.service import apply_revoke, has_status_list, open_badges, plan_revoke
 
     session = Session.open(app)
-    if not reason.strip():
-        raise CertificateError("a revocation needs a reason (--reason)")
+    planned = plan_revoke(session.store, serial=serial, reason=reason)
     badges = None
-    if (session.output / STATUS_LIST_FILE).is_file():  # the key is opened before anything changes
-        badges = session.badges(signing_password(session.config.signing.password_env))
-    record = session.registry.revoke(parse_serial(serial), reason=reason)
-    zip_track(session.registry.all(track=record.track), output=session.output, track=record.track)
+    if has_status_list(session.config):  # the key is opened before anything changes
+        badges = open_badges(session.config, password=signing_password(session.config.signing.password_env))
+    result = apply_revoke(session.store, planned, config=session.config, badges=badges)
+    record = result.record
     app.say(f"{grouped(record.serial)} ({record.name}) revoked: {reason}")
-    if badges is not None:
-        app.say(f"Open Badges status list rewritten: {badges.refresh(session.registry)} (publish it again)")
-    _republish(app, session)
+    if result.status_list is not None:
+        app.say(f"Open Badges status list rewritten: {result.status_list} (publish it again)")
+    _tell_published(app, result.published)
 
 
 # -- Open Badges -------------------------------------------------------------------------------------------------
@@ -347,12 +307,13 @@ def badges_command(app: AppContext, track: str | None) -> None:
     """Write the Open Badges 3.0 credential of every valid certificate that has none yet (issued before they
     existed, or by an interrupted run), and re-sign the status list and key set. Existing credentials are kept."""
     from cooperare.certificates.badges import credential_paths
+    from cooperare.certificates.service import open_badges
 
     session = Session.open(app)
     tracks = set(session.tracks(track))
     missing = [record for record in session.registry.all(status="valid")
                if record.track in tracks and not credential_paths(record, session.output)[1].exists()]
-    badges = session.badges(signing_password(session.config.signing.password_env))
+    badges = open_badges(session.config, password=signing_password(session.config.signing.password_env))
     written = badges.issue(missing, registry=session.registry)
     app.say(f"Open Badges credentials: {len(written)} written, status list and key set re-signed in "
             f"{session.output}")
@@ -361,19 +322,12 @@ def badges_command(app: AppContext, track: str | None) -> None:
 # -- publish -----------------------------------------------------------------------------------------------------
 
 
-def _republish(app: AppContext, session: Session) -> None:
-    """Publish the verification site again into certificates.publish_dir, when it is set."""
-    from cooperare.certificates.publish import publish_verification_site
-
-    folder = session.config.publish_dir
-    if folder is None:
+def _tell_published(app: AppContext, site: PublishedSite | None) -> None:
+    """Say where the verification site was published again (certificates.publish_dir), or that it was not."""
+    if site is None:
         app.note("the verification page shows what was last published: run `cooperare certificates publish` "
                  "(or set certificates.publish_dir to publish after every change)")
         return
-    with session.store.runs.recording("certificates publish", detail={"out": str(folder), "automatic": True},
-                                      ws_calls=lambda: app.ws_calls):
-        site = publish_verification_site(session.store, folder, issuer=session.config.issuer,
-                                         badges_from=session.output)
     app.say(f"Verification site published again: {site.certificates} certificates in {site.folder}")
 
 

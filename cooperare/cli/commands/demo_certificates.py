@@ -24,10 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from cooperare.certificates.assess import assess_track
 from cooperare.certificates.serials import grouped
-from cooperare.certificates.settings import DEFAULT_PASSWORD_ENV, CertificatesConfig, Signatory, SigningConfig
 from cooperare.config import CONFIG_FILE_NAME
+from cooperare.config.certificates import DEFAULT_PASSWORD_ENV, CertificatesConfig, Signatory, SigningConfig
 from cooperare.courses.catalogue import Catalogue, load_catalogue
 from cooperare.courses.identity import activity_idnumber, course_idnumber
 from cooperare.errors import PlanError
@@ -42,14 +41,12 @@ DEMO_VERIFY_URL = "https://cooperare.acor.ro/verificare/"
 DEMO_SIGNATORY = Signatory("Semnatar demonstrativ", "Președinte, Asociația Comunelor din România")
 PASSWORD_FILE = "signing-password.txt"
 
+
 def stage_certificates(run: DemoRun) -> None:
     """The demo stage (see the module docstring)."""
-    from cooperare.certificates.badges import BadgeIssuing, IssuerKey
-    from cooperare.certificates.deliver import send_messages, zip_track
-    from cooperare.certificates.issue import Issuing, issue_track
     from cooperare.certificates.keygen import create_file, make_demo_keys
-    from cooperare.certificates.production import Producer
     from cooperare.certificates.publish import publish_verification_site
+    from cooperare.certificates.service import TrackIssued, apply_issue, open_issuing, plan_issue
 
     out = run.out.resolve()
     catalogue = load_catalogue()
@@ -68,20 +65,20 @@ def stage_certificates(run: DemoRun) -> None:
                                 signing=SigningConfig(pkcs12=keys.pkcs12, trust_root=keys.root_certificate),
                                 output=out / "certificates")
     registry = CertificateRegistry(run.store.engine)
-    producer = Producer(pkcs12=keys.pkcs12, password=password)
-    badges = BadgeIssuing(key=IssuerKey.load(keys.pkcs12, password=password), issuer=config.issuer,
-                          issuer_url=config.issuer_url, verify_url=DEMO_VERIFY_URL, output=config.output)
-    issuing = Issuing(catalogue=catalogue, config=config, output=config.output, producer=producer,
-                      workers=config.workers, today=issue_date(catalogue), badges=badges)
-    issued: list[CertificateRecord] = []
-    for track in catalogue.tracks:
-        assessment = assess_track(run.client, people=people, registry=registry, catalogue=catalogue, config=config,
-                                  track=track.key)
-        done = issue_track(assessment.verdicts, track=track.key, registry=registry, issuing=issuing)
-        zip_track(registry.all(track=track.key), output=config.output, track=track.key)
-        issued += done.issued
-        run.app.say(f"  {track.key}: {len(done.issued)} certificates issued and signed "
-                    f"({len(assessment.verdicts) - len(assessment.eligible)} not eligible yet; target {track.target})")
+    issuing = open_issuing(config, catalogue=catalogue, password=password, today=issue_date(catalogue)).issuing
+
+    def tell_track(done: TrackIssued) -> None:
+        track = catalogue.track(done.track)
+        run.app.say(f"  {track.key}: {len(done.outcome.issued)} certificates issued and signed "
+                    f"({len(done.assessment.verdicts) - len(done.assessment.eligible)} not eligible yet; "
+                    f"target {track.target})")
+
+    planned = plan_issue(run.client, store=run.store, catalogue=catalogue, config=config,
+                         tracks=[t.key for t in catalogue.tracks])
+    result = apply_issue(run.client, run.store, planned, issuing=issuing, messages=True,
+                         command="demo: certificates issue", on_track=tell_track)
+    issued = result.issued
+    messages = sum(len(t.messages.sent) for t in result.tracks if t.messages is not None)
     verified = _verify_all(run, config=config, registry=registry, issued=issued)
     badges_verified = _verify_badges(run, config=config, registry=registry, issued=issued)
     site = publish_verification_site(run.store, out / "verify", issuer=config.issuer, badges_from=config.output)
@@ -90,13 +87,12 @@ def stage_certificates(run: DemoRun) -> None:
     in_moodle = publish_to_moodle(run.client, site.folder)
     run.app.say(f"Verification page published into the sandbox Moodle ({in_moodle['created']} files), served "
                 f"without login at {in_moodle['url']}")
-    messages = send_messages(run.client, issued, store=run.store, run_id=run.run_id)
     reports = _reports(out / "reports", catalogue=catalogue, registry=registry)
     _write_config(out, keys_dir=keys.pkcs12.parent)
-    _tell(run, out=out, issued=len(issued), verified=verified, messages=len(messages.sent), reports=reports,
+    _tell(run, out=out, issued=len(issued), verified=verified, messages=messages, reports=reports,
           example=issued[0] if issued else None)
     run.summary["certificates"] = {"issued": len(issued), "verified": verified, "badges_verified": badges_verified,
-                                   "messages": len(messages.sent),
+                                   "messages": messages,
                                    "folder": str(config.output), "reports": [str(p) for p in reports],
                                    "keys": str(keys.pkcs12.parent), "verify_site": str(site.folder),
                                    "verify_in_moodle": in_moodle["url"]}

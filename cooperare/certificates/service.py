@@ -1,0 +1,369 @@
+"""The certificates workflow in two calls per action, as courses and roster have it: ``plan_issue``/``apply_issue``,
+``plan_reissue``/``apply_reissue``, ``plan_revoke``/``apply_revoke``; the CLI and the demo both call these.
+
+A plan is data (:class:`~cooperare.plan.Plan`: one ``create`` per certificate to issue, ``update`` for a
+certificate to revoke or replace, ``noop`` for a holder) made by reading the registry and, for an issue, Moodle's
+completion and grades; it changes nothing. Its ``state_fingerprint`` is the registry state it was computed from, so
+the matching ``apply_*`` refuses it when the registry changed since (a certificate issued, revoked or replaced in
+between). ``apply_*`` does what the plan says, journaled as one run in the store (``store.runs.recording``): issue,
+sign and register, rewrite the track's ZIP, the Open Badges credentials and the signed status list, deliver as asked
+(Moodle message, Moodle private files), then publish the verification site again into ``certificates.publish_dir``
+when it is set (its own ``certificates publish`` run). Everything that can be checked without Moodle (verification
+URL, signatory, signing key and its password) is checked before the first web-service call. This module must not
+print, prompt or read passwords from anywhere: the caller brings the password and shows the outcomes. PDF, signing
+and Open Badges libraries are imported only when a function needs them, so importing it stays cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cooperare.certificates.assess import TrackAssessment, assess_track
+from cooperare.certificates.serials import grouped, parse_serial
+from cooperare.certificates.trainees import Trainee, from_people
+from cooperare.config.certificates import CertificatesConfig
+from cooperare.courses.catalogue import Catalogue
+from cooperare.errors import CertificateError
+from cooperare.moodle.client import MoodleClient
+from cooperare.plan import Change, Plan, fingerprint
+from cooperare.secrets import Secret
+from cooperare.store import Store
+from cooperare.store.certificates import CertificateRecord, CertificateRegistry
+from cooperare.store.people import People
+
+if TYPE_CHECKING:
+    from cooperare.certificates.badges import BadgeIssuing
+    from cooperare.certificates.deliver import FileOutcome, MessageOutcome
+    from cooperare.certificates.issue import IssueOutcome, Issuing
+    from cooperare.certificates.publish import PublishedSite
+
+
+# -- configuration, checked before Moodle ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReadyToSign:
+    """An :class:`~cooperare.certificates.issue.Issuing` whose settings, key and password were checked."""
+
+    issuing: Issuing
+    signer: str
+    """The signing certificate's subject."""
+
+
+def check_issue_settings(config: CertificatesConfig) -> None:
+    """Refuse, naming the setting, what issuing would stop on later: signatory, verification URL, signing key."""
+    from cooperare.certificates.issue import check_ready
+
+    check_ready(config)
+    if config.signing.pkcs12 is None:
+        raise CertificateError("no signing key configured",
+                               hint="set certificates.signing.pkcs12 (for trials: `cooperare certificates "
+                                    "keygen` makes one)")
+
+
+def open_issuing(config: CertificatesConfig, *, catalogue: Catalogue, password: Secret,
+                 today: date | None = None) -> ReadyToSign:
+    """Check the settings, open the signing key (a wrong password stops here) and the Open Badges key; no Moodle."""
+    from cooperare.certificates.issue import Issuing
+    from cooperare.certificates.production import Producer
+    from cooperare.certificates.signing import SignatureDetails
+
+    check_issue_settings(config)
+    assert config.signing.pkcs12 is not None  # checked above
+    signatory = config.signatory
+    producer = Producer(pkcs12=config.signing.pkcs12, password=password, font=config.font,
+                        font_bold=config.font_bold, signature_image=signatory.image if signatory else None,
+                        details=SignatureDetails())
+    subject = producer.check()
+    extra: dict[str, Any] = {} if today is None else {"today": today}
+    issuing = Issuing(catalogue=catalogue, config=config, output=config.output, producer=producer,
+                      workers=config.workers, badges=open_badges(config, password=password), **extra)
+    return ReadyToSign(issuing, subject)
+
+
+def open_badges(config: CertificatesConfig, *, password: Secret) -> BadgeIssuing:
+    """What writes the Open Badges credentials and the status list, with the PDF signing key."""
+    from cooperare.certificates.badges import BadgeIssuing, IssuerKey
+
+    pkcs12 = config.signing.pkcs12
+    if pkcs12 is None or config.verify_url is None:
+        raise CertificateError("Open Badges credentials need certificates.signing.pkcs12 and "
+                               "certificates.verify_url")
+    return BadgeIssuing(key=IssuerKey.load(pkcs12, password=password), issuer=config.issuer,
+                        issuer_url=config.issuer_url, verify_url=config.verify_url, output=config.output)
+
+
+def has_status_list(config: CertificatesConfig) -> bool:
+    """Whether Open Badges credentials were issued into ``config.output`` (then a revocation re-signs the list)."""
+    from cooperare.certificates.badges import STATUS_LIST_FILE
+
+    return (config.output / STATUS_LIST_FILE).is_file()
+
+
+# -- issue -------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuePlan:
+    """Per track: who holds a certificate, who would get one now, who still misses something; and the plan."""
+
+    assessments: tuple[TrackAssessment, ...]
+    plan: Plan
+
+    def recipients(self, track: str) -> list[Trainee]:
+        """The trainees of ``track`` who would get a certificate now."""
+        return [v.trainee for a in self.assessments if a.track == track for v in a.eligible]
+
+
+@dataclass(frozen=True)
+class TrackIssued:
+    """What ``apply_issue`` did for one track."""
+
+    assessment: TrackAssessment
+    outcome: IssueOutcome
+    archive: Path
+    messages: MessageOutcome | None = None
+    files: FileOutcome | None = None
+
+    @property
+    def track(self) -> str:
+        return self.assessment.track
+
+    @property
+    def already(self) -> int:
+        """Trainees of the track who held a valid certificate before this run."""
+        return len(self.assessment.holders) + self.outcome.already
+
+
+@dataclass(frozen=True)
+class IssueResult:
+    tracks: tuple[TrackIssued, ...]
+    run_id: int
+    published: PublishedSite | None = None
+    """The verification site published again (certificates.publish_dir set and something issued)."""
+
+    @property
+    def issued(self) -> list[CertificateRecord]:
+        return [record for t in self.tracks for record in t.outcome.issued]
+
+
+def issue_address(track: str, person_key: str) -> str:
+    return f"certificate[{track}][{person_key}]"
+
+
+def plan_issue(client: MoodleClient, *, store: Store, catalogue: Catalogue, config: CertificatesConfig,
+               tracks: Sequence[str], dry_run: bool = False) -> IssuePlan:
+    """Read the trainees, the registry and Moodle's completion and grades for ``tracks``; change nothing.
+
+    Unless ``dry_run``, the settings issuing needs are checked first, so a missing one costs no web-service call."""
+    if not dry_run:
+        check_issue_settings(config)
+    people, registry = People(store.engine), CertificateRegistry(store.engine)
+    calls = client.transport.stats.calls
+    assessments = tuple(assess_track(client, people=people, registry=registry, catalogue=catalogue, config=config,
+                                     track=track) for track in tracks)
+    plan = Plan(scope="certificates issue", state_fingerprint=_registry_state(registry, tracks))
+    for assessment in assessments:
+        for key, record in sorted(assessment.holders.items()):
+            plan.add(Change(issue_address(assessment.track, key), "noop", {"serial": grouped(record.serial)},
+                            {"serial": grouped(record.serial)}, group=assessment.track))
+        for verdict in assessment.eligible:
+            plan.add(Change(issue_address(assessment.track, verdict.trainee.key), "create", None,
+                            {"name": verdict.trainee.fullname}, group=assessment.track))
+        if assessment.source == "moodle":
+            plan.notes.append(f"{assessment.track}: trainees read from the students of the track's Moodle course "
+                              "(no roster snapshot in the store)")
+    plan.ws_calls = client.transport.stats.calls - calls
+    return IssuePlan(assessments, plan)
+
+
+def apply_issue(client: MoodleClient, store: Store, planned: IssuePlan, *, issuing: Issuing, messages: bool = False,
+                files: bool = False, command: str = "certificates issue",
+                on_track: Callable[[TrackIssued], None] | None = None) -> IssueResult:
+    """Issue, sign and register the certificates ``planned`` says, write each track's ZIP and deliver as asked,
+    journaled as one run; then publish the verification site again when certificates.publish_dir is set.
+
+    A plan computed before the registry changed is refused. With nothing to issue the run is recorded and nothing
+    else happens. ``on_track`` is called after each track (the CLI reports as it goes)."""
+    from cooperare.certificates.deliver import deliver_files, require_file_delivery, send_messages, zip_track
+    from cooperare.certificates.issue import issue_track
+
+    registry = CertificateRegistry(store.engine)
+    tracks = [a.track for a in planned.assessments]
+    planned.plan.check_fresh(_registry_state(registry, tracks))
+    due = planned.plan.has_changes
+    if files and due:
+        require_file_delivery(client)  # before anything is signed
+    done: list[TrackIssued] = []
+    with store.runs.recording(command, detail={"tracks": tracks},
+                              ws_calls=lambda: client.transport.stats.calls) as run:
+        run.detail = {"tracks": [{"track": track, "issued": 0} for track in tracks]}
+        if not due:
+            return IssueResult((), run.id)
+        for assessment in planned.assessments:
+            outcome = issue_track(assessment.verdicts, track=assessment.track, registry=registry, issuing=issuing)
+            archive = zip_track(registry.all(track=assessment.track), output=issuing.output, track=assessment.track)
+            issued = list(outcome.issued)
+            told = send_messages(client, issued, store=store, run_id=run.id) if issued and messages else None
+            put = (deliver_files(client, issued, store=store, run_id=run.id, output=issuing.output)
+                   if issued and files else None)
+            result = TrackIssued(assessment, outcome, archive, told, put)
+            done.append(result)
+            run.detail = {"tracks": [{"track": t.track, "issued": len(t.outcome.issued)} for t in done]}
+            if on_track is not None:
+                on_track(result)
+    published = republish(store, issuing.config, ws_calls=lambda: client.transport.stats.calls) \
+        if any(t.outcome.issued for t in done) else None
+    return IssueResult(tuple(done), run.id, published)
+
+
+# -- reissue -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReissuePlan:
+    """The certificate to replace, why, the person's current data (from the roster snapshot, if there), the plan."""
+
+    old: CertificateRecord
+    reason: str
+    trainee: Trainee | None
+    plan: Plan
+
+
+@dataclass(frozen=True)
+class ReissueResult:
+    old: CertificateRecord
+    new: CertificateRecord
+    run_id: int
+    published: PublishedSite | None = None
+
+
+def plan_reissue(store: Store, *, serial: str, reason: str) -> ReissuePlan:
+    """Check that ``serial`` is a valid certificate and a reason is given; read the person's current data."""
+    old = _valid_certificate(store, serial, action="reissued")
+    if not reason.strip():
+        raise CertificateError("a reissue needs a reason (--reason)")
+    person = People(store.engine).get(old.person_key)
+    trainees = from_people([person], track=old.track) if person is not None else []
+    trainee = trainees[0] if trainees else None
+    plan = Plan(scope="certificates reissue", state_fingerprint=_record_state(old))
+    plan.add(_status_change(old, status="replaced", reason=reason))
+    plan.add(Change(issue_address(old.track, old.person_key), "create", None,
+                    {"name": trainee.fullname if trainee else old.name, "replaces": grouped(old.serial)},
+                    group=old.track))
+    return ReissuePlan(old, reason, trainee, plan)
+
+
+def apply_reissue(store: Store, planned: ReissuePlan, *, issuing: Issuing,
+                  command: str = "certificates reissue") -> ReissueResult:
+    """Make the replacement (new serial, same result), mark the old one replaced, rewrite the track's ZIP, its Open
+    Badges credential and the status list, journaled as one run; then publish the verification site again."""
+    from cooperare.certificates.deliver import zip_track
+    from cooperare.certificates.issue import reissue
+
+    registry = CertificateRegistry(store.engine)
+    planned.plan.check_fresh(_record_state(registry.get(planned.old.serial)))
+    detail = {"serial": planned.old.serial, "reason": planned.reason}
+    with store.runs.recording(command, ws_calls=lambda: 0, detail=detail) as run:
+        new = reissue(planned.old.serial, reason=planned.reason, registry=registry, issuing=issuing,
+                      trainee=planned.trainee)
+        zip_track(registry.all(track=new.track), output=issuing.output, track=new.track)
+        run.detail = {**detail, "new": new.serial}
+    old = registry.get(planned.old.serial)
+    assert old is not None
+    return ReissueResult(old, new, run.id, republish(store, issuing.config, ws_calls=lambda: 0))
+
+
+# -- revoke ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RevokePlan:
+    record: CertificateRecord
+    reason: str
+    plan: Plan
+
+
+@dataclass(frozen=True)
+class RevokeResult:
+    record: CertificateRecord
+    run_id: int
+    status_list: Path | None = None
+    """The Open Badges status list signed again (when credentials were issued)."""
+    published: PublishedSite | None = None
+
+
+def plan_revoke(store: Store, *, serial: str, reason: str) -> RevokePlan:
+    """Check that a reason is given and ``serial`` is a valid certificate."""
+    if not reason.strip():
+        raise CertificateError("a revocation needs a reason (--reason)")
+    record = _valid_certificate(store, serial, action="revoked")
+    plan = Plan(scope="certificates revoke", state_fingerprint=_record_state(record))
+    plan.add(_status_change(record, status="revoked", reason=reason))
+    return RevokePlan(record, reason, plan)
+
+
+def apply_revoke(store: Store, planned: RevokePlan, *, config: CertificatesConfig,
+                 badges: BadgeIssuing | None = None, command: str = "certificates revoke") -> RevokeResult:
+    """Revoke the certificate, rewrite its track's ZIP (without it) and, with ``badges``, the signed status list,
+    journaled as one run; then publish the verification site again."""
+    from cooperare.certificates.deliver import zip_track
+
+    registry = CertificateRegistry(store.engine)
+    planned.plan.check_fresh(_record_state(registry.get(planned.record.serial)))
+    detail = {"serial": planned.record.serial, "reason": planned.reason}
+    with store.runs.recording(command, ws_calls=lambda: 0, detail=detail) as run:
+        record = registry.revoke(planned.record.serial, reason=planned.reason)
+        zip_track(registry.all(track=record.track), output=config.output, track=record.track)
+        status_list = badges.refresh(registry) if badges is not None else None
+    return RevokeResult(record, run.id, status_list, republish(store, config, ws_calls=lambda: 0))
+
+
+# -- publishing again --------------------------------------------------------------------------------------------
+
+
+def republish(store: Store, config: CertificatesConfig, *, ws_calls: Callable[[], int]) -> PublishedSite | None:
+    """Publish the verification site again into certificates.publish_dir (its own run), when it is set."""
+    from cooperare.certificates.publish import publish_verification_site
+
+    folder = config.publish_dir
+    if folder is None:
+        return None
+    with store.runs.recording("certificates publish", detail={"out": str(folder), "automatic": True},
+                              ws_calls=ws_calls):
+        return publish_verification_site(store, folder, issuer=config.issuer, badges_from=config.output)
+
+
+# -- helpers -----------------------------------------------------------------------------------------------------
+
+
+def _valid_certificate(store: Store, serial: str, *, action: str) -> CertificateRecord:
+    canonical = parse_serial(serial)
+    record = CertificateRegistry(store.engine).get(canonical)
+    if record is None:
+        raise CertificateError(f"there is no certificate {grouped(canonical)} in the registry")
+    if record.status != "valid":
+        raise CertificateError(f"certificate {grouped(canonical)} is {record.status}; only a valid certificate can "
+                               f"be {action}")
+    return record
+
+
+def _status_change(record: CertificateRecord, *, status: str, reason: str) -> Change:
+    return Change(f"certificate[{grouped(record.serial)}]", "update",
+                  {"status": record.status, "reason": record.reason},
+                  {"status": status, "reason": reason}, group=record.track, note=record.name)
+
+
+def _record_state(record: CertificateRecord | None) -> str:
+    if record is None:
+        return fingerprint(None)
+    return fingerprint([record.serial, record.status, record.sha256, record.replaced_by])
+
+
+def _registry_state(registry: CertificateRegistry, tracks: Sequence[str]) -> str:
+    """Which certificates of ``tracks`` the registry holds and their status: what an issue plan depends on."""
+    return fingerprint(registry.statuses(tracks=tracks))
