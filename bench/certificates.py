@@ -94,11 +94,12 @@ def bench_issue(folder: Path, *, count: int, workers: int, label: str, press: bo
     return count / wall, cpu / count * 1000
 
 
-def bench_bare_signing(folder: Path, *, count: int) -> tuple[float, float, float, float]:
+def bench_bare_signing(folder: Path, *, count: int) -> tuple[float, float, float, float, float, float]:
     """CPU ms per certificate for the parts alone, with the key and fonts loaded once: (1) signing with pyHanko as
     its documentation shows (``SimpleSigner.load_pkcs12`` once, ``sign_pdf`` per document), (2) signing with the
     pack's signer — the same key, pyHanko settings and kind of document as the pipeline (the press's own unsigned
-    page): the limit the pipeline is compared to — (3) rendering with the press, (4) rendering with reportlab alone."""
+    page): the limit the pipeline is compared to — (3) rendering with the press, (4) rendering with reportlab alone;
+    then what a process pays once, in ms: building the press, loading the key."""
     import io
 
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -116,7 +117,9 @@ def bench_bare_signing(folder: Path, *, count: int) -> tuple[float, float, float
             verify_url="https://cooperare.acor.ro/verificare")
 
     fonts = load_fonts()
+    started = cpu_seconds()
     press = CertificatePress(fonts=fonts)
+    press_setup = (cpu_seconds() - started) * 1000
     contents = [content(i) for i in range(count)]
     started = cpu_seconds()
     pages = [press.render(c) for c in contents]
@@ -134,11 +137,13 @@ def bench_bare_signing(folder: Path, *, count: int) -> tuple[float, float, float
     for pdf in pages[:few]:
         signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), meta, signer=signer)
     documented = (cpu_seconds() - started) / few * 1000
+    started = cpu_seconds()
     own = PdfSigner(folder / "keys" / "signing.p12", password=Secret(PASSWORD))
+    key_setup = (cpu_seconds() - started) * 1000
     started = cpu_seconds()
     for pdf in pages:
         own.sign(pdf)
-    return documented, (cpu_seconds() - started) / count * 1000, pressed, reportlab
+    return documented, (cpu_seconds() - started) / count * 1000, pressed, reportlab, press_setup, key_setup
 
 
 def registry_of(folder: Path, people: int) -> Path:
@@ -226,15 +231,17 @@ def main() -> None:
     bench_completion_reads(args.completion_people)
     with tempfile.TemporaryDirectory(prefix="cooperare-bench-") as tmp:
         folder = Path(tmp)
-        count = max(4, args.certificates // 4)
+        count = max(4, args.certificates)
         before, before_cpu = bench_issue(folder, count=count, workers=1, label="before", press=False)
         single, single_cpu = bench_issue(folder, count=count, workers=1, label="single")
-        documented, bare, pressed, reportlab = bench_bare_signing(folder, count=count)
+        documented, bare, pressed, reportlab, press_setup, key_setup = bench_bare_signing(folder, count=count)
         print(f"signing alone, pyHanko as documented: {documented:6.1f} ms CPU each (key converted per signature)")
         print(f"signing alone, key loaded once:       {bare:6.1f} ms CPU each (same key, settings and page as the "
               f"pipeline: its limit)")
         print(f"rendering alone:                      {pressed:6.1f} ms CPU each with the template press, "
               f"{reportlab:.1f} ms with reportlab alone")
+        print(f"once per process:                     {press_setup:6.0f} ms CPU to build the press, {key_setup:.0f} ms "
+              f"to load the key (in both pipelines below, spread over {count:,} certificates)")
         print(f"pipeline before, reportlab pages:     {before_cpu:6.1f} ms CPU each ({before:5.1f}/s, 1 process): "
               f"{before_cpu / bare:.2f}× signing alone")
         print(f"pipeline, template press:             {single_cpu:6.1f} ms CPU each ({single:5.1f}/s, 1 process): "
