@@ -60,7 +60,7 @@ class CertificatePress:
             self._codes[face] = _Codes({ch: (font.getSubsetInternalName(subset, document), _escape(chunk))
                                  for ch in present for subset, chunk in font.splitString(ch, document)})
         regular, bold = self._codes.values()
-        self._printable = (set(regular) & set(bold)) | {ch for ch in texts_whitespace()}
+        self._printable = (set(regular) & set(bold)) | set(_whitespace())
         canvas.showPage()
         canvas.save()
         self._template = _Template.parse(buffer.getvalue())
@@ -203,7 +203,7 @@ def _rgb(colour: Color) -> str:
     return fp_str(colour.red, colour.green, colour.blue)
 
 
-def texts_whitespace() -> str:
+def _whitespace() -> str:
     """The whitespace characters a text may hold (drawn as spaces by either renderer, never refused)."""
     return "".join(ch for ch in map(chr, range(0x3000)) if ch.isspace())
 
