@@ -13,6 +13,8 @@ from functools import cache
 
 from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel, QRRSBlock, QRUtil
 
+from cooperare.errors import CertificateError
+
 MASK = 2
 """A fixed QR mask pattern (columns every third module): any of the eight is valid and every reader decodes it;
 scoring all eight, as reportlab does, costs two thirds of the time to draw a certificate."""
@@ -93,7 +95,7 @@ class _TableQR(QRCode):
             segment.write(buffer, self.version)
         capacity = sum(block.dataCount for block in blocks) * 8
         if buffer.getLengthInBits() > capacity:
-            raise ValueError(f"QR data too long ({buffer.getLengthInBits()} > {capacity} bits)")
+            raise CertificateError(f"the QR code data is too long ({buffer.getLengthInBits()} > {capacity} bits)")
         if buffer.getLengthInBits() + 4 <= capacity:
             buffer.put(0, 4)
         while buffer.getLengthInBits() % 8:
