@@ -2,21 +2,25 @@
 
 :class:`Producer` holds what every worker needs (font files, the PKCS#12 path, its password, the signature image)
 and :meth:`Producer.run` renders and signs each :class:`~cooperare.certificates.render.CertificateContent`, in
-this process for a few certificates or in a pool of worker processes for many. Workers receive the producer, password
-included, through the pool's initializer (inherited memory where processes fork, else a pipe), never through argv or
-the environment. This module must
-not write files or the registry: the caller records what it gets back, in order.
+this process for a few certificates or in a pool of worker processes for many. Each process renders through a
+:class:`~cooperare.certificates.press.CertificatePress` built once (the static page, fonts included) and signs with
+a key loaded once. Where processes fork, the parent opens both once and the workers inherit them (loading an RSA-3072 key
+costs 160 ms: once, not once per worker); elsewhere workers receive the producer, password included, through the
+pool's initializer (a pipe), never through argv or the environment. This module must not write files
+or the registry: the caller records what it gets back, in order.
 """
 
 from __future__ import annotations
 
 import hashlib
 import multiprocessing
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from cooperare.certificates.fonts import FontPair, load_fonts
+from cooperare.certificates.fonts import load_fonts
+from cooperare.certificates.press import CertificatePress
 from cooperare.certificates.render import CertificateContent, render_certificate
 from cooperare.certificates.signing import PdfSigner, SignatureDetails
 from cooperare.secrets import Secret
@@ -43,6 +47,9 @@ class Producer:
     font_bold: Path | None = None
     signature_image: Path | None = None
     details: SignatureDetails = field(default_factory=SignatureDetails)
+    press: bool = True
+    """Render through a template made once per process (:mod:`cooperare.certificates.press`); False draws every
+    certificate with reportlab alone: the same page, slower (the bench's reference)."""
 
     def check(self) -> str:
         """Open the key and the fonts once, so a wrong password or font stops before any work; returns the
@@ -57,25 +64,35 @@ class Producer:
             for content in contents:
                 yield tools.make(content)
             return
-        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-        with context.Pool(workers, initializer=_init_worker, initargs=(self,)) as pool:
-            yield from pool.imap(_make_in_worker, contents, chunksize=CHUNK)
+        if "fork" not in multiprocessing.get_all_start_methods():
+            with multiprocessing.get_context().Pool(workers, initializer=_init_worker, initargs=(self,)) as pool:
+                yield from pool.imap(_make_in_worker, contents, chunksize=CHUNK)
+            return
+        global _worker
+        _worker = _Tools.open(self)  # forked workers inherit the loaded key and the press: opened once, not per worker
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                yield from pool.imap(_make_in_worker, contents, chunksize=CHUNK)
+        finally:
+            _worker = None
 
 
 @dataclass
 class _Tools:
-    fonts: FontPair
+    render: Callable[[CertificateContent], bytes]
     signer: PdfSigner
-    signature_image: Path | None
 
     @classmethod
     def open(cls, producer: Producer) -> _Tools:
-        return cls(load_fonts(producer.font, producer.font_bold),
-                   PdfSigner(producer.pkcs12, password=producer.password, details=producer.details),
-                   producer.signature_image)
+        fonts = load_fonts(producer.font, producer.font_bold)
+        if producer.press:
+            render = CertificatePress(fonts=fonts, signature_image=producer.signature_image).render
+        else:
+            render = partial(render_certificate, fonts=fonts, signature_image=producer.signature_image)
+        return cls(render, PdfSigner(producer.pkcs12, password=producer.password, details=producer.details))
 
     def make(self, content: CertificateContent) -> Produced:
-        pdf = self.signer.sign(render_certificate(content, fonts=self.fonts, signature_image=self.signature_image))
+        pdf = self.signer.sign(self.render(content))
         return Produced(content.serial, pdf, hashlib.sha256(pdf).hexdigest())
 
 

@@ -11,18 +11,21 @@ not sign, store or deliver anything.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Protocol
 
-from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from cooperare.certificates.fonts import FontPair
+from cooperare.certificates.qr import qr_modules
 from cooperare.certificates.serials import grouped
 from cooperare.errors import CertificateError
 
@@ -30,9 +33,9 @@ PAGE = landscape(A4)
 ACCENT = HexColor("#1F4E79")
 MUTED = HexColor("#555555")
 TITLE = "CERTIFICAT DE ABSOLVIRE"
-QR_MASK = 2
-"""A fixed QR mask pattern (columns every third module): any of the eight is valid and every reader decodes it;
-scoring all eight, as reportlab does, costs two thirds of the time to draw a certificate."""
+BLACK = HexColor("#000000")
+SIGNATURE_AT = (PAGE[0] - 95 * mm, 38 * mm)
+QR_AT = (25 * mm, 24 * mm)
 PRODUCER = "cooperare (reportlab)"
 
 
@@ -84,8 +87,18 @@ def _fixed_texts(content: CertificateContent) -> list[str]:
     ]
 
 
+class Pen(Protocol):
+    """Where the variable part of a page is drawn: a reportlab canvas, or a content stream written directly."""
+
+    def text(self, text: str, *, font: str, size: float, x: float, y: float, colour: Color = BLACK,
+             centred: bool = True) -> None: ...
+
+    def qr(self, modules: list[list[bool]], *, x: float, y: float, side: float) -> None: ...
+
+
 def render_certificate(content: CertificateContent, *, fonts: FontPair, signature_image: Path | None = None) -> bytes:
-    """The unsigned certificate PDF."""
+    """The unsigned certificate PDF, drawn entirely with reportlab (the reference the faster
+    :class:`~cooperare.certificates.press.CertificatePress` matches, and its fallback)."""
     fonts.require("".join(content.texts()))
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=PAGE, pageCompression=1)
@@ -94,116 +107,123 @@ def render_certificate(content: CertificateContent, *, fonts: FontPair, signatur
     canvas.setSubject(f"Certificat seria {grouped(content.serial)}")
     canvas.setKeywords(f"serie:{content.serial}")
     canvas.setCreator(PRODUCER)
-    width, height = PAGE
-    _frame(canvas, width, height)
-    fixed = _fixed_texts(content)
-    centre = width / 2
-    y = height - 38 * mm
-    if content.project:
-        _line(canvas, content.project, font=fonts.regular, size=11, x=centre, y=y, colour=MUTED)
-        y -= 9 * mm
-    _line(canvas, content.issuer, font=fonts.bold, size=14, x=centre, y=y, colour=ACCENT)
-    y -= 17 * mm
-    _line(canvas, TITLE, font=fonts.bold, size=30, x=centre, y=y, colour=ACCENT)
-    y -= 15 * mm
-    _line(canvas, fixed[0], font=fonts.regular, size=13, x=centre, y=y)
-    y -= 14 * mm
-    _fitted(canvas, content.name, font=fonts.bold, size=28, x=centre, y=y, max_width=width - 70 * mm)
-    y -= 12 * mm
-    _line(canvas, fixed[1], font=fonts.regular, size=13, x=centre, y=y)
-    y -= 9 * mm
-    _fitted(canvas, f"„{content.programme}”", font=fonts.bold, size=16, x=centre, y=y, max_width=width - 70 * mm)
-    y -= 8 * mm
-    _fitted(canvas, content.course, font=fonts.regular, size=12, x=centre, y=y, max_width=width - 70 * mm)
-    y -= 7 * mm
-    _fitted(canvas, content.track, font=fonts.regular, size=12, x=centre, y=y, max_width=width - 70 * mm,
-            colour=MUTED)
-    y -= 11 * mm
-    _line(canvas, fixed[2], font=fonts.regular, size=12, x=centre, y=y)
-    y -= 7 * mm
-    _line(canvas, fixed[3], font=fonts.regular, size=12, x=centre, y=y)
-    _signature_block(canvas, content, fonts=fonts, image=signature_image, x=width - 95 * mm, y=38 * mm)
-    _qr_block(canvas, content, fonts=fonts, fixed=fixed, x=25 * mm, y=24 * mm)
+    draw_static(canvas, signature_image=signature_image)
+    draw_variable(_CanvasPen(canvas), content, fonts=fonts)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
 
 
-def _frame(canvas: Canvas, width: float, height: float) -> None:
+def draw_static(canvas: Canvas, *, signature_image: Path | None) -> None:
+    """What every certificate of a producer shares: the frame, the signature image and the signature line."""
+    width, height = PAGE
     canvas.setStrokeColor(ACCENT)
     canvas.setLineWidth(3)
     canvas.rect(12 * mm, 12 * mm, width - 24 * mm, height - 24 * mm)
     canvas.setLineWidth(0.8)
     canvas.rect(15 * mm, 15 * mm, width - 30 * mm, height - 30 * mm)
-
-
-def _line(canvas: Canvas, text: str, *, font: str, size: float, x: float, y: float,
-          colour: Color | None = None) -> None:
-    canvas.setFillColor(colour or HexColor("#000000"))
-    canvas.setFont(font, size)
-    canvas.drawCentredString(x, y, text)
-
-
-def _fitted(canvas: Canvas, text: str, *, font: str, size: float, x: float, y: float, max_width: float,
-            colour: Color | None = None) -> None:
-    """Centred text, shrunk until it fits ``max_width`` (long names and titles stay on one line)."""
-    while size > 7 and canvas.stringWidth(text, font, size) > max_width:
-        size -= 0.5
-    _line(canvas, text, font=font, size=size, x=x, y=y, colour=colour)
-
-
-def _signature_block(canvas: Canvas, content: CertificateContent, *, fonts: FontPair, image: Path | None,
-                     x: float, y: float) -> None:
-    if image is not None:
+    x, y = SIGNATURE_AT
+    if signature_image is not None:
         try:
-            reader = ImageReader(str(image))
+            reader = ImageReader(str(signature_image))
         except OSError as exc:
-            raise CertificateError(f"cannot read the signature image {image}: {exc}") from None
+            raise CertificateError(f"cannot read the signature image {signature_image}: {exc}") from None
         canvas.drawImage(reader, x + 10 * mm, y + 6 * mm, width=50 * mm, height=18 * mm, preserveAspectRatio=True,
                          mask="auto", anchor="c")
     canvas.setStrokeColor(MUTED)
     canvas.setLineWidth(0.6)
     canvas.line(x, y + 5 * mm, x + 70 * mm, y + 5 * mm)
-    _line(canvas, content.signatory_name, font=fonts.bold, size=11, x=x + 35 * mm, y=y)
-    _line(canvas, content.signatory_role, font=fonts.regular, size=10, x=x + 35 * mm, y=y - 5 * mm, colour=MUTED)
 
 
-def _qr_block(canvas: Canvas, content: CertificateContent, *, fonts: FontPair, fixed: list[str], x: float,
-              y: float) -> None:
+def draw_variable(pen: Pen, content: CertificateContent, *, fonts: FontPair) -> None:
+    """Every text of the certificate and its QR code."""
+    width, height = PAGE
+    fixed = _fixed_texts(content)
+    centre = width / 2
+    widest = width - 70 * mm
+    y = height - 38 * mm
+    if content.project:
+        pen.text(content.project, font=fonts.regular, size=11, x=centre, y=y, colour=MUTED)
+        y -= 9 * mm
+    pen.text(content.issuer, font=fonts.bold, size=14, x=centre, y=y, colour=ACCENT)
+    y -= 17 * mm
+    pen.text(TITLE, font=fonts.bold, size=30, x=centre, y=y, colour=ACCENT)
+    y -= 15 * mm
+    pen.text(fixed[0], font=fonts.regular, size=13, x=centre, y=y)
+    y -= 14 * mm
+    pen.text(content.name, font=fonts.bold, size=_fitted(content.name, fonts.bold, 28, widest), x=centre, y=y)
+    y -= 12 * mm
+    pen.text(fixed[1], font=fonts.regular, size=13, x=centre, y=y)
+    y -= 9 * mm
+    programme = f"„{content.programme}”"
+    pen.text(programme, font=fonts.bold, size=_fitted(programme, fonts.bold, 16, widest), x=centre, y=y)
+    y -= 8 * mm
+    pen.text(content.course, font=fonts.regular, size=_fitted(content.course, fonts.regular, 12, widest), x=centre,
+             y=y)
+    y -= 7 * mm
+    pen.text(content.track, font=fonts.regular, size=_fitted(content.track, fonts.regular, 12, widest), x=centre,
+             y=y, colour=MUTED)
+    y -= 11 * mm
+    pen.text(fixed[2], font=fonts.regular, size=12, x=centre, y=y)
+    y -= 7 * mm
+    pen.text(fixed[3], font=fonts.regular, size=12, x=centre, y=y)
+    x, y = SIGNATURE_AT
+    pen.text(content.signatory_name, font=fonts.bold, size=11, x=x + 35 * mm, y=y)
+    pen.text(content.signatory_role, font=fonts.regular, size=10, x=x + 35 * mm, y=y - 5 * mm, colour=MUTED)
+    x, y = QR_AT
     link = verification_link(content.verify_url, content.serial)
     side = 30 * mm
-    _draw_qr(canvas, link, x=x, y=y, side=side)
+    pen.qr(qr_modules(link), x=x, y=y, side=side)
     text_x = x + side + 4 * mm
-    canvas.setFillColor(HexColor("#000000"))
-    canvas.setFont(fonts.bold, 10)
-    canvas.drawString(text_x, y + 22 * mm, fixed[4])
-    canvas.setFillColor(MUTED)
-    canvas.setFont(fonts.regular, 8)
-    canvas.drawString(text_x, y + 15 * mm, fixed[5])
-    canvas.drawString(text_x, y + 11 * mm, link)
-    canvas.drawString(text_x, y + 5 * mm, fixed[6])
+    pen.text(fixed[4], font=fonts.bold, size=10, x=text_x, y=y + 22 * mm, centred=False)
+    pen.text(fixed[5], font=fonts.regular, size=8, x=text_x, y=y + 15 * mm, colour=MUTED, centred=False)
+    pen.text(link, font=fonts.regular, size=8, x=text_x, y=y + 11 * mm, colour=MUTED, centred=False)
+    pen.text(fixed[6], font=fonts.regular, size=8, x=text_x, y=y + 5 * mm, colour=MUTED, centred=False)
 
 
-def _draw_qr(canvas: Canvas, data: str, *, x: float, y: float, side: float) -> None:
-    """A QR code (error correction M) of ``data`` filling a ``side`` square whose lower left corner is (x, y)."""
-    code = QRCode(None, QRErrorCorrectLevel.M)
-    code.addData(data)
-    code.version = code.calculate_version()
-    code.makeImpl(False, QR_MASK)
-    count = code.getModuleCount()
-    canvas.saveState()
-    canvas.translate(x, y + side)
-    canvas.scale(side / count, -side / count)  # module units, rows downwards: whole-number coordinates
-    path = canvas.beginPath()
-    for row_number, row in enumerate(code.modules):
-        column = 0
-        while column < count:
-            if row[column]:
-                start = column
-                while column < count and row[column]:
-                    column += 1
-                path.rect(start, row_number, column - start, 1)
-            column += 1
-    canvas.setFillColor(HexColor("#000000"))
-    canvas.drawPath(path, stroke=0, fill=1)
-    canvas.restoreState()
+def _fitted(text: str, font: str, size: float, max_width: float) -> float:
+    """The largest size, from ``size`` down in half points (7 at least), at which ``text`` fits ``max_width``: long
+    names and titles stay on one line."""
+    while size > 7 and stringWidth(text, font, size) > max_width:
+        size -= 0.5
+    return size
+
+
+def qr_runs(modules: list[list[bool]]) -> list[tuple[int, int, int]]:
+    """The dark runs of each row of a QR matrix: (row, first column, length)."""
+    runs = []
+    for row_number, row in enumerate(modules):
+        runs += [(row_number, m.start(), m.end() - m.start())
+                 for m in _DARK.finditer(bytes(row))]  # type: ignore[arg-type]  # bools are 0 and 1
+    return runs
+
+
+_DARK = re.compile(b"\x01+")
+
+
+class _CanvasPen:
+    def __init__(self, canvas: Canvas) -> None:
+        self.canvas = canvas
+
+    def text(self, text: str, *, font: str, size: float, x: float, y: float, colour: Color = BLACK,
+             centred: bool = True) -> None:
+        self.canvas.setFillColor(colour)
+        self.canvas.setFont(font, size)
+        if centred:
+            self.canvas.drawCentredString(x, y, text)
+        else:
+            self.canvas.drawString(x, y, text)
+
+    def qr(self, modules: list[list[bool]], *, x: float, y: float, side: float) -> None:
+        """``modules`` filling a ``side`` square whose lower left corner is (x, y)."""
+        canvas = self.canvas
+        count = len(modules)
+        canvas.saveState()
+        canvas.translate(x, y + side)
+        canvas.scale(side / count, -side / count)  # module units, rows downwards: whole-number coordinates
+        path = canvas.beginPath()
+        for row, start, length in qr_runs(modules):
+            path.rect(start, row, length, 1)
+        canvas.setFillColor(BLACK)
+        canvas.drawPath(path, stroke=0, fill=1)
+        canvas.restoreState()

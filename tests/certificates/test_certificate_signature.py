@@ -135,3 +135,25 @@ def test_a_key_file_others_can_read_is_refused(demo_keys: DemoKeys, tmp_path: Pa
 def test_a_file_that_is_not_a_pdf_fails_verification(registry: CertificateRegistry, demo_keys: DemoKeys) -> None:
     result = verify_pdf(b"not a pdf at all", registry=registry, trust_root=load_trust_root(demo_keys.root_certificate))
     assert not result.ok and {"signature", "registry"} <= failed(result)
+
+
+def test_worker_processes_sign_valid_certificates_in_order(demo_keys: DemoKeys) -> None:
+    from dataclasses import replace
+
+    from pypdf import PdfReader
+
+    from cooperare.certificates.production import IN_PROCESS_BELOW, Producer
+
+    from .test_certificate_pdf import CONTENT
+
+    contents = [replace(CONTENT, serial=f"7K2M9QXD4TBW{i:04d}") for i in range(IN_PROCESS_BELOW + 3)]
+    made = list(Producer(pkcs12=demo_keys.pkcs12, password=Secret(PASSWORD)).run(contents, workers=2))
+    assert [m.serial for m in made] == [c.serial for c in contents]
+    root = load_cert_from_pemder(str(demo_keys.root_certificate))
+    for produced in (made[0], made[-1]):
+        assert hashlib.sha256(produced.pdf).hexdigest() == produced.sha256
+        keywords = PdfReader(io.BytesIO(produced.pdf)).metadata["/Keywords"]
+        assert keywords == f"serie:{produced.serial}"
+        signature = PdfFileReader(io.BytesIO(produced.pdf)).embedded_signatures[0]
+        status = validate_pdf_signature(signature, ValidationContext(trust_roots=[root]))
+        assert status.intact and status.valid and status.trusted
