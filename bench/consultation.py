@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Consultation register figures: recording 5,000 contributions over 60 parts, recording them again (a no-op), and
-the synthesis of recommendations as PDF and XLSX, with wall time, CPU time and peak RSS. Prints figures; asserts
+the synthesis of recommendations as PDF, XLSX and DOCX, with wall time, CPU time and peak RSS. Prints figures; asserts
 nothing. Goal for 5,000 contributions: recording + synthesis (PDF and XLSX) ≤ 10 s, peak RSS ≤ 200 MB.
 
     python bench/consultation.py [--contributions 5000] [--parts 60] [--seed 1] [--store URL]
@@ -39,6 +39,7 @@ from cooperare.courses.catalogue import load_catalogue
 from cooperare.moodle.client import MoodleClient
 from cooperare.sandbox import Sandbox
 from cooperare.sandbox.courses import forums
+from cooperare.reports.consultation_docx import write_synthesis_docx
 from cooperare.reports.consultation_pdf import write_synthesis_pdf
 from cooperare.reports.tabular import write_tables_xlsx
 from cooperare.store import Store
@@ -140,9 +141,11 @@ def main() -> None:
                 generated_at=datetime.now(UTC)))
             _, pdf = timed("synthesis PDF", lambda: write_synthesis_pdf(synthesis, out / "sinteza.pdf", fonts=fonts))
             _, xlsx = timed("synthesis XLSX", lambda: write_tables_xlsx(synthesis.tables, out / "sinteza.xlsx"))
+            timed("synthesis DOCX (python-docx)", lambda: write_synthesis_docx(synthesis, out / "sinteza.docx"))
         total = first + built + pdf + xlsx
         print(f"PDF {(out / 'sinteza.pdf').stat().st_size / 1e6:.2f} MB, "
-              f"XLSX {(out / 'sinteza.xlsx').stat().st_size / 1e6:.2f} MB")
+              f"XLSX {(out / 'sinteza.xlsx').stat().st_size / 1e6:.2f} MB, "
+              f"DOCX {(out / 'sinteza.docx').stat().st_size / 1e6:.2f} MB")
     print(f"recording + synthesis (PDF and XLSX) {total:.2f} s (goal ≤ 10 s); peak RSS {peak_mb():.1f} MB "
           f"(goal ≤ 200 MB)")
     with tempfile.TemporaryDirectory() as folder:

@@ -7,8 +7,9 @@ bidirectional algorithm: strong letters set the direction, neutrals (spaces, pun
 the same direction take it, the others the line's direction (that of its first strong letter); right-to-left runs
 are reversed, and a line that starts right to left is laid out right to left as a whole. Digits count as
 left-to-right. No mirroring of brackets and no Arabic letter shaping (letters print in their isolated forms): both
-need libraries the pack does not install. Lines without right-to-left letters are returned unchanged, cheaply. This
-module must not draw anything.
+need libraries the pack does not install. Lines without right-to-left letters are returned unchanged, cheaply.
+:func:`starts_right_to_left` gives a paragraph's direction to writers whose readers order the text themselves (DOCX).
+This module must not draw anything.
 """
 
 from __future__ import annotations
@@ -20,6 +21,20 @@ _RTL_CLASSES = ("R", "AL")
 _LTR_CLASSES = ("L", "EN", "AN")
 RTL_LETTERS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]")
 """Blocks of right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko… and their presentation forms)."""
+
+
+def starts_right_to_left(text: str) -> bool:
+    """Whether the first strong letter of ``text`` is right to left: the paragraph direction of the Unicode
+    bidirectional algorithm (rules P2-P3), for writers whose readers lay out the text themselves (DOCX)."""
+    if not RTL_LETTERS.search(text):
+        return False
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in _RTL_CLASSES:
+            return True
+        if kind == "L":
+            return False
+    return False
 
 
 def visual(line: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -114,6 +115,17 @@ def test_the_whole_offline_chain_keeps_untrusted_text_inert(workdir: Path) -> No
     first = next(r for r in recommendations if r[-1] == "forum-post:1")
     assert (first[8], first[10]) == ("respinsă", 1)
 
+    run("consultation", "report", ID, "--out", "sinteza.docx")  # the format from the file name
+    document = Document("sinteza.docx")
+    paragraphs = [p.text for p in document.paragraphs]
+    for expected in (SCRIPT, FORMULA, HEBREW, ARABIC, EMOJI, "Răspuns: respinsă. Motivare: Motiv: <b>nu</b> ține de "
+                     "capitol.", "Sinteza recomandărilor primite", "Dezbateri publice – minute"):
+        assert expected in paragraphs, expected  # a whole paragraph, exactly as received (emoji kept)
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    assert "Asociația „Satul Viu”" in cells and "Recomandări primite" in cells
+    everything = "\n".join(paragraphs + cells)
+    assert "Maria Secretă" not in everything and "Ana Publică" in everything and "example.ro" not in everything
+
     run("consultation", "export", ID, "--format", "csv", "--out", "date.csv")
     with open("date.csv", encoding="utf-8-sig", newline="") as handle:
         rows = {r["source"]: r for r in csv.DictReader(handle)}
@@ -164,6 +176,6 @@ def test_bad_input_is_named_and_exits_1(workdir: Path, capsys: pytest.CaptureFix
     assert "anual.yaml:3:36: public_meetings[0].participants: must not be negative" in capsys.readouterr().err
     assert main(["consultation", "export", "nu-exista", "--out", "x.csv"]) == 1
     assert "no consultation 'nu-exista'" in capsys.readouterr().err
-    assert main(["consultation", "report", ID, "--out", "x.docx"]) == 1
-    assert "--format pdf or xlsx" in capsys.readouterr().err
+    assert main(["consultation", "report", ID, "--out", "x.odt"]) == 1
+    assert "--format pdf or xlsx or docx" in capsys.readouterr().err
     assert not (workdir / "a.pdf").exists() and not (workdir / "x.csv").exists()

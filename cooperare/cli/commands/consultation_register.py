@@ -3,7 +3,7 @@
 These commands work on the register in the store and on files, never on Moodle, so they run with no ``site:`` in
 cooperare.yaml: ``record`` adds contributions from a JSON file of plain records (what ``collect`` will read from
 Moodle), ``answer-sheet`` writes the XLSX the authority fills, ``answer`` reads it back (or a YAML) into the
-register, ``report`` writes the synthesis of recommendations (PDF or XLSX), ``annual-report`` the art. 13 report of
+register, ``report`` writes the synthesis of recommendations (PDF, XLSX or DOCX), ``annual-report`` the art. 13 report of
 an authority for a year, ``export`` the open data (CSV or JSON). Each is thin: it calls
 :mod:`cooperare.consultation_bridge` and prints. Importing this module adds the commands to the ``consultation``
 group.
@@ -97,8 +97,8 @@ def answer_command(app: AppContext, consultation_id: str, file: Path) -> None:
 
 @consultation.command("report")
 @click.argument("consultation_id", metavar="ID")
-@click.option("--format", "fmt", type=click.Choice(["pdf", "xlsx"]), default=None,
-              help="pdf or xlsx (default: from --out). DOCX is not offered: python-docx is not installed.")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "xlsx", "docx"]), default=None,
+              help="pdf, xlsx or docx (default: from --out).")
 @click.option("--out", type=out_path, required=True, help="The file to write.")
 @click.option("--minutes", type=in_file, default=None, help="YAML with the minutes of the public debates.")
 @pass_app
@@ -106,7 +106,7 @@ def report_command(app: AppContext, consultation_id: str, fmt: str | None, out: 
     """The synthesis of recommendations: counts by category and part, each recommendation with its answer."""
     from cooperare.consultation_bridge.synthesis import build_synthesis, load_minutes
 
-    chosen = _format(fmt, out, ("pdf", "xlsx"))
+    chosen = _format(fmt, out, ("pdf", "xlsx", "docx"))
     item = _consultation(app, consultation_id)
     register = ContributionRegister(app.store().engine)
     synthesis = build_synthesis(item, register.all(item.id), requests=register.debate_requests(item.id),
@@ -115,6 +115,10 @@ def report_command(app: AppContext, consultation_id: str, fmt: str | None, out: 
         from cooperare.reports.consultation_pdf import write_synthesis_pdf
 
         write_synthesis_pdf(synthesis, out, fonts=_fonts(app))
+    elif chosen == "docx":
+        from cooperare.reports.consultation_docx import write_synthesis_docx
+
+        write_synthesis_docx(synthesis, out)
     else:
         from cooperare.reports.tabular import write_tables_xlsx
 
