@@ -365,6 +365,10 @@ def collect_responses(client: MoodleClient, store: Store, q: Questionnaire, *,
                       commune_of: dict[int, Commune] | None = None) -> CollectResult:
     """Read the wave's responses from Moodle and store the new ones (a repeated collect stores nothing twice)."""
     start = client.transport.stats.calls
+    if not client.feedback.readable(client.site.functions):
+        raise InputError("the site does not let this account read feedback responses",
+                         hint="install local_cooperare 2026120320 or later (its service lists mod_feedback's "
+                              "get_feedbacks_by_courses, get_items and get_responses_analysis)")
     described = client.course_content.describe([q.course_idnumber])
     if not described:
         raise InputError("the diagnostic course is not in Moodle", hint="run diagnostic plan and diagnostic apply")

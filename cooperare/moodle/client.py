@@ -74,6 +74,9 @@ FORUM_POSTS_PAGE = 1000  # local_cooperare_get_forum_posts' largest page
 ATTENDANCE_PAGE = 5000  # local_cooperare_get_bbb_attendance's largest page
 ACTIVITY_PAGE = 1000  # local_cooperare_get_activity_counts's largest page
 FEEDBACK_RESPONSES_PAGE = 250  # responses per mod_feedback_get_responses_analysis call
+FEEDBACK_READ = ("mod_feedback_get_feedbacks_by_courses", "mod_feedback_get_items",
+                 "mod_feedback_get_responses_analysis")
+"""What reading feedback responses takes (local_cooperare's service lists them from version 2026120320)."""
 
 
 class _Api:
@@ -592,6 +595,11 @@ class SiteSetup:
 
 class FeedbackApi(_Api):
     """Feedback activities (mod_feedback): the read side for the teacher, and a respondent answering."""
+
+    @staticmethod
+    def readable(functions: Iterable[str]) -> bool:
+        """Whether a site offering ``functions`` (its site info) lets the token read feedback responses."""
+        return set(FEEDBACK_READ) <= set(functions)
 
     def of_courses(self, course_ids: Sequence[int]) -> list[FeedbackActivity]:
         """mod_feedback_get_feedbacks_by_courses."""

@@ -40,6 +40,8 @@ CORE_FUNCTIONS: dict[str, tuple[str, ...]] = {
         "core_group_get_course_groups", "core_group_create_groups", "core_group_get_group_members",
         "core_group_add_group_members", "core_group_delete_group_members",
     ),
+    "diagnostic": ("mod_feedback_get_feedbacks_by_courses", "mod_feedback_get_items",
+                   "mod_feedback_get_responses_analysis"),
     "certificates": (
         "core_completion_get_course_completion_status", "core_completion_get_activities_completion_status",
         "gradereport_user_get_grade_items", "mod_quiz_get_quizzes_by_courses", "core_enrol_get_enrolled_users",

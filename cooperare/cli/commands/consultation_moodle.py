@@ -80,14 +80,21 @@ def collect_command(app: AppContext, consultation_id: str, as_json: bool) -> Non
     """Read the consultation's forum from Moodle into the register (repeatable: nothing is recorded twice)."""
     result = collect(app.client(), app.store(), space=_space(app), consultation_id=consultation_id)
     data = {**result.counts.as_dict(), "posts_read": result.posts_read, "discussions": result.discussions,
-            "ws_calls": result.ws_calls}
+            "form_responses": result.form_responses, "debate_requests": result.debate_requests,
+            "forms_skipped": result.forms_skipped, "ws_calls": result.ws_calls}
     if as_json:
         app.emit_json(data)
         return
     counts = result.counts
     app.say(f"{consultation_id}: {result.posts_read} posts read in {result.discussions} discussions; {counts.new} new, "
             f"{counts.changed} changed, {counts.unchanged} unchanged, {counts.duplicates} duplicates folded, "
-            f"{counts.late} late.")
+            f"{counts.late} late; {result.form_responses} form responses read, {result.debate_requests} new debate "
+            "requests.")
+    for skipped in result.forms_skipped:
+        app.say(f"  form response left out: {skipped}")
+    if result.forms_unavailable:
+        app.note("the forms were not read: the site does not let this account read feedback responses "
+                 "(local_cooperare 2026120320 or later)")
     app.ws_summary()
 
 

@@ -49,8 +49,6 @@ def plan_command(app: AppContext, wave: str, instrument_path: Path | None, as_js
         app.emit_json(data)
         return
     _print_plan(app, planned.plan)
-    for note in planned.plan.notes:
-        app.say(f"Note: {note}")
     if out is not None:
         app.say(f"Plan saved to {out}; apply it with: cooperare diagnostic apply --plan {out}")
     app.ws_summary()
