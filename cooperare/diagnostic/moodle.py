@@ -48,7 +48,7 @@ from cooperare.plan import Change, Plan, fingerprint
 from cooperare.store import Store
 from cooperare.store.diagnostic import DiagnosticResponses
 from cooperare.store.people import PersonRecord
-from cooperare.territory import Commune, communes
+from cooperare.territory import communes
 
 COURSE_KEY = "diagnostic-digital"
 CATEGORY_KEY = "diagnostic"
@@ -361,8 +361,7 @@ def _source(feedback_id: int, attempt: FeedbackAttempt) -> str:
 
 
 def collect_responses(client: MoodleClient, store: Store, q: Questionnaire, *,
-                      people: Sequence[PersonRecord] | None = None,
-                      commune_of: dict[int, Commune] | None = None) -> CollectResult:
+                      people: Sequence[PersonRecord] | None = None) -> CollectResult:
     """Read the wave's responses from Moodle and store the new ones (a repeated collect stores nothing twice)."""
     start = client.transport.stats.calls
     if not client.feedback.readable(client.site.functions):
@@ -384,6 +383,7 @@ def collect_responses(client: MoodleClient, store: Store, q: Questionnaire, *,
     result = CollectResult(feedback.id, read=len(attempts))
     by_user = {p.moodle_user_id: p for p in (people if people is not None else respondents(store))}
     index = commune_index()
+    known_communes = {c.siruta for c in communes()}
     stored = DiagnosticResponses(store.engine)
     known = stored.sources(prefix=f"{SOURCE_PREFIX}{feedback.id}:")
     fresh: list[Response] = []
@@ -398,9 +398,9 @@ def collect_responses(client: MoodleClient, store: Store, q: Questionnaire, *,
         elif isinstance(answers.get("p_siruta"), int):
             siruta = int(answers["p_siruta"])  # type: ignore[arg-type]
             result.from_answer += 1
-        if siruta is None or (commune_of is not None and siruta not in commune_of):
+        if siruta is None or siruta not in known_communes:
             result.unplaced.append(Unplaced(attempt.id, attempt.fullname,
-                                            "no commune: not in the roster and no valid SIRUTA code answered"))
+                                            "no commune: not in the roster and no commune's SIRUTA code answered"))
             continue
         if source in known:
             result.already += 1

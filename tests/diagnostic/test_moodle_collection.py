@@ -124,3 +124,17 @@ def test_collect_without_the_course_says_what_to_do(store: Store) -> None:
 
     with pytest.raises(InputError, match="not in Moodle"):
         collect_responses(admin, store, Questionnaire("coop", INSTRUMENT, "T0"))
+
+
+def test_a_response_without_a_commune_is_listed_and_left_out(store: Store) -> None:
+    box = Sandbox()
+    admin = MoodleClient(box.transport())
+    people = _people(admin, store)
+    q = Questionnaire("coop", INSTRUMENT, "T0")
+    apply_questionnaire(admin, store, plan_questionnaire(admin, store, q))
+    stranger = people[0]
+    # Not in the roster this collect knows, and a SIRUTA code no commune has.
+    answer(box, admin, q, [(stranger, 9_999_999)], start=datetime(2026, 11, 2, 9, tzinfo=UTC))
+    result = collect_responses(admin, store, q, people=[])
+    assert (result.read, result.stored, len(result.unplaced)) == (1, 0, 1)
+    assert result.unplaced[0].fullname == "Ana Ionescu"
