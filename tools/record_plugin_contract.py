@@ -627,6 +627,8 @@ def feedback_responses_steps() -> list[Step]:
         analysis("a respondent may not read the analysis", token=arad.placeholder),
         Step("mod_feedback_get_feedbacks_by_courses", {"courseids": ["0"]}, "as a respondent sees it",
              bindings={"courseids[0]": COURSE_ID}, token=alba.placeholder),
+        Step("mod_feedback_launch_feedback", {"feedbackid": "0"}, "the administrator, not enrolled, starts "
+             "answering (5.0 checks mod/feedback:complete without doanything)", bindings=dict(fid)),
     ]
 
 

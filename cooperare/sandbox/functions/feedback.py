@@ -87,8 +87,15 @@ def _completed_by(site: Site, feedback: Row, userid: int) -> Row | None:
 
 def _access_error(call: Call, feedback: Row, *, checksubmit: bool) -> MoodleException | None:
     """``validate_feedback_access``: the error a respondent gets, or None."""
-    if not _has(call, "mod/feedback:complete"):
-        return required_capability("mod/feedback:complete")
+    # Moodle 5.0 asks has_capability(..., doanything=false): an administrator answers only with a role that allows it.
+    may = _has(call, "mod/feedback:complete") if call.site.version == "4.5" else \
+        "mod/feedback:complete" in (call.user.get("capabilities") or ())
+    if not may:
+        # required_capability_exception($context, 'mod/feedback:complete', 'nopermission', ''): no such string in
+        # error.php, so Moodle's message is the string's path.
+        error = required_capability("mod/feedback:complete", "Complete a feedback")
+        error.errorcode, error.message = "nopermission", "error/nopermission"
+        return error
     now = int(time.time())
     if (feedback["timeopen"] and feedback["timeopen"] > now) or (feedback["timeclose"] and feedback["timeclose"] < now):
         return MoodleException("feedback_is_not_open", "The feedback is not open")
@@ -96,7 +103,9 @@ def _access_error(call: Call, feedback: Row, *, checksubmit: bool) -> MoodleExce
         return MoodleException("no_items_available_yet", "No questions have been set up yet")
     if checksubmit and not feedback["multiple_submit"] and feedback["anonymous"] == ANONYMOUS_NO \
             and _completed_by(call.site, feedback, call.user["id"]) is not None:
-        return MoodleException("this_feedback_is_already_submitted", "You've already completed this activity.")
+        # The language string changed in 5.0 (both recorded).
+        return MoodleException("this_feedback_is_already_submitted", "You've already completed this activity."
+                               if call.site.version == "4.5" else "You have already submitted this feedback.")
     return None
 
 
