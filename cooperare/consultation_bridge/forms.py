@@ -32,6 +32,18 @@ def debate_idnumber(prefix: str, consultation_id: str) -> str:
     return activity_idnumber(prefix, SPACE_KEY, f"{consultation_id}:debate-request")
 
 
+def form_ids(client: MoodleClient, space: Space, consultation_id: str, *, course_id: int) -> dict[str, int]:
+    """The feedback ids of the consultation's forms in Moodle: ``recommendations`` and ``debate`` (those found)."""
+    described = client.course_content.describe([space.course_idnumber])
+    cmids = {str(a.get("idnumber")): a.get("cmid") for a in (described[0].raw.get("activities", [])
+                                                            if described else [])}
+    by_cmid = {f.cmid: f.id for f in client.feedback.of_courses([course_id])}
+    wanted = {"recommendations": form_idnumber(space.prefix, consultation_id),
+              "debate": debate_idnumber(space.prefix, consultation_id)}
+    return {kind: by_cmid[cmids[idnumber]] for kind, idnumber in wanted.items()
+            if cmids.get(idnumber) in by_cmid}
+
+
 @dataclass
 class FormsRead:
     records: list[ContributionRecord] = field(default_factory=list)
@@ -66,16 +78,7 @@ def read_forms(client: MoodleClient, space: Space, consultation: Consultation, *
     if not client.feedback.readable(client.site.functions):
         read.unavailable = True
         return read
-    described = client.course_content.describe([space.course_idnumber])
-    cmids = {str(a.get("idnumber")): a.get("cmid") for a in (described[0].raw.get("activities", [])
-                                                            if described else [])}
-    by_cmid = {f.cmid: f.id for f in client.feedback.of_courses([course_id])}
-    wanted = {"recommendations": form_idnumber(space.prefix, consultation.id),
-              "debate": debate_idnumber(space.prefix, consultation.id)}
-    for kind, idnumber in wanted.items():
-        feedback_id = by_cmid.get(cmids.get(idnumber))  # type: ignore[arg-type]
-        if feedback_id is None:
-            continue
+    for kind, feedback_id in form_ids(client, space, consultation.id, course_id=course_id).items():
         items = {i.id: i for i in client.feedback.items(feedback_id)}
         for attempt in client.feedback.responses(feedback_id):
             read.responses += 1
