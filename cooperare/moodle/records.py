@@ -5,6 +5,7 @@ Each record keeps the fields the pack uses, typed, plus ``raw`` (the whole answe
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -540,8 +541,6 @@ class FeedbackItem:
     def decode(self, rawval: str | None) -> str | tuple[str, ...] | None:
         """An answer as Moodle stores it, back to what the respondent chose or wrote: the choice text (a tuple for
         checkboxes), or the text, which Moodle keeps HTML-escaped (``s()``) and is unescaped here; None if empty."""
-        import html
-
         if rawval is None or rawval == "":
             return None
         if not self.choices:

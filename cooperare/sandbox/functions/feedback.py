@@ -2,8 +2,10 @@
 (``mod/feedback/classes/external.php``, ``completion.php``, ``responses_table.php`` and the item types the plugin
 writes: ``multichoice`` radio buttons, ``multichoicerated``, ``textarea``).
 
-Pinned to tests/contract/4.5/plugin/plugin_feedback_responses.json. Single-page feedbacks only (the plugin writes
-no page breaks), course feedbacks only (no site feedback mapped to courses), no groups.
+Pinned to tests/contract/4.5/plugin/plugin_feedback_responses.json and its 5.0 twin (recorded on real 4.5.6 and
+5.0.6+ sites). Single-page feedbacks only (the plugin writes no page breaks), course feedbacks only (no site
+feedback mapped to courses), no groups, no dependent items; capabilities as the sandbox models them (a flat list per
+user, administrators holding all except where 5.0 asks without doanything).
 """
 
 from __future__ import annotations
@@ -163,8 +165,9 @@ def get_page_items(call: Call) -> dict[str, Any]:
     if error is not None and not (_has(call, "mod/feedback:edititems") or _has(call, "mod/feedback:viewreports")):
         return {"items": [], "hasprevpage": False, "hasnextpage": False, "warnings": [
             {"item": feedback["id"], "warningcode": error.errorcode.replace("_", ""), "message": error.message}]}
-    if call.params["page"] != 0:
-        raise MoodleException("invalidrecord", "Undefined array key")  # $pages[$page] on a one-page feedback
+    page = call.params["page"]
+    if page != 0:  # $pages[$page] of a one-page feedback is undefined: no items (PHP warns), page 0 before it
+        return {"items": [], "hasprevpage": page > 0, "hasnextpage": False, "warnings": []}
     return {"items": _exported_items(call.site, feedback), "hasprevpage": False, "hasnextpage": False,
             "warnings": []}
 
