@@ -138,3 +138,21 @@ def test_a_response_without_a_commune_is_listed_and_left_out(store: Store) -> No
     result = collect_responses(admin, store, q, people=[])
     assert (result.read, result.stored, len(result.unplaced)) == (1, 0, 1)
     assert result.unplaced[0].fullname == "Ana Ionescu"
+
+
+def test_a_question_changed_in_moodle_shows_as_drift_and_apply_puts_it_back(store: Store) -> None:
+    box = Sandbox()
+    admin = MoodleClient(box.transport())
+    _people(admin, store)
+    q = Questionnaire("coop", INSTRUMENT, "T0")
+    apply_questionnaire(admin, store, plan_questionnaire(admin, store, q))
+    items = box.site.db["feedback_item"]
+    edited = items.first(label="s1")
+    items.update(edited["id"], name="Întrebare schimbată de mână")
+    box.site.db.commit()
+    planned = plan_questionnaire(admin, store, q)
+    (change,) = list(planned.plan.pending())
+    assert change.action == "update" and change.address.endswith(f"activity[{q.activity_idnumber}]")
+    apply_questionnaire(admin, store, planned)
+    assert items.get(edited["id"])["name"] == INSTRUMENT.question("s1").text
+    assert not plan_questionnaire(admin, store, q).plan.has_changes
