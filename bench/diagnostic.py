@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Diagnostic figures: scoring every commune's response, the national PDF study and every commune's scorecard,
 with wall time, CPU time and peak RSS. Prints figures; asserts nothing. Goals for 2,862 communes: scoring ≤ 2 s,
-national study ≤ 20 s, 2,862 scorecards ≤ 60 s on 2 cores, peak RSS ≤ 300 MB.
+national study ≤ 20 s, 2,862 scorecards ≤ 60 s on 2 cores, peak RSS ≤ 300 MB. Then ``diagnostic collect`` in the
+sandbox Moodle: one town hall per commune answers the questionnaire through the real client (not timed), and the
+collect that reads every response into the store is timed and its web-service calls counted.
 
     python bench/diagnostic.py [--communes 2862] [--seed 1]
 
@@ -27,6 +29,40 @@ from cooperare.reports.diagnostic_pdf import write_scorecards, write_study_pdf
 from cooperare.territory import communes
 
 
+def bench_collect(instrument, count: int) -> None:  # type: ignore[no-untyped-def]
+    """One respondent per commune answers in the sandbox; collect reads them all (timed, calls counted)."""
+    from cooperare.diagnostic.moodle import Questionnaire, apply_questionnaire, collect_responses, plan_questionnaire
+    from cooperare.diagnostic.simulation import answer
+    from cooperare.moodle.client import MoodleClient
+    from cooperare.sandbox import Sandbox
+    from cooperare.store import Store
+    from cooperare.store.people import People, PersonRecord
+
+    box = Sandbox()
+    admin = MoodleClient(box.transport())
+    chosen = list(communes())[:count]
+    with tempfile.TemporaryDirectory() as folder, Store.open(f"sqlite:///{folder}/bench.sqlite") as store:
+        users = admin.users.create([{"username": f"primarie{c.siruta}", "password": "Parola#2026", "firstname": "Secretar",
+                                     "lastname": c.name, "email": f"primarie{c.siruta}@example.ro"} for c in chosen])
+        people = [PersonRecord(f"p{c.siruta}", f"coop:person:p{c.siruta}", int(u["id"]), "Secretar", c.name,
+                               f"primarie{c.siruta}@example.ro", c.county_code, f"Comuna {c.name}", "Primăria",
+                               "adm-executie", "adm-alfabetizare") for c, u in zip(chosen, users, strict=True)]
+        People(store.engine).upsert(people)
+        q = Questionnaire("coop", instrument, "T0")
+        apply_questionnaire(admin, store, plan_questionnaire(admin, store, q))
+        started = time.perf_counter()
+        answered = answer(box, admin, q, [(p, c.siruta) for p, c in zip(people, chosen, strict=True)],
+                          start=datetime(2026, 11, 2, 9, tzinfo=UTC))
+        print(f"{sum(a.saved for a in answered)} town halls answered in the sandbox "
+              f"({time.perf_counter() - started:.1f} s, not part of the figure)")
+        before = admin.transport.stats.calls
+        result = timed(f"collect {len(answered)} responses", lambda: collect_responses(admin, store, q))
+        print(f"collect: {result.stored} stored, {admin.transport.stats.calls - before} web-service calls "
+              f"({result.ws_calls} counted by collect), {result.read / max(result.ws_calls, 1):.0f} responses a call")
+        again = timed("collect again (nothing new)", lambda: collect_responses(admin, store, q))
+        print(f"collect again: {again.stored} stored, {again.already} already there, {again.ws_calls} calls")
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -44,6 +80,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--communes", type=int, default=2862)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-collect", action="store_true", help="Leave out the Moodle collect figure.")
     args = parser.parse_args()
     instrument = load_shipped()
     fonts = load_fonts()
@@ -61,6 +98,9 @@ def main() -> None:
         print(f"study {(out / 'study.pdf').stat().st_size / 1e6:.2f} MB, "
               f"scorecards {(out / 'cards.pdf').stat().st_size / 1e6:.2f} MB")
     print(f"peak RSS {peak_mb():.1f} MB (goal ≤ 300 MB)")
+    if not args.no_collect:
+        bench_collect(instrument, args.communes)
+        print(f"peak RSS {peak_mb():.1f} MB after collect")
 
 
 if __name__ == "__main__":

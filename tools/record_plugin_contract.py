@@ -555,6 +555,83 @@ def permission_steps() -> list[Step]:
     ]
 
 
+FEEDBACK_CAPS = (REST_USE, "mod/feedback:view", "mod/feedback:complete")
+
+
+def feedback_responses_steps() -> list[Step]:
+    """A feedback activity made by save_activities (choice, text and rating items, not anonymous), answered by two
+    respondents through mod_feedback's participant functions, read back by the administrator with
+    get_responses_analysis (all, then pages of one); a respondent may not read the analysis nor answer twice; an
+    answer lacking a required item, or leaving out an item, is not saved. Fresh baseline: the items get ids 1-4."""
+    respondents = Step("core_user_create_users", {"users": [
+        {"username": name, "password": "Parola#2026", "firstname": first, "lastname": last,
+         "email": f"{name}@example.com"}
+        for name, first, last in (("resp.alba", "Ana", "Ionescu"), ("resp.arad", "Ștefan", "Țurcanu"),
+                                  ("resp.bihor", "Ion", "Popa"))]}, "three respondents")
+    enrol = Step("enrol_manual_enrol_users", {"enrolments": [
+        {"roleid": 5, "userid": "0", "courseid": "0"} for _ in range(3)]}, "the respondents enrolled as students",
+        bindings={**{f"enrolments[{i}][userid]": f"steps[1].response.body[{i}].id" for i in range(3)},
+                  **{f"enrolments[{i}][courseid]": COURSE_ID for i in range(3)}})
+    items = [
+        {"type": "choice", "label": "p_populatie", "text": "Populația comunei",
+         "choices": ["sub 2.000 de locuitori", "2.000–4.999 de locuitori", "5.000 sau mai mult"], "required": True},
+        {"type": "choice", "label": "r3", "text": "Plăți online prin Ghișeul.ro?", "choices": ["Da", "Nu", "Nu știu"]},
+        {"type": "text", "label": "p_siruta", "text": "Codul SIRUTA al comunei"},
+        {"type": "rating", "label": "q_util", "text": "Cât de util vi se pare chestionarul?"},
+    ]
+    feedback = _activity("coop:rec:diagnostic", "feedback", name="Diagnosticul maturității digitale", options=[
+        {"name": "items", "value": json.dumps(items, ensure_ascii=False)}, {"name": "anonymous", "value": "2"}])
+    fid = {"feedbackid": "steps[4].response.body.feedbacks[0].id"}
+    alba, arad, bihor = (Grant(name, FEEDBACK_CAPS, f"TOKEN_{name.split('.')[1].upper()}")
+                         for name in ("resp.alba", "resp.arad", "resp.bihor"))
+
+    def answer(grant: Grant, responses: list[tuple[str, str]], note: str) -> Step:
+        return Step("mod_feedback_process_page", {"feedbackid": "0", "page": 0, "responses": [
+            {"name": name, "value": value} for name, value in responses]}, note, bindings=dict(fid),
+            token=grant.placeholder)
+
+    def analysis(note: str, token: str = "TOKEN", **extra: Any) -> Step:
+        return Step("mod_feedback_get_responses_analysis", {"feedbackid": "0", **extra}, note, bindings=dict(fid),
+                    token=token)
+    return [
+        _course(),
+        respondents,
+        enrol,
+        _save_activities([feedback], "the questionnaire: two choices (one required), a text, a rating; not anonymous"),
+        Step("mod_feedback_get_feedbacks_by_courses", {"courseids": ["0"]}, "the course's feedback activities",
+             bindings={"courseids[0]": COURSE_ID}),
+        Step("mod_feedback_get_items", {"feedbackid": "0"}, "the items as the administrator sees them",
+             bindings=dict(fid)),
+        Step(grant=alba, note="resp.alba: a token on the service"),
+        Step(grant=arad, note="resp.arad: a token on the service"),
+        Step(grant=bihor, note="resp.bihor: a token on the service"),
+        Step("mod_feedback_launch_feedback", {"feedbackid": "0"}, "resp.alba starts", bindings=dict(fid),
+             token=alba.placeholder),
+        Step("mod_feedback_get_page_items", {"feedbackid": "0", "page": 0}, "resp.alba: the items of page 0",
+             bindings=dict(fid), token=alba.placeholder),
+        answer(alba, [("multichoice_1", "2"), ("multichoice_2", "1"), ("textarea_3", "1017 – Ciugud, județul Alba"),
+                      ("multichoicerated_4", "4")], "resp.alba answers everything and finishes"),
+        Step("mod_feedback_launch_feedback", {"feedbackid": "0"}, "resp.alba again: already submitted",
+             bindings=dict(fid), token=alba.placeholder),
+        answer(arad, [("multichoice_1", "3"), ("multichoice_2", "3"),
+                      ("textarea_3", "=HYPERLINK(\"http://x\") <script>alert(1)</script> ș ț")],
+               "resp.arad: no rating, a hostile text; an item not sent leaves the page incomplete, nothing saved"),
+        answer(arad, [("multichoice_1", "3"), ("multichoice_2", "3"),
+                      ("textarea_3", "=HYPERLINK(\"http://x\") <script>alert(1)</script> ș ț"),
+                      ("multichoicerated_4", "")], "resp.arad again, the rating sent empty: saved"),
+        answer(bihor, [("multichoice_2", "2"), ("textarea_3", "26564")],
+               "resp.bihor leaves the required choice empty"),
+        analysis("all responses"),
+        analysis("page 0 of 1 per page", page=0, perpage=1),
+        analysis("page 1 of 1 per page", page=1, perpage=1),
+        analysis("a respondent may not read the analysis", token=arad.placeholder),
+        Step("mod_feedback_get_feedbacks_by_courses", {"courseids": ["0"]}, "as a respondent sees it",
+             bindings={"courseids[0]": COURSE_ID}, token=alba.placeholder),
+        Step("mod_feedback_launch_feedback", {"feedbackid": "0"}, "the administrator, not enrolled, starts "
+             "answering (5.0 checks mod/feedback:complete without doanything)", bindings=dict(fid)),
+    ]
+
+
 SCENARIOS = [
     Scenario("plugin_sections", "local_cooperare_save_sections: create, no-op, update, bad input; "
              "describe_courses before and after.", sections_steps),
@@ -582,6 +659,9 @@ SCENARIOS = [
     # Nobody completes: the service offers no REST call that marks an activity done for a user (PHPUnit covers it).
     Scenario("plugin_course_completions", "local_cooperare_get_course_completions: no criteria, criteria, paging, "
              "bad input.", completions_steps),
+    Scenario("plugin_feedback_responses", "A feedback activity from save_activities answered through mod_feedback's "
+             "participant functions by two respondents and read back with get_responses_analysis (paging, refusals).",
+             feedback_responses_steps),
     Scenario("plugin_max_input_vars", "local_cooperare_save_activities with more POST variables than "
              "max_input_vars (5000).", max_input_vars_steps),
 ]

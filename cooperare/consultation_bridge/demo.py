@@ -114,6 +114,9 @@ def fill_answer_sheet(path: Path, answers: str) -> None:
     book.save(path)
 
 
+DEBATE = ("Asociația „Satul Digital” Vâlcea", "Solicităm organizarea unei dezbateri publice asupra capitolelor 2 și 4.")
+
+
 def _split_name(author: str) -> tuple[str, str]:
     first, _, last = author.partition(" ")
     return first, last or "-"
@@ -123,6 +126,7 @@ def _in_moodle(moodle: Any, store: Store, consultation: Consultation, sent: list
                ) -> tuple[RecordCounts, RecordCounts, dict[str, str], dict[str, Any]]:
     """Space applied, contributions posted and collected twice (an edit between); source keys old → Moodle's."""
     from cooperare.consultation_bridge.exchange import collect
+    from cooperare.consultation_bridge.forms import form_ids
     from cooperare.consultation_bridge.simulation import Participant, Sent, edit_post, participant_clients, \
         post_contributions
     from cooperare.consultation_bridge.space import Space, apply_space, plan_space
@@ -141,6 +145,14 @@ def _in_moodle(moodle: Any, store: Store, consultation: Consultation, sent: list
     posts = [Sent(people[SENT[i][3]].username, r.part_key, r.text, r.submitted_at) for i, r in enumerate(sent)]
     ids = post_contributions(box, client, clients, space, consultation.id, posts)
     keys = {old.source_key: f"forum-post:{post_id}" for old, post_id in zip(sent, ids, strict=True)}
+    ngo = next(p.username for p in people.values() if p.audience == "ngo")
+    course_id = client.course_content.describe([space.course_idnumber])[0].id
+    debate = form_ids(client, space, consultation.id, course_id=course_id)["debate"]
+    clients[ngo].feedback.respond(debate, {"solicitant": DEBATE[0], "cerere": DEBATE[1]})  # the written request
+    completed = box.site.db["feedback_completed"]  # sent two days after the first contribution (the sandbox clock)
+    row = completed.first(feedback=debate, userid=clients[ngo].site.userid)
+    completed.update(row["id"], timemodified=int((sent[0].submitted_at + timedelta(days=2)).timestamp()))
+    box.site.db.commit()
     first = collect(client, store, space=space, consultation_id=consultation.id).counts
     edit_post(box, ids[[r.source_key for r in sent].index(EDITED[0])], EDITED[1])
     second = collect(client, store, space=space, consultation_id=consultation.id).counts
@@ -163,9 +175,9 @@ def run_consultation_demo(store: Store, out: Path, *, fonts: FontPair, now: date
         first = record_contributions(store, consultation=consultation, records=sent, command="demo consultation")
         edited = [replace(r, text=EDITED[1]) if r.source_key == EDITED[0] else r for r in sent]
         second = record_contributions(store, consultation=consultation, records=edited, command="demo consultation")
-    record_debate_requests(store, consultation=consultation, requests=[DebateRequest(
-        "feedback-response:301", "Asociația „Satul Digital” Vâlcea", "ngo", sent[0].submitted_at + timedelta(days=2),
-        "Solicităm organizarea unei dezbateri publice asupra capitolelor 2 și 4.")])
+    if moodle is None:  # in Moodle the NGO sends it through the debate-request form, and collect records it
+        record_debate_requests(store, consultation=consultation, requests=[DebateRequest(
+            "feedback-response:301", DEBATE[0], "ngo", sent[0].submitted_at + timedelta(days=2), DEBATE[1])])
     register = ContributionRegister(store.engine)
     files = {"answer_sheet": out / "raspunsuri.xlsx", "answers": out / "raspunsuri.yaml",
              "synthesis_pdf": out / "sinteza.pdf", "synthesis_xlsx": out / "sinteza.xlsx",

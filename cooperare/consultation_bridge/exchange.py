@@ -2,7 +2,8 @@
 
 ``collect`` finds the consultation's forum in the space (:mod:`cooperare.consultation_bridge.space`), reads every
 discussion of a part (``mod_forum_get_discussion_posts``, one call per discussion, the discussion list paged by
-100) and hands each reply to the register as a :class:`~cooperare.consultation_bridge.register.ContributionRecord`
+100) and the recommendation and debate-request forms (:mod:`cooperare.consultation_bridge.forms`), and hands each
+reply and each form response to the register as a :class:`~cooperare.consultation_bridge.register.ContributionRecord`
 keyed ``forum-post:<id>``, so a second collect adds nothing and a post edited in Moodle shows as changed. The
 sender's category comes from the cohorts of the space (NGO, authority staff; everybody else is a citizen). Forum
 text is untrusted: it is reduced to plain text here (tags dropped, entities decoded) and never executed.
@@ -25,7 +26,13 @@ from typing import Any
 
 from cooperare.consultation_bridge.answers import DECISIONS_RO
 from cooperare.consultation_bridge.model import Consultation
-from cooperare.consultation_bridge.register import CATEGORIES_RO, ContributionRecord, record_contributions
+from cooperare.consultation_bridge.forms import read_forms
+from cooperare.consultation_bridge.register import (
+    CATEGORIES_RO,
+    ContributionRecord,
+    record_contributions,
+    record_debate_requests,
+)
 from cooperare.consultation_bridge.space import (
     COHORTS,
     SPACE_KEY,
@@ -142,6 +149,12 @@ class CollectResult:
     posts_read: int
     discussions: int
     ws_calls: int
+    form_responses: int = 0
+    """Responses read from the recommendation and debate-request forms."""
+    debate_requests: int = 0
+    """Debate requests recorded by this collect (not recorded before)."""
+    forms_skipped: list[str] = field(default_factory=list)
+    forms_unavailable: bool = False
 
 
 def collect(client: MoodleClient, store: Store, *, space: Space, consultation_id: str) -> CollectResult:
@@ -161,9 +174,14 @@ def collect(client: MoodleClient, store: Store, *, space: Space, consultation_id
         record = _record(post, part_key=part_key, categories=categories, publisher=publisher)
         if record is not None:
             records.append(record)
+    forms = read_forms(client, space, consultation, course_id=located.course_id, kinds=categories)
+    records += forms.records
     counts = record_contributions(store, consultation=consultation, records=records, command="consultation collect",
                                   ws_calls=lambda: client.transport.stats.calls)
-    return CollectResult(counts, read, len(located.discussions), client.transport.stats.calls - start)
+    requests = record_debate_requests(store, consultation=consultation, requests=forms.requests)
+    return CollectResult(counts, read, len(located.discussions), client.transport.stats.calls - start,
+                         form_responses=forms.responses, debate_requests=requests, forms_skipped=forms.skipped,
+                         forms_unavailable=forms.unavailable)
 
 
 def _record(post: dict[str, Any], *, part_key: str, categories: dict[int, str], publisher: int

@@ -22,7 +22,7 @@ from cooperare.sandbox import Sandbox
 from cooperare.secrets import Secret
 
 CAPABILITIES = ("webservice/rest:use", "mod/forum:replypost", "mod/forum:viewdiscussion",
-                "mod/forum:startdiscussion")
+                "mod/forum:startdiscussion", "mod/feedback:view", "mod/feedback:complete")
 """What the simulated participants may do (a site lets a user call REST only with webservice/rest:use)."""
 
 

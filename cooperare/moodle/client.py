@@ -1,7 +1,7 @@
 """Typed wrappers for the core Moodle web-service functions the pack uses, grouped the way Moodle groups them.
 
 ``MoodleClient(transport)`` exposes ``categories``, ``courses``, ``users``, ``cohorts``, ``enrol``, ``groups``,
-``completion``, ``grades``, ``quizzes``, ``forums``, ``files`` and ``messages``, and for the pack's plugin
+``completion``, ``grades``, ``quizzes``, ``forums``, ``feedback``, ``files`` and ``messages``, and for the pack's plugin
 ``course_content`` (describe and save sections, activities, questions, completion), ``cohort_sync`` and (0.4.0+)
 ``enrol_methods`` (self enrolment, guest access), ``calendar`` (site and course events by key) and ``reports``
 (BigBlueButton attendance, activity counts per user); ``roles`` finds role ids by shortname. Each method says which
@@ -38,6 +38,9 @@ from cooperare.moodle.records import (
     DraftFile,
     EnrolledUser,
     EnrolMethod,
+    FeedbackActivity,
+    FeedbackAttempt,
+    FeedbackItem,
     Forum,
     Group,
     MessageResult,
@@ -69,6 +72,10 @@ FORUM_POSTS = "local_cooperare_get_forum_posts"
 FORUM_POSTS_PAGE = 1000  # local_cooperare_get_forum_posts' largest page
 ATTENDANCE_PAGE = 5000  # local_cooperare_get_bbb_attendance's largest page
 ACTIVITY_PAGE = 1000  # local_cooperare_get_activity_counts's largest page
+FEEDBACK_RESPONSES_PAGE = 250  # responses per mod_feedback_get_responses_analysis call
+FEEDBACK_READ = ("mod_feedback_get_feedbacks_by_courses", "mod_feedback_get_items",
+                 "mod_feedback_get_responses_analysis")
+"""What reading feedback responses takes (local_cooperare's service lists them from version 2026120320)."""
 
 
 class _Api:
@@ -581,6 +588,64 @@ class SiteSetup:
                    enablecompletion=bool(answer.get("enablecompletion")))
 
 
+class FeedbackApi(_Api):
+    """Feedback activities (mod_feedback): the read side for the teacher, and a respondent answering."""
+
+    @staticmethod
+    def readable(functions: Iterable[str]) -> bool:
+        """Whether a site offering ``functions`` (its site info) lets the token read feedback responses."""
+        return set(FEEDBACK_READ) <= set(functions)
+
+    def of_courses(self, course_ids: Sequence[int]) -> list[FeedbackActivity]:
+        """mod_feedback_get_feedbacks_by_courses."""
+        answer = self._batched("mod_feedback_get_feedbacks_by_courses", "courseids", list(course_ids),
+                               result=Result.KEYED, result_key="feedbacks")
+        return [FeedbackActivity.from_ws(f) for f in (answer or {}).get("feedbacks", [])]
+
+    def items(self, feedback_id: int) -> list[FeedbackItem]:
+        """mod_feedback_get_items: the questions in their order."""
+        answer = self.transport.call("mod_feedback_get_items", {"feedbackid": feedback_id}) or {}
+        return [FeedbackItem.from_ws(i) for i in answer.get("items", [])]
+
+    def responses(self, feedback_id: int, *, per_page: int = FEEDBACK_RESPONSES_PAGE) -> list[FeedbackAttempt]:
+        """mod_feedback_get_responses_analysis, page after page: every named (not anonymous) response, ordered by
+        the respondent's last name as Moodle pages them."""
+        attempts: list[FeedbackAttempt] = []
+        page = 0
+        while True:
+            answer = self.transport.call("mod_feedback_get_responses_analysis",
+                                         {"feedbackid": feedback_id, "page": page, "perpage": per_page}) or {}
+            listed = answer.get("attempts") or []
+            attempts += [FeedbackAttempt.from_ws(a) for a in listed]
+            page += 1
+            if not listed or len(attempts) >= int(answer.get("totalattempts") or 0):
+                return attempts
+
+    def respond(self, feedback_id: int, answers: Mapping[str, str | None]) -> bool:
+        """Answer as the token's user (mod_feedback_launch_feedback, then get_page_items and process_page page by
+        page); ``answers`` by item label: a choice's text or the text written. True when Moodle saved the response
+        (False: a required item is missing or an answer is refused, and nothing is saved)."""
+        page = int((self.transport.call("mod_feedback_launch_feedback", {"feedbackid": feedback_id}) or {})
+                   .get("gopage") or 0)
+        page = max(page, 0)
+        for _ in range(100):
+            listed = self.transport.call("mod_feedback_get_page_items", {"feedbackid": feedback_id, "page": page})
+            items = [FeedbackItem.from_ws(i) for i in (listed or {}).get("items", [])]
+            # Every item of the page is sent, an unanswered one empty: Moodle saves a page only when each of its
+            # items was sent (recorded on 4.5.6; an item left out keeps the page, and the response, unfinished).
+            responses = [{"name": item.field, "value": "" if answers.get(item.label) is None
+                          else item.encode(str(answers[item.label]))} for item in items]
+            result = self.transport.call("mod_feedback_process_page", {
+                "feedbackid": feedback_id, "page": page, "responses": responses}) or {}
+            if result.get("completed"):
+                return True
+            following = int(result.get("jumpto") or 0)
+            if following <= page:
+                return False
+            page = following
+        return False
+
+
 class MoodleClient:
     """The typed face of one Moodle site. ``client.transport.stats`` counts the web-service calls made."""
 
@@ -599,6 +664,7 @@ class MoodleClient:
         self.grades = GradesApi(transport)
         self.quizzes = QuizzesApi(transport)
         self.forums = ForumsApi(transport)
+        self.feedback = FeedbackApi(transport)
         self.files = FilesApi(transport)
         self.messages = MessagesApi(transport)
         self.enrol_methods = EnrolMethodsApi(transport)

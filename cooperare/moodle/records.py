@@ -5,6 +5,7 @@ Each record keeps the fields the pack uses, typed, plus ``raw`` (the whole answe
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -480,3 +481,89 @@ class ActivityCount:
     def from_ws(cls, data: dict[str, Any]) -> ActivityCount:
         return cls(int(data["userid"]), int(data.get("lastaccess") or 0), int(data.get("completedactivities") or 0),
                    int(data.get("forumposts") or 0), int(data.get("quizattempts") or 0))
+
+
+@dataclass(frozen=True)
+class FeedbackActivity:
+    """A feedback activity (mod_feedback_get_feedbacks_by_courses)."""
+
+    id: int
+    course: int
+    cmid: int
+    name: str
+    anonymous: bool
+    raw: dict[str, Any] = _raw()
+
+    @classmethod
+    def from_ws(cls, data: dict[str, Any]) -> FeedbackActivity:
+        return cls(int(data["id"]), int(data["course"]), int(data["coursemodule"]), str(data["name"]),
+                   int(data["anonymous"]) != 2, data)
+
+
+@dataclass(frozen=True)
+class FeedbackItem:
+    """A question of a feedback activity (mod_feedback_get_items): its type (``multichoice``, ``multichoicerated``,
+    ``textarea``...), label and, for the choice types, the choices in order."""
+
+    id: int
+    label: str
+    typ: str
+    name: str
+    position: int
+    required: bool
+    choices: tuple[str, ...] = ()
+    raw: dict[str, Any] = _raw()
+
+    @classmethod
+    def from_ws(cls, data: dict[str, Any]) -> FeedbackItem:
+        typ = str(data["typ"])
+        choices: tuple[str, ...] = ()
+        if typ in ("multichoice", "multichoicerated"):
+            listed = str(data["presentation"]).split(">>>>>", 1)[-1].split("|")
+            # A rated choice is "value####text"; the text is what a respondent sees.
+            choices = tuple(c.split("####", 1)[-1] for c in listed)
+        return cls(int(data["id"]), str(data["label"]), typ, str(data["name"]), int(data["position"]),
+                   bool(data["required"]), choices, data)
+
+    @property
+    def field(self) -> str:
+        """The name mod_feedback_process_page expects the answer under."""
+        return f"{self.typ}_{self.id}"
+
+    def encode(self, answer: str) -> str:
+        """The value process_page expects: a choice's 1-based position, or the text itself."""
+        if not self.choices:
+            return answer
+        if answer not in self.choices:
+            raise ValueError(f"{answer!r} is not a choice of item {self.label!r}")
+        return str(self.choices.index(answer) + 1)
+
+    def decode(self, rawval: str | None) -> str | tuple[str, ...] | None:
+        """An answer as Moodle stores it, back to what the respondent chose or wrote: the choice text (a tuple for
+        checkboxes), or the text, which Moodle keeps HTML-escaped (``s()``) and is unescaped here; None if empty."""
+        if rawval is None or rawval == "":
+            return None
+        if not self.choices:
+            return html.unescape(rawval)
+        picked = tuple(self.choices[int(v) - 1] for v in rawval.split("|")
+                       if v.isdigit() and 1 <= int(v) <= len(self.choices))
+        if str(self.raw.get("presentation", "")).startswith("c>>>>>"):
+            return picked
+        return picked[0] if picked else None
+
+
+@dataclass(frozen=True)
+class FeedbackAttempt:
+    """One named response of a feedback activity (mod_feedback_get_responses_analysis): who, when, and the stored
+    value per item id (None when the item was left empty)."""
+
+    id: int
+    userid: int
+    fullname: str
+    timemodified: int
+    values: dict[int, str | None]
+
+    @classmethod
+    def from_ws(cls, data: dict[str, Any]) -> FeedbackAttempt:
+        return cls(int(data["id"]), int(data["userid"]), str(data["fullname"]), int(data["timemodified"]),
+                   {int(r["id"]): (None if r["rawval"] is None else str(r["rawval"])) for r in data["responses"]})

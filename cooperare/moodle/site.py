@@ -40,6 +40,8 @@ CORE_FUNCTIONS: dict[str, tuple[str, ...]] = {
         "core_group_get_course_groups", "core_group_create_groups", "core_group_get_group_members",
         "core_group_add_group_members", "core_group_delete_group_members",
     ),
+    "diagnostic": ("mod_feedback_get_feedbacks_by_courses", "mod_feedback_get_items",
+                   "mod_feedback_get_responses_analysis"),
     "certificates": (  # what status/issue call on a site without the plugin (tests pin it to the calls made)
         "core_course_get_courses_by_field", "core_enrol_get_enrolled_users", "gradereport_user_get_grade_items",
         "core_completion_get_course_completion_status", "core_message_send_instant_messages",

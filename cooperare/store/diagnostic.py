@@ -48,6 +48,12 @@ class DiagnosticResponses:
                              answers={k: tuple(v) if isinstance(v, list) else v for k, v in row.answers.items()})
                     for row in conn.execute(query)]
 
+    def sources(self, *, prefix: str) -> set[str]:
+        """The sources of the stored responses that start with ``prefix`` (what a collect stored before)."""
+        query = select(table.c.source).where(table.c.source.startswith(prefix))
+        with store_errors("read diagnostic responses"), self._engine.connect() as conn:
+            return {row.source for row in conn.execute(query)}
+
     def clear(self, *, source_prefix: str) -> int:
         """Forget responses whose source starts with ``source_prefix`` (e.g. generated ones)."""
         with store_errors("delete diagnostic responses"), self._engine.begin() as conn:

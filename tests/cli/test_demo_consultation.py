@@ -50,6 +50,9 @@ def test_the_consultation_stage_runs_through_the_sandbox_moodle(tmp_path: Path) 
                               client=MoodleClient(box.transport()))
         stage_consultation(run)  # type: ignore[arg-type]
         rows = {r.source_key: r for r in ContributionRegister(store.engine).all("manual-consultare-1")}
+        (request,) = ContributionRegister(store.engine).debate_requests("manual-consultare-1")
+    assert request.source_key.startswith("feedback-response:") and request.requester_kind == "ngo"
+    assert request.requester == "Asociația „Satul Digital” Vâlcea"  # sent through the debate-request form
     summary = run.summary["consultation"]
     keys = summary["sources"]
     assert all(key.startswith("forum-post:") for key in rows) and len(rows) == 9

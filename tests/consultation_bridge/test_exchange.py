@@ -87,3 +87,57 @@ def test_publish_twice_posts_one_escaped_reply_each_and_a_results_page(world: Wo
     assert "Rezultatele consultării" in page and "<script>" not in page and "&lt;script&gt;" in page
     # the replies are not collected back as contributions
     assert collect(admin, store, space=space, consultation_id=consultation.id).counts.new == 0
+
+
+def test_collect_reads_the_recommendation_and_debate_forms_once(world: World, store: Store) -> None:
+    from cooperare.consultation_bridge.forms import debate_idnumber
+    from cooperare.consultation_bridge.space import form_idnumber
+
+    box, admin, space, _ids = world
+    consultation = space.consultations[0]
+    before = collect(admin, store, space=space, consultation_id=consultation.id)
+    assert before.form_responses == 0
+    course = admin.course_content.describe([space.course_idnumber])[0].raw
+    cmids = {a["idnumber"]: a["cmid"] for a in course["activities"]}
+    forms = {f.cmid: f.id for f in admin.feedback.of_courses([int(course["id"])])}
+    recommendations = forms[cmids[form_idnumber(space.prefix, consultation.id)]]
+    debate = forms[cmids[debate_idnumber(space.prefix, consultation.id)]]
+    part = next(c for c in next(i for i in admin.feedback.items(recommendations) if i.label == "parte").choices
+                if c.startswith("cap-01 "))
+    users = {u["username"]: u["id"] for u in box.site.db["user"].rows.values()}
+    from cooperare.diagnostic.simulation import respondent_client  # a client on the user's own token
+
+    ngo, citizen = (respondent_client(box, users[name]) for name in ("ong-valcea", "cetatean-ioana"))
+    assert ngo.feedback.respond(recommendations, {
+        "parte": part, "propunere": "Un glosar <b>de termeni</b> = util", "motivare": "Pentru cititori.",
+        "expeditor": "ONG", "nume-public": "da"})
+    assert citizen.feedback.respond(recommendations, {
+        "parte": part, "propunere": "Exemple din primării mici.", "motivare": "", "expeditor": "cetățean",
+        "nume-public": "nu"}) is False, "every item of the form is required"
+    assert citizen.feedback.respond(recommendations, {
+        "parte": part, "propunere": "Exemple din primării mici.", "motivare": "Sunt mai aproape de noi.",
+        "expeditor": "cetățean", "nume-public": "nu"})
+    late = datetime.combine(consultation.calendar.recommendations_until, time(12), tzinfo=LOCAL_TIME) \
+        + timedelta(days=2)
+    completed = box.site.db["feedback_completed"]
+    row = completed.first(feedback=recommendations, userid=users["cetatean-ioana"])
+    completed.update(row["id"], timemodified=int(late.timestamp()))
+    in_time = datetime.combine(consultation.announced, time(11), tzinfo=LOCAL_TIME)
+    row = completed.first(feedback=recommendations, userid=users["ong-valcea"])
+    completed.update(row["id"], timemodified=int(in_time.timestamp()))
+    box.site.db.commit()
+    assert ngo.feedback.respond(debate, {"solicitant": "Asociația Satul Digital",
+                                         "cerere": "Cerem o dezbatere publică a capitolului 1."})
+
+    first = collect(admin, store, space=space, consultation_id=consultation.id)
+    assert (first.form_responses, first.counts.new, first.debate_requests) == (3, 2, 1)
+    rows = [r for r in ContributionRegister(store.engine).all(consultation.id) if r.source_key.startswith("feedback")]
+    by_category = {r.category: r for r in rows}
+    assert by_category["ngo"].text == "Un glosar de termeni = util\n\nMotivare: Pentru cititori."
+    assert by_category["ngo"].publish_name and not by_category["citizen"].publish_name
+    assert by_category["citizen"].late and not by_category["ngo"].late
+    assert by_category["citizen"].part_key == "cap-01"
+    (request,) = ContributionRegister(store.engine).debate_requests(consultation.id)
+    assert (request.requester, request.requester_kind) == ("Asociația Satul Digital", "ngo")
+    again = collect(admin, store, space=space, consultation_id=consultation.id)
+    assert (again.counts.new, again.counts.changed, again.debate_requests) == (0, 0, 0)

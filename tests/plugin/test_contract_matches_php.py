@@ -164,3 +164,16 @@ def test_prebuilt_service_holds_plugin_and_known_core_functions() -> None:
         known = {f["name"] for f in core["functions"]}
         missing = [name for name in listed if not name.startswith("local_cooperare_") and name not in known]
         assert missing == [], f"core functions unknown to Moodle {version}: {missing}"
+
+
+def test_prebuilt_service_holds_every_core_function_the_client_calls() -> None:
+    """A real site refuses the pack's token (accessexception) any function missing from the service."""
+    package = PLUGIN_DIR.parents[1] / "cooperare" / "moodle"
+    named = set()
+    for name in ("client.py", "site.py", "probe.py"):
+        named |= set(re.findall(r"\"((?:core|mod|enrol|gradereport|message)_[a-z_]+)\"",
+                                (package / name).read_text(encoding="utf-8")))
+    services = (PLUGIN_DIR / "db" / "services.php").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\s*'([a-z]+_\w+)',\s*$", services.split("$services")[1], re.MULTILINE))
+    assert named, "no core function found in the client"
+    assert sorted(named - listed) == []

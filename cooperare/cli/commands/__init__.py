@@ -8,6 +8,7 @@ from cooperare.cli.commands import consultation_moodle  # noqa: F401  (adds its 
 from cooperare.cli.commands.courses import courses
 from cooperare.cli.commands.demo import demo
 from cooperare.cli.commands.diagnostic import diagnostic
+from cooperare.cli.commands import diagnostic_moodle  # noqa: F401  (adds its commands to diagnostic)
 from cooperare.cli.commands.events import events
 from cooperare.cli.commands.manual import manual
 from cooperare.cli.commands.moodle import moodle

@@ -16,12 +16,10 @@ import click
 
 from cooperare.cli.commands.consultation import consultation
 from cooperare.cli.commands.consultation_register import _consultations
-from cooperare.cli.commands.courses import _print_plan
+from cooperare.cli.commands.courses import _print_plan, plan_to_apply, report_applied
 from cooperare.cli.context import AppContext, pass_app
 from cooperare.consultation_bridge.exchange import collect, publish
 from cooperare.consultation_bridge.space import Space, apply_space, plan_space
-from cooperare.errors import InputError
-from cooperare.plan import Plan
 
 guest_option = click.option("--guest/--no-guest", default=True, show_default=True,
                             help="Let visitors read the space as guests (self-enrolment is always open).")
@@ -65,31 +63,13 @@ def apply_command(app: AppContext, consultation_id: str | None, guest: bool, pla
     """Provision the consultation space (or one consultation, ID) in Moodle, after showing the plan and asking."""
     client = app.client()
     planned = plan_space(client, _space(app), only=consultation_id, guest=guest)
-    plan = planned.plan
-    if plan_file is not None:
-        try:
-            plan = Plan.from_json(json.loads(plan_file.read_text(encoding="utf-8")), source=str(plan_file))
-        except json.JSONDecodeError as error:
-            raise InputError(f"{plan_file}: not a JSON plan ({error})") from None
-        plan.check_fresh(planned.state.fingerprint)
-    if not as_json:
-        _print_plan(app, plan)
-    if not plan.has_changes:
-        if as_json:
-            app.emit_json({"changes": [], "applied": {}, "ws_calls": app.ws_calls})
-        else:
-            app.say("Nothing to change.")
+    plan = plan_to_apply(app, planned.plan, planned.state.fingerprint, plan_file=plan_file, yes=yes,
+                         as_json=as_json)
+    if plan is None:
         return
-    if not yes and not click.confirm("Apply these changes to Moodle?", default=False, err=True):
-        raise InputError("cancelled; nothing was applied")
     result = apply_space(client, app.store(), planned, plan=plan)
     applied = {**{k: v for k, v in result.courses.applied.items()}, **result.applied}
-    if as_json:
-        app.emit_json({"changes": [c.as_json() for c in plan.pending()], "applied": applied,
-                       "ws_calls": app.ws_calls})
-        return
-    app.say("Applied: " + (", ".join(f"{n} {what}" for what, n in sorted(applied.items())) or "nothing") + ".")
-    app.ws_summary()
+    report_applied(app, plan, applied, as_json=as_json)
 
 
 @consultation.command("collect")
@@ -100,14 +80,21 @@ def collect_command(app: AppContext, consultation_id: str, as_json: bool) -> Non
     """Read the consultation's forum from Moodle into the register (repeatable: nothing is recorded twice)."""
     result = collect(app.client(), app.store(), space=_space(app), consultation_id=consultation_id)
     data = {**result.counts.as_dict(), "posts_read": result.posts_read, "discussions": result.discussions,
-            "ws_calls": result.ws_calls}
+            "form_responses": result.form_responses, "debate_requests": result.debate_requests,
+            "forms_skipped": result.forms_skipped, "ws_calls": result.ws_calls}
     if as_json:
         app.emit_json(data)
         return
     counts = result.counts
     app.say(f"{consultation_id}: {result.posts_read} posts read in {result.discussions} discussions; {counts.new} new, "
             f"{counts.changed} changed, {counts.unchanged} unchanged, {counts.duplicates} duplicates folded, "
-            f"{counts.late} late.")
+            f"{counts.late} late; {result.form_responses} form responses read, {result.debate_requests} new debate "
+            "requests.")
+    for skipped in result.forms_skipped:
+        app.say(f"  form response left out: {skipped}")
+    if result.forms_unavailable:
+        app.note("the forms were not read: the site does not let this account read feedback responses "
+                 "(local_cooperare 2026120320 or later)")
     app.ws_summary()
 
 

@@ -43,6 +43,42 @@ def _print_plan(app: AppContext, plan: Plan) -> None:
         app.say(line, style=style)
 
 
+def plan_to_apply(app: AppContext, fresh: Plan, state_fingerprint: str, *, plan_file: Path | None, yes: bool,
+                  as_json: bool) -> Plan | None:
+    """The plan an ``apply`` command goes on with: the saved one (refused when Moodle changed since it was computed)
+    or the fresh one, shown and confirmed; None when there is nothing to change (already said)."""
+    plan = fresh
+    if plan_file is not None:
+        try:
+            saved = json.loads(plan_file.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise InputError(f"not a JSON plan: {error}", location=Location(file=str(plan_file))) from None
+        plan = Plan.from_json(saved, source=str(plan_file))
+        plan.check_fresh(state_fingerprint)
+    if not as_json:
+        _print_plan(app, plan)
+    if not plan.has_changes:
+        if as_json:
+            app.emit_json({"changes": [], "applied": {}, "ws_calls": app.ws_calls})
+        else:
+            app.say("Nothing to change.")
+            app.ws_summary()
+        return None
+    if not yes and not click.confirm("Apply these changes to Moodle?", default=False, err=True):
+        raise InputError("cancelled; nothing was applied")
+    return plan
+
+
+def report_applied(app: AppContext, plan: Plan, applied: dict[str, int], *, as_json: bool) -> None:
+    """What an ``apply`` command did: JSON (changes, counts, calls) or one line and the call count."""
+    if as_json:
+        app.emit_json({"changes": [c.as_json() for c in plan.pending()], "applied": applied,
+                       "ws_calls": app.ws_calls})
+        return
+    app.say("Applied: " + (", ".join(f"{n} {what}" for what, n in sorted(applied.items())) or "nothing") + ".")
+    app.ws_summary()
+
+
 @courses.command("plan")
 @catalogue_option
 @course_option
@@ -87,25 +123,10 @@ def apply_command(app: AppContext, plan_file: Path | None, catalogue_path: Path 
     catalogue = app.catalogue(catalogue_path)
     client = app.client()
     planned = plan_courses(client, catalogue, prune=prune, only=set(only) or None)
-    plan = planned.plan
-    if plan_file is not None:
-        try:
-            saved = json.loads(plan_file.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise InputError(f"not a JSON plan: {error}", location=Location(file=str(plan_file))) from None
-        plan = Plan.from_json(saved, source=str(plan_file))
-        plan.check_fresh(planned.state.fingerprint)
-    if not as_json:
-        _print_plan(app, plan)
-    if not plan.has_changes:
-        if as_json:
-            app.emit_json({"changes": [], "applied": {}, "ws_calls": app.ws_calls})
-        else:
-            app.say("Nothing to change.")
-            app.ws_summary()
+    plan = plan_to_apply(app, planned.plan, planned.state.fingerprint, plan_file=plan_file, yes=yes,
+                         as_json=as_json)
+    if plan is None:
         return
-    if not yes and not click.confirm("Apply these changes to Moodle?", default=False, err=True):
-        raise InputError("cancelled; nothing was applied")
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=app.console, transient=True, disable=as_json) as bar:
         task = bar.add_task("applying", total=max(1, sum(1 for _ in plan.pending())))

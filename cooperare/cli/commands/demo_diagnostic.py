@@ -1,14 +1,24 @@
-"""The demo's diagnostic stage: a few hundred communes answer the questionnaire (generated), and the national
-study, scorecards, open data and the offline form are written under DIR/diagnostic/."""
+"""The demo's diagnostic stage: the questionnaire provisioned in the sandbox Moodle (``diagnostic plan|apply``), a few
+town halls of the roster answering it there through the real client and collected (one commune twice: the later
+answer counts), a few hundred more communes answering offline (generated); the national study, scorecards, open data
+and the offline form are written under DIR/diagnostic/."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from cooperare.certificates.fonts import load_fonts
 from cooperare.courses.catalogue import load_catalogue
 from cooperare.diagnostic.generate import generate
 from cooperare.diagnostic.instrument import load_shipped
+from cooperare.diagnostic.moodle import (
+    Questionnaire,
+    apply_questionnaire,
+    collect_responses,
+    plan_questionnaire,
+    respondents,
+)
 from cooperare.diagnostic.offline import write_form
 from cooperare.diagnostic.opendata import export
 from cooperare.diagnostic.service import store_responses, study_from_store, write_report, write_scorecards
@@ -18,6 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 DEMO_COMMUNES = 300
 PILOTS = 4
+MOODLE_COMMUNES = 6
 
 
 def stage_diagnostic(run: DemoRun) -> None:
@@ -27,6 +38,8 @@ def stage_diagnostic(run: DemoRun) -> None:
     catalogue = load_catalogue()
     made = generate(instrument, count=DEMO_COMMUNES, seed=2026, followup=PILOTS)
     store_responses(run.store, made.responses, command="demo: diagnostic generate")
+    if getattr(run, "sandbox", None) is not None:
+        run.summary["diagnostic_moodle"] = _through_moodle(run, Questionnaire(catalogue.prefix, instrument))
     study = study_from_store(run.store, instrument, catalogue=catalogue)
     fonts = load_fonts()
     write_report(study, out / "studiu-national.pdf", fmt="pdf", fonts=fonts)
@@ -43,3 +56,29 @@ def stage_diagnostic(run: DemoRun) -> None:
     run.summary["diagnostic"] = {"communes": study.responded, "overall": overall, "pilots": len(pilots),
                                  "superseded": len(study.superseded), "scorecards": pages,
                                  "version": instrument.version}
+
+
+def _through_moodle(run: DemoRun, q: Questionnaire) -> dict[str, object]:
+    """Plan and apply the questionnaire, a few roster town halls answer in the sandbox, collect (twice)."""
+    from cooperare.diagnostic.simulation import answer, by_commune
+
+    planned = plan_questionnaire(run.client, run.store, q)
+    applied = apply_questionnaire(run.client, run.store, planned, command="demo: diagnostic apply")
+    again = plan_questionnaire(run.client, run.store, q).plan
+    grouped = sorted(by_commune(respondents(run.store)).items(), key=lambda item: -len(item[1]))
+    chosen = [(people[0], siruta) for siruta, people in grouped[:MOODLE_COMMUNES]]
+    twice = next(((people[1], siruta) for siruta, people in grouped if len(people) > 1), None)
+    if twice is not None:
+        chosen.append(twice)  # a colleague from the same town hall answers later: the later answer counts
+    answered = answer(run.sandbox, run.client, q, chosen, start=datetime(2026, 11, 2, 9, tzinfo=UTC))
+    first = collect_responses(run.client, run.store, q)
+    second = collect_responses(run.client, run.store, q)
+    run.app.say(f"Moodle: questionnaire {q.wave} applied ({planned.plan.summary()}; again: {again.summary()}); "
+                f"{sum(a.saved for a in answered)} town halls answered in Moodle; collected {first.stored} "
+                f"({first.ws_calls} calls), again {second.stored} new; {len(first.superseded)} commune(s) answered "
+                "twice, the later answer counts")
+    for s in first.superseded:
+        run.app.say(f"  commune {s.siruta}: the answer of {s.kept_at:%d.%m.%Y %H:%M} counts, the one of "
+                    f"{s.dropped_at:%d.%m.%Y %H:%M} is set aside")
+    return {"enrolled": applied.enrolled, "answered": sum(a.saved for a in answered), "stored": first.stored,
+            "stored_again": second.stored, "superseded": len(first.superseded), "ws_calls": first.ws_calls}

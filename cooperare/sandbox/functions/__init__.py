@@ -10,6 +10,7 @@ from cooperare.sandbox.functions import (
     course_categories,  # noqa: F401
     course_contents,  # noqa: F401
     enrol,  # noqa: F401
+    feedback,  # noqa: F401
     files,  # noqa: F401
     forum,  # noqa: F401
     grade,  # noqa: F401

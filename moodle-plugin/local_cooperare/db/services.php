@@ -264,6 +264,19 @@ $services = [
             'mod_quiz_get_quizzes_by_courses',
             'mod_quiz_get_user_best_grade',
             'mod_forum_get_forums_by_courses',
+            // The consultation forum: a discussion per part, contributions read, answers posted back.
+            'mod_forum_add_discussion',
+            'mod_forum_get_forum_discussions',
+            'mod_forum_get_discussion_posts',
+            'mod_forum_add_discussion_post',
+            // Feedback activities: the diagnostic questionnaire and the consultation forms are read back with the
+            // first three; respondents (people of the roster, or simulated ones on a test site) answer with the others.
+            'mod_feedback_get_feedbacks_by_courses',
+            'mod_feedback_get_items',
+            'mod_feedback_get_responses_analysis',
+            'mod_feedback_launch_feedback',
+            'mod_feedback_get_page_items',
+            'mod_feedback_process_page',
             'core_user_add_user_private_files',
             'core_files_get_files',
             'core_message_send_instant_messages',
