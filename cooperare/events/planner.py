@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from html import escape
+from urllib.parse import urlencode
 from typing import Any
 
 from cooperare.config.events import KIND_LABELS, Event, localise
@@ -86,7 +87,12 @@ def _day_start(event: Event, day: Any) -> int:
     return _epoch(localise(day, time(0, 0), event.tz))
 
 
-def _summary(event: Event) -> str:
+REGISTRATION_PAGE = "/local/cooperare/inscriere.php"
+"""local_cooperare's page for one event's self-enrolment (Moodle's own enrolment page sends anyone already enrolled
+in the course — registered for an earlier event — to the course page)."""
+
+
+def _summary(event: Event, *, link: str = "") -> str:
     start = event.starts_at
     lines = [f"<p><strong>{escape(KIND_LABELS[event.kind])}</strong> · {start:%d.%m.%Y}, ora {start:%H:%M} "
              f"(ora României), {event.duration_minutes} de minute · {escape(ROOM_LABELS[event.room.kind])}</p>",
@@ -94,11 +100,14 @@ def _summary(event: Event) -> str:
     if event.description:
         lines.append(f"<p>{escape(event.description)}</p>")
     lines.append(f"<p>Înscrieri: {event.registration.opens:%d.%m.%Y} – {event.registration.closes:%d.%m.%Y}</p>")
+    if link:
+        lines.append(f'<p><a href="{escape(link)}">Înscrieți-vă la acest eveniment</a></p>')
     return "\n".join(lines)
 
 
-def desired_objects(events: Sequence[Event], *, course: str) -> list[Desired]:
-    """Everything the events need in Moodle, in apply order."""
+def desired_objects(events: Sequence[Event], *, course: str, site_url: str = "") -> list[Desired]:
+    """Everything the events need in Moodle, in apply order; with ``site_url``, the section of an event that
+    registers by self-enrolment links to the plugin's registration page for it."""
     course_fields = {"shortname": "COOP-EVENIMENTE", "fullname": "Evenimente – Cooperare digitală pentru "
                      "dezvoltare locală", "format": "topics", "visible": 1, "guestaccess": 1,
                      "summary": "<p>Evenimentele online ale proiectului „Cooperare digitală pentru dezvoltare "
@@ -109,7 +118,9 @@ def desired_objects(events: Sequence[Event], *, course: str) -> list[Desired]:
         key = f"{course}:{event.id}"
         group = f"{event.id} — {event.title}"
         start, end = event.starts_at, event.ends_at
-        per_kind["section"].append(Desired("section", key, {"name": event.title, "summary": _summary(event),
+        link = (f"{site_url.rstrip('/')}{REGISTRATION_PAGE}?{urlencode({'key': key})}"
+                if site_url and event.registration.method == "self_enrolment" else "")
+        per_kind["section"].append(Desired("section", key, {"name": event.title, "summary": _summary(event, link=link),
                                                              "visible": 1, "position": position}, group))
         registration = event.registration
         opens = _day_start(event, registration.opens)

@@ -89,7 +89,7 @@ def read_state(client: MoodleClient, desired: Sequence[Desired], *, course: str)
 
 def plan_moodle(client: MoodleClient, events: Sequence[Event], *, course: str) -> EventsMoodle:
     """Read Moodle and plan the events course (reads only)."""
-    desired = desired_objects(events, course=course)
+    desired = desired_objects(events, course=course, site_url=client.transport.url)
     state, course_id = read_state(client, desired, course=course)
     plan = plan_events(desired, state, course=course)
     plan.ws_calls = client.transport.stats.calls

@@ -64,6 +64,10 @@ def test_apply_creates_everything_then_plans_nothing(store: Store) -> None:
     course_id = box.site.db["course"].first(idnumber=COURSE)["id"]
     instances = box.site.db["enrol"].where(courseid=course_id, enrol="self")
     assert len(instances) == 7 and sum(i["status"] == 0 for i in instances) == 6
+    summaries = {s["section"]: s["summary"] for s in box.site.db["course_sections"].where(course=course_id)}
+    link = "/local/cooperare/inscriere.php?key=coop%3Aevenimente%3Adiseminare-1"
+    assert link in summaries[1] and "Înscrieți-vă la acest eveniment" in summaries[1]
+    assert "inscriere.php" not in summaries[7]  # guvernanta-1 registers through a form
     groups = {g["idnumber"]: g["name"] for g in box.site.db["groups"].where(courseid=course_id)}
     assert groups[f"{COURSE}:diseminare-1"] == f"Participanți – {EVENTS[0].title}"
     assert described.course is not None and described.course["guestaccess"] == 1

@@ -105,6 +105,50 @@ class enrolmethods {
     }
 
     /**
+     * A keyed self enrolment instance the plugin wrote: by its id, else by its key (the first course holding it).
+     *
+     * @param int $enrolid 0 to look the key up
+     * @param string $key
+     * @return stdClass|null the enrol record
+     */
+    public static function keyed_instance(int $enrolid, string $key): ?stdClass {
+        global $DB;
+        $like = $DB->sql_like('idnumber', ':prefix');
+        $params = ['kind' => items::KIND_ENROLMETHOD, 'prefix' => 'self:%'];
+        if ($enrolid > 0) {
+            $where = "kind = :kind AND objectid = :objectid AND {$like}";
+            $params['objectid'] = $enrolid;
+        } else if ($key !== '') {
+            $where = 'kind = :kind AND idnumber = :idnumber';
+            $params['idnumber'] = self::idnumber('self', $key);
+        } else {
+            return null;
+        }
+        foreach ($DB->get_records_select(items::TABLE, $where, $params, 'id') as $row) {
+            $instance = $DB->get_record('enrol', ['id' => $row->objectid, 'courseid' => $row->courseid,
+                'enrol' => 'self']);
+            if ($instance) {
+                return $instance;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The key of a keyed instance the plugin wrote ('' for any other instance).
+     *
+     * @param stdClass $instance
+     * @return string
+     */
+    public static function key_of_instance(stdClass $instance): string {
+        global $DB;
+        $like = $DB->sql_like('idnumber', ':prefix');
+        $idnumber = $DB->get_field_select(items::TABLE, 'idnumber', "kind = :kind AND objectid = :objectid AND {$like}",
+            ['kind' => items::KIND_ENROLMETHOD, 'objectid' => $instance->id, 'prefix' => 'self:%'], IGNORE_MULTIPLE);
+        return $idnumber === false ? '' : self::key_of((string) $idnumber);
+    }
+
+    /**
      * The key of a keyed instance from its item idnumber ('' for the course's single instance of a method).
      *
      * @param string $idnumber

@@ -223,6 +223,14 @@ final class save_enrol_methods_test extends testcase {
         $this->assertSame('e2', $described[$r2['enrolid']]['spechash']);
         $this->assertSame('', $described[$r0['enrolid']]['key']);
 
+        // The registration page finds a keyed instance by key or by id, never the course's single one.
+        $this->assertEquals($r2['enrolid'], \local_cooperare\local\enrolmethods::keyed_instance(0, 'coop:ev:doi')->id);
+        $this->assertEquals($r1['enrolid'], \local_cooperare\local\enrolmethods::keyed_instance($r1['enrolid'], '')->id);
+        $this->assertNull(\local_cooperare\local\enrolmethods::keyed_instance($r0['enrolid'], ''));
+        $this->assertNull(\local_cooperare\local\enrolmethods::keyed_instance(0, 'coop:ev:none'));
+        $this->assertSame('coop:ev:doi', \local_cooperare\local\enrolmethods::key_of_instance(
+            $DB->get_record('enrol', ['id' => $r2['enrolid']])));
+
         // A user registers for the open event and joins its group (the observer), not the other's.
         $user = $this->getDataGenerator()->create_user();
         $this->setUser($user);
