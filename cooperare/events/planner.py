@@ -146,7 +146,7 @@ def desired_objects(events: Sequence[Event], *, course: str, site_url: str = "")
                 "modname": "url", "section": key, "name": material.title, "externalurl": material.url}, group))
         per_kind["calendar"].append(Desired("calendar", key, {
             "name": event.title, "eventtype": "site", "timestart": _epoch(start),
-            "timeduration": int((end - start).total_seconds()), "description": _summary(event)}, group))
+            "timeduration": int((end - start).total_seconds()), "description": _summary(event, link=link)}, group))
     per_kind["enrolment"].insert(0, Desired("enrolment", course, {
         "method": "self", "name": "Înscriere la evenimente (închisă: fiecare eveniment are înscrierea lui)",
         "enrolstartdate": 0, "enrolenddate": 0, "status": 1}, "Cursul evenimentelor"))

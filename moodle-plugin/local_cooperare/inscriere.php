@@ -52,6 +52,10 @@ $name = $plugin->get_instance_name($instance);
 $PAGE->set_title($name);
 $PAGE->set_heading($course->fullname);
 
+if (isguestuser()) {
+    // The form's "Continue" leads to the login page: come back here afterwards, not to the dashboard.
+    $SESSION->wantsurl = $url->out(false);
+}
 $registered = $DB->record_exists('user_enrolments', ['enrolid' => $instance->id, 'userid' => $USER->id]);
 $form = $registered ? '' : $plugin->enrol_page_hook($instance);
 if (!$registered && $DB->record_exists('user_enrolments', ['enrolid' => $instance->id, 'userid' => $USER->id])) {
@@ -60,10 +64,10 @@ if (!$registered && $DB->record_exists('user_enrolments', ['enrolid' => $instanc
 }
 
 echo $OUTPUT->header();
-echo $OUTPUT->heading(format_string($name, true, ['context' => $context]));
 if ($registered) {
-    echo $OUTPUT->notification(get_string('registered', 'local_cooperare', format_string($name, true,
-        ['context' => $context])), \core\output\notification::NOTIFY_SUCCESS);
+    // (The form, which names the instance, is not shown to someone registered already.)
+    echo $OUTPUT->heading(format_string($name, true, ['context' => $context]));
+    echo $OUTPUT->notification(get_string('registered', 'local_cooperare'), \core\output\notification::NOTIFY_SUCCESS);
     echo $OUTPUT->continue_button(new moodle_url('/course/view.php', ['id' => $course->id]));
 } else {
     echo $form;

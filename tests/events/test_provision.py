@@ -68,6 +68,8 @@ def test_apply_creates_everything_then_plans_nothing(store: Store) -> None:
     link = "/local/cooperare/inscriere.php?key=coop%3Aevenimente%3Adiseminare-1"
     assert link in summaries[1] and "Înscrieți-vă la acest eveniment" in summaries[1]
     assert "inscriere.php" not in summaries[7]  # guvernanta-1 registers through a form
+    calendar = {e["name"]: e["description"] for e in box.site.db["event"].where(courseid=1)}
+    assert link in calendar[EVENTS[0].title]  # the site calendar leads to the registration too
     groups = {g["idnumber"]: g["name"] for g in box.site.db["groups"].where(courseid=course_id)}
     assert groups[f"{COURSE}:diseminare-1"] == f"Participanți – {EVENTS[0].title}"
     assert described.course is not None and described.course["guestaccess"] == 1

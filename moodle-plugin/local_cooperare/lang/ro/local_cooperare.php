@@ -33,6 +33,6 @@ $string['notmanaged'] = '{$a} nu a fost creat de pluginul Cooperare, de aceea pl
 $string['pluginname'] = 'Servicii de configurare Cooperare (ACoR)';
 $string['privacy:metadata'] = 'Pluginul de servicii de configurare Cooperare nu stochează date cu caracter personal. Păstrează doar evidența secțiunilor, activităților, întrebărilor, criteriilor de absolvire, metodelor de înscriere și evenimentelor din calendar pe care le-a creat sau actualizat, împreună cu amprente (hash-uri) ale setărilor acestora. Pagina de verificare a certificatelor pe care o servește conține înregistrări ale certificatelor criptate astfel încât fiecare poate fi citită doar cu seria certificatului respectiv; înregistrările sunt ținute de instrumentul care emite certificatele și le publică din nou după fiecare schimbare.';
 $string['quizhasattempts'] = 'Întrebările din {$a} nu pot fi reordonate, adăugate sau eliminate deoarece testul are deja încercări. Întrebările modificate primesc totuși o versiune nouă; ștergeți mai întâi încercările pentru a schimba structura testului.';
-$string['registered'] = 'Sunteți înscris(ă) la {$a}.';
+$string['registered'] = 'Sunteți deja înscris(ă) la acest eveniment.';
 $string['userfileexists'] = '{$a}: fișierele private ale utilizatorului conțin deja un alt fișier cu acest nume. Trimiteți overwrite = 1 pentru a-l înlocui.';
 $string['verifynotpublished'] = 'Pe acest site nu a fost publicată încă pagina de verificare a certificatelor.';
