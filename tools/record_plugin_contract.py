@@ -106,6 +106,8 @@ def _bind(params: list[tuple[str, str]], bindings: dict[str, str], responses: li
             assert match, bindings[key]
             node = responses[int(match.group(1))]
             for name, index in re.findall(r"\.([A-Za-z0-9_]+)|\[(\d+)\]", match.group(2)):
+                if not isinstance(node, (dict, list)):  # an answer that was not JSON: say what it was
+                    raise SystemExit(f"cannot bind {key} to {bindings[key]}: that answer was {str(node)[:800]!r}")
                 node = node[name] if name else node[int(index)]
             value = str(node)
         out.append((key, value))
