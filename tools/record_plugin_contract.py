@@ -423,7 +423,8 @@ def enrolmethods_steps() -> list[Step]:
                 bindings={"courseids[0]": COURSE_ID})
     keyed = [{"method": "self", "key": f"coop:rec:ev{n}", "name": f"Înscriere – evenimentul {n}",
               "enrolstartdate": start, "enrolenddate": start + 86400 * 20, "groupname": f"Participanți – evenimentul {n}",
-              "spechash": f"k{n}"} for n, start in ((1, 1798754400), (2, 1801432800))]
+              "maxenrolled": capacity, "spechash": f"k{n}"}
+             for n, start, capacity in ((1, 1798754400, 300), (2, 1801432800, 0))]
     return [
         _course(),
         cohort,

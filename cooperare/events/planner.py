@@ -128,7 +128,8 @@ def desired_objects(events: Sequence[Event], *, course: str, site_url: str = "")
         if registration.method == "self_enrolment":
             per_kind["enrolment"].append(Desired("enrolment", key, {
                 "method": "self", "name": f"Înscriere – {event.title}"[:255], "enrolstartdate": opens,
-                "enrolenddate": closes, "status": 0, "groupname": f"Participanți – {event.title}"[:254]}, group))
+                "enrolenddate": closes, "status": 0, "maxenrolled": registration.capacity or 0,
+                "groupname": f"Participanți – {event.title}"[:254]}, group))
         else:
             per_kind["activity"].append(Desired("activity", f"{key}:inscriere", {
                 "modname": "url", "section": key, "name": "Formular de înscriere",

@@ -81,7 +81,8 @@ def read_state(client: MoodleClient, desired: Sequence[Desired], *, course: str)
             continue
         fields = {"method": "self", "name": own.name, "enrolstartdate": own.enrolstartdate,
                   "enrolenddate": own.enrolenddate, "status": own.status, "spechash": own.spechash}
-        enrolments[own.key or course] = {**fields, "groupname": own.groupname} if own.key else fields
+        enrolments[own.key or course] = ({**fields, "maxenrolled": own.maxenrolled, "groupname": own.groupname}
+                                         if own.key else fields)
     state = EventsState(course=course_state, sections=sections, enrolments=enrolments, activities=activities,
                         calendar=calendar)
     return state, course_id
@@ -168,7 +169,7 @@ def _enrolment(change: Change, *, course_id: int | None, course: str) -> dict[st
             "enrolstartdate": after["enrolstartdate"], "enrolenddate": after["enrolenddate"],
             "spechash": after["spechash"]}
     if key != course:
-        item.update(key=key, groupname=after.get("groupname", ""))
+        item.update(key=key, groupname=after.get("groupname", ""), maxenrolled=after.get("maxenrolled", 0))
     return item
 
 

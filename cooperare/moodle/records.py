@@ -383,6 +383,8 @@ class EnrolMethod:
     """Key of a keyed self enrolment instance (one of several in the course, e.g. per event); '' otherwise."""
     groupname: str = ""
     """Keyed instance: the name of its group (the course group whose idnumber is the key), '' for none."""
+    maxenrolled: int = 0
+    """Self enrolment: most users who may enrol through it (enrol_self's customint3), 0 for no limit."""
 
     @property
     def enabled(self) -> bool:
@@ -395,7 +397,7 @@ class EnrolMethod:
                    str(data.get("role") or ""), str(data.get("cohortidnumber") or ""),
                    int(data.get("newenrols") or 0), bool(data.get("haspassword")), bool(data.get("managed")),
                    str(data.get("spechash") or ""), bool(data.get("drift")), str(data.get("key") or ""),
-                   str(data.get("groupname") or ""))
+                   str(data.get("groupname") or ""), int(data.get("maxenrolled") or 0))
 
 
 @dataclass(frozen=True)

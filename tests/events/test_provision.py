@@ -64,6 +64,8 @@ def test_apply_creates_everything_then_plans_nothing(store: Store) -> None:
     course_id = box.site.db["course"].first(idnumber=COURSE)["id"]
     instances = box.site.db["enrol"].where(courseid=course_id, enrol="self")
     assert len(instances) == 7 and sum(i["status"] == 0 for i in instances) == 6
+    # diseminare-1 and -6 take at most 300 and 500 people (capacity in the events file), the others have no limit
+    assert sorted(i["customint3"] for i in instances) == [0] * 5 + [300, 500]
     summaries = {s["section"]: s["summary"] for s in box.site.db["course_sections"].where(course=course_id)}
     link = "/local/cooperare/inscriere.php?key=coop%3Aevenimente%3Adiseminare-1"
     assert link in summaries[1] and "Înscrieți-vă la acest eveniment" in summaries[1]

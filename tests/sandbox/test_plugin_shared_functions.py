@@ -419,7 +419,7 @@ def test_keyed_self_enrolments_have_their_own_dates_and_groups_beside_the_course
     one = {"courseid": courseid, "method": "self", "key": "coop:ev:unu", "name": "Evenimentul unu",
            "enrolstartdate": SELF_START, "enrolenddate": SELF_END, "groupname": "Unu — participanți", "spechash": "e1"}
     two = {**one, "key": "coop:ev:doi", "name": "Evenimentul doi", "enrolstartdate": SELF_END,
-           "enrolenddate": SELF_END + 86400, "groupname": "Doi", "spechash": "e2"}
+           "enrolenddate": SELF_END + 86400, "groupname": "Doi", "maxenrolled": 300, "spechash": "e2"}
     default_self = methods(client, courseid)["self"]
     saved = client.enrol_methods.save([single, one, two])
     assert [s.key for s in saved] == ["self", "self:coop:ev:unu", "self:coop:ev:doi"]
@@ -428,6 +428,8 @@ def test_keyed_self_enrolments_have_their_own_dates_and_groups_beside_the_course
     assert [s.action for s in again] == ["unchanged"] * 3 and [s.id for s in again] == [s.id for s in saved]
     described = {m.enrolid: m for m in client.enrol_methods.of_courses([courseid])[courseid]}
     assert (described[saved[2].id].key, described[saved[2].id].groupname) == ("coop:ev:doi", "Doi")
+    assert (described[saved[2].id].maxenrolled, described[saved[1].id].maxenrolled) == (300, 0)
+    assert box.site.db["enrol"].rows[saved[2].id]["customint3"] == 300
     assert (described[saved[2].id].enrolstartdate, described[saved[0].id].key) == (SELF_END, "")
     site = box.site
     groups = {g["idnumber"]: g for g in site.db["groups"].where(courseid=courseid)}

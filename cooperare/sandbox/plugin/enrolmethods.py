@@ -61,6 +61,7 @@ def state(instance: Row, key: str = "", site: Any = None) -> dict[str, str]:
             "roleid": str(int(instance.get("roleid") or 0)),
             "cohortid": str(int(instance.get("customint5") or 0)),
             "newenrols": str(int(instance.get("customint6") or 0)),
+            "maxenrolled": str(int(instance.get("customint3") or 0)),
         })
         if key:
             group = group_of(site, instance["courseid"], key)
@@ -77,8 +78,9 @@ def _desired(call: Call, contextid: int, item: dict[str, Any], what: str) -> dic
     if item["method"] == "guest":
         if item["enrolstartdate"] or item["enrolenddate"] or item["cohortidnumber"] != "":
             raise InvalidParameterException(f"{what}: guest access has no enrolment dates and no cohort")
-        if item["key"] != "" or item["groupname"] != "":
-            raise InvalidParameterException(f"{what}: guest access has one instance per course, no key and no group")
+        if item["key"] != "" or item["groupname"] != "" or item["maxenrolled"]:
+            raise InvalidParameterException(f"{what}: guest access has one instance per course, no key, no group and "
+                                            "no capacity")
         return desired
     if item["enrolstartdate"] < 0 or item["enrolenddate"] < 0:
         raise InvalidParameterException(f"{what}: enrolment dates must be 0 (none) or a time")
@@ -86,6 +88,8 @@ def _desired(call: Call, contextid: int, item: dict[str, Any], what: str) -> dic
         raise InvalidParameterException(f"{what}: the enrolment end date is before the start date")
     if item["newenrols"] not in (0, 1):
         raise InvalidParameterException(f"{what}: newenrols must be 0 or 1")
+    if item["maxenrolled"] < 0:
+        raise InvalidParameterException(f"{what}: maxenrolled must be 0 (no limit) or more")
     role = call.db["role"].first(shortname=item["role"])
     if role is None or role["id"] not in COURSE_ASSIGNABLE_ROLES:
         raise InvalidParameterException(f"{what}: role '{item['role']}' cannot be assigned in this course")
@@ -99,7 +103,8 @@ def _desired(call: Call, contextid: int, item: dict[str, Any], what: str) -> dic
     if len(item["groupname"]) > 254:
         raise InvalidParameterException(f"{what}: the group name is longer than 254 characters")
     desired.update({"enrolstartdate": str(item["enrolstartdate"]), "enrolenddate": str(item["enrolenddate"]),
-                    "roleid": str(role["id"]), "cohortid": str(cohortid), "newenrols": str(item["newenrols"])})
+                    "roleid": str(role["id"]), "cohortid": str(cohortid), "newenrols": str(item["newenrols"]),
+                    "maxenrolled": str(item["maxenrolled"])})
     if item["groupname"] != "":
         desired["groupname"] = item["groupname"]
     return desired
@@ -110,7 +115,7 @@ def _fields(desired: dict[str, str]) -> dict[str, Any]:
     if "roleid" in desired:
         fields.update({"enrolstartdate": int(desired["enrolstartdate"]), "enrolenddate": int(desired["enrolenddate"]),
                        "roleid": int(desired["roleid"]), "customint5": int(desired["cohortid"]),
-                       "customint6": int(desired["newenrols"])})
+                       "customint6": int(desired["newenrols"]), "customint3": int(desired["maxenrolled"])})
     return fields
 
 
@@ -195,6 +200,7 @@ def describe(call: Call, course: Row) -> list[dict[str, Any]]:
             "role": str(role["shortname"]) if is_self and role else "",
             "cohortidnumber": str(cohort.get("idnumber") or "") if cohort else "",
             "newenrols": int(instance.get("customint6") or 0) if is_self else 0,
+            "maxenrolled": int(instance.get("customint3") or 0) if is_self else 0,
             "key": key, "groupname": str(group["name"]) if group else "",
             "haspassword": str(instance.get("password") or "") != "",
             "managed": row is not None, "spechash": row["spechash"] if row else "",

@@ -61,6 +61,8 @@ class save_enrol_methods extends external_api {
                         VALUE_DEFAULT, ''),
                     'newenrols' => new external_value(PARAM_INT, 'Self enrolment: 1 to allow new enrolments, 0 to stop '
                         . 'them', VALUE_DEFAULT, 1),
+                    'maxenrolled' => new external_value(PARAM_INT, 'Self enrolment: most users who may enrol through '
+                        . 'the instance, 0 for no limit', VALUE_DEFAULT, 0),
                     'key' => new external_value(PARAM_RAW, 'Self enrolment: key of one of several instances of the '
                         . 'course (for example an event), each with its own dates; empty for the course\'s single '
                         . 'instance', VALUE_DEFAULT, ''),
@@ -117,7 +119,7 @@ class save_enrol_methods extends external_api {
                     'changed' => new external_multiple_structure(
                         new external_value(PARAM_ALPHA, 'Field name'),
                         'Managed fields that changed: status, name, enrolstartdate, enrolenddate, roleid, cohortid, '
-                            . 'newenrols, groupname'
+                            . 'newenrols, maxenrolled, groupname'
                     ),
                 ])
             ),

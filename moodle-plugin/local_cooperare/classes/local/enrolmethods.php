@@ -23,7 +23,7 @@ use stdClass;
 
 /**
  * Self enrolment (enrol_self) and guest access (enrol_guest) instances of a course: one of each per course, plus any
- * number of keyed self enrolment instances (one per event of an events course, each with its own dates).
+ * number of keyed self enrolment instances (one per event of an events course, each with its own dates and capacity).
  *
  * The managed instance is the one the plugin wrote (local_cooperare_item, kind enrolmethod, idnumber the method),
  * else the course's first instance of that method not managed under a key — usually the disabled one Moodle adds to
@@ -177,6 +177,7 @@ class enrolmethods {
                 'roleid' => (string) (int) $instance->roleid,
                 'cohortid' => (string) (int) $instance->customint5,
                 'newenrols' => (string) (int) $instance->customint6,
+                'maxenrolled' => (string) (int) $instance->customint3,
             ];
             if ($key !== '') {
                 $group = self::group((int) $instance->courseid, $key);
@@ -207,9 +208,9 @@ class enrolmethods {
             if ($item['enrolstartdate'] || $item['enrolenddate'] || $item['cohortidnumber'] !== '') {
                 throw new invalid_parameter_exception("{$what}: guest access has no enrolment dates and no cohort");
             }
-            if ($item['key'] !== '' || $item['groupname'] !== '') {
-                throw new invalid_parameter_exception("{$what}: guest access has one instance per course, no key and "
-                    . "no group");
+            if ($item['key'] !== '' || $item['groupname'] !== '' || $item['maxenrolled']) {
+                throw new invalid_parameter_exception("{$what}: guest access has one instance per course, no key, "
+                    . "no group and no capacity");
             }
             return $desired;
         }
@@ -221,6 +222,9 @@ class enrolmethods {
         }
         if (!in_array((int) $item['newenrols'], [0, 1], true)) {
             throw new invalid_parameter_exception("{$what}: newenrols must be 0 or 1");
+        }
+        if ($item['maxenrolled'] < 0) {
+            throw new invalid_parameter_exception("{$what}: maxenrolled must be 0 (no limit) or more");
         }
         $role = $DB->get_record('role', ['shortname' => $item['role']]);
         if (!$role || !array_key_exists($role->id, get_assignable_roles($context, ROLENAME_SHORT))) {
@@ -246,6 +250,7 @@ class enrolmethods {
             'roleid' => (string) (int) $role->id,
             'cohortid' => (string) $cohortid,
             'newenrols' => (string) (int) $item['newenrols'],
+            'maxenrolled' => (string) (int) $item['maxenrolled'],
         ];
         if ($item['groupname'] !== '') {
             $desired['groupname'] = $item['groupname'];
@@ -268,6 +273,7 @@ class enrolmethods {
                 'roleid' => (int) $desired['roleid'],
                 'customint5' => (int) $desired['cohortid'],
                 'customint6' => (int) $desired['newenrols'],
+                'customint3' => (int) $desired['maxenrolled'],
             ];
         }
         return $fields;
@@ -300,7 +306,7 @@ class enrolmethods {
             $fields = self::fields($desired);
             if ($method === 'self') {
                 // The rest as Moodle's defaults for a new self enrolment instance.
-                $fields += ['customint1' => 0, 'customint2' => 0, 'customint3' => 0, 'customint4' => 0,
+                $fields += ['customint1' => 0, 'customint2' => 0, 'customint4' => 0,
                     'enrolperiod' => 0, 'expirynotify' => 0, 'expirythreshold' => 86400];
             }
             $enrolid = (int) $plugin->add_instance($course, $fields);
@@ -436,6 +442,7 @@ class enrolmethods {
                 'role' => $isself && $role ? (string) $role->shortname : '',
                 'cohortidnumber' => $cohort ? (string) $cohort->idnumber : '',
                 'newenrols' => $isself ? (int) $instance->customint6 : 0,
+                'maxenrolled' => $isself ? (int) $instance->customint3 : 0,
                 'key' => $key,
                 'groupname' => $group ? (string) $group->name : '',
                 'haspassword' => (string) $instance->password !== '',

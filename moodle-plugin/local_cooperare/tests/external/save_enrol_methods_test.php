@@ -199,7 +199,7 @@ final class save_enrol_methods_test extends testcase {
             'enrolstartdate' => time() - 86400, 'enrolenddate' => time() + 86400, 'groupname' => 'Unu — participanți',
             'spechash' => 'e1'];
         $two = ['key' => 'coop:ev:doi', 'name' => 'Evenimentul doi', 'enrolstartdate' => time() + 10 * 86400,
-            'enrolenddate' => time() + 20 * 86400, 'groupname' => 'Doi', 'spechash' => 'e2'] + $one;
+            'enrolenddate' => time() + 20 * 86400, 'groupname' => 'Doi', 'maxenrolled' => 300, 'spechash' => 'e2'] + $one;
         $result = $this->call('save_enrol_methods', [[$single, $one, $two]]);
         [$r0, $r1, $r2] = $result['methods'];
         $defaultself = $DB->get_field('enrol', 'MIN(id)', ['courseid' => $courseid, 'enrol' => 'self']);
@@ -220,6 +220,9 @@ final class save_enrol_methods_test extends testcase {
             'enrolid');
         $this->assertSame('coop:ev:doi', $described[$r2['enrolid']]['key']);
         $this->assertSame('Doi', $described[$r2['enrolid']]['groupname']);
+        $this->assertSame(300, $described[$r2['enrolid']]['maxenrolled']);
+        $this->assertEquals(300, $DB->get_field('enrol', 'customint3', ['id' => $r2['enrolid']]));
+        $this->assertSame(0, $described[$r1['enrolid']]['maxenrolled']);
         $this->assertSame('e2', $described[$r2['enrolid']]['spechash']);
         $this->assertSame('', $described[$r0['enrolid']]['key']);
 
