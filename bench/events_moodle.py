@@ -119,10 +119,21 @@ def main() -> None:
                                     for i in range(args.people)])
         userids = [int(u["id"]) for u in users]
         setup.enrol.enrol([(c, u) for c in ids for u in userids])
+        saved = setup.call("local_cooperare_save_activities", {"activities": [
+            {"courseid": c, "idnumber": f"bench:{c}:{mod}", "modname": mod, "section": 0, "name": mod, "intro": "",
+             "visible": 1, "completion": 1, "completionview": 0, "completionusegrade": 0, "completionpassgrade": 0,
+             "spechash": "b", "options": []} for c in ids for mod in ("page", "forum")]})["activities"]
+        cms = {(ids[i // 2], i % 2): int(a["cmid"]) for i, a in enumerate(saved)}  # sent in that order
         now = int(box.site.now())
         for i, uid in enumerate(userids):
             for courseid in ids:
                 simulate.access_course(box.site, courseid, uid, when=now - rng.randint(0, 180) * 86400)
+                if rng.random() < 0.6:  # six months of activity: a lesson completed, a forum post
+                    simulate.complete_activity(box.site, cms[(courseid, 0)], uid,
+                                               when=now - rng.randint(0, 180) * 86400)
+                    simulate.forum_post(box.site, cms[(courseid, 1)], uid, "Întrebare", "Text",
+                                        when=now - rng.randint(0, 180) * 86400)
+        box.site.db.commit()
         hall_of = [HALLS[i % 4] for i in range(args.people)]
         People(store.engine).upsert(
             PersonRecord(key=f"Q{i}", idnumber=f"q{i}", moodle_user_id=uid, firstname="Ion", lastname=f"Pilot{i}",
@@ -133,7 +144,9 @@ def main() -> None:
             pilot, store, config=PilotConfig(city_halls=HALLS), catalogue=catalogue, events=events,
             rule=EventsConfig().attendance, now=datetime.now(UTC)))
         print(f", {pilot.transport.stats.calls} calls for {len(ids)} courses, "
-              f"{sum(int(r[2]) for r in report.summary.rows)} people in {len(HALLS)} city halls")
+              f"{sum(int(r[2]) for r in report.summary.rows)} people in {len(HALLS)} city halls, "
+              f"{len({r[1] for r in report.monthly.rows})} months, "
+              f"{sum(int(r[5]) for r in report.monthly.rows)} forum posts counted per month")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"peak RSS: {peak / (1024 if sys.platform != 'darwin' else 1024 * 1024):.0f} MB")
 

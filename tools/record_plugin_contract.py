@@ -106,6 +106,8 @@ def _bind(params: list[tuple[str, str]], bindings: dict[str, str], responses: li
             assert match, bindings[key]
             node = responses[int(match.group(1))]
             for name, index in re.findall(r"\.([A-Za-z0-9_]+)|\[(\d+)\]", match.group(2)):
+                if not isinstance(node, (dict, list)):  # an answer that was not JSON: say what it was
+                    raise SystemExit(f"cannot bind {key} to {bindings[key]}: that answer was {str(node)[:800]!r}")
                 node = node[name] if name else node[int(index)]
             value = str(node)
         out.append((key, value))
@@ -419,6 +421,10 @@ def enrolmethods_steps() -> list[Step]:
               "cohortidnumber": "coop:rec:cetateni", "spechash": "s"}, {"method": "guest", "spechash": "g"}]
     read = Step("local_cooperare_get_enrol_methods", {"courseids": ["0"]}, "read: self and guest instances",
                 bindings={"courseids[0]": COURSE_ID})
+    keyed = [{"method": "self", "key": f"coop:rec:ev{n}", "name": f"Înscriere – evenimentul {n}",
+              "enrolstartdate": start, "enrolenddate": start + 86400 * 20, "groupname": f"Participanți – evenimentul {n}",
+              "maxenrolled": capacity, "spechash": f"k{n}"}
+             for n, start, capacity in ((1, 1798754400, 300), (2, 1801432800, 0))]
     return [
         _course(),
         cohort,
@@ -430,6 +436,12 @@ def enrolmethods_steps() -> list[Step]:
         save([{"method": "self", "role": "nosuchrole"}], "bad input: an unknown role"),
         save([{"method": "guest", "enrolstartdate": 100}], "bad input: dates for guest access"),
         save([{"method": "manual"}], "bad input: a method the plugin does not manage"),
+        save(keyed, "create: two keyed self enrolments (one per event) with their own dates and groups"),
+        save(keyed, "no-op: the keyed ones again"),
+        save([dict(keyed[1], groupname="Consultare — participanți", spechash="k3")], "update: a keyed one's group name"),
+        read,
+        save([{"method": "guest", "key": "coop:rec:ev"}], "bad input: a key for guest access"),
+        save([{"method": "self", "groupname": "G"}], "bad input: a group without a key"),
     ]
 
 
@@ -469,6 +481,14 @@ def reports_steps() -> list[Step]:
              "activity counts of a course without users", bindings={"courseid": COURSE_ID}),
         Step("local_cooperare_get_activity_counts", {"courseid": "0", "timefrom": 1775001599, "timeto": 1},
              "bad input: a period ending before it starts", bindings={"courseid": COURSE_ID}),
+        Step("enrol_manual_enrol_users", {"enrolments": [{"roleid": 5, "userid": 2, "courseid": "0"}]},
+             "the administrator enrolled as a student", bindings={"enrolments[0][courseid]": COURSE_ID}),
+        Step("local_cooperare_get_activity_counts", {"courseid": "0", "timefrom": 1772316000, "timeto": 1777582799,
+                                                     "periods": [1772316000, 1774990800]},
+             "counts per period (March and April 2026 in Bucharest time)", bindings={"courseid": COURSE_ID}),
+        Step("local_cooperare_get_activity_counts", {"courseid": "0", "timefrom": 1772316000, "timeto": 1777582799,
+                                                     "periods": [1774990800, 1772316000]},
+             "bad input: periods out of order", bindings={"courseid": COURSE_ID}),
     ]
 
 

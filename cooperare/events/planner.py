@@ -2,9 +2,11 @@
 
 The desired state (:func:`desired_objects`) is the public events course and, per event: a section, the online room
 (a BigBlueButton activity, or a URL activity to the Zoom/Teams/Meet meeting), a URL activity to the registration
-form (its dates in its description) when the event registers through a form, a URL activity per material, and a
-site calendar event; plus the course's one self-enrolment instance (the plugin keeps one per course), open from the
-earliest registration opening to the latest closing of the self-enrolment events. Every object carries a stable idnumber under the
+form (its dates in its description) when the event registers through a form, a URL activity per material, a
+site calendar event and, when the event registers by self-enrolment, its own self-enrolment instance (keyed by the
+event, open from the start of ``opens`` to the end of ``closes`` in the event's zone, its members put into the event's
+group); plus the course's single self-enrolment instance, kept disabled so that nobody enrols outside an event's
+window. Every object carries a stable idnumber under the
 course's (``coop:evenimente:diseminare-1:sala``) and a ``spechash`` of its fields. Times are Unix seconds computed
 from aware datetimes, so they are right on either side of a daylight-saving change.
 
@@ -20,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from html import escape
+from urllib.parse import urlencode
 from typing import Any
 
 from cooperare.config.events import KIND_LABELS, Event, localise
@@ -84,7 +87,12 @@ def _day_start(event: Event, day: Any) -> int:
     return _epoch(localise(day, time(0, 0), event.tz))
 
 
-def _summary(event: Event) -> str:
+REGISTRATION_PAGE = "/local/cooperare/inscriere.php"
+"""local_cooperare's page for one event's self-enrolment (Moodle's own enrolment page sends anyone already enrolled
+in the course — registered for an earlier event — to the course page)."""
+
+
+def _summary(event: Event, *, link: str = "") -> str:
     start = event.starts_at
     lines = [f"<p><strong>{escape(KIND_LABELS[event.kind])}</strong> · {start:%d.%m.%Y}, ora {start:%H:%M} "
              f"(ora României), {event.duration_minutes} de minute · {escape(ROOM_LABELS[event.room.kind])}</p>",
@@ -92,29 +100,36 @@ def _summary(event: Event) -> str:
     if event.description:
         lines.append(f"<p>{escape(event.description)}</p>")
     lines.append(f"<p>Înscrieri: {event.registration.opens:%d.%m.%Y} – {event.registration.closes:%d.%m.%Y}</p>")
+    if link:
+        lines.append(f'<p><a href="{escape(link)}">Înscrieți-vă la acest eveniment</a></p>')
     return "\n".join(lines)
 
 
-def desired_objects(events: Sequence[Event], *, course: str) -> list[Desired]:
-    """Everything the events need in Moodle, in apply order."""
+def desired_objects(events: Sequence[Event], *, course: str, site_url: str = "") -> list[Desired]:
+    """Everything the events need in Moodle, in apply order; with ``site_url``, the section of an event that
+    registers by self-enrolment links to the plugin's registration page for it."""
     course_fields = {"shortname": "COOP-EVENIMENTE", "fullname": "Evenimente – Cooperare digitală pentru "
                      "dezvoltare locală", "format": "topics", "visible": 1, "guestaccess": 1,
                      "summary": "<p>Evenimentele online ale proiectului „Cooperare digitală pentru dezvoltare "
                                 "locală”: diseminarea instrumentului digital și consultări publice.</p>"}
     objects = [Desired("course", course, course_fields, "Cursul evenimentelor")]
     per_kind: dict[str, list[Desired]] = {kind: [] for kind in KINDS[1:]}
-    windows: list[tuple[int, int]] = []
     for position, event in enumerate(events, start=1):
         key = f"{course}:{event.id}"
         group = f"{event.id} — {event.title}"
         start, end = event.starts_at, event.ends_at
-        per_kind["section"].append(Desired("section", key, {"name": event.title, "summary": _summary(event),
+        link = (f"{site_url.rstrip('/')}{REGISTRATION_PAGE}?{urlencode({'key': key})}"
+                if site_url and event.registration.method == "self_enrolment" else "")
+        per_kind["section"].append(Desired("section", key, {"name": event.title, "summary": _summary(event, link=link),
                                                              "visible": 1, "position": position}, group))
         registration = event.registration
         opens = _day_start(event, registration.opens)
         closes = _day_start(event, registration.closes + timedelta(days=1)) - 1
         if registration.method == "self_enrolment":
-            windows.append((opens, closes))
+            per_kind["enrolment"].append(Desired("enrolment", key, {
+                "method": "self", "name": f"Înscriere – {event.title}"[:255], "enrolstartdate": opens,
+                "enrolenddate": closes, "status": 0, "maxenrolled": registration.capacity or 0,
+                "groupname": f"Participanți – {event.title}"[:254]}, group))
         else:
             per_kind["activity"].append(Desired("activity", f"{key}:inscriere", {
                 "modname": "url", "section": key, "name": "Formular de înscriere",
@@ -132,14 +147,40 @@ def desired_objects(events: Sequence[Event], *, course: str) -> list[Desired]:
                 "modname": "url", "section": key, "name": material.title, "externalurl": material.url}, group))
         per_kind["calendar"].append(Desired("calendar", key, {
             "name": event.title, "eventtype": "site", "timestart": _epoch(start),
-            "timeduration": int((end - start).total_seconds()), "description": _summary(event)}, group))
-    if windows:
-        per_kind["enrolment"].append(Desired("enrolment", course, {
-            "method": "self", "name": "Înscriere la evenimente", "enrolstartdate": min(w[0] for w in windows),
-            "enrolenddate": max(w[1] for w in windows), "status": 0}, "Înscrierea la evenimente"))
+            "timeduration": int((end - start).total_seconds()), "description": _summary(event, link=link)}, group))
+    per_kind["enrolment"].insert(0, Desired("enrolment", course, {
+        "method": "self", "name": "Înscriere la evenimente (închisă: fiecare eveniment are înscrierea lui)",
+        "enrolstartdate": 0, "enrolenddate": 0, "status": 1}, "Cursul evenimentelor"))
     for kind in KINDS[1:]:
         objects.extend(per_kind[kind])
     return objects
+
+
+@dataclass(frozen=True)
+class Window:
+    """One event's registration window as the plan puts it into Moodle (local times in the event's zone)."""
+
+    event: str
+    method: str
+    opens: datetime
+    closes: datetime
+    action: str
+    """What the plan does to it: create, update or noop (a form's window lives in its activity's description)."""
+
+
+def registration_windows(events: Sequence[Event], plan: Plan, *, course: str) -> list[Window]:
+    """Each event's registration window with the plan's action on the object that carries it: the event's own
+    self-enrolment instance, or the registration form's activity."""
+    actions = {change.address: change.action for change in plan.changes}
+    result = []
+    for event in events:
+        registration, key = event.registration, f"{course}:{event.id}"
+        where = (address("enrolment", key, course) if registration.method == "self_enrolment"
+                 else address("activity", f"{key}:inscriere", course))
+        result.append(Window(event.id, registration.method, localise(registration.opens, time(0, 0), event.tz),
+                             localise(registration.closes, time(23, 59, 59), event.tz),
+                             actions.get(where, "noop")))
+    return result
 
 
 def plan_events(desired: Iterable[Desired], state: EventsState, *, course: str, prune: bool = False) -> Plan:

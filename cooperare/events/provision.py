@@ -1,7 +1,8 @@
 """The events course in Moodle: read what Moodle holds into the planner's :class:`EventsState`, and apply a plan.
 
 :func:`plan_moodle` reads the events course (``local_cooperare_describe_courses``, the core course fields, the
-self/guest enrolment methods, the site calendar events the plugin wrote — five reads at most) and plans with
+self/guest enrolment methods — the course's own and one self-enrolment per event —, the site calendar events the
+plugin wrote; five reads at most) and plans with
 :func:`cooperare.events.planner.plan_events`. :func:`apply_moodle` writes the pending changes through the typed
 client and the plugin's save functions, one call per object kind, journaled as one run in the store; applying
 again plans nothing. The course's own spechash is kept on its guest-access instance (a course has no place for
@@ -52,8 +53,9 @@ def read_state(client: MoodleClient, desired: Sequence[Desired], *, course: str)
         return EventsState(calendar=calendar), None
     course_id = int(described["id"])
     (core,) = client.courses.by_ids([course_id])
-    methods = {m.method: m for m in client.enrol_methods.of_courses([course_id]).get(course_id, [])}
-    guest = methods.get("guest")
+    methods = client.enrol_methods.of_courses([course_id]).get(course_id, [])
+    guest = next((m for m in methods if m.method == "guest" and m.managed),
+                 next((m for m in methods if m.method == "guest"), None))
     course_state = {"idnumber": course, "shortname": core.shortname, "fullname": core.fullname, "format": core.format,
                     "visible": int(core.visible), "summary": core.summary,
                     "guestaccess": int(guest is not None and guest.enabled),
@@ -74,10 +76,13 @@ def read_state(client: MoodleClient, desired: Sequence[Desired], *, course: str)
                                 "name": activity["name"], "intro": activity.get("intro", ""), **options,
                                 "spechash": activity.get("spechash", "")}
     enrolments: dict[str, dict[str, Any]] = {}
-    own = methods.get("self")
-    if own is not None and own.managed:
-        enrolments[course] = {"method": "self", "name": own.name, "enrolstartdate": own.enrolstartdate,
-                              "enrolenddate": own.enrolenddate, "status": own.status, "spechash": own.spechash}
+    for own in methods:
+        if own.method != "self" or not own.managed or (own.key and not own.key.startswith(course + ":")):
+            continue
+        fields = {"method": "self", "name": own.name, "enrolstartdate": own.enrolstartdate,
+                  "enrolenddate": own.enrolenddate, "status": own.status, "spechash": own.spechash}
+        enrolments[own.key or course] = ({**fields, "maxenrolled": own.maxenrolled, "groupname": own.groupname}
+                                         if own.key else fields)
     state = EventsState(course=course_state, sections=sections, enrolments=enrolments, activities=activities,
                         calendar=calendar)
     return state, course_id
@@ -85,7 +90,7 @@ def read_state(client: MoodleClient, desired: Sequence[Desired], *, course: str)
 
 def plan_moodle(client: MoodleClient, events: Sequence[Event], *, course: str) -> EventsMoodle:
     """Read Moodle and plan the events course (reads only)."""
-    desired = desired_objects(events, course=course)
+    desired = desired_objects(events, course=course, site_url=client.transport.url)
     state, course_id = read_state(client, desired, course=course)
     plan = plan_events(desired, state, course=course)
     plan.ws_calls = client.transport.stats.calls
@@ -123,10 +128,7 @@ def apply_moodle(client: MoodleClient, store: Store, planned: EventsMoodle, *, c
                  "spechash": c.after["spechash"]} for c in sections])
         enrolments = by_kind.get("enrolment", [])
         if enrolments:
-            client.enrol_methods.save([{"courseid": course_id, "method": c.after["method"], "name": c.after["name"],
-                                        "status": c.after["status"], "enrolstartdate": c.after["enrolstartdate"],
-                                        "enrolenddate": c.after["enrolenddate"], "spechash": c.after["spechash"]}
-                                       for c in enrolments])
+            client.enrol_methods.save([_enrolment(c, course_id=course_id, course=course) for c in enrolments])
         activities = by_kind.get("activity", [])
         if activities:
             client.course_content.save_activities([
@@ -158,6 +160,17 @@ def _write_course(client: MoodleClient, change: Change, *, course: str, course_i
     client.enrol_methods.save([{"courseid": course_id, "method": "guest", "status": 0 if after["guestaccess"] else 1,
                                 "spechash": after["spechash"]}])
     return course_id
+
+
+def _enrolment(change: Change, *, course_id: int | None, course: str) -> dict[str, Any]:
+    """The course's single self-enrolment instance (key: the course), or an event's (key: the event's idnumber)."""
+    after, key = change.after, _key(change)
+    item = {"courseid": course_id, "method": after["method"], "name": after["name"], "status": after["status"],
+            "enrolstartdate": after["enrolstartdate"], "enrolenddate": after["enrolenddate"],
+            "spechash": after["spechash"]}
+    if key != course:
+        item.update(key=key, groupname=after.get("groupname", ""), maxenrolled=after.get("maxenrolled", 0))
+    return item
 
 
 def _activity(change: Change, *, course_id: int | None, sections: dict[str, int]) -> dict[str, Any]:

@@ -500,11 +500,14 @@ class EnrolMethodsApi(_Api):
 
     def save(self, methods: Sequence[Mapping[str, Any]]) -> list[SavedItem]:
         """local_cooperare_save_enrol_methods: ``[{courseid, method: self|guest, status?, name?, enrolstartdate?,
-        enrolenddate?, role?, cohortidnumber?, newenrols?, spechash?}]``; one instance of each method per course,
-        created or updated. Returns, in the order sent, the instance id, the action and the fields that changed."""
+        enrolenddate?, role?, cohortidnumber?, newenrols?, key?, groupname?, spechash?}]``; one instance of each method
+        per course, plus self enrolment instances keyed by ``key`` (e.g. one per event, each with its own dates and,
+        with ``groupname``, its group), created or updated. Returns, in the order sent, the instance id, the action
+        and the fields that changed; the SavedItem's key is the method, or ``self:KEY`` for a keyed instance."""
         answers = self._plugin_items("local_cooperare_save_enrol_methods", "methods", methods)
-        return [SavedItem(str(a["method"]), int(a["courseid"]), int(a["enrolid"]), str(a["action"]),
-                          tuple(str(c) for c in a.get("changed") or ())) for a in answers]
+        return [SavedItem(str(a["method"]) + (f":{a['key']}" if a.get("key") else ""), int(a["courseid"]),
+                          int(a["enrolid"]), str(a["action"]), tuple(str(c) for c in a.get("changed") or ()))
+                for a in answers]
 
     def of_courses(self, course_ids: Sequence[int]) -> dict[int, list[EnrolMethod]]:
         """local_cooperare_get_enrol_methods: the self and guest instances of each course, with drift."""
@@ -552,15 +555,19 @@ class ReportsApi(_Api):
                 return BbbAttendance(int(answer["cmid"]), int(answer["courseid"]), int(answer["instance"]),
                                      str(answer.get("meetingid") or ""), tuple(logs))
 
-    def activity_counts(self, course_id: int, *, timefrom: int = 0, timeto: int = 0,
+    def activity_counts(self, course_id: int, *, timefrom: int = 0, timeto: int = 0, periods: Sequence[int] = (),
                         page_size: int = ACTIVITY_PAGE) -> list[ActivityCount]:
         """local_cooperare_get_activity_counts, every page: per enrolled user of the course, the last access and,
-        within [timefrom, timeto] (timeto 0: now), activities completed, forum posts and finished quiz attempts."""
+        within [timefrom, timeto] (timeto 0: now), activities completed, forum posts and finished quiz attempts; with
+        ``periods`` (ascending starts, e.g. the first second of each month) the same counts per period too."""
         counts: list[ActivityCount] = []
         offset = 0
         while True:
-            answer = self.transport.call("local_cooperare_get_activity_counts", {
-                "courseid": course_id, "timefrom": timefrom, "timeto": timeto, "offset": offset, "limit": page_size})
+            params: dict[str, Any] = {"courseid": course_id, "timefrom": timefrom, "timeto": timeto, "offset": offset,
+                                      "limit": page_size}
+            if periods:
+                params["periods"] = [int(start) for start in periods]
+            answer = self.transport.call("local_cooperare_get_activity_counts", params)
             page = answer.get("users") or []
             counts.extend(ActivityCount.from_ws(row) for row in page)
             offset += len(page)

@@ -380,6 +380,12 @@ class EnrolMethod:
     managed: bool
     spechash: str
     drift: bool
+    key: str = ""
+    """Key of a keyed self enrolment instance (one of several in the course, e.g. per event); '' otherwise."""
+    groupname: str = ""
+    """Keyed instance: the name of its group (the course group whose idnumber is the key), '' for none."""
+    maxenrolled: int = 0
+    """Self enrolment: most users who may enrol through it (enrol_self's customint3), 0 for no limit."""
 
     @property
     def enabled(self) -> bool:
@@ -391,7 +397,8 @@ class EnrolMethod:
                    int(data.get("enrolstartdate") or 0), int(data.get("enrolenddate") or 0),
                    str(data.get("role") or ""), str(data.get("cohortidnumber") or ""),
                    int(data.get("newenrols") or 0), bool(data.get("haspassword")), bool(data.get("managed")),
-                   str(data.get("spechash") or ""), bool(data.get("drift")))
+                   str(data.get("spechash") or ""), bool(data.get("drift")), str(data.get("key") or ""),
+                   str(data.get("groupname") or ""), int(data.get("maxenrolled") or 0))
 
 
 @dataclass(frozen=True)
@@ -476,11 +483,29 @@ class ActivityCount:
     completedactivities: int
     forumposts: int
     quizattempts: int
+    periods: tuple[PeriodCount, ...] = ()
+    """The same counts per period asked for (e.g. per month), in their order."""
 
     @classmethod
     def from_ws(cls, data: dict[str, Any]) -> ActivityCount:
         return cls(int(data["userid"]), int(data.get("lastaccess") or 0), int(data.get("completedactivities") or 0),
-                   int(data.get("forumposts") or 0), int(data.get("quizattempts") or 0))
+                   int(data.get("forumposts") or 0), int(data.get("quizattempts") or 0),
+                   tuple(PeriodCount.from_ws(p) for p in data.get("periods") or ()))
+
+
+@dataclass(frozen=True)
+class PeriodCount:
+    """One user's counts in one period (``periods`` of ``local_cooperare_get_activity_counts``)."""
+
+    start: int
+    completedactivities: int
+    forumposts: int
+    quizattempts: int
+
+    @classmethod
+    def from_ws(cls, data: dict[str, Any]) -> PeriodCount:
+        return cls(int(data["start"]), int(data.get("completedactivities") or 0), int(data.get("forumposts") or 0),
+                   int(data.get("quizattempts") or 0))
 
 
 @dataclass(frozen=True)

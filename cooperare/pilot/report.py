@@ -1,6 +1,8 @@
 """The pilot report: what the pilot city halls did on the platform, per city hall and per month, from data already
-read (the roster snapshot, Moodle's activity counts, the certificate registry, the consultation register, the
-diagnostic responses and event attendance).
+read (the roster snapshot, Moodle's activity counts — over the period and per calendar month in Bucharest time —,
+the certificate registry, the consultation register, the diagnostic responses and event attendance). A person is
+active in a month when Moodle counts an activity completed, a quiz attempt finished or a forum post written by them
+in it.
 
 A person belongs to a city hall when the roster gives its commune (or an organisation naming it) in its county.
 Pure: no Moodle call, no store; the numbers come in, :class:`Table` values come out for the shared writers.
@@ -10,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from cooperare.config.pilot import CityHall
 from cooperare.moodle.records import ActivityCount
@@ -19,6 +22,8 @@ from cooperare.store.people import PersonRecord
 from cooperare.sync.text import fold
 from cooperare.territory import county as county_of
 
+TZ = ZoneInfo("Europe/Bucharest")
+"""Months are calendar months in Romania: a post at 00:30 on 1 May Bucharest time counts in May."""
 MONTHS_RO = ("ianuarie", "februarie", "martie", "aprilie", "mai", "iunie", "iulie", "august", "septembrie",
              "octombrie", "noiembrie", "decembrie")
 
@@ -35,7 +40,8 @@ class Dated:
 class PilotInputs:
     people: Sequence[PersonRecord]
     activity: Mapping[int, Sequence[ActivityCount]]
-    """Per Moodle course id, the counts of its enrolled users over the report's period."""
+    """Per Moodle course id, the counts of its enrolled users over the report's period, and per month (the periods
+    of :func:`month_starts`)."""
     certificates: Sequence[Dated] = ()
     attendance: Sequence[Dated] = ()
     """Validated event attendances (the event's start time)."""
@@ -76,8 +82,15 @@ def months_back(today: date, count: int) -> list[date]:
     return result[::-1]
 
 
+def month_starts(now: datetime, count: int) -> list[int]:
+    """Unix seconds of 00:00 Bucharest time on the first day of each of the last ``count`` months (the current one
+    last): the periods asked of ``local_cooperare_get_activity_counts``."""
+    return [int(datetime.combine(first, time(0, 0), tzinfo=TZ).timestamp())
+            for first in months_back(now.astimezone(TZ).date(), count)]
+
+
 def _month(moment: datetime) -> date:
-    return moment.astimezone(UTC).date().replace(day=1)
+    return moment.astimezone(TZ).date().replace(day=1)
 
 
 def build_pilot_report(halls: Sequence[CityHall], inputs: PilotInputs, *, now: datetime, months: int = 6
@@ -90,7 +103,7 @@ def build_pilot_report(halls: Sequence[CityHall], inputs: PilotInputs, *, now: d
     stamp = int(now.timestamp())
     summary_rows = []
     monthly_rows = []
-    periods = months_back(now.date(), months)
+    periods = months_back(now.astimezone(TZ).date(), months)
     for hall in halls:
         people = members[hall.siruta]
         keys = {p.key for p in people}
@@ -108,11 +121,16 @@ def build_pilot_report(halls: Sequence[CityHall], inputs: PilotInputs, *, now: d
             sum(1 for t in last.values() if t and stamp - t <= 30 * 86400),
             sum(c.completedactivities for c in counts), sum(c.quizattempts for c in counts),
             sum(c.forumposts for c in counts), len(certificates), len(contributions),
-            _score(scores.get("T0")), _score(scores.get("T1")), len(attended)))
+            scores.get("T0"), scores.get("T1"), len(attended)))
+        moodle = _per_month(people, totals)
         for first in periods:
+            done = moodle.get(first, {})
             monthly_rows.append((
                 hall.commune, f"{MONTHS_RO[first.month - 1]} {first.year}",
-                sum(1 for t in last.values() if t and _month(datetime.fromtimestamp(t, UTC)) == first),
+                sum(1 for by_name in done.values() if any(by_name.values())),
+                sum(by_name["completedactivities"] for by_name in done.values()),
+                sum(by_name["quizattempts"] for by_name in done.values()),
+                sum(by_name["forumposts"] for by_name in done.values()),
                 sum(1 for d in certificates if _month(d.at) == first),
                 sum(1 for d in attended if _month(d.at) == first),
                 sum(1 for when in contributions if _month(when) == first)))
@@ -120,14 +138,27 @@ def build_pilot_report(halls: Sequence[CityHall], inputs: PilotInputs, *, now: d
         Column("Comuna"), Column("Județ"), Column("Persoane înscrise", "int"), Column("Active (7 zile)", "int"),
         Column("Active (30 zile)", "int"), Column("Activități finalizate", "int"), Column("Încercări la teste", "int"),
         Column("Mesaje pe forum", "int"), Column("Certificate", "int"), Column("Contribuții la consultări", "int"),
-        Column("Diagnostic T0"), Column("Diagnostic T1"), Column("Participări la evenimente", "int")),
+        Column("Diagnostic T0", "score"), Column("Diagnostic T1", "score"), Column("Participări la evenimente", "int")),
         tuple(summary_rows))
     monthly = Table("pilot_lunar", "Pe luni", (
-        Column("Comuna"), Column("Luna"), Column("Ultima accesare în lună", "int"), Column("Certificate", "int"),
+        Column("Comuna"), Column("Luna"), Column("Persoane active", "int"), Column("Activități finalizate", "int"),
+        Column("Încercări la teste", "int"), Column("Mesaje pe forum", "int"), Column("Certificate", "int"),
         Column("Participări la evenimente", "int"), Column("Contribuții la consultări", "int")),
         tuple(monthly_rows))
     return PilotReport(now, tuple(halls), summary, monthly)
 
 
-def _score(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}".replace(".", ",")
+def _per_month(people: Sequence[PersonRecord], totals: Mapping[int, Sequence[ActivityCount]]
+               ) -> dict[date, dict[str, dict[str, int]]]:
+    """Per month (its first day) and person key, the Moodle counts summed over the person's courses."""
+    result: dict[date, dict[str, dict[str, int]]] = {}
+    for person in people:
+        for count in totals.get(person.moodle_user_id or 0, ()):
+            for period in count.periods:
+                first = _month(datetime.fromtimestamp(period.start, TZ))
+                mine = result.setdefault(first, {}).setdefault(
+                    person.key, {"completedactivities": 0, "quizattempts": 0, "forumposts": 0})
+                mine["completedactivities"] += period.completedactivities
+                mine["quizattempts"] += period.quizattempts
+                mine["forumposts"] += period.forumposts
+    return result

@@ -1,6 +1,6 @@
 """The pilot report in one call the CLI and the demo share: read Moodle's activity counts for the training courses
 (``local_cooperare_describe_courses`` once for their ids, then ``local_cooperare_get_activity_counts`` once per course
-per 1,000 people) and the store (roster, certificates, consultation contributions, diagnostic, event attendance),
+per 1,000 people, the months of the report as its periods) and the store (roster, certificates, consultation contributions, diagnostic, event attendance),
 build the report, write it as PDF or XLSX. Journaled as a run. Must not print.
 """
 
@@ -20,7 +20,7 @@ from cooperare.courses.identity import course_idnumber
 from cooperare.errors import ConfigError
 from cooperare.events.attendance import attended
 from cooperare.moodle.client import MoodleClient
-from cooperare.pilot.report import Dated, PilotInputs, PilotReport, build_pilot_report, months_back
+from cooperare.pilot.report import Dated, PilotInputs, PilotReport, build_pilot_report, month_starts
 from cooperare.store import Store
 from cooperare.store.certificates import CertificateRegistry
 from cooperare.store.diagnostic import DiagnosticResponses
@@ -55,9 +55,9 @@ def gather(client: MoodleClient, store: Store, *, config: PilotConfig, catalogue
            events: Sequence[Event], rule: AttendanceRule, now: datetime) -> PilotInputs:
     idnumbers = [course_idnumber(catalogue.prefix, c.key) for _, c in catalogue.courses()]
     courses = client.course_content.describe(idnumbers)
-    since = int(datetime.combine(months_back(now.date(), config.months)[0], datetime.min.time(), UTC).timestamp())
-    activity = {c.id: client.reports.activity_counts(c.id, timefrom=since, timeto=int(now.timestamp()))
-                for c in courses}
+    starts = month_starts(now, config.months)
+    activity = {c.id: client.reports.activity_counts(c.id, timefrom=starts[0], timeto=int(now.timestamp()),
+                                                     periods=starts) for c in courses}
     certificates = [Dated(c.person_key, c.issued_at if c.issued_at.tzinfo else c.issued_at.replace(tzinfo=UTC))
                     for c in CertificateRegistry(store.engine).all(status="valid")]
     register = EventAttendance(store.engine)

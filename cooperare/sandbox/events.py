@@ -20,6 +20,7 @@ Observer = Callable[..., None]
 COHORT_MEMBER_ADDED = "cohort_member_added"  # cohortid, userid
 COHORT_MEMBER_REMOVED = "cohort_member_removed"  # cohortid, userid
 COHORT_DELETED = "cohort_deleted"  # cohortid
+USER_ENROLMENT_CREATED = "user_enrolment_created"  # enrolid, userid (``enrol_plugin::enrol_user``, a new enrolment)
 
 OBSERVERS: dict[str, list[Observer]] = {}
 

@@ -48,11 +48,38 @@ def test_empty_moodle_creates_everything_in_order() -> None:
     assert any(r.get("externalurl", "").startswith("https://teams.microsoft.com/") for r in rooms)
     forms = [c for c in result.changes if c.address.endswith(":inscriere]")]
     assert len(forms) == 2  # the two consultations register through a form
-    enrolments = [c.after for c in result.changes if ".enrolment[" in c.address]
-    # one self-enrolment per course (the plugin keeps one of each method): open from the first dissemination
-    # registration opening (25.01.2027, Bucharest midnight) to the last closing (end of 25.10.2027)
-    assert len(enrolments) == 1 and enrolments[0]["method"] == "self"
-    assert datetime.fromtimestamp(enrolments[0]["enrolstartdate"], UTC) == datetime(2027, 1, 24, 22, 0, tzinfo=UTC)
+    enrolments = {c.address.rsplit("[", 1)[1].rstrip("]"): c.after for c in result.changes
+                  if ".enrolment[" in c.address}
+    # the course's own self-enrolment kept closed, and one per self-enrolling event with that event's window
+    assert enrolments[COURSE]["status"] == 1 and enrolments[COURSE]["enrolstartdate"] == 0
+    own = {key: after for key, after in enrolments.items() if key != COURSE}
+    assert sorted(own) == [f"{COURSE}:diseminare-{n}" for n in range(1, 7)]
+    assert all(after["method"] == "self" and after["status"] == 0 for after in own.values())
+    first = own[f"{COURSE}:diseminare-1"]  # registration 25.01.2027 – 15.02.2027, Bucharest (UTC+2 in winter)
+    assert datetime.fromtimestamp(first["enrolstartdate"], UTC) == datetime(2027, 1, 24, 22, 0, tzinfo=UTC)
+    assert datetime.fromtimestamp(first["enrolenddate"], UTC) == datetime(2027, 2, 15, 21, 59, 59, tzinfo=UTC)
+    title = next(e.title for e in EVENTS if e.id == "diseminare-1")
+    assert (first["name"], first["groupname"]) == (f"Înscriere – {title}", f"Participanți – {title}")
+    events = {e.id: e for e in EVENTS}
+    for key, after in own.items():
+        registration = events[key.rsplit(":", 1)[1]].registration
+        opens = datetime.fromtimestamp(after["enrolstartdate"], events[key.rsplit(":", 1)[1]].tz)
+        closes = datetime.fromtimestamp(after["enrolenddate"], events[key.rsplit(":", 1)[1]].tz)
+        assert (opens.date(), opens.hour, opens.minute) == (registration.opens, 0, 0)
+        assert (closes.date(), closes.hour, closes.minute, closes.second) == (registration.closes, 23, 59, 59)
+    assert len({(a["enrolstartdate"], a["enrolenddate"]) for a in own.values()}) == 6  # six windows, not one
+
+
+def test_a_changed_registration_window_updates_that_event_only() -> None:
+    state = applied(desired_objects(EVENTS, course=COURSE))
+    moved = tuple(replace(e, registration=replace(e.registration, closes=e.registration.closes.replace(day=10)))
+                  if e.id == "diseminare-1" else e for e in EVENTS)
+    result = plan(moved, state)
+    pending = [c for c in result.changes if c.action != "noop"]
+    enrolment = next(c for c in pending if ".enrolment[" in c.address)
+    assert enrolment.address == f"course[{COURSE}].enrolment[{COURSE}:diseminare-1]"
+    assert enrolment.changed_fields() == ["enrolenddate", "spechash"]
+    assert all("diseminare-1" in c.address for c in pending)
 
 
 def test_calendar_times_are_dst_correct() -> None:

@@ -58,7 +58,22 @@ def test_apply_creates_everything_then_plans_nothing(store: Store) -> None:
     assert len(rooms) == 4 and all(r["closingtime"] > r["openingtime"] for r in rooms)
     site_events = box.site.db["event"].where(courseid=1)
     assert len([e for e in site_events if e["eventtype"] == "site"]) == 8
-    assert described.enrolments[COURSE]["enrolstartdate"] < described.enrolments[COURSE]["enrolenddate"]
+    assert described.enrolments[COURSE]["status"] == 1  # the course's own self-enrolment stays closed
+    windows = {k: (e["enrolstartdate"], e["enrolenddate"]) for k, e in described.enrolments.items() if k != COURSE}
+    assert len(windows) == 6 and all(start < end for start, end in windows.values())
+    course_id = box.site.db["course"].first(idnumber=COURSE)["id"]
+    instances = box.site.db["enrol"].where(courseid=course_id, enrol="self")
+    assert len(instances) == 7 and sum(i["status"] == 0 for i in instances) == 6
+    # diseminare-1 and -6 take at most 300 and 500 people (capacity in the events file), the others have no limit
+    assert sorted(i["customint3"] for i in instances) == [0] * 5 + [300, 500]
+    summaries = {s["section"]: s["summary"] for s in box.site.db["course_sections"].where(course=course_id)}
+    link = "/local/cooperare/inscriere.php?key=coop%3Aevenimente%3Adiseminare-1"
+    assert link in summaries[1] and "Înscrieți-vă la acest eveniment" in summaries[1]
+    assert "inscriere.php" not in summaries[7]  # guvernanta-1 registers through a form
+    calendar = {e["name"]: e["description"] for e in box.site.db["event"].where(courseid=1)}
+    assert link in calendar[EVENTS[0].title]  # the site calendar leads to the registration too
+    groups = {g["idnumber"]: g["name"] for g in box.site.db["groups"].where(courseid=course_id)}
+    assert groups[f"{COURSE}:diseminare-1"] == f"Participanți – {EVENTS[0].title}"
     assert described.course is not None and described.course["guestaccess"] == 1
     from sqlalchemy import select
 
@@ -87,6 +102,31 @@ def test_changed_event_updates_its_objects_and_moodle_edit_is_drift(store: Store
     assert len(drift) == 1 and drift[0].note == DRIFT and drift[0].changed_fields() == ["timestart"]
 
 
+def test_a_registration_puts_the_person_into_that_events_group_only(store: Store) -> None:
+    from cooperare.sandbox.courses import enrolments
+    from cooperare.sandbox.courses.groups import is_member
+
+    box = new_site()
+    applied(box, store)
+    site = box.site
+    course_id = site.db["course"].first(idnumber=COURSE)["id"]
+    client = MoodleClient(box.transport())
+    (user,) = client.users.create([{"username": "ana.popescu", "firstname": "Ana", "lastname": "Popescu",
+                                    "email": "ana@example.ro", "password": "Parola#2027"}])
+    by_key = {m.key: m for m in client.enrol_methods.of_courses([course_id])[course_id] if m.key}
+    instance = site.db["enrol"].rows[by_key[f"{COURSE}:diseminare-2"].enrolid]
+    enrolments.enrol_user(site, instance, int(user["id"]), roleid=instance["roleid"])  # as enrol_self() does
+    groups = {g["idnumber"]: g["id"] for g in site.db["groups"].where(courseid=course_id)}
+    assert is_member(site, groups[f"{COURSE}:diseminare-2"], int(user["id"]))
+    assert not is_member(site, groups[f"{COURSE}:diseminare-1"], int(user["id"]))
+    # registering is not drift, and a group renamed in Moodle is
+    assert not plan_moodle(MoodleClient(box.transport()), EVENTS, course=COURSE).plan.has_changes
+    site.db["groups"].update(groups[f"{COURSE}:diseminare-2"], name="Altceva")
+    pending = list(plan_moodle(MoodleClient(box.transport()), EVENTS, course=COURSE).plan.pending())
+    assert [(c.address, c.note, c.changed_fields()) for c in pending] == [
+        (f"course[{COURSE}].enrolment[{COURSE}:diseminare-2]", DRIFT, ["groupname"])]
+
+
 def test_cli_plan_apply_twice_through_a_served_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     import json
@@ -108,13 +148,20 @@ def test_cli_plan_apply_twice_through_a_served_sandbox(tmp_path: Path, monkeypat
         plan = json.loads(capsys.readouterr().out)
         creates = sum(1 for c in plan["changes"] if c["action"] == "create")
         assert creates == len(plan["changes"]) > 30
+        windows = {w["event"]: w for w in plan["windows"]}
+        assert windows["diseminare-1"] == {"event": "diseminare-1", "method": "self_enrolment",
+                                           "opens": "2027-01-25T00:00:00+02:00", "closes": "2027-02-15T23:59:59+02:00",
+                                           "action": "create"}
+        assert windows["guvernanta-1"]["method"] == "form" and len(windows) == 8
         assert main(["events", "apply", "--yes", "--json"]) == 0
         applied = json.loads(capsys.readouterr().out)
         assert sum(applied["applied"].values()) == creates
         assert main(["events", "apply", "--yes", "--json"]) == 0
         assert json.loads(capsys.readouterr().out)["changes"] == []
         assert main(["events", "apply", "--yes"]) == 0
-        assert "Nothing to change." in capsys.readouterr().err
+        err = capsys.readouterr().err
+        assert "Nothing to change." in err
+        assert "diseminare-3     self-enrolment 01.04.2027 00:00 – 19.04.2027 23:59 EEST  noop" in err
     finally:
         httpd.shutdown()
         httpd.server_close()

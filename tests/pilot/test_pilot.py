@@ -78,6 +78,8 @@ def test_report_from_the_sandbox_and_the_store(store: Store, tmp_path: Path) -> 
         if i % 4 == 0:  # Dărmănești: everyone completes the lesson and posts once
             simulate.complete_activity(box.site, page, uid, when=now - 3 * day)
             simulate.forum_post(box.site, forum, uid, "Întrebare", "Text", when=now - 3 * day)
+    may_first = int(datetime(2027, 4, 30, 21, 30, tzinfo=UTC).timestamp())  # 00:30 on 1 May in Bucharest (UTC+3)
+    simulate.forum_post(box.site, forum, ids[4], "Revenire", "Text", when=may_first)
     box.site.db.commit()
     reader = MoodleClient(box.transport())
     config = PilotConfig(city_halls=HALLS)
@@ -85,10 +87,17 @@ def test_report_from_the_sandbox_and_the_store(store: Store, tmp_path: Path) -> 
                           rule=AttendanceRule(), now=NOW)
     rows = {row[0]: row for row in report.summary.rows}
     # people 0, 4, 8 are in Dărmănești; 0 and 4 accessed 2 days ago, 8 twenty days ago
-    assert rows["Dărmănești"][2:9] == (3, 2, 3, 3, 0, 3, 0)
+    assert rows["Dărmănești"][2:9] == (3, 2, 3, 3, 0, 4, 0)
     assert rows["Bârnova"][2:5] == (3, 2, 3) and rows["Dumbrava Roșie"][2] == 0
     assert reader.transport.stats.calls <= 3  # describe once, one page of counts for the one course
     assert len(report.monthly.rows) == 4 * 6 and report.monthly.rows[5][1] == "iunie 2027"
+    monthly = {(r[0], r[1]): r[2:6] for r in report.monthly.rows}
+    # Dărmănești: 3 people each completed the lesson and posted once in June; at 00:30 on 1 May Bucharest time
+    # (30 April in UTC) person 4 posted once more — May, not April
+    assert monthly[("Dărmănești", "iunie 2027")] == (3, 3, 0, 3)
+    assert monthly[("Dărmănești", "mai 2027")] == (1, 0, 0, 1) and monthly[("Dărmănești", "aprilie 2027")] == (0,) * 4
+    assert monthly[("Bârnova", "iunie 2027")] == (0, 0, 0, 0)
+    assert sum(r[5] for r in report.monthly.rows if r[0] == "Dărmănești") == rows["Dărmănești"][7]
     write_pilot(report, tmp_path / "pilot.xlsx", fmt="xlsx", fonts=None)
     sheet = load_workbook(tmp_path / "pilot.xlsx")["Primării pilot"]
     values = [[c.value for c in row] for row in sheet.iter_rows()]
@@ -131,12 +140,12 @@ def test_store_figures_per_city_hall_and_month() -> None:
         diagnostic={HALLS[0].siruta: {"T0": 41.25, "T1": 55.0}})
     report = build_pilot_report(HALLS[:1], inputs, now=NOW, months=6)
     (row,) = report.summary.rows
-    assert row[2] == 2 and row[8:] == (1, 1, "41,2", "55,0", 2)
+    assert row[2] == 2 and row[8:] == (1, 1, 41.25, 55.0, 2)
     monthly = {r[1]: r[2:] for r in report.monthly.rows}
     assert list(monthly) == ["ianuarie 2027", "februarie 2027", "martie 2027", "aprilie 2027", "mai 2027",
                              "iunie 2027"]
-    assert monthly["februarie 2027"] == (0, 0, 1, 0) and monthly["mai 2027"] == (0, 1, 0, 0)
-    assert monthly["iunie 2027"] == (0, 0, 1, 1)
+    assert monthly["februarie 2027"] == (0, 0, 0, 0, 0, 1, 0) and monthly["mai 2027"] == (0, 0, 0, 0, 1, 0, 0)
+    assert monthly["iunie 2027"] == (0, 0, 0, 0, 0, 1, 1)
 
 
 def test_cli_pilot_report_through_a_served_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

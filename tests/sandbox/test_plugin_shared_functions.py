@@ -406,3 +406,64 @@ def test_activity_counts_refuse_bad_input_and_callers_without_the_capabilities()
     with pytest.raises(AccessDenied) as raised:
         provisioner.reports.activity_counts(courseid)
     assert raised.value.debuginfo == "moodle/site:viewreports"
+
+
+# -- keyed self enrolment (one per event) and counts per period ------------------------------------------------------
+
+def test_keyed_self_enrolments_have_their_own_dates_and_groups_beside_the_courses_own() -> None:
+    from cooperare.sandbox.courses import enrolments
+    from cooperare.sandbox.courses.groups import is_member
+
+    box, client, courseid = new_site()
+    single = {"courseid": courseid, "method": "self", "status": 1, "spechash": "c"}
+    one = {"courseid": courseid, "method": "self", "key": "coop:ev:unu", "name": "Evenimentul unu",
+           "enrolstartdate": SELF_START, "enrolenddate": SELF_END, "groupname": "Unu — participanți", "spechash": "e1"}
+    two = {**one, "key": "coop:ev:doi", "name": "Evenimentul doi", "enrolstartdate": SELF_END,
+           "enrolenddate": SELF_END + 86400, "groupname": "Doi", "maxenrolled": 300, "spechash": "e2"}
+    default_self = methods(client, courseid)["self"]
+    saved = client.enrol_methods.save([single, one, two])
+    assert [s.key for s in saved] == ["self", "self:coop:ev:unu", "self:coop:ev:doi"]
+    assert saved[0].id == default_self.enrolid and [s.action for s in saved[1:]] == ["created", "created"]
+    again = client.enrol_methods.save([single, one, two])
+    assert [s.action for s in again] == ["unchanged"] * 3 and [s.id for s in again] == [s.id for s in saved]
+    described = {m.enrolid: m for m in client.enrol_methods.of_courses([courseid])[courseid]}
+    assert (described[saved[2].id].key, described[saved[2].id].groupname) == ("coop:ev:doi", "Doi")
+    assert (described[saved[2].id].maxenrolled, described[saved[1].id].maxenrolled) == (300, 0)
+    assert box.site.db["enrol"].rows[saved[2].id]["customint3"] == 300
+    assert (described[saved[2].id].enrolstartdate, described[saved[0].id].key) == (SELF_END, "")
+    site = box.site
+    groups = {g["idnumber"]: g for g in site.db["groups"].where(courseid=courseid)}
+    (user,) = create_users(client, "ana").values()
+    enrolments.enrol_user(site, site.db["enrol"].rows[saved[1].id], user, roleid=5)  # as enrol_self() does
+    assert is_member(site, groups["coop:ev:unu"]["id"], user) and not is_member(site, groups["coop:ev:doi"]["id"], user)
+    site.db["groups"].update(groups["coop:ev:unu"]["id"], name="Altceva")
+    assert {m.enrolid: m for m in client.enrol_methods.of_courses([courseid])[courseid]}[saved[1].id].drift
+    repaired = client.enrol_methods.save([one])
+    assert repaired[0].changed == ("groupname",)
+    assert site.db["groups"].rows[groups["coop:ev:unu"]["id"]]["name"] == "Unu — participanți"
+    for bad, message in (({"method": "guest", "key": "k"}, "guest access has one instance per course"),
+                         ({"method": "self", "groupname": "G"}, "only a keyed instance puts its users into a group")):
+        error = fails(lambda b=bad: client.enrol_methods.save([{"courseid": courseid, **b}]))
+        assert message in error.debuginfo
+    fails(lambda: client.enrol_methods.save([{**one, "spechash": ""}, {**one, "spechash": ""}]))
+
+
+def test_activity_counts_per_period_add_up_to_the_totals() -> None:
+    box, client, courseid = new_site()
+    first, _, third = course_with_activity(box, client, courseid)
+    split = MARCH_FROM + 350
+    counts = {c.userid: c for c in client.reports.activity_counts(courseid, timefrom=MARCH_FROM, timeto=MARCH_TO,
+                                                                   periods=[MARCH_FROM, split])}
+    periods = counts[first].periods
+    assert [(p.start, p.completedactivities, p.forumposts, p.quizattempts) for p in periods] == [
+        (MARCH_FROM, 1, 1, 0), (split, 0, 1, 1)]
+    assert sum(p.forumposts for p in periods) == counts[first].forumposts
+    assert [p.forumposts for p in counts[third].periods] == [0, 0]
+    late = {c.userid: c for c in client.reports.activity_counts(courseid, timefrom=MARCH_FROM, timeto=MARCH_TO,
+                                                                 periods=[split])}
+    assert [(p.forumposts, p.quizattempts) for p in late[first].periods] == [(1, 1)] and late[first].forumposts == 2
+    assert client.reports.activity_counts(courseid, timefrom=MARCH_FROM, timeto=MARCH_TO)[0].periods == ()
+    for bad in ([MARCH_FROM + 10, MARCH_FROM + 10], [MARCH_FROM + 20, MARCH_FROM + 10], [MARCH_FROM - 1],
+                [MARCH_TO + 1], list(range(MARCH_FROM, MARCH_FROM + 121))):
+        fails(lambda b=bad: client.call("local_cooperare_get_activity_counts", {
+            "courseid": courseid, "timefrom": MARCH_FROM, "timeto": MARCH_TO, "periods": b}))

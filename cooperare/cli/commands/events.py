@@ -16,6 +16,7 @@ from cooperare.cli.context import AppContext, pass_app
 from cooperare.config.events import KIND_LABELS, Event
 from cooperare.events.loader import configured_events, find_event, load_events
 from cooperare.events.planner import ROOM_LABELS
+from cooperare.plan import Plan
 
 events_option = click.option("--events", "events_path", type=click.Path(exists=True, path_type=Path),
                              help="Events YAML file or folder (default: the events section of cooperare.yaml, else "
@@ -70,12 +71,34 @@ def plan_command(app: AppContext, events_path: Path | None, as_json: bool) -> No
     from cooperare.cli.commands.courses import _print_plan
     from cooperare.events.provision import plan_moodle
 
-    planned = plan_moodle(app.client(), _events(app, events_path), course=app.config.events.course_idnumber)
+    loaded = _events(app, events_path)
+    course = app.config.events.course_idnumber
+    planned = plan_moodle(app.client(), loaded, course=course)
     if as_json:
-        app.emit_json(planned.plan.as_json(ws_calls=app.ws_calls))
+        app.emit_json({**planned.plan.as_json(ws_calls=app.ws_calls),
+                       "windows": _windows_json(loaded, planned.plan, course)})
         return
     _print_plan(app, planned.plan)
+    _print_windows(app, loaded, planned.plan, course)
     app.ws_summary()
+
+
+def _windows_json(loaded: tuple[Event, ...], plan: Plan, course: str) -> list[dict[str, str]]:
+    from cooperare.events.planner import registration_windows
+
+    return [{"event": w.event, "method": w.method, "opens": w.opens.isoformat(), "closes": w.closes.isoformat(),
+             "action": w.action} for w in registration_windows(loaded, plan, course=course)]
+
+
+def _print_windows(app: AppContext, loaded: tuple[Event, ...], plan: Plan, course: str) -> None:
+    """Each event's registration window (its own self-enrolment instance, or the form) and what the plan does."""
+    from cooperare.events.planner import registration_windows
+
+    app.say("Registration windows (local time of each event):")
+    for w in registration_windows(loaded, plan, course=course):
+        how = "self-enrolment" if w.method == "self_enrolment" else "form"
+        app.say(f"  {w.event:<16} {how:<14} {w.opens:%d.%m.%Y %H:%M} – {w.closes:%d.%m.%Y %H:%M} {w.closes:%Z}"
+                f"  {w.action}", style=None if w.action == "noop" else "yellow")
 
 
 @events.command("apply")
@@ -93,10 +116,12 @@ def apply_command(app: AppContext, events_path: Path | None, yes: bool, category
 
     course = app.config.events.course_idnumber
     client = app.client()
-    planned = plan_moodle(client, _events(app, events_path), course=course)
+    loaded = _events(app, events_path)
+    planned = plan_moodle(client, loaded, course=course)
     plan = planned.plan
     if not as_json:
         _print_plan(app, plan)
+        _print_windows(app, loaded, plan, course)
     if not plan.has_changes:
         if as_json:
             app.emit_json({"changes": [], "applied": {}})
@@ -108,7 +133,8 @@ def apply_command(app: AppContext, events_path: Path | None, yes: bool, category
         raise InputError("cancelled; nothing was applied")
     applied = apply_moodle(client, app.store(), planned, course=course, category_id=category_id)
     if as_json:
-        app.emit_json({"changes": [c.as_json() for c in plan.pending()], "applied": applied})
+        app.emit_json({"changes": [c.as_json() for c in plan.pending()], "applied": applied,
+                       "windows": _windows_json(loaded, plan, course)})
         return
     app.say(f"Applied: {', '.join(f'{n} {kind}' for kind, n in sorted(applied.items()))}.")
     app.ws_summary()

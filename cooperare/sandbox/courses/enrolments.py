@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from cooperare.sandbox import events
 from cooperare.sandbox.courses.defaults import new_row
 from cooperare.sandbox.courses.schema import (
     ENROL_INSTANCE_DISABLED,
@@ -132,12 +133,14 @@ def enrol_user(site: Site, instance: Row, userid: int, *, roleid: int | None = N
     """
     enrolments = site.db["user_enrolments"]
     now = site.now()
+    created = False
     existing = enrolments.first(enrolid=instance["id"], userid=userid)
     if existing is None:
         ue_id = enrolments.insert({"status": ENROL_USER_ACTIVE if status is None else status,
                                    "enrolid": instance["id"], "userid": userid, "timestart": timestart,
                                    "timeend": timeend, "modifierid": modifierid, "timecreated": now,
                                    "timemodified": now})
+        created = True
     else:
         ue_id = existing["id"]
         if (existing["timestart"] != timestart or existing["timeend"] != timeend
@@ -154,6 +157,8 @@ def enrol_user(site: Site, instance: Row, userid: int, *, roleid: int | None = N
                         modifierid=modifierid)
         else:
             role_assign(site, roleid, userid, contextid, modifierid=modifierid)
+    if created:  # Moodle triggers user_enrolment_created after the role is assigned
+        events.trigger(site, events.USER_ENROLMENT_CREATED, enrolid=instance["id"], userid=userid)
     return enrolments.rows[ue_id]
 
 

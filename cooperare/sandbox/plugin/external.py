@@ -4,6 +4,7 @@ all or nothing (``atomic``: the server rolls the whole call back on the first er
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from typing import Any
 
 from cooperare.sandbox.courses import completion as core_completion
@@ -272,8 +273,9 @@ def save_enrol_methods(call: Call) -> dict[str, Any]:
     seen: set[str] = set()
     for item in call.params["methods"]:
         course, contextid = util.course_and_context(call, item["courseid"], ENROL_CAPABILITIES)
-        util.check_unique(seen, f"{course['id']}/{item['method']}",
-                          f"{item['method']} enrolment of course {course['id']}")
+        key = item["key"]
+        util.check_unique(seen, f"{course['id']}/{item['method']}/{key}",
+                          f"{item['method']} enrolment{f' {key!r}' if key else ''} of course {course['id']}")
         result.append(enrolmethods.save(call, course, contextid, item))
     return {"methods": result}
 
@@ -354,17 +356,25 @@ def get_bbb_attendance(call: Call) -> dict[str, Any]:
 
 
 MAX_ACTIVITY_PAGE = 1000
+MAX_PERIODS = 120
+COUNTS = ("completedactivities", "forumposts", "quizattempts")
 
 
 @ws_function("local_cooperare_get_activity_counts")  # a read
 def get_activity_counts(call: Call) -> dict[str, Any]:
     """Per enrolled user (any status, by id): last course access; completions, forum posts and finished quiz attempts
-    within [timefrom, timeto] (``get_activity_counts``)."""
+    within [timefrom, timeto], and per period when period starts are sent (``get_activity_counts``)."""
     params = call.params
     _check_paging(params["offset"], params["limit"], MAX_ACTIVITY_PAGE)
     timeto = params["timeto"] or call.site.now()
     if params["timefrom"] < 0 or params["timefrom"] > timeto:
         raise InvalidParameterException("timefrom must be between 0 and timeto")
+    starts = [int(start) for start in params["periods"]]
+    if len(starts) > MAX_PERIODS:
+        raise InvalidParameterException(f"at most {MAX_PERIODS} periods")
+    if any(start < params["timefrom"] or start > timeto or (i and start <= starts[i - 1])
+           for i, start in enumerate(starts)):
+        raise InvalidParameterException("periods must be ascending starts within [timefrom, timeto]")
     course, _ = util.course_and_context(call, params["courseid"], ("moodle/site:viewreports",))
     site, db = call.site, call.db
     enrolled = enrolments.enrolled_user_ids(site, course["id"])
@@ -373,33 +383,45 @@ def get_activity_counts(call: Call) -> dict[str, Any]:
     def within(time: Any) -> bool:
         return params["timefrom"] <= int(time or 0) <= timeto
 
+    def period(time: Any) -> int | None:
+        moment = int(time or 0)
+        if not starts or moment < starts[0] or moment > timeto:
+            return None
+        return bisect_right(starts, moment) - 1
+
     wanted = set(page)
-    completed: dict[int, int] = {}
+    totals: dict[tuple[str, int], int] = {}
+    by_period: dict[tuple[str, int, int], int] = {}
+
+    def count(name: str, userid: int, time: Any) -> None:
+        if within(time):
+            totals[(name, userid)] = totals.get((name, userid), 0) + 1
+        index = period(time)
+        if index is not None:
+            by_period[(name, userid, index)] = by_period.get((name, userid, index), 0) + 1
+
     for cm in table(db, "course_modules").where(course=course["id"]):
         if cm.get("deletioninprogress"):
             continue
         for row in table(db, "course_modules_completion").where(coursemoduleid=cm["id"]):
-            if row["userid"] in wanted and row["completionstate"] in (COMPLETION_COMPLETE, COMPLETION_COMPLETE_PASS) \
-                    and within(row["timemodified"]):
-                completed[row["userid"]] = completed.get(row["userid"], 0) + 1
-    posts: dict[int, int] = {}
+            if row["userid"] in wanted and row["completionstate"] in (COMPLETION_COMPLETE, COMPLETION_COMPLETE_PASS):
+                count("completedactivities", row["userid"], row["timemodified"])
     for discussion in db["forum_discussions"].where(course=course["id"]):
         for post in db["forum_posts"].where(discussion=discussion["id"]):
-            if post["userid"] in wanted and not post.get("deleted") and within(post["created"]):
-                posts[post["userid"]] = posts.get(post["userid"], 0) + 1
-    attempts: dict[int, int] = {}
+            if post["userid"] in wanted and not post.get("deleted"):
+                count("forumposts", post["userid"], post["created"])
     for quiz in table(db, "quiz").where(course=course["id"]):
         for attempt in table(db, "quiz_attempts").where(quiz=quiz["id"]):
-            if attempt["userid"] in wanted and not attempt.get("preview") and attempt["state"] == "finished" \
-                    and within(attempt["timefinish"]):
-                attempts[attempt["userid"]] = attempts.get(attempt["userid"], 0) + 1
+            if attempt["userid"] in wanted and not attempt.get("preview") and attempt["state"] == "finished":
+                count("quizattempts", attempt["userid"], attempt["timefinish"])
     accesses = table(db, "user_lastaccess")
     users = []
     for userid in page:
         access = accesses.first(userid=userid, courseid=course["id"])
         users.append({"userid": userid, "lastaccess": int(access["timeaccess"]) if access else 0,
-                      "completedactivities": completed.get(userid, 0), "forumposts": posts.get(userid, 0),
-                      "quizattempts": attempts.get(userid, 0)})
+                      **{name: totals.get((name, userid), 0) for name in COUNTS},
+                      "periods": [{"start": start, **{name: by_period.get((name, userid, index), 0) for name in COUNTS}}
+                                  for index, start in enumerate(starts)]})
     return {"courseid": course["id"], "timefrom": params["timefrom"], "timeto": timeto, "total": len(enrolled),
             "offset": params["offset"], "users": users}
 

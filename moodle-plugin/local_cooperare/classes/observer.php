@@ -16,10 +16,12 @@
 
 namespace local_cooperare;
 
+use local_cooperare\local\enrolmethods;
 use local_cooperare\local\items;
 
 /**
- * Event observers: forget the objects of a deleted course.
+ * Event observers: forget the objects of a deleted course; put a user enrolled through a keyed self enrolment
+ * instance (an event's registration) into its group.
  *
  * @package    local_cooperare
  * @copyright  2026 Asociația Comunelor din România
@@ -35,5 +37,22 @@ class observer {
     public static function course_deleted(\core\event\course_deleted $event): void {
         global $DB;
         $DB->delete_records(items::TABLE, ['courseid' => $event->objectid]);
+    }
+
+    /**
+     * A user was enrolled: through a keyed self enrolment instance with a group, the user joins the group.
+     *
+     * @param \core\event\user_enrolment_created $event
+     * @return void
+     */
+    public static function user_enrolment_created(\core\event\user_enrolment_created $event): void {
+        global $DB;
+        if (($event->other['enrol'] ?? '') !== 'self') {
+            return;
+        }
+        $enrolid = $DB->get_field('user_enrolments', 'enrolid', ['id' => $event->objectid]);
+        if ($enrolid) {
+            enrolmethods::user_enrolled((int) $enrolid, (int) $event->relateduserid);
+        }
     }
 }

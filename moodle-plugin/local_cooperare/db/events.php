@@ -29,4 +29,8 @@ $observers = [
         'eventname' => '\core\event\course_deleted',
         'callback' => '\local_cooperare\observer::course_deleted',
     ],
+    [
+        'eventname' => '\core\event\user_enrolment_created',
+        'callback' => '\local_cooperare\observer::user_enrolment_created',
+    ],
 ];

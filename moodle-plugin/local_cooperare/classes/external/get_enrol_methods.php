@@ -82,6 +82,12 @@ class get_enrol_methods extends external_api {
                             'role' => new external_value(PARAM_ALPHANUMEXT, 'Self enrolment role shortname'),
                             'cohortidnumber' => new external_value(PARAM_RAW, 'Self enrolment cohort, empty for none'),
                             'newenrols' => new external_value(PARAM_INT, 'Self enrolment: new enrolments allowed'),
+                            'maxenrolled' => new external_value(PARAM_INT, 'Self enrolment: most users who may '
+                                . 'enrol through it, 0 for no limit'),
+                            'key' => new external_value(PARAM_RAW, 'Key of a keyed self enrolment the plugin wrote, '
+                                . 'empty otherwise'),
+                            'groupname' => new external_value(PARAM_TEXT, 'Keyed self enrolment: name of its group '
+                                . '(idnumber the key), empty for none'),
                             'haspassword' => new external_value(PARAM_BOOL, 'Whether an enrolment key or guest '
                                 . 'password is set'),
                             'managed' => new external_value(PARAM_BOOL, 'Whether this plugin wrote the instance'),

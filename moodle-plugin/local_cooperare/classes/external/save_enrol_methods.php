@@ -28,6 +28,8 @@ use local_cooperare\local\util;
  * local_cooperare_save_enrol_methods: set up the self enrolment and guest access of courses.
  *
  * Core web services can read enrolment methods (core_enrol_get_course_enrolment_methods) but not configure them.
+ * A self enrolment item with a key is one of several instances of the course (an events course: one per event, each
+ * with its own dates and group).
  *
  * @package    local_cooperare
  * @copyright  2026 Asociația Comunelor din România
@@ -59,6 +61,14 @@ class save_enrol_methods extends external_api {
                         VALUE_DEFAULT, ''),
                     'newenrols' => new external_value(PARAM_INT, 'Self enrolment: 1 to allow new enrolments, 0 to stop '
                         . 'them', VALUE_DEFAULT, 1),
+                    'maxenrolled' => new external_value(PARAM_INT, 'Self enrolment: most users who may enrol through '
+                        . 'the instance, 0 for no limit', VALUE_DEFAULT, 0),
+                    'key' => new external_value(PARAM_RAW, 'Self enrolment: key of one of several instances of the '
+                        . 'course (for example an event), each with its own dates; empty for the course\'s single '
+                        . 'instance', VALUE_DEFAULT, ''),
+                    'groupname' => new external_value(PARAM_TEXT, 'Keyed self enrolment: name of the course group '
+                        . '(idnumber the key) that users enrolling through the instance join, empty for none',
+                        VALUE_DEFAULT, ''),
                     'spechash' => new external_value(PARAM_RAW, 'Opaque hash of the desired instance, stored and '
                         . 'returned by get_enrol_methods', VALUE_DEFAULT, ''),
                 ]),
@@ -82,8 +92,9 @@ class save_enrol_methods extends external_api {
             foreach ($params['methods'] as $item) {
                 $courseids[] = (int) $item['courseid'];
                 [$course, $context] = util::course_and_context((int) $item['courseid'], ['moodle/course:enrolconfig']);
-                util::check_unique($seen, $course->id . '/' . $item['method'],
-                    "{$item['method']} enrolment of course {$course->id}");
+                util::check_unique($seen, $course->id . '/' . $item['method'] . '/' . $item['key'],
+                    "{$item['method']} enrolment" . ($item['key'] === '' ? '' : " '{$item['key']}'")
+                    . " of course {$course->id}");
                 $result[] = enrolmethods::save($course, $context, $item);
             }
             return $result;
@@ -102,12 +113,13 @@ class save_enrol_methods extends external_api {
                 new external_single_structure([
                     'courseid' => new external_value(PARAM_INT, 'Course id'),
                     'method' => new external_value(PARAM_ALPHA, 'self or guest'),
+                    'key' => new external_value(PARAM_RAW, 'Key of the instance, empty for the course\'s single one'),
                     'enrolid' => new external_value(PARAM_INT, 'Enrolment instance id'),
                     'action' => new external_value(PARAM_ALPHA, 'created, updated or unchanged'),
                     'changed' => new external_multiple_structure(
                         new external_value(PARAM_ALPHA, 'Field name'),
                         'Managed fields that changed: status, name, enrolstartdate, enrolenddate, roleid, cohortid, '
-                            . 'newenrols'
+                            . 'newenrols, maxenrolled, groupname'
                     ),
                 ])
             ),

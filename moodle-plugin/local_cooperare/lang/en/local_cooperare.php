@@ -33,5 +33,6 @@ $string['notmanaged'] = '{$a} was not created by the Cooperare plugin, so the pl
 $string['pluginname'] = 'Cooperare (ACoR) provisioning services';
 $string['privacy:metadata'] = 'The Cooperare provisioning services plugin stores no personal data. It only records which course sections, activities, questions, completion criteria, enrolment methods and calendar events it created or updated, with hashes of their settings. The certificate verification page it serves holds certificate records encrypted so that each can be read only with that certificate\'s serial; the records are kept by the issuing tool, which publishes them again after every change.';
 $string['quizhasattempts'] = 'The questions of {$a} cannot be reordered, added or removed because the quiz already has attempts. Changed questions still get a new version; delete the attempts first to change the structure.';
+$string['registered'] = 'You are registered for this event.';
 $string['userfileexists'] = '{$a}: the user\'s private files already hold a different file with this name. Send overwrite = 1 to replace it.';
 $string['verifynotpublished'] = 'No verification page has been published on this site yet.';

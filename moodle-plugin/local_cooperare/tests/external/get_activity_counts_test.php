@@ -92,11 +92,11 @@ final class get_activity_counts_test extends testcase {
         $this->assertSame(self::TO, $result['timeto']);
         $rows = array_column($result['users'], null, 'userid');
         $this->assertSame(['userid' => (int) $first->id, 'lastaccess' => self::FROM + 100, 'completedactivities' => 1,
-            'forumposts' => 2, 'quizattempts' => 1], $rows[$first->id]);
+            'forumposts' => 2, 'quizattempts' => 1, 'periods' => []], $rows[$first->id]);
         $this->assertSame(self::TO + 100, $rows[$second->id]['lastaccess']);
         $this->assertSame(0, $rows[$second->id]['forumposts']);
         $this->assertSame(['userid' => (int) $third->id, 'lastaccess' => 0, 'completedactivities' => 0,
-            'forumposts' => 0, 'quizattempts' => 0], $rows[$third->id]);
+            'forumposts' => 0, 'quizattempts' => 0, 'periods' => []], $rows[$third->id]);
 
         $whole = $this->call('get_activity_counts', [$this->course->id, 0, 0, 0, 1000]);
         $this->assertSame(3, array_column($whole['users'], null, 'userid')[$first->id]['forumposts']);
@@ -106,6 +106,48 @@ final class get_activity_counts_test extends testcase {
         $nextpage = $this->call('get_activity_counts', [$this->course->id, self::FROM, self::TO, 3, 3]);
         $pages = array_merge($firstpage['users'], $nextpage['users']);
         $this->assertSame($result['users'], $pages);
+    }
+
+    /**
+     * Per period: each count falls into the period of its time, the periods add up to the totals, users without
+     * anything get zeros for every period.
+     */
+    public function test_counts_per_period(): void {
+        [$first, , $third] = $this->students;
+        $split = self::FROM + 350;
+        $result = $this->call('get_activity_counts', [$this->course->id, self::FROM, self::TO, 0, 1000,
+            [self::FROM, $split]]);
+        $rows = array_column($result['users'], null, 'userid');
+        $this->assertSame([
+            ['start' => self::FROM, 'completedactivities' => 1, 'forumposts' => 1, 'quizattempts' => 0],
+            ['start' => $split, 'completedactivities' => 0, 'forumposts' => 1, 'quizattempts' => 1],
+        ], $rows[$first->id]['periods']);
+        foreach (['completedactivities', 'forumposts', 'quizattempts'] as $name) {
+            $this->assertSame($rows[$first->id][$name], array_sum(array_column($rows[$first->id]['periods'], $name)));
+        }
+        $this->assertSame([0, 0], array_column($rows[$third->id]['periods'], 'forumposts'));
+
+        // A first period starting later leaves out what came before it (the totals still count the whole range).
+        $late = $this->call('get_activity_counts', [$this->course->id, self::FROM, self::TO, 0, 1000, [$split]]);
+        $row = array_column($late['users'], null, 'userid')[$first->id];
+        $this->assertSame([['start' => $split, 'completedactivities' => 0, 'forumposts' => 1, 'quizattempts' => 1]],
+            $row['periods']);
+        $this->assertSame(2, $row['forumposts']);
+    }
+
+    /**
+     * Periods out of order or outside the range are refused.
+     */
+    public function test_bad_periods(): void {
+        foreach ([[self::FROM + 10, self::FROM + 10], [self::FROM + 20, self::FROM + 10], [self::FROM - 1],
+                [self::TO + 1], range(self::FROM, self::FROM + 120)] as $periods) {
+            try {
+                $this->call('get_activity_counts', [$this->course->id, self::FROM, self::TO, 0, 10, $periods]);
+                $this->fail('Expected invalid_parameter_exception for ' . json_encode($periods));
+            } catch (\invalid_parameter_exception $e) {
+                $this->assertInstanceOf(\invalid_parameter_exception::class, $e);
+            }
+        }
     }
 
     /**

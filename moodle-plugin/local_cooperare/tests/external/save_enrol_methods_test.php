@@ -185,4 +185,104 @@ final class save_enrol_methods_test extends testcase {
         $this->expectException(\required_capability_exception::class);
         $this->call('save_enrol_methods', [[['courseid' => $this->course->id, 'method' => 'self']]]);
     }
+
+    /**
+     * Keyed instances: one per event beside the course's single instance, each with its own dates and group; a re-run
+     * changes nothing; users enrolling through one land in its group only; a group renamed in Moodle is drift.
+     */
+    public function test_keyed_instances_with_their_own_dates_and_groups(): void {
+        global $DB, $CFG;
+        require_once($CFG->dirroot . '/enrol/self/lib.php');
+        $courseid = $this->course->id;
+        $single = ['courseid' => $courseid, 'method' => 'self', 'status' => 1, 'spechash' => 'c'];
+        $one = ['courseid' => $courseid, 'method' => 'self', 'key' => 'coop:ev:unu', 'name' => 'Evenimentul unu',
+            'enrolstartdate' => time() - 86400, 'enrolenddate' => time() + 86400, 'groupname' => 'Unu — participanți',
+            'spechash' => 'e1'];
+        $two = ['key' => 'coop:ev:doi', 'name' => 'Evenimentul doi', 'enrolstartdate' => time() + 10 * 86400,
+            'enrolenddate' => time() + 20 * 86400, 'groupname' => 'Doi', 'maxenrolled' => 300, 'spechash' => 'e2'] + $one;
+        $result = $this->call('save_enrol_methods', [[$single, $one, $two]]);
+        [$r0, $r1, $r2] = $result['methods'];
+        $defaultself = $DB->get_field('enrol', 'MIN(id)', ['courseid' => $courseid, 'enrol' => 'self']);
+        $this->assertEquals($defaultself, $r0['enrolid']);
+        $this->assertSame(['', 'created', 'coop:ev:unu', 'created', 'coop:ev:doi'],
+            [$r0['key'], $r1['action'], $r1['key'], $r2['action'], $r2['key']]);
+        $this->assertNotEquals($r1['enrolid'], $r2['enrolid']);
+        $this->assertEquals(3, $DB->count_records('enrol', ['courseid' => $courseid, 'enrol' => 'self']));
+        $this->assertEquals($two['enrolstartdate'], $DB->get_field('enrol', 'enrolstartdate', ['id' => $r2['enrolid']]));
+        $groupone = $DB->get_record('groups', ['courseid' => $courseid, 'idnumber' => 'coop:ev:unu'], '*', MUST_EXIST);
+        $this->assertSame('Unu — participanți', $groupone->name);
+
+        $again = $this->call('save_enrol_methods', [[$single, $one, $two]]);
+        $this->assertSame(['unchanged', 'unchanged', 'unchanged'], array_column($again['methods'], 'action'));
+        $this->assertSame([$r0['enrolid'], $r1['enrolid'], $r2['enrolid']], array_column($again['methods'], 'enrolid'));
+
+        $described = array_column($this->call('get_enrol_methods', [[$courseid]])['courses'][0]['methods'], null,
+            'enrolid');
+        $this->assertSame('coop:ev:doi', $described[$r2['enrolid']]['key']);
+        $this->assertSame('Doi', $described[$r2['enrolid']]['groupname']);
+        $this->assertSame(300, $described[$r2['enrolid']]['maxenrolled']);
+        $this->assertEquals(300, $DB->get_field('enrol', 'customint3', ['id' => $r2['enrolid']]));
+        $this->assertSame(0, $described[$r1['enrolid']]['maxenrolled']);
+        $this->assertSame('e2', $described[$r2['enrolid']]['spechash']);
+        $this->assertSame('', $described[$r0['enrolid']]['key']);
+
+        // The registration page finds a keyed instance by key or by id, never the course's single one.
+        $this->assertEquals($r2['enrolid'], \local_cooperare\local\enrolmethods::keyed_instance(0, 'coop:ev:doi')->id);
+        $this->assertEquals($r1['enrolid'], \local_cooperare\local\enrolmethods::keyed_instance($r1['enrolid'], '')->id);
+        $this->assertNull(\local_cooperare\local\enrolmethods::keyed_instance($r0['enrolid'], ''));
+        $this->assertNull(\local_cooperare\local\enrolmethods::keyed_instance(0, 'coop:ev:none'));
+        $this->assertSame('coop:ev:doi', \local_cooperare\local\enrolmethods::key_of_instance(
+            $DB->get_record('enrol', ['id' => $r2['enrolid']])));
+
+        // A user registers for the open event and joins its group (the observer), not the other's.
+        $user = $this->getDataGenerator()->create_user();
+        $this->setUser($user);
+        $this->redirectEmails();
+        $this->redirectMessages();
+        $plugin = enrol_get_plugin('self');
+        $instanceone = $DB->get_record('enrol', ['id' => $r1['enrolid']], '*', MUST_EXIST);
+        $instancetwo = $DB->get_record('enrol', ['id' => $r2['enrolid']], '*', MUST_EXIST);
+        $this->assertTrue($plugin->can_self_enrol($instanceone));
+        $this->assertNotTrue($plugin->can_self_enrol($instancetwo));
+        $plugin->enrol_self($instanceone);
+        $this->assertTrue(groups_is_member($groupone->id, $user->id));
+        $grouptwo = $DB->get_field('groups', 'id', ['courseid' => $courseid, 'idnumber' => 'coop:ev:doi']);
+        $this->assertFalse(groups_is_member($grouptwo, $user->id));
+        $this->setAdminUser();
+
+        // Renamed in Moodle: drift; saved again: renamed back. Someone enrolled by hand through the instance joins too.
+        $DB->set_field('groups', 'name', 'Altceva', ['id' => $groupone->id]);
+        $this->assertTrue(array_column($this->call('get_enrol_methods', [[$courseid]])['courses'][0]['methods'], null,
+            'enrolid')[$r1['enrolid']]['drift']);
+        $other = $this->getDataGenerator()->create_user();
+        $plugin->enrol_user($instanceone, $other->id, $instanceone->roleid);
+        $this->assertTrue(groups_is_member($groupone->id, $other->id));
+        $DB->delete_records('groups_members', ['groupid' => $groupone->id, 'userid' => $other->id]);
+        $repaired = $this->call('save_enrol_methods', [[$one]]);
+        $this->assertSame(['groupname'], $repaired['methods'][0]['changed']);
+        $this->assertSame('Unu — participanți', $DB->get_field('groups', 'name', ['id' => $groupone->id]));
+        $this->assertTrue(groups_is_member($groupone->id, $other->id));
+    }
+
+    /**
+     * A key is for self enrolment only, a group needs a key, and a key appears once per call.
+     */
+    public function test_keyed_bad_input(): void {
+        $courseid = $this->course->id;
+        $cases = [
+            [['method' => 'guest', 'key' => 'k'], 'guest access has one instance per course'],
+            [['method' => 'self', 'groupname' => 'G'], 'only a keyed instance puts its users into a group'],
+        ];
+        foreach ($cases as [$fields, $message]) {
+            try {
+                $this->call('save_enrol_methods', [[['courseid' => $courseid] + $fields]]);
+                $this->fail("Expected invalid_parameter_exception: {$message}");
+            } catch (\invalid_parameter_exception $e) {
+                $this->assertStringContainsString($message, $e->debuginfo);
+            }
+        }
+        $item = ['courseid' => $courseid, 'method' => 'self', 'key' => 'k'];
+        $this->expectException(\invalid_parameter_exception::class);
+        $this->call('save_enrol_methods', [[$item, $item]]);
+    }
 }
