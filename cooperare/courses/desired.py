@@ -221,11 +221,20 @@ def final_path_text(settings: QuizSettings) -> str:
             f"tuturor modulelor. Aveți {attempts}; promovați cu cel puțin {number(settings.grade_to_pass)} puncte "
             f"din {number(settings.grade)}. După evaluare vi se deschide chestionarul de satisfacție, ultimul pas "
             f"al cursului.</p>")
+    return text + retake_text(settings)
+
+
+def retake_text(settings: QuizSettings) -> str:
+    """What a trainee does after a failed last attempt ("" when attempts are unlimited or there is no retake).
+
+    It is said twice: in the label above the final quiz and at the end of the quiz's own description, which is
+    what the quiz page shows under "Nu mai sunt permise alte încercări" (the walk of 2026-12-03 found that page
+    ending in a bare "Înapoi la curs")."""
     if settings.attempts > 0 and settings.retake == "trainer":
-        text += ("<p><strong>Dacă nu ați promovat după ultima încercare</strong>, nu ați pierdut cursul: reluați "
-                 "lecțiile modulelor la care ați greșit și scrieți formatorului în forumul cursului. Formatorul "
-                 "discută cu dumneavoastră și vă poate acorda o încercare suplimentară a evaluării finale.</p>")
-    return text
+        return ("<p><strong>Dacă nu ați promovat după ultima încercare</strong>, nu ați pierdut cursul: reluați "
+                "lecțiile modulelor la care ați greșit și scrieți formatorului în forumul cursului. Formatorul "
+                "discută cu dumneavoastră și vă poate acorda o încercare suplimentară a evaluării finale.</p>")
+    return ""
 
 
 _COMPLETION_RULES = {
@@ -296,7 +305,8 @@ def _course(catalogue: Catalogue, programme: Programme, course: Course, *, lang:
     module_tests = [a.idnumber for a in activities if a.modname == "quiz" and a.completion != COMPLETION_NONE]
     if course.final_quiz is not None:
         activity(FINAL_PATH_REF, "label", final_section, "", final_path_text(final_quiz), {}, "none")
-        activity("final", "quiz", final_section, course.final_quiz.title, course.final_quiz.intro,
+        activity("final", "quiz", final_section, course.final_quiz.title,
+                 course.final_quiz.intro + retake_text(final_quiz),
                  {**quiz_options(final_quiz, final=True), "availability": availability_after(module_tests)},
                  course.final_quiz.completion or "pass")
         question_sets.append(_questions(prefix, course, "final", course.final_quiz))
