@@ -181,7 +181,10 @@ def day_end(day: date) -> int:
     return int(datetime.combine(day, time(23, 59), TIMEZONE).timestamp())
 
 
-def quiz_options(settings: QuizSettings, *, final: bool) -> dict[str, str]:
+def quiz_options(settings: QuizSettings, *, final: bool, closed_review: bool = False) -> dict[str, str]:
+    """The plugin's quiz options. ``closed_review`` (plugin 2026120350+): the final quiz shows per-answer feedback and
+    the right answers only after it closes, so the review of a failed attempt does not hand over the answers of the
+    next one (walk of 2026-12-03); module tests keep their feedback at every time — they are for learning."""
     return {
         "attempts": str(settings.attempts),
         "grade": f"{settings.grade:g}",
@@ -190,7 +193,7 @@ def quiz_options(settings: QuizSettings, *, final: bool) -> dict[str, str]:
         "shuffleanswers": "1" if settings.shuffle_answers else "0",
         "preferredbehaviour": "deferredfeedback" if final else "interactive",
         "navmethod": "free",
-        "reviewfeedback": "1",
+        "reviewfeedback": "closed" if final and closed_review else "1",
     }
 
 
@@ -221,11 +224,20 @@ def final_path_text(settings: QuizSettings) -> str:
             f"tuturor modulelor. Aveți {attempts}; promovați cu cel puțin {number(settings.grade_to_pass)} puncte "
             f"din {number(settings.grade)}. După evaluare vi se deschide chestionarul de satisfacție, ultimul pas "
             f"al cursului.</p>")
+    return text + retake_text(settings)
+
+
+def retake_text(settings: QuizSettings) -> str:
+    """What a trainee does after a failed last attempt ("" when attempts are unlimited or there is no retake).
+
+    It is said twice: in the label above the final quiz and at the end of the quiz's own description, which is
+    what the quiz page shows under "Nu mai sunt permise alte încercări" (the walk of 2026-12-03 found that page
+    ending in a bare "Înapoi la curs")."""
     if settings.attempts > 0 and settings.retake == "trainer":
-        text += ("<p><strong>Dacă nu ați promovat după ultima încercare</strong>, nu ați pierdut cursul: reluați "
-                 "lecțiile modulelor la care ați greșit și scrieți formatorului în forumul cursului. Formatorul "
-                 "discută cu dumneavoastră și vă poate acorda o încercare suplimentară a evaluării finale.</p>")
-    return text
+        return ("<p><strong>Dacă nu ați promovat după ultima încercare</strong>, nu ați pierdut cursul: reluați "
+                "lecțiile modulelor la care ați greșit și scrieți formatorului în forumul cursului. Formatorul "
+                "discută cu dumneavoastră și vă poate acorda o încercare suplimentară a evaluării finale.</p>")
+    return ""
 
 
 _COMPLETION_RULES = {
@@ -253,7 +265,8 @@ def _questions(prefix: str, course: Course, quiz_ref: str, quiz: Quiz) -> Desire
     return DesiredQuestionSet(quiz_id, tuple(questions))
 
 
-def _course(catalogue: Catalogue, programme: Programme, course: Course, *, lang: str) -> DesiredCourse:
+def _course(catalogue: Catalogue, programme: Programme, course: Course, *, lang: str,
+            closed_review: bool = False) -> DesiredCourse:
     prefix = catalogue.prefix
     settings = catalogue.course_settings(course.key)
     module_quiz = catalogue.quiz_settings(course.key, final=False)
@@ -296,8 +309,10 @@ def _course(catalogue: Catalogue, programme: Programme, course: Course, *, lang:
     module_tests = [a.idnumber for a in activities if a.modname == "quiz" and a.completion != COMPLETION_NONE]
     if course.final_quiz is not None:
         activity(FINAL_PATH_REF, "label", final_section, "", final_path_text(final_quiz), {}, "none")
-        activity("final", "quiz", final_section, course.final_quiz.title, course.final_quiz.intro,
-                 {**quiz_options(final_quiz, final=True), "availability": availability_after(module_tests)},
+        activity("final", "quiz", final_section, course.final_quiz.title,
+                 course.final_quiz.intro + retake_text(final_quiz),
+                 {**quiz_options(final_quiz, final=True, closed_review=closed_review),
+                  "availability": availability_after(module_tests)},
                  course.final_quiz.completion or "pass")
         question_sets.append(_questions(prefix, course, "final", course.final_quiz))
     if course.feedback is not None:
@@ -338,9 +353,11 @@ def _course(catalogue: Catalogue, programme: Programme, course: Course, *, lang:
     )
 
 
-def desired_state(catalogue: Catalogue, *, only: set[str] | None = None, lang: str = "") -> DesiredState:
+def desired_state(catalogue: Catalogue, *, only: set[str] | None = None, lang: str = "",
+                  closed_review: bool = False) -> DesiredState:
     """The whole catalogue as Moodle should hold it (``only``: course keys or shortnames to restrict to; ``lang``:
-    the language forced on every course, "ro" when the site has the Romanian pack, "" to leave it to the user)."""
+    the language forced on every course, "ro" when the site has the Romanian pack, "" to leave it to the user;
+    ``closed_review``: the site's plugin takes ``reviewfeedback: closed`` — see :func:`quiz_options`)."""
     prefix = catalogue.prefix
     categories = tuple(
         DesiredCategory(category_idnumber(prefix, category.key), category.key, category.name, category.description,
@@ -348,7 +365,7 @@ def desired_state(catalogue: Catalogue, *, only: set[str] | None = None, lang: s
         for category, parent in catalogue.categories()
     )
     courses = tuple(
-        _course(catalogue, programme, course, lang=lang)
+        _course(catalogue, programme, course, lang=lang, closed_review=closed_review)
         for programme, course in catalogue.courses()
         if only is None or course.key in only or course.shortname in only
     )

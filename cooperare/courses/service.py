@@ -38,11 +38,21 @@ def course_language(client: MoodleClient) -> str:
     return COURSE_LANGUAGE if COURSE_LANGUAGE in client.site_setup().languages else ""
 
 
+REVIEW_CLOSED_SINCE = 2026120360
+"""The plugin version whose quizzes take ``reviewfeedback: closed`` (branch walk's number; renumbered at merge)."""
+
+
+def closed_review(client: MoodleClient) -> bool:
+    """Whether the site's plugin hides a quiz's answers until it closes (no call: the version is in the site info)."""
+    version = client.site.plugin_version
+    return version is not None and version >= REVIEW_CLOSED_SINCE
+
+
 def plan_courses(client: MoodleClient, catalogue: Catalogue, *, prune: bool = False,
                  only: set[str] | None = None) -> CoursesPlan:
     """Read what Moodle holds of the catalogue and compare it with the catalogue."""
     client.site.require(CORE_FUNCTIONS["courses"], purpose="provisioning courses")
-    desired = desired_state(catalogue, only=only, lang=course_language(client))
+    desired = desired_state(catalogue, only=only, lang=course_language(client), closed_review=closed_review(client))
     state = read_state(client, course_idnumbers=[c.idnumber for c in desired.courses])
     plan = build_plan(desired, state, prune=prune)
     plan.ws_calls = client.transport.stats.calls

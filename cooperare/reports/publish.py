@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 from cooperare.config.reports import ReportsConfig
 from cooperare.courses.catalogue import Catalogue
 from cooperare.courses.identity import category_idnumber, course_idnumber
+from cooperare.courses.service import course_language
 from cooperare.errors import MoodleError, PlanError, ResponseLost
 from cooperare.moodle.site import REPORT_PUBLISH_FUNCTIONS
 from cooperare.moodle.client import MoodleClient
@@ -215,6 +216,8 @@ class PublishPlan:
     bundle: Bundle
     state: PublishState
     plan: Plan
+    lang: str = ""
+    """The course's forced language at creation: "ro" when the site has the Romanian pack, else ""."""
 
 
 def plan_publish(client: MoodleClient, *, prefix: str, catalogue_category: str, config: ReportsConfig,
@@ -263,8 +266,9 @@ def plan_publish(client: MoodleClient, *, prefix: str, catalogue_category: str, 
         if spec["spechash"] not in archived_versions:
             plan.add(Change(f"{course}.activity[{place.archived(stamp, report_file.key)}]", "create", None,
                             spec, group="archive"))
+    lang = course_language(client)
     plan.ws_calls = client.transport.stats.calls
-    return PublishPlan(place, bundle, state, plan)
+    return PublishPlan(place, bundle, state, plan, lang=lang)
 
 
 def _free_stamp(place: Place, bundle: Bundle, state: PublishState) -> str:
@@ -367,7 +371,10 @@ class _Applier:
                 created = self._step([change], "course", lambda f=fields: self.client.courses.create([{
                     **f, "idnumber": place.course, "categoryid": self.planned.state.category_id, "format": "topics",
                     "numsections": ARCHIVE_SECTION, "summary": COURSE_SUMMARY, "summaryformat": 1,
-                    "enablecompletion": 0}]))
+                    "enablecompletion": 0,
+                    # No news forum: Moodle would make an empty "Announcements" in its own language (walk of
+                    # 2026-12-03); the course only holds reports.
+                    "newsitems": 0, **({"lang": self.planned.lang} if self.planned.lang else {})}]))
                 self.course_id = int(created[0]["id"])
             else:
                 self._step([change], "course", lambda f=fields: self._update_course(f))

@@ -13,11 +13,13 @@ Values arriving from a request are strings (PHP's ``$_POST``); values produced b
 
 from __future__ import annotations
 
+import contextvars
 import json
 import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import unquote
 
@@ -31,7 +33,7 @@ from cooperare.sandbox.php_validators import (
 
 __all__ = [
     "C_SPACE", "INSTALLED_AUTH", "INSTALLED_LANGS", "INSTALLED_THEMES", "PARAM_TYPES", "clean_param", "fix_utf8",
-    "htmlspecialchars", "is_valid_plugin_name", "json_encode", "mb_strtolower", "php_empty", "php_float",
+    "htmlspecialchars", "installed_languages", "is_valid_plugin_name", "json_encode", "mb_strtolower", "php_empty", "php_float",
     "php_float_str", "php_gcvt", "php_int", "php_is_numeric", "php_loose_equals", "php_str", "php_trim", "strip_tags",
     "unicode_category_count", "validate_email",
 ]
@@ -403,9 +405,23 @@ def _clean_url(text: str) -> str:
     return cleaned if cleaned and validate_url_syntax(cleaned) else ""
 
 
+# PARAM_LANG keeps only a language the site has: the site being served sets its packs for the request.
+_SITE_LANGS: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar("site_langs", default=INSTALLED_LANGS)
+
+
+@contextmanager
+def installed_languages(langs: frozenset[str]) -> Iterator[None]:
+    """Within the block, PARAM_LANG accepts exactly ``langs`` (the language packs of the site answering)."""
+    token = _SITE_LANGS.set(langs)
+    try:
+        yield
+    finally:
+        _SITE_LANGS.reset(token)
+
+
 def _clean_lang(text: str) -> str:
     name = re.sub(r"[^a-zA-Z0-9_-]", "", text)
-    return name if name in INSTALLED_LANGS else ""
+    return name if name in _SITE_LANGS.get() else ""
 
 
 _ALPHA = re.compile(r"[^a-zA-Z]")

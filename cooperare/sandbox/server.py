@@ -19,7 +19,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from cooperare.sandbox import exceptions as mx
 from cooperare.sandbox.faults import Fault, FaultKind, Faults
-from cooperare.sandbox.php import htmlspecialchars, json_encode, php_str
+from cooperare.sandbox.functions.course import installed_langs
+from cooperare.sandbox.php import htmlspecialchars, installed_languages, json_encode, php_str
 from cooperare.sandbox.registry import Call, load_all
 from cooperare.sandbox.request import ParsedRequest, parse_body, php_array
 from cooperare.sandbox.plugin import sitefiles
@@ -172,7 +173,8 @@ class SandboxServer:
         try:
             user = self._authenticate(token)
             spec = self._function(wsfunction, user)
-            params = validate_parameters(spec.parameters, args)  # Moodle rejects bad parameters before running
+            with installed_languages(installed_langs(self.site)):  # PARAM_LANG: a language this site has
+                params = validate_parameters(spec.parameters, args)  # Moodle rejects bad parameters before running
             registered = self.handlers.get(spec.name)
             if registered is None:
                 raise mx.MoodleException(

@@ -387,6 +387,8 @@ class Applier:
                                 "idnumber": user.idnumber}
         if self.auth in ("manual", "email"):
             data["createpassword"] = 1  # Moodle e-mails the new user a password of its own making
+        if self.rplan.lang:
+            data["lang"] = self.rplan.lang  # dashboard, notices and Moodle's e-mails in Romanian, not only courses
         return data
 
     def _settle_users(self, items: Sequence[DesiredUser], ids: Sequence[int]) -> None:

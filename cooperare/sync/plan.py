@@ -85,6 +85,9 @@ class RosterPlan:
     """:class:`cooperare.sync.identity.ProbableMatch` values: new rows held back as probably an account that left."""
     refused: tuple[Problem, ...] = ()
     """Rows left out by ``--skip-invalid``, with their problems."""
+    lang: str = ""
+    """Language of the accounts the plan creates ("ro" when the site has the Romanian pack, else "": the site's
+    default). Only new accounts get it: a person's own choice of language in Moodle is never overwritten."""
 
     def counts(self) -> Counter[str]:
         counts = self.plan.counts()
@@ -117,7 +120,7 @@ def _user_view(user: Account) -> dict[str, Any]:
 
 def make_plan(desired: Desired, state: MoodleState, *, config: RosterConfig, unenrol: bool,
               held: frozenset[str] = frozenset(), kept: frozenset[str] = frozenset(), keep_leavers: bool = False,
-              teaching_roles: frozenset[str] = TEACHING_ROLES) -> RosterPlan:
+              teaching_roles: frozenset[str] = TEACHING_ROLES, lang: str = "") -> RosterPlan:
     """Compare and return the plan (changes in dependency order: users, cohorts, memberships, enrolments,
     groups); ``teaching_roles``: role shortnames of trainers and tutors — a person who holds one in a track course
     is never enrolled there as a trainee (a conflict naming the person and the course).
@@ -125,10 +128,10 @@ def make_plan(desired: Desired, state: MoodleState, *, config: RosterConfig, une
     ``held``: user idnumbers of rows not to create yet (probable matches to confirm); ``kept``: idnumbers of
     accounts not in the roster that must not be suspended or taken out of anything (the other side of a probable
     match); ``keep_leavers``: keep every account not in the roster so (some rows were refused, and a refused row
-    may be one of them)."""
+    may be one of them); ``lang``: the language of new accounts (:attr:`RosterPlan.lang`)."""
     plan = Plan(scope=SCOPE)
     ops = Operations()
-    result = RosterPlan(plan, ops, desired, state)
+    result = RosterPlan(plan, ops, desired, state, lang=lang)
     blocked = _plan_users(result, config, held=held, kept=kept, keep_leavers=keep_leavers)
     existing_ids = {idnumber: user.id for idnumber, user in state.users.items()}
     by_id = {user_id: idnumber for idnumber, user_id in existing_ids.items()}
@@ -289,8 +292,9 @@ def _plan_users(result: RosterPlan, config: RosterConfig, *, held: frozenset[str
                 blocked.add(idnumber)
                 continue
             ops.create_users.append(wanted)
-            plan.add(Change(address, "create", None, {"username": wanted.username, **after,
-                                                      "auth": config.auth}, group="users", note=f"row {person.row}"))
+            plan.add(Change(address, "create", None, {"username": wanted.username, **after, "auth": config.auth,
+                                                      **({"lang": result.lang} if result.lang else {})},
+                            group="users", note=f"row {person.row}"))
             continue
         before = _user_view(current)
         changes = {name: value for name, value in after.items() if before.get(name) != value}

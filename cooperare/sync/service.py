@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from cooperare.config.roster import RosterConfig
 from cooperare.config.staff import StaffConfig
 from cooperare.courses.catalogue import Catalogue
+from cooperare.courses.service import course_language
 from cooperare.moodle.client import MoodleClient
 from cooperare.store import Store
 from cooperare.store.people import People
@@ -43,7 +44,7 @@ def plan_roster(client: MoodleClient, roster: Roster, *, catalogue: Catalogue, c
                       held=frozenset(prefix + m.person.key for m in resolution.matches),
                       kept=frozenset(m.account.idnumber for m in resolution.matches),
                       keep_leavers=bool(roster.refused),
-                      teaching_roles=(staff or StaffConfig()).teaching_roles)
+                      teaching_roles=(staff or StaffConfig()).teaching_roles, lang=course_language(client))
     rplan.matches.extend(resolution.matches)
     rplan.refused = roster.refused
     if roster.identity == "email":
@@ -89,7 +90,7 @@ def plan_staff(client: MoodleClient, staff: StaffConfig, *, catalogue: Catalogue
         for course, users in desired.enrolments.items():
             trainees[course] = {desired.users[u].person.email.lower() for u in users}
     splan = make_staff_plan(staff, state, catalogue=catalogue, prefix=config.idnumber_prefix,
-                            trainee_role=config.role, trainees=trainees)
+                            trainee_role=config.role, trainees=trainees, lang=course_language(client))
     if splan.holds:
         splan.plan.notes.append(f"{len(splan.holds)} course assignments held: the person is a trainee there")
     return splan

@@ -86,6 +86,8 @@ class StaffPlan:
     state: StaffState
     prefix: str
     holds: list[Hold] = field(default_factory=list)
+    lang: str = ""
+    """Language of the accounts the plan creates (see :attr:`cooperare.sync.plan.RosterPlan.lang`)."""
 
     def as_json(self, *, ws_calls: int) -> dict[str, Any]:
         data = self.plan.as_json(ws_calls=ws_calls)
@@ -156,11 +158,12 @@ def selected_groups(groups: Sequence[Group], wanted: Sequence[str]) -> list[Grou
 
 
 def make_staff_plan(config: StaffConfig, state: StaffState, *, catalogue: Catalogue, prefix: str,
-                    trainee_role: str, trainees: Mapping[str, Set[str]] | None = None) -> StaffPlan:
+                    trainee_role: str, trainees: Mapping[str, Set[str]] | None = None, lang: str = "") -> StaffPlan:
     """Compare the configuration with ``state``. ``trainees``: course idnumber → e-mails (lower case) of the roster's
-    trainees of that course, so a trainer who is about to become a trainee is held too."""
+    trainees of that course, so a trainer who is about to become a trainee is held too; ``lang``: the language of
+    new accounts ("" = the site's default)."""
     wanted = _course_ids(config, catalogue)
-    result = StaffPlan(Plan(scope=SCOPE), StaffOperations(), state, prefix)
+    result = StaffPlan(Plan(scope=SCOPE), StaffOperations(), state, prefix, lang=lang)
     plan, ops = result.plan, result.operations
     for member in config.people:
         account = state.accounts.get(member.key)
@@ -168,7 +171,7 @@ def make_staff_plan(config: StaffConfig, state: StaffState, *, catalogue: Catalo
         view = {"name": member.fullname, "email": member.email}
         if account is None:
             ops.create_users.append(member)
-            plan.add(Change(address, "create", None, view, group="staff"))
+            plan.add(Change(address, "create", None, {**view, **({"lang": lang} if lang else {})}, group="staff"))
         else:
             plan.add(Change(address, "noop", view, view, group="staff"))
         for assignment in member.courses:
@@ -237,6 +240,7 @@ def apply_staff_plan(client: MoodleClient, splan: StaffPlan, *, journal: Journal
     if ops.create_users:
         items = [{"username": m.email.lower(), "firstname": m.firstname, "lastname": m.lastname, "email": m.email,
                   "auth": auth, "idnumber": staff_idnumber(splan.prefix, m.key),
+                  **({"lang": splan.lang} if splan.lang else {}),
                   **({"createpassword": 1} if auth in ("manual", "email") else {})} for m in ops.create_users]
         created = step("create user", "create", [m.key for m in ops.create_users],
                        lambda: client.users.create(items))

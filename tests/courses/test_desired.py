@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 from cooperare.courses.catalogue import Answer, Pair, Question, load_catalogue
-from cooperare.courses.desired import desired_state
+from cooperare.courses.desired import desired_state, retake_text
 from cooperare.courses.moodlexml import share, single_question_document
 
 
@@ -120,3 +121,21 @@ def test_the_final_statement_about_https_reads_as_a_sentence() -> None:
     texts = [q.text for q in course.final_quiz.questions]
     assert any("site-ul este sigur și de încredere" in t for t in texts)
     assert not any("sigur de încredere" in t for t in texts)
+
+
+def test_the_final_quiz_page_itself_shows_the_way_on_after_the_last_failed_attempt() -> None:
+    # Walk of 2026-12-03: after two failed attempts the quiz page said "Nu mai sunt permise alte încercări" and
+    # "Înapoi la curs", nothing else; the way on was only in the course page's label.
+    catalogue = load_catalogue()
+    for course in desired_state(catalogue).courses:
+        final = next(a for a in course.activities if a.idnumber.endswith(":final"))
+        label = next(a for a in course.activities if a.idnumber.endswith(":final-path"))
+        settings = catalogue.quiz_settings(course.key, final=True)
+        assert settings.attempts > 0 and settings.retake == "trainer"
+        way_on = retake_text(settings)
+        assert "ultima încercare" in way_on and "forumul cursului" in way_on
+        assert final.intro.endswith(way_on) and way_on in label.intro
+        assert final.intro.count("ultima încercare") == 1
+    settings = catalogue.quiz_settings("alfabetizare", final=True)
+    assert retake_text(replace(settings, retake="none")) == ""
+    assert retake_text(replace(settings, attempts=0)) == ""  # unlimited attempts: no last attempt to fail

@@ -252,3 +252,32 @@ def test_courses_are_romanian_when_the_site_has_the_romanian_pack(store: Store) 
     bare = Sandbox()
     provision(bare, store, only={"guvernanta"})
     assert client_for(bare).courses.by_field("shortname", "COOP-DGP")[0].lang == ""
+
+
+def test_the_final_quiz_keeps_its_answers_until_it_closes_while_module_tests_teach(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Walk of 2026-12-03: the review of a failed first attempt at the final quiz listed every right answer, so the
+    # second attempt could be copied from it.
+    from cooperare.courses import service
+    from cooperare.sandbox.courses.schema import table
+
+    box = Sandbox()
+    client = provision(box, store, only={"alfabetizare"})
+    assert service.closed_review(client)  # the plugin the sandbox twins is recent enough
+    db = box.site.db
+    quiz_module = db["modules"].first(name="quiz")["id"]
+    review = {cm["idnumber"]: db["quiz"].get(cm["instance"])
+              for cm in table(db, "course_modules").where(module=quiz_module)}
+    final = review.pop("coop:alfabetizare:final")
+    after_close, everywhen = 0x00010, 0x11110
+    assert (final["reviewspecificfeedback"], final["reviewgeneralfeedback"], final["reviewrightanswer"]) == (
+        after_close, after_close, after_close)
+    assert final["reviewmarks"] != 0  # the grade stays visible
+    assert review and all(q["reviewspecificfeedback"] == everywhen for q in review.values())
+    assert not plan_courses(client_for(box), load_catalogue(), only={"alfabetizare"}).plan.has_changes
+    # A site whose plugin predates the option is asked for what it knows: feedback shown, nothing refused.
+    monkeypatch.setattr(service, "REVIEW_CLOSED_SINCE", 10**10)
+    older = plan_courses(client_for(box), load_catalogue(), only={"alfabetizare"})
+    changed = [c for c in older.plan.pending() if c.action == "update"]
+    assert [c.address for c in changed] == ["course[coop:course:alfabetizare].activity[coop:alfabetizare:final]"]
+    assert (changed[0].before["options.reviewfeedback"], changed[0].after["options.reviewfeedback"]) == ("closed", "1")

@@ -215,3 +215,25 @@ def test_a_member_no_longer_listed_is_named_in_the_plan(site: Site) -> None:
     planned = site.plan(records(), coordinators=("ana.coord",))
     assert [c.address.rsplit("[", 1)[1] for c in planned.plan.pending()] == ["mihai.coord]"]
     assert next(planned.plan.pending()).action == "delete"
+
+
+def test_the_coordinators_course_has_no_english_announcements_and_speaks_romanian(catalogue: Catalogue,
+                                                                                 tmp_path: Path) -> None:
+    # Walk of 2026-12-03: the coordinators' course opened with an empty forum called "Announcements" (made by
+    # Moodle from the course's news items, in the site's English) and followed the coordinator's language.
+    box = Sandbox()
+    box.site.settings.config["languages"] = [["en", "English"], ["ro", "Română"]]
+    client = MoodleClient(box.transport())
+    client.users.create([{"username": "ana.coord", "password": "Parola#2026", "firstname": "Ana",
+                          "lastname": "Ionescu", "email": "ana@acor.ro"}])
+    with Store.open(tmp_path / "store.sqlite") as store:
+        Site(box, client, store, {}, catalogue).publish(records(), coordinators=("ana.coord",))
+    course, = [c for c in box.site.db["course"] if c.get("idnumber") == COURSE]
+    assert course["lang"] == "ro" and course["newsitems"] == 0
+    assert not list(box.site.db["forum"].where(course=course["id"]))
+
+
+def test_without_the_romanian_pack_the_course_language_is_left_alone(site: Site) -> None:
+    planned = site.publish(records())
+    course, = [c for c in site.box.site.db["course"] if c.get("idnumber") == COURSE]
+    assert planned.lang == "" and course["lang"] == ""

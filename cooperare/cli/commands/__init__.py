@@ -10,6 +10,7 @@ from cooperare.cli.commands.demo import demo
 from cooperare.cli.commands.diagnostic import diagnostic
 from cooperare.cli.commands import diagnostic_moodle  # noqa: F401  (adds its commands to diagnostic)
 from cooperare.cli.commands.events import events
+from cooperare.cli.commands.langpack import langpack
 from cooperare.cli.commands.manual import manual
 from cooperare.cli.commands.moodle import moodle
 from cooperare.cli.commands.pilot import pilot
@@ -20,4 +21,4 @@ from cooperare.cli.commands.sandbox import sandbox
 from cooperare.cli.commands.staff import staff
 
 ALL = [catalogue, courses, moodle, plugin, sandbox, demo, certificates, report, roster, diagnostic, manual,
-       consultation, events, staff, pilot]
+       consultation, events, staff, pilot, langpack]

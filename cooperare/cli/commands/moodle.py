@@ -56,6 +56,9 @@ COURSE_TIMEZONE = "Europe/Bucharest"
 LANGPACK_HINT = ("add the Romanian language pack: Site administration › Language › Language packs › Română (ro) › "
                  "Install (a site without Internet access: unzip the ro pack from Moodle's download site into "
                  "moodledata/lang/ and purge the caches)")
+CEDILLA_HINT = ("Moodle's Romanian pack spells about 1,500 of its own strings with ş ţ (cedilla) where the courses use "
+                "ș ț; `cooperare langpack comma-below MOODLEDATA/lang/ro --out MOODLEDATA/lang/ro_local` respells "
+                "them as a language customisation (purge the caches afterwards)")
 
 
 def romanian_report(client: MoodleClient) -> dict[str, Any]:
@@ -80,7 +83,8 @@ def romanian_report(client: MoodleClient) -> dict[str, Any]:
     if not setup.enableavailability:
         warnings.append("restricted access is off: the final quiz and the survey cannot wait for the module tests; "
                         "turn on 'Enable restricted access' under Site administration › Advanced features")
-    return {"known": True, "langpack": installed, "languages": sorted(setup.languages), "timezone": setup.timezone,
+    return {"known": True, "langpack": installed, "hint": CEDILLA_HINT if installed else "",
+            "languages": sorted(setup.languages), "timezone": setup.timezone,
             "forcetimezone": setup.forcetimezone, "enableavailability": setup.enableavailability,
             "warnings": warnings}
 
@@ -107,6 +111,8 @@ def print_report(app: AppContext, report: dict[str, Any]) -> None:
         app.say(f"Romanian language pack: {'installed' if romanian['langpack'] else 'NOT installed'}; "
                 f"site timezone {romanian['timezone']}" + (f" (forced {romanian['forcetimezone']})"
                                                            if romanian["forcetimezone"] else ""))
+        if romanian.get("hint"):
+            app.say(f"  {romanian['hint']}", style="dim")
     limit = report.get("max_input_vars")
     if limit and limit["probed"]:
         verdict = "accepted" if limit["accepted"] else "TRUNCATED"

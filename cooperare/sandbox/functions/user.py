@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from cooperare.sandbox.exceptions import InvalidParameterException, MoodleException
+from cooperare.sandbox.functions.course import installed_langs
 from cooperare.sandbox.functions.moodle_strings import coding_exception, moodle_exception
 from cooperare.sandbox.functions.userlib import (
     AUTH_PASSWORD_NOT_CACHED,
@@ -32,7 +33,6 @@ from cooperare.sandbox.functions.userlib import (
 )
 from cooperare.sandbox.php import (
     INSTALLED_AUTH,
-    INSTALLED_LANGS,
     INSTALLED_THEMES,
     clean_param,
     php_empty,
@@ -66,7 +66,7 @@ def _check_new_user(call: Call, user: dict[str, Any]) -> None:
         raise InvalidParameterException(f"Username already exists: {user['username']}")
     if user["auth"] not in CREATABLE_AUTHS:
         raise InvalidParameterException(f"Invalid authentication type: {user['auth']}")
-    if user["lang"] not in INSTALLED_LANGS:
+    if user["lang"] not in installed_langs(site):
         raise InvalidParameterException(f"Invalid language code: {user['lang']}")
     if not php_empty(user.get("theme")) and user["theme"] not in INSTALLED_THEMES:
         raise InvalidParameterException(f"Invalid theme: {user['theme']}")

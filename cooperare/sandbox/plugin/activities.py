@@ -46,7 +46,7 @@ OPTIONS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
               "forcesubscribe": ("enum", ("0", "1", "2", "3"))},
     "quiz": {"attempts": ("int", ()), "grade": ("float", ()), "gradepass": ("float", ()), "timelimit": ("int", ()),
              "shuffleanswers": ("enum", ("0", "1")), "preferredbehaviour": ("behaviour", ()),
-             "navmethod": ("enum", ("free", "seq")), "reviewfeedback": ("enum", ("0", "1")),
+             "navmethod": ("enum", ("free", "seq")), "reviewfeedback": ("enum", ("0", "1", "closed")),
              "questionsperpage": ("int", ()), "availability": ("availability", ())},
     "feedback": {"items": ("feedbackitems", ()), "anonymous": ("enum", ("1", "2")),
                  "completionsubmit": ("enum", ("0", "1")), "availability": ("availability", ())},
@@ -67,6 +67,14 @@ HAS_GRADE = frozenset({"quiz", "forum"})
 DURING, IMMEDIATELY_AFTER, LATER_WHILE_OPEN, AFTER_CLOSE = 0x10000, 0x01000, 0x00100, 0x00010
 REVIEW_AFTER = IMMEDIATELY_AFTER | LATER_WHILE_OPEN | AFTER_CLOSE
 REVIEW_ALL = DURING | REVIEW_AFTER
+
+
+def review_fields(show: str) -> dict[str, int]:
+    """``quiz_set_reviewfeedback``: '1' feedback at every time, '0' never, 'closed' feedback and right answers only
+    after the quiz closes ('0' and '1' leave the right answers alone)."""
+    if show == "closed":
+        return dict.fromkeys(("reviewspecificfeedback", "reviewgeneralfeedback", "reviewrightanswer"), AFTER_CLOSE)
+    return dict.fromkeys(("reviewspecificfeedback", "reviewgeneralfeedback"), REVIEW_ALL if show == "1" else 0)
 
 QUIZ_NAVMETHOD_SEQ = "sequential"
 QUIZ_NAVMETHOD_FREE = "free"
@@ -390,8 +398,7 @@ def _quiz_create_fields(options: dict[str, str]) -> dict[str, Any]:
     if "gradepass" in options:
         values["gradepass"] = php_float(options["gradepass"])
     if "reviewfeedback" in options:
-        mask = REVIEW_ALL if options["reviewfeedback"] == "1" else 0
-        values.update(reviewspecificfeedback=mask, reviewgeneralfeedback=mask)
+        values.update(review_fields(options["reviewfeedback"]))
     return values
 
 
@@ -589,9 +596,8 @@ def _instance_changes(modname: str, desired: dict[str, Any], instance: Row) -> d
             "navmethod": QUIZ_NAVMETHOD_SEQ if options["navmethod"] == "seq" else QUIZ_NAVMETHOD_FREE,
             "questionsperpage": int(options["questionsperpage"]), "gradepass": php_float(options["gradepass"]),
         }
-        if options["reviewfeedback"] in ("0", "1"):
-            after_mask = REVIEW_ALL if options["reviewfeedback"] == "1" else 0
-            changes.update(reviewspecificfeedback=after_mask, reviewgeneralfeedback=after_mask)
+        if options["reviewfeedback"] in ("0", "1", "closed"):
+            changes.update(review_fields(options["reviewfeedback"]))
         return changes
     if modname == "feedback":
         return {"anonymous": int(options["anonymous"]), "completionsubmit": int(options["completionsubmit"])}
@@ -684,7 +690,9 @@ def read_options(call: Call, course: Row, cm: Row, instance: Row) -> dict[str, s
         item = grades.item_for(call.site, course["id"], "quiz", instance["id"], 0)
         specific = int(instance.get("reviewspecificfeedback") or 0) & REVIEW_AFTER
         general = int(instance.get("reviewgeneralfeedback") or 0) & REVIEW_AFTER
-        review = "1" if specific == general == REVIEW_AFTER else ("0" if specific == general == 0 else "custom")
+        right = int(instance.get("reviewrightanswer") or 0) & REVIEW_AFTER
+        review = "1" if specific == general == REVIEW_AFTER else "0" if specific == general == 0 else \
+            "closed" if specific == general == right == AFTER_CLOSE else "custom"
         return {
             "attempts": str(int(instance.get("attempts") or 0)),
             "grade": util.float_string(instance.get("grade") or 0),

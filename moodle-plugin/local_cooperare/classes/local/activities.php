@@ -59,7 +59,7 @@ class activities {
             'shuffleanswers' => ['enum', ['0', '1']],
             'preferredbehaviour' => ['behaviour'],
             'navmethod' => ['enum', ['free', 'seq']],
-            'reviewfeedback' => ['enum', ['0', '1']],
+            'reviewfeedback' => ['enum', ['0', '1', 'closed']],
             'questionsperpage' => ['int'],
             'availability' => ['availability'],
         ],
@@ -533,21 +533,27 @@ class activities {
             }
         }
         if (isset($options['reviewfeedback'])) {
-            self::quiz_set_reviewfeedback($mi, (int) $options['reviewfeedback']);
+            self::quiz_set_reviewfeedback($mi, $options['reviewfeedback']);
         }
     }
 
     /**
      * Set the per-answer feedback review options of a quiz form object.
      *
+     * '1' shows specific and general feedback during and after the attempt, '0' never; 'closed' shows them, and
+     * the right answers, only after the quiz closes (an exam with several attempts: the first attempt's review
+     * must not hand over the answers of the next). '0' and '1' leave the right answers as they are.
+     *
      * @param stdClass $mi
-     * @param int $show 1 to show specific and general feedback during and after the attempt, 0 never
+     * @param string $show '0', '1' or 'closed'
      * @return void
      */
-    private static function quiz_set_reviewfeedback(stdClass $mi, int $show): void {
-        foreach (['specificfeedback', 'generalfeedback'] as $field) {
+    private static function quiz_set_reviewfeedback(stdClass $mi, string $show): void {
+        $fields = $show === 'closed' ? ['specificfeedback', 'generalfeedback', 'rightanswer']
+            : ['specificfeedback', 'generalfeedback'];
+        foreach ($fields as $field) {
             foreach (array_keys(self::quiz_review_times()) as $when) {
-                $mi->{$field . $when} = $show;
+                $mi->{$field . $when} = (int) ($show === '1' || ($show === 'closed' && $when === 'closed'));
             }
         }
     }
@@ -751,8 +757,8 @@ class activities {
                         $mi->{$field . $when} = ($mask & $bit) ? 1 : 0;
                     }
                 }
-                if ($options['reviewfeedback'] === '0' || $options['reviewfeedback'] === '1') {
-                    self::quiz_set_reviewfeedback($mi, (int) $options['reviewfeedback']);
+                if (in_array($options['reviewfeedback'], ['0', '1', 'closed'], true)) {
+                    self::quiz_set_reviewfeedback($mi, $options['reviewfeedback']);
                 }
                 $mi->attempts = (int) $options['attempts'];
                 $mi->timelimit = (int) $options['timelimit'];
@@ -860,10 +866,14 @@ class activities {
                     | display_options::AFTER_CLOSE;
                 $specific = (int) $instance->reviewspecificfeedback & $after;
                 $general = (int) $instance->reviewgeneralfeedback & $after;
+                $right = (int) $instance->reviewrightanswer & $after;
+                $closed = display_options::AFTER_CLOSE;
                 if ($specific === $after && $general === $after) {
                     $review = '1';
                 } else if ($specific === 0 && $general === 0) {
                     $review = '0';
+                } else if ($specific === $closed && $general === $closed && $right === $closed) {
+                    $review = 'closed';
                 } else {
                     $review = 'custom';
                 }

@@ -204,6 +204,38 @@ final class save_activities_test extends testcase {
     }
 
     /**
+     * reviewfeedback 'closed' (a final exam with several attempts): feedback and right answers only after the quiz
+     * closes, so attempt 1's review does not hand over attempt 2's answers; read back as 'closed'; '1' again shows
+     * the feedback at every time and leaves the right answers alone.
+     */
+    public function test_review_closed_hides_answers_until_the_quiz_closes(): void {
+        global $DB;
+        $items = $this->catalogue_items();
+        $items[4]['options'] = array_values(array_filter($items[4]['options'],
+            fn($o) => $o['name'] !== 'reviewfeedback'));
+        $items[4]['options'][] = ['name' => 'reviewfeedback', 'value' => 'closed'];
+        $created = $this->call('save_activities', [$items]);
+        $quiz = $DB->get_record('quiz', ['id' => $created['activities'][4]['instance']]);
+        $closed = \mod_quiz\question\display_options::AFTER_CLOSE;
+        foreach (['reviewspecificfeedback', 'reviewgeneralfeedback', 'reviewrightanswer'] as $field) {
+            $this->assertSame($closed, (int) $quiz->$field, $field);
+        }
+        $this->assertNotEquals(0, (int) $quiz->reviewmarks); // The grade itself stays visible.
+        $options = array_column($this->described_activity('coop:test:m1:quiz')['options'], 'value', 'name');
+        $this->assertSame('closed', $options['reviewfeedback']);
+        $again = $this->call('save_activities', [[$items[4]]]);
+        $this->assertSame('unchanged', $again['activities'][0]['action']);
+
+        $items[4]['options'] = array_values(array_filter($items[4]['options'],
+            fn($o) => $o['name'] !== 'reviewfeedback'));
+        $items[4]['options'][] = ['name' => 'reviewfeedback', 'value' => '1'];
+        $this->call('save_activities', [[$items[4]]]);
+        $quiz = $DB->get_record('quiz', ['id' => $created['activities'][4]['instance']]);
+        $this->assertSame(0x11110, (int) $quiz->reviewspecificfeedback);
+        $this->assertSame($closed, (int) $quiz->reviewrightanswer);
+    }
+
+    /**
      * A content-only update (name, intro, page content) keeps every user's activity completion and the course
      * completion it counts towards; only a change of the completion settings resets them, as in Moodle's form.
      */
