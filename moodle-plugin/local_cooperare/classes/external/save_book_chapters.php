@@ -154,7 +154,7 @@ class save_book_chapters extends external_api {
                 }
                 $same = (int) $row->pagenum === $fields['pagenum'] && (int) $row->subchapter === $fields['subchapter']
                     && $row->title === $fields['title'] && $row->content === $fields['content']
-                    && (int) $row->contentformat === FORMAT_HTML;
+                    && (int) $row->contentformat === (int) FORMAT_HTML;
                 if (!$same) {
                     $update = (object) ($fields + ['id' => $row->id, 'contentformat' => FORMAT_HTML,
                         'timemodified' => $now]);
