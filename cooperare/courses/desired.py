@@ -182,7 +182,7 @@ def day_end(day: date) -> int:
 
 
 def quiz_options(settings: QuizSettings, *, final: bool, closed_review: bool = False) -> dict[str, str]:
-    """The plugin's quiz options. ``closed_review`` (plugin 2026120350+): the final quiz shows per-answer feedback and
+    """The plugin's quiz options. ``closed_review`` (plugin 2026120360+): the final quiz shows per-answer feedback and
     the right answers only after it closes, so the review of a failed attempt does not hand over the answers of the
     next one (walk of 2026-12-03); module tests keep their feedback at every time — they are for learning."""
     return {

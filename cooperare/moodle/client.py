@@ -64,6 +64,7 @@ SET_COMPLETION = "local_cooperare_set_completion"
 SAVE_COHORT_SYNC = "local_cooperare_save_cohort_sync"
 DELETE_COHORT_SYNC = "local_cooperare_delete_cohort_sync"
 SAVE_NEWS_FORUM_STAFF = "local_cooperare_save_news_forum_staff"
+SAVE_BOOK_CHAPTERS = "local_cooperare_save_book_chapters"
 ADD_USER_FILES = "local_cooperare_add_user_files"
 SITE_SETUP = "local_cooperare_get_site_setup"
 ROLES_FUNCTION = "local_cooperare_get_roles"
@@ -323,6 +324,22 @@ class NewsForumApi(_Api):
         ""}]``. Idempotent."""
         items = [{"courseid": c, "userid": u} for c, u in staff]
         return self._plugin_items(SAVE_NEWS_FORUM_STAFF, "staff", items)
+
+
+class BooksApi(_Api):
+    """The chapters of a book activity, through the pack's plugin (core has no web service that writes chapters)."""
+
+    def save_chapters(self, *, course_id: int, idnumber: str,
+                      chapters: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+        """local_cooperare_save_book_chapters: the book's managed chapters (importsrc ``cooperare:<key>``) become
+        exactly ``chapters`` (``{key, pagenum, subchapter, title, content}`` in page order, pagenum from 1); the
+        ones no longer listed are deleted, chapters written by hand are left alone. Returns ``{cmid, bookid,
+        chapters: [{key, id, pagenum, action: created|updated|unchanged|deleted}]}``. One book a call, all or
+        nothing, idempotent."""
+        return self.transport.call(SAVE_BOOK_CHAPTERS, {
+            "courseid": course_id, "idnumber": idnumber,
+            "chapters": [{"key": c["key"], "pagenum": int(c["pagenum"]), "subchapter": int(bool(c["subchapter"])),
+                          "title": c["title"], "content": c["content"]} for c in chapters]})
 
 
 class CompletionApi(_Api):
@@ -667,6 +684,7 @@ class MoodleClient:
         self.groups = GroupsApi(transport)
         self.cohort_sync = CohortSyncApi(transport)
         self.news_forum = NewsForumApi(transport)
+        self.books = BooksApi(transport)
         self.completion = CompletionApi(transport)
         self.grades = GradesApi(transport)
         self.quizzes = QuizzesApi(transport)

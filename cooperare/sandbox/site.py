@@ -199,6 +199,7 @@ class Site:
             db["modules"].insert_with_id({"id": index, "name": name, "visible": 1})
         # BigBlueButton is installed disabled (an administrator enables it after accepting its data processing terms).
         db["modules"].insert_with_id({"id": 9, "name": "bigbluebuttonbn", "visible": 0})
+        db["modules"].insert_with_id({"id": 10, "name": "book", "visible": 1})
         db.commit()
 
     @staticmethod

@@ -64,6 +64,7 @@ NOT_YET_RECORDED = {
     "local_cooperare_publish_site",
     "local_cooperare_get_forum_posts",
     "local_cooperare_save_news_forum_staff",
+    "local_cooperare_save_book_chapters",
 }
 
 

@@ -36,6 +36,8 @@ EXTRA_TABLES: dict[str, tuple[tuple[str, ...], ...]] = {
     "assign": (("course",),),
     "event": (("courseid",),),
     "bigbluebuttonbn": (("course",),),
+    "book": (("course",),),
+    "book_chapters": (("bookid",),),
     "bigbluebuttonbn_logs": (("bigbluebuttonbnid",), ("courseid",)),
     "user_lastaccess": (("userid", "courseid"), ("courseid",)),
 }

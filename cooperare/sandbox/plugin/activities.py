@@ -35,7 +35,7 @@ from cooperare.sandbox.plugin import feedback_items, items, questionbank, questi
 from cooperare.sandbox.registry import Call
 from cooperare.sandbox.site import CONTEXT_MODULE, CONTEXT_USER
 
-MODNAMES = ("page", "url", "label", "forum", "quiz", "feedback", "resource", "bigbluebuttonbn")
+MODNAMES = ("page", "url", "label", "forum", "quiz", "feedback", "resource", "bigbluebuttonbn", "book")
 
 # Writable options per module: name -> (type, allowed values).
 OPTIONS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
@@ -53,6 +53,8 @@ OPTIONS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
     "resource": {"draftitemid": ("int", ()), "display": ("enum", ("0", "1", "2", "3", "4", "5", "6"))},
     "bigbluebuttonbn": {"openingtime": ("int", ()), "closingtime": ("int", ()), "welcome": ("html", ()),
                         "wait": ("enum", ("0", "1")), "record": ("enum", ("0", "1"))},
+    # Chapters are written by local_cooperare_save_book_chapters (plugin/bookchapters.py); here only the book.
+    "book": {"numbering": ("enum", ("0", "1", "2", "3")), "navstyle": ("enum", ("0", "1", "2"))},
 }
 
 # question_engine::get_behaviour_options(null): the archetypal behaviours, sorted by their English names.
@@ -60,7 +62,7 @@ BEHAVIOURS = ("adaptive", "adaptivenopenalty", "deferredfeedback", "deferredcbm"
               "immediatecbm", "interactive")
 
 # plugin_supports(): FEATURE_COMPLETION_TRACKS_VIEWS and FEATURE_GRADE_HAS_GRADE of the managed modules.
-TRACKS_VIEWS = frozenset({"page", "url", "forum", "quiz", "feedback", "resource", "bigbluebuttonbn"})
+TRACKS_VIEWS = frozenset({"page", "url", "forum", "quiz", "feedback", "resource", "bigbluebuttonbn", "book"})
 HAS_GRADE = frozenset({"quiz", "forum"})
 
 # mod_quiz\question\display_options review times.
@@ -442,6 +444,9 @@ def _instance_fields(call: Call, course: Row, item: dict[str, Any], options: dic
                       wait=int(options.get("wait", 0)), record=int(options.get("record", 1)), recordings_deleted=1,
                       participants=bbb_participants(call), meetingid=secrets.token_hex(20), presentation="",
                       moderatorpass=secrets.token_hex(6), viewerpass=secrets.token_hex(6), timecreated=call.site.now())
+    elif modname == "book":
+        fields.update(numbering=int(options.get("numbering", 0)), navstyle=int(options.get("navstyle", 1)),
+                      customtitles=0, revision=0)
     return fields
 
 
@@ -607,6 +612,8 @@ def _instance_changes(modname: str, desired: dict[str, Any], instance: Row) -> d
     if modname == "bigbluebuttonbn":
         return {"openingtime": int(options["openingtime"]), "closingtime": int(options["closingtime"]),
                 "welcome": options["welcome"], "wait": int(options["wait"]), "record": int(options["record"])}
+    if modname == "book":
+        return {"numbering": int(options["numbering"]), "navstyle": int(options["navstyle"])}
     return {}
 
 
@@ -726,6 +733,9 @@ def read_options(call: Call, course: Row, cm: Row, instance: Row) -> dict[str, s
                 "closingtime": str(int(instance.get("closingtime") or 0)),
                 "welcome": str(instance.get("welcome") or ""), "wait": str(int(instance.get("wait") or 0)),
                 "record": str(int(instance.get("record") or 0))}
+    if modname == "book":
+        return {"numbering": str(int(instance.get("numbering") or 0)),
+                "navstyle": str(int(instance.get("navstyle") or 0))}
     return {}
 
 

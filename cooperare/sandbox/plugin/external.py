@@ -13,6 +13,7 @@ from cooperare.sandbox.courses.schema import COMPLETION_COMPLETE, COMPLETION_COM
 from cooperare.sandbox.exceptions import InvalidParameterException
 from cooperare.sandbox.plugin import (
     activities,
+    bookchapters,
     calendarevents,
     cohortsync,
     completion,
@@ -194,6 +195,22 @@ def save_news_forum_staff(call: Call) -> dict[str, Any]:
         util.check_unique(seen, f"{course['id']}/{item['userid']}", f"user {item['userid']} in course {course['id']}")
         result.append(newsforum.save(call, course, contextid, item["userid"]))
     return {"staff": result}
+
+
+@ws_function("local_cooperare_save_book_chapters", atomic=True)
+def save_book_chapters(call: Call) -> dict[str, Any]:
+    # As the PHP: the course capabilities before the book is looked up, mod/book:edit in the book after.
+    course, _ = util.course_and_context(call, call.params["courseid"], ("moodle/course:manageactivities",))
+    idnumber = call.params["idnumber"]
+    cm = util.cm_by_idnumber(call, course["id"], idnumber)
+    if cm is None or util.modname(call, cm) != "book":
+        raise InvalidParameterException(f"course {course['id']}: no book with idnumber '{idnumber}'")
+    util.require_capability(call, "mod/book:edit")
+    context = call.site.context(CONTEXT_MODULE, cm["id"])
+    assert context is not None
+    book = modules.instance_of(call.site, cm)
+    chapters = bookchapters.save(call, book, context["id"], list(call.params["chapters"]))
+    return {"cmid": cm["id"], "bookid": book["id"], "chapters": chapters}
 
 
 @ws_function("local_cooperare_add_user_files", atomic=True)

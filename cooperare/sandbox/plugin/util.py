@@ -48,6 +48,7 @@ CAPABILITY_NAMES = {
     "moodle/course:enrolconfig": "Configure enrol instances in courses",
     "enrol/cohort:config": "Configure cohort instances",
     "mod/quiz:manage": "Manage quizzes",
+    "mod/book:edit": "Edit book chapters",
     "moodle/question:add": "Add new questions",
     "moodle/question:editall": "Edit all questions",
     "moodle/user:editprofile": "Edit user profile",

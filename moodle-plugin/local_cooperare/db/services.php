@@ -100,6 +100,14 @@ $functions = [
         'capabilities' => 'local/cooperare:provision, moodle/course:manageactivities, moodle/role:override',
         'ajax' => false,
     ],
+    'local_cooperare_save_book_chapters' => [
+        'classname' => 'local_cooperare\external\save_book_chapters',
+        'description' => 'Set the chapters of a book activity the pack manages (importsrc cooperare:<key>) to the '
+            . 'listed ones: create, update, leave alone, delete the ones not listed; chapters written by hand stay.',
+        'type' => 'write',
+        'capabilities' => 'local/cooperare:provision, moodle/course:manageactivities, mod/book:edit',
+        'ajax' => false,
+    ],
     'local_cooperare_add_user_files' => [
         'classname' => 'local_cooperare\external\add_user_files',
         'description' => 'Put files from draft areas of the calling user (uploaded with webservice/upload.php) into '
@@ -220,6 +228,7 @@ $services = [
             'local_cooperare_delete_cohort_sync',
             'local_cooperare_add_user_files',
             'local_cooperare_save_news_forum_staff',
+            'local_cooperare_save_book_chapters',
             'local_cooperare_get_course_completions',
             'local_cooperare_get_site_setup',
             'local_cooperare_get_roles',

@@ -35,7 +35,8 @@ use stdClass;
  */
 class activities {
     /** @var string[] Module names the plugin manages. */
-    public const MODNAMES = ['page', 'url', 'label', 'forum', 'quiz', 'feedback', 'resource', 'bigbluebuttonbn'];
+    public const MODNAMES = ['page', 'url', 'label', 'forum', 'quiz', 'feedback', 'resource', 'bigbluebuttonbn',
+        'book'];
 
     /** @var array Writable options per module: name => [type, allowed values]. */
     public const OPTIONS = [
@@ -79,6 +80,11 @@ class activities {
             'welcome' => ['html'],
             'wait' => ['enum', ['0', '1']],
             'record' => ['enum', ['0', '1']],
+        ],
+        // Chapters are written by local_cooperare_save_book_chapters; here only the book itself.
+        'book' => [
+            'numbering' => ['enum', ['0', '1', '2', '3']],
+            'navstyle' => ['enum', ['0', '1', '2']],
         ],
     ];
 
@@ -475,6 +481,11 @@ class activities {
                 $mi->userlimit = 0;
                 $mi->grade = 0;
                 break;
+            case 'book':
+                $mi->numbering = (int) ($options['numbering'] ?? 0);
+                $mi->navstyle = (int) ($options['navstyle'] ?? 1);
+                $mi->customtitles = 0;
+                break;
         }
 
         if (isset($options['availability'])) {
@@ -792,6 +803,10 @@ class activities {
                     'mod_bigbluebuttonbn', 'presentation', 0);
                 $mi->presentation = $draftitemid;
                 break;
+            case 'book':
+                $mi->numbering = (int) $options['numbering'];
+                $mi->navstyle = (int) $options['navstyle'];
+                break;
         }
     }
 
@@ -906,6 +921,9 @@ class activities {
                     'filename' => $file ? $file->get_filename() : '',
                     'contenthash' => $file ? $file->get_contenthash() : '',
                 ];
+            case 'book':
+                return ['numbering' => (string) (int) $instance->numbering,
+                    'navstyle' => (string) (int) $instance->navstyle];
             case 'bigbluebuttonbn':
                 return [
                     'openingtime' => (string) (int) $instance->openingtime,
