@@ -66,12 +66,14 @@ class Step:
     note: str = ""
     bindings: dict[str, str] = field(default_factory=dict)
     upload: tuple[str, bytes, str] | None = None  # filename, content, content type
+    upload_path: str = "/"  # the draft folder of an upload; bind "itemid" to add to an earlier upload's draft area
     token: str = "TOKEN"  # the placeholder of the token sent: TOKEN (the administrator's) or one a Grant made
     grant: Grant | None = None  # not a request: a token for another user, made out of band (--grant)
 
     def params(self) -> list[tuple[str, str]]:
         if self.upload is not None:
-            return [("token", self.token), ("filearea", "draft"), ("itemid", "0")]
+            folder = [("filepath", self.upload_path)] if self.upload_path != "/" else []
+            return [("token", self.token), ("filearea", "draft"), ("itemid", "0"), *folder]
         return [("wstoken", self.token), ("wsfunction", self.function), ("moodlewsrestformat", "json"),
                 *flatten("", self.args)]
 
@@ -546,6 +548,135 @@ def completions_steps() -> list[Step]:
 REST_USE = "webservice/rest:use"
 
 
+def _users(names: tuple[tuple[str, str], ...], note: str) -> Step:
+    return Step("core_user_create_users", {"users": [
+        {"username": name, "password": "Parola#2026", "firstname": first, "lastname": "Popescu",
+         "email": f"{name}@example.com"} for name, first in names]}, note)
+
+
+def _enrol(step: int, roles: tuple[int, ...], note: str) -> Step:
+    """Enrol the users step ``step`` created (in order) into the course with ``roles`` (role ids)."""
+    return Step("enrol_manual_enrol_users", {"enrolments": [
+        {"roleid": role, "userid": "0", "courseid": "0"} for role in roles]}, note,
+        bindings={**{f"enrolments[{i}][userid]": f"steps[{step}].response.body[{i}].id" for i in range(len(roles))},
+                  **{f"enrolments[{i}][courseid]": COURSE_ID for i in range(len(roles))}})
+
+
+def newsforum_steps() -> list[Step]:
+    """Trainers made owners of the course's news forum: an editing teacher needs no override, a trainer enrolled
+    with the student role gets mod/forum:addnews for that role in the forum; a non-editing teacher added later."""
+    nocap = Grant("fara.drepturi", (REST_USE,), "TOKEN_NOCAP")
+
+    def save(users: tuple[int, ...], note: str, **bindings: str) -> Step:
+        return Step("local_cooperare_save_news_forum_staff", {"staff": [
+            {"courseid": "0", "userid": "0"} for _ in users]}, note, bindings={
+            **{f"staff[{i}][courseid]": COURSE_ID for i in range(len(users))},
+            **{f"staff[{i}][userid]": f"steps[1].response.body[{u}].id" for i, u in enumerate(users)}, **bindings})
+    return [
+        _course(),
+        _users((("formator1", "Ana"), ("formator2", "Ion"), ("formator3", "Maria"), ("fara.drepturi", "Doina")),
+               "three trainers and a user without the plugin's capability"),
+        _enrol(1, (3, 5), "formator1 as editing teacher, formator2 with the student role"),
+        save((0, 1), "create: both subscribed; the student role allowed mod/forum:addnews in the news forum"),
+        save((0, 1), "no-op: the same again (subscribed, already able to post)"),
+        _enrol(1, (3, 5, 4), "formator3 joins as non-editing teacher"),
+        save((0, 1, 2), "update: only formator3 is new"),
+        Step("mod_forum_get_forums_by_courses", {"courseids": ["0"]}, "the course's forums: the news forum",
+             bindings={"courseids[0]": COURSE_ID}),
+        save((3,), "bad input: a user not enrolled in the course"),
+        save((0, 0), "bad input: the same user twice"),
+        Step("local_cooperare_save_news_forum_staff", {"staff": [{"courseid": 999999, "userid": 2}]},
+             "bad input: an unknown course"),
+        save((0, 3), "all or nothing: a good item and a bad one"),
+        Step(grant=nocap, note="fara.drepturi: a token on the service, webservice/rest:use only"),
+        Step("local_cooperare_save_news_forum_staff", {"staff": [{"courseid": "0", "userid": "0"}]},
+             "permission denied: no plugin capability", token=nocap.placeholder,
+             bindings={"staff[0][courseid]": COURSE_ID, "staff[0][userid]": "steps[1].response.body[0].id"}),
+    ]
+
+
+def forumposts_steps() -> list[Step]:
+    """The service offers no REST call that writes a forum post, so the forums read here are empty (PHPUnit and the
+    sandbox tests cover posts); what is recorded is the answer's shape, paging and the refusals."""
+    nocap = Grant("fara.drepturi", (REST_USE,), "TOKEN_NOCAP")
+    forum = _activity("coop:rec:forum", "forum", options=[{"name": "type", "value": "general"}])
+    page = _activity("coop:rec:page", "page", options=[{"name": "content", "value": "<p>Text</p>"}])
+    forum_cm = "steps[1].response.body.activities[0].cmid"
+
+    def posts(note: str, cmid: str = forum_cm, **extra: Any) -> Step:
+        return Step("local_cooperare_get_forum_posts", {"cmid": "0", **extra}, note, bindings={"cmid": cmid})
+    return [
+        _course(),
+        _save_activities([forum, page], "a general forum and a page"),
+        posts("an empty forum: no posts"),
+        posts("since, offset and limit", since=1767225600, offset=0, limit=10),
+        posts("past the end: offset 5", offset=5),
+        posts("bad input: limit 0", limit=0),
+        posts("bad input: limit over 1000", limit=1001),
+        posts("bad input: a negative offset", offset=-1),
+        posts("bad input: the page is no forum", cmid="steps[1].response.body.activities[1].cmid"),
+        Step("local_cooperare_get_forum_posts", {"cmid": 999999}, "bad input: an unknown activity"),
+        Step("local_cooperare_get_forum_posts", {"cmid": 0}, "bad input: cmid 0"),
+        _users((("fara.drepturi", "Doina"),), "a user without the plugin's capability"),
+        Step(grant=nocap, note="fara.drepturi: a token on the service, webservice/rest:use only"),
+        Step("local_cooperare_get_forum_posts", {"cmid": "0"}, "permission denied: no plugin capability",
+             token=nocap.placeholder, bindings={"cmid": forum_cm}),
+        Step("local_cooperare_get_forum_posts", {"cmid": 999999}, "permission denied before the lookup: an unknown "
+             "activity is not revealed", token=nocap.placeholder),
+    ]
+
+
+def publishsite_steps() -> list[Step]:
+    """The verification site published from draft areas: several files (one in a sub-folder) into one draft area,
+    created, unchanged, replaced/deleted with replace, kept without it; bad input; permission denied."""
+    nocap = Grant("fara.drepturi", (REST_USE,), "TOKEN_NOCAP")
+    html = "<!doctype html><html lang=\"ro\"><title>Verificare certificat</title><p>Verificați.</p></html>\n"
+
+    def draft(first: int, files: list[tuple[str, str, bytes, str]], note: str) -> list[Step]:
+        """Upload ``files`` (folder, name, content, type) into one draft area; ``first`` is the index of the first."""
+        steps = []
+        for i, (folder, name, content, kind) in enumerate(files):
+            bindings = {"itemid": f"steps[{first}].response.body[0].itemid"} if i else {}
+            steps.append(Step(upload=(name, content, kind), upload_path=folder, bindings=bindings,
+                              note=note if not i else f"{name} into the same draft area"))
+        return steps
+
+    def publish(draft_step: int, note: str, **extra: Any) -> Step:
+        return Step("local_cooperare_publish_site", {"area": "verify", "draftitemid": "0", **extra}, note,
+                    bindings={"draftitemid": f"steps[{draft_step}].response.body[0].itemid"})
+    site = [("/", "index.html", html.encode(), "text/html"),
+            ("/", "verify.js", b"document.title = 'ok';\n", "application/javascript"),
+            ("/registry-ab12/", "3f.json", b'{"v":1}\n', "application/json")]
+    changed = [(site[0][0], site[0][1], html.replace("Verificați", "Verificați certificatul").encode(), site[0][3]),
+               site[1]]
+    steps: list[Step] = []
+    steps += draft(0, site, "a page, its script and a registry shard into one draft area")  # 0-2
+    steps.append(publish(0, "create: three files"))  # 3
+    steps += draft(4, site, "the same three files again")  # 4-6
+    steps.append(publish(4, "no-op: all unchanged"))  # 7
+    steps += draft(8, changed, "a changed page and the same script")  # 8-9
+    steps.append(publish(8, "update: the page replaced, the script unchanged, the shard deleted (replace)"))  # 10
+    steps += draft(11, [("/", "citeste.txt", "Pagina de verificare.\n".encode(), "text/plain")],
+                   "one more file")  # 11
+    steps.append(publish(11, "without replace: the file added, nothing deleted", replace=0))  # 12
+    steps.append(publish(11, "without replace the draft area is kept: the same draft again is unchanged",
+                         replace=0))  # 13
+    steps += draft(14, [("/", "program.exe", b"MZ", "application/octet-stream")], "a file of another type")  # 14
+    steps.append(publish(14, "bad input: an .exe is not published"))  # 15
+    steps.append(publish(11, "bad input: an area that is not a published site", area="other"))  # 16
+    steps.append(Step("local_cooperare_publish_site", {"area": "verify", "draftitemid": 999999},
+                      "bad input: an empty draft area"))  # 17
+    steps.append(_users((("fara.drepturi", "Doina"),), "a user without the plugin's capability"))  # 18
+    steps.append(Step(grant=nocap, note="fara.drepturi: a token on the service, webservice/rest:use only"))  # 19
+    steps.append(Step(upload=("index.html", html.encode(), "text/html"), token=nocap.placeholder,
+                      note="fara.drepturi uploads into a draft area of their own"))  # 20
+    steps.append(Step("local_cooperare_publish_site", {"area": "verify", "draftitemid": "0"},
+                      "permission denied: no plugin capability", token=nocap.placeholder,
+                      bindings={"draftitemid": "steps[20].response.body[0].itemid"}))  # 21
+    return steps
+
+
+
 def permission_steps() -> list[Step]:
     """Two users authorised on the service: one lacking even the REST protocol, one with REST but no plugin
     capability. Both are refused before anything is read or written."""
@@ -682,6 +813,13 @@ SCENARIOS = [
     Scenario("plugin_feedback_responses", "A feedback activity from save_activities answered through mod_feedback's "
              "participant functions by two respondents and read back with get_responses_analysis (paging, refusals).",
              feedback_responses_steps),
+    Scenario("plugin_news_forum_staff", "local_cooperare_save_news_forum_staff: create (subscribed, a role "
+             "allowed mod/forum:addnews), no-op, update, bad input, all or nothing, permission denied.",
+             newsforum_steps),
+    Scenario("plugin_forum_posts", "local_cooperare_get_forum_posts: an empty forum, paging, bad input, "
+             "permission denied (no REST call in the service writes posts).", forumposts_steps),
+    Scenario("plugin_publish_site", "local_cooperare_publish_site: create, no-op, replace and delete, keep without "
+             "replace, bad input, permission denied.", publishsite_steps),
     Scenario("plugin_max_input_vars", "local_cooperare_save_activities with more POST variables than "
              "max_input_vars (5000).", max_input_vars_steps),
 ]
