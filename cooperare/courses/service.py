@@ -39,7 +39,7 @@ def course_language(client: MoodleClient) -> str:
 
 
 REVIEW_CLOSED_SINCE = 2026120360
-"""The plugin version whose quizzes take ``reviewfeedback: closed`` (branch walk's number; renumbered at merge)."""
+"""The plugin version whose quizzes take ``reviewfeedback: closed`` (0.4.0 as merged on 2026-12-03)."""
 
 
 def closed_review(client: MoodleClient) -> bool:

@@ -1307,6 +1307,7 @@ def test_news_forum_staff_subscribed_and_allowed_to_post_only_where_their_role_l
     box, client, courseid = new_site()
     ids = _participants(client, courseid, {"formator": "editingteacher", "tutore": "teacher", "cursant": "student"})
     forum, = [f for f in box.site.db["forum"].where(course=courseid) if f["type"] == "news"]
+    box.site.db["forum"].update(forum["id"], forcesubscribe=0)  # optional subscription: rows get written
     staff = [{"courseid": courseid, "userid": ids[name]} for name in ("formator", "tutore", "cursant")]
     result = client.call("local_cooperare_save_news_forum_staff", {"staff": staff})["staff"]
     assert [(r["userid"], r["forumid"], r["subscribed"], r["overridden"]) for r in result] == [
@@ -1319,6 +1320,18 @@ def test_news_forum_staff_subscribed_and_allowed_to_post_only_where_their_role_l
     again = client.call("local_cooperare_save_news_forum_staff", {"staff": staff})["staff"]
     assert [(r["subscribed"], r["overridden"]) for r in again] == [("unchanged", "")] * 3
     assert len(list(box.site.db["forum_subscriptions"].where(forum=forum["id"]))) == 3
+
+
+def test_news_forum_staff_in_a_forced_subscription_forum_writes_no_subscription() -> None:
+    """Moodle's news forum forces subscription: the trainer is subscribed already (as recorded on real sites)."""
+    box, client, courseid = new_site()
+    ids = _participants(client, courseid, {"formator": "editingteacher"})
+    forum, = [f for f in box.site.db["forum"].where(course=courseid) if f["type"] == "news"]
+    assert forum["forcesubscribe"] == 1
+    result = client.call("local_cooperare_save_news_forum_staff",
+                         {"staff": [{"courseid": courseid, "userid": ids["formator"]}]})["staff"]
+    assert [(r["subscribed"], r["overridden"]) for r in result] == [("unchanged", "")]
+    assert list(box.site.db["forum_subscriptions"].where(forum=forum["id"])) == []
 
 
 def test_news_forum_staff_refuses_a_non_participant_and_writes_nothing() -> None:

@@ -22,6 +22,10 @@ ADDNEWS = "mod/forum:addnews"
 ADDNEWS_ARCHETYPES = frozenset({"manager", "editingteacher", "teacher"})
 
 
+FORUM_FORCESUBSCRIBE = 1
+"""mod_forum's FORUM_FORCESUBSCRIBE."""
+
+
 def news_forum(call: Call, courseid: int) -> tuple[Row, Row]:
     """The course's news forum (the oldest of type news) and its course module."""
     forums = sorted((f for f in call.db["forum"].where(course=courseid) if f["type"] == "news"), key=lambda f: f["id"])
@@ -58,7 +62,10 @@ def save(call: Call, course: Row, contextid: int, userid: int) -> dict[str, Any]
             raise InvalidParameterException(f"user {userid} cannot post in the news forum of course {course['id']} "
                                             "even with mod/forum:addnews allowed for their roles there")
     subscriptions = table(call.db, "forum_subscriptions")
-    subscribed = subscriptions.first(userid=userid, forum=forum["id"]) is not None
+    # As mod_forum's subscriptions::is_subscribed: in a forum with forced subscription (a news forum as Moodle makes
+    # it) everyone is subscribed already, so nothing is written and the answer is "unchanged".
+    forced = int(forum.get("forcesubscribe") or 0) == FORUM_FORCESUBSCRIBE
+    subscribed = forced or subscriptions.first(userid=userid, forum=forum["id"]) is not None
     if not subscribed:
         subscriptions.insert({"userid": userid, "forum": forum["id"]})
     return {"courseid": course["id"], "userid": userid, "forumid": forum["id"], "cmid": cm["id"],

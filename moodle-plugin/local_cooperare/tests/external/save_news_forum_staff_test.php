@@ -33,15 +33,18 @@ require_once(__DIR__ . '/testcase.php');
  */
 final class save_news_forum_staff_test extends testcase {
     /**
-     * A trainer and a tutor can post by their roles; both are subscribed once; a second call changes nothing.
+     * A trainer and a tutor can post by their roles; in a news forum whose subscription is optional both are
+     * subscribed once; a second call changes nothing.
      */
     public function test_trainer_and_tutor_subscribed_and_can_post(): void {
-        global $CFG;
+        global $CFG, $DB;
         require_once($CFG->dirroot . '/mod/forum/lib.php');
         $trainer = $this->getDataGenerator()->create_and_enrol($this->course, 'editingteacher');
         $tutor = $this->getDataGenerator()->create_and_enrol($this->course, 'teacher');
         $items = [['courseid' => $this->course->id, 'userid' => $trainer->id],
             ['courseid' => $this->course->id, 'userid' => $tutor->id]];
+        $forum = forum_get_course_forum($this->course->id, 'news');
+        $DB->set_field('forum', 'forcesubscribe', FORUM_CHOOSESUBSCRIBE, ['id' => $forum->id]);
         $result = $this->call('save_news_forum_staff', [$items])['staff'];
         $forum = forum_get_course_forum($this->course->id, 'news');
         $cm = get_coursemodule_from_instance('forum', $forum->id);
@@ -56,6 +59,23 @@ final class save_news_forum_staff_test extends testcase {
         }
         $again = $this->call('save_news_forum_staff', [$items])['staff'];
         $this->assertSame(['unchanged', 'unchanged'], array_column($again, 'subscribed'));
+    }
+
+    /**
+     * Moodle makes a course's news forum with forced subscription: everyone is subscribed already, so the answer is
+     * "unchanged" and no subscription row is written (seen on real 4.5.6 and 5.1.3 sites).
+     */
+    public function test_forced_subscription_news_forum_is_unchanged(): void {
+        global $CFG, $DB;
+        require_once($CFG->dirroot . '/mod/forum/lib.php');
+        $trainer = $this->getDataGenerator()->create_and_enrol($this->course, 'editingteacher');
+        $forum = forum_get_course_forum($this->course->id, 'news');
+        $this->assertEquals(FORUM_FORCESUBSCRIBE, $forum->forcesubscribe);
+        $result = $this->call('save_news_forum_staff', [[['courseid' => $this->course->id, 'userid' => $trainer->id]]]);
+        $this->assertSame('unchanged', $result['staff'][0]['subscribed']);
+        $cm = get_coursemodule_from_instance('forum', $forum->id);
+        $this->assertTrue(\mod_forum\subscriptions::is_subscribed($trainer->id, $forum, null, $cm));
+        $this->assertFalse($DB->record_exists('forum_subscriptions', ['forum' => $forum->id, 'userid' => $trainer->id]));
     }
 
     /**
