@@ -7,8 +7,9 @@ completion and grades; it changes nothing. Its ``state_fingerprint`` is the regi
 the matching ``apply_*`` refuses it when the registry changed since (a certificate issued, revoked or replaced in
 between). ``apply_*`` does what the plan says, journaled as one run in the store (``store.runs.recording``): issue,
 sign and register, rewrite the track's ZIP, the Open Badges credentials and the signed status list, deliver as asked
-(Moodle message, Moodle private files), then publish the verification site again into ``certificates.publish_dir``
-when it is set (its own ``certificates publish`` run). Everything that can be checked without Moodle (verification
+(Moodle message, Moodle private files), then publish the verification site again (its own ``certificates publish``
+run): into ``certificates.publish_dir`` when it is set, and into Moodle when ``verify_url`` is the page local_cooperare
+serves on the site the caller's client talks to (a site with only Moodle), so the page never lags the registry. Everything that can be checked without Moodle (verification
 URL, signatory, signing key and its password) is checked before the first web-service call. This module must not
 print, prompt or read passwords from anywhere: the caller brings the password and shows the outcomes. PDF, signing
 and Open Badges libraries are imported only when a function needs them, so importing it stays cheap.
@@ -27,7 +28,7 @@ from cooperare.certificates.serials import grouped, parse_serial
 from cooperare.certificates.trainees import Trainee, from_people
 from cooperare.config.certificates import CertificatesConfig
 from cooperare.courses.catalogue import Catalogue
-from cooperare.errors import CertificateError
+from cooperare.errors import CertificateError, CooperareError
 from cooperare.moodle.client import MoodleClient
 from cooperare.plan import Change, Plan, fingerprint
 from cooperare.secrets import Secret
@@ -145,6 +146,8 @@ class IssueResult:
     run_id: int
     published: PublishedSite | None = None
     """The verification site published again (certificates.publish_dir set and something issued)."""
+    in_moodle: MoodleRepublished | None = None
+    """The site published again into Moodle (verify_url is the Moodle page and something issued)."""
 
     @property
     def issued(self) -> list[CertificateRecord]:
@@ -216,9 +219,10 @@ def apply_issue(client: MoodleClient, store: Store, planned: IssuePlan, *, issui
             run.detail = {"tracks": [{"track": t.track, "issued": len(t.outcome.issued)} for t in done]}
             if on_track is not None:
                 on_track(result)
-    published = republish(store, issuing.config, ws_calls=lambda: client.transport.stats.calls) \
-        if any(t.outcome.issued for t in done) else None
-    return IssueResult(tuple(done), run.id, published)
+    if not any(t.outcome.issued for t in done):
+        return IssueResult(tuple(done), run.id)
+    again = republish(store, issuing.config, ws_calls=lambda: client.transport.stats.calls, client=client)
+    return IssueResult(tuple(done), run.id, again.site, again.in_moodle)
 
 
 # -- reissue -----------------------------------------------------------------------------------------------------
@@ -240,6 +244,7 @@ class ReissueResult:
     new: CertificateRecord
     run_id: int
     published: PublishedSite | None = None
+    in_moodle: MoodleRepublished | None = None
 
 
 def plan_reissue(store: Store, *, serial: str, reason: str) -> ReissuePlan:
@@ -258,10 +263,11 @@ def plan_reissue(store: Store, *, serial: str, reason: str) -> ReissuePlan:
     return ReissuePlan(old, reason, trainee, plan)
 
 
-def apply_reissue(store: Store, planned: ReissuePlan, *, issuing: Issuing,
+def apply_reissue(store: Store, planned: ReissuePlan, *, issuing: Issuing, client: MoodleClient | None = None,
                   command: str = "certificates reissue") -> ReissueResult:
     """Make the replacement (new serial, same result), mark the old one replaced, rewrite the track's ZIP, its Open
-    Badges credential and the status list, journaled as one run; then publish the verification site again."""
+    Badges credential and the status list, journaled as one run; then publish the verification site again (into
+    Moodle too with ``client``, when verify_url is its page)."""
     from cooperare.certificates.deliver import zip_track
     from cooperare.certificates.issue import reissue
 
@@ -275,7 +281,8 @@ def apply_reissue(store: Store, planned: ReissuePlan, *, issuing: Issuing,
         run.detail = {**detail, "new": new.serial}
     old = registry.get(planned.old.serial)
     assert old is not None
-    return ReissueResult(old, new, run.id, republish(store, issuing.config, ws_calls=lambda: 0))
+    again = republish(store, issuing.config, ws_calls=_calls_of(client), client=client)
+    return ReissueResult(old, new, run.id, again.site, again.in_moodle)
 
 
 # -- revoke ------------------------------------------------------------------------------------------------------
@@ -295,6 +302,7 @@ class RevokeResult:
     status_list: Path | None = None
     """The Open Badges status list signed again (when credentials were issued)."""
     published: PublishedSite | None = None
+    in_moodle: MoodleRepublished | None = None
 
 
 def plan_revoke(store: Store, *, serial: str, reason: str) -> RevokePlan:
@@ -308,9 +316,11 @@ def plan_revoke(store: Store, *, serial: str, reason: str) -> RevokePlan:
 
 
 def apply_revoke(store: Store, planned: RevokePlan, *, config: CertificatesConfig,
-                 badges: BadgeIssuing | None = None, command: str = "certificates revoke") -> RevokeResult:
+                 badges: BadgeIssuing | None = None, client: MoodleClient | None = None,
+                 command: str = "certificates revoke") -> RevokeResult:
     """Revoke the certificate, rewrite its track's ZIP (without it) and, with ``badges``, the signed status list,
-    journaled as one run; then publish the verification site again."""
+    journaled as one run; then publish the verification site again (into Moodle too with ``client``, when
+    verify_url is its page)."""
     from cooperare.certificates.deliver import zip_track
 
     registry = CertificateRegistry(store.engine)
@@ -320,22 +330,80 @@ def apply_revoke(store: Store, planned: RevokePlan, *, config: CertificatesConfi
         record = registry.revoke(planned.record.serial, reason=planned.reason)
         zip_track(registry.all(track=record.track), output=config.output, track=record.track)
         status_list = badges.refresh(registry) if badges is not None else None
-    return RevokeResult(record, run.id, status_list, republish(store, config, ws_calls=lambda: 0))
+    again = republish(store, config, ws_calls=_calls_of(client), client=client)
+    return RevokeResult(record, run.id, status_list, again.site, again.in_moodle)
 
 
 # -- publishing again --------------------------------------------------------------------------------------------
 
 
-def republish(store: Store, config: CertificatesConfig, *, ws_calls: Callable[[], int]) -> PublishedSite | None:
-    """Publish the verification site again into certificates.publish_dir (its own run), when it is set."""
+@dataclass(frozen=True)
+class MoodleRepublished:
+    """The verification site published again into Moodle: where it is served, or why it could not be (the registry
+    change stands either way; ``certificates publish --moodle`` catches up)."""
+
+    url: str | None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Republished:
+    site: PublishedSite | None = None
+    """The folder written (certificates.publish_dir, or a temporary one only uploaded into Moodle: then None)."""
+    in_moodle: MoodleRepublished | None = None
+
+
+def publishes_into_moodle(config: CertificatesConfig, client: MoodleClient | None) -> bool:
+    """Whether verify_url is the page local_cooperare serves on the site ``client`` talks to."""
+    from cooperare.certificates.moodle_site import moodle_verify_url
+
+    return (client is not None and config.verify_url is not None
+            and config.verify_url == moodle_verify_url(client.transport.url))
+
+
+def republish(store: Store, config: CertificatesConfig, *, ws_calls: Callable[[], int],
+              client: MoodleClient | None = None) -> Republished:
+    """Publish the verification site again as its own run: into certificates.publish_dir when it is set, and into
+    Moodle when verify_url is the page local_cooperare serves on ``client``'s site (from a temporary folder when no
+    publish_dir is set). A failure to publish into Moodle is returned, not raised, and the run is journaled failed."""
+    import tempfile
+
+    from cooperare.certificates.moodle_site import publish_to_moodle
     from cooperare.certificates.publish import publish_verification_site
 
-    folder = config.publish_dir
-    if folder is None:
-        return None
-    with store.runs.recording("certificates publish", detail={"out": str(folder), "automatic": True},
-                              ws_calls=ws_calls):
-        return publish_verification_site(store, folder, issuer=config.issuer, badges_from=config.output)
+    to_moodle = publishes_into_moodle(config, client)
+    if config.publish_dir is None and not to_moodle:
+        return Republished()
+    with tempfile.TemporaryDirectory(prefix="cooperare-verify-") as scratch:
+        folder = config.publish_dir or Path(scratch)
+        detail: dict[str, Any] = {"out": str(config.publish_dir) if config.publish_dir else None, "automatic": True}
+        site: PublishedSite | None = None
+        try:
+            with store.runs.recording("certificates publish", detail=detail, ws_calls=ws_calls) as run:
+                site = publish_verification_site(store, folder, issuer=config.issuer, badges_from=config.output)
+                run.detail = {**detail, "certificates": site.certificates}
+                if not to_moodle:
+                    return Republished(site)
+                assert client is not None
+                try:
+                    answer = publish_to_moodle(client, folder)
+                except CooperareError as error:
+                    run.detail = {**run.detail, "moodle_error": str(error)}
+                    raise
+                run.detail = {**run.detail, "moodle": {k: answer.get(k) for k in
+                                                       ("created", "replaced", "unchanged", "deleted", "url")}}
+        except CooperareError as error:
+            if not to_moodle:
+                raise
+            return Republished(site if config.publish_dir else None, MoodleRepublished(None, str(error)))
+        return Republished(site if config.publish_dir else None, MoodleRepublished(str(answer.get("url"))))
+
+
+def _calls_of(client: MoodleClient | None) -> Callable[[], int]:
+    if client is None:
+        return lambda: 0
+    stats = client.transport.stats
+    return lambda: stats.calls
 
 
 # -- helpers -----------------------------------------------------------------------------------------------------

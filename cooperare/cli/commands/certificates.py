@@ -36,7 +36,9 @@ if TYPE_CHECKING:
     from cooperare.certificates.deliver import FileOutcome, MessageOutcome
     from cooperare.certificates.issue import Issuing
     from cooperare.certificates.publish import PublishedSite
+    from cooperare.certificates.service import MoodleRepublished
     from cooperare.certificates.verify import Verification
+    from cooperare.moodle.client import MoodleClient
 
 track_option = click.option("--track", "track", help="Only this track (default: every track of the catalogue).")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
@@ -71,6 +73,16 @@ class Session:
 
             config = replace(config, verify_url=moodle_verify_url(site.url))
         return cls(app, config, app.catalogue(), store, CertificateRegistry(store.engine))
+
+    def moodle_page_client(self) -> MoodleClient | None:
+        """A client of the Moodle site when verify_url is the page local_cooperare serves there (the default of a
+        site with only Moodle): reissue and revoke then publish the verification site into it again. Else None."""
+        from cooperare.certificates.moodle_site import moodle_verify_url
+
+        site = self.app.config.site
+        if site is None or self.config.verify_url != moodle_verify_url(site.url):
+            return None
+        return self.app.client()
 
     def tracks(self, only: str | None) -> list[str]:
         keys = [t.key for t in self.catalogue.tracks]
@@ -230,7 +242,7 @@ def issue(app: AppContext, track: str | None, dry_run: bool, as_json: bool) -> N
         result = apply_issue(client, session.store, planned, issuing=issuing, messages=delivery.moodle_message,
                              files=delivery.moodle_files, on_track=tell_track)
         if result.issued:
-            _tell_published(app, result.published)
+            _tell_published(app, result.published, result.in_moodle)
     if not summary:
         for assessment in planned.assessments:
             people = planned.recipients(assessment.track)
@@ -265,11 +277,11 @@ def reissue_command(app: AppContext, serial: str, reason: str) -> None:
     session = Session.open(app)
     planned = plan_reissue(session.store, serial=serial, reason=reason)
     issuing = session.issuing(signing_password(session.config.signing.password_env))
-    result = apply_reissue(session.store, planned, issuing=issuing)
+    result = apply_reissue(session.store, planned, issuing=issuing, client=session.moodle_page_client())
     new = result.new
     app.say(f"{grouped(result.old.serial)} replaced by {grouped(new.serial)} ({new.name}): "
             f"{session.output / (new.file or '')}")
-    _tell_published(app, result.published)
+    _tell_published(app, result.published, result.in_moodle)
 
 
 @certificates.command("revoke")
@@ -289,12 +301,13 @@ def revoke(app: AppContext, serial: str, reason: str) -> None:
     badges = None
     if has_status_list(session.config):  # the key is opened before anything changes
         badges = open_badges(session.config, password=signing_password(session.config.signing.password_env))
-    result = apply_revoke(session.store, planned, config=session.config, badges=badges)
+    result = apply_revoke(session.store, planned, config=session.config, badges=badges,
+                          client=session.moodle_page_client())
     record = result.record
     app.say(f"{grouped(record.serial)} ({record.name}) revoked: {reason}")
     if result.status_list is not None:
-        app.say(f"Open Badges status list rewritten: {result.status_list} (publish it again)")
-    _tell_published(app, result.published)
+        app.say(f"Open Badges status list rewritten: {result.status_list}")
+    _tell_published(app, result.published, result.in_moodle)
 
 
 # -- Open Badges -------------------------------------------------------------------------------------------------
@@ -322,13 +335,22 @@ def badges_command(app: AppContext, track: str | None) -> None:
 # -- publish -----------------------------------------------------------------------------------------------------
 
 
-def _tell_published(app: AppContext, site: PublishedSite | None) -> None:
-    """Say where the verification site was published again (certificates.publish_dir), or that it was not."""
-    if site is None:
+def _tell_published(app: AppContext, site: PublishedSite | None, in_moodle: MoodleRepublished | None = None) -> None:
+    """Say where the verification site was published again (certificates.publish_dir, Moodle), or that it was not.
+
+    Raises when publishing into Moodle failed: the change is in the registry, but the public page still shows the
+    previous state, which the person at the keyboard must know (and fix with ``certificates publish --moodle``)."""
+    if site is not None:
+        app.say(f"Verification site published again: {site.certificates} certificates in {site.folder}")
+    if in_moodle is not None and in_moodle.error is None:
+        app.say(f"Verification site published again into Moodle: {in_moodle.url}")
+    if site is None and in_moodle is None:
         app.note("the verification page shows what was last published: run `cooperare certificates publish` "
                  "(or set certificates.publish_dir to publish after every change)")
-        return
-    app.say(f"Verification site published again: {site.certificates} certificates in {site.folder}")
+    if in_moodle is not None and in_moodle.error is not None:
+        raise CertificateError(f"the change is in the registry, but the verification page in Moodle still shows the "
+                               f"previous state: publishing into Moodle failed: {in_moodle.error}",
+                               hint="run `cooperare certificates publish --moodle` once Moodle answers again")
 
 
 @certificates.command("publish")
