@@ -304,3 +304,34 @@ def test_badges_backfills_credentials_of_certificates_issued_without_them(workdi
         assert invoke("certificates", "verify", str(credential_paths(record, config.output)[1])).exit_code == 0
     again = invoke("certificates", "badges", env={"COOPERARE_SIGNING_PASSWORD": PASSWORD})
     assert "0 written" in again.output
+
+
+def test_verify_a_credential_against_the_published_site(workdir: Path, moodle_track: MoodleTrack,
+                                                        served: str) -> None:
+    """--site reads jwks.json and status-list.jwt where outside verifiers do: a revocation not yet published is not
+    seen there (the local check sees it), and is once published."""
+    with moodle_track.box.server.lock:
+        simulate.record_quiz_attempt(moodle_track.box.site, moodle_track.quiz_id, moodle_track.users["ana"], 9.5)
+    issued = invoke("certificates", "issue", "--track", "adm-expert", "--json",
+                    env={"COOPERARE_SIGNING_PASSWORD": PASSWORD})
+    [serial] = json.loads(issued.stdout)["tracks"][0]["serials"]
+    [badge] = (workdir / "certificates").glob("adm-expert/*.json")
+    assert invoke("certificates", "publish", "--out", "verify", "--moodle").exit_code == 0
+    in_moodle = f"{served}/local/cooperare/verify.php/"
+
+    def status_list_ok(*site: str) -> bool:
+        result = invoke("certificates", "verify", str(badge), "--json", *site)
+        return {c["check"]: c["ok"] for c in json.loads(result.stdout)["checks"]}["status list"]
+
+    assert status_list_ok("--site", in_moodle) and status_list_ok("--site", "verify")
+    revoked = invoke("certificates", "revoke", serial, "--reason", "eroare de evaluare",
+                     env={"COOPERARE_SIGNING_PASSWORD": PASSWORD})
+    assert revoked.exit_code == 0, revoked.output
+    assert not status_list_ok()  # certificates.output holds the new list
+    assert status_list_ok("--site", in_moodle)  # not published yet: the world still sees the old one
+    assert invoke("certificates", "publish", "--out", "verify", "--moodle").exit_code == 0
+    assert not status_list_ok("--site", in_moodle) and not status_list_ok("--site", "verify")
+    missing = invoke("certificates", "verify", str(badge), "--site", str(workdir / "nowhere"))
+    assert isinstance(missing.exception, CertificateError) and "publishes no jwks.json" in str(missing.exception)
+    pdf_with_site = invoke("certificates", "verify", str(badge.with_suffix(".pdf")), "--site", "verify")
+    assert pdf_with_site.exit_code == 2 and "--site goes with" in pdf_with_site.output

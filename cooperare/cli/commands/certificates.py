@@ -409,14 +409,18 @@ def publish(app: AppContext, out: Path | None, to_moodle: bool) -> None:
 @certificates.command("verify")
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--serial", help="Check a serial in the registry instead of a file.")
+@click.option("--site", "site", metavar="DIR|URL",
+              help="For a credential: take jwks.json and status-list.jwt from the published verification site (its "
+                   "folder, or its address, such as <moodle>/local/cooperare/verify.php/), as outside verifiers "
+                   "see them, instead of certificates.output.")
 @json_option
 @pass_app
-def verify(app: AppContext, file: Path | None, serial: str | None, as_json: bool) -> None:
+def verify(app: AppContext, file: Path | None, serial: str | None, site: str | None, as_json: bool) -> None:
     """Verify FILE.pdf (signature intact and trusted, registry match, not revoked or replaced), an Open Badges
     credential FILE (.json or the compact .jwt: signature, validity dates, status list, registry), or --serial S.
 
-    A credential is checked with the key set (jwks.json) and status list in certificates.output.
-    Exits with 1 when any check fails.
+    A credential is checked with the key set (jwks.json) and status list in certificates.output, or with those of
+    the published site given by --site. Exits with 1 when any check fails.
     """
     from cooperare.certificates.verify import load_trust_root, verify_pdf, verify_serial
 
@@ -424,8 +428,10 @@ def verify(app: AppContext, file: Path | None, serial: str | None, as_json: bool
         raise click.UsageError("give either FILE or --serial")
     session = Session.open(app)
     data = file.read_bytes() if file is not None else b""
+    if site is not None and not (file is not None and _is_badge(data)):
+        raise click.UsageError("--site goes with an Open Badges credential FILE (.json or .jwt)")
     if file is not None and _is_badge(data):
-        result = _verify_badge(session, data)
+        result = _verify_badge(session, data, site=site)
     elif file is not None:
         root = load_trust_root(session.config.signing.trust_root)
         result = verify_pdf(data, registry=session.registry, trust_root=root)
@@ -442,24 +448,32 @@ def _is_badge(data: bytes) -> bool:
     return looks_like_badge(data)
 
 
-def _verify_badge(session: Session, data: bytes) -> Verification:
+def _verify_badge(session: Session, data: bytes, *, site: str | None = None) -> Verification:
     from cryptography import x509
 
-    from cooperare.certificates.badges import JWKS_FILE, STATUS_LIST_FILE, verify_badge
+    from cooperare.certificates.badges import JWKS_FILE, STATUS_LIST_FILE, published_file, verify_badge
 
     root_path = session.config.signing.trust_root
     if root_path is None:
         raise CertificateError("no trust root configured", hint="set certificates.signing.trust_root")
-    jwks, status_list = session.output / JWKS_FILE, session.output / STATUS_LIST_FILE
-    if not jwks.is_file():
-        raise CertificateError(f"the issuer's key set {jwks} is missing",
-                               hint="it is written when credentials are issued; copy it from the verification site")
+    if site is not None:
+        jwks = published_file(site, JWKS_FILE)
+        if jwks is None:
+            raise CertificateError(f"the verification site {site} publishes no {JWKS_FILE}",
+                                   hint="publish it again: cooperare certificates publish")
+        status_list = published_file(site, STATUS_LIST_FILE)
+    else:
+        jwks_path, list_path = session.output / JWKS_FILE, session.output / STATUS_LIST_FILE
+        if not jwks_path.is_file():
+            raise CertificateError(f"the issuer's key set {jwks_path} is missing",
+                                   hint="it is written when credentials are issued; copy it from the verification "
+                                        "site, or give --site")
+        jwks, status_list = jwks_path.read_bytes(), list_path.read_bytes() if list_path.is_file() else None
     try:
         root = x509.load_pem_x509_certificate(root_path.read_bytes())
     except (OSError, ValueError) as exc:
         raise CertificateError(f"cannot read the trust root {root_path}: {exc}") from None
-    return verify_badge(data, trust_root=root, jwks=jwks.read_bytes(), registry=session.registry,
-                        status_list=status_list.read_bytes() if status_list.is_file() else None)
+    return verify_badge(data, trust_root=root, jwks=jwks, registry=session.registry, status_list=status_list)
 
 
 def _report_verification(app: AppContext, result: Verification, *, subject: str, as_json: bool) -> None:
