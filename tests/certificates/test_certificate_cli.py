@@ -335,3 +335,29 @@ def test_verify_a_credential_against_the_published_site(workdir: Path, moodle_tr
     assert isinstance(missing.exception, CertificateError) and "publishes no jwks.json" in str(missing.exception)
     pdf_with_site = invoke("certificates", "verify", str(badge.with_suffix(".pdf")), "--site", "verify")
     assert pdf_with_site.exit_code == 2 and "--site goes with" in pdf_with_site.output
+
+
+@pytest.mark.parametrize(("site_url", "verify_url", "expected"), [
+    ("https://moodle.example.ro", None, True),  # left unset on an https site: defaults to the plugin's page
+    ("https://moodle.example.ro/", "https://moodle.example.ro/local/cooperare/verify.php/", True),
+    ("https://moodle.example.ro", "https://cooperare.acor.ro/verificare/", False),
+    ("http://127.0.0.1:8085", None, False),  # no https: no default, nothing to publish into automatically
+])
+def test_which_sites_publish_into_moodle_by_default(tmp_path: Path, demo_keys: DemoKeys, site_url: str,
+                                                    verify_url: str | None, expected: bool,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from cooperare.cli.commands.certificates import Session
+    from cooperare.cli.context import AppContext
+
+    certificates: dict[str, Any] = {"signatory": {"name": "Maria Ionescu", "role": "Președinte"}}
+    if verify_url is not None:
+        certificates["verify_url"] = verify_url
+    (tmp_path / "cooperare.yaml").write_text(yaml.safe_dump({
+        "site": {"url": site_url}, "store": {"url": "sqlite:///store.sqlite"}, "certificates": certificates,
+    }, allow_unicode=True), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    app = AppContext(config_path=tmp_path / "cooperare.yaml")
+    try:
+        assert Session.open(app).on_moodle_page is expected
+    finally:
+        app.close()

@@ -74,15 +74,19 @@ class Session:
             config = replace(config, verify_url=moodle_verify_url(site.url))
         return cls(app, config, app.catalogue(), store, CertificateRegistry(store.engine))
 
-    def moodle_page_client(self) -> MoodleClient | None:
-        """A client of the Moodle site when verify_url is the page local_cooperare serves there (the default of a
-        site with only Moodle): reissue and revoke then publish the verification site into it again. Else None."""
+    @property
+    def on_moodle_page(self) -> bool:
+        """Whether verify_url is the page local_cooperare serves on the configured site (the default of a site with
+        only Moodle)."""
         from cooperare.certificates.moodle_site import moodle_verify_url
 
         site = self.app.config.site
-        if site is None or self.config.verify_url != moodle_verify_url(site.url):
-            return None
-        return self.app.client()
+        return site is not None and self.config.verify_url == moodle_verify_url(site.url)
+
+    def moodle_page_client(self) -> MoodleClient | None:
+        """A client of the Moodle site when verify_url is its page: issue, reissue and revoke then publish the
+        verification site into it again, and ``publish`` does by default. Else None."""
+        return self.app.client() if self.on_moodle_page else None
 
     def tracks(self, only: str | None) -> list[str]:
         keys = [t.key for t in self.catalogue.tracks]
@@ -357,11 +361,12 @@ def _tell_published(app: AppContext, site: PublishedSite | None, in_moodle: Mood
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the static verification site (created; only the site's own files are replaced). "
                    "Default: certificates.publish_dir, else ./verify.")
-@click.option("--moodle", "to_moodle", is_flag=True,
+@click.option("--moodle/--no-moodle", "to_moodle", default=None,
               help="Also publish it into the Moodle site (local_cooperare 0.4.0+), served without login at "
-                   "<site>/local/cooperare/verify.php/ (the default verify_url of an https site).")
+                   "<site>/local/cooperare/verify.php/ (the default verify_url of an https site). Default: when "
+                   "verify_url is that page.")
 @pass_app
-def publish(app: AppContext, out: Path | None, to_moodle: bool) -> None:
+def publish(app: AppContext, out: Path | None, to_moodle: bool | None) -> None:
     """Write the public verification page and its encrypted registry into a folder for any static web host.
 
     Serve the folder at certificates.verify_url: each certificate's QR code opens that address with ?serie=….
@@ -373,6 +378,8 @@ def publish(app: AppContext, out: Path | None, to_moodle: bool) -> None:
 
     session = Session.open(app)
     out = out or session.config.publish_dir or Path("verify")
+    if to_moodle is None:  # a site with only Moodle: its page is where the QR codes point
+        to_moodle = session.on_moodle_page
     with session.store.runs.recording("certificates publish", detail={"out": str(out)},
                                       ws_calls=lambda: app.ws_calls) as run:
         site = publish_verification_site(session.store, out, issuer=session.config.issuer,
