@@ -1,5 +1,6 @@
 """The certificates workflow in two calls per action, as courses and roster have it: ``plan_issue``/``apply_issue``,
-``plan_reissue``/``apply_reissue``, ``plan_revoke``/``apply_revoke``; the CLI and the demo both call these.
+``plan_reissue``/``apply_reissue``, ``plan_revoke``/``apply_revoke``, ``plan_deliver``/``apply_deliver``, and
+``read_status`` (where each trainee stands, read only); the CLI and the demo both call these.
 
 A plan is data (:class:`~cooperare.plan.Plan`: one ``create`` per certificate to issue, ``update`` for a
 certificate to revoke or replace, ``noop`` for a holder) made by reading the registry and, for an issue, Moodle's
@@ -102,6 +103,72 @@ def has_status_list(config: CertificatesConfig) -> bool:
     from cooperare.certificates.badges import STATUS_LIST_FILE
 
     return (config.output / STATUS_LIST_FILE).is_file()
+
+
+# -- status ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrackStatus:
+    """Where the trainees of one track stand, and the track's target."""
+
+    assessment: TrackAssessment
+    name: str
+    target: int
+
+    @property
+    def track(self) -> str:
+        return self.assessment.track
+
+    @property
+    def certified(self) -> int:
+        return len(self.assessment.holders)
+
+    @property
+    def eligible(self) -> int:
+        return len(self.assessment.eligible)
+
+    @property
+    def missing(self) -> int:
+        return len(self.assessment.verdicts) - self.eligible
+
+    def as_json(self) -> dict[str, Any]:
+        """Per person: certified (with the serial), eligible, or what is missing; and the counts."""
+        assessment = self.assessment
+        people: list[dict[str, Any]] = [
+            {"key": key, "name": record.name, "state": "certified", "serial": grouped(record.serial), "missing": []}
+            for key, record in sorted(assessment.holders.items())
+        ]
+        people += [{"key": v.trainee.key, "name": v.trainee.fullname,
+                    "state": "eligible" if v.eligible else "missing", "serial": None, "missing": list(v.missing)}
+                   for v in assessment.verdicts]
+        return {"track": self.track, "target": self.target, "source": assessment.source,
+                "certified": self.certified, "eligible": self.eligible, "missing": self.missing, "people": people}
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    tracks: tuple[TrackStatus, ...]
+    ws_calls: int
+    """Web-service calls made to read it."""
+
+    def as_json(self) -> dict[str, Any]:
+        return {"tracks": [track.as_json() for track in self.tracks]}
+
+
+def read_status(client: MoodleClient, *, store: Store, catalogue: Catalogue, config: CertificatesConfig,
+                tracks: Sequence[str]) -> StatusReport:
+    """Per track, who holds a certificate, who is eligible and what the others miss; reads Moodle (grades once per
+    course, completion for the people not yet certified) and the store, and changes nothing."""
+    people, registry = People(store.engine), CertificateRegistry(store.engine)
+    calls = client.transport.stats.calls
+    found = []
+    for track in tracks:
+        assessment = assess_track(client, people=people, registry=registry, catalogue=catalogue, config=config,
+                                  track=track)
+        info = catalogue.track(track)
+        found.append(TrackStatus(assessment, info.name, info.target))
+    return StatusReport(tuple(found), client.transport.stats.calls - calls)
 
 
 # -- issue -------------------------------------------------------------------------------------------------------
@@ -321,6 +388,143 @@ def apply_revoke(store: Store, planned: RevokePlan, *, config: CertificatesConfi
         zip_track(registry.all(track=record.track), output=config.output, track=record.track)
         status_list = badges.refresh(registry) if badges is not None else None
     return RevokeResult(record, run.id, status_list, republish(store, config, ws_calls=lambda: 0))
+
+
+# -- deliver -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeliverPlan:
+    """The tracks whose ZIP is written again, whether messages and Moodle private files were asked, and the plan:
+    per valid certificate, ``create`` for a message to send or a PDF to put, ``noop`` for one done before (or held:
+    a send never confirmed is not repeated, a holder without a Moodle account is skipped)."""
+
+    tracks: tuple[str, ...]
+    message: bool
+    files: bool
+    plan: Plan
+
+    def count(self, track: str, what: str, action: str = "create") -> int:
+        """How many changes of ``track`` for ``what`` (``message`` or ``file``) have ``action``."""
+        return sum(1 for c in self.plan.changes
+                   if c.group == track and c.action == action and c.address.endswith(f".{what}"))
+
+
+@dataclass(frozen=True)
+class TrackDelivered:
+    """What ``apply_deliver`` did for one track."""
+
+    track: str
+    certificates: int
+    """Valid certificates of the track (all of them in its ZIP)."""
+    archive: Path
+    messages: MessageOutcome | None = None
+    files: FileOutcome | None = None
+
+
+@dataclass(frozen=True)
+class DeliverResult:
+    tracks: tuple[TrackDelivered, ...]
+    run_id: int
+
+
+def deliver_address(serial: str, what: str) -> str:
+    """``certificate[7K2M-9QXD-4TBW-H0RC].message`` or ``….file``."""
+    return f"certificate[{grouped(serial)}].{what}"
+
+
+def plan_deliver(store: Store, *, tracks: Sequence[str], message: bool, files: bool) -> DeliverPlan:
+    """What delivering the valid certificates of ``tracks`` would do, read from the registry and the journal (no
+    Moodle call, nothing changed)."""
+    changes = _deliver_changes(store, tracks=tracks, message=message, files=files)
+    plan = Plan(scope="certificates deliver", changes=changes,
+                state_fingerprint=_deliver_state(store, tracks=tracks, changes=changes))
+    for track in tracks:
+        plan.notes.append(f"{track}: the ZIP of its valid certificates is written again")
+    return DeliverPlan(tuple(tracks), message, files, plan)
+
+
+def apply_deliver(client: MoodleClient | None, store: Store, planned: DeliverPlan, *, output: Path,
+                  command: str = "certificates deliver",
+                  on_track: Callable[[TrackDelivered], None] | None = None) -> DeliverResult:
+    """Write each track's ZIP again and send the messages and put the PDFs the plan says (each never twice: the
+    journal is read again when sending), journaled as one run. A plan made before the registry or the delivery
+    journal changed is refused; without the plugin's file function nothing is sent. ``client`` may be None only
+    when neither messages nor files were asked."""
+    from cooperare.certificates.deliver import deliver_files, require_file_delivery, send_messages, zip_track
+
+    changes = _deliver_changes(store, tracks=planned.tracks, message=planned.message, files=planned.files)
+    planned.plan.check_fresh(_deliver_state(store, tracks=planned.tracks, changes=changes))
+    if client is None and (planned.message or planned.files):
+        raise CertificateError("delivering messages or files needs a Moodle site (site: in cooperare.yaml)")
+    if client is not None and any(c.action == "create" and c.address.endswith(".file") for c in changes):
+        require_file_delivery(client)  # before anything is sent
+    registry = CertificateRegistry(store.engine)
+    done: list[TrackDelivered] = []
+    detail = {"tracks": list(planned.tracks), "message": planned.message, "files": planned.files}
+    with store.runs.recording(command, detail=detail,
+                              ws_calls=lambda: client.transport.stats.calls if client is not None else 0) as run:
+        for track in planned.tracks:
+            records = registry.all(track=track, status="valid")
+            archive = zip_track(records, output=output, track=track)
+            told = put = None
+            if client is not None and planned.message:
+                told = send_messages(client, records, store=store, run_id=run.id)
+            if client is not None and planned.files:
+                put = deliver_files(client, records, store=store, run_id=run.id, output=output)
+            result = TrackDelivered(track, len(records), archive, told, put)
+            done.append(result)
+            if on_track is not None:
+                on_track(result)
+    return DeliverResult(tuple(done), run.id)
+
+
+def _deliver_changes(store: Store, *, tracks: Sequence[str], message: bool, files: bool) -> list[Change]:
+    from cooperare.certificates.deliver import FILES_SCOPE, MESSAGE_SCOPE, file_address, message_address
+
+    registry = CertificateRegistry(store.engine)
+    sent = store.journal.by_address(MESSAGE_SCOPE) if message else {}
+    placed = store.journal.by_address(FILES_SCOPE) if files else {}
+    changes: list[Change] = []
+    for track in tracks:
+        for record in registry.all(track=track, status="valid"):
+            if message:
+                changes.append(_message_change(record, sent.get(message_address(record), [])))
+            if files:
+                changes.append(_file_change(record, placed.get(file_address(record), [])))
+    return changes
+
+
+def _message_change(record: CertificateRecord, history: Sequence[Any]) -> Change:
+    address = deliver_address(record.serial, "message")
+    if record.moodle_user_id is None:
+        return Change(address, "noop", group=record.track, note=f"{record.name}: no Moodle account")
+    if any(entry.phase == "done" for entry in history):
+        return Change(address, "noop", {"sent": True}, {"sent": True}, group=record.track, note=record.name)
+    if any(entry.phase == "begun" for entry in history):
+        return Change(address, "noop", {"sent": None}, {"sent": None}, group=record.track,
+                      note=f"{record.name}: an earlier send was never confirmed; not sent again")
+    return Change(address, "create", None, {"touserid": record.moodle_user_id}, group=record.track,
+                  note=record.name)
+
+
+def _file_change(record: CertificateRecord, history: Sequence[Any]) -> Change:
+    address = deliver_address(record.serial, "file")
+    if record.moodle_user_id is None:
+        return Change(address, "noop", group=record.track, note=f"{record.name}: no Moodle account")
+    if any(e.phase == "done" and (e.payload or {}).get("sha256") == record.sha256 for e in history):
+        return Change(address, "noop", {"sha256": record.sha256}, {"sha256": record.sha256}, group=record.track,
+                      note=record.name)
+    lost = any(entry.phase == "begun" for entry in history)
+    return Change(address, "create", None, {"userid": record.moodle_user_id, "sha256": record.sha256},
+                  group=record.track,
+                  note=f"{record.name}: sent again (an earlier answer was lost)" if lost else record.name)
+
+
+def _deliver_state(store: Store, *, tracks: Sequence[str], changes: Sequence[Change]) -> str:
+    """The registry's certificates of ``tracks`` and what the journal says was delivered: a deliver plan's state."""
+    return fingerprint([CertificateRegistry(store.engine).statuses(tracks=tracks),
+                        [(c.address, c.action, c.note) for c in changes]])
 
 
 # -- publishing again --------------------------------------------------------------------------------------------
