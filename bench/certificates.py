@@ -146,6 +146,40 @@ def bench_bare_signing(folder: Path, *, count: int) -> tuple[float, float, float
     return documented, (cpu_seconds() - started) / count * 1000, pressed, reportlab, press_setup, key_setup
 
 
+def bench_ratio_rounds(folder: Path, *, count: int, rounds: int) -> list[tuple[float, float]]:
+    """``rounds`` alternating measures of (pipeline, signing alone), CPU ms per certificate, in this process: the
+    pipeline issues ``count`` certificates (one process: page, signature, file, registry row), then the pack's signer
+    signs ``count`` pages of the press with the same key and settings. Alternating keeps a noisy shared machine from
+    favouring one side; the ratio of each pair is printed."""
+    from cooperare.certificates.press import CertificatePress
+    from cooperare.certificates.render import CertificateContent
+
+    fonts = load_fonts()
+    press = CertificatePress(fonts=fonts)
+    pages = [press.render(CertificateContent(
+        serial=new_serial(), name=f"{FIRST[i % 8]} {LAST[(i // 8) % 8]}", programme="Program", course="Curs",
+        track="Alfabetizare digitală", hours=40, start=date(2026, 3, 2), end=date(2026, 5, 29),
+        result="Promovat, nota 8,75", issued_on=date.today(), issuer="Asociația Comunelor din România",
+        signatory_name="Maria Ionescu", signatory_role="Președinte", verify_url="https://cooperare.acor.ro/verificare"))
+        for i in range(count)]
+    bench_issue(folder, count=8, workers=1, label="warm-up")  # makes the keys; imports and caches warm
+    signer = PdfSigner(folder / "keys" / "signing.p12", password=Secret(PASSWORD))
+    pairs = []
+    for number in range(rounds):
+        _, pipeline = bench_issue(folder, count=count, workers=1, label=f"round-{number}")
+        started = cpu_seconds()
+        for pdf in pages:
+            signer.sign(pdf)
+        bare = (cpu_seconds() - started) / count * 1000
+        pairs.append((pipeline, bare))
+        print(f"round {number + 1}: pipeline {pipeline:5.2f} ms CPU each, signing alone {bare:5.2f} ms: "
+              f"{pipeline / bare:.2f}×", flush=True)
+    ratios = sorted(p / b for p, b in pairs)
+    print(f"ratio over {rounds} rounds: median {ratios[len(ratios) // 2]:.2f}×, min {ratios[0]:.2f}×, "
+          f"max {ratios[-1]:.2f}× (goal ≤ 1.25×)")
+    return pairs
+
+
 def registry_of(folder: Path, people: int) -> Path:
     """A store holding ``people`` valid certificates spread over tracks, counties, communes and organisations."""
     catalogue = load_catalogue()
@@ -226,7 +260,13 @@ def main() -> None:
     parser.add_argument("--completion-people", type=int, default=292,
                         help="trainees whose progress is read on the sandbox (calls counted)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="processes for the parallel run")
+    parser.add_argument("--rounds", type=int, default=0,
+                        help="only the ratio to signing alone: this many alternating rounds of --certificates each")
     args = parser.parse_args()
+    if args.rounds:
+        with tempfile.TemporaryDirectory(prefix="cooperare-bench-") as tmp:
+            bench_ratio_rounds(Path(tmp), count=max(4, args.certificates), rounds=args.rounds)
+        return
     print(f"cores: {os.cpu_count()}, workers: {args.workers}")
     bench_completion_reads(args.completion_people)
     with tempfile.TemporaryDirectory(prefix="cooperare-bench-") as tmp:

@@ -88,11 +88,11 @@ class _StreamPen:
              centred: bool = True) -> None:
         self._ops.append(_text_operators(self._codes[font], text, font, size, x, y, _rgb(colour), centred))
 
-    def qr(self, modules: list[list[bool]], *, x: float, y: float, side: float) -> None:
-        scale = side / len(modules)
+    def qr(self, rows: list[bytes], *, x: float, y: float, side: float) -> None:
+        scale = side / len(rows)
         self._ops.append(f"q 1 0 0 1 {fp_str(x, y + side)} cm {fp_str(scale)} 0 0 {fp_str(-scale)} 0 0 cm "
                          f"{_rgb(BLACK)} rg")
-        self._ops.append(" ".join(f"{start} {row} {length} 1 re" for row, start, length in qr_runs(modules)))
+        self._ops.append(" ".join([f"{start} {row} {length} 1 re" for row, start, length in qr_runs(rows)]))
         self._ops.append("f Q")
 
     def operators(self) -> bytes:
