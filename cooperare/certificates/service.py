@@ -1,6 +1,7 @@
 """The certificates workflow in two calls per action, as courses and roster have it: ``plan_issue``/``apply_issue``,
-``plan_reissue``/``apply_reissue``, ``plan_revoke``/``apply_revoke``, ``plan_deliver``/``apply_deliver``, and
-``read_status`` (where each trainee stands, read only); the CLI and the demo both call these.
+``plan_reissue``/``apply_reissue``, ``plan_revoke``/``apply_revoke``, ``plan_deliver``/``apply_deliver``,
+``read_status`` (where each trainee stands, read only), ``publish_site`` and ``issue_missing_badges``; the CLI and
+the demo both call these.
 
 A plan is data (:class:`~cooperare.plan.Plan`: one ``create`` per certificate to issue, ``update`` for a
 certificate to revoke or replace, ``noop`` for a holder) made by reading the registry and, for an issue, Moodle's
@@ -283,8 +284,7 @@ def apply_issue(client: MoodleClient, store: Store, planned: IssuePlan, *, issui
             run.detail = {"tracks": [{"track": t.track, "issued": len(t.outcome.issued)} for t in done]}
             if on_track is not None:
                 on_track(result)
-    published = republish(store, issuing.config, ws_calls=lambda: client.transport.stats.calls) \
-        if any(t.outcome.issued for t in done) else None
+    published = republish(store, issuing.config) if any(t.outcome.issued for t in done) else None
     return IssueResult(tuple(done), run.id, published)
 
 
@@ -342,7 +342,7 @@ def apply_reissue(store: Store, planned: ReissuePlan, *, issuing: Issuing,
         run.detail = {**detail, "new": new.serial}
     old = registry.get(planned.old.serial)
     assert old is not None
-    return ReissueResult(old, new, run.id, republish(store, issuing.config, ws_calls=lambda: 0))
+    return ReissueResult(old, new, run.id, republish(store, issuing.config))
 
 
 # -- revoke ------------------------------------------------------------------------------------------------------
@@ -387,7 +387,7 @@ def apply_revoke(store: Store, planned: RevokePlan, *, config: CertificatesConfi
         record = registry.revoke(planned.record.serial, reason=planned.reason)
         zip_track(registry.all(track=record.track), output=config.output, track=record.track)
         status_list = badges.refresh(registry) if badges is not None else None
-    return RevokeResult(record, run.id, status_list, republish(store, config, ws_calls=lambda: 0))
+    return RevokeResult(record, run.id, status_list, republish(store, config))
 
 
 # -- deliver -----------------------------------------------------------------------------------------------------
@@ -527,19 +527,57 @@ def _deliver_state(store: Store, *, tracks: Sequence[str], changes: Sequence[Cha
                         [(c.address, c.action, c.note) for c in changes]])
 
 
-# -- publishing again --------------------------------------------------------------------------------------------
+# -- publishing, Open Badges -------------------------------------------------------------------------------------
 
 
-def republish(store: Store, config: CertificatesConfig, *, ws_calls: Callable[[], int]) -> PublishedSite | None:
-    """Publish the verification site again into certificates.publish_dir (its own run), when it is set."""
+@dataclass(frozen=True)
+class PublishResult:
+    site: PublishedSite
+    run_id: int
+    moodle: dict[str, Any] | None = None
+    """The plugin's answer when the site was also published into Moodle (counts of files, url)."""
+
+
+def publish_site(store: Store, config: CertificatesConfig, *, out: Path, client: MoodleClient | None = None,
+                 command: str = "certificates publish", automatic: bool = False) -> PublishResult:
+    """Write the verification site (page and encrypted registry, the Open Badges status list and key set) into
+    ``out`` and, with ``client``, into the Moodle site (local_cooperare 0.4.0+), journaled as one run."""
     from cooperare.certificates.publish import publish_verification_site
 
-    folder = config.publish_dir
-    if folder is None:
+    detail: dict[str, Any] = {"out": str(out), **({"automatic": True} if automatic else {})}
+    with store.runs.recording(command, detail=detail,
+                              ws_calls=lambda: client.transport.stats.calls if client is not None else 0) as run:
+        site = publish_verification_site(store, out, issuer=config.issuer, badges_from=config.output)
+        run.detail = detail = {**detail, "certificates": site.certificates, "entries": site.entries}
+        answer = None
+        if client is not None:
+            from cooperare.certificates.moodle_site import publish_to_moodle
+
+            answer = publish_to_moodle(client, out)
+            run.detail = {**detail, "moodle": {key: answer.get(key) for key in
+                                               ("created", "replaced", "unchanged", "deleted", "url")}}
+    return PublishResult(site, run.id, answer)
+
+
+def republish(store: Store, config: CertificatesConfig) -> PublishedSite | None:
+    """Publish the verification site again into certificates.publish_dir (its own run), when it is set."""
+    if config.publish_dir is None:
         return None
-    with store.runs.recording("certificates publish", detail={"out": str(folder), "automatic": True},
-                              ws_calls=ws_calls):
-        return publish_verification_site(store, folder, issuer=config.issuer, badges_from=config.output)
+    return publish_site(store, config, out=config.publish_dir, automatic=True).site
+
+
+def issue_missing_badges(store: Store, *, config: CertificatesConfig, tracks: Sequence[str],
+                         badges: BadgeIssuing) -> list[Path]:
+    """The Open Badges credential of every valid certificate of ``tracks`` that has none yet in
+    ``config.output`` (issued before they existed, or by an interrupted run); re-signs the status list and key set.
+    Existing credentials are kept."""
+    from cooperare.certificates.badges import credential_paths
+
+    registry = CertificateRegistry(store.engine)
+    wanted = set(tracks)
+    missing = [record for record in registry.all(status="valid")
+               if record.track in wanted and not credential_paths(record, config.output)[1].exists()]
+    return badges.issue(missing, registry=registry)
 
 
 # -- helpers -----------------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The certificates service, status and delivery: ``read_status`` reads and changes nothing; ``plan_deliver`` says
 per certificate what delivering would send and put, without calling Moodle; ``apply_deliver`` does it as one journaled
 run, a re-plan then has nothing left, a plan made before the registry or the journal changed is refused, and without
-the plugin's file function nothing at all is sent."""
+the plugin's file function nothing at all is sent; the verification site is published in one run, into a folder and
+Moodle; missing Open Badges credentials are written, existing ones kept."""
 
 from __future__ import annotations
 
@@ -16,10 +17,13 @@ from cooperare.certificates.service import (
     apply_issue,
     apply_revoke,
     deliver_address,
+    issue_missing_badges,
+    open_badges,
     open_issuing,
     plan_deliver,
     plan_issue,
     plan_revoke,
+    publish_site,
     read_status,
 )
 from cooperare.certificates.settings import CertificatesConfig
@@ -147,3 +151,38 @@ def test_messages_or_files_without_a_site_are_refused(store: Store, catalogue: C
     zipped = apply_deliver(None, store, plan_deliver(store, tracks=[TRACK], message=False, files=False),
                            output=config.output)
     assert [t.certificates for t in zipped.tracks] == [1]
+
+
+# -- publish, Open Badges ----------------------------------------------------------------------------------------
+
+
+def test_publish_site_writes_the_folder_and_moodle_in_one_run(
+        store: Store, catalogue: Catalogue, config: CertificatesConfig, moodle_track: MoodleTrack,
+        tmp_path: Path) -> None:
+    from cooperare.certificates.publish import read_published
+
+    [ana] = _issue(moodle_track, store, catalogue, config, "ana")
+    local = publish_site(store, config, out=tmp_path / "verify")
+    assert local.moodle is None and local.site.certificates == 1
+    assert read_published(tmp_path / "verify", ana.serial) is not None
+    run = store.runs.get(local.run_id)
+    assert (run.command, run.outcome, run.detail["certificates"]) == ("certificates publish", "ok", 1)
+
+    both = publish_site(store, config, out=tmp_path / "verify", client=moodle_track.client)
+    assert both.moodle is not None and str(both.moodle["url"]).endswith("/local/cooperare/verify.php/")
+    assert store.runs.get(both.run_id).detail["moodle"]["url"] == both.moodle["url"]
+
+
+def test_missing_badges_are_written_and_existing_ones_kept(
+        store: Store, catalogue: Catalogue, config: CertificatesConfig, moodle_track: MoodleTrack) -> None:
+    from cooperare.certificates.badges import credential_paths
+
+    ana, eva = _issue(moodle_track, store, catalogue, config, "ana", "eva")
+    kept = credential_paths(eva, config.output)[1]
+    before = kept.read_bytes()
+    credential_paths(ana, config.output)[1].unlink()
+    badges = open_badges(config, password=Secret(PASSWORD))
+    written = issue_missing_badges(store, config=config, tracks=[TRACK], badges=badges)
+    assert written == [credential_paths(ana, config.output)[1]] and written[0].is_file()
+    assert kept.read_bytes() == before
+    assert issue_missing_badges(store, config=config, tracks=["elsewhere"], badges=badges) == []

@@ -286,15 +286,12 @@ def revoke(app: AppContext, serial: str, reason: str) -> None:
 def badges_command(app: AppContext, track: str | None) -> None:
     """Write the Open Badges 3.0 credential of every valid certificate that has none yet (issued before they
     existed, or by an interrupted run), and re-sign the status list and key set. Existing credentials are kept."""
-    from cooperare.certificates.badges import credential_paths
-    from cooperare.certificates.service import open_badges
+    from cooperare.certificates.service import issue_missing_badges, open_badges
 
     session = Session.open(app)
-    tracks = set(session.tracks(track))
-    missing = [record for record in session.registry.all(status="valid")
-               if record.track in tracks and not credential_paths(record, session.output)[1].exists()]
+    tracks = session.tracks(track)
     badges = open_badges(session.config, password=signing_password(session.config.signing.password_env))
-    written = badges.issue(missing, registry=session.registry)
+    written = issue_missing_badges(session.store, config=session.config, tracks=tracks, badges=badges)
     app.say(f"Open Badges credentials: {len(written)} written, status list and key set re-signed in "
             f"{session.output}")
 
@@ -327,21 +324,12 @@ def publish(app: AppContext, out: Path | None, to_moodle: bool) -> None:
     """
     from urllib.parse import urlsplit
 
-    from cooperare.certificates.publish import publish_verification_site
+    from cooperare.certificates.service import publish_site
 
     session = Session.open(app)
     out = out or session.config.publish_dir or Path("verify")
-    with session.store.runs.recording("certificates publish", detail={"out": str(out)},
-                                      ws_calls=lambda: app.ws_calls) as run:
-        site = publish_verification_site(session.store, out, issuer=session.config.issuer,
-                                         badges_from=session.output)
-        run.detail = {"out": str(out), "certificates": site.certificates, "entries": site.entries}
-        if to_moodle:
-            from cooperare.certificates.moodle_site import publish_to_moodle
-
-            answer = publish_to_moodle(app.client(), out)
-            run.detail = {**run.detail, "moodle": {k: answer.get(k) for k in
-                                                   ("created", "replaced", "unchanged", "deleted", "url")}}
+    result = publish_site(session.store, session.config, out=out, client=app.client() if to_moodle else None)
+    site, answer = result.site, result.moodle or {}
     app.say(f"Verification site for {site.certificates} certificates ({site.entries} entries of "
             f"{site.record_size} bytes each, decoys included): {site.folder.resolve()}")
     if to_moodle:
