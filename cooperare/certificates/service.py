@@ -1,7 +1,7 @@
 """The certificates workflow in two calls per action, as courses and roster have it: ``plan_issue``/``apply_issue``,
 ``plan_reissue``/``apply_reissue``, ``plan_revoke``/``apply_revoke``, ``plan_deliver``/``apply_deliver``,
-``read_status`` (where each trainee stands, read only), ``publish_site`` and ``issue_missing_badges``; the CLI and
-the demo both call these.
+``read_status`` (where each trainee stands, read only), ``publish_site``, ``issue_missing_badges`` and ``verify``;
+the CLI and the demo both call these.
 
 A plan is data (:class:`~cooperare.plan.Plan`: one ``create`` per certificate to issue, ``update`` for a
 certificate to revoke or replace, ``noop`` for a holder) made by reading the registry and, for an issue, Moodle's
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from cooperare.certificates.deliver import FileOutcome, MessageOutcome
     from cooperare.certificates.issue import IssueOutcome, Issuing
     from cooperare.certificates.publish import PublishedSite
+    from cooperare.certificates.verify import Verification
 
 
 # -- configuration, checked before Moodle ------------------------------------------------------------------------
@@ -578,6 +579,44 @@ def issue_missing_badges(store: Store, *, config: CertificatesConfig, tracks: Se
     missing = [record for record in registry.all(status="valid")
                if record.track in wanted and not credential_paths(record, config.output)[1].exists()]
     return badges.issue(missing, registry=registry)
+
+
+# -- verify ------------------------------------------------------------------------------------------------------
+
+
+def verify(store: Store, config: CertificatesConfig, *, data: bytes | None = None,
+           serial: str | None = None) -> Verification:
+    """Check a signed PDF or an Open Badges credential (``data``: signature, trust root, registry, status), or a
+    serial in the registry; a credential is checked with the key set and status list in ``config.output``."""
+    from cooperare.certificates.badges import looks_like_badge
+    from cooperare.certificates.verify import load_trust_root, verify_pdf, verify_serial
+
+    registry = CertificateRegistry(store.engine)
+    if data is None:
+        return verify_serial(serial or "", registry=registry)
+    if looks_like_badge(data):
+        return _verify_badge(data, config=config, registry=registry)
+    return verify_pdf(data, registry=registry, trust_root=load_trust_root(config.signing.trust_root))
+
+
+def _verify_badge(data: bytes, *, config: CertificatesConfig, registry: CertificateRegistry) -> Verification:
+    from cryptography import x509
+
+    from cooperare.certificates.badges import JWKS_FILE, STATUS_LIST_FILE, verify_badge
+
+    root_path = config.signing.trust_root
+    if root_path is None:
+        raise CertificateError("no trust root configured", hint="set certificates.signing.trust_root")
+    jwks, status_list = config.output / JWKS_FILE, config.output / STATUS_LIST_FILE
+    if not jwks.is_file():
+        raise CertificateError(f"the issuer's key set {jwks} is missing",
+                               hint="it is written when credentials are issued; copy it from the verification site")
+    try:
+        root = x509.load_pem_x509_certificate(root_path.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise CertificateError(f"cannot read the trust root {root_path}: {exc}") from None
+    return verify_badge(data, trust_root=root, jwks=jwks.read_bytes(), registry=registry,
+                        status_list=status_list.read_bytes() if status_list.is_file() else None)
 
 
 # -- helpers -----------------------------------------------------------------------------------------------------

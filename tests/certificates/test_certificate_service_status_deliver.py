@@ -2,7 +2,8 @@
 per certificate what delivering would send and put, without calling Moodle; ``apply_deliver`` does it as one journaled
 run, a re-plan then has nothing left, a plan made before the registry or the journal changed is refused, and without
 the plugin's file function nothing at all is sent; the verification site is published in one run, into a folder and
-Moodle; missing Open Badges credentials are written, existing ones kept."""
+Moodle; missing Open Badges credentials are written, existing ones kept; verify checks a PDF, a credential and a
+serial."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from cooperare.certificates.deliver import FILES_FUNCTION
+from cooperare.certificates.serials import grouped
 from cooperare.certificates.service import (
     apply_deliver,
     apply_issue,
@@ -25,6 +27,7 @@ from cooperare.certificates.service import (
     plan_revoke,
     publish_site,
     read_status,
+    verify,
 )
 from cooperare.certificates.settings import CertificatesConfig
 from cooperare.courses.catalogue import Catalogue
@@ -186,3 +189,22 @@ def test_missing_badges_are_written_and_existing_ones_kept(
     assert written == [credential_paths(ana, config.output)[1]] and written[0].is_file()
     assert kept.read_bytes() == before
     assert issue_missing_badges(store, config=config, tracks=["elsewhere"], badges=badges) == []
+
+
+# -- verify ------------------------------------------------------------------------------------------------------
+
+
+def test_verify_checks_a_pdf_a_credential_and_a_serial(store: Store, catalogue: Catalogue,
+                                                       config: CertificatesConfig, moodle_track: MoodleTrack) -> None:
+    from cooperare.certificates.badges import credential_paths
+
+    [ana] = _issue(moodle_track, store, catalogue, config, "ana")
+    pdf = (config.output / (ana.file or "")).read_bytes()
+    assert verify(store, config, data=pdf).ok
+    tampered = bytearray(pdf)
+    tampered[len(tampered) // 2] ^= 0x01
+    assert not verify(store, config, data=bytes(tampered)).ok
+    assert verify(store, config, data=credential_paths(ana, config.output)[1].read_bytes()).ok
+    assert verify(store, config, serial=grouped(ana.serial)).ok
+    apply_revoke(store, plan_revoke(store, serial=ana.serial, reason="eroare"), config=config)
+    assert not verify(store, config, data=pdf).ok and not verify(store, config, serial=ana.serial).ok

@@ -364,48 +364,16 @@ def verify(app: AppContext, file: Path | None, serial: str | None, as_json: bool
     A credential is checked with the key set (jwks.json) and status list in certificates.output.
     Exits with 1 when any check fails.
     """
-    from cooperare.certificates.verify import load_trust_root, verify_pdf, verify_serial
+    from cooperare.certificates.service import verify as verify_certificate
 
     if (file is None) == (serial is None):
         raise click.UsageError("give either FILE or --serial")
     session = Session.open(app)
-    data = file.read_bytes() if file is not None else b""
-    if file is not None and _is_badge(data):
-        result = _verify_badge(session, data)
-    elif file is not None:
-        root = load_trust_root(session.config.signing.trust_root)
-        result = verify_pdf(data, registry=session.registry, trust_root=root)
-    else:
-        result = verify_serial(serial or "", registry=session.registry)
+    result = verify_certificate(session.store, session.config, data=file.read_bytes() if file is not None else None,
+                                serial=serial)
     _report_verification(app, result, subject=str(file) if file else f"serial {serial}", as_json=as_json)
     if not result.ok:
         raise CertificateError("the certificate does NOT verify")
-
-
-def _is_badge(data: bytes) -> bool:
-    from cooperare.certificates.badges import looks_like_badge
-
-    return looks_like_badge(data)
-
-
-def _verify_badge(session: Session, data: bytes) -> Verification:
-    from cryptography import x509
-
-    from cooperare.certificates.badges import JWKS_FILE, STATUS_LIST_FILE, verify_badge
-
-    root_path = session.config.signing.trust_root
-    if root_path is None:
-        raise CertificateError("no trust root configured", hint="set certificates.signing.trust_root")
-    jwks, status_list = session.output / JWKS_FILE, session.output / STATUS_LIST_FILE
-    if not jwks.is_file():
-        raise CertificateError(f"the issuer's key set {jwks} is missing",
-                               hint="it is written when credentials are issued; copy it from the verification site")
-    try:
-        root = x509.load_pem_x509_certificate(root_path.read_bytes())
-    except (OSError, ValueError) as exc:
-        raise CertificateError(f"cannot read the trust root {root_path}: {exc}") from None
-    return verify_badge(data, trust_root=root, jwks=jwks.read_bytes(), registry=session.registry,
-                        status_list=status_list.read_bytes() if status_list.is_file() else None)
 
 
 def _report_verification(app: AppContext, result: Verification, *, subject: str, as_json: bool) -> None:
