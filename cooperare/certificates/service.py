@@ -33,7 +33,7 @@ from cooperare.errors import CertificateError
 from cooperare.moodle.client import MoodleClient
 from cooperare.plan import Change, Plan, fingerprint
 from cooperare.secrets import Secret
-from cooperare.store import Store
+from cooperare.store import JournalEntry, Store
 from cooperare.store.certificates import CertificateRecord, CertificateRegistry
 from cooperare.store.people import People
 
@@ -496,7 +496,7 @@ def _deliver_changes(store: Store, *, tracks: Sequence[str], message: bool, file
     return changes
 
 
-def _message_change(record: CertificateRecord, history: Sequence[Any]) -> Change:
+def _message_change(record: CertificateRecord, history: Sequence[JournalEntry]) -> Change:
     address = deliver_address(record.serial, "message")
     if record.moodle_user_id is None:
         return Change(address, "noop", group=record.track, note=f"{record.name}: no Moodle account")
@@ -509,7 +509,7 @@ def _message_change(record: CertificateRecord, history: Sequence[Any]) -> Change
                   note=record.name)
 
 
-def _file_change(record: CertificateRecord, history: Sequence[Any]) -> Change:
+def _file_change(record: CertificateRecord, history: Sequence[JournalEntry]) -> Change:
     address = deliver_address(record.serial, "file")
     if record.moodle_user_id is None:
         return Change(address, "noop", group=record.track, note=f"{record.name}: no Moodle account")
