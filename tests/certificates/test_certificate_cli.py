@@ -183,6 +183,11 @@ def test_issue_and_deliver_put_the_pdf_into_the_trainees_moodle_files_once(workd
     assert sorted((r["filepath"], r["filename"], r["content"]) for r in placed) == sorted([
         ("/Certificate/", pdf.name, pdf.read_bytes()), ("/Certificate/", badge.name, badge.read_bytes())])
 
+    dry = invoke("certificates", "deliver", "--track", "adm-expert", "--message", "--dry-run", "--json")
+    assert dry.exit_code == 0, dry.output
+    plan = json.loads(dry.output)["plan"]
+    assert plan["scope"] == "certificates deliver" and plan["summary"] == {"create": 1, "noop": 1}  # message; file
+    assert site.db["messages"].where() == []  # a dry run sends nothing
     again = invoke("certificates", "deliver", "--track", "adm-expert")
     assert again.exit_code == 0, again.output
     assert "Moodle private files: 0 put, 1 delivered before" in again.output

@@ -19,15 +19,18 @@ from cooperare.certificates.moodle_site import moodle_verify_url
 from cooperare.certificates.publish import REGISTRY_FILE, open_record, read_published
 from cooperare.certificates.serials import grouped
 from cooperare.certificates.service import (
+    apply_deliver,
     apply_issue,
     apply_reissue,
     apply_revoke,
     issue_address,
     open_badges,
     open_issuing,
+    plan_deliver,
     plan_issue,
     plan_reissue,
     plan_revoke,
+    read_status,
 )
 from cooperare.certificates.settings import CertificatesConfig
 from cooperare.courses.catalogue import Catalogue
@@ -261,7 +264,8 @@ def test_the_cli_starts_without_the_signing_libraries() -> None:
 def test_the_core_functions_listed_for_certificates_are_the_ones_issuing_calls(
         store: Store, catalogue: Catalogue, config: CertificatesConfig) -> None:
     """`moodle check` reports missing functions per purpose from CORE_FUNCTIONS: for certificates the list is what
-    a plan and an issue with messages really call on a site without the plugin — no more (a function the pack never
+    status, a plan, an issue with messages and a delivery of messages really call on a site without the plugin (the
+    private files need the plugin, whose service lists its own function) — no more (a function the pack never
     calls would be reported missing for nothing), no less."""
     from cooperare.moodle.site import CORE_FUNCTIONS
 
@@ -274,6 +278,13 @@ def test_the_core_functions_listed_for_certificates_are_the_ones_issuing_calls(
     planned = plan_issue(moodle_track.client, store=store, catalogue=catalogue, config=config, tracks=[TRACK])
     issuing = open_issuing(config, catalogue=catalogue, password=Secret(PASSWORD), today=TODAY).issuing
     assert len(apply_issue(moodle_track.client, store, planned, issuing=issuing, messages=True).issued) == 1
+    _pass(moodle_track, "eva")
+    read_status(moodle_track.client, store=store, catalogue=catalogue, config=config, tracks=[TRACK])
+    apply_issue(moodle_track.client, store, plan_issue(moodle_track.client, store=store, catalogue=catalogue,
+                                                       config=config, tracks=[TRACK]), issuing=issuing)
+    delivered = apply_deliver(moodle_track.client, store, plan_deliver(store, tracks=[TRACK], message=True,
+                                                                       files=False), output=config.output)
+    assert [len(t.messages.sent) for t in delivered.tracks if t.messages] == [1]  # eva's, not told at issue
     called = {name for name, count in stats.by_function.items() if count > before.get(name, 0)}
     assert called - set(CORE_FUNCTIONS["site"]) == set(CORE_FUNCTIONS["certificates"])
 
