@@ -151,8 +151,10 @@ def main() -> None:
             name = f"pack, concurrency {concurrency}"
             times.setdefault(name, []).append(elapsed)
             calls[name] = client.transport.stats.calls
+            waited = sorted(client.transport.stats.seconds_by_function.items(), key=lambda kv: -kv[1])
+            top = ", ".join(f"{function} {seconds:.1f} s" for function, seconds in waited[:4])
             print(f"round {round_ + 1}: {name}: {elapsed:.1f} s, {client.transport.stats.calls} calls, "
-                  f"{len(outcome.report.failures)} failures ({rplan.state.mode})", flush=True)
+                  f"{len(outcome.report.failures)} failures ({rplan.state.mode}); waiting on: {top}", flush=True)
 
     base = times["uploaduser"]
     print(f"\n{args.size} people on {url} ({args.runs} rounds, alternating); {GOAL}")
