@@ -14,6 +14,8 @@ must not read contributions (see :mod:`cooperare.consultation_bridge.collect`).
 
 from __future__ import annotations
 
+import functools
+
 import html
 import json
 from collections.abc import Sequence
@@ -128,11 +130,58 @@ def announcement(consultation: Consultation) -> str:
 
 
 def document_page(path: Path) -> str:
+    """A draft document as the consultation page shows it. A chapter of a manual (``chapters/`` beside a
+    ``manual.yaml``) is rendered as the manual renders it — headings, lists, its tables and figures; any other
+    Markdown is rendered without front matter and with raw HTML shown as text (the draft is not trusted to carry
+    markup); a document that cannot be read says where to ask for it."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return f"<p>Documentul {esc(path.name)} se obține de la persoana de contact a consultării.</p>"
-    return paragraphs(text)
+    chapter = _manual_chapter_html(path)
+    if chapter is not None:
+        return chapter
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).render(_without_front_matter(text)).strip()
+
+
+def _without_front_matter(text: str) -> str:
+    if text.startswith("---\n"):
+        end = text.find("\n---", 4)
+        if end != -1:
+            return text[text.find("\n", end + 4) + 1:] if text.find("\n", end + 4) != -1 else ""
+    return text
+
+
+def _manual_chapter_html(path: Path) -> str | None:
+    """The chapter's HTML when ``path`` is a chapter of a manual's content folder, else None."""
+    folder = path.resolve().parent.parent
+    if path.resolve().parent.name != "chapters" or not (folder / "manual.yaml").is_file():
+        return None
+    document = _manual_document(folder)
+    key = next((c.key for c in document.chapters_source if c.path.resolve() == path.resolve()), None)
+    chapter = next((c for c in document.document.chapters if c.key == key), None)
+    if chapter is None:
+        return None
+    from cooperare.manual.xhtml import blocks_html, chapter_heading
+
+    return f"<h3>{esc(chapter_heading(chapter))}</h3>\n<p><em>{esc(chapter.summary)}</em></p>\n{blocks_html(chapter)}"
+
+
+@dataclass(frozen=True)
+class _LoadedManual:
+    chapters_source: tuple[Any, ...]
+    document: Any
+
+
+@functools.lru_cache(maxsize=4)
+def _manual_document(folder: Path) -> _LoadedManual:
+    from cooperare.manual.content import load_manual
+    from cooperare.manual.model import build_document
+
+    source = load_manual(folder)
+    return _LoadedManual(source.chapters, build_document(source))
 
 
 def _items(entries: Sequence[tuple[str, str] | tuple[str, str, list[str]]]) -> str:

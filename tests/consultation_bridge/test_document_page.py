@@ -1,0 +1,33 @@
+"""What a citizen reads on a consultation's document page: a manual chapter rendered as the manual renders it (no
+front matter, no Markdown marks, its tables), other Markdown rendered with raw HTML shown as text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cooperare.consultation_bridge.space import document_page
+from cooperare.manual.content import shipped_content
+
+
+def test_a_manual_chapter_reads_as_in_the_manual() -> None:
+    html = document_page(shipped_content() / "chapters" / "cap-02-cadrul-legal.md")
+    assert html.startswith("<h3>Capitolul 2. Cadrul legal al digitalizării locale</h3>")
+    assert "<table" in html and "[[tabel:" not in html
+    assert "key: cap-02" not in html and "## " not in html and "---" not in html
+
+
+def test_other_markdown_loses_its_front_matter_and_shows_markup_as_text(tmp_path: Path) -> None:
+    draft = tmp_path / "proiect-hotarare.md"
+    draft.write_text("---\ntitle: Proiect\n---\n# Proiect de hotărâre privind registratura electronică\n\n"
+                     "Art. 1 <script>alert(1)</script> =HYPERLINK(\"http://x\")\n\n- Primăria comunei\n- Consiliul local\n",
+                     encoding="utf-8")
+    html = document_page(draft)
+    assert html.startswith("<h1>Proiect de hotărâre privind registratura electronică</h1>")
+    assert "&lt;script&gt;" in html and "<script>" not in html
+    assert "<li>Primăria comunei</li>" in html and "title: Proiect" not in html
+
+
+def test_an_unreadable_document_says_where_to_ask(tmp_path: Path) -> None:
+    draft = tmp_path / "scanat.md"
+    draft.write_bytes(b"\xff\xfe\x00 not utf-8")
+    assert "persoana de contact" in document_page(draft)
