@@ -15,7 +15,7 @@ must not read contributions (see :mod:`cooperare.consultation_bridge.collect`).
 from __future__ import annotations
 
 import functools
-
+import hashlib
 import html
 import json
 from collections.abc import Sequence
@@ -42,7 +42,7 @@ from cooperare.courses.desired import (
 from cooperare.courses.identity import activity_idnumber, category_idnumber, course_idnumber
 from cooperare.courses.planner import DRIFT, build_plan, course_address
 from cooperare.courses.state import MoodleState, read_state
-from cooperare.errors import InputError, MoodleError, ResponseLost
+from cooperare.errors import InputError, Location, MoodleError, ResponseLost
 from cooperare.moodle.client import MoodleClient
 from cooperare.plan import Change, Plan, fingerprint
 from cooperare.store import Store
@@ -58,7 +58,10 @@ COHORTS: dict[str, tuple[str, str]] = {
 }
 SENDERS = ("cetățean", "ONG", "autoritate", "altul")
 MAX_CHOICES = 100  # local_cooperare's limit for a feedback choice item
-EXTRA_MARKERS = ("cohort[", ".enrol[", ".cohortsync[", ".event[", ".discussion[")
+EXTRA_MARKERS = ("cohort[", ".enrol[", ".cohortsync[", ".event[", ".discussion[", ".file[")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+FILE_TYPES = {".pdf": "application/pdf",
+              ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
 def esc(text: str) -> str:
@@ -261,8 +264,9 @@ def desired_space(space: Space, *, only: str | None = None) -> DesiredState:
 
         add("announcement", "page", "Anunțul consultării", "", {"content": announcement(consultation)})
         for index, document in enumerate(consultation.documents, start=1):
-            add(f"document-{index:02d}", "page", f"Document: {document.stem}", "",
-                {"content": document_page(document)})
+            if document.suffix.lower() in MARKDOWN_SUFFIXES:  # PDF and DOCX drafts are files: file_documents()
+                add(f"document-{index:02d}", "page", f"Document: {document.stem}", "",
+                    {"content": document_page(document)})
         add("forum", "forum", "Forumul consultării",
             "<p>O discuție pentru fiecare parte a textului: răspundeți în discuția părții la care se referă "
             "propunerea.</p>", {"type": "general"})
@@ -283,6 +287,25 @@ def desired_space(space: Space, *, only: str | None = None) -> DesiredState:
         sections=tuple(sections), activities=tuple(activities), question_sets=(),
         completion=DesiredCompletion(AGGREGATION_ALL, ()))
     return DesiredState(prefix, (category,), (course,))
+
+
+def file_documents(space: Space, consultation: Consultation) -> list[tuple[str, dict[str, Any]]]:
+    """The consultation's PDF and DOCX drafts as downloadable files (``resource`` activities): (activity idnumber,
+    what the file should be); the spec hash is the SHA-256 of the file's bytes."""
+    found = []
+    for index, document in enumerate(consultation.documents, start=1):
+        if document.suffix.lower() in MARKDOWN_SUFFIXES:
+            continue
+        try:
+            content = document.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read the draft document: {exc.strerror}", location=Location(file=str(document)),
+                             hint="fix the path under documents: in the consultation's YAML") from None
+        idnumber = activity_idnumber(space.prefix, SPACE_KEY, f"{consultation.id}:file-{index:02d}")
+        found.append((idnumber, {"name": f"Document: {document.name}"[:255], "section": space.section(consultation.id),
+                                 "filename": document.name, "path": str(document), "bytes": len(content),
+                                 "spechash": hashlib.sha256(content).hexdigest()[:32]}))
+    return found
 
 
 def calendar_events(space: Space, consultation: Consultation) -> list[dict[str, Any]]:
@@ -419,6 +442,11 @@ def plan_space(client: MoodleClient, space: Space, *, only: str | None = None, g
             continue
         for event in calendar_events(space, consultation):
             compare(f"{course_address(course)}.event[{event['key']}]", state.events.get(event["key"]), event)
+        live = current.activities() if current else {}
+        for idnumber, document in file_documents(space, consultation):
+            found = live.get(idnumber)
+            compare(f"{course_address(course)}.file[{idnumber}]",
+                    {"spechash": found.get("spechash"), "drift": found.get("drift")} if found else None, document)
         have = set(state.discussions.get(consultation.id, {}).values())
         for part in consultation.structure:
             action = "noop" if part.key in have else "create"
@@ -513,6 +541,21 @@ def _apply_extras(client: MoodleClient, store: Store, run_id: int, planned: Spac
         _journaled(store, run_id, events, lambda: client.calendar.save(
             [{"courseid": course_id, **c.after} for c in events]))
         result.count("calendar event", len(events))
+    files = [c for c in extras if ".file[" in c.address]
+    if files:
+        items = []
+        for change in files:  # uploads first: a lost upload leaves no half activity
+            path = Path(change.after["path"])
+            draft = client.files.upload_draft(path.name, path.read_bytes(),
+                                              content_type=FILE_TYPES.get(path.suffix.lower(),
+                                                                          "application/octet-stream"))
+            items.append({"courseid": course_id, "idnumber": _key(change.address, ".file["), "modname": "resource",
+                          "section": change.after["section"], "name": change.after["name"], "intro": "",
+                          "visible": 1, "completion": 0, "spechash": change.after["spechash"],
+                          "options": [{"name": "draftitemid", "value": str(draft.itemid)},
+                                      {"name": "display", "value": "0"}]})
+        _journaled(store, run_id, files, lambda: client.course_content.save_activities(items))
+        result.count("document file", len(files))
     discussions = [c for c in extras if ".discussion[" in c.address]
     if discussions:
         _, forums = forum_ids(client, planned.space.course_idnumber)

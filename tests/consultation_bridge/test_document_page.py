@@ -19,7 +19,8 @@ def test_a_manual_chapter_reads_as_in_the_manual() -> None:
 def test_other_markdown_loses_its_front_matter_and_shows_markup_as_text(tmp_path: Path) -> None:
     draft = tmp_path / "proiect-hotarare.md"
     draft.write_text("---\ntitle: Proiect\n---\n# Proiect de hotărâre privind registratura electronică\n\n"
-                     "Art. 1 <script>alert(1)</script> =HYPERLINK(\"http://x\")\n\n- Primăria comunei\n- Consiliul local\n",
+                     "Art. 1 <script>alert(1)</script> =HYPERLINK(\"http://x\")\n\n"
+                     "- Primăria comunei\n- Consiliul local\n",
                      encoding="utf-8")
     html = document_page(draft)
     assert html.startswith("<h1>Proiect de hotărâre privind registratura electronică</h1>")
