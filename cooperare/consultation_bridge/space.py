@@ -132,6 +132,13 @@ def announcement(consultation: Consultation) -> str:
         "organizarea unei dezbateri publice, prin formularul „Cerere de dezbatere publică” din această secțiune.</p>")
 
 
+def section_summary(consultation: Consultation) -> str:
+    """What the consultation's section says under its title: the kind and the two dates a contributor needs."""
+    dates = consultation.calendar
+    return (f"<p>{esc(KINDS_RO[consultation.kind]).capitalize()}. Anunțată la {ro_date(consultation.announced)}; "
+            f"recomandările se trimit până la {ro_date(dates.recommendations_until)} inclusiv.</p>")
+
+
 def document_page(path: Path) -> str:
     """A draft document as the consultation page shows it. A chapter of a manual (``chapters/`` beside a
     ``manual.yaml``) is rendered as the manual renders it — headings, lists, its tables and figures; any other
@@ -149,6 +156,22 @@ def document_page(path: Path) -> str:
     return MarkdownIt("commonmark", {"html": False}).render(_without_front_matter(text)).strip()
 
 
+def document_title(path: Path) -> str:
+    """What a Markdown draft is called on the course page: a manual chapter's heading ("Capitolul 2. Cadrul
+    legal…"), else the draft's first heading, else its file name."""
+    chapter = _manual_chapter(path)
+    if chapter is not None:
+        from cooperare.manual.xhtml import chapter_heading
+
+        return chapter_heading(chapter)
+    try:
+        text = _without_front_matter(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return path.stem
+    heading = next((line.lstrip("#").strip() for line in text.splitlines() if line.startswith("#")), "")
+    return heading or path.stem
+
+
 def _without_front_matter(text: str) -> str:
     if text.startswith("---\n"):
         end = text.find("\n---", 4)
@@ -157,14 +180,19 @@ def _without_front_matter(text: str) -> str:
     return text
 
 
-def _manual_chapter_html(path: Path) -> str | None:
-    """The chapter's HTML when ``path`` is a chapter of a manual's content folder, else None."""
+def _manual_chapter(path: Path) -> Any:
+    """The manual's chapter (a DocChapter) when ``path`` is a chapter of a manual's content folder, else None."""
     folder = path.resolve().parent.parent
     if path.resolve().parent.name != "chapters" or not (folder / "manual.yaml").is_file():
         return None
     document = _manual_document(folder)
     key = next((c.key for c in document.chapters_source if c.path.resolve() == path.resolve()), None)
-    chapter = next((c for c in document.document.chapters if c.key == key), None)
+    return next((c for c in document.document.chapters if c.key == key), None)
+
+
+def _manual_chapter_html(path: Path) -> str | None:
+    """The chapter's HTML when ``path`` is a chapter of a manual's content folder, else None."""
+    chapter = _manual_chapter(path)
     if chapter is None:
         return None
     from cooperare.manual.xhtml import blocks_html, chapter_heading
@@ -250,10 +278,16 @@ def desired_space(space: Space, *, only: str | None = None) -> DesiredState:
     sections = [DesiredSection(0, GENERAL_SECTION_NAME,
                                "<p>Spațiul de consultare publică: fiecare consultare are secțiunea ei, cu anunțul, "
                                "documentele, forumul pe părți ale textului și formularele.</p>")]
-    activities: list[DesiredActivity] = []
+    # Moodle's own news forum ("Announcements" in the site's language) taken over and named in Romanian: the
+    # authority announces new consultations and debates there.
+    activities: list[DesiredActivity] = [DesiredActivity(
+        activity_idnumber(prefix, SPACE_KEY, "news"), "news", "forum", 0, "Anunțuri",
+        "<p>Anunțurile autorității: consultări noi, dezbateri publice, sinteza recomandărilor. Doar organizatorii "
+        "publică aici; propunerile se trimit în secțiunea fiecărei consultări.</p>", {"type": "news"},
+        completion=COMPLETION_NONE)]
     for consultation in space.consultations:
         number = space.section(consultation.id)
-        sections.append(DesiredSection(number, consultation.title[:255], f"<p>{esc(consultation.title)}</p>"))
+        sections.append(DesiredSection(number, consultation.title[:255], section_summary(consultation)))
         if only is not None and consultation.id != only:
             continue
 
@@ -265,7 +299,7 @@ def desired_space(space: Space, *, only: str | None = None) -> DesiredState:
         add("announcement", "page", "Anunțul consultării", "", {"content": announcement(consultation)})
         for index, document in enumerate(consultation.documents, start=1):
             if document.suffix.lower() in MARKDOWN_SUFFIXES:  # PDF and DOCX drafts are files: file_documents()
-                add(f"document-{index:02d}", "page", f"Document: {document.stem}", "",
+                add(f"document-{index:02d}", "page", f"Document: {document_title(document)}", "",
                     {"content": document_page(document)})
         add("forum", "forum", "Forumul consultării",
             "<p>O discuție pentru fiecare parte a textului: răspundeți în discuția părții la care se referă "

@@ -32,3 +32,27 @@ def test_an_unreadable_document_says_where_to_ask(tmp_path: Path) -> None:
     draft = tmp_path / "scanat.md"
     draft.write_bytes(b"\xff\xfe\x00 not utf-8")
     assert "persoana de contact" in document_page(draft)
+
+
+def test_a_draft_is_called_by_its_heading(tmp_path: Path) -> None:
+    from cooperare.consultation_bridge.space import document_title
+
+    chapter = shipped_content() / "chapters" / "cap-02-cadrul-legal.md"
+    assert document_title(chapter) == "Capitolul 2. Cadrul legal al digitalizării locale"
+    draft = tmp_path / "proiect.md"
+    draft.write_text("---\ntitle: x\n---\n\n# Proiect de hotărâre nr. 12\n\nText.\n", encoding="utf-8")
+    assert document_title(draft) == "Proiect de hotărâre nr. 12"
+    plain = tmp_path / "nota.md"
+    plain.write_text("Doar text.\n", encoding="utf-8")
+    assert document_title(plain) == "nota"
+
+
+def test_a_consultation_section_says_its_kind_and_dates() -> None:
+    from cooperare.consultation_bridge.loader import load_consultations
+    from cooperare.consultation_bridge.space import ro_date, section_summary
+
+    consultation = load_consultations().items[0]
+    summary = section_summary(consultation)
+    assert ro_date(consultation.announced) in summary
+    assert f"până la {ro_date(consultation.calendar.recommendations_until)} inclusiv" in summary
+    assert consultation.title not in summary

@@ -143,3 +143,13 @@ def test_a_missing_draft_file_is_an_error_naming_it(store: Store, consultation: 
     with pytest.raises(InputError, match="cannot read the draft document") as raised:
         plan_space(client_for(Sandbox()), make_space(replace(consultation, documents=(gone,))))
     assert str(gone) in str(raised.value.location)
+
+
+def test_the_news_forum_is_romanian_and_documents_are_named_by_their_heading(store: Store) -> None:
+    box = Sandbox()
+    apply_space(client_for(box), store, plan_space(client_for(box), make_space()))
+    forums = {row["name"]: row["type"] for row in box.site.db["forum"]}
+    assert forums.get("Anunțuri") == "news" and "Announcements" not in forums
+    pages = {row["name"] for row in box.site.db["page"]}
+    assert "Document: Capitolul 2. Cadrul legal al digitalizării locale" in pages
+    assert not any(name.startswith("Document: cap-") for name in pages)
