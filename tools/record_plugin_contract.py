@@ -695,13 +695,19 @@ def book_steps() -> list[Step]:
     def save(chapters: list[dict[str, Any]], note: str, idnumber: str = "coop:rec:book") -> Step:
         return Step("local_cooperare_save_book_chapters", {"courseid": "0", "idnumber": idnumber,
                                                            "chapters": chapters}, note, bindings=_cid("courseid"))
+    def read(note: str, idnumber: str = "coop:rec:book") -> Step:
+        return Step("local_cooperare_get_book_chapters", {"courseid": "0", "idnumber": idnumber}, note,
+                    bindings=_cid("courseid"))
     changed = [first[0], dict(first[2], pagenum=2, title="Capitolul 2 — Servicii electronice pentru cetățeni")]
     return [
         _course(),
         _save_activities([book], "a book activity (numbering 1, navigation style 1), no chapters yet"),
+        read("read: a book without chapters"),
         save(first, "create: a chapter, its subchapter and a second chapter"),
+        read("read: the three chapters with their keys and content hashes"),
         save(first, "no-op: the same chapters again are unchanged"),
         save(changed, "update and delete: the subchapter goes, chapter 2 moves up and is renamed"),
+        read("read: two chapters, the second renamed at page 2"),
         save([first[0]], "delete: only chapter 1 is listed, chapter 2 goes"),
         save(first, "create again: the subchapter and chapter 2 come back"),
         save([dict(first[0], title=" ")], "bad input: an empty title"),
@@ -711,6 +717,9 @@ def book_steps() -> list[Step]:
         save(first, "bad input: no activity with that idnumber", idnumber="coop:rec:missing"),
         Step("local_cooperare_save_book_chapters", {"courseid": 999999, "idnumber": "coop:rec:book",
                                                     "chapters": first}, "bad input: an unknown course"),
+        read("read, bad input: no book with that idnumber", idnumber="coop:rec:missing"),
+        Step("local_cooperare_get_book_chapters", {"courseid": 999999, "idnumber": "coop:rec:book"},
+             "read, bad input: an unknown course"),
         _describe("after: the book, managed, no drift"),
     ]
 
@@ -858,8 +867,8 @@ SCENARIOS = [
              "permission denied (no REST call in the service writes posts).", forumposts_steps),
     Scenario("plugin_publish_site", "local_cooperare_publish_site: create, no-op, replace and delete, keep without "
              "replace, bad input, permission denied.", publishsite_steps),
-    Scenario("plugin_book_chapters", "local_cooperare_save_book_chapters: create, no-op, update and delete, "
-             "create again, bad input.", book_steps),
+    Scenario("plugin_book_chapters", "local_cooperare_save_book_chapters and get_book_chapters: create, no-op, "
+             "update and delete, create again, read back, bad input.", book_steps),
     Scenario("plugin_max_input_vars", "local_cooperare_save_activities with more POST variables than "
              "max_input_vars (5000).", max_input_vars_steps),
 ]

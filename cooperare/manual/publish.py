@@ -31,7 +31,8 @@ from cooperare.manual.build import Signer, base_name, document_for
 from cooperare.manual.content import ManualSource
 from cooperare.manual.epub import epub_bytes
 from cooperare.manual.pdf import render_pdf
-from cooperare.moodle.client import MoodleClient
+from cooperare.moodle.client import GET_BOOK_CHAPTERS, MoodleClient
+from cooperare.courses.planner import DRIFT
 from cooperare.plan import Change, Plan, fingerprint
 from cooperare.store import Store
 
@@ -49,7 +50,7 @@ BOOK_NAME = "Manualul de digitalizare (de citit online)"
 GUEST = {"method": "guest", "status": 0}
 _CONTENT_TYPES = {"pdf": "application/pdf", "epub": "application/epub+zip"}
 DISPLAY_AUTO = "0"
-PLUGIN_FUNCTIONS = ("local_cooperare_describe_courses", "local_cooperare_save_sections",
+PLUGIN_FUNCTIONS = ("local_cooperare_describe_courses", "local_cooperare_save_sections",  # get_book_chapters: if there
                     "local_cooperare_save_activities", "local_cooperare_save_book_chapters",
                     "local_cooperare_save_enrol_methods", "local_cooperare_get_enrol_methods")
 
@@ -129,11 +130,14 @@ class ManualState:
     sections: dict[int, dict[str, Any]] = field(default_factory=dict)
     activities: dict[str, dict[str, Any]] = field(default_factory=dict)
     guest: dict[str, Any] | None = None
+    chapters: dict[str, dict[str, Any]] | None = None
+    """The book's managed chapters as Moodle holds them (key → page, subchapter, title, content SHA-1); None when
+    the book is missing or the plugin cannot read chapters (before 0.5.0)."""
 
     @property
     def fingerprint(self) -> str:
         return fingerprint({"course": self.course, "sections": self.sections, "activities": self.activities,
-                            "guest": self.guest})
+                            "guest": self.guest, "chapters": self.chapters})
 
 
 def read_state(client: MoodleClient, place: Place, *, catalogue_category: str) -> ManualState:
@@ -152,6 +156,11 @@ def read_state(client: MoodleClient, place: Place, *, catalogue_category: str) -
     state.activities = {str(a["idnumber"]): {"name": a.get("name", ""), "spechash": a.get("spechash", ""),
                                              "section": int(a.get("section", 0)), "modname": a.get("modname", "")}
                         for a in data.get("activities", []) if a.get("idnumber")}
+    if place.book in state.activities and GET_BOOK_CHAPTERS in client.site.functions:
+        state.chapters = {str(c["key"]): {"pagenum": int(c["pagenum"]), "subchapter": int(c["subchapter"]),
+                                          "title": str(c["title"]), "contentsha1": str(c["contentsha1"])}
+                          for c in client.books.chapters(course_id=state.course_id, idnumber=place.book)
+                          if c.get("key")}
     methods = client.enrol_methods.of_courses([state.course_id]).get(state.course_id, [])
     guest = next((m for m in methods if m.method == "guest" and not m.key), None)
     if guest is not None:
@@ -205,18 +214,40 @@ def plan_manual(client: MoodleClient, *, prefix: str, catalogue_category: str, e
                       group="course"))
     book = {"name": BOOK_NAME, "section": SECTION, "spechash": edition.book_hash,
             "chapters": len(edition.chapters)}
-    plan.add(_compare(f"{course}.activity[{place.book}]", state.activities.get(place.book), book, group="book"))
+    book_change = _compare(f"{course}.activity[{place.book}]", state.activities.get(place.book), book, group="book")
+    edited = edited_chapters(edition, state.chapters)
+    if book_change.action == "noop" and edited:
+        book_change = Change(book_change.address, "update", book_change.before, book, group="book",
+                             note=f"{DRIFT}: chapters changed in Moodle ({', '.join(edited[:5])}"
+                                  f"{', …' if len(edited) > 5 else ''}); they are written back")
+    plan.add(book_change)
     for manual_file in edition.files:
         after = {"name": manual_file.name, "section": SECTION, "spechash": manual_file.spechash,
                  "file": manual_file.filename, "key": manual_file.key, "bytes": len(manual_file.content)}
         plan.add(_compare(f"{course}.activity[{place.file(manual_file.key)}]",
                           state.activities.get(place.file(manual_file.key)), after, group="files"))
-    if state.course_id is not None:
-        plan.notes.append("chapters edited by hand in Moodle are not read back: a changed edition puts the "
-                          "book's managed chapters back as the manual says")
+    if state.course_id is not None and state.chapters is None and place.book in state.activities:
+        plan.notes.append("this plugin version cannot read chapters back (local_cooperare 0.5.0 can): chapters "
+                          "edited in Moodle are not shown; a changed edition puts them back as the manual says")
     lang = course_language(client) if state.course_id is None else ""
     plan.ws_calls = client.transport.stats.calls
     return PublishPlan(place, edition, state, plan, lang=lang, catalogue_category=category)
+
+
+def edited_chapters(edition: Edition, found: dict[str, dict[str, Any]] | None) -> list[str]:
+    """The keys of the managed chapters that differ in Moodle from the edition (missing, moved, retitled, another
+    content) plus those Moodle has and the edition does not; [] when the chapters could not be read."""
+    if found is None:
+        return []
+    edited = []
+    for chapter in edition.chapters:
+        live = found.get(chapter.key)
+        wanted = {"pagenum": chapter.pagenum, "subchapter": int(chapter.subchapter), "title": chapter.title,
+                  "contentsha1": hashlib.sha1(chapter.content.encode("utf-8")).hexdigest()}
+        if live != wanted:
+            edited.append(chapter.key)
+    keys = {c.key for c in edition.chapters}
+    return edited + sorted(k for k in found if k not in keys)
 
 
 def _compare(address: str, before: dict[str, Any] | None, after: dict[str, Any], *, group: str) -> Change:

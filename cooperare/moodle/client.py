@@ -65,6 +65,7 @@ SAVE_COHORT_SYNC = "local_cooperare_save_cohort_sync"
 DELETE_COHORT_SYNC = "local_cooperare_delete_cohort_sync"
 SAVE_NEWS_FORUM_STAFF = "local_cooperare_save_news_forum_staff"
 SAVE_BOOK_CHAPTERS = "local_cooperare_save_book_chapters"
+GET_BOOK_CHAPTERS = "local_cooperare_get_book_chapters"
 ADD_USER_FILES = "local_cooperare_add_user_files"
 SITE_SETUP = "local_cooperare_get_site_setup"
 ROLES_FUNCTION = "local_cooperare_get_roles"
@@ -340,6 +341,13 @@ class BooksApi(_Api):
             "courseid": course_id, "idnumber": idnumber,
             "chapters": [{"key": c["key"], "pagenum": int(c["pagenum"]), "subchapter": int(bool(c["subchapter"])),
                           "title": c["title"], "content": c["content"]} for c in chapters]})
+
+
+    def chapters(self, *, course_id: int, idnumber: str) -> list[dict[str, Any]]:
+        """local_cooperare_get_book_chapters (plugin 0.5.0+): every chapter of the book in page order, ``{key (''
+        for one written by hand), id, pagenum, subchapter, hidden, title, contentsha1, contentformat}``."""
+        answer = self.transport.call(GET_BOOK_CHAPTERS, {"courseid": course_id, "idnumber": idnumber})
+        return list(answer.get("chapters") or [])
 
 
 class CompletionApi(_Api):

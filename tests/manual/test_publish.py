@@ -156,3 +156,22 @@ def test_files_are_named_by_the_manual_version(edition: Edition) -> None:
     names = {f.key: f.filename for f in edition.files}
     assert names == {"pdf": f"manual-digitalizare-v{version}.pdf", "epub": f"manual-digitalizare-v{version}.epub"}
     assert all(isinstance(f, ManualFile) and f.spechash for f in edition.files)
+
+
+def test_a_chapter_edited_in_moodle_shows_as_drift_and_is_written_back(site: Site, edition: Edition) -> None:
+    from cooperare.courses.planner import DRIFT
+    from cooperare.sandbox.courses.schema import table
+
+    apply_manual(site.client, site.store, site.plan(edition))
+    second = edition.chapters[1]
+    rows = table(site.box.site.db, "book_chapters")
+    row = rows.first(importsrc=f"cooperare:{second.key}")
+    assert row is not None
+    rows.update(row["id"], content="<p>Modificat de mână în Moodle</p>")
+    planned = site.plan(edition)
+    book = next(c for c in planned.plan.changes if c.address.endswith(f"[{PLACE.book}]"))
+    assert book.action == "update" and DRIFT in book.note and second.key in book.note
+    result = apply_manual(site.client, site.store, planned)
+    assert result.chapters.get("updated") == 1 and result.uploaded == 0
+    assert rows.get(row["id"])["content"] == second.content
+    assert set(actions(site.plan(edition)).values()) == {"noop"}
