@@ -6,9 +6,9 @@ Identities: the course ``<prefix>:course:manual``; its activities ``<prefix>:man
 ``<prefix>:manual:pdf`` and ``<prefix>:manual:epub``. What tells a change from none is each activity's spec hash,
 kept by the plugin: for the book, the fingerprint of its chapters (key, page, subchapter flag, title, content); for a
 file, the SHA-256 of its bytes — of the *unsigned* PDF when the PDF is signed, so a signature made at another time
-is not a new edition. An unchanged manual applied again is a no-op plan that uploads nothing. Chapters edited by
-hand in Moodle are not read back (the plugin has no read function for chapters): applying a changed edition puts
-the book's managed chapters back as the manual says; chapters written by hand are left alone by the plugin.
+is not a new edition. An unchanged manual applied again is a no-op plan that uploads nothing. The book's chapters
+are read back (local_cooperare_get_book_chapters, plugin 0.5.0+: titles, places and content hashes), so a managed
+chapter edited in Moodle shows as drift and apply writes it back; chapters written by hand are left alone.
 
 Everything goes through :class:`~cooperare.moodle.client.MoodleClient`; apply journals every change in the store.
 """
