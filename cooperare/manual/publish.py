@@ -32,6 +32,7 @@ from cooperare.manual.content import ManualSource
 from cooperare.manual.epub import epub_bytes
 from cooperare.manual.pdf import render_pdf
 from cooperare.moodle.client import GET_BOOK_CHAPTERS, MoodleClient
+from cooperare.moodle.site import MANUAL_PUBLISH_FUNCTIONS
 from cooperare.courses.planner import DRIFT
 from cooperare.plan import Change, Plan, fingerprint
 from cooperare.store import Store
@@ -50,9 +51,6 @@ BOOK_NAME = "Manualul de digitalizare (de citit online)"
 GUEST = {"method": "guest", "status": 0}
 _CONTENT_TYPES = {"pdf": "application/pdf", "epub": "application/epub+zip"}
 DISPLAY_AUTO = "0"
-PLUGIN_FUNCTIONS = ("local_cooperare_describe_courses", "local_cooperare_save_sections",  # get_book_chapters: if there
-                    "local_cooperare_save_activities", "local_cooperare_save_book_chapters",
-                    "local_cooperare_save_enrol_methods", "local_cooperare_get_enrol_methods")
 
 
 @dataclass(frozen=True)
@@ -185,7 +183,7 @@ class PublishPlan:
 def plan_manual(client: MoodleClient, *, prefix: str, catalogue_category: str, edition: Edition) -> PublishPlan:
     """Read the manual's course in Moodle and compare it with ``edition``."""
     client.site.require_plugin(purpose="publishing the manual (book chapters, files, guest access)",
-                               functions=PLUGIN_FUNCTIONS)
+                               functions=MANUAL_PUBLISH_FUNCTIONS)
     place = Place(prefix)
     category = category_idnumber(prefix, catalogue_category)
     state = read_state(client, place, catalogue_category=category)
