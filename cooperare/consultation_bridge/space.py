@@ -132,6 +132,13 @@ def announcement(consultation: Consultation) -> str:
         "organizarea unei dezbateri publice, prin formularul „Cerere de dezbatere publică” din această secțiune.</p>")
 
 
+ENROL_HINT = ("<p>Fără cont puteți citi anunțurile și documentele. Pentru a trimite propuneri sau a scrie în forum, "
+              "intrați în cont, apoi înscrieți-vă în acest spațiu din meniul de sus al cursului (butonul de "
+              "înscriere; înscrierea este liberă).</p>")
+"""Said where a visitor would otherwise meet a form or forum they cannot use: on a real 5.0.6+ a logged-in citizen
+not enrolled sees the course as a guest, and the form's page shows only its description."""
+
+
 def section_summary(consultation: Consultation) -> str:
     """What the consultation's section says under its title: the kind and the two dates a contributor needs."""
     dates = consultation.calendar
@@ -277,7 +284,7 @@ def desired_space(space: Space, *, only: str | None = None) -> DesiredState:
                                "neguvernamentale și autorităților.</p>", None)
     sections = [DesiredSection(0, GENERAL_SECTION_NAME,
                                "<p>Spațiul de consultare publică: fiecare consultare are secțiunea ei, cu anunțul, "
-                               "documentele, forumul pe părți ale textului și formularele.</p>")]
+                               "documentele, forumul pe părți ale textului și formularele.</p>" + ENROL_HINT)]
     # Moodle's own news forum ("Announcements" in the site's language) taken over and named in Romanian: the
     # authority announces new consultations and debates there.
     activities: list[DesiredActivity] = [DesiredActivity(
@@ -303,13 +310,14 @@ def desired_space(space: Space, *, only: str | None = None) -> DesiredState:
                     {"content": document_page(document)})
         add("forum", "forum", "Forumul consultării",
             "<p>O discuție pentru fiecare parte a textului: răspundeți în discuția părții la care se referă "
-            "propunerea.</p>", {"type": "general"})
+            "propunerea.</p>" + ENROL_HINT, {"type": "general"})
         add("recommendations", "feedback", "Formular de recomandări",
             "<p>Trimiteți o propunere pentru o parte a textului. Părțile textului:</p><ul>"
-            + "".join(f"<li>{esc(p.key)}: {esc(p.title)}</li>" for p in consultation.structure) + "</ul>",
+            + "".join(f"<li>{esc(p.key)}: {esc(p.title)}</li>" for p in consultation.structure) + "</ul>"
+            + ENROL_HINT,
             {"items": recommendation_items(consultation), "anonymous": "2"})
         add("debate-request", "feedback", "Cerere de dezbatere publică",
-            "<p>Cerere scrisă a unei asociații legal constituite sau a unei autorități publice.</p>",
+            "<p>Cerere scrisă a unei asociații legal constituite sau a unei autorități publice.</p>" + ENROL_HINT,
             {"items": DEBATE_ITEMS, "anonymous": "2"})
     start = min((c.announced for c in space.consultations), default=None)
     end = max((c.calendar.earliest_submission for c in space.consultations), default=None)

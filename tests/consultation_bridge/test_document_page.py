@@ -56,3 +56,16 @@ def test_a_consultation_section_says_its_kind_and_dates() -> None:
     assert ro_date(consultation.announced) in summary
     assert f"până la {ro_date(consultation.calendar.recommendations_until)} inclusiv" in summary
     assert consultation.title not in summary
+
+
+def test_where_a_visitor_meets_the_forms_and_the_forum_the_way_in_is_said() -> None:
+    from cooperare.consultation_bridge.loader import load_consultations
+    from cooperare.consultation_bridge.space import ENROL_HINT, Space, desired_space
+
+    state = desired_space(Space("coop", tuple(load_consultations().items)))
+    (course,) = state.courses
+    general = next(s for s in course.sections if s.number == 0)
+    assert ENROL_HINT in general.summary
+    for activity in course.activities:
+        if activity.modname == "feedback" or activity.ref == "forum":
+            assert activity.intro.endswith(ENROL_HINT), activity.idnumber
