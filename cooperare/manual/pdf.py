@@ -16,6 +16,7 @@ import io
 from typing import Any
 from xml.sax.saxutils import escape
 
+import pyphen  # reportlab hyphenates through it (hyphenationLang)
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
@@ -41,6 +42,7 @@ from reportlab.platypus import Table as PdfTable
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from cooperare.certificates.fonts import FontPair
+from cooperare.errors import ConfigError
 from cooperare.manual.content import Table
 from cooperare.manual.model import DocChapter, Document, FigureBlock, Heading, ListBlock, Span, TableBlock
 from cooperare.manual.model import Paragraph as ParaBlock
@@ -60,6 +62,9 @@ class _Styles:
         base = dict(fontName=fonts.regular, fontSize=10, leading=14.5)
         # Justified text hyphenated with the Romanian patterns (pyphen's LibreOffice dictionary): words break at
         # syllables (ad-mi-nis-tra-ți-ei), never inside a word of fewer than 5 letters, and URLs are not split.
+        if HYPHENATION_LANG not in pyphen.LANGUAGES:  # a pyphen without its Romanian dictionary
+            raise ConfigError(f"pyphen has no {HYPHENATION_LANG} hyphenation dictionary",
+                              hint="reinstall pyphen (pip install --force-reinstall pyphen)")
         hyphenated = dict(alignment=TA_JUSTIFY, hyphenationLang=HYPHENATION_LANG, embeddedHyphenation=0,
                           uriWasteReduce=0.0)
         self.body = ParagraphStyle("body", **base, **hyphenated, spaceAfter=6)
