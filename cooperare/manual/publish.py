@@ -216,8 +216,8 @@ def plan_manual(client: MoodleClient, *, prefix: str, catalogue_category: str, e
     edited = edited_chapters(edition, state.chapters)
     if book_change.action == "noop" and edited:
         book_change = Change(book_change.address, "update", book_change.before, book, group="book",
-                             note=f"{DRIFT}: chapters changed in Moodle ({', '.join(edited[:5])}"
-                                  f"{', …' if len(edited) > 5 else ''}); they are written back")
+                             note=f"{DRIFT}: chapters {', '.join(edited[:5])}{', …' if len(edited) > 5 else ''}; "
+                                  "they are written back")
     plan.add(book_change)
     for manual_file in edition.files:
         after = {"name": manual_file.name, "section": SECTION, "spechash": manual_file.spechash,
