@@ -610,6 +610,8 @@ class SiteSetup:
     forcetimezone: str
     enableavailability: bool
     enablecompletion: bool
+    modules: frozenset[str] | None = None
+    """The activity modules enabled on the site (plugin 0.5.1+); None when the plugin does not say."""
 
     @classmethod
     def from_ws(cls, answer: Mapping[str, Any]) -> SiteSetup:
@@ -617,7 +619,8 @@ class SiteSetup:
                    defaultlang=str(answer.get("defaultlang", "")), timezone=str(answer.get("timezone", "")),
                    forcetimezone=str(answer.get("forcetimezone", "")),
                    enableavailability=bool(answer.get("enableavailability")),
-                   enablecompletion=bool(answer.get("enablecompletion")))
+                   enablecompletion=bool(answer.get("enablecompletion")),
+                   modules=frozenset(str(m) for m in answer["modules"]) if "modules" in answer else None)
 
 
 class FeedbackApi(_Api):

@@ -277,7 +277,8 @@ def get_site_setup(call: Call) -> dict[str, Any]:
             "timezone": str(config.get("timezone", SITE_TIMEZONE)),
             "forcetimezone": str(config.get("forcetimezone", "")),
             "enableavailability": bool(config.get("enableavailability", True)),
-            "enablecompletion": bool(config.get("enablecompletion", True))}
+            "enablecompletion": bool(config.get("enablecompletion", True)),
+            "modules": sorted(str(row["name"]) for row in call.db["modules"] if row["visible"])}
 
 
 @ws_function("local_cooperare_get_roles")
