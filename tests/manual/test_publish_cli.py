@@ -55,6 +55,8 @@ def test_plan_then_apply_then_nothing_to_change(tmp_path: Path, box: tuple[Sandb
     assert applied.exit_code == 0, applied.output
     answer = json.loads(applied.stdout)
     assert answer["uploaded"] == 2 and answer["chapters"]["created"] > 10
+    assert answer["signed"] is False and "certificates.signing.pkcs12" in answer["unsigned_reason"]
+    assert "NOT signed" in applied.stderr
     assert answer["url"].endswith(f"/course/view.php?id={answer['course_id']}")
     again = invoke("manual", "apply", "--yes", "--json")
     assert again.exit_code == 0, again.output

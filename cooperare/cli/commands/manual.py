@@ -2,12 +2,15 @@
 its publication into Moodle (a public course with the book and the files).
 
 The manual's content is the one shipped (``--content DIR`` for another). Accepted recommendations come from the
-consultation register in the store (``--from-consultations ID``) or from a YAML file (``--recommendations``); with ``--sign`` the PDF is signed with the
-certificates' PAdES key, its password from the environment or a prompt, never an option.
+consultation register in the store (``--from-consultations ID``) or from a YAML file (``--recommendations``). The PDF
+is signed with the certificates' PAdES key whenever one is configured (``certificates.signing.pkcs12``), its password
+from the environment or a prompt, never an option; without a key the PDF is built unsigned and the command says so
+(a warning, and ``unsigned_reason`` in the JSON). ``--sign`` insists on a signature, ``--no-sign`` skips it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +19,7 @@ import click
 from cooperare.cli.context import AppContext, pass_app
 from cooperare.errors import CertificateError, InputError
 from cooperare.manual.annex import accepted_from_register, changes_by_chapter, load_recommendations
-from cooperare.manual.build import FORMATS, build_manual
+from cooperare.manual.build import FORMATS, Signer, build_manual
 from cooperare.manual.content import load_manual
 from cooperare.manual.lint import lint_manual
 
@@ -30,6 +33,11 @@ from_consultations_option = click.option(
     "--from-consultations", "consultations", multiple=True, metavar="ID",
     help="Take the accepted recommendations from the consultation register in the store (repeat for each "
          "consultation on the manual), instead of --recommendations.")
+
+sign_option = click.option(
+    "--sign/--no-sign", default=None,
+    help="Sign the PDF with the certificates' PAdES key (default: sign when certificates.signing.pkcs12 is "
+         "configured, else build it unsigned with a warning); --sign fails without a key.")
 
 
 def _recommendations(app: AppContext, path: Path | None, consultations: tuple[str, ...]) -> list[Any]:
@@ -70,18 +78,24 @@ def check_command(app: AppContext, content: Path | None, as_json: bool) -> None:
 @content_option
 @recommendations_option
 @from_consultations_option
-@click.option("--sign/--no-sign", default=False, help="Sign the PDF with the certificates' PAdES key.")
+@sign_option
 @click.option("--json", "as_json", is_flag=True, help="Print the files written as JSON.")
 @pass_app
 def build_command(app: AppContext, formats: tuple[str, ...], out: Path, content: Path | None,
-                  recommendations: Path | None, consultations: tuple[str, ...], sign: bool, as_json: bool) -> None:
-    """Build the manual as a typeset PDF, an EPUB 3 and/or a static HTML site into OUT."""
+                  recommendations: Path | None, consultations: tuple[str, ...], sign: bool | None,
+                  as_json: bool) -> None:
+    """Build the manual as a typeset PDF, an EPUB 3 and/or a static HTML site into OUT.
+
+    The PDF is signed with the certificates' PAdES key when one is configured; without one it is built unsigned and
+    the command warns."""
     source = load_manual(content)
     recs = _recommendations(app, recommendations, consultations)  # the annex is always there
-    signer = _signer(app) if sign else None
-    result = build_manual(out, formats=formats or FORMATS, source=source, recommendations=recs, signer=signer)
+    formats = formats or FORMATS
+    signing = _signing(app, sign) if "pdf" in formats else Signing(None, None)
+    result = build_manual(out, formats=formats, source=source, recommendations=recs, signer=signing.signer)
     if as_json:
         app.emit_json({"version": result.version, "signed": result.signed,
+                       "unsigned_reason": signing.unsigned_reason if "pdf" in formats else None,
                        "files": {k: str(v) for k, v in result.files.items()}})
         return
     for kind, path in result.files.items():
@@ -90,34 +104,38 @@ def build_command(app: AppContext, formats: tuple[str, ...], out: Path, content:
 
 
 def _publish_plan(app: AppContext, content: Path | None, recommendations: Path | None,
-                  consultations: tuple[str, ...], sign: bool) -> Any:
+                  consultations: tuple[str, ...], sign: bool | None) -> tuple[Any, str | None]:
+    """The publish plan and, when the PDF is not signed, why."""
     from cooperare.manual.publish import build_edition, plan_manual
 
     source = load_manual(content)
     recs = _recommendations(app, recommendations, consultations)
-    edition = build_edition(source, recs, signer=_signer(app) if sign else None)
+    signing = _signing(app, sign)
+    edition = build_edition(source, recs, signer=signing.signer)
     catalogue = app.catalogue()
     root = next(iter(catalogue.categories()))[0].key
-    return plan_manual(app.client(), prefix=catalogue.prefix, catalogue_category=root, edition=edition)
+    return (plan_manual(app.client(), prefix=catalogue.prefix, catalogue_category=root, edition=edition),
+            signing.unsigned_reason)
 
 
 @manual.command("plan")
 @content_option
 @recommendations_option
 @from_consultations_option
-@click.option("--sign/--no-sign", default=False, help="Sign the PDF with the certificates' PAdES key.")
+@sign_option
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON on stdout.")
 @pass_app
 def plan_command(app: AppContext, content: Path | None, recommendations: Path | None,
-                 consultations: tuple[str, ...], sign: bool, as_json: bool) -> None:
+                 consultations: tuple[str, ...], sign: bool | None, as_json: bool) -> None:
     """Show what publishing the manual into Moodle would change: the public course (guest access), the book and
     its chapters, the PDF and EPUB to download. Reads only."""
     from cooperare.cli.commands.courses import _print_plan
 
-    planned = _publish_plan(app, content, recommendations, consultations, sign)
+    planned, unsigned_reason = _publish_plan(app, content, recommendations, consultations, sign)
     if as_json:
         app.emit_json({**planned.plan.as_json(ws_calls=app.ws_calls), "version": planned.edition.version,
-                       "chapters": len(planned.edition.chapters)})
+                       "chapters": len(planned.edition.chapters), "signed": planned.edition.signed,
+                       "unsigned_reason": unsigned_reason})
         return
     _print_plan(app, planned.plan)
     app.say("Nothing to change." if not planned.plan.has_changes else "Plan only: nothing was written.")
@@ -128,24 +146,25 @@ def plan_command(app: AppContext, content: Path | None, recommendations: Path | 
 @content_option
 @recommendations_option
 @from_consultations_option
-@click.option("--sign/--no-sign", default=False, help="Sign the PDF with the certificates' PAdES key.")
+@sign_option
 @click.option("--yes", is_flag=True, help="Apply without asking for confirmation.")
 @click.option("--json", "as_json", is_flag=True, help="Print the plan and what was applied as JSON on stdout.")
 @pass_app
 def apply_command(app: AppContext, content: Path | None, recommendations: Path | None,
-                  consultations: tuple[str, ...], sign: bool, yes: bool, as_json: bool) -> None:
+                  consultations: tuple[str, ...], sign: bool | None, yes: bool, as_json: bool) -> None:
     """Publish the manual into Moodle: a public course open to guests with the manual as a book (a chapter per
     chapter, a subchapter per section) and the PDF and EPUB as files; an unchanged manual changes nothing."""
     from cooperare.cli.commands.courses import _print_plan
     from cooperare.manual.publish import apply_manual
 
-    planned = _publish_plan(app, content, recommendations, consultations, sign)
+    planned, unsigned_reason = _publish_plan(app, content, recommendations, consultations, sign)
     plan = planned.plan
+    signature = {"signed": planned.edition.signed, "unsigned_reason": unsigned_reason}
     if not as_json:
         _print_plan(app, plan)
     if not plan.has_changes:
         if as_json:
-            app.emit_json({**plan.as_json(ws_calls=app.ws_calls), "applied": {}})
+            app.emit_json({**plan.as_json(ws_calls=app.ws_calls), "applied": {}, **signature})
         else:
             app.say("Nothing to change.")
             app.ws_summary()
@@ -157,7 +176,7 @@ def apply_command(app: AppContext, content: Path | None, recommendations: Path |
     if as_json:
         app.emit_json({**plan.as_json(ws_calls=app.ws_calls), "applied": result.applied,
                        "chapters": result.chapters, "uploaded": result.uploaded, "course_id": result.course_id,
-                       "url": url})
+                       "url": url, **signature})
         return
     if result.reconciled:
         app.note(f"Resumed after an interrupted publish ({result.reconciled} journal entries reconciled).")
@@ -196,15 +215,34 @@ def changes_command(app: AppContext, content: Path | None, recommendations: Path
             app.say(f"      → {change}")
 
 
-def _signer(app: AppContext):  # noqa: ANN202 - PdfSigner, imported lazily
+NO_KEY = "no signing key configured (certificates.signing.pkcs12 in cooperare.yaml)"
+NOT_ASKED = "--no-sign was given"
+
+
+@dataclass(frozen=True)
+class Signing:
+    signer: Signer | None
+    unsigned_reason: str | None
+    """Why the PDF is not signed; None when it is."""
+
+
+def _signing(app: AppContext, sign: bool | None) -> Signing:
+    """The PDF's signer by ``--sign/--no-sign`` (None: sign when a key is configured). Without a key and without
+    ``--sign``, the PDF is built unsigned and a warning says so; ``--sign`` without a key is an error."""
+    if sign is False:
+        return Signing(None, NOT_ASKED)
+    signing = app.config.certificates.signing
+    if signing.pkcs12 is None:
+        if sign:
+            raise CertificateError(NO_KEY, hint="set certificates.signing.pkcs12 in cooperare.yaml, or build with "
+                                                "--no-sign")
+        app.note(f"Warning: the manual's PDF is NOT signed: {NO_KEY}.")
+        return Signing(None, NO_KEY)
     from cooperare.certificates.signing import PdfSigner, SignatureDetails
     from cooperare.cli.commands.certificates import signing_password
 
-    signing = app.config.certificates.signing
-    if signing.pkcs12 is None:
-        raise CertificateError("no signing key configured", hint="set certificates.signing.pkcs12 in cooperare.yaml")
-    return PdfSigner(signing.pkcs12, password=signing_password(signing.password_env),
-                     details=SignatureDetails(reason="Manual de digitalizare pentru comune"))
+    return Signing(PdfSigner(signing.pkcs12, password=signing_password(signing.password_env),
+                             details=SignatureDetails(reason="Manual de digitalizare pentru comune")), None)
 
 
 @manual.command("disseminate")
