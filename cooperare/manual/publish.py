@@ -8,7 +8,9 @@ kept by the plugin: for the book, the fingerprint of its chapters (key, page, su
 file, the SHA-256 of its bytes — of the *unsigned* PDF when the PDF is signed, so a signature made at another time
 is not a new edition. An unchanged manual applied again is a no-op plan that uploads nothing. The book's chapters
 are read back (local_cooperare_get_book_chapters, plugin 0.5.0+: titles, places and content hashes), so a managed
-chapter edited in Moodle shows as drift and apply writes it back; chapters written by hand are left alone.
+chapter edited in Moodle shows as drift and apply writes it back; chapters written by hand are left alone. An
+activity the plugin reports as changed in Moodle since the pack wrote it (``drift``: for the PDF or EPUB, another file
+uploaded in its place) is drift too, and apply uploads the edition's file again.
 
 Everything goes through :class:`~cooperare.moodle.client.MoodleClient`; apply journals every change in the store.
 """
@@ -138,6 +140,19 @@ class ManualState:
                             "guest": self.guest, "chapters": self.chapters})
 
 
+def _activity(described: dict[str, Any]) -> dict[str, Any]:
+    """What the plan compares of an activity: name, spec hash, place, kind, whether the plugin saw it changed in
+    Moodle since the pack wrote it (``drift``: for a resource, another file put in its place) and, for a resource,
+    the file Moodle holds (name and SHA-1)."""
+    found: dict[str, Any] = {"name": described.get("name", ""), "spechash": described.get("spechash", ""),
+                             "section": int(described.get("section", 0)), "modname": described.get("modname", ""),
+                             "drift": bool(described.get("drift"))}
+    options = {str(o.get("name")): o.get("value") for o in described.get("options", [])}
+    if found["modname"] == "resource":
+        found.update(filename=str(options.get("filename", "")), contenthash=str(options.get("contenthash", "")))
+    return found
+
+
 def read_state(client: MoodleClient, place: Place, *, catalogue_category: str) -> ManualState:
     state = ManualState()
     categories = client.categories.get(idnumber=catalogue_category)
@@ -151,9 +166,7 @@ def read_state(client: MoodleClient, place: Place, *, catalogue_category: str) -
                     "visible": int(data.get("visible", 1))}
     state.sections = {int(s["number"]): {"name": s.get("name", ""), "spechash": s.get("spechash", "")}
                       for s in data.get("sections", [])}
-    state.activities = {str(a["idnumber"]): {"name": a.get("name", ""), "spechash": a.get("spechash", ""),
-                                             "section": int(a.get("section", 0)), "modname": a.get("modname", "")}
-                        for a in data.get("activities", []) if a.get("idnumber")}
+    state.activities = {str(a["idnumber"]): _activity(a) for a in data.get("activities", []) if a.get("idnumber")}
     if place.book in state.activities and GET_BOOK_CHAPTERS in client.site.functions:
         state.chapters = {str(c["key"]): {"pagenum": int(c["pagenum"]), "subchapter": int(c["subchapter"]),
                                           "title": str(c["title"]), "contentsha1": str(c["contentsha1"])}
@@ -254,8 +267,10 @@ def _compare(address: str, before: dict[str, Any] | None, after: dict[str, Any],
     same = before.get("spechash") == after["spechash"]
     if "section" in before and "section" in after:  # an activity moved to another section is put back
         same = same and before["section"] == after["section"]
-    return Change(address, "noop" if same else "update", {k: before.get(k) for k in ("name", "spechash")}, after,
-                  group=group)
+    shown = {k: before[k] for k in ("name", "spechash", "filename", "contenthash") if k in before}
+    if same and before.get("drift"):  # edited in Moodle (a file replaced, renamed, …): written back
+        return Change(address, "update", shown, after, group=group, note=DRIFT)
+    return Change(address, "noop" if same else "update", shown, after, group=group)
 
 
 # -- applying ---------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ signature made at another time is not a new edition; a stale plan is refused."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from cooperare.courses.planner import DRIFT
 from cooperare.errors import MissingCapability, StalePlanError
 from cooperare.manual.content import load_manual
 from cooperare.manual.publish import (
@@ -175,3 +177,24 @@ def test_a_chapter_edited_in_moodle_shows_as_drift_and_is_written_back(site: Sit
     assert result.chapters.get("updated") == 1 and result.uploaded == 0
     assert rows.get(row["id"])["content"] == second.content
     assert set(actions(site.plan(edition)).values()) == {"noop"}
+
+
+def test_a_file_replaced_in_moodle_is_drift_and_apply_uploads_it_again(site: Site, edition: Edition) -> None:
+    apply_manual(site.client, site.store, site.plan(edition))
+    course_id = site.described()["id"]
+    (entry,) = next(m for s in site.client.courses.contents(course_id) for m in s.modules
+                    if m.modname == "resource" and m.name.endswith("(EPUB, pentru cititoare)")).raw["contents"]
+    files = site.box.site.db["files"]
+    row = files.first(filename=entry["filename"], component="mod_resource", filearea="content")
+    other = b"PK altceva, pus de mana in Moodle"
+    files.update(row["id"], content=other, filesize=len(other), contenthash=hashlib.sha1(other).hexdigest())
+    site.box.site.db.commit()
+    planned = site.plan(edition)
+    pending = {c.address: c for c in planned.plan.changes if c.action != "noop"}
+    epub = f"course[{PLACE.course}].activity[{PLACE.file('epub')}]"
+    assert list(pending) == [epub]
+    assert pending[epub].note == DRIFT and pending[epub].before["contenthash"] == hashlib.sha1(other).hexdigest()
+    result = apply_manual(site.client, site.store, planned)
+    assert result.uploaded == 1 and result.chapters == {}
+    assert site.files()[PLACE.file("epub")][1] == next(f for f in edition.files if f.key == "epub").content
+    assert {c.action for c in site.plan(edition).plan.changes} == {"noop"}
