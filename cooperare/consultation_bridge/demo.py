@@ -2,7 +2,9 @@
 
 Simulated NGOs, authority staff and citizens send recommendations on the first shipped consultation (diacritics, a
 late one, one sent twice by the same person, one edited after it was first read, a request for a public debate).
-On the sandbox Moodle (``moodle`` given) the consultation space is planned and applied, the participants post
+On the sandbox Moodle (``moodle`` given) the consultation space is planned and applied — with any draft files
+given (the demo adds the manual's PDF) as files to download — then planned and applied again (nothing to change,
+nothing uploaded), the participants post
 through the real client as replies in the parts' discussions, ``collect`` reads them into the register twice (the
 second time after one post was edited in Moodle: nothing added, the edit a change), the answers are filled in
 programmatically, and ``publish`` posts them back with the results page. Offline, the same contributions are
@@ -12,6 +14,7 @@ the open data (CSV, JSON) are written under ``DIR/consultations/``. This module 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -122,20 +125,42 @@ def _split_name(author: str) -> tuple[str, str]:
     return first, last or "-"
 
 
-def _in_moodle(moodle: Any, store: Store, consultation: Consultation, sent: list[ContributionRecord]
-               ) -> tuple[RecordCounts, RecordCounts, dict[str, str], dict[str, Any]]:
-    """Space applied, contributions posted and collected twice (an edit between); source keys old → Moodle's."""
+def demo_space(consultation_id: str, drafts: Sequence[Path]) -> Any:
+    """The space of the shipped consultations, ``drafts`` (files to download) added to ``consultation_id``'s
+    documents."""
+    from cooperare.consultation_bridge.space import Space
+    from cooperare.courses.catalogue import load_catalogue
+
+    consultations = tuple(replace(c, documents=(*c.documents, *drafts)) if c.id == consultation_id else c
+                          for c in load_consultations())
+    return Space(load_catalogue().prefix, consultations)
+
+
+def _in_moodle(moodle: Any, store: Store, consultation: Consultation, sent: list[ContributionRecord],
+               drafts: Sequence[Path] = ()) -> tuple[RecordCounts, RecordCounts, dict[str, str], dict[str, Any]]:
+    """Space applied (and planned and applied again: nothing to change, nothing uploaded), contributions posted and
+    collected twice (an edit between); source keys old → Moodle's."""
     from cooperare.consultation_bridge.exchange import collect
     from cooperare.consultation_bridge.forms import form_ids
     from cooperare.consultation_bridge.simulation import Participant, Sent, edit_post, participant_clients, \
         post_contributions
-    from cooperare.consultation_bridge.space import Space, apply_space, plan_space
-    from cooperare.courses.catalogue import load_catalogue
+    from cooperare.consultation_bridge.space import apply_space, plan_space
 
     box, client = moodle
-    space = Space(load_catalogue().prefix, tuple(load_consultations()))
+    space = demo_space(consultation.id, drafts)
+    stats = client.transport.stats
+    calls, uploads = stats.calls, stats.uploads
     planned = plan_space(client, space)
     applied = apply_space(client, store, planned, command="demo consultation apply")
+    first = {"calls": stats.calls - calls, "uploads": stats.uploads - uploads,
+             "files": applied.applied.get("document file", 0)}
+    calls, uploads = stats.calls, stats.uploads
+    replanned = plan_space(client, space)
+    apply_space(client, store, replanned, command="demo consultation apply")
+    again = {"calls": stats.calls - calls, "uploads": stats.uploads - uploads,
+             "changes": len(list(replanned.plan.pending()))}
+    files = [{"address": c.address, "file": c.after["filename"], "bytes": c.after["bytes"]}
+             for c in planned.plan.changes if ".file[" in c.address]
     audiences = {"ngo": "ngo", "authority": "authority_staff", "citizen": "citizens", "other": "citizens"}
     people: dict[str, Participant] = {}
     for _, _, category, author, _, _, _ in SENT:
@@ -153,24 +178,26 @@ def _in_moodle(moodle: Any, store: Store, consultation: Consultation, sent: list
     row = completed.first(feedback=debate, userid=clients[ngo].site.userid)
     completed.update(row["id"], timemodified=int((sent[0].submitted_at + timedelta(days=2)).timestamp()))
     box.site.db.commit()
-    first = collect(client, store, space=space, consultation_id=consultation.id).counts
+    recorded = collect(client, store, space=space, consultation_id=consultation.id).counts
     edit_post(box, ids[[r.source_key for r in sent].index(EDITED[0])], EDITED[1])
     second = collect(client, store, space=space, consultation_id=consultation.id).counts
-    return first, second, keys, {"plan": planned.plan.summary(),
-                                 "applied": {**dict(applied.courses.applied), **applied.applied}}
+    return recorded, second, keys, {"plan": planned.plan.summary(),
+                                    "applied": {**dict(applied.courses.applied), **applied.applied},
+                                    "files": files, "first_apply": first, "apply_again": again}
 
 
 def run_consultation_demo(store: Store, out: Path, *, fonts: FontPair, now: datetime,
-                          moodle: tuple[Any, Any] | None = None) -> dict[str, Any]:
-    """Everything above, into ``out`` (created); ``moodle`` is ``(sandbox, admin client)`` to go through Moodle;
-    returns a summary of counts and files."""
+                          moodle: tuple[Any, Any] | None = None, drafts: Sequence[Path] = ()) -> dict[str, Any]:
+    """Everything above, into ``out`` (created); ``moodle`` is ``(sandbox, admin client)`` to go through Moodle, and
+    ``drafts`` are files (PDF, DOCX, ODT) added to the consultation's documents there; returns a summary of counts
+    and files."""
     out.mkdir(parents=True, exist_ok=True)
     consultation = load_consultations().items[0]
     sent = records(consultation.announced)
     keys = {r.source_key: r.source_key for r in sent}
     space_summary: dict[str, Any] = {}
     if moodle is not None:
-        first, second, keys, space_summary = _in_moodle(moodle, store, consultation, sent)
+        first, second, keys, space_summary = _in_moodle(moodle, store, consultation, sent, drafts)
     else:
         first = record_contributions(store, consultation=consultation, records=sent, command="demo consultation")
         edited = [replace(r, text=EDITED[1]) if r.source_key == EDITED[0] else r for r in sent]
@@ -228,10 +255,8 @@ def run_consultation_demo(store: Store, out: Path, *, fonts: FontPair, now: date
         "files": {key: str(path) for key, path in files.items()}}
     if moodle is not None:
         from cooperare.consultation_bridge.exchange import publish
-        from cooperare.consultation_bridge.space import Space
-        from cooperare.courses.catalogue import load_catalogue
 
-        space = Space(load_catalogue().prefix, tuple(load_consultations()))
+        space = demo_space(consultation.id, drafts)
         published = publish(moodle[1], store, space=space, consultation_id=consultation.id)
         again = publish(moodle[1], store, space=space, consultation_id=consultation.id)
         summary["moodle"] = {**space_summary, "published": published.posted, "published_again": again.posted,

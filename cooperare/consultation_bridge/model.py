@@ -45,7 +45,7 @@ KINDS_RO: dict[str, str] = {
 AUDIENCES_RO: dict[str, str] = {
     "ngo": "organizații neguvernamentale", "authority_staff": "personalul autorităților", "citizens": "cetățeni",
 }
-DOCUMENT_SUFFIXES = (".pdf", ".docx", ".md", ".markdown")
+DOCUMENT_SUFFIXES = (".pdf", ".docx", ".odt", ".md", ".markdown")
 _ID = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\Z")
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+\Z")
@@ -83,7 +83,7 @@ def _county(value: str) -> str:
 
 def _document(value: Path) -> Path:
     if value.suffix.lower() not in DOCUMENT_SUFFIXES:
-        raise ValueError(f"a draft document must be PDF, DOCX or Markdown ({', '.join(DOCUMENT_SUFFIXES)}), "
+        raise ValueError(f"a draft document must be PDF, DOCX, ODT or Markdown ({', '.join(DOCUMENT_SUFFIXES)}), "
                          f"not {value.suffix or 'a file without extension'}")
     return value
 
@@ -156,7 +156,7 @@ class Consultation:
     structure: tuple[Part, ...]
     audiences: tuple[Audience, ...] = ("ngo", "authority_staff", "citizens")
     documents: tuple[Path, ...] = checked(lambda paths: tuple(_document(path) for path in paths), default=())
-    """Draft documents (PDF, DOCX, Markdown); relative paths are relative to the YAML file."""
+    """Draft documents (PDF, DOCX, ODT, Markdown); relative paths are relative to the YAML file."""
     recommendation_days: int = checked(check_window, default=MIN_RECOMMENDATION_DAYS)
     """Calendar days for written recommendations after the announcement (at least 10, art. 7 alin. (4))."""
 

@@ -61,7 +61,8 @@ MAX_CHOICES = 100  # local_cooperare's limit for a feedback choice item
 EXTRA_MARKERS = ("cohort[", ".enrol[", ".cohortsync[", ".event[", ".discussion[", ".file[")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 FILE_TYPES = {".pdf": "application/pdf",
-              ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+              ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+              ".odt": "application/vnd.oasis.opendocument.text"}
 
 
 def esc(text: str) -> str:
@@ -305,7 +306,7 @@ def desired_space(space: Space, *, only: str | None = None) -> DesiredState:
 
         add("announcement", "page", "Anunțul consultării", "", {"content": announcement(consultation)})
         for index, document in enumerate(consultation.documents, start=1):
-            if document.suffix.lower() in MARKDOWN_SUFFIXES:  # PDF and DOCX drafts are files: file_documents()
+            if document.suffix.lower() in MARKDOWN_SUFFIXES:  # PDF, DOCX and ODT drafts are files: file_documents()
                 add(f"document-{index:02d}", "page", f"Document: {document_title(document)}", "",
                     {"content": document_page(document)})
         add("forum", "forum", "Forumul consultării",
@@ -332,7 +333,7 @@ def desired_space(space: Space, *, only: str | None = None) -> DesiredState:
 
 
 def file_documents(space: Space, consultation: Consultation) -> list[tuple[str, dict[str, Any]]]:
-    """The consultation's PDF and DOCX drafts as downloadable files (``resource`` activities): (activity idnumber,
+    """The consultation's PDF, DOCX and ODT drafts as downloadable files (``resource`` activities): (activity idnumber,
     what the file should be); the spec hash is the SHA-256 of the file's bytes."""
     found = []
     for index, document in enumerate(consultation.documents, start=1):

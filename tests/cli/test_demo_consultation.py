@@ -45,8 +45,11 @@ def test_the_consultation_stage_runs_through_the_sandbox_moodle(tmp_path: Path) 
     from cooperare.sandbox import Sandbox
 
     box = Sandbox()
+    manual_pdf = tmp_path / "manual-digitalizare-v1.0.pdf"  # as the manual stage leaves it
+    manual_pdf.write_bytes(b"%PDF-1.7\n% manualul\n")
     with Store.open(tmp_path / "demo.sqlite") as store:
-        run = SimpleNamespace(app=AppContext(), out=tmp_path, store=store, summary={}, sandbox=box,
+        run = SimpleNamespace(app=AppContext(), out=tmp_path, store=store, sandbox=box,
+                              summary={"manual": {"files": {"pdf": str(manual_pdf)}}},
                               client=MoodleClient(box.transport()))
         stage_consultation(run)  # type: ignore[arg-type]
         rows = {r.source_key: r for r in ContributionRegister(store.engine).all("manual-consultare-1")}
@@ -66,6 +69,12 @@ def test_the_consultation_stage_runs_through_the_sandbox_moodle(tmp_path: Path) 
     assert rows[keys["forum-post:103"]].answer == "accepted" and "glosar" in (rows[keys["forum-post:103"]].reason or "")
     assert rows[keys["forum-post:105"]].answer == "partly" and rows[keys["forum-post:105"]].template == "PAR"
     moodle = summary["moodle"]
+    (draft,) = moodle["files"]  # the manual's PDF, a draft to download in the consultation's section
+    assert draft["file"] == manual_pdf.name and draft["address"].endswith(":manual-consultare-1:file-12]")
+    assert moodle["first_apply"]["uploads"] == moodle["first_apply"]["files"] == 1
+    assert moodle["apply_again"] == {"changes": 0, "uploads": 0, "calls": moodle["apply_again"]["calls"]}
+    stored = [r for r in box.site.db["files"] if r["component"] == "mod_resource" and r["filename"] == manual_pdf.name]
+    assert len(stored) == 1 and stored[0]["content"] == manual_pdf.read_bytes()
     assert moodle["published"] == summary["decisions"] == 6  # one reply each; the folded duplicate gets none
     assert moodle["published_again"] == 0 and moodle["results_page"] == "created"
     replies = [p for p in box.site.db["forum_posts"] if MARKER in str(p["message"])]

@@ -106,7 +106,7 @@ def test_a_folder_of_files_each_with_one_or_a_list(folder: Path) -> None:
     ("title: Proiect", "titel: Proiect", "unknown key 'titel'", "titel"),
     ("kind: normative_draft", "kind: draft", "expected one of", "kind"),
     ("documents: [proiect.md]", "documents: [lipsa.pdf]", "does not exist", "documents[0]"),
-    ("documents: [proiect.md]", "documents: [proiect.txt]", "PDF, DOCX or Markdown", "documents"),
+    ("documents: [proiect.md]", "documents: [proiect.txt]", "PDF, DOCX, ODT or Markdown", "documents"),
     ("county: Alba", "county: Albaa", "no county 'Albaa' (did you mean 'Alba'?)", "authority.county"),
     ("name: Ciugud", "name: Ciugudd", "no commune 'Ciugudd' in county Alba; did you mean 'Ciugud'?", "authority"),
     ("county: Alba}", "county: B}", "has no communes", "authority"),

@@ -106,24 +106,31 @@ def test_a_calendar_event_edited_in_moodle_shows_as_drift_and_is_put_back(store:
     assert box.site.db["event"].get(target["id"])["timestart"] == target["timestart"]
 
 
-def test_pdf_and_docx_drafts_are_files_to_download_and_uploaded_only_when_changed(
+def test_pdf_docx_and_odt_drafts_are_files_to_download_and_uploaded_only_when_changed(
         store: Store, consultation: Consultation, tmp_path: Path) -> None:
     pdf, docx = tmp_path / "proiect-hotarare.pdf", tmp_path / "nota-de-fundamentare.docx"
+    odt = tmp_path / "anexa-1.odt"
     pdf.write_bytes(b"%PDF-1.7\n% proiect de hotarare\n")
     docx.write_bytes(b"PK\x03\x04 nota de fundamentare")
-    draft = replace(consultation, documents=(pdf, docx, *consultation.documents))
+    odt.write_bytes(b"PK\x03\x04mimetypeapplication/vnd.oasis.opendocument.text anexa")
+    draft = replace(consultation, documents=(pdf, docx, odt, *consultation.documents))
     box = Sandbox()
     space = make_space(draft)
     first = plan_space(client_for(box), space)
     files = {c.address: c for c in first.plan.changes if ".file[" in c.address}
-    assert len(files) == 2 and {c.action for c in files.values()} == {"create"}
+    assert len(files) == 3 and {c.action for c in files.values()} == {"create"}
+    assert sorted(c.after["filename"] for c in files.values()) == ["anexa-1.odt", "nota-de-fundamentare.docx",
+                                                                   "proiect-hotarare.pdf"]
     pages = [c for c in first.plan.changes if ".activity[" in c.address]
-    assert not any("Document: proiect-hotarare" in str(c.after) for c in pages)
+    assert not any("Document: proiect-hotarare" in str(c.after) or "anexa-1" in str(c.after) for c in pages)
     result = apply_space(client_for(box), store, first)
-    assert result.applied["document file"] == 2
-    stored = {row["filename"]: row["content"] for row in box.site.db["files"]
+    assert result.applied["document file"] == 3
+    stored = {row["filename"]: row for row in box.site.db["files"]
               if row["component"] == "mod_resource" and row["filename"] != "."}
-    assert stored == {"proiect-hotarare.pdf": pdf.read_bytes(), "nota-de-fundamentare.docx": docx.read_bytes()}
+    assert {name: row["content"] for name, row in stored.items()} == {
+        "proiect-hotarare.pdf": pdf.read_bytes(), "nota-de-fundamentare.docx": docx.read_bytes(),
+        "anexa-1.odt": odt.read_bytes()}
+    assert stored["anexa-1.odt"]["mimetype"] == "application/vnd.oasis.opendocument.text"
     uploads = client_for(box).transport.stats.uploads
     again = plan_space(client_for(box), space)
     assert not again.plan.has_changes, [c.address for c in again.plan.pending()]
