@@ -34,7 +34,7 @@ def stage_consultation(run: DemoRun) -> None:
         first, again = side["first_apply"], side["apply_again"]
         for draft in side["files"]:
             run.app.say(f"  draft to download: {draft['file']} ({draft['bytes']} bytes) {draft['address']}")
-        run.app.say(f"  space applied in {first['calls']} web-service calls ({first['uploads']} files uploaded); "
+        run.app.say(f"  space applied in {first['calls']} web-service calls ({first['uploads']} uploaded); "
                     f"planned and applied again: {again['changes']} changes, {again['calls']} calls, "
                     f"{again['uploads']} uploads")
     for path in summary["files"].values():
