@@ -455,12 +455,12 @@ def plan_space(client: MoodleClient, space: Space, *, only: str | None = None, g
     course = space.course_idnumber
     group = f"{course} (spațiul de consultare)"
 
-    def compare(address: str, found: dict[str, Any] | None, after: dict[str, Any]) -> None:
+    def compare(address: str, found: dict[str, Any] | None, after: dict[str, Any], *, what: str = "") -> None:
         if found is None:
-            plan.add(Change(address, "create", None, after, group))
+            plan.add(Change(address, "create", None, after, group, what))
         elif found.get("drift") or found.get("spechash") != after.get("spechash"):
             plan.add(Change(address, "update", {"spechash": found.get("spechash")}, after, group,
-                            DRIFT if found.get("drift") else ""))
+                            "; ".join(x for x in (what, DRIFT if found.get("drift") else "") if x)))
         else:
             plan.add(Change(address, "noop", found, after, group))
 
@@ -489,7 +489,8 @@ def plan_space(client: MoodleClient, space: Space, *, only: str | None = None, g
         for idnumber, document in file_documents(space, consultation):
             found = live.get(idnumber)
             compare(f"{course_address(course)}.file[{idnumber}]",
-                    {"spechash": found.get("spechash"), "drift": found.get("drift")} if found else None, document)
+                    {"spechash": found.get("spechash"), "drift": found.get("drift")} if found else None, document,
+                    what=f"{document['filename']}, {document['bytes']:,} bytes, to download")
         have = set(state.discussions.get(consultation.id, {}).values())
         for part in consultation.structure:
             action = "noop" if part.key in have else "create"

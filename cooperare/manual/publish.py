@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cooperare.certificates.fonts import FontPair, load_fonts
@@ -235,8 +235,10 @@ def plan_manual(client: MoodleClient, *, prefix: str, catalogue_category: str, e
     for manual_file in edition.files:
         after = {"name": manual_file.name, "section": SECTION, "spechash": manual_file.spechash,
                  "file": manual_file.filename, "key": manual_file.key, "bytes": len(manual_file.content)}
-        plan.add(_compare(f"{course}.activity[{place.file(manual_file.key)}]",
-                          state.activities.get(place.file(manual_file.key)), after, group="files"))
+        change = _compare(f"{course}.activity[{place.file(manual_file.key)}]",
+                          state.activities.get(place.file(manual_file.key)), after, group="files")
+        what = f"{manual_file.filename}, {len(manual_file.content):,} bytes, to download"
+        plan.add(replace(change, note="; ".join(x for x in (what, change.note) if x)))
     if state.course_id is not None and state.chapters is None and place.book in state.activities:
         plan.notes.append("this plugin version cannot read chapters back (local_cooperare 0.5.0 can): chapters "
                           "edited in Moodle are not shown; a changed edition puts them back as the manual says")

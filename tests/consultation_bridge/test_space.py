@@ -14,6 +14,7 @@ from cooperare.courses.catalogue import load_catalogue
 from cooperare.courses.planner import DRIFT
 from cooperare.errors import StalePlanError
 from cooperare.moodle.client import MoodleClient
+from cooperare.plan import render_text
 from cooperare.sandbox import Sandbox
 from cooperare.store import Store
 
@@ -121,6 +122,8 @@ def test_pdf_docx_and_odt_drafts_are_files_to_download_and_uploaded_only_when_ch
     assert len(files) == 3 and {c.action for c in files.values()} == {"create"}
     assert sorted(c.after["filename"] for c in files.values()) == ["anexa-1.odt", "nota-de-fundamentare.docx",
                                                                    "proiect-hotarare.pdf"]
+    shown = "\n".join(render_text(first.plan))  # the plan names each file
+    assert f"anexa-1.odt, {odt.stat().st_size:,} bytes, to download" in shown
     pages = [c for c in first.plan.changes if ".activity[" in c.address]
     assert not any("Document: proiect-hotarare" in str(c.after) or "anexa-1" in str(c.after) for c in pages)
     result = apply_space(client_for(box), store, first)
