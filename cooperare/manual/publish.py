@@ -73,6 +73,8 @@ class Edition:
     chapters: tuple[BookChapter, ...]
     files: tuple[ManualFile, ...]
     signed: bool = False
+    plan_only: bool = False
+    """The PDF is to be signed but was not (a plan made without opening the key): never uploaded."""
 
     @property
     def book_hash(self) -> str:
@@ -80,21 +82,25 @@ class Edition:
 
 
 def build_edition(source: ManualSource, recommendations: Sequence[AcceptedRecommendation] | None, *,
-                  signer: Signer | None = None, fonts: FontPair | None = None) -> Edition:
-    """The book's chapters, the PDF (signed with ``signer`` when given) and the EPUB of ``source``, in memory."""
+                  signer: Signer | None = None, will_sign: bool = False, fonts: FontPair | None = None) -> Edition:
+    """The book's chapters, the PDF (signed with ``signer`` when given) and the EPUB of ``source``, in memory.
+
+    ``will_sign`` (without a signer) is for a plan made without opening the key: the PDF's spec hash is the one a
+    signed PDF has, its bytes here the unsigned ones; such an edition is refused by apply."""
     doc = document_for(source, recommendations)
     name = base_name(source.meta.version)
     unsigned = render_pdf(doc, fonts=fonts or load_fonts())
     pdf = signer.sign(unsigned) if signer is not None else unsigned
     epub = epub_bytes(doc)
     version = source.meta.version
+    signed = signer is not None or will_sign
     files = (
         ManualFile("pdf", f"Manualul, versiunea {version} (PDF, A4)", f"{name}.pdf", pdf,
-                   _sha256(unsigned) + (":semnat" if signer is not None else "")),
+                   _sha256(unsigned) + (":semnat" if signed else "")),
         ManualFile("epub", f"Manualul, versiunea {version} (EPUB, pentru cititoare)", f"{name}.epub", epub,
                    _sha256(epub)),
     )
-    return Edition(version, tuple(book_chapters(doc)), files, signer is not None)
+    return Edition(version, tuple(book_chapters(doc)), files, signed, plan_only=signer is None and will_sign)
 
 
 def _sha256(data: bytes) -> str:
@@ -295,6 +301,9 @@ def apply_manual(client: MoodleClient, store: Store, planned: PublishPlan, *, pl
     plan = plan or planned.plan
     if not plan.has_changes:
         return PublishResult(course_id=planned.state.course_id)
+    if planned.edition.plan_only:
+        raise PlanError("this edition's PDF was planned as signed but not signed; apply builds it with the signing "
+                        "key")
     current = read_state(client, planned.place, catalogue_category=planned.catalogue_category)
     plan.check_fresh(current.fingerprint)
     with store.runs.recording(command, detail={"changes": dict(plan.counts()), "version": planned.edition.version},

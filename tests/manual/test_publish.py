@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from cooperare.courses.planner import DRIFT
-from cooperare.errors import MissingCapability, StalePlanError
+from cooperare.errors import MissingCapability, PlanError, StalePlanError
 from cooperare.manual.content import load_manual
 from cooperare.manual.publish import (
     BOOK_NAME,
@@ -198,3 +198,11 @@ def test_a_file_replaced_in_moodle_is_drift_and_apply_uploads_it_again(site: Sit
     assert result.uploaded == 1 and result.chapters == {}
     assert site.files()[PLACE.file("epub")][1] == next(f for f in edition.files if f.key == "epub").content
     assert {c.action for c in site.plan(edition).plan.changes} == {"noop"}
+
+
+def test_an_edition_planned_as_signed_without_the_key_is_never_applied(site: Site) -> None:
+    planned_only = build_edition(load_manual(), [], will_sign=True)
+    assert planned_only.signed and planned_only.plan_only
+    assert next(f for f in planned_only.files if f.key == "pdf").spechash.endswith(":semnat")
+    with pytest.raises(PlanError, match="planned as signed but not signed"):
+        apply_manual(site.client, site.store, site.plan(planned_only))

@@ -74,3 +74,34 @@ def test_without_the_plugin_the_error_names_it(tmp_path: Path, monkeypatch: pyte
         err = capsys.readouterr().err
         assert code in (1, 3), err
         assert "local_cooperare" in err and "Traceback" not in err
+
+
+def test_with_a_key_plan_needs_no_password_and_apply_publishes_the_signed_pdf(
+        tmp_path: Path, box: tuple[Sandbox, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from cooperare.certificates.keygen import make_demo_keys
+    from cooperare.secrets import Secret
+
+    keys = make_demo_keys(tmp_path / "keys", password=Secret("parola-manual"), organisation="ACoR",
+                          common_name="Semnătură de test")
+    _workdir(tmp_path, box, monkeypatch)
+    config = yaml.safe_load((tmp_path / "cooperare.yaml").read_text(encoding="utf-8"))
+    config["certificates"] = {"signing": {"pkcs12": str(keys.pkcs12), "password_env": "MANUAL_KEY_PASSWORD"}}
+    (tmp_path / "cooperare.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    monkeypatch.delenv("MANUAL_KEY_PASSWORD", raising=False)
+    planned = invoke("manual", "plan", "--json")  # no password anywhere, no terminal: the plan still runs
+    assert planned.exit_code == 0, planned.output
+    shown = json.loads(planned.stdout)
+    assert shown["signed"] is True and shown["unsigned_reason"] is None
+    pdf = next(c for c in shown["changes"] if c["address"].endswith("[coop:manual:pdf]"))
+    assert pdf["after"]["spechash"].endswith(":semnat")
+    refused = invoke("manual", "apply", "--yes")  # apply signs, so it needs the password
+    assert refused.exit_code != 0 and "MANUAL_KEY_PASSWORD" in str(refused.exception)
+    monkeypatch.setenv("MANUAL_KEY_PASSWORD", "parola-manual")
+    applied = invoke("manual", "apply", "--yes", "--json")
+    assert applied.exit_code == 0, applied.output
+    assert json.loads(applied.stdout)["signed"] is True and "parola-manual" not in applied.output
+    monkeypatch.delenv("MANUAL_KEY_PASSWORD")
+    again = invoke("manual", "plan", "--json")  # the plan's spec hash is the one apply wrote
+    assert all(c["action"] == "noop" for c in json.loads(again.stdout)["changes"])
+    files = [r for r in box[0].site.db["files"] if r["component"] == "mod_resource" and r["filename"].endswith(".pdf")]
+    assert len(files) == 1 and b"/ByteRange" in files[0]["content"]

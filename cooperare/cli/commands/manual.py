@@ -104,14 +104,16 @@ def build_command(app: AppContext, formats: tuple[str, ...], out: Path, content:
 
 
 def _publish_plan(app: AppContext, content: Path | None, recommendations: Path | None,
-                  consultations: tuple[str, ...], sign: bool | None) -> tuple[Any, str | None]:
-    """The publish plan and, when the PDF is not signed, why."""
+                  consultations: tuple[str, ...], sign: bool | None, *, apply: bool) -> tuple[Any, str | None]:
+    """The publish plan and, when the PDF is not signed, why. Only ``apply`` opens the signing key: a plan knows
+    from the configuration that the PDF will be signed, which is all its spec hash needs."""
     from cooperare.manual.publish import build_edition, plan_manual
 
     source = load_manual(content)
     recs = _recommendations(app, recommendations, consultations)
-    signing = _signing(app, sign)
-    edition = build_edition(source, recs, signer=signing.signer)
+    signing = _signing(app, sign, load=apply)
+    edition = build_edition(source, recs, signer=signing.signer,
+                            will_sign=signing.signer is None and signing.unsigned_reason is None)
     catalogue = app.catalogue()
     root = next(iter(catalogue.categories()))[0].key
     return (plan_manual(app.client(), prefix=catalogue.prefix, catalogue_category=root, edition=edition),
@@ -131,7 +133,7 @@ def plan_command(app: AppContext, content: Path | None, recommendations: Path | 
     its chapters, the PDF and EPUB to download. Reads only."""
     from cooperare.cli.commands.courses import _print_plan
 
-    planned, unsigned_reason = _publish_plan(app, content, recommendations, consultations, sign)
+    planned, unsigned_reason = _publish_plan(app, content, recommendations, consultations, sign, apply=False)
     if as_json:
         app.emit_json({**planned.plan.as_json(ws_calls=app.ws_calls), "version": planned.edition.version,
                        "chapters": len(planned.edition.chapters), "signed": planned.edition.signed,
@@ -157,7 +159,7 @@ def apply_command(app: AppContext, content: Path | None, recommendations: Path |
     from cooperare.cli.commands.courses import _print_plan
     from cooperare.manual.publish import apply_manual
 
-    planned, unsigned_reason = _publish_plan(app, content, recommendations, consultations, sign)
+    planned, unsigned_reason = _publish_plan(app, content, recommendations, consultations, sign, apply=True)
     plan = planned.plan
     signature = {"signed": planned.edition.signed, "unsigned_reason": unsigned_reason}
     if not as_json:
@@ -226,9 +228,11 @@ class Signing:
     """Why the PDF is not signed; None when it is."""
 
 
-def _signing(app: AppContext, sign: bool | None) -> Signing:
+def _signing(app: AppContext, sign: bool | None, *, load: bool = True) -> Signing:
     """The PDF's signer by ``--sign/--no-sign`` (None: sign when a key is configured). Without a key and without
-    ``--sign``, the PDF is built unsigned and a warning says so; ``--sign`` without a key is an error."""
+    ``--sign``, the PDF is built unsigned and a warning says so; ``--sign`` without a key is an error. With
+    ``load=False`` (a plan, which only needs to know that the PDF will be signed) the key is not opened, so its
+    password is not asked for."""
     if sign is False:
         return Signing(None, NOT_ASKED)
     signing = app.config.certificates.signing
@@ -238,6 +242,8 @@ def _signing(app: AppContext, sign: bool | None) -> Signing:
                                                 "--no-sign")
         app.note(f"Warning: the manual's PDF is NOT signed: {NO_KEY}.")
         return Signing(None, NO_KEY)
+    if not load:
+        return Signing(None, None)
     from cooperare.certificates.signing import PdfSigner, SignatureDetails
     from cooperare.cli.commands.certificates import signing_password
 
