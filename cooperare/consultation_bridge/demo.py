@@ -142,8 +142,13 @@ def _in_moodle(moodle: Any, store: Store, consultation: Consultation, sent: list
     collected twice (an edit between); source keys old → Moodle's."""
     from cooperare.consultation_bridge.exchange import collect
     from cooperare.consultation_bridge.forms import form_ids
-    from cooperare.consultation_bridge.simulation import Participant, Sent, edit_post, participant_clients, \
-        post_contributions
+    from cooperare.consultation_bridge.simulation import (
+        Participant,
+        Sent,
+        edit_post,
+        participant_clients,
+        post_contributions,
+    )
     from cooperare.consultation_bridge.space import apply_space, plan_space
 
     box, client = moodle

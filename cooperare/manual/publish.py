@@ -24,6 +24,7 @@ from typing import Any
 
 from cooperare.certificates.fonts import FontPair, load_fonts
 from cooperare.courses.identity import category_idnumber, course_idnumber
+from cooperare.courses.planner import DRIFT
 from cooperare.courses.service import course_language
 from cooperare.errors import MoodleError, PlanError
 from cooperare.journaled import JournaledSteps
@@ -35,7 +36,6 @@ from cooperare.manual.epub import epub_bytes
 from cooperare.manual.pdf import render_pdf
 from cooperare.moodle.client import GET_BOOK_CHAPTERS, MoodleClient
 from cooperare.moodle.site import MANUAL_PUBLISH_FUNCTIONS
-from cooperare.courses.planner import DRIFT
 from cooperare.plan import Change, Plan, fingerprint
 from cooperare.store import Store
 

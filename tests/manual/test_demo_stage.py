@@ -1,5 +1,6 @@
-"""The demo's manual stage writes the three formats under DIR/manual/ (the PDF signed with the demo key), publishes the manual into the sandbox (a
-public course, the book, the PDF and EPUB) and plans it again with nothing to change."""
+"""The demo's manual stage writes the three formats under DIR/manual/ (the PDF signed with the demo key), publishes
+the manual into the sandbox (a public course, the book, the PDF and EPUB) and plans it again with nothing to
+change."""
 
 from __future__ import annotations
 

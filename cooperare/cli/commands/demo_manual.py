@@ -1,7 +1,7 @@
 """The demo's manual stage: build the manual (PDF signed with the certificates stage's demo PAdES key, EPUB, HTML)
-with the example consultation annex into DIR/manual/, then publish it into the sandbox as ``cooperare manual apply`` does — a public course open to guests with the manual
-as a book (a chapter per manual chapter, a subchapter per section) and the PDF and EPUB as files — and plan it once
-more to show that an unchanged manual changes nothing.
+with the example consultation annex into DIR/manual/, then publish it into the sandbox as ``cooperare manual apply``
+does — a public course open to guests with the manual as a book (a chapter per manual chapter, a subchapter per
+section) and the PDF and EPUB as files — and plan it once more to show that an unchanged manual changes nothing.
 """
 
 from __future__ import annotations
