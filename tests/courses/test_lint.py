@@ -151,3 +151,16 @@ def test_ratings_must_say_which_end_is_good(catalogue_dir: Path) -> None:
     edit(catalogue_dir / AD, '      scale: "1 = deloc, 5 = în foarte mare măsură"\n', "")
     found = rules(catalogue_dir)
     assert list(found) == ["rating-scale"]
+
+
+def test_a_survey_question_asking_for_personal_data_the_project_does_not_need(catalogue_dir: Path) -> None:
+    edit(catalogue_dir / AD, "      items:\n        - key: f1\n",
+         "      items:\n        - key: f0\n          type: text\n          text: \"<p>Care este sexul "
+         "dumneavoastră?</p>\"\n        - key: f00\n          type: text\n          text: \"Vârsta:\"\n"
+         "        - key: f1\n")
+    found = rules(catalogue_dir)
+    assert list(found) == ["personal-data"]
+    assert len(found["personal-data"]) == 2
+    assert "survey question 'f0' asks for gender" in found["personal-data"][0]
+    assert "survey question 'f00' asks for age" in found["personal-data"][1]
+    assert "alfabetizare-digitala.yaml:" in found["personal-data"][0]
