@@ -213,11 +213,13 @@ class _Linter:
             path = where.get(activity.ref, base)
             own_source = source
             tracked = activity.completion != COMPLETION_NONE
-            if activity.modname == "quiz" and activity.completionusegrade and not activity.completionpassgrade \
+            if activity.modname == "quiz" and tracked and not activity.completionpassgrade \
                     and float(activity.options.get("gradepass", "0")) > 0:
+                how = "on any grade" if activity.completionusegrade else \
+                    "when viewed" if activity.completionview else "when ticked by hand"
                 self.add("error", "completion-contradiction",
                          f"{activity.ref}: the quiz shows a grade to pass ({activity.options['gradepass']}) but "
-                         "completes on any grade; use 'completion: pass'", own_source, (*path, "completion"))
+                         f"completes {how}; use 'completion: pass'", own_source, (*path, "completion"))
             if activity.idnumber in required and not tracked:
                 self.add("error", "completion-contradiction",
                          f"{activity.ref} is required for course completion but its completion is not tracked",

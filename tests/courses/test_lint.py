@@ -124,8 +124,25 @@ def test_a_quiz_showing_a_pass_mark_but_completing_on_any_grade_contradicts_itse
          '    quiz:\n      completion: grade\n      title: "Test de verificare – Modulul 1"')
     found = rules(catalogue_dir)
     assert list(found) == ["completion-contradiction"]
-    assert "m1-informatii:quiz: the quiz shows a grade to pass (6)" in found["completion-contradiction"][0]
+    assert "m1-informatii:quiz: the quiz shows a grade to pass (6) but completes on any grade" \
+        in found["completion-contradiction"][0]
     assert "alfabetizare-digitala.yaml:" in found["completion-contradiction"][0]
+
+
+def test_a_quiz_showing_a_pass_mark_but_completing_on_view_or_by_hand_contradicts_itself(catalogue_dir: Path) -> None:
+    edit(catalogue_dir / AD, '    quiz:\n      title: "Test de verificare – Modulul 1"',
+         '    quiz:\n      completion: view\n      title: "Test de verificare – Modulul 1"')
+    edit(catalogue_dir / AD, '    quiz:\n      title: "Test de verificare – Modulul 2"',
+         '    quiz:\n      completion: manual\n      title: "Test de verificare – Modulul 2"')
+    found = rules(catalogue_dir)
+    assert list(found) == ["completion-contradiction"]
+    assert "m1-informatii:quiz: the quiz shows a grade to pass (6) but completes when viewed" \
+        in found["completion-contradiction"][0]
+    assert "m2-comunicare:quiz: the quiz shows a grade to pass (6) but completes when ticked by hand" \
+        in found["completion-contradiction"][1]
+    # A practice quiz nobody tracks may show a pass mark: nothing contradicts it.
+    edit(catalogue_dir / AD, "      completion: view\n", "      completion: none\n")
+    assert len(rules(catalogue_dir)["completion-contradiction"]) == 1
 
 
 def test_an_activity_tracked_but_not_counted_is_reported(catalogue_dir: Path) -> None:
