@@ -22,6 +22,17 @@ from cooperare.courses.identity import MAX_IDNUMBER, activity_idnumber, activity
 from cooperare.errors import Location
 
 CEDILLA = {"ş": "ș", "ţ": "ț", "Ş": "Ș", "Ţ": "Ț"}
+# A short answer that is a web address: scheme and "www." optional, a slash at the end optional.
+_WEB_ADDRESS = re.compile(r"^(?:https?://)?(?:www\.)?([a-z0-9ăâîșț-]+(?:\.[a-z0-9ăâîșț-]+)*\.[a-z]{2,})/?$")
+
+
+def address_forms(host: str) -> list[str]:
+    """The forms of a web address a person may type for ``host`` (without "www."): with or without "www.", with
+    http://, https:// or no scheme, with or without a slash at the end."""
+    return [f"{scheme}{www}{host}{slash}" for scheme in ("", "https://", "http://") for www in ("", "www.")
+            for slash in ("", "/")]
+
+
 # What a satisfaction survey must not ask (data minimisation, GDPR art. 5(1)(c)): the roster already holds what the
 # reports need (county, commune, organisation), and nothing in the project needs a trainee's gender, age or the
 # like. Matched on folded text (no diacritics, lower case); each pattern names what it is about.
@@ -317,6 +328,13 @@ class _Linter:
         if not question.feedback_wrong.strip():
             self.add("error", "empty-feedback", "feedback_wrong (for any other answer) is empty", source,
                      (*where, "feedback_wrong"))
+        accepted = {answer.text.strip().lower() for answer in question.answers}
+        for host in sorted({m.group(1) for a in accepted if (m := _WEB_ADDRESS.match(a)) and m.group(1).isascii()}):
+            missing = [form for form in address_forms(host) if form not in accepted]
+            if missing:
+                self.add("warning", "address-forms",
+                         f"the answer {host!r} is a web address, but {len(missing)} of the ways a person types it are "
+                         f"refused: {', '.join(missing)}", source, (*where, "answers"))
 
     def _truefalse(self, question: Question, source: str, where: tuple[str | int, ...]) -> None:
         if question.correct is None:

@@ -181,3 +181,13 @@ def test_a_survey_question_asking_for_personal_data_the_project_does_not_need(ca
     assert "survey question 'f0' asks for gender" in found["personal-data"][0]
     assert "survey question 'f00' asks for age" in found["personal-data"][1]
     assert "alfabetizare-digitala.yaml:" in found["personal-data"][0]
+
+
+def test_a_web_address_answer_accepts_the_forms_a_person_types(catalogue_dir: Path) -> None:
+    edit(catalogue_dir / AD, '            - text: "https://www.ghiseul.ro"\n',
+         '            - text: "https://www.ghiseul.ro.x"\n')
+    found = rules(catalogue_dir)
+    assert list(found) == ["address-forms"]
+    assert "the answer 'ghiseul.ro' is a web address, but 1 of the ways a person types it are refused: " \
+           "https://www.ghiseul.ro" in found["address-forms"][0]
+    assert "alfabetizare-digitala.yaml:" in found["address-forms"][0]
