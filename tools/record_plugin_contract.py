@@ -677,6 +677,53 @@ def publishsite_steps() -> list[Step]:
 
 
 
+def book_steps() -> list[Step]:
+    """A book activity and its managed chapters: created, unchanged, one updated and one deleted, a hand-written
+    chapter left alone (a chapter without the cooperare: importsrc cannot be written over REST, so the sandbox tests
+    and PHPUnit cover that one), bad input."""
+    book = _activity("coop:rec:book", "book", options=[{"name": "numbering", "value": "1"},
+                                                      {"name": "navstyle", "value": "1"}])
+    first = [
+        {"key": "cap-1", "pagenum": 1, "subchapter": 0, "title": "Capitolul 1 — Cadrul legal",
+         "content": "<p>Legea nr. 52/2003 și transparența decizională.</p>"},
+        {"key": "cap-1-1", "pagenum": 2, "subchapter": 1, "title": "1.1 Consultarea publică",
+         "content": "<p>Anunțul, termenele și dezbaterea.</p>"},
+        {"key": "cap-2", "pagenum": 3, "subchapter": 0, "title": "Capitolul 2 — Servicii electronice",
+         "content": "<p>Registratura electronică și plățile online.</p>"},
+    ]
+
+    def save(chapters: list[dict[str, Any]], note: str, idnumber: str = "coop:rec:book") -> Step:
+        return Step("local_cooperare_save_book_chapters", {"courseid": "0", "idnumber": idnumber,
+                                                           "chapters": chapters}, note, bindings=_cid("courseid"))
+    def read(note: str, idnumber: str = "coop:rec:book") -> Step:
+        return Step("local_cooperare_get_book_chapters", {"courseid": "0", "idnumber": idnumber}, note,
+                    bindings=_cid("courseid"))
+    changed = [first[0], dict(first[2], pagenum=2, title="Capitolul 2 — Servicii electronice pentru cetățeni")]
+    return [
+        _course(),
+        _save_activities([book], "a book activity (numbering 1, navigation style 1), no chapters yet"),
+        read("read: a book without chapters"),
+        save(first, "create: a chapter, its subchapter and a second chapter"),
+        read("read: the three chapters with their keys and content hashes"),
+        save(first, "no-op: the same chapters again are unchanged"),
+        save(changed, "update and delete: the subchapter goes, chapter 2 moves up and is renamed"),
+        read("read: two chapters, the second renamed at page 2"),
+        save([first[0]], "delete: only chapter 1 is listed, chapter 2 goes"),
+        save(first, "create again: the subchapter and chapter 2 come back"),
+        save([dict(first[0], title=" ")], "bad input: an empty title"),
+        save([dict(first[0]), dict(first[0], pagenum=2)], "bad input: the same key twice"),
+        save([dict(first[0], pagenum=0)], "bad input: page number 0"),
+        save([dict(first[0], subchapter=1)], "bad input: the first chapter cannot be a subchapter"),
+        save(first, "bad input: no activity with that idnumber", idnumber="coop:rec:missing"),
+        Step("local_cooperare_save_book_chapters", {"courseid": 999999, "idnumber": "coop:rec:book",
+                                                    "chapters": first}, "bad input: an unknown course"),
+        read("read, bad input: no book with that idnumber", idnumber="coop:rec:missing"),
+        Step("local_cooperare_get_book_chapters", {"courseid": 999999, "idnumber": "coop:rec:book"},
+             "read, bad input: an unknown course"),
+        _describe("after: the book, managed, no drift"),
+    ]
+
+
 def permission_steps() -> list[Step]:
     """Two users authorised on the service: one lacking even the REST protocol, one with REST but no plugin
     capability. Both are refused before anything is read or written."""
@@ -820,6 +867,8 @@ SCENARIOS = [
              "permission denied (no REST call in the service writes posts).", forumposts_steps),
     Scenario("plugin_publish_site", "local_cooperare_publish_site: create, no-op, replace and delete, keep without "
              "replace, bad input, permission denied.", publishsite_steps),
+    Scenario("plugin_book_chapters", "local_cooperare_save_book_chapters and get_book_chapters: create, no-op, "
+             "update and delete, create again, read back, bad input.", book_steps),
     Scenario("plugin_max_input_vars", "local_cooperare_save_activities with more POST variables than "
              "max_input_vars (5000).", max_input_vars_steps),
 ]

@@ -14,7 +14,8 @@ folder go ``status-list.jwt`` (a signed ``BitstringStatusListCredential``, one b
 or replaced certificate, rewritten on every issue, revoke and reissue) and ``jwks.json`` (the issuer's public key for
 independent verifiers, with its certificate chain in ``x5c``, which ties it to the PDF-signing trust root; the chain
 is kept out of the JWS header, where common verifiers cap the size). :func:`verify_badge` checks a credential
-offline. This module must not read Moodle, print or change the registry.
+offline; :func:`published_file` reads the key set and status list a published verification site serves (a folder
+or its address), as outside verifiers see them. This module must not read Moodle, print or change the registry.
 """
 
 from __future__ import annotations
@@ -333,6 +334,26 @@ def compact_of(data: bytes) -> str:
     if text.count(".") != 2:
         raise CertificateError("not a compact JWS (three base64url parts separated by dots)")
     return text
+
+
+def published_file(site: str, name: str, *, timeout: float = 15.0) -> bytes | None:
+    """``name`` (``jwks.json``, ``status-list.jwt``) as the verification site ``site`` publishes it: a folder, or an
+    http(s) address fetched without cache; None when the site has no such file."""
+    if not site.startswith(("https://", "http://")):
+        path = Path(site) / name
+        return path.read_bytes() if path.is_file() else None
+    import requests
+
+    url = urljoin(site if site.endswith("/") else site + "/", name)
+    try:
+        answer = requests.get(url, timeout=timeout, headers={"Cache-Control": "no-cache"})
+    except requests.RequestException as exc:
+        raise CertificateError(f"cannot fetch {url}: {exc.__class__.__name__}") from None
+    if answer.status_code == 404:
+        return None
+    if answer.status_code != 200:
+        raise CertificateError(f"{url} answered HTTP {answer.status_code}")
+    return answer.content
 
 
 def _key_set(jwks: bytes) -> dict[str, dict[str, Any]]:

@@ -120,7 +120,7 @@ def send_messages(client: MoodleClient, records: Sequence[CertificateRecord], *,
     holders, no_account = _holders(records)
     journaled = store.journal.by_address(MESSAGE_SCOPE)
     for record in holders:
-        history = journaled.get(_address(record), [])
+        history = journaled.get(message_address(record), [])
         if any(entry.phase == "done" for entry in history):
             done.append(record.serial)
         elif any(entry.phase == "begun" for entry in history):
@@ -131,8 +131,8 @@ def send_messages(client: MoodleClient, records: Sequence[CertificateRecord], *,
     failed: list[tuple[str, str]] = []
     for start in range(0, len(todo), MESSAGE_BATCH):
         batch = todo[start : start + MESSAGE_BATCH]
-        entries = [store.journal.begin(run_id, scope=MESSAGE_SCOPE, address=_address(record), action="create",
-                                       payload={"touserid": record.moodle_user_id, "serial": record.serial})
+        entries = [store.journal.begin(run_id, scope=MESSAGE_SCOPE, address=message_address(record),
+                                       action="create", payload={"touserid": record.moodle_user_id, "serial": record.serial})
                    for record in batch]
         payloads = [{"touserid": r.moodle_user_id, "text": message_text(r), "clientmsgid": r.serial} for r in batch]
         try:
@@ -153,7 +153,8 @@ def send_messages(client: MoodleClient, records: Sequence[CertificateRecord], *,
     return MessageOutcome(tuple(sent), tuple(done), tuple(uncertain), tuple(failed), tuple(no_account))
 
 
-def _address(record: CertificateRecord) -> str:
+def message_address(record: CertificateRecord) -> str:
+    """The journal address of the Moodle message telling ``record``'s holder."""
     return f"certificate:{record.serial}:message"
 
 
@@ -189,7 +190,7 @@ def deliver_files(client: MoodleClient, records: Sequence[CertificateRecord], *,
     holders, no_account = _holders(records)
     journaled = store.journal.by_address(FILES_SCOPE)
     for record in holders:
-        history = journaled.get(_file_address(record), [])
+        history = journaled.get(file_address(record), [])
         if any(e.phase == "done" and (e.payload or {}).get("sha256") == record.sha256 for e in history):
             already.append(record.serial)
         else:
@@ -202,7 +203,7 @@ def deliver_files(client: MoodleClient, records: Sequence[CertificateRecord], *,
     failed: list[tuple[str, str]] = []
     for start in range(0, len(todo), FILES_BATCH):
         batch = todo[start : start + FILES_BATCH]
-        lost = [entry for record in batch for entry in journaled.get(_file_address(record), [])
+        lost = [entry for record in batch for entry in journaled.get(file_address(record), [])
                 if entry.phase == "begun"]
         for record, action, error in _deliver_batch(client, batch, store=store, run_id=run_id, output=output,
                                                     lost=lost):
@@ -230,7 +231,7 @@ def _deliver_batch(client: MoodleClient, batch: Sequence[CertificateRecord], *, 
     badges = {index: found for index, record in enumerate(batch) if (found := _badge(record, output)) is not None}
     for entry in lost:
         store.journal.failed(entry.id, f"no answer received; sent again in run {run_id}")
-    entries = [store.journal.begin(run_id, scope=FILES_SCOPE, address=_file_address(record), action="create",
+    entries = [store.journal.begin(run_id, scope=FILES_SCOPE, address=file_address(record), action="create",
                                    payload={"userid": record.moodle_user_id, "serial": record.serial,
                                             "sha256": record.sha256, "filename": _file_name(record)})
                for record in batch]
@@ -312,7 +313,8 @@ def _file_name(record: CertificateRecord) -> str:
     return Path(record.file or f"{grouped(record.serial)}.pdf").name
 
 
-def _file_address(record: CertificateRecord) -> str:
+def file_address(record: CertificateRecord) -> str:
+    """The journal address of ``record``'s PDF put into its holder's Moodle private files."""
     return f"certificate:{record.serial}:file"
 
 

@@ -30,7 +30,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from cooperare.certificates.fonts import FontPair
 from cooperare.certificates.render import (BLACK, PAGE, PRODUCER, TITLE, CertificateContent, draw_static,
-                                           draw_variable, qr_runs, render_certificate)
+                                           draw_variable, render_certificate)
 from cooperare.certificates.serials import grouped
 from cooperare.errors import CertificateError
 
@@ -88,11 +88,11 @@ class _StreamPen:
              centred: bool = True) -> None:
         self._ops.append(_text_operators(self._codes[font], text, font, size, x, y, _rgb(colour), centred))
 
-    def qr(self, modules: list[list[bool]], *, x: float, y: float, side: float) -> None:
-        scale = side / len(modules)
+    def qr(self, rows: list[bytes], *, x: float, y: float, side: float) -> None:
+        scale = side / len(rows)
         self._ops.append(f"q 1 0 0 1 {fp_str(x, y + side)} cm {fp_str(scale)} 0 0 {fp_str(-scale)} 0 0 cm "
                          f"{_rgb(BLACK)} rg")
-        self._ops.append(" ".join(f"{start} {row} {length} 1 re" for row, start, length in qr_runs(modules)))
+        self._ops.append(_qr_rectangles(rows))
         self._ops.append("f Q")
 
     def operators(self) -> bytes:
@@ -188,6 +188,24 @@ def _text_operators(codes: _Codes, text: str, font: str, size: float, x: float, 
         ops.append(f"({''.join(chunk)}) Tj")
     ops.append("ET")
     return " ".join(ops)
+
+
+_DARK_RUN = re.compile(b"\x01+")
+_RECTANGLES: dict[int, dict[tuple[int, int], str]] = {}
+"""Per row length: the ``re`` operator of each dark run, by its span in the joined rows (remembered: a run's place
+fixes its text, and the same places recur from one code to the next)."""
+
+
+def _qr_rectangles(rows: list[bytes]) -> str:
+    """One ``x y w 1 re`` per dark run of the QR code's rows, in row order: the text reportlab's path would write
+    for :func:`~cooperare.certificates.render.qr_runs`."""
+    stride = len(rows[0]) + 1
+    known = _RECTANGLES.setdefault(stride, {})
+    spans = [match.span() for match in _DARK_RUN.finditer(b"\x00".join(rows))]
+    for start, end in spans:
+        if (start, end) not in known:
+            known[(start, end)] = f"{start % stride} {start // stride} {end - start} 1 re"
+    return " ".join([known[span] for span in spans])
 
 
 class _Codes(dict[str, tuple[str, str]]):

@@ -25,7 +25,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from cooperare.certificates.fonts import FontPair
-from cooperare.certificates.qr import qr_modules
+from cooperare.certificates.qr import qr_rows
 from cooperare.certificates.serials import grouped
 from cooperare.errors import CertificateError
 
@@ -93,7 +93,8 @@ class Pen(Protocol):
     def text(self, text: str, *, font: str, size: float, x: float, y: float, colour: Color = BLACK,
              centred: bool = True) -> None: ...
 
-    def qr(self, modules: list[list[bool]], *, x: float, y: float, side: float) -> None: ...
+    def qr(self, rows: list[bytes], *, x: float, y: float, side: float) -> None: ...
+    """A QR code given as :func:`~cooperare.certificates.qr.qr_rows` returns it."""
 
 
 def render_certificate(content: CertificateContent, *, fonts: FontPair, signature_image: Path | None = None) -> bytes:
@@ -173,7 +174,7 @@ def draw_variable(pen: Pen, content: CertificateContent, *, fonts: FontPair) -> 
     x, y = QR_AT
     link = verification_link(content.verify_url, content.serial)
     side = 30 * mm
-    pen.qr(qr_modules(link), x=x, y=y, side=side)
+    pen.qr(qr_rows(link), x=x, y=y, side=side)
     text_x = x + side + 4 * mm
     pen.text(fixed[4], font=fonts.bold, size=10, x=text_x, y=y + 22 * mm, centred=False)
     pen.text(fixed[5], font=fonts.regular, size=8, x=text_x, y=y + 15 * mm, colour=MUTED, centred=False)
@@ -189,13 +190,11 @@ def _fitted(text: str, font: str, size: float, max_width: float) -> float:
     return size
 
 
-def qr_runs(modules: list[list[bool]]) -> list[tuple[int, int, int]]:
-    """The dark runs of each row of a QR matrix: (row, first column, length)."""
-    runs = []
-    for row_number, row in enumerate(modules):
-        runs += [(row_number, m.start(), m.end() - m.start())
-                 for m in _DARK.finditer(bytes(row))]  # type: ignore[arg-type]  # bools are 0 and 1
-    return runs
+def qr_runs(rows: list[bytes]) -> list[tuple[int, int, int]]:
+    """The dark runs of each row of a QR code (rows of 0/1 bytes): (row, first column, length), in row order."""
+    stride = len(rows[0]) + 1 if rows else 1
+    return [(start // stride, start % stride, match.end() - start)
+            for match in _DARK.finditer(b"\x00".join(rows)) for start in (match.start(),)]
 
 
 _DARK = re.compile(b"\x01+")
@@ -214,15 +213,15 @@ class _CanvasPen:
         else:
             self.canvas.drawString(x, y, text)
 
-    def qr(self, modules: list[list[bool]], *, x: float, y: float, side: float) -> None:
-        """``modules`` filling a ``side`` square whose lower left corner is (x, y)."""
+    def qr(self, rows: list[bytes], *, x: float, y: float, side: float) -> None:
+        """The QR code's ``rows`` filling a ``side`` square whose lower left corner is (x, y)."""
         canvas = self.canvas
-        count = len(modules)
+        count = len(rows)
         canvas.saveState()
         canvas.translate(x, y + side)
         canvas.scale(side / count, -side / count)  # module units, rows downwards: whole-number coordinates
         path = canvas.beginPath()
-        for row, start, length in qr_runs(modules):
+        for row, start, length in qr_runs(rows):
             path.rect(start, row, length, 1)
         canvas.setFillColor(BLACK)
         canvas.drawPath(path, stroke=0, fill=1)

@@ -14,6 +14,10 @@ from dataclasses import dataclass, field
 _KEY = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 
 
+NO_HIDDEN_COURSES = frozenset({"student", "guest", "user", "frontpage"})
+"""Moodle's standard roles without ``moodle/course:viewhiddencourses`` (core ``lib/db/access.php``)."""
+
+
 @dataclass(frozen=True)
 class ReportsConfig:
     """The coordinators' place in Moodle."""
@@ -39,3 +43,8 @@ class ReportsConfig:
                 raise ValueError(f"{name}: use lower-case letters, digits and dashes")
         if len(set(self.coordinators)) != len(self.coordinators):
             raise ValueError("coordinators: a coordinator is listed twice")
+        if not self.visible and self.role in NO_HIDDEN_COURSES:
+            raise ValueError(f"role: {self.role!r} cannot enter a hidden course (Moodle gives "
+                             "moodle/course:viewhiddencourses to the teacher, editingteacher, manager and "
+                             "coursecreator archetypes only), so the coordinators could not open their dashboard; "
+                             "use teacher, or visible: true")

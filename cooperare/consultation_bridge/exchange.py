@@ -16,6 +16,7 @@ when they agreed. This module must not compute answers or reports.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from collections.abc import Iterable
@@ -52,7 +53,9 @@ from cooperare.store.consultation import Contribution, ContributionRegister, Rec
 
 MARKER = "cooperare:raspuns:"
 FORUM_SOURCE = "forum-post:"
-_MARKER_RE = re.compile(re.escape(MARKER) + r"(forum-post:\d+)")
+_MARKER_RE = re.compile(re.escape(MARKER) + r"(forum-post:\d+)(?:#([0-9a-f]{8}))?")
+"""The marker of a posted answer: the contribution and, since answers are re-posted when they change, the answer's
+version (replies posted before carry none and count as the current answer)."""
 CATEGORY_OF_AUDIENCE = {"ngo": "ngo", "authority_staff": "authority"}
 
 
@@ -209,6 +212,9 @@ def _record(post: dict[str, Any], *, part_key: str, categories: dict[int, str], 
 @dataclass
 class PublishResult:
     posted: int = 0
+    """Replies posted by this run, the updated answers included."""
+    updated: int = 0
+    """Of those, answers posted again because the authority changed its decision or reason."""
     already: int = 0
     not_in_forum: int = 0
     results_page: str = ""
@@ -224,11 +230,17 @@ def public_name(item: Contribution) -> str:
     return CATEGORIES_RO["citizen"]
 
 
-def answer_message(item: Contribution) -> str:
+def answer_version(item: Contribution) -> str:
+    """Eight hex digits that change when the authority's decision or reason changes."""
+    return hashlib.sha256(f"{item.answer}\n{item.reason or ''}".encode()).hexdigest()[:8]
+
+
+def answer_message(item: Contribution, *, updated: bool = False) -> str:
     reason = f"<p>Motivare: {esc(item.reason)}</p>" if item.reason else ""
-    return (f"<p>Răspunsul autorității la propunerea transmisă de {esc(public_name(item))}: "
+    lead = "Răspunsul actualizat al autorității" if updated else "Răspunsul autorității"
+    return (f"<p>{lead} la propunerea transmisă de {esc(public_name(item))}: "
             f"<strong>{esc(DECISIONS_RO[item.answer])}</strong>.</p>{reason}"
-            f"<p><small>{MARKER}{esc(item.source_key)}</small></p>")
+            f"<p><small>{MARKER}{esc(item.source_key)}#{answer_version(item)}</small></p>")
 
 
 def results_page(consultation: Consultation, items: Iterable[Contribution]) -> str:
@@ -264,28 +276,33 @@ def publish(client: MoodleClient, store: Store, *, space: Space, consultation_id
         located = locate(client, space, consultation)
         publisher = client.site.userid
         posts: dict[int, dict[str, Any]] = {}
-        posted: set[str] = set()
+        posted: dict[str, set[str]] = {}
+        """Contribution → the versions of its answer already posted ("" for a reply without a version)."""
         for discussion_id in sorted(located.discussions):
             for post in discussion_posts(client, discussion_id):
                 posts[int(post["id"])] = post
                 author = int((post.get("author") or {}).get("id") or 0)
                 if author == publisher:
-                    posted.update(_MARKER_RE.findall(str(post.get("message") or "")))
+                    for key, version in _MARKER_RE.findall(str(post.get("message") or "")):
+                        posted.setdefault(key, set()).add(version)
         for item in answered:
-            if item.source_key in posted:
+            versions = posted.get(item.source_key, set())
+            if versions and (answer_version(item) in versions or versions == {""}):
                 result.already += 1
                 continue
+            updated = bool(versions)
             post_id = int(item.source_key[len(FORUM_SOURCE):]) if item.source_key.startswith(FORUM_SOURCE) else 0
             if post_id not in posts:
                 result.not_in_forum += 1
                 continue
             entry = store.journal.begin(run.id, scope="consultation", address=f"reply[{item.source_key}]",
-                                        action="create", payload={"post": post_id})
+                                        action="update" if updated else "create", payload={"post": post_id})
             reply_id = client.forums.reply(post_id, str(posts[post_id].get("replysubject") or "Răspuns")[:255],
-                                           answer_message(item))
+                                           answer_message(item, updated=updated))
             store.journal.done(entry, {"postid": reply_id})
             result.reply_ids[item.source_key] = reply_id
             result.posted += 1
+            result.updated += int(updated)
         content = results_page(consultation, answered)
         item = {"courseid": located.course_id, "idnumber": results_idnumber(space.prefix, consultation.id),
                 "modname": "page", "section": space.section(consultation.id), "name": "Rezultatele consultării",

@@ -14,6 +14,8 @@ must not read contributions (see :mod:`cooperare.consultation_bridge.collect`).
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
 import json
 from collections.abc import Sequence
@@ -40,7 +42,7 @@ from cooperare.courses.desired import (
 from cooperare.courses.identity import activity_idnumber, category_idnumber, course_idnumber
 from cooperare.courses.planner import DRIFT, build_plan, course_address
 from cooperare.courses.state import MoodleState, read_state
-from cooperare.errors import InputError, MoodleError, ResponseLost
+from cooperare.errors import InputError, Location, MoodleError, ResponseLost
 from cooperare.moodle.client import MoodleClient
 from cooperare.plan import Change, Plan, fingerprint
 from cooperare.store import Store
@@ -56,7 +58,10 @@ COHORTS: dict[str, tuple[str, str]] = {
 }
 SENDERS = ("cetățean", "ONG", "autoritate", "altul")
 MAX_CHOICES = 100  # local_cooperare's limit for a feedback choice item
-EXTRA_MARKERS = ("cohort[", ".enrol[", ".cohortsync[", ".event[", ".discussion[")
+EXTRA_MARKERS = ("cohort[", ".enrol[", ".cohortsync[", ".event[", ".discussion[", ".file[")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+FILE_TYPES = {".pdf": "application/pdf",
+              ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
 def esc(text: str) -> str:
@@ -127,12 +132,94 @@ def announcement(consultation: Consultation) -> str:
         "organizarea unei dezbateri publice, prin formularul „Cerere de dezbatere publică” din această secțiune.</p>")
 
 
+ENROL_HINT = ("<p>Fără cont puteți citi anunțurile și documentele. Pentru a trimite propuneri sau a scrie în forum, "
+              "intrați în cont, apoi înscrieți-vă în acest spațiu din meniul de sus al cursului (butonul de "
+              "înscriere; înscrierea este liberă).</p>")
+"""Said where a visitor would otherwise meet a form or forum they cannot use: on a real 5.0.6+ a logged-in citizen
+not enrolled sees the course as a guest, and the form's page shows only its description."""
+
+
+def section_summary(consultation: Consultation) -> str:
+    """What the consultation's section says under its title: the kind and the two dates a contributor needs."""
+    dates = consultation.calendar
+    return (f"<p>{esc(KINDS_RO[consultation.kind]).capitalize()}. Anunțată la {ro_date(consultation.announced)}; "
+            f"recomandările se trimit până la {ro_date(dates.recommendations_until)} inclusiv.</p>")
+
+
 def document_page(path: Path) -> str:
+    """A draft document as the consultation page shows it. A chapter of a manual (``chapters/`` beside a
+    ``manual.yaml``) is rendered as the manual renders it — headings, lists, its tables and figures; any other
+    Markdown is rendered without front matter and with raw HTML shown as text (the draft is not trusted to carry
+    markup); a document that cannot be read says where to ask for it."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return f"<p>Documentul {esc(path.name)} se obține de la persoana de contact a consultării.</p>"
-    return paragraphs(text)
+    chapter = _manual_chapter_html(path)
+    if chapter is not None:
+        return chapter
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).render(_without_front_matter(text)).strip()
+
+
+def document_title(path: Path) -> str:
+    """What a Markdown draft is called on the course page: a manual chapter's heading ("Capitolul 2. Cadrul
+    legal…"), else the draft's first heading, else its file name."""
+    chapter = _manual_chapter(path)
+    if chapter is not None:
+        from cooperare.manual.xhtml import chapter_heading
+
+        return chapter_heading(chapter)
+    try:
+        text = _without_front_matter(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return path.stem
+    heading = next((line.lstrip("#").strip() for line in text.splitlines() if line.startswith("#")), "")
+    return heading or path.stem
+
+
+def _without_front_matter(text: str) -> str:
+    if text.startswith("---\n"):
+        end = text.find("\n---", 4)
+        if end != -1:
+            return text[text.find("\n", end + 4) + 1:] if text.find("\n", end + 4) != -1 else ""
+    return text
+
+
+def _manual_chapter(path: Path) -> Any:
+    """The manual's chapter (a DocChapter) when ``path`` is a chapter of a manual's content folder, else None."""
+    folder = path.resolve().parent.parent
+    if path.resolve().parent.name != "chapters" or not (folder / "manual.yaml").is_file():
+        return None
+    document = _manual_document(folder)
+    key = next((c.key for c in document.chapters_source if c.path.resolve() == path.resolve()), None)
+    return next((c for c in document.document.chapters if c.key == key), None)
+
+
+def _manual_chapter_html(path: Path) -> str | None:
+    """The chapter's HTML when ``path`` is a chapter of a manual's content folder, else None."""
+    chapter = _manual_chapter(path)
+    if chapter is None:
+        return None
+    from cooperare.manual.xhtml import blocks_html, chapter_heading
+
+    return f"<h3>{esc(chapter_heading(chapter))}</h3>\n<p><em>{esc(chapter.summary)}</em></p>\n{blocks_html(chapter)}"
+
+
+@dataclass(frozen=True)
+class _LoadedManual:
+    chapters_source: tuple[Any, ...]
+    document: Any
+
+
+@functools.lru_cache(maxsize=4)
+def _manual_document(folder: Path) -> _LoadedManual:
+    from cooperare.manual.content import load_manual
+    from cooperare.manual.model import build_document
+
+    source = load_manual(folder)
+    return _LoadedManual(source.chapters, build_document(source))
 
 
 def _items(entries: Sequence[tuple[str, str] | tuple[str, str, list[str]]]) -> str:
@@ -197,11 +284,17 @@ def desired_space(space: Space, *, only: str | None = None) -> DesiredState:
                                "neguvernamentale și autorităților.</p>", None)
     sections = [DesiredSection(0, GENERAL_SECTION_NAME,
                                "<p>Spațiul de consultare publică: fiecare consultare are secțiunea ei, cu anunțul, "
-                               "documentele, forumul pe părți ale textului și formularele.</p>")]
-    activities: list[DesiredActivity] = []
+                               "documentele, forumul pe părți ale textului și formularele.</p>" + ENROL_HINT)]
+    # Moodle's own news forum ("Announcements" in the site's language) taken over and named in Romanian: the
+    # authority announces new consultations and debates there.
+    activities: list[DesiredActivity] = [DesiredActivity(
+        activity_idnumber(prefix, SPACE_KEY, "news"), "news", "forum", 0, "Anunțuri",
+        "<p>Anunțurile autorității: consultări noi, dezbateri publice, sinteza recomandărilor. Doar organizatorii "
+        "publică aici; propunerile se trimit în secțiunea fiecărei consultări.</p>", {"type": "news"},
+        completion=COMPLETION_NONE)]
     for consultation in space.consultations:
         number = space.section(consultation.id)
-        sections.append(DesiredSection(number, consultation.title[:255], f"<p>{esc(consultation.title)}</p>"))
+        sections.append(DesiredSection(number, consultation.title[:255], section_summary(consultation)))
         if only is not None and consultation.id != only:
             continue
 
@@ -212,17 +305,19 @@ def desired_space(space: Space, *, only: str | None = None) -> DesiredState:
 
         add("announcement", "page", "Anunțul consultării", "", {"content": announcement(consultation)})
         for index, document in enumerate(consultation.documents, start=1):
-            add(f"document-{index:02d}", "page", f"Document: {document.stem}", "",
-                {"content": document_page(document)})
+            if document.suffix.lower() in MARKDOWN_SUFFIXES:  # PDF and DOCX drafts are files: file_documents()
+                add(f"document-{index:02d}", "page", f"Document: {document_title(document)}", "",
+                    {"content": document_page(document)})
         add("forum", "forum", "Forumul consultării",
             "<p>O discuție pentru fiecare parte a textului: răspundeți în discuția părții la care se referă "
-            "propunerea.</p>", {"type": "general"})
+            "propunerea.</p>" + ENROL_HINT, {"type": "general"})
         add("recommendations", "feedback", "Formular de recomandări",
             "<p>Trimiteți o propunere pentru o parte a textului. Părțile textului:</p><ul>"
-            + "".join(f"<li>{esc(p.key)}: {esc(p.title)}</li>" for p in consultation.structure) + "</ul>",
+            + "".join(f"<li>{esc(p.key)}: {esc(p.title)}</li>" for p in consultation.structure) + "</ul>"
+            + ENROL_HINT,
             {"items": recommendation_items(consultation), "anonymous": "2"})
         add("debate-request", "feedback", "Cerere de dezbatere publică",
-            "<p>Cerere scrisă a unei asociații legal constituite sau a unei autorități publice.</p>",
+            "<p>Cerere scrisă a unei asociații legal constituite sau a unei autorități publice.</p>" + ENROL_HINT,
             {"items": DEBATE_ITEMS, "anonymous": "2"})
     start = min((c.announced for c in space.consultations), default=None)
     end = max((c.calendar.earliest_submission for c in space.consultations), default=None)
@@ -234,6 +329,25 @@ def desired_space(space: Space, *, only: str | None = None) -> DesiredState:
         sections=tuple(sections), activities=tuple(activities), question_sets=(),
         completion=DesiredCompletion(AGGREGATION_ALL, ()))
     return DesiredState(prefix, (category,), (course,))
+
+
+def file_documents(space: Space, consultation: Consultation) -> list[tuple[str, dict[str, Any]]]:
+    """The consultation's PDF and DOCX drafts as downloadable files (``resource`` activities): (activity idnumber,
+    what the file should be); the spec hash is the SHA-256 of the file's bytes."""
+    found = []
+    for index, document in enumerate(consultation.documents, start=1):
+        if document.suffix.lower() in MARKDOWN_SUFFIXES:
+            continue
+        try:
+            content = document.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read the draft document: {exc.strerror}", location=Location(file=str(document)),
+                             hint="fix the path under documents: in the consultation's YAML") from None
+        idnumber = activity_idnumber(space.prefix, SPACE_KEY, f"{consultation.id}:file-{index:02d}")
+        found.append((idnumber, {"name": f"Document: {document.name}"[:255], "section": space.section(consultation.id),
+                                 "filename": document.name, "path": str(document), "bytes": len(content),
+                                 "spechash": hashlib.sha256(content).hexdigest()[:32]}))
+    return found
 
 
 def calendar_events(space: Space, consultation: Consultation) -> list[dict[str, Any]]:
@@ -370,6 +484,11 @@ def plan_space(client: MoodleClient, space: Space, *, only: str | None = None, g
             continue
         for event in calendar_events(space, consultation):
             compare(f"{course_address(course)}.event[{event['key']}]", state.events.get(event["key"]), event)
+        live = current.activities() if current else {}
+        for idnumber, document in file_documents(space, consultation):
+            found = live.get(idnumber)
+            compare(f"{course_address(course)}.file[{idnumber}]",
+                    {"spechash": found.get("spechash"), "drift": found.get("drift")} if found else None, document)
         have = set(state.discussions.get(consultation.id, {}).values())
         for part in consultation.structure:
             action = "noop" if part.key in have else "create"
@@ -464,6 +583,21 @@ def _apply_extras(client: MoodleClient, store: Store, run_id: int, planned: Spac
         _journaled(store, run_id, events, lambda: client.calendar.save(
             [{"courseid": course_id, **c.after} for c in events]))
         result.count("calendar event", len(events))
+    files = [c for c in extras if ".file[" in c.address]
+    if files:
+        items = []
+        for change in files:  # uploads first: a lost upload leaves no half activity
+            path = Path(change.after["path"])
+            draft = client.files.upload_draft(path.name, path.read_bytes(),
+                                              content_type=FILE_TYPES.get(path.suffix.lower(),
+                                                                          "application/octet-stream"))
+            items.append({"courseid": course_id, "idnumber": _key(change.address, ".file["), "modname": "resource",
+                          "section": change.after["section"], "name": change.after["name"], "intro": "",
+                          "visible": 1, "completion": 0, "spechash": change.after["spechash"],
+                          "options": [{"name": "draftitemid", "value": str(draft.itemid)},
+                                      {"name": "display", "value": "0"}]})
+        _journaled(store, run_id, files, lambda: client.course_content.save_activities(items))
+        result.count("document file", len(files))
     discussions = [c for c in extras if ".discussion[" in c.address]
     if discussions:
         _, forums = forum_ids(client, planned.space.course_idnumber)

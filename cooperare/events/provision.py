@@ -18,7 +18,7 @@ from typing import Any
 from cooperare.config.events import Event
 from cooperare.errors import MoodleError, PlanError
 from cooperare.events.planner import Desired, EventsState, desired_objects, plan_events
-from cooperare.moodle.client import MoodleClient
+from cooperare.moodle.client import SITE_SETUP, MoodleClient
 from cooperare.plan import Change, Plan
 from cooperare.store import Store
 
@@ -93,8 +93,27 @@ def plan_moodle(client: MoodleClient, events: Sequence[Event], *, course: str) -
     desired = desired_objects(events, course=course, site_url=client.transport.url)
     state, course_id = read_state(client, desired, course=course)
     plan = plan_events(desired, state, course=course)
+    require_rooms_possible(client, plan)
     plan.ws_calls = client.transport.stats.calls
     return EventsMoodle(desired, state, plan, course_id, _section_numbers(desired))
+
+
+def require_rooms_possible(client: MoodleClient, plan: Plan) -> None:
+    """Refuse, before anything is written, BigBlueButton rooms on a site where the module is disabled (a fresh
+    Moodle 4.5 has it off): apply would stop at the first room. Asked once, only when rooms are to be written and
+    the plugin can say (0.5.1+)."""
+    rooms = [c for c in plan.pending() if c.action in ("create", "update")
+             and (c.after or {}).get("modname") == "bigbluebuttonbn"]
+    if not rooms or SITE_SETUP not in client.site.functions:
+        return
+    modules = client.site_setup().modules
+    if modules is None or "bigbluebuttonbn" in modules:
+        return
+    names = ", ".join(_key(c) for c in rooms[:3]) + (", …" if len(rooms) > 3 else "")
+    raise PlanError(f"BigBlueButton is disabled on this Moodle site, and {len(rooms)} events have a BigBlueButton "
+                    f"room ({names}); nothing was written",
+                    hint="enable it in Site administration > Plugins > Activity modules > Manage activities (and "
+                         "accept its data processing notice), or give these events an external room link")
 
 
 def _key(change: Change) -> str:

@@ -5,7 +5,7 @@ stable key (``cap-04`` for a chapter, ``cap-04-registratura-electronica`` for a 
 ``importsrc`` as ``cooperare:<key>`` so the pack finds its chapters again), page number, subchapter flag, title,
 HTML content (the same XHTML fragments the EPUB uses) and a spec hash, so a planner can tell changed chapters from
 unchanged ones. Pure: no Moodle here. The plugin function local_cooperare_save_book_chapters (and its sandbox
-twin) takes these chapters as they are; ``cooperare manual plan|apply`` is still to be built on top of this.
+twin) takes these chapters as they are; ``cooperare manual plan|apply`` (cooperare/manual/publish.py) sends them.
 """
 
 from __future__ import annotations

@@ -16,9 +16,11 @@ import io
 from typing import Any
 from xml.sax.saxutils import escape
 
+import pyphen  # reportlab hyphenates through it (hyphenationLang)
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -40,6 +42,7 @@ from reportlab.platypus import Table as PdfTable
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from cooperare.certificates.fonts import FontPair
+from cooperare.errors import ConfigError
 from cooperare.manual.content import Table
 from cooperare.manual.model import DocChapter, Document, FigureBlock, Heading, ListBlock, Span, TableBlock
 from cooperare.manual.model import Paragraph as ParaBlock
@@ -49,6 +52,7 @@ ACCENT = colors.HexColor("#1F4E79")
 HEADER_FILL = colors.HexColor("#DDE6F2")
 MARGIN = 22 * mm
 PRODUCER = "cooperare (reportlab)"
+HYPHENATION_LANG = "ro_RO"
 
 
 class _Styles:
@@ -56,7 +60,14 @@ class _Styles:
         registerFontFamily(fonts.regular, normal=fonts.regular, bold=fonts.bold, italic=fonts.regular,
                            boldItalic=fonts.bold)
         base = dict(fontName=fonts.regular, fontSize=10, leading=14.5)
-        self.body = ParagraphStyle("body", **base, spaceAfter=6)
+        # Justified text hyphenated with the Romanian patterns (pyphen's LibreOffice dictionary): words break at
+        # syllables (ad-mi-nis-tra-ți-ei), never inside a word of fewer than 5 letters, and URLs are not split.
+        if HYPHENATION_LANG not in pyphen.LANGUAGES:  # a pyphen without its Romanian dictionary
+            raise ConfigError(f"pyphen has no {HYPHENATION_LANG} hyphenation dictionary",
+                              hint="reinstall pyphen (pip install --force-reinstall pyphen)")
+        hyphenated = dict(alignment=TA_JUSTIFY, hyphenationLang=HYPHENATION_LANG, embeddedHyphenation=0,
+                          uriWasteReduce=0.0)
+        self.body = ParagraphStyle("body", **base, **hyphenated, spaceAfter=6)
         self.summary = ParagraphStyle("summary", **base, textColor=colors.HexColor("#444444"), spaceAfter=10)
         self.h1 = ParagraphStyle("h1", fontName=fonts.bold, fontSize=18, leading=23, textColor=ACCENT,
                                  spaceAfter=8)

@@ -65,6 +65,7 @@ SAVE_COHORT_SYNC = "local_cooperare_save_cohort_sync"
 DELETE_COHORT_SYNC = "local_cooperare_delete_cohort_sync"
 SAVE_NEWS_FORUM_STAFF = "local_cooperare_save_news_forum_staff"
 SAVE_BOOK_CHAPTERS = "local_cooperare_save_book_chapters"
+GET_BOOK_CHAPTERS = "local_cooperare_get_book_chapters"
 ADD_USER_FILES = "local_cooperare_add_user_files"
 SITE_SETUP = "local_cooperare_get_site_setup"
 ROLES_FUNCTION = "local_cooperare_get_roles"
@@ -342,6 +343,13 @@ class BooksApi(_Api):
                           "title": c["title"], "content": c["content"]} for c in chapters]})
 
 
+    def chapters(self, *, course_id: int, idnumber: str) -> list[dict[str, Any]]:
+        """local_cooperare_get_book_chapters (plugin 0.5.0+): every chapter of the book in page order, ``{key (''
+        for one written by hand), id, pagenum, subchapter, hidden, title, contentsha1, contentformat}``."""
+        answer = self.transport.call(GET_BOOK_CHAPTERS, {"courseid": course_id, "idnumber": idnumber})
+        return list(answer.get("chapters") or [])
+
+
 class CompletionApi(_Api):
     def course_status(self, course_id: int, user_id: int) -> CourseCompletion:
         """core_completion_get_course_completion_status; a course without criteria gives ``has_criteria=False``."""
@@ -602,6 +610,8 @@ class SiteSetup:
     forcetimezone: str
     enableavailability: bool
     enablecompletion: bool
+    modules: frozenset[str] | None = None
+    """The activity modules enabled on the site (plugin 0.5.1+); None when the plugin does not say."""
 
     @classmethod
     def from_ws(cls, answer: Mapping[str, Any]) -> SiteSetup:
@@ -609,7 +619,8 @@ class SiteSetup:
                    defaultlang=str(answer.get("defaultlang", "")), timezone=str(answer.get("timezone", "")),
                    forcetimezone=str(answer.get("forcetimezone", "")),
                    enableavailability=bool(answer.get("enableavailability")),
-                   enablecompletion=bool(answer.get("enablecompletion")))
+                   enablecompletion=bool(answer.get("enablecompletion")),
+                   modules=frozenset(str(m) for m in answer["modules"]) if "modules" in answer else None)
 
 
 class FeedbackApi(_Api):

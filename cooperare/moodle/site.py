@@ -25,6 +25,12 @@ REPORT_PUBLISH_FUNCTIONS = (
     "local_cooperare_save_activities", "local_cooperare_save_cohort_sync")
 """What ``report publish`` calls (checked against the token's service before anything is written)."""
 
+MANUAL_PUBLISH_FUNCTIONS = (
+    "core_course_create_courses", "core_course_update_courses", "core_course_get_categories",
+    "local_cooperare_describe_courses", "local_cooperare_save_sections", "local_cooperare_save_activities",
+    "local_cooperare_save_book_chapters", "local_cooperare_save_enrol_methods", "local_cooperare_get_enrol_methods")
+"""What ``manual plan|apply`` calls (local_cooperare_get_book_chapters too when the plugin has it, 0.5.0+)."""
+
 CORE_FUNCTIONS: dict[str, tuple[str, ...]] = {
     "site": ("core_webservice_get_site_info",),
     "courses": (

@@ -112,6 +112,8 @@ class CallStats:
     retries: int = 0
     uploads: int = 0
     by_function: Counter[str] = field(default_factory=Counter)
+    seconds_by_function: dict[str, float] = field(default_factory=dict)
+    """Wall time waiting for answers, per function (concurrent calls add up: it can exceed the run's time)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -305,6 +307,9 @@ class Transport:
                 raise TransportError(f"cannot reach {self.url}: {reason}", wsfunction=label,
                                      hint="check the URL, the network and that Moodle is up") from None
             elapsed = (time.perf_counter() - started) * 1000
+            with self._stats_lock:
+                waited = self.stats.seconds_by_function
+                waited[label] = waited.get(label, 0.0) + elapsed / 1000
             log.debug("answer %s: HTTP %s in %.0f ms, %d bytes", label, response.status_code, elapsed,
                       len(response.content))
             if response.status_code == 200:

@@ -89,8 +89,7 @@ def _pieces(table: Table, *, fonts: FontPair) -> list[object]:
     if not table.rows:
         return [_table(table, fonts=fonts)]
     widths = _widths(table.columns, PAGE[0] - 24 * mm)
-    wrapped = [_wrap_row([_text(value, column) for value, column in zip(row, table.columns, strict=True)],
-                         columns=table.columns, widths=widths, font=fonts.regular) for row in table.rows]
+    wrapped = _wrap_rows(table, widths=widths, font=fonts.regular)
     blocks: list[object] = []
     budget = ROWS_PER_BLOCK * ROW_HEIGHT
     chunk: list[list[tuple[str, ...]]] = []
@@ -112,6 +111,19 @@ def _table(table: Table, *, fonts: FontPair, rows: tuple[tuple[Cell, ...], ...] 
     texts = [_wrap_row([_text(value, column) for value, column in zip(row, table.columns, strict=True)],
                        columns=table.columns, widths=widths, font=fonts.regular) for row in chosen]
     return RowBlock(table.columns, texts, widths=widths, fonts=fonts)
+
+
+def _wrap_rows(table: Table, *, widths: list[float], font: str) -> list[list[tuple[str, ...]]]:
+    """Every row of ``table`` as :func:`_wrap_row` makes it, with what depends only on the column worked out once
+    (a 30,000-row table has 300,000 cells)."""
+    rooms = [width - 6 for width in widths]
+    kinds = [column.kind for column in table.columns]
+    plain = [kind == "text" for kind in kinds]
+    columns = table.columns
+    return [[(_wrap(value, room, font) if type(value) is str else _wrap(_text(value, column), room, font))
+             if is_text else (_text(value, column),)
+             for value, column, room, is_text in zip(row, columns, rooms, plain, strict=True)]
+            for row in table.rows]
 
 
 def _wrap_row(values: list[str], *, columns: tuple[Column, ...], widths: list[float],
@@ -158,6 +170,13 @@ def _shorten(value: str, room: float, font: str) -> str:
     return value
 
 
+@lru_cache(maxsize=65536)
+def _fit(value: str, room: float, font: str) -> tuple[str, float]:
+    """``value`` shortened to ``room`` (see :func:`_shorten`) and its printed width; cached like :func:`_width`."""
+    shown = _shorten(value, room, font)
+    return shown, _width(shown, font)
+
+
 def _row_height(row: list[tuple[str, ...]]) -> float:
     return ROW_HEIGHT + (max(len(lines) for lines in row) - 1) * LINE_HEIGHT
 
@@ -173,7 +192,9 @@ class RowBlock(Flowable):
         self.rows = rows
         self.widths = widths
         self.fonts = fonts
-        self.heights = [_row_height(row) for row in rows]
+        self.counts = [max(len(lines) for lines in row) for row in rows]
+        """How many lines each row takes (its height may be set larger, as a signature list does)."""
+        self.heights = [ROW_HEIGHT + (count - 1) * LINE_HEIGHT for count in self.counts]
         self.header = [_wrap(column.title, w - 6, fonts.bold) for column, w in zip(columns, widths, strict=True)]
         self.header_height = _row_height(self.header)
 
@@ -211,8 +232,12 @@ class RowBlock(Flowable):
             self._line(printer, values, y=height - ROW_HEIGHT + 4 - number * LINE_HEIGHT, lefts=lefts,
                        right=[False] * len(self.columns), font=self.fonts.bold)
         text.setFont(self.fonts.regular, FONT_SIZE)
-        for top, row in zip(tops, self.rows, strict=False):
-            for number in range(max(len(lines) for lines in row)):
+        for top, row, count in zip(tops, self.rows, self.counts, strict=False):
+            if count == 1:
+                self._line(printer, [lines[0] for lines in row], y=top - ROW_HEIGHT + 4, lefts=lefts,
+                           right=right_aligned, font=self.fonts.regular)
+                continue
+            for number in range(count):
                 values = [lines[number] if number < len(lines) else "" for lines in row]
                 self._line(printer, values, y=top - ROW_HEIGHT + 4 - number * LINE_HEIGHT, lefts=lefts,
                            right=right_aligned, font=self.fonts.regular)
@@ -220,12 +245,7 @@ class RowBlock(Flowable):
 
     def _line(self, printer: _Printer, values: list[str], *, y: float, lefts: list[float], right: list[bool],
               font: str) -> None:
-        for value, left, column_width, align_right in zip(values, lefts, self.widths, right, strict=True):
-            if not value:
-                continue
-            value = _shorten(value, column_width - 6, font)
-            x = left + column_width - 3 - _width(value, font) if align_right else left + 3
-            printer.show(value, x=x, y=y, font=font)
+        printer.line(values, y=y, lefts=lefts, widths=self.widths, right=right, font=font)
 
 
 _ENCODED: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], tuple[tuple[int, str], ...]]] = \
@@ -244,9 +264,35 @@ class _Printer:
         self.canvas = text._canvas
         self.document = self.canvas._doc
         self.cache = _ENCODED.setdefault(self.document, {})
+        self.fonts: dict[str, Any] = {}
+
+    def line(self, values: list[str], *, y: float, lefts: list[float], widths: list[float], right: list[bool],
+             font: str) -> None:
+        """Each non-empty value in its column at height ``y``, shortened to fit: 3 points in from the left, or from
+        the right edge where ``right``. A string already encoded in the current subset is written here directly (the
+        common case: one entry instead of a call per cell); anything else goes through :meth:`show`."""
+        embedded = self.fonts.get(font)
+        if embedded is None:
+            embedded = self.fonts[font] = getFont(font)
+        cache = self.cache if embedded._dynamicFont else {}
+        text = self.text
+        code = text._code
+        at = f"{y:.2f} Tm"
+        for value, left, width, align_right in zip(values, lefts, widths, right, strict=True):
+            if not value:
+                continue
+            shown, shown_width = _fit(value, width - 6, font)
+            x = left + width - 3 - shown_width if align_right else left + 3
+            parts = cache.get((font, shown))
+            if parts is not None and len(parts) == 1 and parts[0][0] == text._curSubset:
+                code.append(f"1 0 0 1 {x:.2f} {at} ({parts[0][1]}) Tj")
+            else:
+                self.show(shown, x=x, y=y, font=font)
 
     def show(self, value: str, *, x: float, y: float, font: str) -> None:
-        embedded = getFont(font)
+        embedded = self.fonts.get(font)
+        if embedded is None:
+            embedded = self.fonts[font] = getFont(font)
         text = self.text
         if not embedded._dynamicFont:
             text.setTextOrigin(x, y)
@@ -258,6 +304,9 @@ class _Printer:
                           for subset, chunk in embedded.splitString(value, self.document))
             self.cache[(font, value)] = parts
         code = text._code
+        if len(parts) == 1 and parts[0][0] == text._curSubset:  # one entry, the same text once joined by spaces
+            code.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm ({parts[0][1]}) Tj")
+            return
         code.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
         for subset, escaped in parts:
             if subset != text._curSubset:

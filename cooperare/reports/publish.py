@@ -30,7 +30,8 @@ from cooperare.config.reports import ReportsConfig
 from cooperare.courses.catalogue import Catalogue
 from cooperare.courses.identity import category_idnumber, course_idnumber
 from cooperare.courses.service import course_language
-from cooperare.errors import MoodleError, PlanError, ResponseLost
+from cooperare.errors import MoodleError, PlanError
+from cooperare.journaled import JournaledSteps
 from cooperare.moodle.site import REPORT_PUBLISH_FUNCTIONS
 from cooperare.moodle.client import MoodleClient
 from cooperare.plan import Change, Plan, fingerprint
@@ -328,34 +329,16 @@ class _Applier:
         self.course_id = planned.state.course_id
         self.cohort_id = planned.state.cohort_id
         self.result = PublishResult()
+        self.steps = JournaledSteps(store, run_id, SCOPE)
+        self.result.applied = self.steps.applied
         self.files = {f.key: f for f in planned.bundle.files}
 
     def reconcile(self) -> None:
         """Close what an interrupted run left open: Moodle has been read back since, and the plan carries on."""
-        unfinished = self.store.journal.unfinished(SCOPE)
-        for entry in unfinished:
-            self.store.journal.done(entry.id, {"reconciled": True, "by_run": self.run_id})
-        self.result.reconciled = len(unfinished)
+        self.result.reconciled = self.steps.reconcile()
 
     def _step(self, changes: list[Change], kind: str, call: Callable[[], Any]) -> Any:
-        """Journal ``changes``, run ``call``, close the entries (left open when the answer was lost)."""
-        if not changes:
-            return None
-        entries = [self.store.journal.begin(self.run_id, scope=SCOPE, address=c.address, action=c.action,
-                                            payload=c.after if c.after is not None else c.before) for c in changes]
-        try:
-            answer = call()
-        except ResponseLost:
-            raise
-        except MoodleError as error:
-            for entry in entries:
-                self.store.journal.failed(entry, error)
-            raise
-        for entry in entries:
-            self.store.journal.done(entry, None)
-        for change in changes:
-            self.result.applied[f"{kind} {change.action}"] = self.result.applied.get(f"{kind} {change.action}", 0) + 1
-        return answer
+        return self.steps.step(changes, kind, call)
 
     def apply(self, plan: Plan) -> PublishResult:
         pending = list(plan.pending())

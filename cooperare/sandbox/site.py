@@ -52,6 +52,16 @@ ROLES = [
 COURSE_ASSIGNABLE_ROLES = frozenset({1, 3, 4, 5})
 
 
+OTHER_MODULES: dict[str, tuple[str, ...]] = {
+    "4.5": ("choice", "data", "folder", "glossary", "h5pactivity", "imscp", "lesson", "lti", "scorm", "wiki",
+            "workshop"),
+    "5.0": ("choice", "data", "folder", "glossary", "h5pactivity", "imscp", "lesson", "lti", "qbank", "scorm",
+            "subsection", "wiki", "workshop"),
+}
+"""Activity modules enabled on a fresh site besides those the sandbox implements (Moodle 4.5.6 and 5.0.6+ as the
+lab installs them; 5.0 adds qbank and shows subsection)."""
+
+
 @dataclass
 class SiteSettings:
     """Knobs of a sandbox site (what ``cooperare sandbox serve`` options and ``/_sandbox/config`` change)."""
@@ -200,6 +210,11 @@ class Site:
         # BigBlueButton is installed disabled (an administrator enables it after accepting its data processing terms).
         db["modules"].insert_with_id({"id": 9, "name": "bigbluebuttonbn", "visible": 0})
         db["modules"].insert_with_id({"id": 10, "name": "book", "visible": 1})
+        # The other activity modules a fresh site has enabled (recorded on the lab's 4.5.6 and 5.0.6+), so
+        # get_site_setup lists what a real site lists; the sandbox implements none of them.
+        others = [name for name in OTHER_MODULES[self.version] if db["modules"].first(name=name) is None]
+        for index, name in enumerate(others, start=11):
+            db["modules"].insert_with_id({"id": index, "name": name, "visible": 1})
         db.commit()
 
     @staticmethod

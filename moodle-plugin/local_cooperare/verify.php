@@ -19,8 +19,9 @@
  *
  * Each certificate's QR code opens this address with ?serie=…; the page (published by `cooperare certificates
  * publish --moodle`) checks the serial against an encrypted registry in the visitor's browser. Only the files of the
- * published site are served, with a Content-Security-Policy that allows nothing from elsewhere; the registry is never
- * cached, so a revocation shows at once.
+ * published site are served, with a Content-Security-Policy that allows nothing from elsewhere; the registry and the
+ * Open Badges status list (status-list.jwt, served as application/vc+jwt) are never cached, so a revocation shows at
+ * once.
  *
  * @package    local_cooperare
  * @copyright  2026 Asociația Comunelor din România
@@ -57,7 +58,12 @@ if (!$file) {
 header('Content-Security-Policy: ' . sitefiles::CSP);
 header('Referrer-Policy: no-referrer');
 header('X-Content-Type-Options: nosniff');
-// The registry changes with every issue, revocation and reissue: never cached. The page itself may be, briefly.
-$lifetime = strpos($file->get_filename(), 'registry') === 0 || strpos($file->get_filepath(), '/registry-') === 0
-    ? 0 : 300;
-send_stored_file($file, $lifetime, 0, false, ['cacheability' => 'public']);
+// The registry and the status list change with every issue, revocation and reissue: never cached. The page may be,
+// briefly.
+$lifetime = sitefiles::lifetime($file->get_filepath(), $file->get_filename());
+$type = sitefiles::content_type($file->get_filename());
+if ($type !== '') {
+    send_file($file, $file->get_filename(), $lifetime, 0, false, false, $type, false, ['cacheability' => 'public']);
+} else {
+    send_stored_file($file, $lifetime, 0, false, ['cacheability' => 'public']);
+}

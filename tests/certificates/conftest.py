@@ -130,8 +130,8 @@ def either_track(catalogue: Catalogue, request: pytest.FixtureRequest) -> Moodle
     return build_track(catalogue, plugin=request.param)
 
 
-def build_track(catalogue: Catalogue, *, plugin: bool) -> MoodleTrack:
-    box = Sandbox(plugin=plugin)
+def build_track(catalogue: Catalogue, *, plugin: bool, wwwroot: str | None = None) -> MoodleTrack:
+    box = Sandbox(plugin=plugin) if wwwroot is None else Sandbox(plugin=plugin, wwwroot=wwwroot)
     client = MoodleClient(box.transport())
     prefix = catalogue.prefix
     people = [("ana", "Ana", "Ilie"), ("dan", "Dănuț", "Popa"), ("eva", "Eva", "Șerban")]

@@ -183,6 +183,11 @@ def test_issue_and_deliver_put_the_pdf_into_the_trainees_moodle_files_once(workd
     assert sorted((r["filepath"], r["filename"], r["content"]) for r in placed) == sorted([
         ("/Certificate/", pdf.name, pdf.read_bytes()), ("/Certificate/", badge.name, badge.read_bytes())])
 
+    dry = invoke("certificates", "deliver", "--track", "adm-expert", "--message", "--dry-run", "--json")
+    assert dry.exit_code == 0, dry.output
+    plan = json.loads(dry.output)["plan"]
+    assert plan["scope"] == "certificates deliver" and plan["summary"] == {"create": 1, "noop": 1}  # message; file
+    assert site.db["messages"].where() == []  # a dry run sends nothing
     again = invoke("certificates", "deliver", "--track", "adm-expert")
     assert again.exit_code == 0, again.output
     assert "Moodle private files: 0 put, 1 delivered before" in again.output
@@ -304,3 +309,60 @@ def test_badges_backfills_credentials_of_certificates_issued_without_them(workdi
         assert invoke("certificates", "verify", str(credential_paths(record, config.output)[1])).exit_code == 0
     again = invoke("certificates", "badges", env={"COOPERARE_SIGNING_PASSWORD": PASSWORD})
     assert "0 written" in again.output
+
+
+def test_verify_a_credential_against_the_published_site(workdir: Path, moodle_track: MoodleTrack,
+                                                        served: str) -> None:
+    """--site reads jwks.json and status-list.jwt where outside verifiers do: a revocation not yet published is not
+    seen there (the local check sees it), and is once published."""
+    with moodle_track.box.server.lock:
+        simulate.record_quiz_attempt(moodle_track.box.site, moodle_track.quiz_id, moodle_track.users["ana"], 9.5)
+    issued = invoke("certificates", "issue", "--track", "adm-expert", "--json",
+                    env={"COOPERARE_SIGNING_PASSWORD": PASSWORD})
+    [serial] = json.loads(issued.stdout)["tracks"][0]["serials"]
+    [badge] = (workdir / "certificates").glob("adm-expert/*.json")
+    assert invoke("certificates", "publish", "--out", "verify", "--moodle").exit_code == 0
+    in_moodle = f"{served}/local/cooperare/verify.php/"
+
+    def status_list_ok(*site: str) -> bool:
+        result = invoke("certificates", "verify", str(badge), "--json", *site)
+        return {c["check"]: c["ok"] for c in json.loads(result.stdout)["checks"]}["status list"]
+
+    assert status_list_ok("--site", in_moodle) and status_list_ok("--site", "verify")
+    revoked = invoke("certificates", "revoke", serial, "--reason", "eroare de evaluare",
+                     env={"COOPERARE_SIGNING_PASSWORD": PASSWORD})
+    assert revoked.exit_code == 0, revoked.output
+    assert not status_list_ok()  # certificates.output holds the new list
+    assert status_list_ok("--site", in_moodle)  # not published yet: the world still sees the old one
+    assert invoke("certificates", "publish", "--out", "verify", "--moodle").exit_code == 0
+    assert not status_list_ok("--site", in_moodle) and not status_list_ok("--site", "verify")
+    missing = invoke("certificates", "verify", str(badge), "--site", str(workdir / "nowhere"))
+    assert isinstance(missing.exception, CertificateError) and "publishes no jwks.json" in str(missing.exception)
+    pdf_with_site = invoke("certificates", "verify", str(badge.with_suffix(".pdf")), "--site", "verify")
+    assert pdf_with_site.exit_code == 2 and "--site goes with" in pdf_with_site.output
+
+
+@pytest.mark.parametrize(("site_url", "verify_url", "expected"), [
+    ("https://moodle.example.ro", None, True),  # left unset on an https site: defaults to the plugin's page
+    ("https://moodle.example.ro/", "https://moodle.example.ro/local/cooperare/verify.php/", True),
+    ("https://moodle.example.ro", "https://cooperare.acor.ro/verificare/", False),
+    ("http://127.0.0.1:8085", None, False),  # no https: no default, nothing to publish into automatically
+])
+def test_which_sites_publish_into_moodle_by_default(tmp_path: Path, demo_keys: DemoKeys, site_url: str,
+                                                    verify_url: str | None, expected: bool,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from cooperare.cli.commands.certificates import Session
+    from cooperare.cli.context import AppContext
+
+    certificates: dict[str, Any] = {"signatory": {"name": "Maria Ionescu", "role": "Președinte"}}
+    if verify_url is not None:
+        certificates["verify_url"] = verify_url
+    (tmp_path / "cooperare.yaml").write_text(yaml.safe_dump({
+        "site": {"url": site_url}, "store": {"url": "sqlite:///store.sqlite"}, "certificates": certificates,
+    }, allow_unicode=True), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    app = AppContext(config_path=tmp_path / "cooperare.yaml")
+    try:
+        assert Session.open(app).on_moodle_page is expected
+    finally:
+        app.close()

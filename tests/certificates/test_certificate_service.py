@@ -10,32 +10,38 @@ import zipfile
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from cooperare.certificates.badges import STATUS_LIST_FILE, bit_is_set, credential_paths
-from cooperare.certificates.publish import REGISTRY_FILE, read_published
+from cooperare.certificates.moodle_site import moodle_verify_url
+from cooperare.certificates.publish import REGISTRY_FILE, open_record, read_published
 from cooperare.certificates.serials import grouped
 from cooperare.certificates.service import (
+    apply_deliver,
     apply_issue,
     apply_reissue,
     apply_revoke,
     issue_address,
     open_badges,
     open_issuing,
+    plan_deliver,
     plan_issue,
     plan_reissue,
     plan_revoke,
+    read_status,
 )
 from cooperare.certificates.settings import CertificatesConfig
 from cooperare.courses.catalogue import Catalogue
 from cooperare.errors import CertificateError, StalePlanError
 from cooperare.sandbox import simulate
+from cooperare.sandbox.plugin import sitefiles
 from cooperare.secrets import Secret
 from cooperare.store import Store
 from cooperare.store.certificates import CertificateRecord, CertificateRegistry
 
-from .conftest import PASSWORD, TRACK, MoodleTrack
+from .conftest import PASSWORD, TRACK, MoodleTrack, build_track
 
 TODAY = date(2027, 10, 1)
 
@@ -258,7 +264,8 @@ def test_the_cli_starts_without_the_signing_libraries() -> None:
 def test_the_core_functions_listed_for_certificates_are_the_ones_issuing_calls(
         store: Store, catalogue: Catalogue, config: CertificatesConfig) -> None:
     """`moodle check` reports missing functions per purpose from CORE_FUNCTIONS: for certificates the list is what
-    a plan and an issue with messages really call on a site without the plugin — no more (a function the pack never
+    status, a plan, an issue with messages and a delivery of messages really call on a site without the plugin (the
+    private files need the plugin, whose service lists its own function) — no more (a function the pack never
     calls would be reported missing for nothing), no less."""
     from cooperare.moodle.site import CORE_FUNCTIONS
 
@@ -271,5 +278,92 @@ def test_the_core_functions_listed_for_certificates_are_the_ones_issuing_calls(
     planned = plan_issue(moodle_track.client, store=store, catalogue=catalogue, config=config, tracks=[TRACK])
     issuing = open_issuing(config, catalogue=catalogue, password=Secret(PASSWORD), today=TODAY).issuing
     assert len(apply_issue(moodle_track.client, store, planned, issuing=issuing, messages=True).issued) == 1
+    _pass(moodle_track, "eva")
+    read_status(moodle_track.client, store=store, catalogue=catalogue, config=config, tracks=[TRACK])
+    apply_issue(moodle_track.client, store, plan_issue(moodle_track.client, store=store, catalogue=catalogue,
+                                                       config=config, tracks=[TRACK]), issuing=issuing)
+    delivered = apply_deliver(moodle_track.client, store, plan_deliver(store, tracks=[TRACK], message=True,
+                                                                       files=False), output=config.output)
+    assert [len(t.messages.sent) for t in delivered.tracks if t.messages] == [1]  # eva's, not told at issue
     called = {name for name, count in stats.by_function.items() if count > before.get(name, 0)}
     assert called - set(CORE_FUNCTIONS["site"]) == set(CORE_FUNCTIONS["certificates"])
+
+
+# -- a site with only Moodle: every change is published into it again --------------------------------------------
+
+MOODLE_ONLY = "https://moodle.example.ro"
+
+
+def _served(track: MoodleTrack, name: str) -> bytes:
+    """What local_cooperare's verify.php serves for ``name`` (the sandbox twin of the real page)."""
+    status, _, body, _ = sitefiles.serve(track.box.site, f"/local/cooperare/verify.php/{name}", "")
+    assert status == 200, name
+    return body
+
+
+def _status_in_moodle(track: MoodleTrack, serial: str) -> str | None:
+    record = open_record(json.loads(_served(track, REGISTRY_FILE)), serial)
+    return None if record is None else str(record["status"])
+
+
+def _issue_on(track: MoodleTrack, store: Store, catalogue: Catalogue, config: CertificatesConfig) -> list[Any]:
+    _pass(track, "ana", "eva")
+    planned = plan_issue(track.client, store=store, catalogue=catalogue, config=config, tracks=[TRACK])
+    issuing = open_issuing(config, catalogue=catalogue, password=Secret(PASSWORD), today=TODAY).issuing
+    return [apply_issue(track.client, store, planned, issuing=issuing), issuing]
+
+
+def test_with_verify_url_on_moodle_issue_revoke_and_reissue_publish_into_it(
+        store: Store, catalogue: Catalogue, config: CertificatesConfig) -> None:
+    track = build_track(catalogue, plugin=True, wwwroot=MOODLE_ONLY)
+    on_moodle = replace(config, verify_url=moodle_verify_url(MOODLE_ONLY), publish_dir=None)
+    issued, issuing = _issue_on(track, store, catalogue, on_moodle)
+    assert issued.published is None  # no folder of its own: a temporary one, uploaded
+    assert issued.in_moodle is not None and issued.in_moodle.error is None
+    assert issued.in_moodle.url == "https://moodle.example.ro/local/cooperare/verify.php/"
+    first, second = issued.issued
+    assert _status_in_moodle(track, first.serial) == _status_in_moodle(track, second.serial) == "valid"
+    assert _served(track, STATUS_LIST_FILE) == (on_moodle.output / STATUS_LIST_FILE).read_bytes()
+
+    revoked = apply_revoke(store, plan_revoke(store, serial=second.serial, reason="eroare de evaluare"),
+                           config=on_moodle, badges=open_badges(on_moodle, password=Secret(PASSWORD)),
+                           client=track.client)
+    assert revoked.in_moodle is not None and revoked.in_moodle.error is None
+    assert _status_in_moodle(track, second.serial) == "revoked"
+    listed = json.loads(base64.urlsafe_b64decode(_served(track, STATUS_LIST_FILE).split(b".")[1] + b"=="))
+    index = CertificateRegistry(store.engine).positions()[second.serial][0]
+    assert bit_is_set(listed["credentialSubject"]["encodedList"], index)
+
+    reissued = apply_reissue(store, plan_reissue(store, serial=first.serial, reason="nume corectat"),
+                             issuing=issuing, client=track.client)
+    assert _status_in_moodle(track, first.serial) == "replaced"
+    assert _status_in_moodle(track, reissued.new.serial) == "valid"
+    runs = _runs(store)
+    assert [c for c, _ in runs].count("certificates publish") == 3 and all(o == "ok" for _, o in runs)
+
+
+def test_verify_url_elsewhere_publishes_nothing_into_moodle(store: Store, catalogue: Catalogue,
+                                                            config: CertificatesConfig) -> None:
+    track = build_track(catalogue, plugin=True, wwwroot=MOODLE_ONLY)
+    issued, _ = _issue_on(track, store, catalogue, config)  # verify_url on the association's own host
+    assert issued.in_moodle is None and issued.published is None
+    status, *_ = sitefiles.serve(track.box.site, "/local/cooperare/verify.php/registry.json", "")
+    assert status == 404
+
+
+def test_a_failed_publication_into_moodle_is_reported_and_the_revocation_stands(
+        store: Store, catalogue: Catalogue, config: CertificatesConfig, tmp_path: Path) -> None:
+    on_moodle = replace(config, verify_url=moodle_verify_url(MOODLE_ONLY), publish_dir=tmp_path / "verify")
+    with_plugin = build_track(catalogue, plugin=True, wwwroot=MOODLE_ONLY)
+    issued, _ = _issue_on(with_plugin, store, catalogue, on_moodle)
+    without = build_track(catalogue, plugin=False, wwwroot=MOODLE_ONLY)  # the plugin is gone
+    serial = issued.issued[0].serial
+    result = apply_revoke(store, plan_revoke(store, serial=serial, reason="eroare"), config=on_moodle,
+                          client=without.client)
+    assert result.record.status == "revoked"
+    assert result.in_moodle is not None and result.in_moodle.url is None
+    assert "local_cooperare_publish_site" in (result.in_moodle.error or "")
+    assert result.published is not None  # the folder was written before Moodle was tried
+    read = read_published(tmp_path / "verify", serial)
+    assert read is not None and read["status"] == "revoked"
+    assert _runs(store)[-1] == ("certificates publish", "failed")

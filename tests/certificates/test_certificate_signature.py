@@ -157,3 +157,32 @@ def test_worker_processes_sign_valid_certificates_in_order(demo_keys: DemoKeys) 
         signature = PdfFileReader(io.BytesIO(produced.pdf)).embedded_signatures[0]
         status = validate_pdf_signature(signature, ValidationContext(trust_roots=[root]))
         assert status.intact and status.valid and status.trusted
+
+
+def test_the_key_checked_before_issuing_is_the_one_that_signs_not_loaded_again(
+        demo_keys: DemoKeys, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`check` (run before Moodle is read) opens the key; `run` signs with it instead of loading it a second time
+    (160 ms for an RSA-3072 key), and a producer sent to a spawned worker carries no opened key."""
+    import pickle
+    from dataclasses import replace
+
+    from cooperare.certificates import production
+
+    from .test_certificate_pdf import CONTENT
+
+    loads: list[Path] = []
+
+    class CountingSigner(PdfSigner):
+        def __init__(self, path: Path, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            loads.append(path)
+            super().__init__(path, **kwargs)
+
+    monkeypatch.setattr(production, "PdfSigner", CountingSigner)
+    producer = production.Producer(pkcs12=demo_keys.pkcs12, password=Secret(PASSWORD))
+    subject = producer.check()
+    assert subject and producer.check() == subject
+    made = list(producer.run([replace(CONTENT, serial=f"7K2M9QXD4TBW{i:04d}") for i in range(3)], workers=1))
+    made += list(producer.run([replace(CONTENT, serial="7K2M9QXD4TBW0009")], workers=1))
+    assert len(made) == 4 and loads == [demo_keys.pkcs12]
+    sent = pickle.loads(pickle.dumps(producer))
+    assert sent == producer and sent._opened == []

@@ -141,3 +141,22 @@ def test_collect_reads_the_recommendation_and_debate_forms_once(world: World, st
     assert (request.requester, request.requester_kind) == ("Asociația Satul Digital", "ngo")
     again = collect(admin, store, space=space, consultation_id=consultation.id)
     assert (again.counts.new, again.counts.changed, again.debate_requests) == (0, 0, 0)
+
+
+def test_a_changed_answer_is_posted_again_once_marked_as_updated(world: World, store: Store) -> None:
+    box, admin, space, ids = world
+    consultation = space.consultations[0]
+    collect(admin, store, space=space, consultation_id=consultation.id)
+    register = ContributionRegister(store.engine)
+    register.answer(consultation.id, [AnswerRow(f"forum-post:{ids[0]}", "rejected", "Nu intră în manual.", None)])
+    assert publish(admin, store, space=space, consultation_id=consultation.id).posted == 1
+    register.answer(consultation.id, [AnswerRow(f"forum-post:{ids[0]}", "partly", "Un paragraf în capitolul 5.",
+                                                None)])
+    changed = publish(admin, store, space=space, consultation_id=consultation.id)
+    assert changed.posted == 1 and changed.updated == 1 and changed.already == 0
+    again = publish(admin, store, space=space, consultation_id=consultation.id)
+    assert again.posted == 0 and again.already == 1
+    replies = sorted((p for p in box.site.db["forum_posts"] if MARKER in str(p["message"])), key=lambda p: p["id"])
+    assert len(replies) == 2 and all(p["parent"] == ids[0] for p in replies)
+    assert "Răspunsul actualizat" in replies[1]["message"] and "Un paragraf în capitolul 5." in replies[1]["message"]
+    assert "Răspunsul actualizat" not in replies[0]["message"]

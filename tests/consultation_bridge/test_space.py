@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +104,52 @@ def test_a_calendar_event_edited_in_moodle_shows_as_drift_and_is_put_back(store:
     apply_space(client_for(box), store, plan_space(client_for(box), space))
     assert not plan_space(client_for(box), space).plan.has_changes
     assert box.site.db["event"].get(target["id"])["timestart"] == target["timestart"]
+
+
+def test_pdf_and_docx_drafts_are_files_to_download_and_uploaded_only_when_changed(
+        store: Store, consultation: Consultation, tmp_path: Path) -> None:
+    pdf, docx = tmp_path / "proiect-hotarare.pdf", tmp_path / "nota-de-fundamentare.docx"
+    pdf.write_bytes(b"%PDF-1.7\n% proiect de hotarare\n")
+    docx.write_bytes(b"PK\x03\x04 nota de fundamentare")
+    draft = replace(consultation, documents=(pdf, docx, *consultation.documents))
+    box = Sandbox()
+    space = make_space(draft)
+    first = plan_space(client_for(box), space)
+    files = {c.address: c for c in first.plan.changes if ".file[" in c.address}
+    assert len(files) == 2 and {c.action for c in files.values()} == {"create"}
+    pages = [c for c in first.plan.changes if ".activity[" in c.address]
+    assert not any("Document: proiect-hotarare" in str(c.after) for c in pages)
+    result = apply_space(client_for(box), store, first)
+    assert result.applied["document file"] == 2
+    stored = {row["filename"]: row["content"] for row in box.site.db["files"]
+              if row["component"] == "mod_resource" and row["filename"] != "."}
+    assert stored == {"proiect-hotarare.pdf": pdf.read_bytes(), "nota-de-fundamentare.docx": docx.read_bytes()}
+    uploads = client_for(box).transport.stats.uploads
+    again = plan_space(client_for(box), space)
+    assert not again.plan.has_changes, [c.address for c in again.plan.pending()]
+    pdf.write_bytes(b"%PDF-1.7\n% proiect de hotarare, versiunea a doua\n")
+    changed = plan_space(client_for(box), space)
+    pending = [(c.address, c.action) for c in changed.plan.pending()]
+    assert len(pending) == 1 and pending[0][0].endswith(f":{draft.id}:file-01]") and pending[0][1] == "update"
+    client = client_for(box)
+    apply_space(client, store, changed)
+    assert client.transport.stats.uploads == uploads + 1
+
+
+def test_a_missing_draft_file_is_an_error_naming_it(store: Store, consultation: Consultation, tmp_path: Path) -> None:
+    from cooperare.errors import InputError
+
+    gone = tmp_path / "lipsa.pdf"
+    with pytest.raises(InputError, match="cannot read the draft document") as raised:
+        plan_space(client_for(Sandbox()), make_space(replace(consultation, documents=(gone,))))
+    assert str(gone) in str(raised.value.location)
+
+
+def test_the_news_forum_is_romanian_and_documents_are_named_by_their_heading(store: Store) -> None:
+    box = Sandbox()
+    apply_space(client_for(box), store, plan_space(client_for(box), make_space()))
+    forums = {row["name"]: row["type"] for row in box.site.db["forum"]}
+    assert forums.get("Anunțuri") == "news" and "Announcements" not in forums
+    pages = {row["name"] for row in box.site.db["page"]}
+    assert "Document: Capitolul 2. Cadrul legal al digitalizării locale" in pages
+    assert not any(name.startswith("Document: cap-") for name in pages)

@@ -105,15 +105,19 @@ def test_course_dates_are_bucharest_midnights_across_daylight_saving_time() -> N
     assert day_end(date(2027, 6, 30)) == 1814389140  # 2027-06-30T20:59:00Z
 
 
-def test_the_ghiseul_question_accepts_the_forms_a_person_would_type() -> None:
-    programme, _ = load_catalogue().course("expert-adm")
-    question = next(q for q in programme.module("m2-servicii").quiz.questions if q.type == "shortanswer"
-                    and any(a.text == "ghiseul.ro" for a in q.answers))
-    accepted = {a.text.lower() for a in question.answers}  # Moodle compares case-insensitively (usecase 0)
-    for typed in ("ghiseul.ro", "www.ghiseul.ro", "https://www.ghiseul.ro", "HTTPS://WWW.GHISEUL.RO",
-                  "https://ghiseul.ro", "www.ghiseul.ro/", "https://www.ghiseul.ro/"):
-        assert typed.lower() in accepted, typed
-    assert "ghiseul.com" not in accepted
+def test_every_ghiseul_question_accepts_the_forms_a_person_would_type() -> None:
+    catalogue = load_catalogue()
+    quizzes = [quiz for key in ("expert-adm", "alfabetizare") for programme, course in [catalogue.course(key)]
+               for quiz in [*(m.quiz for m in programme.modules), course.final_quiz] if quiz is not None]
+    questions = [q for quiz in quizzes for q in quiz.questions
+                 if q.type == "shortanswer" and any(a.text == "ghiseul.ro" for a in q.answers)]
+    assert len(questions) >= 2
+    for question in questions:
+        accepted = {a.text.lower() for a in question.answers}  # Moodle compares case-insensitively (usecase 0)
+        for typed in ("ghiseul.ro", "www.ghiseul.ro", "https://www.ghiseul.ro", "HTTPS://WWW.GHISEUL.RO",
+                      "https://ghiseul.ro", "www.ghiseul.ro/", "https://www.ghiseul.ro/"):
+            assert typed.lower() in accepted, (question.key, typed)
+        assert "ghiseul.com" not in accepted
 
 
 def test_the_final_statement_about_https_reads_as_a_sentence() -> None:

@@ -102,3 +102,31 @@ def test_import_command_stores_forms_all_or_nothing(tmp_path, monkeypatch):
     assert main(["diagnostic", "import", str(good)]) == 0
     with Store.open(tmp_path / "store.sqlite") as store:
         assert [r.siruta for r in DiagnosticResponses(store.engine).all()] == [1071]
+
+
+def _soffice_has_calc() -> bool:
+    import shutil
+
+    return shutil.which("soffice") is not None and any(
+        Path(prefix, "lib/libreoffice/program/libsclo.so").exists() for prefix in ("/usr", "/opt/libreoffice"))
+
+
+@pytest.mark.skipif(not _soffice_has_calc(), reason="LibreOffice Calc (libreoffice-calc-nogui) is not installed")
+def test_a_form_saved_by_libreoffice_calc_imports(tmp_path):
+    """Filled, then opened and saved again by LibreOffice Calc (as a commune without Excel would): it still
+    imports, with the same answers."""
+    import subprocess
+
+    values = {"_val": "T0", "_data": "15.04.2026", "p_comuna": "Ciugud", "p_siruta": 1071.0,
+              "p_populatie": "2.000–4.999 de locuitori", "p_personal": 21.0, "s1": "Da, fără buget alocat",
+              "s2": "Nu știu", "s3:buget_local": "Da", "s3:pnrr": "Da", "s3:fonduri_ue": "Nu",
+              "s3:parteneriate": "Nu", "s4": 2.0, "r3": "Da", "c3": "Nu"}
+    filled = fill(tmp_path, values)
+    saved = tmp_path / "calc"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "xlsx",
+                    "--outdir", str(saved), str(filled)], check=True, capture_output=True, timeout=300)
+    assert (saved / filled.name).read_bytes() != filled.read_bytes()  # rewritten by LibreOffice
+    direct, through_calc = (read_form(load_shipped(), path) for path in (filled, saved / filled.name))
+    assert through_calc.siruta == 1071 and through_calc.wave == "T0"
+    assert through_calc.answers == direct.answers
+    assert through_calc.answers["s3"] == ("buget_local", "pnrr") and through_calc.answers["s1"] == "da_fara_buget"

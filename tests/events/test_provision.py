@@ -165,3 +165,21 @@ def test_cli_plan_apply_twice_through_a_served_sandbox(tmp_path: Path, monkeypat
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_bigbluebutton_rooms_on_a_site_without_bigbluebutton_are_refused_before_anything_is_written(
+        store: Store) -> None:
+    from cooperare.errors import PlanError
+
+    box = Sandbox()  # as Moodle ships it: BigBlueButton disabled
+    client = MoodleClient(box.transport())
+    rooms = sum(1 for event in EVENTS if event.room.kind == "bigbluebutton")
+    assert rooms > 0
+    with pytest.raises(PlanError, match="BigBlueButton is disabled") as raised:
+        plan_moodle(client, EVENTS, course=COURSE)
+    assert f"{rooms} events" in str(raised.value) and "Manage activities" in (raised.value.hint or "")
+    assert not client.courses.by_field("idnumber", COURSE)  # nothing written
+    module = box.site.db["modules"].first(name="bigbluebuttonbn")
+    box.site.db["modules"].update(module["id"], visible=1)
+    box.site.db.commit()
+    assert plan_moodle(client, EVENTS, course=COURSE).plan.has_changes

@@ -151,3 +151,21 @@ def test_epub_structure(source, recommendations) -> None:
     spine = [r.get("idref") for r in opf.findall("o:spine/o:itemref", ns)]
     assert all(ref in manifest for ref in spine)
     assert f"{base}/anexa-consultare.xhtml" in names
+
+
+def test_pdf_text_is_hyphenated_at_romanian_syllables(tmp_path: Path) -> None:
+    """Lines of the justified text end in a hyphen only where pyphen's Romanian patterns allow a break."""
+    import re
+
+    import pyphen
+    from pypdf import PdfReader
+
+    result = build_manual(tmp_path, formats=("pdf",))
+    text = "\n".join(page.extract_text() for page in PdfReader(result.files["pdf"]).pages)
+    breaks = re.findall(r"(\w+)-\n(\w+)", text)
+    assert len(breaks) > 20, "the body text should be hyphenated"
+    patterns = pyphen.Pyphen(lang="ro_RO")
+    for before, after in breaks:
+        word = before + after
+        if word.isalpha() and before.islower():
+            assert len(before) in patterns.positions(word.lower()), (before, after)

@@ -218,3 +218,16 @@ def test_login_token_php_shapes() -> None:
     assert token.reveal() == "abcdef0123456789abcdef0123456789"
     assert "Admin#Pass123" not in repr(token)
     assert json.loads(json.dumps({"t": str(token)}))["t"].startswith("Secret([REDACTED]")
+
+
+@responses.activate
+def test_time_waiting_for_answers_is_counted_per_function() -> None:
+    responses.post(REST, json=[])
+    transport = make()
+    transport.call("core_user_get_users_by_field", {"field": "id", "values": [1]})
+    transport.call("core_user_get_users_by_field", {"field": "id", "values": [2]})
+    transport.call("core_cohort_get_cohorts", {"cohortids": [1]})
+    waited = transport.stats.seconds_by_function
+    assert set(waited) == {"core_user_get_users_by_field", "core_cohort_get_cohorts"}
+    assert all(seconds >= 0 for seconds in waited.values())
+    assert transport.stats.by_function["core_user_get_users_by_field"] == 2

@@ -42,6 +42,7 @@ EXPECTED_FUNCTIONS = {
     "local_cooperare_get_activity_counts": "read",
     "local_cooperare_save_news_forum_staff": "write",
     "local_cooperare_save_book_chapters": "write",
+    "local_cooperare_get_book_chapters": "read",
 }
 
 

@@ -79,3 +79,14 @@ def test_unknown_config_key_is_refused(workdir: Path) -> None:
     (workdir / "cooperare.yaml").write_text("reports:\n  coordinator: [ana@acor.ro]\n", encoding="utf-8")
     result = invoke("report", "publish", "--plan")
     assert result.exit_code == 1 and "reports.coordinator: unknown key" in str(result.exception)
+
+
+def test_a_role_that_cannot_enter_the_hidden_course_is_refused(workdir: Path) -> None:
+    (workdir / "cooperare.yaml").write_text("reports:\n  coordinators: [ana@acor.ro]\n  role: student\n",
+                                            encoding="utf-8")
+    result = invoke("report", "publish", "--plan")
+    assert result.exit_code == 1 and "cannot enter a hidden course" in str(result.exception)
+    assert "cooperare.yaml" in str(result.exception)
+    (workdir / "cooperare.yaml").write_text("reports:\n  coordinators: [ana@acor.ro]\n  role: student\n"
+                                            "  visible: true\n", encoding="utf-8")
+    assert "cannot enter" not in str(invoke("report", "publish", "--plan").exception)

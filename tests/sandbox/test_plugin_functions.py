@@ -1251,7 +1251,7 @@ def test_availability_waits_for_completion_reads_back_and_shows_moodle_edits_as_
     assert save_activities(client, [items[1]])[0]["action"] == "updated"
     assert not described_activity(client, "coop:test:final")["drift"]
 
-    # Waited for as merely complete (plugin versions before 2026120430) although the quiz completes on a pass:
+    # Waited for as merely complete (plugin versions before 2026120450) although the quiz completes on a pass:
     # drift, and saving again asks for the pass.
     cms.update(final, availability=json.dumps({"op": "&", "c": [{"type": "completion", "cm": m1, "e": 1}],
                                                    "showc": [True]}))

@@ -58,3 +58,19 @@ def test_an_empty_draft_area_is_refused_with_the_reason_when_debugging() -> None
     with pytest.raises(InvalidParameter) as error:
         client.files.publish_site("verify", 123456)
     assert "holds no file" in str(error.value.debuginfo)
+
+
+def test_the_status_list_is_never_cached_and_has_its_media_type() -> None:
+    """As verify.php from 2026120420: status-list.jwt is not cached (a revocation shows at once) and is sent as
+    application/vc+jwt; the key set is JSON and may be cached with the page."""
+    box = Sandbox(plugin=True)
+    client = MoodleClient(box.transport())
+    files = [*SITE, ("/", "status-list.jwt", b"eyJhbGciOiJSUzI1NiJ9.e30.c2ln"), ("/", "jwks.json", b'{"keys":[]}')]
+    client.files.publish_site("verify", client.files.upload_folder(files))
+    listed = box.server.handle("GET", box.url + "/local/cooperare/verify.php/status-list.jwt", {}, b"")
+    assert (listed.status, listed.body) == (200, files[-2][2])
+    assert listed.content_type == "application/vc+jwt" and listed.headers["Cache-Control"] == "no-cache"
+    keys = box.server.handle("GET", box.url + "/local/cooperare/verify.php/jwks.json", {}, b"")
+    assert keys.content_type == "application/json" and keys.headers["Cache-Control"] == "public, max-age=300"
+    page = box.server.handle("GET", box.url + "/local/cooperare/verify.php/", {}, b"")
+    assert page.content_type == "text/html" and page.headers["Cache-Control"] == "public, max-age=300"

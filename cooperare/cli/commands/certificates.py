@@ -1,8 +1,9 @@
 """``cooperare certificates …``: status, issue, reissue, revoke, publish, verify, deliver, list, and demo keys.
 
 Each command reads the configuration's ``certificates`` section, opens the store (registry and roster snapshot)
-and, where it needs Moodle, the configured site. ``issue``, ``reissue`` and ``revoke`` parse their options, call
-:mod:`cooperare.certificates.service` (plan, then apply) and render what it returns; the workflow lives there. The
+and, where it needs Moodle, the configured site. ``status``, ``issue``, ``reissue``, ``revoke`` and ``deliver`` parse
+their options, call :mod:`cooperare.certificates.service` (read, or plan then apply) and render what it returns; the
+workflow lives there. The
 signing key's password comes from the environment variable named by ``certificates.signing.password_env`` or from a
 hidden prompt — never from an option. Exit codes: 0 ok, 1 a check failed (verification) or input is wrong, 3 Moodle
 could not be read. PDF, signing and spreadsheet libraries are imported inside the commands that use them, so other
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from cooperare.certificates.assess import TrackAssessment, assess_track
+from cooperare.certificates.assess import TrackAssessment
 from cooperare.certificates.serials import grouped
 from cooperare.certificates.settings import DEFAULT_ISSUER, DEFAULT_PASSWORD_ENV, CertificatesConfig
 from cooperare.cli.context import AppContext, pass_app
@@ -29,14 +30,14 @@ from cooperare.errors import CertificateError
 from cooperare.secrets import Secret
 from cooperare.store import Store
 from cooperare.store.certificates import CertificateRecord, CertificateRegistry
-from cooperare.store.people import People
-from cooperare.store.runs import Outcome
 
 if TYPE_CHECKING:
     from cooperare.certificates.deliver import FileOutcome, MessageOutcome
     from cooperare.certificates.issue import Issuing
     from cooperare.certificates.publish import PublishedSite
+    from cooperare.certificates.service import MoodleRepublished, TrackDelivered, TrackStatus
     from cooperare.certificates.verify import Verification
+    from cooperare.moodle.client import MoodleClient
 
 track_option = click.option("--track", "track", help="Only this track (default: every track of the catalogue).")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
@@ -72,6 +73,20 @@ class Session:
             config = replace(config, verify_url=moodle_verify_url(site.url))
         return cls(app, config, app.catalogue(), store, CertificateRegistry(store.engine))
 
+    @property
+    def on_moodle_page(self) -> bool:
+        """Whether verify_url is the page local_cooperare serves on the configured site (the default of a site with
+        only Moodle)."""
+        from cooperare.certificates.moodle_site import moodle_verify_url
+
+        site = self.app.config.site
+        return site is not None and self.config.verify_url == moodle_verify_url(site.url)
+
+    def moodle_page_client(self) -> MoodleClient | None:
+        """A client of the Moodle site when verify_url is its page: issue, reissue and revoke then publish the
+        verification site into it again, and ``publish`` does by default. Else None."""
+        return self.app.client() if self.on_moodle_page else None
+
     def tracks(self, only: str | None) -> list[str]:
         keys = [t.key for t in self.catalogue.tracks]
         if only is None:
@@ -79,12 +94,6 @@ class Session:
         if only not in keys:
             raise click.BadParameter(f"unknown track {only!r}; tracks: {', '.join(keys)}", param_hint="--track")
         return [only]
-
-    def assess(self, track: str, client: Any) -> TrackAssessment:
-        assessment = assess_track(client, people=People(self.store.engine), registry=self.registry,
-                                  catalogue=self.catalogue, config=self.config, track=track)
-        self.note_source(assessment)
-        return assessment
 
     def issuing(self, password: Secret) -> Issuing:
         """The settings checked and the signing key opened (no Moodle call); says who signs."""
@@ -129,37 +138,25 @@ def status(app: AppContext, track: str | None, missing_only: bool, as_json: bool
 
     Reads grades once per course, and course completion once per person not yet certified.
     """
+    from cooperare.certificates.service import read_status
+
     session = Session.open(app)
-    client = app.client()
-    report: list[dict[str, Any]] = []
-    for key in session.tracks(track):
-        assessment = session.assess(key, client)
-        report.append(_status_data(session, assessment))
-        if not as_json:
-            _print_status(app, assessment, session=session, missing_only=missing_only)
+    report = read_status(app.client(), store=session.store, catalogue=session.catalogue, config=session.config,
+                         tracks=session.tracks(track))
+    for found in report.tracks:
+        session.note_source(found.assessment)
     if as_json:
-        app.emit_json({"tracks": report})
-    else:
-        app.ws_summary()
+        app.emit_json(report.as_json())
+        return
+    for found in report.tracks:
+        _print_status(app, found, missing_only=missing_only)
+    app.ws_summary()
 
 
-def _status_data(session: Session, assessment: TrackAssessment) -> dict[str, Any]:
-    people: list[dict[str, Any]] = [
-        {"key": key, "name": record.name, "state": "certified", "serial": grouped(record.serial), "missing": []}
-        for key, record in sorted(assessment.holders.items())
-    ]
-    people += [{"key": v.trainee.key, "name": v.trainee.fullname, "state": "eligible" if v.eligible else "missing",
-                "serial": None, "missing": list(v.missing)} for v in assessment.verdicts]
-    target = session.catalogue.track(assessment.track).target
-    return {"track": assessment.track, "target": target, "source": assessment.source,
-            "certified": len(assessment.holders), "eligible": len(assessment.eligible),
-            "missing": len(assessment.verdicts) - len(assessment.eligible), "people": people}
-
-
-def _print_status(app: AppContext, assessment: TrackAssessment, *, session: Session, missing_only: bool) -> None:
-    track = session.catalogue.track(assessment.track)
+def _print_status(app: AppContext, found: TrackStatus, *, missing_only: bool) -> None:
+    assessment = found.assessment
     rule = assessment.requirements
-    app.say(f"{track.key} — {track.name} (target {track.target})", style="bold")
+    app.say(f"{found.track} — {found.name} (target {found.target})", style="bold")
     app.say(f"  rule: complete {', '.join(rule.courses)}; final quiz ≥ {rule.final_quiz_percent:g}%"
             + (f"; course total ≥ {rule.min_course_grade_percent:g}%" if rule.min_course_grade_percent else "")
             + "".join(f"; {item} ≥ {minimum:g}%" for item, minimum in sorted(rule.grade_items.items())),
@@ -174,9 +171,7 @@ def _print_status(app: AppContext, assessment: TrackAssessment, *, session: Sess
                 app.say(f"  eligible   {who}: not issued yet", style="cyan")
         else:
             app.say(f"  missing    {who}: {'; '.join(verdict.missing)}")
-    eligible = len(assessment.eligible)
-    app.say(f"  {len(assessment.holders)} certified, {eligible} eligible, "
-            f"{len(assessment.verdicts) - eligible} still missing something")
+    app.say(f"  {found.certified} certified, {found.eligible} eligible, {found.missing} still missing something")
 
 
 # -- issue -------------------------------------------------------------------------------------------------------
@@ -230,7 +225,7 @@ def issue(app: AppContext, track: str | None, dry_run: bool, as_json: bool) -> N
         result = apply_issue(client, session.store, planned, issuing=issuing, messages=delivery.moodle_message,
                              files=delivery.moodle_files, on_track=tell_track)
         if result.issued:
-            _tell_published(app, result.published)
+            _tell_published(app, result.published, result.in_moodle)
     if not summary:
         for assessment in planned.assessments:
             people = planned.recipients(assessment.track)
@@ -265,11 +260,11 @@ def reissue_command(app: AppContext, serial: str, reason: str) -> None:
     session = Session.open(app)
     planned = plan_reissue(session.store, serial=serial, reason=reason)
     issuing = session.issuing(signing_password(session.config.signing.password_env))
-    result = apply_reissue(session.store, planned, issuing=issuing)
+    result = apply_reissue(session.store, planned, issuing=issuing, client=session.moodle_page_client())
     new = result.new
     app.say(f"{grouped(result.old.serial)} replaced by {grouped(new.serial)} ({new.name}): "
             f"{session.output / (new.file or '')}")
-    _tell_published(app, result.published)
+    _tell_published(app, result.published, result.in_moodle)
 
 
 @certificates.command("revoke")
@@ -289,12 +284,13 @@ def revoke(app: AppContext, serial: str, reason: str) -> None:
     badges = None
     if has_status_list(session.config):  # the key is opened before anything changes
         badges = open_badges(session.config, password=signing_password(session.config.signing.password_env))
-    result = apply_revoke(session.store, planned, config=session.config, badges=badges)
+    result = apply_revoke(session.store, planned, config=session.config, badges=badges,
+                          client=session.moodle_page_client())
     record = result.record
     app.say(f"{grouped(record.serial)} ({record.name}) revoked: {reason}")
     if result.status_list is not None:
-        app.say(f"Open Badges status list rewritten: {result.status_list} (publish it again)")
-    _tell_published(app, result.published)
+        app.say(f"Open Badges status list rewritten: {result.status_list}")
+    _tell_published(app, result.published, result.in_moodle)
 
 
 # -- Open Badges -------------------------------------------------------------------------------------------------
@@ -306,15 +302,12 @@ def revoke(app: AppContext, serial: str, reason: str) -> None:
 def badges_command(app: AppContext, track: str | None) -> None:
     """Write the Open Badges 3.0 credential of every valid certificate that has none yet (issued before they
     existed, or by an interrupted run), and re-sign the status list and key set. Existing credentials are kept."""
-    from cooperare.certificates.badges import credential_paths
-    from cooperare.certificates.service import open_badges
+    from cooperare.certificates.service import issue_missing_badges, open_badges
 
     session = Session.open(app)
-    tracks = set(session.tracks(track))
-    missing = [record for record in session.registry.all(status="valid")
-               if record.track in tracks and not credential_paths(record, session.output)[1].exists()]
+    tracks = session.tracks(track)
     badges = open_badges(session.config, password=signing_password(session.config.signing.password_env))
-    written = badges.issue(missing, registry=session.registry)
+    written = issue_missing_badges(session.store, config=session.config, tracks=tracks, badges=badges)
     app.say(f"Open Badges credentials: {len(written)} written, status list and key set re-signed in "
             f"{session.output}")
 
@@ -322,24 +315,34 @@ def badges_command(app: AppContext, track: str | None) -> None:
 # -- publish -----------------------------------------------------------------------------------------------------
 
 
-def _tell_published(app: AppContext, site: PublishedSite | None) -> None:
-    """Say where the verification site was published again (certificates.publish_dir), or that it was not."""
-    if site is None:
+def _tell_published(app: AppContext, site: PublishedSite | None, in_moodle: MoodleRepublished | None = None) -> None:
+    """Say where the verification site was published again (certificates.publish_dir, Moodle), or that it was not.
+
+    Raises when publishing into Moodle failed: the change is in the registry, but the public page still shows the
+    previous state, which the person at the keyboard must know (and fix with ``certificates publish --moodle``)."""
+    if site is not None:
+        app.say(f"Verification site published again: {site.certificates} certificates in {site.folder}")
+    if in_moodle is not None and in_moodle.error is None:
+        app.say(f"Verification site published again into Moodle: {in_moodle.url}")
+    if site is None and in_moodle is None:
         app.note("the verification page shows what was last published: run `cooperare certificates publish` "
                  "(or set certificates.publish_dir to publish after every change)")
-        return
-    app.say(f"Verification site published again: {site.certificates} certificates in {site.folder}")
+    if in_moodle is not None and in_moodle.error is not None:
+        raise CertificateError(f"the change is in the registry, but the verification page in Moodle still shows the "
+                               f"previous state: publishing into Moodle failed: {in_moodle.error}",
+                               hint="run `cooperare certificates publish --moodle` once Moodle answers again")
 
 
 @certificates.command("publish")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the static verification site (created; only the site's own files are replaced). "
                    "Default: certificates.publish_dir, else ./verify.")
-@click.option("--moodle", "to_moodle", is_flag=True,
+@click.option("--moodle/--no-moodle", "to_moodle", default=None,
               help="Also publish it into the Moodle site (local_cooperare 0.4.0+), served without login at "
-                   "<site>/local/cooperare/verify.php/ (the default verify_url of an https site).")
+                   "<site>/local/cooperare/verify.php/ (the default verify_url of an https site). Default: when "
+                   "verify_url is that page.")
 @pass_app
-def publish(app: AppContext, out: Path | None, to_moodle: bool) -> None:
+def publish(app: AppContext, out: Path | None, to_moodle: bool | None) -> None:
     """Write the public verification page and its encrypted registry into a folder for any static web host.
 
     Serve the folder at certificates.verify_url: each certificate's QR code opens that address with ?serie=….
@@ -347,21 +350,14 @@ def publish(app: AppContext, out: Path | None, to_moodle: bool) -> None:
     """
     from urllib.parse import urlsplit
 
-    from cooperare.certificates.publish import publish_verification_site
+    from cooperare.certificates.service import publish_site
 
     session = Session.open(app)
     out = out or session.config.publish_dir or Path("verify")
-    with session.store.runs.recording("certificates publish", detail={"out": str(out)},
-                                      ws_calls=lambda: app.ws_calls) as run:
-        site = publish_verification_site(session.store, out, issuer=session.config.issuer,
-                                         badges_from=session.output)
-        run.detail = {"out": str(out), "certificates": site.certificates, "entries": site.entries}
-        if to_moodle:
-            from cooperare.certificates.moodle_site import publish_to_moodle
-
-            answer = publish_to_moodle(app.client(), out)
-            run.detail = {**run.detail, "moodle": {k: answer.get(k) for k in
-                                                   ("created", "replaced", "unchanged", "deleted", "url")}}
+    if to_moodle is None:  # a site with only Moodle: its page is where the QR codes point
+        to_moodle = session.on_moodle_page
+    result = publish_site(session.store, session.config, out=out, client=app.client() if to_moodle else None)
+    site, answer = result.site, result.moodle or {}
     app.say(f"Verification site for {site.certificates} certificates ({site.entries} entries of "
             f"{site.record_size} bytes each, decoys included): {site.folder.resolve()}")
     if to_moodle:
@@ -387,57 +383,32 @@ def publish(app: AppContext, out: Path | None, to_moodle: bool) -> None:
 @certificates.command("verify")
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--serial", help="Check a serial in the registry instead of a file.")
+@click.option("--site", "site", metavar="DIR|URL",
+              help="For a credential: take jwks.json and status-list.jwt from the published verification site (its "
+                   "folder, or its address, such as <moodle>/local/cooperare/verify.php/), as outside verifiers "
+                   "see them, instead of certificates.output.")
 @json_option
 @pass_app
-def verify(app: AppContext, file: Path | None, serial: str | None, as_json: bool) -> None:
+def verify(app: AppContext, file: Path | None, serial: str | None, site: str | None, as_json: bool) -> None:
     """Verify FILE.pdf (signature intact and trusted, registry match, not revoked or replaced), an Open Badges
     credential FILE (.json or the compact .jwt: signature, validity dates, status list, registry), or --serial S.
 
-    A credential is checked with the key set (jwks.json) and status list in certificates.output.
-    Exits with 1 when any check fails.
+    A credential is checked with the key set (jwks.json) and status list in certificates.output, or with those of
+    the published site given by --site. Exits with 1 when any check fails.
     """
-    from cooperare.certificates.verify import load_trust_root, verify_pdf, verify_serial
+    from cooperare.certificates.badges import looks_like_badge
+    from cooperare.certificates.service import verify as verify_certificate
 
     if (file is None) == (serial is None):
         raise click.UsageError("give either FILE or --serial")
     session = Session.open(app)
-    data = file.read_bytes() if file is not None else b""
-    if file is not None and _is_badge(data):
-        result = _verify_badge(session, data)
-    elif file is not None:
-        root = load_trust_root(session.config.signing.trust_root)
-        result = verify_pdf(data, registry=session.registry, trust_root=root)
-    else:
-        result = verify_serial(serial or "", registry=session.registry)
+    data = file.read_bytes() if file is not None else None
+    if site is not None and not (data is not None and looks_like_badge(data)):
+        raise click.UsageError("--site goes with an Open Badges credential FILE (.json or .jwt)")
+    result = verify_certificate(session.store, session.config, data=data, serial=serial, site=site)
     _report_verification(app, result, subject=str(file) if file else f"serial {serial}", as_json=as_json)
     if not result.ok:
         raise CertificateError("the certificate does NOT verify")
-
-
-def _is_badge(data: bytes) -> bool:
-    from cooperare.certificates.badges import looks_like_badge
-
-    return looks_like_badge(data)
-
-
-def _verify_badge(session: Session, data: bytes) -> Verification:
-    from cryptography import x509
-
-    from cooperare.certificates.badges import JWKS_FILE, STATUS_LIST_FILE, verify_badge
-
-    root_path = session.config.signing.trust_root
-    if root_path is None:
-        raise CertificateError("no trust root configured", hint="set certificates.signing.trust_root")
-    jwks, status_list = session.output / JWKS_FILE, session.output / STATUS_LIST_FILE
-    if not jwks.is_file():
-        raise CertificateError(f"the issuer's key set {jwks} is missing",
-                               hint="it is written when credentials are issued; copy it from the verification site")
-    try:
-        root = x509.load_pem_x509_certificate(root_path.read_bytes())
-    except (OSError, ValueError) as exc:
-        raise CertificateError(f"cannot read the trust root {root_path}: {exc}") from None
-    return verify_badge(data, trust_root=root, jwks=jwks.read_bytes(), registry=session.registry,
-                        status_list=status_list.read_bytes() if status_list.is_file() else None)
 
 
 def _report_verification(app: AppContext, result: Verification, *, subject: str, as_json: bool) -> None:
@@ -463,33 +434,49 @@ def _report_verification(app: AppContext, result: Verification, *, subject: str,
 @click.option("--files/--no-files", default=None,
               help="Put the PDFs into the trainees' Moodle private files, folder Certificate (default: "
                    "certificates.delivery.moodle_files; needs local_cooperare_add_user_files, plugin 0.2.0+).")
+@click.option("--dry-run", is_flag=True, help="Show what would be sent and put; send, put and write nothing.")
+@json_option
 @pass_app
-def deliver(app: AppContext, track: str | None, message: bool | None, files: bool | None) -> None:
+def deliver(app: AppContext, track: str | None, message: bool | None, files: bool | None, dry_run: bool,
+            as_json: bool) -> None:
     """Write the ZIP per track again and, if asked, message every holder not yet told and put every certificate
-    not yet delivered into its holder's Moodle private files (each never twice)."""
-    from cooperare.certificates.deliver import deliver_files, send_messages, zip_track
+    not yet delivered into its holder's Moodle private files (each never twice). The plan is shown first."""
+    from cooperare.certificates.service import apply_deliver, plan_deliver
 
     session = Session.open(app)
     send = session.config.delivery.moodle_message if message is None else message
     put = session.config.delivery.moodle_files if files is None else files
+    planned = plan_deliver(session.store, tracks=session.tracks(track), message=send, files=put)
+    if as_json and dry_run:
+        app.emit_json({"dry_run": True, "plan": planned.plan.as_json()})
+        return
+    if not as_json:
+        for key in planned.tracks:
+            parts = [f"{planned.count(key, what)} {verb}, {planned.count(key, what, 'noop')} done before or held"
+                     for what, verb, asked in (("message", "messages to send", send), ("file", "PDFs to put", put))
+                     if asked]
+            app.say(f"{key}: " + ("; ".join(parts) if parts else "ZIP only"), style="dim")
+    if dry_run:
+        return
     client = app.client() if send or put else None
-    run_id = session.store.runs.start("certificates deliver", detail={"track": track, "message": send,
-                                                                      "files": put})
-    outcome: Outcome = "failed"
-    try:
-        for key in session.tracks(track):
-            records = session.registry.all(track=key, status="valid")
-            archive = zip_track(records, output=session.output, track=key)
-            app.say(f"{key}: {len(records)} valid certificates → {archive}")
-            if client is not None and send:
-                _report_messages(app, send_messages(client, records, store=session.store, run_id=run_id))
-            if client is not None and put:
-                _report_files(app, deliver_files(client, records, store=session.store, run_id=run_id,
-                                                 output=session.output))
-        outcome = "ok"
-    finally:
-        session.store.runs.finish(run_id, outcome=outcome, ws_calls=app.ws_calls)
-    if client is not None:
+    delivered: list[dict[str, Any]] = []
+
+    def tell_track(done: TrackDelivered) -> None:
+        delivered.append({"track": done.track, "certificates": done.certificates, "zip": str(done.archive),
+                          "messages_sent": len(done.messages.sent) if done.messages else None,
+                          "files_put": len(done.files.delivered) if done.files else None})
+        if as_json:
+            return
+        app.say(f"{done.track}: {done.certificates} valid certificates → {done.archive}")
+        if done.messages is not None:
+            _report_messages(app, done.messages)
+        if done.files is not None:
+            _report_files(app, done.files)
+
+    apply_deliver(client, session.store, planned, output=session.output, on_track=tell_track)
+    if as_json:
+        app.emit_json({"dry_run": False, "tracks": delivered})
+    elif client is not None:
         app.ws_summary()
 
 

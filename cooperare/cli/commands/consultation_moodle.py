@@ -103,13 +103,15 @@ def collect_command(app: AppContext, consultation_id: str, as_json: bool) -> Non
 @click.option("--json", "as_json", is_flag=True, help="Print what was posted as JSON.")
 @pass_app
 def publish_command(app: AppContext, consultation_id: str, as_json: bool) -> None:
-    """Post the answers into Moodle (a reply per answered contribution, never twice) and the results page."""
+    """Post the answers into Moodle (a reply per answered contribution, never twice; again, marked as updated,
+    when the authority changed its decision or reason) and the results page."""
     result = publish(app.client(), app.store(), space=_space(app), consultation_id=consultation_id)
-    data = {"posted": result.posted, "already_posted": result.already, "not_in_forum": result.not_in_forum,
+    data = {"posted": result.posted, "updated": result.updated, "already_posted": result.already, "not_in_forum": result.not_in_forum,
             "results_page": result.results_page, "ws_calls": result.ws_calls}
     if as_json:
         app.emit_json(data)
         return
-    app.say(f"{consultation_id}: {result.posted} answers posted, {result.already} already there, "
+    app.say(f"{consultation_id}: {result.posted} answers posted ({result.updated} of them updated answers), "
+            f"{result.already} already there, "
             f"{result.not_in_forum} not from the forum; results page {result.results_page}.")
     app.ws_summary()

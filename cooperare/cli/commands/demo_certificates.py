@@ -45,8 +45,7 @@ PASSWORD_FILE = "signing-password.txt"
 def stage_certificates(run: DemoRun) -> None:
     """The demo stage (see the module docstring)."""
     from cooperare.certificates.keygen import create_file, make_demo_keys
-    from cooperare.certificates.publish import publish_verification_site
-    from cooperare.certificates.service import TrackIssued, apply_issue, open_issuing, plan_issue
+    from cooperare.certificates.service import TrackIssued, apply_issue, open_issuing, plan_issue, publish_site
 
     out = run.out.resolve()
     catalogue = load_catalogue()
@@ -81,10 +80,9 @@ def stage_certificates(run: DemoRun) -> None:
     messages = sum(len(t.messages.sent) for t in result.tracks if t.messages is not None)
     verified = _verify_all(run, config=config, registry=registry, issued=issued)
     badges_verified = _verify_badges(run, config=config, registry=registry, issued=issued)
-    site = publish_verification_site(run.store, out / "verify", issuer=config.issuer, badges_from=config.output)
-    from cooperare.certificates.moodle_site import publish_to_moodle
-
-    in_moodle = publish_to_moodle(run.client, site.folder)
+    published = publish_site(run.store, config, out=out / "verify", client=run.client,
+                             command="demo: certificates publish")
+    site, in_moodle = published.site, published.moodle or {}
     run.app.say(f"Verification page published into the sandbox Moodle ({in_moodle['created']} files), served "
                 f"without login at {in_moodle['url']}")
     reports = _reports(out / "reports", catalogue=catalogue, registry=registry)

@@ -1,25 +1,23 @@
 """The demo's manual stage: build the manual (PDF, EPUB, HTML) with the example consultation annex into DIR/manual/,
-then put it into the sandbox as a book (one chapter per manual chapter, one subchapter per section) through
-local_cooperare_save_book_chapters, and write it a second time to show that nothing changes.
-
-This stage writes the book straight through the client; the planned path (``cooperare manual plan|apply`` with a
-public course open to guests and the PDF/EPUB as file resources) is not built yet.
+then publish it into the sandbox as ``cooperare manual apply`` does — a public course open to guests with the manual
+as a book (a chapter per manual chapter, a subchapter per section) and the PDF and EPUB as files — and plan it once
+more to show that an unchanged manual changes nothing.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cooperare.courses.catalogue import load_catalogue
 from cooperare.manual.annex import load_recommendations
-from cooperare.manual.book import book_chapters
-from cooperare.manual.build import build_manual, document_for
+from cooperare.manual.build import build_manual
 from cooperare.manual.content import load_manual, shipped_content
+from cooperare.manual.publish import Place, apply_manual, build_edition, plan_manual
 
 if TYPE_CHECKING:  # pragma: no cover
     from cooperare.cli.commands.demo import DemoRun
 
-BOOK_COURSE = "coop:manual"
-BOOK_IDNUMBER = "coop:manual:book"
+BOOK_IDNUMBER = Place("coop").book
 
 
 def stage_manual(run: DemoRun) -> None:
@@ -27,21 +25,22 @@ def stage_manual(run: DemoRun) -> None:
     result = build_manual(run.out / "manual", recommendations=recommendations)
     for kind, path in result.files.items():
         run.app.say(f"{kind}: {path}")
-    chapters = [{"key": c.key, "pagenum": c.pagenum, "subchapter": c.subchapter, "title": c.title,
-                 "content": c.content}
-                for c in book_chapters(document_for(load_manual(), recommendations))]
-    course_id = run.client.courses.create([{"fullname": "Manualul de digitalizare a comunelor",
-                                            "shortname": "Manual", "categoryid": 1,
-                                            "idnumber": BOOK_COURSE}])[0]["id"]
-    run.client.course_content.save_activities([{
-        "courseid": course_id, "idnumber": BOOK_IDNUMBER, "modname": "book", "section": 0,
-        "name": "Manualul de digitalizare", "intro": "", "visible": 1, "completion": 0, "completionview": 0,
-        "completionusegrade": 0, "completionpassgrade": 0, "options": [{"name": "numbering", "value": "0"}]}])
-    first = run.client.books.save_chapters(course_id=course_id, idnumber=BOOK_IDNUMBER, chapters=chapters)
-    again = run.client.books.save_chapters(course_id=course_id, idnumber=BOOK_IDNUMBER, chapters=chapters)
-    created = sum(c["action"] == "created" for c in first["chapters"])
-    unchanged = sum(c["action"] == "unchanged" for c in again["chapters"])
-    run.app.say(f"book: {created} chapters created in course {course_id}; written again: {unchanged} unchanged")
+    edition = build_edition(load_manual(), recommendations)
+    catalogue = load_catalogue()
+    prefix, root = catalogue.prefix, next(iter(catalogue.categories()))[0].key
+    calls = run.client.transport.stats.calls
+    planned = plan_manual(run.client, prefix=prefix, catalogue_category=root, edition=edition)
+    published = apply_manual(run.client, run.store, planned, command="demo manual apply")
+    first_calls = run.client.transport.stats.calls - calls
+    calls = run.client.transport.stats.calls
+    again = plan_manual(run.client, prefix=prefix, catalogue_category=root, edition=edition)
+    again_calls = run.client.transport.stats.calls - calls
+    created = published.chapters.get("created", 0)
+    run.app.say(f"published into course {published.course_id}: {created} book chapters, {published.uploaded} files "
+                f"(PDF, EPUB), guest access ({first_calls} web-service calls); planned again: "
+                f"{len(list(again.plan.pending()))} changes ({again_calls} calls)")
     run.summary["manual"] = {"version": result.version, "files": {k: str(v) for k, v in result.files.items()},
                              "annex_recommendations": len(recommendations),
-                             "book": {"courseid": course_id, "chapters": created, "unchanged_again": unchanged}}
+                             "book": {"courseid": published.course_id, "chapters": created,
+                                      "uploaded": published.uploaded, "calls": first_calls,
+                                      "changes_again": len(list(again.plan.pending())), "calls_again": again_calls}}

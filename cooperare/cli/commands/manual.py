@@ -1,4 +1,5 @@
-"""``cooperare manual``: check, build (PDF, EPUB, HTML), list what changed after the consultations.
+"""``cooperare manual``: check, build (PDF, EPUB, HTML), list what changed after the consultations, plan and apply
+its publication into Moodle (a public course with the book and the files).
 
 The manual's content is the one shipped (``--content DIR`` for another). Accepted recommendations come from the
 consultation register in the store (``--from-consultations ID``) or from a YAML file (``--recommendations``); with ``--sign`` the PDF is signed with the
@@ -41,7 +42,7 @@ def _recommendations(app: AppContext, path: Path | None, consultations: tuple[st
 
 @click.group()
 def manual() -> None:
-    """The digitalisation manual for communes: check, build, consultation changes."""
+    """The digitalisation manual for communes: check, build, consultation changes, publish into Moodle."""
 
 
 @manual.command("check")
@@ -86,6 +87,85 @@ def build_command(app: AppContext, formats: tuple[str, ...], out: Path, content:
     for kind, path in result.files.items():
         app.say(f"{kind}: {path}")
     app.say(f"Manual version {result.version}" + (" (PDF signed)" if result.signed else ""))
+
+
+def _publish_plan(app: AppContext, content: Path | None, recommendations: Path | None,
+                  consultations: tuple[str, ...], sign: bool) -> Any:
+    from cooperare.manual.publish import build_edition, plan_manual
+
+    source = load_manual(content)
+    recs = _recommendations(app, recommendations, consultations)
+    edition = build_edition(source, recs, signer=_signer(app) if sign else None)
+    catalogue = app.catalogue()
+    root = next(iter(catalogue.categories()))[0].key
+    return plan_manual(app.client(), prefix=catalogue.prefix, catalogue_category=root, edition=edition)
+
+
+@manual.command("plan")
+@content_option
+@recommendations_option
+@from_consultations_option
+@click.option("--sign/--no-sign", default=False, help="Sign the PDF with the certificates' PAdES key.")
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON on stdout.")
+@pass_app
+def plan_command(app: AppContext, content: Path | None, recommendations: Path | None,
+                 consultations: tuple[str, ...], sign: bool, as_json: bool) -> None:
+    """Show what publishing the manual into Moodle would change: the public course (guest access), the book and
+    its chapters, the PDF and EPUB to download. Reads only."""
+    from cooperare.cli.commands.courses import _print_plan
+
+    planned = _publish_plan(app, content, recommendations, consultations, sign)
+    if as_json:
+        app.emit_json({**planned.plan.as_json(ws_calls=app.ws_calls), "version": planned.edition.version,
+                       "chapters": len(planned.edition.chapters)})
+        return
+    _print_plan(app, planned.plan)
+    app.say("Nothing to change." if not planned.plan.has_changes else "Plan only: nothing was written.")
+    app.ws_summary()
+
+
+@manual.command("apply")
+@content_option
+@recommendations_option
+@from_consultations_option
+@click.option("--sign/--no-sign", default=False, help="Sign the PDF with the certificates' PAdES key.")
+@click.option("--yes", is_flag=True, help="Apply without asking for confirmation.")
+@click.option("--json", "as_json", is_flag=True, help="Print the plan and what was applied as JSON on stdout.")
+@pass_app
+def apply_command(app: AppContext, content: Path | None, recommendations: Path | None,
+                  consultations: tuple[str, ...], sign: bool, yes: bool, as_json: bool) -> None:
+    """Publish the manual into Moodle: a public course open to guests with the manual as a book (a chapter per
+    chapter, a subchapter per section) and the PDF and EPUB as files; an unchanged manual changes nothing."""
+    from cooperare.cli.commands.courses import _print_plan
+    from cooperare.manual.publish import apply_manual
+
+    planned = _publish_plan(app, content, recommendations, consultations, sign)
+    plan = planned.plan
+    if not as_json:
+        _print_plan(app, plan)
+    if not plan.has_changes:
+        if as_json:
+            app.emit_json({**plan.as_json(ws_calls=app.ws_calls), "applied": {}})
+        else:
+            app.say("Nothing to change.")
+            app.ws_summary()
+        return
+    if not yes and not click.confirm("Publish the manual into Moodle?", default=False, err=True):
+        raise InputError("cancelled; nothing was published")
+    result = apply_manual(app.client(), app.store(), planned)
+    url = f"{app.client().site.siteurl.rstrip('/')}/course/view.php?id={result.course_id}"
+    if as_json:
+        app.emit_json({**plan.as_json(ws_calls=app.ws_calls), "applied": result.applied,
+                       "chapters": result.chapters, "uploaded": result.uploaded, "course_id": result.course_id,
+                       "url": url})
+        return
+    if result.reconciled:
+        app.note(f"Resumed after an interrupted publish ({result.reconciled} journal entries reconciled).")
+    applied = ", ".join(f"{count} {what}" for what, count in sorted(result.applied.items()))
+    chapters = ", ".join(f"{count} {what}" for what, count in sorted(result.chapters.items()))
+    app.say(f"Published: {applied}" + (f"; book chapters: {chapters}" if chapters else "")
+            + f"; {result.uploaded} files uploaded. {url}")
+    app.ws_summary()
 
 
 @manual.command("changes")

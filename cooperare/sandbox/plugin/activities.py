@@ -228,7 +228,7 @@ def availability_read(call: Call, cm: Row) -> str:
         found = table(call.db, "course_modules").get(int(condition["cm"]))
         if found is None or found["course"] != cm["course"] or not found.get("idnumber") \
                 or condition.get("e") != expected_completion(found):
-            # Waited for as merely complete although it completes on a pass (plugin versions before 2026120430, or
+            # Waited for as merely complete although it completes on a pass (plugin versions before 2026120450, or
             # by hand): drift, and saving again asks for the pass.
             return "custom"
         idnumbers.append(str(found["idnumber"]))

@@ -1,4 +1,5 @@
-"""Sandbox twin of local_cooperare_save_book_chapters: the chapters of a book that the pack manages.
+"""Sandbox twin of local_cooperare_save_book_chapters and get_book_chapters: the chapters of a book that the
+pack manages.
 
 A managed chapter carries its stable key in ``importsrc`` as ``cooperare:<key>``. One call sets the managed chapters
 to exactly the listed ones (created, updated, unchanged, deleted when not listed, with the files of their chapter
@@ -9,6 +10,7 @@ revision is bumped only when something changed. This module must not check the c
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from cooperare.sandbox.courses.schema import table
@@ -88,3 +90,17 @@ def save(call: Call, book: Row, contextid: int, chapters: list[dict[str, Any]]) 
     if changed:
         table(call.db, "book").update(book["id"], revision=int(book.get("revision") or 0) + 1, timemodified=now)
     return result
+
+
+def read(call: Call, book: Row) -> list[dict[str, Any]]:
+    """Every chapter in page order, as local_cooperare_get_book_chapters lists them (the content's SHA-1 only)."""
+    rows = sorted(table(call.db, "book_chapters").where(bookid=book["id"]), key=lambda r: (int(r["pagenum"]), r["id"]))
+    found = []
+    for row in rows:
+        importsrc = str(row.get("importsrc") or "")
+        found.append({"key": importsrc[len(PREFIX):] if importsrc.startswith(PREFIX) else "", "id": row["id"],
+                      "pagenum": int(row["pagenum"]), "subchapter": int(row["subchapter"]),
+                      "hidden": int(row.get("hidden") or 0), "title": str(row["title"]),
+                      "contentsha1": hashlib.sha1(str(row["content"]).encode("utf-8")).hexdigest(),
+                      "contentformat": int(row.get("contentformat") or 0)})
+    return found

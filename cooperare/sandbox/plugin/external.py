@@ -213,6 +213,19 @@ def save_book_chapters(call: Call) -> dict[str, Any]:
     return {"cmid": cm["id"], "bookid": book["id"], "chapters": chapters}
 
 
+@ws_function("local_cooperare_get_book_chapters")  # a read
+def get_book_chapters(call: Call) -> dict[str, Any]:
+    # As the PHP: the course capabilities before the book is looked up, mod/book:read in the book after.
+    course, _ = util.course_and_context(call, call.params["courseid"], ("moodle/course:manageactivities",))
+    idnumber = call.params["idnumber"]
+    cm = util.cm_by_idnumber(call, course["id"], idnumber)
+    if cm is None or util.modname(call, cm) != "book":
+        raise InvalidParameterException(f"course {course['id']}: no book with idnumber '{idnumber}'")
+    util.require_capability(call, "mod/book:read")
+    book = modules.instance_of(call.site, cm)
+    return {"cmid": cm["id"], "bookid": book["id"], "chapters": bookchapters.read(call, book)}
+
+
 @ws_function("local_cooperare_add_user_files", atomic=True)
 def add_user_files(call: Call) -> dict[str, Any]:
     seen: set[str] = set()
@@ -264,7 +277,8 @@ def get_site_setup(call: Call) -> dict[str, Any]:
             "timezone": str(config.get("timezone", SITE_TIMEZONE)),
             "forcetimezone": str(config.get("forcetimezone", "")),
             "enableavailability": bool(config.get("enableavailability", True)),
-            "enablecompletion": bool(config.get("enablecompletion", True))}
+            "enablecompletion": bool(config.get("enablecompletion", True)),
+            "modules": sorted(str(row["name"]) for row in call.db["modules"] if row["visible"])}
 
 
 @ws_function("local_cooperare_get_roles")

@@ -28,6 +28,9 @@ TYPES = {"html": "text/html", "css": "text/css", "js": "application/x-javascript
          "svg": "image/svg+xml", "png": "image/png", "txt": "text/plain",
          "jwt": "document/unknown"}
 """What Moodle's mimeinfo() gives each extension (the type a stored file is served with)."""
+SERVED_TYPES = {"status-list.jwt": "application/vc+jwt"}
+"""``sitefiles::TYPES``: files served with a type Moodle does not know (plugin 2026120420+)."""
+PAGE_LIFETIME = 300
 NOT_PUBLISHED = "No verification page has been published on this site yet."
 
 
@@ -108,7 +111,22 @@ def serve(site: Site, path: str, query: str) -> tuple[int, str, bytes, dict[str,
     row = find(site, "verify", rest)
     if row is None or not site.settings.plugin:
         return 404, "text/plain; charset=utf-8", NOT_PUBLISHED.encode(), {}
-    registry = row["filename"].startswith("registry") or str(row["filepath"]).startswith("/registry-")
+    filename, filepath = str(row["filename"]), str(row["filepath"])
     headers = {"Content-Security-Policy": CSP, "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff",
-               "Cache-Control": "no-cache" if registry else "public, max-age=300"}
-    return 200, str(row.get("mimetype") or "application/octet-stream"), bytes(row["content"]), headers
+               "Cache-Control": ("no-cache" if lifetime(filepath, filename) == 0
+                                 else f"public, max-age={PAGE_LIFETIME}")}
+    return 200, content_type(filename, row.get("mimetype")), bytes(row["content"]), headers
+
+
+def lifetime(filepath: str, filename: str) -> int:
+    """``sitefiles::lifetime``: 0 (never cached) for the registry, its shards and the Open Badges status list."""
+    changing = filename.startswith("registry") or filepath.startswith("/registry-") or filename == "status-list.jwt"
+    return 0 if changing else PAGE_LIFETIME
+
+
+def content_type(filename: str, stored: object) -> str:
+    """The type verify.php sends: ``sitefiles::content_type``, else the stored file's, where Moodle's
+    ``get_mimetype_for_sending`` turns an unknown one (``document/unknown``) into ``application/octet-stream``."""
+    if filename in SERVED_TYPES:
+        return SERVED_TYPES[filename]
+    return str(stored) if stored and stored != "document/unknown" else "application/octet-stream"

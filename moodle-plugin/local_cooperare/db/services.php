@@ -108,6 +108,14 @@ $functions = [
         'capabilities' => 'local/cooperare:provision, moodle/course:manageactivities, mod/book:edit',
         'ajax' => false,
     ],
+    'local_cooperare_get_book_chapters' => [
+        'classname' => 'local_cooperare\external\get_book_chapters',
+        'description' => 'The chapters of a book activity in page order: key (empty for a chapter written by hand), '
+            . 'page, subchapter flag, hidden flag, title and the SHA-1 of the content.',
+        'type' => 'read',
+        'capabilities' => 'local/cooperare:provision, moodle/course:manageactivities, mod/book:read',
+        'ajax' => false,
+    ],
     'local_cooperare_add_user_files' => [
         'classname' => 'local_cooperare\external\add_user_files',
         'description' => 'Put files from draft areas of the calling user (uploaded with webservice/upload.php) into '
@@ -229,6 +237,7 @@ $services = [
             'local_cooperare_add_user_files',
             'local_cooperare_save_news_forum_staff',
             'local_cooperare_save_book_chapters',
+            'local_cooperare_get_book_chapters',
             'local_cooperare_get_course_completions',
             'local_cooperare_get_site_setup',
             'local_cooperare_get_roles',

@@ -47,7 +47,7 @@ class get_site_setup extends external_api {
      * @return array
      */
     public static function execute(): array {
-        global $CFG;
+        global $CFG, $DB;
         self::validate_parameters(self::execute_parameters(), []);
         $context = \context_system::instance();
         self::validate_context($context);
@@ -57,6 +57,8 @@ class get_site_setup extends external_api {
             $languages[] = ['code' => (string) $code, 'name' => (string) $name];
         }
         $forced = (string) ($CFG->forcetimezone ?? '99');
+        $modules = array_values(array_map('strval', $DB->get_fieldset_select('modules', 'name', 'visible = 1')));
+        sort($modules);
         return [
             'languages' => $languages,
             'defaultlang' => (string) ($CFG->lang ?? 'en'),
@@ -64,6 +66,7 @@ class get_site_setup extends external_api {
             'forcetimezone' => $forced === '99' ? '' : \core_date::normalise_timezone($forced),
             'enableavailability' => !empty($CFG->enableavailability),
             'enablecompletion' => !empty($CFG->enablecompletion),
+            'modules' => $modules,
         ];
     }
 
@@ -86,6 +89,10 @@ class get_site_setup extends external_api {
             'forcetimezone' => new external_value(PARAM_RAW, 'Timezone forced on every user, empty when not forced'),
             'enableavailability' => new external_value(PARAM_BOOL, 'Restricted access is enabled'),
             'enablecompletion' => new external_value(PARAM_BOOL, 'Completion tracking is enabled'),
+            'modules' => new external_multiple_structure(
+                new external_value(PARAM_PLUGIN, 'Module name, e.g. bigbluebuttonbn'),
+                'Activity modules enabled on the site, in name order'
+            ),
         ]);
     }
 }

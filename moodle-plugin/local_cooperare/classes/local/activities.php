@@ -1053,7 +1053,7 @@ class activities {
             if (!$other || (string) $other->idnumber === ''
                     || (int) ($condition->e ?? -1) !== self::expected_completion($other)) {
                 // An activity waited for as merely complete although it completes on a pass (written by plugin
-                // versions before 2026120430, or by hand) is drift: saving it again asks for the pass.
+                // versions before 2026120450, or by hand) is drift: saving it again asks for the pass.
                 return 'custom';
             }
             $idnumbers[] = (string) $other->idnumber;

@@ -42,6 +42,14 @@ class sitefiles {
     /** @var string[] Extensions of the files a site may hold (served with the type Moodle knows for each). */
     public const EXTENSIONS = ['html', 'css', 'js', 'json', 'jwt', 'svg', 'png', 'txt'];
 
+    /** @var string[] Files served with a type Moodle does not know (filename => media type): the Open Badges status
+     * list is a credential secured as a JWS, application/vc+jwt (W3C VC-JOSE-COSE); Moodle would send
+     * application/octet-stream. */
+    public const TYPES = ['status-list.jwt' => 'application/vc+jwt'];
+
+    /** @var int Seconds browsers and proxies may keep the page, its script and style. */
+    public const PAGE_LIFETIME = 300;
+
     /** @var string Content-Security-Policy of every served file: nothing from elsewhere, no inline script. */
     public const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
         . "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -107,6 +115,31 @@ class sitefiles {
             $fs->delete_area_files($draftcontext->id, 'user', 'draft', $draftitemid);
         }
         return $result;
+    }
+
+    /**
+     * How long a served file may be cached: never for what changes with every issue, revocation and reissue (the
+     * registry, its script and shards, the Open Badges status list), so a revocation shows at once; briefly for the
+     * rest.
+     *
+     * @param string $filepath folder of the file in the area, such as / or /registry-ab12/
+     * @param string $filename
+     * @return int seconds (0: not cached)
+     */
+    public static function lifetime(string $filepath, string $filename): int {
+        $changing = strpos($filename, 'registry') === 0 || strpos($filepath, '/registry-') === 0
+            || $filename === 'status-list.jwt';
+        return $changing ? 0 : self::PAGE_LIFETIME;
+    }
+
+    /**
+     * The media type a served file gets when Moodle's own would be wrong, else '' (Moodle's: mimeinfo()).
+     *
+     * @param string $filename
+     * @return string
+     */
+    public static function content_type(string $filename): string {
+        return self::TYPES[$filename] ?? '';
     }
 
     /**

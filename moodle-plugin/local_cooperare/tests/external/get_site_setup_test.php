@@ -56,6 +56,22 @@ final class get_site_setup_test extends testcase {
     }
 
     /**
+     * The enabled activity modules, in name order; a module disabled in the site administration is left out.
+     */
+    public function test_enabled_modules(): void {
+        global $DB;
+        $DB->set_field('modules', 'visible', 1, ['name' => 'bigbluebuttonbn']);
+        $modules = $this->call('get_site_setup', [])['modules'];
+        $this->assertContains('page', $modules);
+        $this->assertContains('bigbluebuttonbn', $modules);
+        $sorted = $modules;
+        sort($sorted);
+        $this->assertSame($sorted, $modules);
+        $DB->set_field('modules', 'visible', 0, ['name' => 'bigbluebuttonbn']);
+        $this->assertNotContains('bigbluebuttonbn', $this->call('get_site_setup', [])['modules']);
+    }
+
+    /**
      * Without the pack's capability the settings are not read.
      */
     public function test_permission_denied(): void {

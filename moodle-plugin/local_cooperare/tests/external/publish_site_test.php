@@ -101,6 +101,28 @@ final class publish_site_test extends testcase {
     }
 
     /**
+     * What changes with every revocation is never cached; the status list gets its own media type.
+     */
+    public function test_lifetime_and_content_type(): void {
+        $this->assertSame(0, sitefiles::lifetime('/', 'registry.json'));
+        $this->assertSame(0, sitefiles::lifetime('/', 'registry.js'));
+        $this->assertSame(0, sitefiles::lifetime('/registry-ab12/', '3f.json'));
+        $this->assertSame(0, sitefiles::lifetime('/', 'status-list.jwt'));
+        $this->assertSame(sitefiles::PAGE_LIFETIME, sitefiles::lifetime('/', 'index.html'));
+        $this->assertSame(sitefiles::PAGE_LIFETIME, sitefiles::lifetime('/', 'verify.js'));
+        $this->assertSame(sitefiles::PAGE_LIFETIME, sitefiles::lifetime('/', 'jwks.json'));
+        $this->assertSame('application/vc+jwt', sitefiles::content_type('status-list.jwt'));
+        $this->assertSame('', sitefiles::content_type('jwks.json'));
+        $this->assertSame('', sitefiles::content_type('index.html'));
+
+        $this->call('publish_site', ['area' => 'verify', 'draftitemid' => $this->draft([
+            '/index.html' => '<!doctype html><title>Verificare</title>',
+            '/status-list.jwt' => 'eyJhbGciOiJSUzI1NiJ9.e30.c2ln',
+        ])]);
+        $this->assertSame('eyJhbGciOiJSUzI1NiJ9.e30.c2ln', $this->served('/status-list.jwt'));
+    }
+
+    /**
      * An unknown area, a file type a site may not hold, an empty draft area: refused, nothing published.
      */
     public function test_bad_input_is_refused_and_nothing_changes(): void {

@@ -408,7 +408,7 @@ final class save_activities_test extends testcase {
         $this->assertSame('updated', $repair['activities'][0]['action']);
         $this->assertFalse($this->described_activity('coop:test:final')['drift']);
 
-        // Waited for as merely complete (plugin versions before 2026120430) although the quiz completes on a pass:
+        // Waited for as merely complete (plugin versions before 2026120450) although the quiz completes on a pass:
         // drift; saving again asks for the pass.
         $DB->set_field('course_modules', 'availability', json_encode(['op' => '&', 'c' => [
             ['type' => 'completion', 'cm' => (int) $m1, 'e' => COMPLETION_COMPLETE]], 'showc' => [true]]),

@@ -133,4 +133,38 @@ final class save_book_chapters_test extends testcase {
         $this->expectException(\required_capability_exception::class);
         $this->call('save_book_chapters', [$this->course->id, 'coop:nosuch', []]);
     }
+
+    /**
+     * get_book_chapters: every chapter in page order, the pack's with their key and the SHA-1 of their content, the
+     * hand-written one with an empty key; an edit in Moodle changes the hash; a student may not read it.
+     *
+     * @covers \local_cooperare\external\get_book_chapters
+     */
+    public function test_get_book_chapters_reads_back_what_was_written(): void {
+        global $DB;
+        $book = $this->book();
+        $chapters = $this->chapters(['cap-01' => ['1. Introducere', false], 'cap-01-scop' => ['1.1 Scopul', true]]);
+        $this->call('save_book_chapters', [$this->course->id, 'coop:manual:book', $chapters]);
+        $read = $this->call('get_book_chapters', [$this->course->id, 'coop:manual:book']);
+        $this->assertSame((int) $book->id, $read['bookid']);
+        $this->assertSame(['cap-01', 'cap-01-scop', ''], array_column($read['chapters'], 'key'));
+        $this->assertSame([1, 2, 3], array_column($read['chapters'], 'pagenum'));
+        $this->assertSame([0, 1, 0], array_column($read['chapters'], 'subchapter'));
+        $this->assertSame(sha1('<p>1.1 Scopul — conținut</p>'), $read['chapters'][1]['contentsha1']);
+        $this->assertSame('Scrisă de mână', $read['chapters'][2]['title']);
+
+        $DB->set_field('book_chapters', 'content', '<p>Schimbat în Moodle</p>', ['id' => $read['chapters'][0]['id']]);
+        $again = $this->call('get_book_chapters', [$this->course->id, 'coop:manual:book']);
+        $this->assertSame(sha1('<p>Schimbat în Moodle</p>'), $again['chapters'][0]['contentsha1']);
+
+        try {
+            $this->call('get_book_chapters', [$this->course->id, 'coop:nosuch']);
+            $this->fail('a missing book was accepted');
+        } catch (\invalid_parameter_exception $e) {
+            $this->assertStringContainsString("no book with idnumber 'coop:nosuch'", $e->getMessage());
+        }
+        $this->setUser($this->getDataGenerator()->create_and_enrol($this->course, 'student'));
+        $this->expectException(\required_capability_exception::class);
+        $this->call('get_book_chapters', [$this->course->id, 'coop:manual:book']);
+    }
 }
