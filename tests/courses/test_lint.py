@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from cooperare.courses.catalogue import load_catalogue
 from cooperare.courses.lint import lint
 from tests.courses.conftest import edit
@@ -94,7 +96,6 @@ def test_unbalanced_html_in_a_lesson(catalogue_dir: Path) -> None:
 def test_resources_need_https_links_and_label_text(catalogue_dir: Path) -> None:
     edit(catalogue_dir / AD, 'url: "https://data.gov.ro"', 'url: "http://data.gov.ro"')
     edit(catalogue_dir / AD, 'text: "<p><em>Cum lucrați', 'text: ""\n        x-old: "<p><em>Cum lucrați')
-    import pytest
 
     from cooperare.errors import ConfigError
 
@@ -119,30 +120,20 @@ def test_a_module_shared_by_two_courses_must_say_so(catalogue_dir: Path) -> None
     assert rules(catalogue_dir) == {}
 
 
-def test_a_quiz_showing_a_pass_mark_but_completing_on_any_grade_contradicts_itself(catalogue_dir: Path) -> None:
+@pytest.mark.parametrize(("rule", "how"), [("grade", "on any grade"), ("view", "when viewed"),
+                                          ("manual", "when ticked by hand")])
+def test_a_quiz_showing_a_pass_mark_but_not_completing_on_a_pass_contradicts_itself(
+        catalogue_dir: Path, rule: str, how: str) -> None:
     edit(catalogue_dir / AD, '    quiz:\n      title: "Test de verificare – Modulul 1"',
-         '    quiz:\n      completion: grade\n      title: "Test de verificare – Modulul 1"')
+         f'    quiz:\n      completion: {rule}\n      title: "Test de verificare – Modulul 1"')
     found = rules(catalogue_dir)
     assert list(found) == ["completion-contradiction"]
-    assert "m1-informatii:quiz: the quiz shows a grade to pass (6) but completes on any grade" \
+    assert f"m1-informatii:quiz: the quiz shows a grade to pass (6) but completes {how}" \
         in found["completion-contradiction"][0]
     assert "alfabetizare-digitala.yaml:" in found["completion-contradiction"][0]
-
-
-def test_a_quiz_showing_a_pass_mark_but_completing_on_view_or_by_hand_contradicts_itself(catalogue_dir: Path) -> None:
-    edit(catalogue_dir / AD, '    quiz:\n      title: "Test de verificare – Modulul 1"',
-         '    quiz:\n      completion: view\n      title: "Test de verificare – Modulul 1"')
-    edit(catalogue_dir / AD, '    quiz:\n      title: "Test de verificare – Modulul 2"',
-         '    quiz:\n      completion: manual\n      title: "Test de verificare – Modulul 2"')
-    found = rules(catalogue_dir)
-    assert list(found) == ["completion-contradiction"]
-    assert "m1-informatii:quiz: the quiz shows a grade to pass (6) but completes when viewed" \
-        in found["completion-contradiction"][0]
-    assert "m2-comunicare:quiz: the quiz shows a grade to pass (6) but completes when ticked by hand" \
-        in found["completion-contradiction"][1]
     # A practice quiz nobody tracks may show a pass mark: nothing contradicts it.
-    edit(catalogue_dir / AD, "      completion: view\n", "      completion: none\n")
-    assert len(rules(catalogue_dir)["completion-contradiction"]) == 1
+    edit(catalogue_dir / AD, f"      completion: {rule}\n", "      completion: none\n")
+    assert "completion-contradiction" not in rules(catalogue_dir)
 
 
 def test_an_activity_tracked_but_not_counted_is_reported(catalogue_dir: Path) -> None:
