@@ -7,6 +7,11 @@ page next to the pack's own content. Moodle reads ``<lang>_local`` after the pac
 language customisation tool writes the same files. This module reads the pack's PHP string files (single-quoted
 ``$string['key'] = '...';`` as AMOS writes them) and writes one override file per component holding only the
 strings that change. It must not change the pack itself, touch any other string, or evaluate PHP.
+
+It also carries the project's own corrections of the pack's words (``FIXES``), each tied to what the walk of
+2026-12-03 saw (docs/walk-2026-12-03.md, finding 7): strings the 4.5 pack leaves in English ("Status", "page") or
+lacks on Moodle 5.x ("Attempt N summary"), a typo, the trainee addressed with "tu" where the courses say
+"dumneavoastră", and an initials bar without Ă Â Î Ș Ț.
 """
 
 from __future__ import annotations
@@ -18,9 +23,9 @@ from pathlib import Path
 COMMA_BELOW = str.maketrans("şţŞŢ", "șțȘȚ")
 _STRING = re.compile(r"\$string\[\s*'((?:[^'\\]|\\.)*)'\s*\]\s*=\s*'((?:[^'\\]|\\.)*)'\s*;", re.DOTALL)
 _HEADER = ("<?php\n"
-           "// Romanian diacritics with the comma below (ș ț) for the strings of the '{component}' language file\n"
-           "// that the installed pack spells with cedillas (ş ţ). Made by `cooperare langpack comma-below`;\n"
-           "// Moodle reads this <lang>_local customisation after the pack.\n\n"
+           "// Strings of the '{component}' language file: with the comma below (ș ț) where the installed pack\n"
+           "// spells cedillas (ş ţ), and the project's corrections (cooperare.langpack.FIXES). Made by\n"
+           "// `cooperare langpack comma-below`; Moodle reads this <lang>_local customisation after the pack.\n\n"
            "defined('MOODLE_INTERNAL') || die();\n\n")
 
 
@@ -55,3 +60,55 @@ def write_overrides(overrides: list[Override], out: Path) -> int:
     for override in overrides:
         (out / f"{override.component}.php").write_text(override.php(), encoding="utf-8")
     return sum(len(o.strings) for o in overrides)
+
+
+@dataclass(frozen=True)
+class Fix:
+    """One of Moodle's strings as the project wants it in Romanian, with the English original (same placeholders)."""
+    component: str
+    key: str
+    english: str
+    romanian: str
+    why: str
+
+
+FIXES: tuple[Fix, ...] = (
+    Fix("completion", "completionusegrade_desc", "Receive a grade", "Să primiți o notă", "'tu' in the pack"),
+    Fix("completion", "detail_desc:receivegrade", "Receive a grade", "Trebuie să primiți o notă", "'tu' in the pack"),
+    Fix("completion", "detail_desc:receivepassgrade", "Receive a passing grade", "Obțineți o notă de trecere",
+        "'tu' in the pack"),
+    Fix("forum", "addanewdiscussion", "Add discussion topic", "Adaugă un subiect de discuție",
+        "typo in the pack ('Adăugă')"),
+    Fix("quiz", "attemptstate", "Status", "Stare", "English in the pack"),
+    Fix("quiz", "status", "Status", "Stare", "English in the pack"),
+    Fix("quiz", "attempttitlepaged", "{$a->name} (page {$a->currentpage} of {$a->totalpages})",
+        "{$a->name} (pagina {$a->currentpage} din {$a->totalpages})", "'page' in English in the pack"),
+    Fix("quiz", "attemptreviewtitlepaged",
+        "{$a->name}: Attempt review (page {$a->currentpage} of {$a->totalpages})",
+        "{$a->name}: Revizuirea încercării (pagina {$a->currentpage} din {$a->totalpages})",
+        "'page' in English in the pack"),
+    Fix("quiz", "summaryofattemptscaption", "Attempt {$a} summary", "Rezumatul încercării {$a}",
+        "missing from the 4.5 pack, shown on 5.x"),
+    Fix("quiz", "summaryofattempts", "Your attempts", "Încercările dumneavoastră", "'tu' in the pack"),
+    Fix("availability_completion", "requires_complete_pass",
+        "The activity <strong>{$a}</strong> is complete and passed",
+        "Activitatea <strong>{$a}</strong> este finalizată și promovată",
+        "the pack's 'reușită': a test is passed ('promovat'), as the course's own label says"),
+    Fix("langconfig", "alphabet", "A,B,C,D,E,F,G,H,I,J,K,L,M,N,O,P,Q,R,S,T,U,V,W,X,Y,Z",
+        "A,Ă,Â,B,C,D,E,F,G,H,I,Î,J,K,L,M,N,O,P,Q,R,S,Ș,T,Ț,U,V,W,X,Y,Z",
+        "the initials bar (participants, reports) lacks Ă Â Î Ș Ț"),
+)
+
+
+def _php_literal(text: str) -> str:
+    """The content of a PHP single-quoted literal holding ``text``."""
+    return text.replace("\\", "\\\\").replace("'", "\\'")
+
+
+def with_fixes(overrides: list[Override], fixes: tuple[Fix, ...] = FIXES) -> list[Override]:
+    """``overrides`` with the project's corrections added (a correction wins over the comma-below rewrite of the
+    same string); components in name order."""
+    merged = {o.component: dict(o.strings) for o in overrides}
+    for fix in fixes:
+        merged.setdefault(fix.component, {})[fix.key] = _php_literal(fix.romanian)
+    return [Override(component, strings) for component, strings in sorted(merged.items())]

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from cooperare.cli.main import cli, main
-from cooperare.langpack import comma_below_overrides, write_overrides
+from cooperare.langpack import FIXES, comma_below_overrides, with_fixes, write_overrides
 
 MOODLE = """<?php
 // Strings for component 'moodle', language 'ro'.
@@ -66,10 +66,40 @@ def test_the_command_writes_the_customisation_and_refuses_the_pack_itself(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = pack(tmp_path)
     out = tmp_path / "ro_local"
-    result = CliRunner().invoke(cli, ["langpack", "comma-below", str(source), "--out", str(out)])
+    result = CliRunner().invoke(cli, ["langpack", "comma-below", str(source), "--out", str(out), "--no-fixes"])
     assert result.exit_code == 0, result.output
     assert "5 strings in 1 components" in result.output and (out / "moodle.php").is_file()
+    assert sorted(p.name for p in out.iterdir()) == ["moodle.php"]
     assert main(["langpack", "comma-below", str(source), "--out", str(source)]) == 1
     assert "ro_local" in capsys.readouterr().err
     assert main(["langpack", "comma-below", str(tmp_path), "--out", str(out)]) == 1
     assert "langconfig.php" in capsys.readouterr().err
+
+
+def test_the_projects_corrections_keep_placeholders_and_win_over_the_pack(tmp_path: Path) -> None:
+    placeholders = re.compile(r"\{\$a(?:->\w+)?\}")
+    for fix in FIXES:
+        where = f"{fix.component}/{fix.key}"
+        assert sorted(placeholders.findall(fix.romanian)) == sorted(placeholders.findall(fix.english)), where
+        assert not set("şţŞŢ") & set(fix.romanian), where
+    assert {f.key for f in FIXES} >= {"summaryofattemptscaption", "attemptstate", "addanewdiscussion", "alphabet"}
+    source = pack(tmp_path)
+    (source / "forum.php").write_text("<?php\n$string['addanewdiscussion'] = 'Adăugă un nou subiect de discuţii';\n",
+                                      encoding="utf-8")
+    out = tmp_path / "ro_local"
+    result = CliRunner().invoke(cli, ["langpack", "comma-below", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"and {len(FIXES)} corrections" in result.output
+    # The correction wins over the comma-below spelling of the pack's typo; the cedilla strings are still there.
+    assert read_back(out / "forum.php") == {"addanewdiscussion": "Adaugă un subiect de discuție"}
+    assert read_back(out / "moodle.php")["delete"] == "Șterge"
+    quiz = read_back(out / "quiz.php")
+    assert quiz["summaryofattemptscaption"] == "Rezumatul încercării {$a}"  # missing from the pack: added
+    assert "attemptquiz" not in quiz  # the pack's own string without a fault stays the pack's
+    assert read_back(out / "langconfig.php")["alphabet"].split(",")[:3] == ["A", "Ă", "Â"]
+    assert [o.component for o in with_fixes([])] == sorted({f.component for f in FIXES})
+    if shutil.which("php"):
+        shown = subprocess.run(["php", "-r", f"define('MOODLE_INTERNAL', 1); include '{out / 'quiz.php'}'; "
+                                "echo $string['attempttitlepaged'];"], capture_output=True, text=True,
+                               check=True).stdout
+        assert shown == "{$a->name} (pagina {$a->currentpage} din {$a->totalpages})"

@@ -15,12 +15,38 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
+from cooperare.collation import fold
 from cooperare.courses.catalogue import Catalogue, Course, Programme, Question, Quiz, Resource
 from cooperare.courses.desired import COMPLETION_NONE, desired_state
 from cooperare.courses.identity import MAX_IDNUMBER, activity_idnumber, activity_refs
 from cooperare.errors import Location
 
 CEDILLA = {"ş": "ș", "ţ": "ț", "Ş": "Ș", "Ţ": "Ț"}
+# A short answer that is a web address: scheme and "www." optional, a slash at the end optional.
+_WEB_ADDRESS = re.compile(r"^(?:https?://)?(?:www\.)?([a-z0-9ăâîșț-]+(?:\.[a-z0-9ăâîșț-]+)*\.[a-z]{2,})/?$")
+
+
+def address_forms(host: str) -> list[str]:
+    """The forms of a web address a person may type for ``host`` (without "www."): with or without "www.", with
+    http://, https:// or no scheme, with or without a slash at the end."""
+    return [f"{scheme}{www}{host}{slash}" for scheme in ("", "https://", "http://") for www in ("", "www.")
+            for slash in ("", "/")]
+
+
+# What a satisfaction survey must not ask (data minimisation, GDPR art. 5(1)(c)): the roster already holds what the
+# reports need (county, commune, organisation), and nothing in the project needs a trainee's gender, age or the
+# like. Matched on folded text (no diacritics, lower case); each pattern names what it is about.
+PERSONAL_DATA = (
+    (re.compile(r"\b(sexul|sex|genul (dumneavoastra|dvs|tau)|identitate(a)? de gen|feminin|masculin)\b"), "gender"),
+    (re.compile(r"\b(varsta|varstei|anul nasterii|data nasterii|nascut|nascuta)\b"), "age or date of birth"),
+    (re.compile(r"\b(cnp|cod(ul)? numeric personal)\b"), "personal numeric code (CNP)"),
+    (re.compile(r"\b(etnie|etnia|etnic|etnica|nationalitate|nationalitatea|religie|religia|confesiune)\b"),
+     "ethnicity, nationality or religion"),
+    (re.compile(r"\b(stare(a)? civila|casatorit|casatorita)\b"), "marital status"),
+    (re.compile(r"\b(starea de sanatate|dizabilitate|handicap)\b"), "health"),
+    (re.compile(r"\b((numar(ul)?|nr) de telefon|telefonul|adresa de domiciliu|domiciliul|adresa de e ?mail)\b"),
+     "contact details"),
+)
 MIN_LESSON_WORDS = 350
 MIN_MODULE_QUESTIONS = 8
 MIN_FINAL_QUESTIONS = 15
@@ -186,6 +212,7 @@ class _Linter:
                              f"(known: {', '.join(sorted(refs))})",
                              source, (*base, "completion", "require", r_index))
         self.completion_rules(programme, course, source, base)
+        self.survey_personal_data(course, source, base)
 
     def completion_rules(self, programme: Programme, course: Course, source: str,
                          base: tuple[str | int, ...]) -> None:
@@ -197,11 +224,13 @@ class _Linter:
             path = where.get(activity.ref, base)
             own_source = source
             tracked = activity.completion != COMPLETION_NONE
-            if activity.modname == "quiz" and activity.completionusegrade and not activity.completionpassgrade \
+            if activity.modname == "quiz" and tracked and not activity.completionpassgrade \
                     and float(activity.options.get("gradepass", "0")) > 0:
+                how = "on any grade" if activity.completionusegrade else \
+                    "when viewed" if activity.completionview else "when ticked by hand"
                 self.add("error", "completion-contradiction",
                          f"{activity.ref}: the quiz shows a grade to pass ({activity.options['gradepass']}) but "
-                         "completes on any grade; use 'completion: pass'", own_source, (*path, "completion"))
+                         f"completes {how}; use 'completion: pass'", own_source, (*path, "completion"))
             if activity.idnumber in required and not tracked:
                 self.add("error", "completion-contradiction",
                          f"{activity.ref} is required for course completion but its completion is not tracked",
@@ -226,6 +255,20 @@ class _Linter:
             self.add("error", "rating-scale", "the survey's 1–5 ratings do not say which end is good: give "
                      "feedback.scale (e.g. \"1 = deloc, 5 = în foarte mare măsură\")", source,
                      (*base, "feedback"))
+
+    def survey_personal_data(self, course: Course, source: str, base: tuple[str | int, ...]) -> None:
+        """A survey question asking for personal data the project does not need (gender, age, CNP...)."""
+        if course.feedback is None:
+            return
+        for i_index, item in enumerate(course.feedback.items):
+            folded = fold(re.sub(r"<[^>]+>", " ", item.text))
+            for pattern, what in PERSONAL_DATA:
+                if pattern.search(folded):
+                    self.add("error", "personal-data",
+                             f"survey question {item.key!r} asks for {what}, which the project does not need: a "
+                             "satisfaction survey asks about the course; what the reports need comes from the roster",
+                             source, (*base, "feedback", "items", i_index, "text"))
+                    break
 
     def shared_modules(self) -> None:
         """A module may serve two courses only when the catalogue says so (``shared: true``)."""
@@ -285,6 +328,13 @@ class _Linter:
         if not question.feedback_wrong.strip():
             self.add("error", "empty-feedback", "feedback_wrong (for any other answer) is empty", source,
                      (*where, "feedback_wrong"))
+        accepted = {answer.text.strip().lower() for answer in question.answers}
+        for host in sorted({m.group(1) for a in accepted if (m := _WEB_ADDRESS.match(a)) and m.group(1).isascii()}):
+            missing = [form for form in address_forms(host) if form not in accepted]
+            if missing:
+                self.add("warning", "address-forms",
+                         f"the answer {host!r} is a web address, but {len(missing)} of the ways a person types it are "
+                         f"refused: {', '.join(missing)}", source, (*where, "answers"))
 
     def _truefalse(self, question: Question, source: str, where: tuple[str | int, ...]) -> None:
         if question.correct is None:

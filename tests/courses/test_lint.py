@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from cooperare.courses.catalogue import load_catalogue
 from cooperare.courses.lint import lint
 from tests.courses.conftest import edit
@@ -94,7 +96,6 @@ def test_unbalanced_html_in_a_lesson(catalogue_dir: Path) -> None:
 def test_resources_need_https_links_and_label_text(catalogue_dir: Path) -> None:
     edit(catalogue_dir / AD, 'url: "https://data.gov.ro"', 'url: "http://data.gov.ro"')
     edit(catalogue_dir / AD, 'text: "<p><em>Cum lucrați', 'text: ""\n        x-old: "<p><em>Cum lucrați')
-    import pytest
 
     from cooperare.errors import ConfigError
 
@@ -119,13 +120,20 @@ def test_a_module_shared_by_two_courses_must_say_so(catalogue_dir: Path) -> None
     assert rules(catalogue_dir) == {}
 
 
-def test_a_quiz_showing_a_pass_mark_but_completing_on_any_grade_contradicts_itself(catalogue_dir: Path) -> None:
+@pytest.mark.parametrize(("rule", "how"), [("grade", "on any grade"), ("view", "when viewed"),
+                                          ("manual", "when ticked by hand")])
+def test_a_quiz_showing_a_pass_mark_but_not_completing_on_a_pass_contradicts_itself(
+        catalogue_dir: Path, rule: str, how: str) -> None:
     edit(catalogue_dir / AD, '    quiz:\n      title: "Test de verificare – Modulul 1"',
-         '    quiz:\n      completion: grade\n      title: "Test de verificare – Modulul 1"')
+         f'    quiz:\n      completion: {rule}\n      title: "Test de verificare – Modulul 1"')
     found = rules(catalogue_dir)
     assert list(found) == ["completion-contradiction"]
-    assert "m1-informatii:quiz: the quiz shows a grade to pass (6)" in found["completion-contradiction"][0]
+    assert f"m1-informatii:quiz: the quiz shows a grade to pass (6) but completes {how}" \
+        in found["completion-contradiction"][0]
     assert "alfabetizare-digitala.yaml:" in found["completion-contradiction"][0]
+    # A practice quiz nobody tracks may show a pass mark: nothing contradicts it.
+    edit(catalogue_dir / AD, f"      completion: {rule}\n", "      completion: none\n")
+    assert "completion-contradiction" not in rules(catalogue_dir)
 
 
 def test_an_activity_tracked_but_not_counted_is_reported(catalogue_dir: Path) -> None:
@@ -151,3 +159,26 @@ def test_ratings_must_say_which_end_is_good(catalogue_dir: Path) -> None:
     edit(catalogue_dir / AD, '      scale: "1 = deloc, 5 = în foarte mare măsură"\n', "")
     found = rules(catalogue_dir)
     assert list(found) == ["rating-scale"]
+
+
+def test_a_survey_question_asking_for_personal_data_the_project_does_not_need(catalogue_dir: Path) -> None:
+    edit(catalogue_dir / AD, "      items:\n        - key: f1\n",
+         "      items:\n        - key: f0\n          type: text\n          text: \"<p>Care este sexul "
+         "dumneavoastră?</p>\"\n        - key: f00\n          type: text\n          text: \"Vârsta:\"\n"
+         "        - key: f1\n")
+    found = rules(catalogue_dir)
+    assert list(found) == ["personal-data"]
+    assert len(found["personal-data"]) == 2
+    assert "survey question 'f0' asks for gender" in found["personal-data"][0]
+    assert "survey question 'f00' asks for age" in found["personal-data"][1]
+    assert "alfabetizare-digitala.yaml:" in found["personal-data"][0]
+
+
+def test_a_web_address_answer_accepts_the_forms_a_person_types(catalogue_dir: Path) -> None:
+    edit(catalogue_dir / AD, '            - text: "https://www.ghiseul.ro"\n',
+         '            - text: "https://www.ghiseul.ro.x"\n')
+    found = rules(catalogue_dir)
+    assert list(found) == ["address-forms"]
+    assert "the answer 'ghiseul.ro' is a web address, but 1 of the ways a person types it are refused: " \
+           "https://www.ghiseul.ro" in found["address-forms"][0]
+    assert "alfabetizare-digitala.yaml:" in found["address-forms"][0]

@@ -1235,9 +1235,10 @@ def test_availability_waits_for_completion_reads_back_and_shows_moodle_edits_as_
     ]
     m1, final, feedback = (a["cmid"] for a in save_activities(client, items))
     cms = box.site.db["course_modules"]
+    # The module quiz completes on a pass: the final waits for it as complete and passed (e = 2).
     assert json.loads(cms.rows[final]["availability"]) == {
-        "op": "&", "c": [{"type": "completion", "cm": m1, "e": 1}], "showc": [True]}
-    assert json.loads(cms.rows[feedback]["availability"])["c"][0]["cm"] == final
+        "op": "&", "c": [{"type": "completion", "cm": m1, "e": 2}], "showc": [True]}
+    assert json.loads(cms.rows[feedback]["availability"])["c"][0] == {"type": "completion", "cm": final, "e": 2}
     assert cms.rows[m1]["availability"] is None
     values = {o["name"]: o["value"] for o in described_activity(client, "coop:test:final")["options"]}
     assert values["availability"] == '["coop:test:m1:quiz"]'
@@ -1249,6 +1250,24 @@ def test_availability_waits_for_completion_reads_back_and_shows_moodle_edits_as_
     assert described["drift"] and {o["name"]: o["value"] for o in described["options"]}["availability"] == "custom"
     assert save_activities(client, [items[1]])[0]["action"] == "updated"
     assert not described_activity(client, "coop:test:final")["drift"]
+
+    # Waited for as merely complete (plugin versions before 2026120450) although the quiz completes on a pass:
+    # drift, and saving again asks for the pass.
+    cms.update(final, availability=json.dumps({"op": "&", "c": [{"type": "completion", "cm": m1, "e": 1}],
+                                                   "showc": [True]}))
+    assert {o["name"]: o["value"] for o in described_activity(client, "coop:test:final")["options"]}[
+        "availability"] == "custom"
+    assert save_activities(client, [items[1]])[0]["action"] == "updated"
+    assert json.loads(cms.rows[final]["availability"])["c"][0]["e"] == 2
+
+    # An activity that completes on view is waited for as complete (e = 1).
+    page = activity(courseid, "coop:test:m1:lesson", "page", completion=2, completionview=1,
+                    options=options(content="<p>Lecția</p>"))
+    after = dict(items[2], options=options(completionsubmit="1", availability='["coop:test:m1:lesson"]'))
+    save_activities(client, [page, after])
+    assert json.loads(cms.rows[feedback]["availability"])["c"][0]["e"] == 1
+    assert {o["name"]: o["value"] for o in described_activity(client, "coop:test:feedback")["options"]}[
+        "availability"] == '["coop:test:m1:lesson"]'
 
     items[2]["options"] = options(completionsubmit="1", availability="[]")
     save_activities(client, [items[2]])

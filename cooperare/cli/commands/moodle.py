@@ -58,7 +58,8 @@ LANGPACK_HINT = ("add the Romanian language pack: Site administration › Langua
                  "moodledata/lang/ and purge the caches)")
 CEDILLA_HINT = ("Moodle's Romanian pack spells about 1,500 of its own strings with ş ţ (cedilla) where the courses use "
                 "ș ț; `cooperare langpack comma-below MOODLEDATA/lang/ro --out MOODLEDATA/lang/ro_local` respells "
-                "them as a language customisation (purge the caches afterwards)")
+                "them as a language customisation, with the pack's English, typos and 'tu' corrected (purge the caches "
+                "afterwards)")
 
 
 def romanian_report(client: MoodleClient) -> dict[str, Any]:

@@ -155,6 +155,7 @@ def validate_options(modname: str, options: list[dict[str, Any]], what: str) -> 
 
 
 COMPLETION_COMPLETE = 1
+COMPLETION_COMPLETE_PASS = 2
 ENABLEAVAILABILITY = True  # Moodle's default for "Enable restricted access"
 
 
@@ -178,8 +179,14 @@ def availability_canonical(value: str, what: str) -> str:
     return _php_json(found)
 
 
+def expected_completion(cm: Row) -> int:
+    """The state a restriction waits for: passed for an activity that completes on a passing grade, else complete."""
+    return COMPLETION_COMPLETE_PASS if int(cm.get("completionpassgrade") or 0) else COMPLETION_COMPLETE
+
+
 def availability_tree(call: Call, course: Row, canonical: str, selfidnumber: str, what: str) -> str | None:
-    """The core_availability JSON the plugin writes: an AND of completion conditions, each shown while unmet."""
+    """The core_availability JSON the plugin writes: an AND of completion conditions, each shown while unmet; an
+    activity that completes on a passing grade is waited for as complete and passed (e = 2), any other as complete."""
     wanted = json.loads(canonical)
     if not wanted:
         return None
@@ -197,7 +204,7 @@ def availability_tree(call: Call, course: Row, canonical: str, selfidnumber: str
         if int(cm["completion"]) == 0:
             raise InvalidParameterException(f"{what}: availability needs the completion of '{idnumber}', which does "
                                             "not track completion")
-        conditions.append({"type": "completion", "cm": int(cm["id"]), "e": COMPLETION_COMPLETE})
+        conditions.append({"type": "completion", "cm": int(cm["id"]), "e": expected_completion(cm)})
     return json.dumps({"op": "&", "c": conditions, "showc": [True] * len(conditions)}, separators=(",", ":"))
 
 
@@ -216,11 +223,13 @@ def availability_read(call: Call, cm: Row) -> str:
         return "custom"
     idnumbers = []
     for condition in tree["c"]:
-        if not isinstance(condition, dict) or condition.get("type") != "completion" \
-                or condition.get("e") != COMPLETION_COMPLETE or "cm" not in condition:
+        if not isinstance(condition, dict) or condition.get("type") != "completion" or "cm" not in condition:
             return "custom"
         found = table(call.db, "course_modules").get(int(condition["cm"]))
-        if found is None or found["course"] != cm["course"] or not found.get("idnumber"):
+        if found is None or found["course"] != cm["course"] or not found.get("idnumber") \
+                or condition.get("e") != expected_completion(found):
+            # Waited for as merely complete although it completes on a pass (plugin versions before 2026120450, or
+            # by hand): drift, and saving again asks for the pass.
             return "custom"
         idnumbers.append(str(found["idnumber"]))
     return _php_json(idnumbers) if idnumbers else "[]"

@@ -963,8 +963,10 @@ class activities {
 
     /**
      * Put the restriction "available after completing each listed activity" on a module info object, as the
-     * core_availability tree JSON of Moodle's form: an AND of completion conditions (e = COMPLETION_COMPLETE, which
-     * a passing grade also meets), each shown to users while unmet.
+     * core_availability tree JSON of Moodle's form: an AND of completion conditions, each shown to users while unmet.
+     * An activity that completes on a passing grade (completionpassgrade) is waited for as "complete and passed"
+     * (e = COMPLETION_COMPLETE_PASS: the trainee reads that the test must be passed, and a trainer's manual "mark
+     * complete" does not stand in for a pass); any other as "complete" (e = COMPLETION_COMPLETE).
      *
      * @param stdClass $mi module info for create_module() or update_moduleinfo()
      * @param stdClass $course
@@ -1000,13 +1002,24 @@ class activities {
                 throw new invalid_parameter_exception("{$what}: availability needs the completion of '{$idnumber}', "
                     . 'which does not track completion');
             }
-            $conditions[] = ['type' => 'completion', 'cm' => (int) $cm->id, 'e' => COMPLETION_COMPLETE];
+            $conditions[] = ['type' => 'completion', 'cm' => (int) $cm->id, 'e' => self::expected_completion($cm)];
         }
         $tree = ['op' => '&', 'c' => $conditions, 'showc' => array_fill(0, count($conditions), true)];
         $json = json_encode($tree);
         new \core_availability\tree(json_decode($json)); // Throws on a structure Moodle would refuse.
         $mi->availabilityconditionsjson = $json;
         $mi->availability = $json;
+    }
+
+    /**
+     * The completion state a restriction waits for on a course module: passed for one that completes on a passing
+     * grade, complete for any other.
+     *
+     * @param stdClass $cm course_modules row
+     * @return int COMPLETION_COMPLETE_PASS or COMPLETION_COMPLETE
+     */
+    private static function expected_completion(stdClass $cm): int {
+        return empty($cm->completionpassgrade) ? COMPLETION_COMPLETE : COMPLETION_COMPLETE_PASS;
     }
 
     /**
@@ -1032,16 +1045,18 @@ class activities {
         }
         $idnumbers = [];
         foreach ($tree->c as $condition) {
-            if (($condition->type ?? '') !== 'completion' || (int) ($condition->e ?? -1) !== COMPLETION_COMPLETE
-                    || !isset($condition->cm)) {
+            if (($condition->type ?? '') !== 'completion' || !isset($condition->cm)) {
                 return 'custom';
             }
-            $idnumber = $DB->get_field('course_modules', 'idnumber', ['id' => (int) $condition->cm,
-                'course' => $cm->course]);
-            if ($idnumber === false || (string) $idnumber === '') {
+            $other = $DB->get_record('course_modules', ['id' => (int) $condition->cm, 'course' => $cm->course],
+                'id, idnumber, completionpassgrade');
+            if (!$other || (string) $other->idnumber === ''
+                    || (int) ($condition->e ?? -1) !== self::expected_completion($other)) {
+                // An activity waited for as merely complete although it completes on a pass (written by plugin
+                // versions before 2026120450, or by hand) is drift: saving it again asks for the pass.
                 return 'custom';
             }
-            $idnumbers[] = (string) $idnumber;
+            $idnumbers[] = (string) $other->idnumber;
         }
         return $idnumbers ? json_encode($idnumbers, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE) : '[]';
     }

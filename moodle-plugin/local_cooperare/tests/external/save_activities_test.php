@@ -362,10 +362,12 @@ final class save_activities_test extends testcase {
         [$m1, $final, $feedback] = array_column($created['activities'], 'cmid');
 
         $tree = json_decode($DB->get_field('course_modules', 'availability', ['id' => $final]), true);
-        $this->assertSame(['op' => '&', 'c' => [['type' => 'completion', 'cm' => (int) $m1, 'e' => 1]],
-            'showc' => [true]], $tree);
+        // The module quiz completes on a pass: the final waits for it as complete and passed (e = 2).
+        $this->assertSame(['op' => '&', 'c' => [['type' => 'completion', 'cm' => (int) $m1,
+            'e' => COMPLETION_COMPLETE_PASS]], 'showc' => [true]], $tree);
         $tree = json_decode($DB->get_field('course_modules', 'availability', ['id' => $feedback]), true);
         $this->assertSame((int) $final, $tree['c'][0]['cm']);
+        $this->assertSame(COMPLETION_COMPLETE_PASS, $tree['c'][0]['e']);
         $this->assertNull($DB->get_field('course_modules', 'availability', ['id' => $m1]));
 
         $options = array_column($this->described_activity('coop:test:final')['options'], 'value', 'name');
@@ -378,6 +380,18 @@ final class save_activities_test extends testcase {
         $info = new \core_availability\info_module(get_fast_modinfo($this->course, $trainee->id)->get_cm($final));
         $information = '';
         $this->assertFalse($info->is_available($information, false, $trainee->id));
+
+        // Failed, or only marked complete by hand: still closed; passed: open.
+        $completion = new \completion_info($this->course);
+        $m1cm = get_coursemodule_from_id('quiz', $m1, 0, false, MUST_EXIST);
+        foreach ([COMPLETION_COMPLETE_FAIL => false, COMPLETION_COMPLETE => false, COMPLETION_COMPLETE_PASS => true]
+                as $state => $open) {
+            $completion->internal_set_data($m1cm, (object) ['id' => 0, 'coursemoduleid' => $m1,
+                'userid' => $trainee->id, 'completionstate' => $state, 'viewed' => 0, 'overrideby' => null,
+                'timemodified' => time()]);
+            $info = new \core_availability\info_module(get_fast_modinfo($this->course, $trainee->id)->get_cm($final));
+            $this->assertSame($open, $info->is_available($information, false, $trainee->id), "state {$state}");
+        }
 
         // Re-run: unchanged.
         $rerun = $this->call('save_activities', [$items]);
@@ -393,6 +407,29 @@ final class save_activities_test extends testcase {
         $repair = $this->call('save_activities', [[$items[1]]]);
         $this->assertSame('updated', $repair['activities'][0]['action']);
         $this->assertFalse($this->described_activity('coop:test:final')['drift']);
+
+        // Waited for as merely complete (plugin versions before 2026120450) although the quiz completes on a pass:
+        // drift; saving again asks for the pass.
+        $DB->set_field('course_modules', 'availability', json_encode(['op' => '&', 'c' => [
+            ['type' => 'completion', 'cm' => (int) $m1, 'e' => COMPLETION_COMPLETE]], 'showc' => [true]]),
+            ['id' => $final]);
+        rebuild_course_cache($this->course->id, true);
+        $this->assertSame('custom', array_column($this->described_activity('coop:test:final')['options'], 'value',
+            'name')['availability']);
+        $this->assertSame('updated', $this->call('save_activities', [[$items[1]]])['activities'][0]['action']);
+        $tree = json_decode($DB->get_field('course_modules', 'availability', ['id' => $final]), true);
+        $this->assertSame(COMPLETION_COMPLETE_PASS, $tree['c'][0]['e']);
+
+        // An activity that completes on view is waited for as complete (e = 1).
+        $page = $this->activity('coop:test:m1:lesson', 'page', ['completion' => 2, 'completionview' => 1,
+            'options' => [['name' => 'content', 'value' => '<p>Lecția</p>']]]);
+        $after = $items[2];
+        $after['options'][1]['value'] = '["coop:test:m1:lesson"]';
+        $this->call('save_activities', [[$page, $after]]);
+        $tree = json_decode($DB->get_field('course_modules', 'availability', ['id' => $feedback]), true);
+        $this->assertSame(COMPLETION_COMPLETE, $tree['c'][0]['e']);
+        $this->assertSame('["coop:test:m1:lesson"]', array_column(
+            $this->described_activity('coop:test:feedback')['options'], 'value', 'name')['availability']);
 
         // No restriction: [] removes it.
         $items[2]['options'][1]['value'] = '[]';
