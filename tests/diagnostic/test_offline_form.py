@@ -102,3 +102,39 @@ def test_import_command_stores_forms_all_or_nothing(tmp_path, monkeypatch):
     assert main(["diagnostic", "import", str(good)]) == 0
     with Store.open(tmp_path / "store.sqlite") as store:
         assert [r.siruta for r in DiagnosticResponses(store.engine).all()] == [1071]
+
+
+def _libreoffice(source: Path, target_format: str, out_dir: Path, profile: Path) -> Path:
+    """Convert ``source`` with LibreOffice in its own profile (others may run soffice on the same machine)."""
+    import subprocess
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
+                    target_format, "--outdir", str(out_dir), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    converted = out_dir / f"{source.stem}.{target_format.split(':')[0]}"
+    assert converted.exists(), f"LibreOffice wrote no {converted}"
+    return converted
+
+
+def test_a_form_saved_by_libreoffice_still_imports(tmp_path):
+    """The filled form goes through LibreOffice Calc (to ODS and back to XLSX, as a respondent saving in Calc does):
+    the drop-down lists survive and the answers, the date typed as a date and the numbers read back the same."""
+    import shutil
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    values = {"_val": "T1", "_data": datetime(2026, 4, 15), "p_comuna": "Ciugud", "p_siruta": 1071,
+              "p_populatie": "2.000–4.999 de locuitori", "p_personal": 21,
+              "s1": "Da, fără buget alocat", "s2": "Nu știu", "s3:buget_local": "Da", "s3:pnrr": "Da",
+              "s3:fonduri_ue": "Nu", "s3:parteneriate": "Nu", "s4": 2, "r3": "Da", "c3": "Nu"}
+    original = read_form(load_shipped(), fill(tmp_path, values))
+    profile = tmp_path / "lo-profile"
+    ods = _libreoffice(fill(tmp_path, values), "ods", tmp_path / "ods", profile)
+    back = _libreoffice(ods, "xlsx", tmp_path / "xlsx", profile)
+    sheet = load_workbook(back)[SHEET]
+    assert len(sheet.data_validations.dataValidation) >= 40
+    response = read_form(load_shipped(), back)
+    assert response.answers == original.answers
+    assert (response.siruta, response.wave, response.submitted_at) == (1071, "T1", original.submitted_at)
+    assert response.answers["s3"] == ("buget_local", "pnrr") and response.answers["s2"] == DONT_KNOW
