@@ -28,7 +28,8 @@ SHEET_NAMES = {"summary": "Rezumat", "by_county": "Județe", "by_commune": "Loca
                "cereri": "Cereri de dezbatere", "dezbateri": "Dezbateri", "raport": "Raport art. 13",
                "consultari": "Consultări", "acte": "Acte adoptate", "sedinte": "Ședințe publice",
                "nepublice": "Ședințe nepublice", "justitie": "Acțiuni în justiție", "evaluare": "Evaluare",
-               "tinte": "Ținte", "pilot": "Primării pilot", "pilot_lunar": "Pe luni"}
+               "tinte": "Ținte", "pilot": "Primării pilot", "pilot_lunar": "Pe luni",
+               "pilot_tinta": "Ținta pilotului"}
 
 
 def neutralise(text: str) -> str:
