@@ -165,3 +165,22 @@ def test_cli_plan_apply_twice_through_a_served_sandbox(tmp_path: Path, monkeypat
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_bigbluebutton_disabled_on_the_site_says_what_to_do(store: Store) -> None:
+    """Moodle ships BigBlueButton disabled and, with debugging off (as on a real site), hides the plugin's reason
+    behind "Invalid parameter value detected": apply names the likely cause; a second apply after enabling it
+    writes the rest."""
+    from cooperare.errors import InvalidParameter
+
+    box = Sandbox()  # BigBlueButton left disabled, debugging off
+    client = MoodleClient(box.transport())
+    with pytest.raises(InvalidParameter) as caught:
+        apply_moodle(client, store, plan_moodle(client, EVENTS, course=COURSE), course=COURSE)
+    assert "BigBlueButton room(s)" in (caught.value.hint or "") and "Manage activities" in (caught.value.hint or "")
+    module = box.site.db["modules"].first(name="bigbluebuttonbn")
+    box.site.db["modules"].update(module["id"], visible=1)
+    box.site.db.commit()
+    again = plan_moodle(client, EVENTS, course=COURSE)
+    apply_moodle(client, store, again, course=COURSE)
+    assert set(plan_moodle(client, EVENTS, course=COURSE).plan.counts()) == {"noop"}
