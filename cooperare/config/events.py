@@ -165,10 +165,10 @@ class Event:
             raise ValueError("title must not be empty")
         texts = {"title": self.title, "audience": self.audience, "description": self.description,
                  **{f"materials[{i}].title": m.title for i, m in enumerate(self.materials)}}
-        for field, text in texts.items():
+        for name, text in texts.items():
             for letter in CEDILLAS:
                 if letter in text:
-                    raise ValueError(f"{field} uses the cedilla letter {letter!r}; write ș ț (comma below), "
+                    raise ValueError(f"{name} uses the cedilla letter {letter!r}; write ș ț (comma below), "
                                      "as the public Romanian text must")
         if not _CLOCK.match(self.start):
             raise ValueError(f"start must be a time HH:MM (24 hours), got {self.start!r}")

@@ -4,9 +4,10 @@ Communes come from :mod:`cooperare.territory` (real names, SIRUTA codes and coun
 population, so each commune gets an invented population band (most communes are small). Answers are correlated
 through a latent maturity per commune (a county effect + a size effect + noise) and a per-dimension offset, so a
 commune that publishes its Monitorul Oficial Local tends also to take online payments. A few answers are "nu știu",
-a few communes answer twice (the later must win) and ``followup`` communes also answer a second wave (T1): the same
-town hall a year on, so most answers stay, some improve (its maturity rises by about half a unit) and a few slip —
-progress a mayor would recognise, not a second, unrelated commune. Seeded: the same seed gives the same responses. This module must not write anything.
+a few communes answer twice (the later must win) and ``followup`` communes also answer a second wave (T1): the
+same town hall a year on, so most answers stay, some improve (its maturity rises by about half a unit) and a few
+slip — progress a mayor would recognise, not a second, unrelated commune. Seeded: the same seed gives the same
+responses. This module must not write anything.
 """
 
 from __future__ import annotations

@@ -48,13 +48,14 @@ def test_stage_collects_town_halls_answering_in_the_sandbox(tmp_path: Path) -> N
 def test_communes_measured_again_keep_the_t0_their_progress_is_measured_from(tmp_path: Path) -> None:
     """In the demo, a commune with a T1 does not also answer T0 in the sandbox Moodle (a random later T0 answer
     would replace its generated one): each pilot's change T1 − T0 is the same town hall a year on."""
-    from cooperare.sandbox import Sandbox
-    from cooperare.moodle.client import MoodleClient
+    from datetime import UTC, datetime
+
     from cooperare.diagnostic.instrument import load_shipped
     from cooperare.diagnostic.study import build_study
+    from cooperare.moodle.client import MoodleClient
+    from cooperare.sandbox import Sandbox
     from cooperare.store.diagnostic import DiagnosticResponses
     from cooperare.territory import communes
-    from datetime import UTC, datetime
     from tests.diagnostic.test_moodle_collection import _people
 
     box = Sandbox()

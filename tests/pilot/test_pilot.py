@@ -11,16 +11,15 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from cooperare.certificates.fonts import load_fonts
+from cooperare.config.events import AttendanceRule
 from cooperare.config.pilot import CityHall, PilotConfig
 from cooperare.courses.catalogue import load_catalogue
 from cooperare.courses.identity import course_idnumber
 from cooperare.events.loader import load_events
-from cooperare.config.events import AttendanceRule
 from cooperare.moodle.client import MoodleClient
 from cooperare.pilot.service import pilot_report, write_pilot
-from cooperare.certificates.fonts import load_fonts
-from cooperare.sandbox import Sandbox
-from cooperare.sandbox import simulate
+from cooperare.sandbox import Sandbox, simulate
 from cooperare.store import Store
 from cooperare.store.people import People, PersonRecord
 
