@@ -29,8 +29,16 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from cooperare.certificates.fonts import FontPair
-from cooperare.certificates.render import (BLACK, PAGE, PRODUCER, TITLE, CertificateContent, draw_static,
-                                           draw_variable, render_certificate)
+from cooperare.certificates.render import (
+    BLACK,
+    PAGE,
+    PRODUCER,
+    TITLE,
+    CertificateContent,
+    draw_static,
+    draw_variable,
+    render_certificate,
+)
 from cooperare.certificates.serials import grouped
 from cooperare.errors import CertificateError
 

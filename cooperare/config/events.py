@@ -124,6 +124,10 @@ class Registration:
             raise ValueError("capacity must be at least 1")
 
 
+CEDILLAS = "şţŞŢ"
+"""Cedilla letters, refused in the public texts of events (the Romanian letters are ș ț Ș Ț, comma below)."""
+
+
 @dataclass(frozen=True)
 class Material:
     title: str
@@ -159,6 +163,13 @@ class Event:
             raise ValueError("id must be lower-case letters, digits and dashes (at most 40), such as diseminare-1")
         if not self.title.strip():
             raise ValueError("title must not be empty")
+        texts = {"title": self.title, "audience": self.audience, "description": self.description,
+                 **{f"materials[{i}].title": m.title for i, m in enumerate(self.materials)}}
+        for name, text in texts.items():
+            for letter in CEDILLAS:
+                if letter in text:
+                    raise ValueError(f"{name} uses the cedilla letter {letter!r}; write ș ț (comma below), "
+                                     "as the public Romanian text must")
         if not _CLOCK.match(self.start):
             raise ValueError(f"start must be a time HH:MM (24 hours), got {self.start!r}")
         if not 1 <= self.duration_minutes <= 24 * 60:

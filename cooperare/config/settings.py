@@ -20,8 +20,8 @@ from sqlalchemy.exc import ArgumentError
 
 from cooperare.config.certificates import CertificatesConfig
 from cooperare.config.events import EventsConfig
-from cooperare.config.pilot import PilotConfig
 from cooperare.config.loader import at_least, checked
+from cooperare.config.pilot import PilotConfig
 from cooperare.config.reports import ReportsConfig
 from cooperare.config.roster import RosterConfig
 from cooperare.config.staff import StaffConfig

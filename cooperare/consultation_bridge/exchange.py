@@ -17,7 +17,6 @@ when they agreed. This module must not compute answers or reports.
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,8 +25,8 @@ from html.parser import HTMLParser
 from typing import Any
 
 from cooperare.consultation_bridge.answers import DECISIONS_RO
-from cooperare.consultation_bridge.model import Consultation
 from cooperare.consultation_bridge.forms import read_forms
+from cooperare.consultation_bridge.model import Consultation
 from cooperare.consultation_bridge.register import (
     CATEGORIES_RO,
     ContributionRecord,

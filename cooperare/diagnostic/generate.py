@@ -4,8 +4,10 @@ Communes come from :mod:`cooperare.territory` (real names, SIRUTA codes and coun
 population, so each commune gets an invented population band (most communes are small). Answers are correlated
 through a latent maturity per commune (a county effect + a size effect + noise) and a per-dimension offset, so a
 commune that publishes its Monitorul Oficial Local tends also to take online payments. A few answers are "nu știu",
-a few communes answer twice (the later must win) and ``followup`` communes also answer a second wave (T1) a little
-better. Seeded: the same seed gives the same responses. This module must not write anything.
+a few communes answer twice (the later must win) and ``followup`` communes also answer a second wave (T1): the
+same town hall a year on, so most answers stay, some improve (its maturity rises by about half a unit) and a few
+slip — progress a mayor would recognise, not a second, unrelated commune. Seeded: the same seed gives the same
+responses. This module must not write anything.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 from cooperare.diagnostic.instrument import Instrument
 from cooperare.diagnostic.responses import DONT_KNOW, Answer, Response
+from cooperare.diagnostic.scoring import item_score
 from cooperare.territory import Commune, communes
 
 BANDS = (("sub2000", 0.30, -0.3, 1500), ("2000_4999", 0.47, 0.0, 3200), ("5000_9999", 0.19, 0.35, 6500),
@@ -42,11 +45,13 @@ def generate(instrument: Instrument, *, count: int, seed: int, followup: int = 0
     every = list(communes())
     chosen = sorted(rng.sample(every, min(count, len(every))), key=lambda c: c.siruta)
     county_effect: dict[str, float] = {}
+    maturity: dict[int, float] = {}
     responses: list[Response] = []
     for commune in chosen:
         effect = county_effect.setdefault(commune.county_code, rng.gauss(0.0, 0.45))
         band, _share, size, people = rng.choices(BANDS, weights=[b[1] for b in BANDS])[0]
         theta = effect + size + rng.gauss(0.0, 0.8) - 0.2
+        maturity[commune.siruta] = theta
         when = START + timedelta(minutes=rng.randrange(60 * 24 * 40))
         answers = _answers(instrument, rng, theta=theta, dont_know=dont_know)
         answers.update({"p_comuna": commune.name, "p_siruta": commune.siruta, "p_judet": commune.county_name,
@@ -58,12 +63,35 @@ def generate(instrument: Instrument, *, count: int, seed: int, followup: int = 0
             responses.append(Response(commune.siruta, instrument.version, "T0",
                                       when + timedelta(days=rng.randrange(1, 10)), again, SOURCE))
     for response in rng.sample(responses, min(followup, len(responses))):
-        theta = rng.gauss(0.6, 0.3)
-        base = _answers(instrument, rng, theta=theta, dont_know=0.0)
-        merged = {**{k: v for k, v in response.answers.items() if k.startswith("p_")}, **base}
+        fresh = _answers(instrument, rng, theta=maturity[response.siruta] + rng.gauss(0.5, 0.2), dont_know=0.0)
+        later = _later(instrument, rng, before=response.answers, fresh=fresh)
+        merged = {**{k: v for k, v in response.answers.items() if k.startswith("p_")}, **later}
         responses.append(Response(response.siruta, instrument.version, "T1",
                                   response.submitted_at + timedelta(days=300), merged, SOURCE))
     return Generated(responses, chosen)
+
+
+def _later(instrument: Instrument, rng: random.Random, *, before: dict[str, Answer],
+           fresh: dict[str, Answer]) -> dict[str, Answer]:
+    """A year on: an answer known at T0 stays (60 %), or becomes the fresh draw's when that is better (30 %), or
+    the fresh draw whatever it is (10 %, a practice dropped); an answer unknown at T0 is the fresh draw's."""
+    out: dict[str, Answer] = {}
+    for section in instrument.sections:
+        for q in section.questions:
+            old, new = before.get(q.id), fresh[q.id]
+            old_score = item_score(q, old)
+            if old_score is None:
+                out[q.id] = new
+                continue
+            roll = rng.random()
+            if roll < 0.6:
+                out[q.id] = old
+            elif roll < 0.9:
+                new_score = item_score(q, new)
+                out[q.id] = new if new_score is not None and new_score > old_score else old
+            else:
+                out[q.id] = new
+    return out
 
 
 def _answers(instrument: Instrument, rng: random.Random, *, theta: float, dont_know: float) -> dict[str, Answer]:

@@ -76,24 +76,38 @@ def scale_choices(question: Question) -> list[str]:
 def feedback_items(instrument: Instrument) -> list[dict[str, Any]]:
     """The plugin's feedback items for ``instrument``: one per question (a multi-choice one per option)."""
     items: list[dict[str, Any]] = []
+    headed = headed_texts(instrument)
 
     def choice(label: str, text: str, choices: list[str]) -> None:
         items.append({"type": "choice", "label": label, "text": _cut(text), "choices": choices})
 
     for q in instrument.questions():
+        text = headed[q.id]
         if q.type in ("text", "number"):
-            items.append({"type": "text", "label": q.id, "text": _cut(q.text), **(
+            items.append({"type": "text", "label": q.id, "text": _cut(text), **(
                 {"required": True} if q.id == "p_siruta" else {})})
         elif q.type == "single":
-            choice(q.id, q.text, [_cut(o.text) for o in q.options] + [DONT_KNOW_TEXT])
+            choice(q.id, text, [_cut(o.text) for o in q.options] + [DONT_KNOW_TEXT])
         elif q.type == "yes_no":
-            choice(q.id, q.text, [YES, NO, DONT_KNOW_TEXT])
+            choice(q.id, text, [YES, NO, DONT_KNOW_TEXT])
         elif q.type == "scale":
-            choice(q.id, q.text, scale_choices(q) + [DONT_KNOW_TEXT])
+            choice(q.id, text, scale_choices(q) + [DONT_KNOW_TEXT])
         else:  # multi: one Da/Nu item per option, as the offline form's rows
             for option in q.options:
-                choice(f"{q.id}:{option.key}", f"{q.text} – {option.text}", [YES, NO])
+                choice(f"{q.id}:{option.key}", f"{text} – {option.text}", [YES, NO])
     return items
+
+
+PROFILE_TITLE = "Profilul comunei"
+
+
+def headed_texts(instrument: Instrument) -> dict[str, str]:
+    """Each question's text as the respondent reads it in Moodle: led by its section and its place in it
+    („Pregătire digitală (2/5) – …”), since a feedback activity shows its 52 items as one list with no headings
+    (the plugin writes questions, not labels)."""
+    groups = [(PROFILE_TITLE, instrument.profile), *((s.title, s.questions) for s in instrument.sections)]
+    return {q.id: f"{title} ({number}/{len(questions)}) – {q.text}"
+            for title, questions in groups for number, q in enumerate(questions, start=1)}
 
 
 def decode_answers(instrument: Instrument, labelled: dict[str, str | tuple[str, ...] | None]) -> dict[str, Answer]:

@@ -206,11 +206,14 @@ def _tables(study: Study, grouped: Mapping[str, list[CommuneResult]], universe: 
                               *(delta[s.key] for s in ins.sections), delta["overall"]))
     progress = Table("progres", "Progres între valuri (T1 − T0)",
                      (Column("Comuna"), Column("Județ"), Column("Val"), *_score_columns(ins)), tuple(progress_rows))
+    named = {c.siruta: c for c in universe}
     replaced = Table("inlocuite", "Comune care au răspuns de mai multe ori (contează răspunsul cel mai recent)",
-                     (Column("SIRUTA", "int"), Column("Val"), Column("Răspuns înlocuit"), Column("Răspuns păstrat"),
-                      Column("Sursa")),
-                     tuple((s.siruta, s.wave, f"{s.dropped_at:%d.%m.%Y %H:%M}", f"{s.kept_at:%d.%m.%Y %H:%M}",
-                            s.source) for s in study.superseded))
+                     (Column("Comuna"), Column("Județ"), Column("SIRUTA", "int"), Column("Val"),
+                      Column("Răspuns înlocuit"), Column("Răspuns păstrat"), Column("Sursa răspunsului înlocuit")),
+                     tuple((named[s.siruta].name if s.siruta in named else "–",
+                            named[s.siruta].county_name if s.siruta in named else "–",
+                            s.siruta, s.wave, f"{s.dropped_at:%d.%m.%Y %H:%M}", f"{s.kept_at:%d.%m.%Y %H:%M}",
+                            source_label(s.source)) for s in study.superseded))
     communes_table = Table("comune", "Scorurile comunelor",
                            (Column("SIRUTA", "int"), Column("Comuna"), Column("Județ"), Column("Populație"),
                             *_score_columns(ins), Column("Nivel")),
@@ -219,6 +222,17 @@ def _tables(study: Study, grouped: Mapping[str, list[CommuneResult]], universe: 
                                   *(r.scored.section(s.key).score for s in ins.sections), r.scored.overall,
                                   band_label(r.scored.band)) for r in study.results))
     return (summary, distribution, by_county, by_size_table, strengths, gaps, progress, replaced, communes_table)
+
+
+def source_label(source: str) -> str:
+    """Where a response came from, in Romanian words for the study's readers (the raw source stays in the store)."""
+    if source.startswith("moodle:"):
+        return "chestionarul din Moodle"
+    if source.startswith("form:"):
+        return f"formular offline ({source.removeprefix('form:')})"
+    if source == "generated":
+        return "date sintetice (demonstrație)"
+    return source or "–"
 
 
 def _band_index(score: float) -> int:

@@ -266,7 +266,9 @@ def _detect(head: list[tuple[int, str]], source: str) -> str:
         "not a known attendance export: no Teams, Zoom or Google Meet header in the first lines",
         location=Location(file=source, line=head[0][0]),
         hint="give the CSV as downloaded: a Teams attendance report, a Zoom participants report (with join and "
-             "leave times), or a Google Meet attendance report")
+             "leave times), or a Google Meet attendance report; headers in another language (Teams or Zoom set to "
+             "Romanian) are not read yet: download the report again with the application's language set to "
+             "English")
 
 
 # --- rows to sessions --------------------------------------------------------------------------------------------

@@ -22,8 +22,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from html import escape
-from urllib.parse import urlencode
 from typing import Any
+from urllib.parse import urlencode
 
 from cooperare.config.events import KIND_LABELS, Event, localise
 from cooperare.plan import Change, Plan, fingerprint

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cooperare.config.events import Event
-from cooperare.errors import MoodleError, PlanError
+from cooperare.errors import InvalidParameter, MoodleError, PlanError
 from cooperare.events.planner import Desired, EventsState, desired_objects, plan_events
 from cooperare.moodle.client import SITE_SETUP, MoodleClient
 from cooperare.plan import Change, Plan
@@ -98,16 +98,22 @@ def plan_moodle(client: MoodleClient, events: Sequence[Event], *, course: str) -
     return EventsMoodle(desired, state, plan, course_id, _section_numbers(desired))
 
 
+BBB = "bigbluebuttonbn"
+BBB_HINT = ("the plan has {count} BigBlueButton room(s): Moodle installs BigBlueButton disabled, and the plugin's "
+            "reason is hidden unless debugging is on — enable it (Site administration > Plugins > Activity modules > "
+            "Manage activities > BigBlueButton) and run events apply again: what was written stays, the rest follows")
+
+
 def require_rooms_possible(client: MoodleClient, plan: Plan) -> None:
     """Refuse, before anything is written, BigBlueButton rooms on a site where the module is disabled (a fresh
     Moodle 4.5 has it off): apply would stop at the first room. Asked once, only when rooms are to be written and
-    the plugin can say (0.5.1+)."""
+    the plugin can say (0.5.1+); with an older plugin, apply's error carries BBB_HINT instead."""
     rooms = [c for c in plan.pending() if c.action in ("create", "update")
-             and (c.after or {}).get("modname") == "bigbluebuttonbn"]
+             and (c.after or {}).get("modname") == BBB]
     if not rooms or SITE_SETUP not in client.site.functions:
         return
     modules = client.site_setup().modules
-    if modules is None or "bigbluebuttonbn" in modules:
+    if modules is None or BBB in modules:
         return
     names = ", ".join(_key(c) for c in rooms[:3]) + (", …" if len(rooms) > 3 else "")
     raise PlanError(f"BigBlueButton is disabled on this Moodle site, and {len(rooms)} events have a BigBlueButton "
@@ -150,8 +156,15 @@ def apply_moodle(client: MoodleClient, store: Store, planned: EventsMoodle, *, c
             client.enrol_methods.save([_enrolment(c, course_id=course_id, course=course) for c in enrolments])
         activities = by_kind.get("activity", [])
         if activities:
-            client.course_content.save_activities([
-                _activity(c, course_id=course_id, sections=planned.section_numbers) for c in activities])
+            try:
+                client.course_content.save_activities([
+                    _activity(c, course_id=course_id, sections=planned.section_numbers) for c in activities])
+            except InvalidParameter as error:
+                rooms = [c for c in activities if (c.after or {}).get("modname") == BBB]
+                if not rooms or error.debuginfo:
+                    raise
+                raise InvalidParameter(error.moodle_message, wsfunction=error.wsfunction, errorcode=error.errorcode,
+                                       hint=BBB_HINT.format(count=len(rooms))) from error
         calendar = by_kind.get("calendar", [])
         if calendar:
             client.calendar.save([{"key": _key(c), "courseid": SITE, "name": c.after["name"],

@@ -13,9 +13,8 @@ name. Nothing here knows about the training catalogue, the roster, consultations
 from __future__ import annotations
 
 import html
-
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -26,8 +25,8 @@ from cooperare.moodle.records import (
     ActivityCount,
     BbbAttendance,
     BbbLog,
-    CalendarEvent,
     BestGrade,
+    CalendarEvent,
     Category,
     Cohort,
     Course,

@@ -24,6 +24,8 @@ from cooperare.territory import county as county_of
 
 TZ = ZoneInfo("Europe/Bucharest")
 """Months are calendar months in Romania: a post at 00:30 on 1 May Bucharest time counts in May."""
+TARGET = 4
+"""The project's target: 4 city halls that tested the platform and the e-learning module by using them."""
 MONTHS_RO = ("ianuarie", "februarie", "martie", "aprilie", "mai", "iunie", "iulie", "august", "septembrie",
              "octombrie", "noiembrie", "decembrie")
 
@@ -57,10 +59,13 @@ class PilotReport:
     halls: tuple[CityHall, ...]
     summary: Table
     monthly: Table
+    target: Table
+    """Against the target: per city hall, who worked in the platform, whether it tested it, the diagnostic's
+    change; and the total (city halls that tested it, of the target)."""
 
     @property
     def tables(self) -> tuple[Table, ...]:
-        return (self.summary, self.monthly)
+        return (self.target, self.summary, self.monthly)
 
 
 def belongs(person: PersonRecord, hall: CityHall) -> bool:
@@ -103,6 +108,7 @@ def build_pilot_report(halls: Sequence[CityHall], inputs: PilotInputs, *, now: d
     stamp = int(now.timestamp())
     summary_rows = []
     monthly_rows = []
+    target_rows: list[tuple[str, str, int, int, int, str, float | None]] = []
     periods = months_back(now.astimezone(TZ).date(), months)
     for hall in halls:
         people = members[hall.siruta]
@@ -122,6 +128,12 @@ def build_pilot_report(halls: Sequence[CityHall], inputs: PilotInputs, *, now: d
             sum(c.completedactivities for c in counts), sum(c.quizattempts for c in counts),
             sum(c.forumposts for c in counts), len(certificates), len(contributions),
             scores.get("T0"), scores.get("T1"), len(attended)))
+        working = sum(1 for p in people if any(
+            c.completedactivities + c.quizattempts + c.forumposts for c in totals.get(p.moodle_user_id or 0, [])))
+        learned = sum(c.completedactivities + c.quizattempts for c in counts)
+        t0, t1 = scores.get("T0"), scores.get("T1")
+        target_rows.append((hall.commune, hall.county, len(people), working, learned, "Da" if learned else "Nu",
+                            t1 - t0 if t0 is not None and t1 is not None else None))
         moodle = _per_month(people, totals)
         for first in periods:
             done = moodle.get(first, {})
@@ -145,7 +157,17 @@ def build_pilot_report(halls: Sequence[CityHall], inputs: PilotInputs, *, now: d
         Column("Încercări la teste", "int"), Column("Mesaje pe forum", "int"), Column("Certificate", "int"),
         Column("Participări la evenimente", "int"), Column("Contribuții la consultări", "int")),
         tuple(monthly_rows))
-    return PilotReport(now, tuple(halls), summary, monthly)
+    tested = sum(1 for row in target_rows if row[5] == "Da")
+    changes = [row[6] for row in target_rows if row[6] is not None]
+    target_rows.append(("Total", "–", sum(row[2] for row in target_rows), sum(row[3] for row in target_rows),
+                        sum(row[4] for row in target_rows), f"{tested} din {TARGET} (ținta)",
+                        sum(changes) / len(changes) if changes else None))
+    target = Table("pilot_tinta", "Ținta pilotului: primării care au testat platforma și modulul de e-learning", (
+        Column("Comuna"), Column("Județ"), Column("Persoane înscrise", "int"),
+        Column("Persoane care au lucrat în platformă", "int"),
+        Column("Lecții și teste finalizate", "int"), Column("A testat platforma"),
+        Column("Progres diagnostic (T1 − T0)", "score")), tuple(target_rows))
+    return PilotReport(now, tuple(halls), summary, monthly, target)
 
 
 def _per_month(people: Sequence[PersonRecord], totals: Mapping[int, Sequence[ActivityCount]]

@@ -8,6 +8,7 @@ Same fonts, tables and page as :mod:`cooperare.reports.pdf`; every text is check
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -25,6 +26,10 @@ SIGN_ROW = 24.0
 """Height of a row of the printed attendance list (points): room for a signature."""
 BLOCK_HEIGHT = 430.0
 LIST_WEIGHTS = (0.55, 2.6, 2.6, 1.6, 3.6, 0.9, 1.1, 2.6)
+SUMMARY_WEIGHTS = (0.45, 5.2, 1.9, 1.4, 1.5, 0.8, 1.0, 1.0)
+"""Column widths of the project's events: no., event (its full title, never cut), kind, date, room, present,
+validated, state."""
+TZ = ZoneInfo("Europe/Bucharest")
 """Column widths of the printed list: no., name, institution, county, category, minutes, validated, signature."""
 
 
@@ -52,10 +57,11 @@ def write_events_pdf(report: EventsReport, path: Path, *, fonts: FontPair) -> No
     styles = _styles(fonts)
     story: list[object] = [
         Paragraph("Evenimentele proiectului – prezență și ținte", styles["title"]),
-        Paragraph(f"Generat la {report.generated_at:%d.%m.%Y %H:%M} UTC. Participare validată: prezent cel puțin "
+        Paragraph(f"Generat la {report.generated_at.astimezone(TZ):%d.%m.%Y %H:%M} (ora României). "
+                  f"Participare validată: prezent cel puțin "
                   f"{report.rule.min_percent:g}% din durata evenimentului.", styles["body"]),
         Spacer(1, 4 * mm), _table(report.targets, fonts=fonts), Spacer(1, 6 * mm),
-        _table(report.summary, fonts=fonts),
+        _summary(report, fonts=fonts),
     ]
     for section in report.sections:
         story += [PageBreak(), *_section(section, report, fonts=fonts, styles=styles)]
@@ -63,6 +69,17 @@ def write_events_pdf(report: EventsReport, path: Path, *, fonts: FontPair) -> No
                                  topMargin=12 * mm, bottomMargin=12 * mm, title="Evenimente – prezență",
                                  author="cooperare")
     document.build(story)
+
+
+def _summary(report: EventsReport, *, fonts: FontPair) -> RowBlock:
+    """The project's events, with the title column wide enough for the longest title (in at most three lines)."""
+    table = report.summary
+    usable = PAGE[0] - 24 * mm
+    widths = ([usable * w / sum(SUMMARY_WEIGHTS) for w in SUMMARY_WEIGHTS]
+              if len(table.columns) == len(SUMMARY_WEIGHTS) else _widths(table.columns, usable))
+    rows = [_wrap_row([_text(v, c) for v, c in zip(row, table.columns, strict=True)], columns=table.columns,
+                      widths=widths, font=fonts.regular) for row in table.rows]
+    return RowBlock(table.columns, rows, widths=widths, fonts=fonts)
 
 
 def _section(section: EventSection, report: EventsReport, *, fonts: FontPair,

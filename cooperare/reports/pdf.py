@@ -21,10 +21,10 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
-from reportlab.lib.rl_accel import fp_str
 from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
 from cooperare.certificates.fonts import FontPair
@@ -34,6 +34,7 @@ PAGE = landscape(A4)
 ROW_HEIGHT = 13.0
 FONT_SIZE = 7.5
 ROWS_PER_BLOCK = 36
+HEADING_ROOM = 3 * ROW_HEIGHT  # what a section heading takes above the first block of its table
 LINE_HEIGHT = 9.0
 MAX_LINES = 3
 HEADER_FILL = colors.HexColor("#DDE6F2")
@@ -91,14 +92,19 @@ def _pieces(table: Table, *, fonts: FontPair) -> list[object]:
     widths = _widths(table.columns, PAGE[0] - 24 * mm)
     wrapped = _wrap_rows(table, widths=widths, font=fonts.regular)
     blocks: list[object] = []
-    budget = ROWS_PER_BLOCK * ROW_HEIGHT
+    # A block holds ROWS_PER_BLOCK one-line rows under a one-line header; a header that wraps takes its extra lines
+    # from every block, and the first block leaves room for the heading above it, so a heading never stands alone
+    # at the foot of a page with its table on the next one.
+    header = [_wrap(column.title, w - 6, fonts.bold) for column, w in zip(table.columns, widths, strict=True)]
+    budget = ROWS_PER_BLOCK * ROW_HEIGHT - (_row_height(header) - ROW_HEIGHT)
+    room = budget - HEADING_ROOM
     chunk: list[list[tuple[str, ...]]] = []
     used = 0.0
     for row in wrapped:
         height = _row_height(row)
-        if chunk and used + height > budget:
+        if chunk and used + height > room:
             blocks.append(RowBlock(table.columns, chunk, widths=widths, fonts=fonts))
-            chunk, used = [], 0.0
+            chunk, used, room = [], 0.0, budget
         chunk.append(row)
         used += height
     blocks.append(RowBlock(table.columns, chunk, widths=widths, fonts=fonts))

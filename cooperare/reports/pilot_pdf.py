@@ -18,7 +18,10 @@ NOTE = ("Persoane înscrise: din lista de participanți, după comuna sau instit
         "încercările la teste și mesajele pe forum sunt cele din Moodle în perioada raportului (lunile de mai jos); "
         "active (7/30 zile) = ultima accesare a cursului în ultimele 7 sau 30 de zile; pe luni, persoane active = "
         "cele care au finalizat o activitate, au încheiat un test sau au scris pe forum în acea lună (ora "
-        "României). Diagnostic: scorul general al comunei la T0 și T1.")
+        "României). Diagnostic: scorul general al comunei la T0 și T1. O primărie a testat platforma și modulul de "
+        "e-learning când oamenii ei au finalizat cel puțin o lecție sau un test în perioada raportului. Situația "
+        "generală numără toate certificatele și participările la evenimente; tabelele pe luni, doar pe cele din "
+        "lunile raportului.")
 
 
 def _summary(report: PilotReport) -> Table:
@@ -40,8 +43,8 @@ def _monthly(report: PilotReport) -> list[tuple[str, Table]]:
 
 
 def write_pilot_pdf(report: PilotReport, path: Path, *, fonts: FontPair) -> None:
-    summary, monthly = _summary(report), _monthly(report)
-    tables = [summary, *(table for _, table in monthly)]
+    summary, monthly, target = _summary(report), _monthly(report), report.target
+    tables = [target, summary, *(table for _, table in monthly)]
     texts = [NOTE, "Raportul pilotului – primăriile pilot", "Generat la (ora României)", "Pe luni"]
     texts += [t.title for t in tables] + [heading for heading, _ in monthly]
     texts += [c.title for t in tables for c in t.columns]
@@ -51,6 +54,8 @@ def write_pilot_pdf(report: PilotReport, path: Path, *, fonts: FontPair) -> None
     story: list[object] = [Paragraph("Raportul pilotului – primăriile pilot", styles["title"]),
                            Paragraph(f"Generat la {report.generated_at.astimezone(TZ):%d.%m.%Y %H:%M} (ora "
                                      f"României). {NOTE}", styles["body"]),
+                           Spacer(1, 4 * mm),
+                           Paragraph(target.title, styles["heading"]), *_pieces(target, fonts=fonts),
                            Spacer(1, 4 * mm),
                            Paragraph(summary.title, styles["heading"]), *_pieces(summary, fonts=fonts),
                            Spacer(1, 6 * mm)]

@@ -32,8 +32,8 @@ from cooperare.courses.identity import category_idnumber, course_idnumber
 from cooperare.courses.service import course_language
 from cooperare.errors import MoodleError, PlanError
 from cooperare.journaled import JournaledSteps
-from cooperare.moodle.site import REPORT_PUBLISH_FUNCTIONS
 from cooperare.moodle.client import MoodleClient
+from cooperare.moodle.site import REPORT_PUBLISH_FUNCTIONS
 from cooperare.plan import Change, Plan, fingerprint
 from cooperare.reports.certification import CertificationReport
 from cooperare.store import Store

@@ -10,10 +10,9 @@ fractions with a percent format in XLSX and as ``85.0%`` text in CSV. This modul
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
-
-from collections.abc import Iterable, Iterator
 
 from cooperare.reports.certification import Cell, CertificationReport, Column, Table
 from cooperare.reports.xlsx import Style, Styled, Value, XlsxWriter
@@ -28,7 +27,8 @@ SHEET_NAMES = {"summary": "Rezumat", "by_county": "Județe", "by_commune": "Loca
                "cereri": "Cereri de dezbatere", "dezbateri": "Dezbateri", "raport": "Raport art. 13",
                "consultari": "Consultări", "acte": "Acte adoptate", "sedinte": "Ședințe publice",
                "nepublice": "Ședințe nepublice", "justitie": "Acțiuni în justiție", "evaluare": "Evaluare",
-               "tinte": "Ținte", "pilot": "Primării pilot", "pilot_lunar": "Pe luni"}
+               "tinte": "Ținte", "pilot": "Primării pilot", "pilot_lunar": "Pe luni",
+               "pilot_tinta": "Ținta pilotului"}
 
 
 def neutralise(text: str) -> str:

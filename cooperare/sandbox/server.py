@@ -21,9 +21,9 @@ from cooperare.sandbox import exceptions as mx
 from cooperare.sandbox.faults import Fault, FaultKind, Faults
 from cooperare.sandbox.functions.course import installed_langs
 from cooperare.sandbox.php import htmlspecialchars, installed_languages, json_encode, php_str
+from cooperare.sandbox.plugin import sitefiles
 from cooperare.sandbox.registry import Call, load_all
 from cooperare.sandbox.request import ParsedRequest, parse_body, php_array
-from cooperare.sandbox.plugin import sitefiles
 from cooperare.sandbox.site import Site
 from cooperare.sandbox.timing import ServerTimeModel
 from cooperare.sandbox.validation import clean_returnvalue, validate_parameters

@@ -27,8 +27,8 @@ from cooperare.errors import (
     BatchShortfall,
     InvalidToken,
     MoodleError,
-    PlanError,
     NotImplementedBySite,
+    PlanError,
     ResponseLost,
     TransportError,
 )

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cooperare.cli.commands.demo import STAGES, DemoRun
 from cooperare.certificates.publish import open_record
+from cooperare.cli.commands.demo import STAGES, DemoRun
 from cooperare.cli.commands.demo_certificates import PASSWORD_FILE
 from cooperare.cli.context import AppContext
 from cooperare.cli.main import cli

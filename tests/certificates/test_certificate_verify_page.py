@@ -238,7 +238,6 @@ def test_qr_links_show_valid_revoked_replaced_and_unknown(page: Any, base_url: s
     assert page.execute_script(CONTRAST) == []
     _shot(page, tmp_path / "replaced.png")
     from selenium.webdriver.common.by import By
-
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 

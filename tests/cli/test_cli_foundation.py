@@ -16,9 +16,9 @@ import requests
 import responses
 from click.testing import CliRunner
 
-from cooperare.moodle.contract import plugin_description
 from cooperare import __version__
 from cooperare.cli.main import cli, main
+from cooperare.moodle.contract import plugin_description
 from cooperare.sandbox import Sandbox
 
 README = Path(__file__).resolve().parents[2] / "README.md"

@@ -10,7 +10,6 @@ import pytest
 from cooperare.cli.context import AppContext
 from cooperare.cli.main import cli, main
 from cooperare.courses.catalogue import load_catalogue
-from cooperare.moodle.transport import Transport
 from cooperare.sandbox import Sandbox
 from tests.sync.conftest import add_track_courses
 

@@ -9,8 +9,13 @@ import pytest
 from cooperare.consultation_bridge.exchange import MARKER, collect, plain_text, publish
 from cooperare.consultation_bridge.loader import load_consultations
 from cooperare.consultation_bridge.register import LOCAL_TIME
-from cooperare.consultation_bridge.simulation import Participant, Sent, edit_post, participant_clients, \
-    post_contributions
+from cooperare.consultation_bridge.simulation import (
+    Participant,
+    Sent,
+    edit_post,
+    participant_clients,
+    post_contributions,
+)
 from cooperare.consultation_bridge.space import Space, apply_space, plan_space
 from cooperare.courses.catalogue import load_catalogue
 from cooperare.moodle.client import MoodleClient

@@ -43,3 +43,46 @@ def test_stage_collects_town_halls_answering_in_the_sandbox(tmp_path: Path) -> N
     assert summary == {"enrolled": 3, "answered": 3, "stored": 3, "stored_again": 0, "superseded": 1,
                        "ws_calls": summary["ws_calls"]}
     assert summary["ws_calls"] <= 5
+
+
+def test_communes_measured_again_keep_the_t0_their_progress_is_measured_from(tmp_path: Path) -> None:
+    """In the demo, a commune with a T1 does not also answer T0 in the sandbox Moodle (a random later T0 answer
+    would replace its generated one): each pilot's change T1 − T0 is the same town hall a year on."""
+    from datetime import UTC, datetime
+
+    from cooperare.diagnostic.instrument import load_shipped
+    from cooperare.diagnostic.study import build_study
+    from cooperare.moodle.client import MoodleClient
+    from cooperare.sandbox import Sandbox
+    from cooperare.store.diagnostic import DiagnosticResponses
+    from cooperare.territory import communes
+    from tests.diagnostic.test_moodle_collection import _people
+
+    box = Sandbox()
+    client = MoodleClient(box.transport())
+    from cooperare.cli.commands.demo_diagnostic import DEMO_COMMUNES, PILOTS
+    from cooperare.diagnostic.generate import generate
+    from cooperare.store.people import People, PersonRecord
+
+    pilot = next(r.siruta for r in generate(load_shipped(), count=DEMO_COMMUNES, seed=2026, followup=PILOTS).responses
+                 if r.wave == "T1")
+    commune = next(c for c in communes() if c.siruta == pilot)
+    with Store.open(tmp_path / "cooperare.sqlite") as store:
+        _people(client, store)
+        # the pilot commune's town hall is on the roster too, with the most people: the first to answer in Moodle
+        made = client.users.create([{"username": f"pilot{i}", "password": "Parola#2026", "firstname": "Maria",
+                                     "lastname": f"Pilot{i}", "email": f"pilot{i}@example.ro"} for i in range(3)])
+        People(store.engine).upsert(
+            PersonRecord(f"pilot{i}", f"coop:person:pilot{i}", int(u["id"]), "Maria", f"Pilot{i}",
+                         f"pilot{i}@example.ro", commune.county_code, f"Comuna {commune.name}", "Primăria",
+                         "adm-conducere", "adm-alfabetizare") for i, u in enumerate(made))
+        run = DemoRun(AppContext(), tmp_path, client, store, store.runs.start("demo"), box)
+        stage_diagnostic(run)
+        responses = DiagnosticResponses(store.engine).all()
+    again = {r.siruta for r in responses if r.wave == "T1"}
+    moodle = {r.siruta for r in responses if r.source.startswith("moodle:")}
+    assert again and moodle and not again & moodle
+    study = build_study(load_shipped(), responses, communes(), generated_at=datetime(2026, 12, 4, tzinfo=UTC))
+    changes = [r.followup.overall - r.scored.overall for r in study.results
+               if r.followup is not None and r.followup.overall is not None and r.scored.overall is not None]
+    assert changes and min(changes) > -10

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from cooperare.diagnostic.generate import generate
 from cooperare.diagnostic.instrument import load_shipped
 from cooperare.diagnostic.moodle import (
     Questionnaire,
@@ -19,7 +20,6 @@ from cooperare.diagnostic.moodle import (
     feedback_items,
     plan_questionnaire,
 )
-from cooperare.diagnostic.generate import generate
 from cooperare.diagnostic.responses import DONT_KNOW, is_missing
 from cooperare.diagnostic.service import study_from_store
 from cooperare.diagnostic.simulation import answer
@@ -154,5 +154,23 @@ def test_a_question_changed_in_moodle_shows_as_drift_and_apply_puts_it_back(stor
     (change,) = list(planned.plan.pending())
     assert change.action == "update" and change.address.endswith(f"activity[{q.activity_idnumber}]")
     apply_questionnaire(admin, store, planned)
-    assert items.get(edited["id"])["name"] == INSTRUMENT.question("s1").text
+    assert items.get(edited["id"])["name"].endswith(INSTRUMENT.question("s1").text)
     assert not plan_questionnaire(admin, store, q).plan.has_changes
+
+
+def test_each_item_names_its_section_and_place_and_nothing_is_cut() -> None:
+    """A feedback activity shows its items as one list with no headings: each item's text is led by its section
+    and its place in it, and the whole question (and option) text is still there — never cut at 255 characters."""
+    items = {i["label"]: i["text"] for i in feedback_items(INSTRUMENT)}
+    assert items["p_comuna"].startswith("Profilul comunei (1/")
+    strategy = INSTRUMENT.sections[0]
+    first = strategy.questions[0]
+    assert items[first.id] == f"{strategy.title} (1/{len(strategy.questions)}) – {first.text}"
+    for section in INSTRUMENT.sections:
+        for q in section.questions:
+            if q.type == "multi":
+                for option in q.options:
+                    assert items[f"{q.id}:{option.key}"].endswith(f"{q.text} – {option.text}")
+                    assert items[f"{q.id}:{option.key}"].startswith(section.title)
+            else:
+                assert items[q.id].endswith(q.text) and items[q.id].startswith(section.title)

@@ -111,22 +111,34 @@ def _soffice_has_calc() -> bool:
         Path(prefix, "lib/libreoffice/program/libsclo.so").exists() for prefix in ("/usr", "/opt/libreoffice"))
 
 
-@pytest.mark.skipif(not _soffice_has_calc(), reason="LibreOffice Calc (libreoffice-calc-nogui) is not installed")
-def test_a_form_saved_by_libreoffice_calc_imports(tmp_path):
-    """Filled, then opened and saved again by LibreOffice Calc (as a commune without Excel would): it still
-    imports, with the same answers."""
+def _libreoffice(source: Path, target_format: str, out_dir: Path, profile: Path) -> Path:
+    """Convert ``source`` with LibreOffice in its own profile (others may run soffice on the same machine)."""
     import subprocess
 
-    values = {"_val": "T0", "_data": "15.04.2026", "p_comuna": "Ciugud", "p_siruta": 1071.0,
-              "p_populatie": "2.000–4.999 de locuitori", "p_personal": 21.0, "s1": "Da, fără buget alocat",
-              "s2": "Nu știu", "s3:buget_local": "Da", "s3:pnrr": "Da", "s3:fonduri_ue": "Nu",
-              "s3:parteneriate": "Nu", "s4": 2.0, "r3": "Da", "c3": "Nu"}
-    filled = fill(tmp_path, values)
-    saved = tmp_path / "calc"
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "xlsx",
-                    "--outdir", str(saved), str(filled)], check=True, capture_output=True, timeout=300)
-    assert (saved / filled.name).read_bytes() != filled.read_bytes()  # rewritten by LibreOffice
-    direct, through_calc = (read_form(load_shipped(), path) for path in (filled, saved / filled.name))
-    assert through_calc.siruta == 1071 and through_calc.wave == "T0"
-    assert through_calc.answers == direct.answers
-    assert through_calc.answers["s3"] == ("buget_local", "pnrr") and through_calc.answers["s1"] == "da_fara_buget"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
+                    target_format, "--outdir", str(out_dir), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    converted = out_dir / f"{source.stem}.{target_format.split(':')[0]}"
+    assert converted.exists(), f"LibreOffice wrote no {converted}"
+    return converted
+
+
+@pytest.mark.skipif(not _soffice_has_calc(), reason="LibreOffice Calc (libreoffice-calc-nogui) is not installed")
+def test_a_form_saved_by_libreoffice_still_imports(tmp_path):
+    """The filled form goes through LibreOffice Calc (to ODS and back to XLSX, as a respondent saving in Calc does):
+    the drop-down lists survive and the answers, the date typed as a date and the numbers read back the same."""
+    values = {"_val": "T1", "_data": datetime(2026, 4, 15), "p_comuna": "Ciugud", "p_siruta": 1071,
+              "p_populatie": "2.000–4.999 de locuitori", "p_personal": 21,
+              "s1": "Da, fără buget alocat", "s2": "Nu știu", "s3:buget_local": "Da", "s3:pnrr": "Da",
+              "s3:fonduri_ue": "Nu", "s3:parteneriate": "Nu", "s4": 2, "r3": "Da", "c3": "Nu"}
+    original = read_form(load_shipped(), fill(tmp_path, values))
+    profile = tmp_path / "lo-profile"
+    ods = _libreoffice(fill(tmp_path, values), "ods", tmp_path / "ods", profile)
+    back = _libreoffice(ods, "xlsx", tmp_path / "xlsx", profile)
+    sheet = load_workbook(back)[SHEET]
+    assert len(sheet.data_validations.dataValidation) >= 40
+    response = read_form(load_shipped(), back)
+    assert response.answers == original.answers
+    assert (response.siruta, response.wave, response.submitted_at) == (1071, "T1", original.submitted_at)
+    assert response.answers["s3"] == ("buget_local", "pnrr") and response.answers["s2"] == DONT_KNOW

@@ -102,3 +102,35 @@ def test_a_response_is_scored_only_with_its_own_instrument_version():
 
     with pytest.raises(InputError, match="answered instrument"):
         score_response(load_shipped(), Response(1, "1999.1", "T0", WHEN, {}))
+
+
+def test_a_whole_response_scored_by_hand() -> None:
+    """Every dimension of one response, worked out by hand from the weights and option scores of
+    instrument.yaml (s = option score / best score; multi = ticked / all; scale = (v − min) / (max − min)), a
+    „Nu știu” and an unanswered question left out of their sections, the commune module apart from the overall."""
+    answers = {
+        "s1": "in_lucru", "s2": "1_3", "s3": ("buget_local", "fonduri_ue", "pnrr"), "s4": 1,
+        "r1": "actual", "r2": ("adeverinte", "sesizari"), "r3": False, "r4": "fix_lent", "r5": DONT_KNOW,
+        "u1": "sub25", "u2": True, "u3": 3, "u4": (),
+        "d1": "automat", "d2": ("antivirus", "parole", "actualizari", "doi_factori", "instruire_securitate"),
+        "d3": True, "d4": 3,
+        "i1": "hartie", "i2": "nu", "i3": ("ghiseul",), "i4": 0,
+        "v1": "jumatate", "v2": ("energie",), "v3": False,
+        "c1": "partial", "c2": "portal", "c3": True,  # c4 not answered at all
+    }
+    by_hand = {
+        "strategie": 100 * (2 * 1 / 3 + 1 * 2 / 3 + 1 * 3 / 4 + 1 * 1 / 4) / 5,             # 46.67
+        "pregatire": 100 * (2 * 1 + 2 * 2 / 5 + 2 * 0 + 1 * 2 / 3) / (2 + 2 + 2 + 1),      # r5 left out: 49.52
+        "uman": 100 * (2 * 1 / 3 + 1 * 1 + 1 * 3 / 4 + 1 * 0) / 5,                         # 48.33
+        "date": 100.0,
+        "interoperabilitate": 100 * (2 * 0 + 2 * 0 + 2 * 1 / 5 + 1 * 0) / 7,               # 5.71
+        "verde": 100 * (2 * 2 / 3 + 1 * 1 / 3 + 1 * 0) / 4,                                # 41.67
+        "comuna": 100 * (2 * 1 / 2 + 2 * 1 + 1 * 1) / 5,                                   # c4 left out: 80
+    }
+    scored = score_response(load_shipped(), response(answers))
+    for key, expected in by_hand.items():
+        assert scored.section(key).score == pytest.approx(expected), key
+    six = [v for k, v in by_hand.items() if k != "comuna"]
+    assert scored.overall == pytest.approx(sum(six) / 6) and round(scored.overall, 2) == 48.65
+    assert scored.band == "average"
+    assert scored.section("pregatire").missing == ("r5",) and scored.section("comuna").missing == ("c4",)

@@ -123,8 +123,9 @@ def test_zoom_and_meet(tmp_path: Path) -> None:
 
 
 def test_unknown_file_and_missing_column(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="not a known attendance export"):
+    with pytest.raises(InputError, match="not a known attendance export") as caught:
         read(write(tmp_path, "a,b,c\n1,2,3\n"))
+    assert "language set to English" in (caught.value.hint or "")  # a Teams client in Romanian writes other headers
     broken = TEAMS.replace("Name\tJoin Time\tLeave Time", "Name\tJoin Time\tExit Time")
     with pytest.raises(InputError, match=r"export.csv:15: .*no column 'leave time'"):
         read(write(tmp_path, broken, encoding="utf-16"))

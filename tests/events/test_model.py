@@ -149,3 +149,19 @@ def test_events_written_in_cooperare_yaml(tmp_path: Path) -> None:
     (tmp_path / "cooperare.yaml").write_text(twice, encoding="utf-8")
     with pytest.raises(ConfigError, match="duplicate event id 'x-1'"):
         configured_events(load_config(None, environ={}, cwd=tmp_path).events)
+
+
+@pytest.mark.parametrize(("field", "text"), [("title", "Şedinţa de lansare"), ("audience", "Primării şi ONG-uri")])
+def test_cedilla_letters_in_public_texts_are_refused_with_file_and_line(tmp_path: Path, field: str,
+                                                                      text: str) -> None:
+    body = event().replace("Eveniment de probă", text) if field == "title" else event().replace("Primării", text)
+    path = write_events(tmp_path, body)
+    with pytest.raises(ConfigError, match=f"{field} uses the cedilla letter .*comma below") as caught:
+        load_events(path)
+    assert str(path) in str(caught.value)
+
+
+def test_shipped_events_use_comma_below_letters_only() -> None:
+    texts = "".join(e.title + e.audience + e.description + "".join(m.title for m in e.materials)
+                    for e in load_events())
+    assert not set("şţŞŢ") & set(texts) and ("ș" in texts or "ț" in texts)

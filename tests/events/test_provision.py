@@ -183,3 +183,24 @@ def test_bigbluebutton_rooms_on_a_site_without_bigbluebutton_are_refused_before_
     box.site.db["modules"].update(module["id"], visible=1)
     box.site.db.commit()
     assert plan_moodle(client, EVENTS, course=COURSE).plan.has_changes
+
+
+def test_bigbluebutton_disabled_with_a_plugin_older_than_0_5_1_says_what_to_do(store: Store) -> None:
+    """Before 0.5.1 the plugin cannot say which modules are enabled, so plan cannot refuse. Moodle ships BigBlueButton disabled and, with debugging off (as on a real site), hides the plugin's reason
+    behind "Invalid parameter value detected": apply names the likely cause; a second apply after enabling it
+    writes the rest."""
+    from cooperare.errors import InvalidParameter
+    from cooperare.moodle.client import SITE_SETUP
+
+    box = Sandbox()  # BigBlueButton left disabled, debugging off
+    client = MoodleClient(box.transport())
+    client.site = replace(client.site, functions=client.site.functions - {SITE_SETUP})
+    with pytest.raises(InvalidParameter) as caught:
+        apply_moodle(client, store, plan_moodle(client, EVENTS, course=COURSE), course=COURSE)
+    assert "BigBlueButton room(s)" in (caught.value.hint or "") and "Manage activities" in (caught.value.hint or "")
+    module = box.site.db["modules"].first(name="bigbluebuttonbn")
+    box.site.db["modules"].update(module["id"], visible=1)
+    box.site.db.commit()
+    again = plan_moodle(client, EVENTS, course=COURSE)
+    apply_moodle(client, store, again, course=COURSE)
+    assert set(plan_moodle(client, EVENTS, course=COURSE).plan.counts()) == {"noop"}

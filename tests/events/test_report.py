@@ -78,3 +78,20 @@ def test_pdf_has_the_signature_column(tmp_path: Path) -> None:
     assert "Semnătura" in text and "Ștefan Țurcanu" in text
     assert "Lista de prezență – Platforma de e-learning" in text
     assert "Guvernanță participativă" in text
+
+
+def test_pdf_names_every_event_in_full_and_dates_itself_in_romanian_time(tmp_path: Path) -> None:
+    """The evaluator reads each event's whole title in the project's table (none cut with "…") and the report's
+    date in Romanian time (00:30 in Bucharest on 1 December 2027 is 30 November in UTC)."""
+    from pypdf import PdfReader
+
+    out = tmp_path / "r.pdf"
+    built = build_report(EVENTS, ATTENDANCE, rule=AttendanceRule(), targets=EventTargets(), categories=CATEGORIES,
+                         generated_at=datetime(2027, 11, 30, 22, 30, tzinfo=UTC))
+    write_report(built, out, fmt="pdf", fonts=load_fonts())
+    first = PdfReader(out).pages[0].extract_text()
+    flat = " ".join(first.split())
+    assert "…" not in first
+    for event in EVENTS:  # wrapped titles interleave with the next columns in extracted text: check the words
+        assert all(word in flat for word in event.title.split()), event.title
+    assert "Generat la 01.12.2027 00:30 (ora României)" in flat and "UTC" not in flat

@@ -11,16 +11,15 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from cooperare.certificates.fonts import load_fonts
+from cooperare.config.events import AttendanceRule
 from cooperare.config.pilot import CityHall, PilotConfig
 from cooperare.courses.catalogue import load_catalogue
 from cooperare.courses.identity import course_idnumber
 from cooperare.events.loader import load_events
-from cooperare.config.events import AttendanceRule
 from cooperare.moodle.client import MoodleClient
 from cooperare.pilot.service import pilot_report, write_pilot
-from cooperare.certificates.fonts import load_fonts
-from cooperare.sandbox import Sandbox
-from cooperare.sandbox import simulate
+from cooperare.sandbox import Sandbox, simulate
 from cooperare.store import Store
 from cooperare.store.people import People, PersonRecord
 
@@ -172,3 +171,34 @@ def test_cli_pilot_report_through_a_served_sandbox(tmp_path: Path, monkeypatch: 
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_the_target_table_says_which_city_halls_tested_the_platform(tmp_path: Path) -> None:
+    """As the project's evaluator reads it: per city hall who worked in the platform and whether it tested it (a
+    lesson or a quiz finished in the period), the diagnostic's change, and the total against the target of 4."""
+    from cooperare.moodle.records import ActivityCount
+    from cooperare.pilot.report import PilotInputs, build_pilot_report
+
+    halls = HALLS[:3]
+    people = [PersonRecord(key=f"K{i}", idnumber=f"c{i}", moodle_user_id=100 + i, firstname="A", lastname=f"B{i}",
+                           email="", county=halls[i % 3].county, commune=halls[i % 3].commune, organisation="",
+                           category="ales", track="t") for i in range(6)]
+    counts = {7: [ActivityCount(userid=100, lastaccess=0, completedactivities=2, quizattempts=1, forumposts=0),
+                  ActivityCount(userid=103, lastaccess=0, completedactivities=0, quizattempts=1, forumposts=0),
+                  ActivityCount(userid=101, lastaccess=0, completedactivities=0, quizattempts=0, forumposts=3)]}
+    inputs = PilotInputs(people, counts, diagnostic={halls[0].siruta: {"T0": 40.0, "T1": 52.5},
+                                                     halls[1].siruta: {"T0": 30.0, "T1": 35.0},
+                                                     halls[2].siruta: {"T0": 50.0}})
+    report = build_pilot_report(halls, inputs, now=NOW, months=6)
+    rows = {row[0]: row for row in report.target.rows}
+    first, second, third = (h.commune for h in halls)
+    assert rows[first][2:] == (2, 2, 4, "Da", pytest.approx(12.5))   # K0 and K3: 3 + 1 lessons and tests
+    assert rows[second][2:] == (2, 1, 0, "Nu", pytest.approx(5.0))   # K1 only wrote in the forum
+    assert rows[third][2:] == (2, 0, 0, "Nu", None)                  # no T1: no change shown
+    assert rows["Total"][2:] == (6, 3, 4, "1 din 4 (ținta)", pytest.approx(8.75))
+    assert report.tables[0] is report.target
+    write_pilot(report, tmp_path / "pilot.pdf", fmt="pdf", fonts=load_fonts())
+    first_page = PdfReader(tmp_path / "pilot.pdf").pages[0].extract_text()
+    assert "Ținta pilotului" in first_page and "1 din 4 (ținta)" in first_page
+    write_pilot(report, tmp_path / "pilot.xlsx", fmt="xlsx", fonts=None)
+    assert load_workbook(tmp_path / "pilot.xlsx").sheetnames[0] == "Ținta pilotului"

@@ -7,7 +7,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import zipfile
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest

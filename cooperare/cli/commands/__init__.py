@@ -1,14 +1,16 @@
 """The CLI's command groups; each module defines one click group or command, listed in ALL."""
 
+from cooperare.cli.commands import (
+       consultation_moodle,  # noqa: F401  (adds its commands to consultation)
+       consultation_register,  # noqa: F401  (adds its commands to consultation)
+       diagnostic_moodle,  # noqa: F401  (adds its commands to diagnostic)
+)
 from cooperare.cli.commands.catalogue import catalogue
 from cooperare.cli.commands.certificates import certificates
 from cooperare.cli.commands.consultation import consultation
-from cooperare.cli.commands import consultation_register  # noqa: F401  (adds its commands to consultation)
-from cooperare.cli.commands import consultation_moodle  # noqa: F401  (adds its commands to consultation)
 from cooperare.cli.commands.courses import courses
 from cooperare.cli.commands.demo import demo
 from cooperare.cli.commands.diagnostic import diagnostic
-from cooperare.cli.commands import diagnostic_moodle  # noqa: F401  (adds its commands to diagnostic)
 from cooperare.cli.commands.events import events
 from cooperare.cli.commands.langpack import langpack
 from cooperare.cli.commands.manual import manual

@@ -19,8 +19,8 @@ from cooperare.cli.commands.demo_courses import stage_courses
 from cooperare.cli.commands.demo_diagnostic import stage_diagnostic
 from cooperare.cli.commands.demo_events import stage_events, stage_pilot
 from cooperare.cli.commands.demo_manual import stage_manual
-from cooperare.cli.commands.demo_staff import stage_staff
 from cooperare.cli.commands.demo_reports import stage_reports
+from cooperare.cli.commands.demo_staff import stage_staff
 from cooperare.cli.commands.moodle import print_report, site_report
 from cooperare.cli.context import AppContext, pass_app
 from cooperare.moodle.client import MoodleClient

@@ -39,7 +39,9 @@ def stage_diagnostic(run: DemoRun) -> None:
     made = generate(instrument, count=DEMO_COMMUNES, seed=2026, followup=PILOTS)
     store_responses(run.store, made.responses, command="demo: diagnostic generate")
     if getattr(run, "sandbox", None) is not None:
-        run.summary["diagnostic_moodle"] = _through_moodle(run, Questionnaire(catalogue.prefix, instrument))
+        again = {r.siruta for r in made.responses if r.wave != "T0"}
+        run.summary["diagnostic_moodle"] = _through_moodle(run, Questionnaire(catalogue.prefix, instrument),
+                                                           skip=again)
     study = study_from_store(run.store, instrument, catalogue=catalogue)
     fonts = load_fonts()
     write_report(study, out / "studiu-national.pdf", fmt="pdf", fonts=fonts)
@@ -58,14 +60,18 @@ def stage_diagnostic(run: DemoRun) -> None:
                                  "version": instrument.version}
 
 
-def _through_moodle(run: DemoRun, q: Questionnaire) -> dict[str, object]:
-    """Plan and apply the questionnaire, a few roster town halls answer in the sandbox, collect (twice)."""
+def _through_moodle(run: DemoRun, q: Questionnaire, *, skip: frozenset[int] | set[int] = frozenset()
+                    ) -> dict[str, object]:
+    """Plan and apply the questionnaire, a few roster town halls answer in the sandbox, collect (twice). Communes in
+    ``skip`` (measured again at T1 from their generated T0) do not answer here: a random later T0 answer would
+    replace the T0 their progress is measured from."""
     from cooperare.diagnostic.simulation import answer, by_commune
 
     planned = plan_questionnaire(run.client, run.store, q)
     applied = apply_questionnaire(run.client, run.store, planned, command="demo: diagnostic apply")
     again = plan_questionnaire(run.client, run.store, q).plan
-    grouped = sorted(by_commune(respondents(run.store)).items(), key=lambda item: -len(item[1]))
+    grouped = sorted(((siruta, people) for siruta, people in by_commune(respondents(run.store)).items()
+                      if siruta not in skip), key=lambda item: -len(item[1]))
     chosen = [(people[0], siruta) for siruta, people in grouped[:MOODLE_COMMUNES]]
     twice = next(((people[1], siruta) for siruta, people in grouped if len(people) > 1), None)
     if twice is not None:

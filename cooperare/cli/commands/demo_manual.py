@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cooperare.certificates.signing import PdfSigner, SignatureDetails
 from cooperare.courses.catalogue import load_catalogue
 from cooperare.manual.annex import load_recommendations
 from cooperare.manual.build import build_manual
@@ -18,6 +17,7 @@ from cooperare.manual.publish import Place, apply_manual, build_edition, plan_ma
 from cooperare.secrets import read_secret_file
 
 if TYPE_CHECKING:  # pragma: no cover
+    from cooperare.certificates.signing import PdfSigner
     from cooperare.cli.commands.demo import DemoRun
 
 BOOK_IDNUMBER = Place("coop").book
@@ -26,6 +26,7 @@ BOOK_IDNUMBER = Place("coop").book
 def demo_signer(run: DemoRun) -> PdfSigner | None:
     """The certificates stage's demo key (``DIR/keys``, its random password in the file beside it), or None when
     that stage did not run."""
+    from cooperare.certificates.signing import PdfSigner, SignatureDetails  # pyHanko: only when the demo signs
     from cooperare.cli.commands.demo_certificates import PASSWORD_FILE
 
     keys = run.summary.get("certificates", {}).get("keys")

@@ -28,7 +28,7 @@ from cooperare.sandbox.plugin import (
     util,
 )
 from cooperare.sandbox.registry import Call, ws_function
-from cooperare.sandbox.site import COURSE_ASSIGNABLE_ROLES, CONTEXT_MODULE, SITE_COURSE_ID, SITE_TIMEZONE
+from cooperare.sandbox.site import CONTEXT_MODULE, COURSE_ASSIGNABLE_ROLES, SITE_COURSE_ID, SITE_TIMEZONE
 
 ACTIVITY_CAPABILITIES = ("moodle/course:manageactivities", "moodle/course:activityvisibility")
 COHORT_CAPABILITIES = ("moodle/course:enrolconfig", "enrol/cohort:config")

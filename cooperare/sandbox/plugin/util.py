@@ -8,9 +8,9 @@ import json
 from typing import Any
 
 from cooperare.sandbox.courses import modules
+from cooperare.sandbox.courses.enrolments import enrolled_user_ids
 from cooperare.sandbox.courses.schema import table
 from cooperare.sandbox.db import Row
-from cooperare.sandbox.courses.enrolments import enrolled_user_ids
 from cooperare.sandbox.exceptions import InvalidParameterException, MoodleException, require_login, required_capability
 from cooperare.sandbox.php import php_float
 from cooperare.sandbox.registry import Call

@@ -1,0 +1,71 @@
+"""The national study and the synthetic second wave as a mayor reads them: no heading alone on a page, the
+repeated answers named by commune, T1 the same town hall a year on."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from cooperare.certificates.fonts import load_fonts
+from cooperare.diagnostic.generate import generate
+from cooperare.diagnostic.instrument import load_shipped
+from cooperare.diagnostic.responses import Response
+from cooperare.diagnostic.scoring import item_score, score_response
+from cooperare.diagnostic.study import build_study, source_label
+from cooperare.reports.diagnostic_pdf import write_study_pdf
+from cooperare.territory import communes
+
+HEADINGS = ("Pe județe", "Pe mărimea comunei (locuitori)", "Progres între valuri (T1 − T0)",
+            "Comune care au răspuns de mai multe ori (contează răspunsul cel mai recent)")
+
+
+def test_no_section_heading_stands_alone_on_a_page(tmp_path: Path) -> None:
+    instrument = load_shipped()
+    generated = generate(instrument, count=400, seed=3, followup=6, duplicates=0.03)
+    study = build_study(instrument, generated.responses, communes(), generated_at=datetime(2026, 12, 4, tzinfo=UTC))
+    path = tmp_path / "studiu.pdf"
+    write_study_pdf(study, path, fonts=load_fonts())
+    pages = [page.extract_text() for page in PdfReader(path).pages]
+    for number, text in enumerate(pages, start=1):
+        lines = [line for line in text.splitlines() if line.strip()]
+        assert len(lines) > 2, f"page {number} holds only {lines}"
+    county_page = next(t for t in pages if t.lstrip().startswith("Pe județe"))
+    assert "Alba" in county_page
+
+
+def test_repeated_answers_are_named_by_commune_and_source_in_romanian() -> None:
+    instrument = load_shipped()
+    ciugud = next(c for c in communes() if c.siruta == 1071)
+    first = Response(1071, instrument.version, "T0", datetime(2026, 4, 1, tzinfo=UTC), {"r3": False}, "form:a.xlsx")
+    second = Response(1071, instrument.version, "T0", datetime(2026, 4, 9, tzinfo=UTC), {"r3": True},
+                      "moodle:feedback:5:1:1793610000")
+    study = build_study(instrument, [first, second], communes(), generated_at=datetime(2026, 12, 4, tzinfo=UTC))
+    table = next(t for t in study.tables if t.key == "inlocuite")
+    assert table.rows == ((ciugud.name, ciugud.county_name, 1071, "T0", "01.04.2026 00:00", "09.04.2026 00:00",
+                           "formular offline (a.xlsx)"),)
+    assert source_label("moodle:feedback:5:1:1793610000") == "chestionarul din Moodle"
+    assert source_label("generated") == "date sintetice (demonstrație)"
+
+
+def test_a_synthetic_second_wave_is_the_same_town_hall_a_year_on() -> None:
+    instrument = load_shipped()
+    generated = generate(instrument, count=300, seed=1, followup=40, duplicates=0.0)
+    base = {r.siruta: r for r in generated.responses if r.wave == "T0"}
+    changes, kept, compared = [], 0, 0
+    for later in (r for r in generated.responses if r.wave == "T1"):
+        before = base[later.siruta]
+        a, b = score_response(instrument, before).overall, score_response(instrument, later).overall
+        if a is not None and b is not None:
+            changes.append(b - a)
+        for section in instrument.sections:
+            for q in section.questions:
+                if item_score(q, before.answers.get(q.id)) is not None:
+                    compared += 1
+                    kept += later.answers[q.id] == before.answers[q.id]
+    assert len(changes) >= 30
+    assert sum(changes) / len(changes) > 2, "a year of the project should show some progress on average"
+    assert sum(c > -5 for c in changes) >= 0.9 * len(changes), "a town hall does not lose a third of its practices"
+    assert max(abs(c) for c in changes) < 40
+    assert kept / compared > 0.5, "most practices of T0 are still there at T1"
