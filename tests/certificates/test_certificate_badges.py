@@ -40,6 +40,8 @@ from cooperare.store.certificates import CertificateRecord, CertificateRegistry
 from .conftest import PASSWORD, issue_two
 
 SCHEMA = Path(__file__).parent / "ob3" / "achievementcredential.schema.json"
+#: 1EdTech's own generated AchievementCredential schema (VC Data Model 2.0), annotations removed: see ob3/README.md.
+OFFICIAL_SCHEMA = Path(__file__).parent / "ob3" / "1edtech-achievementcredential.schema.json"
 
 
 @pytest.fixture(scope="module")
@@ -150,6 +152,27 @@ def test_credentials_validate_against_the_ob3_schema(badged: list[CertificateRec
     del broken["credentialSubject"]["achievement"]["criteria"]
     with pytest.raises(jsonschema.ValidationError):
         validator.validate(broken)
+
+
+def test_credentials_validate_against_1edtechs_own_schema(badged: list[CertificateRecord],
+                                                        config: CertificatesConfig) -> None:
+    """The schema 1EdTech's build publishes for OB 3.0 over VC Data Model 2.0 (gh-pages of
+    1EdTech/openbadges-specification): every credential passes it, and it catches what a wallet would refuse."""
+    schema = json.loads(OFFICIAL_SCHEMA.read_text())
+    assert schema["required"] == ["@context", "id", "type", "credentialSubject", "issuer", "validFrom"]
+    validator = jsonschema.Draft201909Validator(schema, format_checker=jsonschema.FormatChecker())
+    for record in badged:
+        validator.validate(payload(credential_paths(record, config.output)[1]))
+    credential = payload(credential_paths(badged[0], config.output)[1])
+    for breakage in (lambda c: c["credentialSubject"]["achievement"].pop("criteria"),
+                     lambda c: c["credentialSubject"]["achievement"].pop("description"),
+                     lambda c: c["@context"].__setitem__(0, "https://www.w3.org/2018/credentials/v1"),
+                     lambda c: c.pop("validFrom"),
+                     lambda c: c["credentialSubject"]["identifier"][0].pop("identityHash")):
+        broken = json.loads(json.dumps(credential))
+        breakage(broken)
+        with pytest.raises(jsonschema.ValidationError):
+            validator.validate(broken)
 
 
 def test_an_independent_verifier_checks_with_the_published_jwks(badged: list[CertificateRecord],
