@@ -29,4 +29,4 @@ $plugin->version = 2026120450;
 $plugin->requires = 2024100700;
 $plugin->supported = [405, 502];
 $plugin->maturity = MATURITY_BETA;
-$plugin->release = '0.5.1';
+$plugin->release = '0.5.2';
