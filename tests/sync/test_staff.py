@@ -90,6 +90,38 @@ def test_trainers_and_tutors_are_enrolled_by_role_and_join_their_groups(
     assert again_client.transport.stats.writes == 0
 
 
+def test_a_coordinator_follows_every_course_as_a_non_editing_teacher_in_every_group(
+        sandbox: Sandbox, catalogue: Catalogue, config: RosterConfig, store: Store) -> None:
+    """Walk finding 11: a coordinator opening a training course met its enrolment page. As staff of kind
+    ``coordinator`` (no groups given: all of them) they hold the coordinator role in each course listed, join every
+    commune group, and are never the news forum's announcers."""
+    people = rows(catalogue, count=40)
+    sync(sandbox, roster_of(people, catalogue, config), catalogue=catalogue, config=config, store=store)
+    keys = course_keys(catalogue)
+    maria = StaffMember(key="C01", firstname="Maria", lastname="Știrbu", email="maria.stirbu@example.org",
+                        courses=[StaffAssignment(course=key, kind="coordinator") for key in keys])
+    assert all(a.groups == ["all"] for a in maria.courses)
+    staff = StaffConfig(people=[maria])
+    client = client_for(sandbox)
+    splan = plan_staff(client, staff, catalogue=catalogue, config=config)
+    notes = {c.address: c.note for c in splan.plan.pending() if c.address.endswith(".staff[C01]") and ".group[" not in c.address}
+    assert set(notes.values()) == {"coordinator"} and len(notes) == len(keys)
+    apply_staff(client, splan, store=store, config=config)
+    user, = [u for u in sandbox.site.db["user"] if u["email"] == "maria.stirbu@example.org"]
+    for key in keys:
+        assert roles_in(sandbox, f"coop:course:{key}")["maria.stirbu@example.org"] == ("teacher",)
+        course = splan.state.courses[f"coop:course:{key}"]
+        groups = {g.id for g in splan.state.groups.get(course.id, [])}
+        joined = {m["groupid"] for m in sandbox.site.db["groups_members"] if m["userid"] == user["id"]}
+        assert groups and groups <= joined
+    assert not [c for c in splan.plan.pending() if ".news." in c.address]
+    assert not plan_staff(client_for(sandbox), staff, catalogue=catalogue, config=config).plan.has_changes
+    with pytest.raises(ValueError, match="kind 'observer' is not one of trainer, tutor, coordinator"):
+        StaffAssignment(course="expert-adm", kind="observer")  # type: ignore[arg-type]
+    assert StaffConfig(coordinator_role="coordonator").role_of("coordinator") == "coordonator"
+    assert "coordonator" in StaffConfig(coordinator_role="coordonator").teaching_roles
+
+
 def test_groups_by_county_code(sandbox: Sandbox, catalogue: Catalogue, config: RosterConfig, store: Store) -> None:
     people = rows(catalogue, count=60)
     sync(sandbox, roster_of(people, catalogue, config), catalogue=catalogue, config=config, store=store)

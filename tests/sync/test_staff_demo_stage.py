@@ -1,5 +1,5 @@
 """The demo's staff stage: a trainer and a tutor per course enrolled after the roster (cohort-sync enrolment, as in
-the demo), and a trainee named as trainer of their own course held."""
+the demo), the coordinator in every course, and a trainee named as trainer of their own course held."""
 
 from __future__ import annotations
 
@@ -27,7 +27,15 @@ def test_staff_stage_enrols_trainers_and_tutors_and_holds_a_trainee(catalogue: C
                           app=SimpleNamespace(say=lambda text, **_: said.append(text)))
     stage_staff(run)  # type: ignore[arg-type]
     staff = run.summary["staff"]
-    assert staff["people"] == 8 and staff["done"]["create user"] == 8 and staff["done"]["enrol"] == 8
+    courses = len(list(catalogue.courses()))
+    assert staff["people"] == 2 * courses + 1 and staff["done"]["create user"] == 2 * courses + 1
+    assert staff["done"]["enrol"] == 3 * courses  # a trainer, a tutor and the coordinator in each course
+    coordinator = next(u for u in box.site.db["user"] if u["email"] == "coordonator@acor.example.ro")
+    course_ids = {c["id"] for c in box.site.db["course"] if str(c.get("idnumber", "")).startswith("coop:course:")}
+    client = client_for(box)
+    for course_id in course_ids:
+        roles = {u.id: u.roles for u in client.enrol.enrolled_users(course_id, userfields=["roles"])}
+        assert roles[coordinator["id"]] == ("teacher",)
     assert staff["done"]["add group member"] > 8
     held, = staff["held"]
     assert "never a trainee" in held and any(text.startswith("held: ") for text in said)

@@ -1,5 +1,7 @@
 """The demo's staff stage: a trainer and a tutor for each catalogue course, enrolled into the sandbox after the
-roster, each leading the course's commune groups; a trainee named as the trainer of their own course is held.
+roster, each leading the course's commune groups; the project's coordinator following every course (the same
+person the reports stage gives the coordinators' course); a trainee named as the trainer of their own course is
+held.
 
 Runs after the roster stage (the commune groups and the trainees exist). Uses only the public staff API
 (:func:`cooperare.sync.service.plan_staff` / ``apply_staff``); the names are invented, the e-mails on example.org.
@@ -22,6 +24,8 @@ TUTORS = (("Ana-Maria", "Lăzărescu"), ("Cătălin", "Mândrescu"), ("Irina", "
 
 
 def demo_staff(course_keys: list[str]) -> list[StaffMember]:
+    from cooperare.cli.commands.demo_reports import DEMO_COORDINATOR
+
     people = []
     for index, key in enumerate(course_keys):
         for kind, names, code in (("trainer", TRAINERS, "F"), ("tutor", TUTORS, "T")):
@@ -29,6 +33,9 @@ def demo_staff(course_keys: list[str]) -> list[StaffMember]:
             people.append(StaffMember(key=f"{code}{index + 1:02d}", firstname=first, lastname=last,
                                       email=f"{code.lower()}{index + 1:02d}.formare@example.org",
                                       courses=[StaffAssignment(course=key, kind=kind, groups=["all"])]))
+    people.append(StaffMember(key="C01", firstname=DEMO_COORDINATOR["firstname"],
+                              lastname=DEMO_COORDINATOR["lastname"], email=DEMO_COORDINATOR["email"],
+                              courses=[StaffAssignment(course=key, kind="coordinator") for key in course_keys]))
     return people
 
 
@@ -40,8 +47,8 @@ def stage_staff(run: DemoRun) -> None:
     splan = plan_staff(run.client, StaffConfig(people=people), catalogue=catalogue, config=config)
     report = apply_staff(run.client, splan, store=run.store, config=config, command="demo staff")
     done = ", ".join(f"{count} {step}" for step, count in report.done.items())
-    run.app.say(f"{len(people)} trainers and tutors: {done}, in {run.client.transport.stats.calls - before} "
-                "web-service calls")
+    calls = run.client.transport.stats.calls - before
+    run.app.say(f"{len(people) - 1} trainers and tutors and a coordinator: {done}, in {calls} web-service calls")
     summary: dict[str, object] = {"people": len(people), "done": dict(report.done)}
     # A trainee named as the trainer of their own course is held, never enrolled as its trainer.
     course_idnumber, course = next(iter(splan.state.courses.items()))

@@ -24,7 +24,7 @@ roster_option = click.option("--roster", "roster_file", type=click.Path(dir_okay
 
 @click.group()
 def staff() -> None:
-    """Trainers and tutors (staff: in cooperare.yaml) into Moodle: plan, apply."""
+    """Trainers, tutors and coordinators (staff: in cooperare.yaml) into Moodle: plan, apply."""
 
 
 def _plan(app: AppContext, roster_file: Path | None) -> StaffPlan:
@@ -56,7 +56,7 @@ def _print(app: AppContext, splan: StaffPlan) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON on stdout (changes, holds, ws_calls).")
 @pass_app
 def plan_command(app: AppContext, roster_file: Path | None, as_json: bool) -> None:
-    """Show what enrolling the configured trainers and tutors would change in Moodle (reads only)."""
+    """Show what enrolling the configured trainers, tutors and coordinators would change in Moodle (reads only)."""
     splan = _plan(app, roster_file)
     if as_json:
         app.emit_json(splan.as_json(ws_calls=app.ws_calls))
@@ -70,7 +70,8 @@ def plan_command(app: AppContext, roster_file: Path | None, as_json: bool) -> No
 @click.option("--yes", is_flag=True, help="Apply without asking for confirmation.")
 @pass_app
 def apply_command(app: AppContext, roster_file: Path | None, yes: bool) -> None:
-    """Create missing staff accounts, enrol trainers and tutors with their roles, add them to their groups."""
+    """Create missing staff accounts, enrol trainers, tutors and coordinators with their roles, add them to their
+    groups."""
     splan = _plan(app, roster_file)
     _print(app, splan)
     if not splan.plan.has_changes:
