@@ -4,9 +4,9 @@ Trainers (``trainer``), tutors (``tutor``) and coordinators (``coordinator``) ar
 kind maps to a Moodle role by shortname (by default ``editingteacher`` for trainers, ``teacher`` for tutors and
 coordinators — found on the site by :mod:`cooperare.moodle.roles`, never by id). A coordinator follows the course
 without teaching it: progress, groups, quiz and completion reports; without ``groups`` they join every commune group,
-so a course with separate groups hides none of its trainees from them. ``groups`` says which of the course's commune groups the person joins:
-``all``, a county code (``CJ``: every commune group of that county) or a group's name. This module only declares
-settings: it must not read files or Moodle, nor import the sync domain.
+so a course with separate groups hides none of its trainees from them. ``groups`` says which of the course's
+commune groups the person joins: ``all``, a county code (``CJ``: every commune group of that county) or a group's
+name. This module only declares settings: it must not read files or Moodle, nor import the sync domain.
 """
 
 from __future__ import annotations

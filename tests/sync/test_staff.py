@@ -104,7 +104,8 @@ def test_a_coordinator_follows_every_course_as_a_non_editing_teacher_in_every_gr
     staff = StaffConfig(people=[maria])
     client = client_for(sandbox)
     splan = plan_staff(client, staff, catalogue=catalogue, config=config)
-    notes = {c.address: c.note for c in splan.plan.pending() if c.address.endswith(".staff[C01]") and ".group[" not in c.address}
+    notes = {c.address: c.note for c in splan.plan.pending()
+             if c.address.endswith(".staff[C01]") and ".group[" not in c.address}
     assert set(notes.values()) == {"coordinator"} and len(notes) == len(keys)
     apply_staff(client, splan, store=store, config=config)
     user, = [u for u in sandbox.site.db["user"] if u["email"] == "maria.stirbu@example.org"]
