@@ -278,6 +278,24 @@ def activities_steps() -> list[Step]:
     ]
 
 
+def grade_weights_steps() -> list[Step]:
+    def quiz(idnumber: str, weight: str, spechash: str) -> dict[str, Any]:
+        return _activity(idnumber, "quiz", section=2, completion=2, completionusegrade=1, completionpassgrade=1,
+                         spechash=spechash, options=[{"name": "grade", "value": "10"},
+                                                     {"name": "gradepass", "value": "6"},
+                                                     {"name": "gradeweight", "value": weight}])
+    return [
+        _course(),
+        _save_activities([quiz("coop:rec:m1", "0", "spec-m1"), quiz("coop:rec:final", "1", "spec-final")],
+                         "create: a module test weighing 0 and a final weighing 1 in the course total"),
+        _save_activities([quiz("coop:rec:m1", "0", "spec-m1"), quiz("coop:rec:final", "1", "spec-final")],
+                         "no-op: the same weights again"),
+        _save_activities([quiz("coop:rec:final", "", "spec-final-2")], "update: the final's weight given back"),
+        _describe("after: the module test reads its weight, the final none"),
+        _save_activities([quiz("coop:rec:bad", "1.5", "spec-bad")], "bad input: a weight above 1"),
+    ]
+
+
 def _multichoice(idnumber: str, text: str = "Care este capitala României?") -> str:
     return ('<?xml version="1.0" encoding="UTF-8"?><quiz><question type="multichoice">'
             f"<name><text>{idnumber}</text></name>"
@@ -835,6 +853,8 @@ SCENARIOS = [
              "describe_courses before and after.", sections_steps),
     Scenario("plugin_activities", "local_cooperare_save_activities of every module: create, no-op, update, "
              "bad input; delete_activities and again.", activities_steps),
+    Scenario("plugin_grade_weights", "local_cooperare_save_activities, quiz option gradeweight (0.6.0): create, no-op, "
+             "given back, read back, bad input.", grade_weights_steps),
     Scenario("plugin_questions", "local_cooperare_save_questions: create, no-op, new version, bad input.",
              questions_steps),
     Scenario("plugin_completion", "local_cooperare_set_completion: create, no-op, update, bad input, drift (a "

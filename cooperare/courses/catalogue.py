@@ -223,6 +223,9 @@ class QuizSettings:
     # (a user override in the quiz) after the trainee has gone over the modules again; "none" — nothing (a dead end
     # when attempts are limited and passing is required: the lint refuses it).
     retake: Literal["none", "trainer"] = "none"
+    # The quiz's share of the course total in Moodle's gradebook, in percent (natural aggregation's weight, with
+    # its override ticked); None leaves Moodle's own weights (each quiz counts by its maximum grade).
+    course_weight_percent: float | None = None
 
     @property
     def grade_to_pass(self) -> float:
@@ -237,6 +240,7 @@ class QuizOverride:
     timelimit_minutes: int | None = None
     shuffle_answers: bool | None = None
     retake: Literal["none", "trainer"] | None = None
+    course_weight_percent: float | None = None
 
     def applied_to(self, base: QuizSettings) -> QuizSettings:
         changes = {k: v for k, v in self.__dict__.items() if v is not None}

@@ -181,10 +181,15 @@ def day_end(day: date) -> int:
     return int(datetime.combine(day, time(23, 59), TIMEZONE).timestamp())
 
 
-def quiz_options(settings: QuizSettings, *, final: bool, closed_review: bool = False) -> dict[str, str]:
+def quiz_options(settings: QuizSettings, *, final: bool, closed_review: bool = False,
+                 grade_weights: bool = False) -> dict[str, str]:
     """The plugin's quiz options. ``closed_review`` (plugin 2026120360+): the final quiz shows per-answer feedback and
     the right answers only after it closes, so the review of a failed attempt does not hand over the answers of the
-    next one (walk of 2026-12-03); module tests keep their feedback at every time — they are for learning."""
+    next one (walk of 2026-12-03); module tests keep their feedback at every time — they are for learning.
+    ``grade_weights`` (plugin 0.6.0+): the quiz's ``course_weight_percent`` becomes its weight in the course total
+    (walk finding 8: with Moodle's own weights, a trainee who failed the final read a course total of 89 %)."""
+    weight = ({"gradeweight": f"{settings.course_weight_percent / 100:g}"}
+              if grade_weights and settings.course_weight_percent is not None else {})
     return {
         "attempts": str(settings.attempts),
         "grade": f"{settings.grade:g}",
@@ -194,6 +199,7 @@ def quiz_options(settings: QuizSettings, *, final: bool, closed_review: bool = F
         "preferredbehaviour": "deferredfeedback" if final else "interactive",
         "navmethod": "free",
         "reviewfeedback": "closed" if final and closed_review else "1",
+        **weight,
     }
 
 
@@ -266,7 +272,7 @@ def _questions(prefix: str, course: Course, quiz_ref: str, quiz: Quiz) -> Desire
 
 
 def _course(catalogue: Catalogue, programme: Programme, course: Course, *, lang: str,
-            closed_review: bool = False) -> DesiredCourse:
+            closed_review: bool = False, grade_weights: bool = False) -> DesiredCourse:
     prefix = catalogue.prefix
     settings = catalogue.course_settings(course.key)
     module_quiz = catalogue.quiz_settings(course.key, final=False)
@@ -301,7 +307,8 @@ def _course(catalogue: Catalogue, programme: Programme, course: Course, *, lang:
                          resource.completion or "none")
         if module.quiz is not None:
             activity(f"{key}:quiz", "quiz", number, module.quiz.title, module.quiz.intro,
-                     quiz_options(module_quiz, final=False), module.quiz.completion or "pass")
+                     quiz_options(module_quiz, final=False, grade_weights=grade_weights),
+                     module.quiz.completion or "pass")
             question_sets.append(_questions(prefix, course, f"{key}:quiz", module.quiz))
     sections.append(DesiredSection(final_section, FINAL_SECTION_NAME,
                                    "<p>Evaluarea finală a programului și chestionarul de feedback.</p>"))
@@ -311,7 +318,7 @@ def _course(catalogue: Catalogue, programme: Programme, course: Course, *, lang:
         activity(FINAL_PATH_REF, "label", final_section, "", final_path_text(final_quiz), {}, "none")
         activity("final", "quiz", final_section, course.final_quiz.title,
                  course.final_quiz.intro + retake_text(final_quiz),
-                 {**quiz_options(final_quiz, final=True, closed_review=closed_review),
+                 {**quiz_options(final_quiz, final=True, closed_review=closed_review, grade_weights=grade_weights),
                   "availability": availability_after(module_tests)},
                  course.final_quiz.completion or "pass")
         question_sets.append(_questions(prefix, course, "final", course.final_quiz))
@@ -354,10 +361,11 @@ def _course(catalogue: Catalogue, programme: Programme, course: Course, *, lang:
 
 
 def desired_state(catalogue: Catalogue, *, only: set[str] | None = None, lang: str = "",
-                  closed_review: bool = False) -> DesiredState:
+                  closed_review: bool = False, grade_weights: bool = False) -> DesiredState:
     """The whole catalogue as Moodle should hold it (``only``: course keys or shortnames to restrict to; ``lang``:
     the language forced on every course, "ro" when the site has the Romanian pack, "" to leave it to the user;
-    ``closed_review``: the site's plugin takes ``reviewfeedback: closed`` — see :func:`quiz_options`)."""
+    ``closed_review``, ``grade_weights``: the site's plugin takes ``reviewfeedback: closed``, ``gradeweight`` — see
+    :func:`quiz_options`)."""
     prefix = catalogue.prefix
     categories = tuple(
         DesiredCategory(category_idnumber(prefix, category.key), category.key, category.name, category.description,
@@ -365,7 +373,7 @@ def desired_state(catalogue: Catalogue, *, only: set[str] | None = None, lang: s
         for category, parent in catalogue.categories()
     )
     courses = tuple(
-        _course(catalogue, programme, course, lang=lang, closed_review=closed_review)
+        _course(catalogue, programme, course, lang=lang, closed_review=closed_review, grade_weights=grade_weights)
         for programme, course in catalogue.courses()
         if only is None or course.key in only or course.shortname in only
     )

@@ -179,6 +179,27 @@ class _Linter:
         for problem in html_problems(resource.text):
             self.add("error", "html", f"resource HTML: {problem}", source, (*where, "text"))
 
+    def course_weights(self, programme: Programme, course: Course, where: tuple[str | int, ...]) -> None:
+        """The quizzes' ``course_weight_percent``: all given or none (Moodle would share the rest among the others
+        by their maxima), each 0–100, and together 100 — overrides that do not add up are rescaled by Moodle, so
+        the course total would not say what the catalogue says."""
+        module = self.catalogue.quiz_settings(course.key, final=False)
+        final = self.catalogue.quiz_settings(course.key, final=True)
+        tests = sum(1 for key in course.modules if programme.module(key).quiz is not None)
+        weights = [module.course_weight_percent] * tests + ([final.course_weight_percent] if course.final_quiz else [])
+        given = [w for w in weights if w is not None]
+        if not given:
+            return
+        if len(given) != len(weights):
+            self.add("error", "course-weight", "course_weight_percent is set for the module quizzes or the final quiz "
+                     "but not both: give both (0 for the module tests and 100 for the final make the course total "
+                     "the final's result)", "settings.yaml", where)
+        elif any(not 0 <= w <= 100 for w in given) or abs(sum(given) - 100) > 0.01:
+            self.add("error", "course-weight",
+                     f"the quizzes' course_weight_percent add up to {sum(given):g}% ({tests} module tests × "
+                     f"{module.course_weight_percent:g}% + final {final.course_weight_percent:g}%), not 100%",
+                     "settings.yaml", where)
+
     def course(self, programme: Programme, course: Course, source: str, base: tuple[str | int, ...]) -> None:
         if course.final_quiz is None:
             self.add("error", "final-missing", "course has no final evaluation quiz", source, base)
@@ -195,6 +216,7 @@ class _Linter:
             if quiz.pass_percent <= 0 or quiz.grade <= 0:
                 self.add("error", "pass-mark", f"{what}: grade and pass mark must be positive", "settings.yaml",
                          ("courses", course.key) if settings else ("defaults",))
+        self.course_weights(programme, course, ("courses", course.key) if settings else ("defaults",))
         for duplicate in sorted({m for m in course.modules if course.modules.count(m) > 1}):
             self.add("error", "duplicate-idnumber", f"module {duplicate!r} is listed twice: its activities would "
                      "share idnumbers", source, (*base, "modules"))

@@ -42,6 +42,16 @@ REVIEW_CLOSED_SINCE = 2026120360
 """The plugin version whose quizzes take ``reviewfeedback: closed`` (0.4.0 as merged on 2026-12-03)."""
 
 
+GRADE_WEIGHTS_SINCE = 2026120500
+"""The plugin version whose quizzes take ``gradeweight`` (0.6.0)."""
+
+
+def grade_weights(client: MoodleClient) -> bool:
+    """Whether the site's plugin sets a quiz's weight in the course total (no call: the version is in the site info)."""
+    version = client.site.plugin_version
+    return version is not None and version >= GRADE_WEIGHTS_SINCE
+
+
 def closed_review(client: MoodleClient) -> bool:
     """Whether the site's plugin hides a quiz's answers until it closes (no call: the version is in the site info)."""
     version = client.site.plugin_version
@@ -52,7 +62,8 @@ def plan_courses(client: MoodleClient, catalogue: Catalogue, *, prune: bool = Fa
                  only: set[str] | None = None) -> CoursesPlan:
     """Read what Moodle holds of the catalogue and compare it with the catalogue."""
     client.site.require(CORE_FUNCTIONS["courses"], purpose="provisioning courses")
-    desired = desired_state(catalogue, only=only, lang=course_language(client), closed_review=closed_review(client))
+    desired = desired_state(catalogue, only=only, lang=course_language(client), closed_review=closed_review(client),
+                            grade_weights=grade_weights(client))
     state = read_state(client, course_idnumbers=[c.idnumber for c in desired.courses])
     plan = build_plan(desired, state, prune=prune)
     plan.ws_calls = client.transport.stats.calls

@@ -57,6 +57,15 @@ def test_pass_mark_above_the_maximum(catalogue_dir: Path) -> None:
     assert "pass-mark" in found and "settings.yaml" in found["pass-mark"][0]
 
 
+def test_quiz_course_weights_must_add_up_to_100(catalogue_dir: Path) -> None:
+    assert "course-weight" not in rules(catalogue_dir)  # shipped: module tests 0 %, final 100 %
+    edit(catalogue_dir / "settings.yaml", "    course_weight_percent: 0", "    course_weight_percent: 10")
+    found = rules(catalogue_dir)["course-weight"]
+    assert len(found) == 4 and "add up to 150%" in found[0] and "settings.yaml" in found[0]  # 5 tests × 10 + 100
+    edit(catalogue_dir / "settings.yaml", "    course_weight_percent: 10\n", "")
+    assert "not both" in rules(catalogue_dir)["course-weight"][0]
+
+
 def test_completion_rule_pointing_at_a_missing_activity(catalogue_dir: Path) -> None:
     edit(catalogue_dir / AD, "    final_quiz:",
          "    completion:\n      require: [final, m7-lipsa:quiz]\n    final_quiz:")

@@ -284,3 +284,41 @@ def test_the_final_quiz_keeps_its_answers_until_it_closes_while_module_tests_tea
     changed = [c for c in older.plan.pending() if c.action == "update"]
     assert [c.address for c in changed] == ["course[coop:course:alfabetizare].activity[coop:alfabetizare:final]"]
     assert (changed[0].before["options.reviewfeedback"], changed[0].after["options.reviewfeedback"]) == ("closed", "1")
+
+
+def test_the_course_total_is_the_final_evaluations_result(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Walk of 2026-12-04 on real 4.5.6 (finding 8 of 2026-12-03): a trainee with every module test at 10/10 who failed
+    # the final twice (3.75/10) read "Total curs 53,75 (0–60) 89,58 %". The catalogue weighs the module tests 0 %
+    # and the final 100 % in the course total (settings.yaml, course_weight_percent).
+    from cooperare.courses import service
+    from cooperare.sandbox.courses import grades
+    from cooperare.sandbox.courses.schema import table
+
+    box = Sandbox()
+    client = provision(box, store, only={"alfabetizare"})
+    assert service.grade_weights(client)
+    db = box.site.db
+    course = client.courses.by_field("shortname", "COOP-AD")[0]
+    quiz_module = db["modules"].first(name="quiz")["id"]
+    quizzes = {cm["idnumber"]: grades.item_for(box.site, course.id, "quiz", cm["instance"])
+               for cm in table(db, "course_modules").where(module=quiz_module)}
+    final = quizzes.pop("coop:alfabetizare:final")
+    assert (final["weightoverride"], final["aggregationcoef2"]) == (1, 1.0)
+    assert len(quizzes) == 5 and all((q["weightoverride"], q["aggregationcoef2"]) == (1, 0.0) for q in quizzes.values())
+    trainee = int(client.users.create([{"username": "cursant", "firstname": "Costel", "lastname": "Toma",
+                                        "email": "costel.toma@example.org", "password": "Cursant#2026x"}])[0]["id"])
+    for item in quizzes.values():
+        grades.set_grade(box.site, item, trainee, 10)
+    grades.set_grade(box.site, final, trainee, 3.75)
+    total = grades.course_item(box.site, course.id)
+    assert grades.course_grade(box.site, course.id, trainee) / total["grademax"] == pytest.approx(0.375)
+    assert not plan_courses(client_for(box), load_catalogue(), only={"alfabetizare"}).plan.has_changes
+    # A weight changed by hand in the gradebook is drift, and apply puts it back.
+    table(db, "grade_items").update(final["id"], aggregationcoef2=0.5)
+    drift = plan_courses(client_for(box), load_catalogue(), only={"alfabetizare"})
+    assert [c.address for c in drift.plan.pending()] == [
+        "course[coop:course:alfabetizare].activity[coop:alfabetizare:final]"]
+    # A site whose plugin predates gradeweight gets Moodle's own weights (nothing sent it cannot take).
+    monkeypatch.setattr(service, "GRADE_WEIGHTS_SINCE", 10**10)
+    older = service.desired_state(load_catalogue(), only={"alfabetizare"}, grade_weights=service.grade_weights(client))
+    assert not any("gradeweight" in a.options for c in older.courses for a in c.activities)

@@ -11,7 +11,7 @@ import pytest
 
 from cooperare.courses.catalogue import load_catalogue
 from cooperare.courses.desired import desired_state
-from cooperare.courses.service import apply_courses, closed_review, plan_courses
+from cooperare.courses.service import apply_courses, closed_review, grade_weights, plan_courses
 from cooperare.moodle.client import MoodleClient
 from cooperare.sandbox import Sandbox, simulate
 from cooperare.store import Store
@@ -42,7 +42,8 @@ def described(client: MoodleClient) -> list[dict[str, Any]]:
 @pytest.mark.parametrize("version", ["4.5", "5.0"])
 def test_the_catalogue_from_empty_is_all_managed_without_drift(store: Store, version: str) -> None:
     box, client = provisioned(store, version)
-    desired = desired_state(load_catalogue(), closed_review=closed_review(client))  # as plan_courses builds it
+    desired = desired_state(load_catalogue(), closed_review=closed_review(client),
+                            grade_weights=grade_weights(client))  # as plan_courses builds it
     assert client.transport.stats.calls <= 6 * len(desired.courses)
     for course, live in zip(desired.courses, described(client), strict=True):
         assert live["idnumber"] == course.idnumber and live["enablecompletion"] == 1

@@ -271,6 +271,40 @@ def catalogue_items(client: MoodleClient, courseid: int) -> list[dict[str, Any]]
     ]
 
 
+def test_grade_weights_make_the_course_total_follow_the_final() -> None:
+    """As save_activities_test::test_grade_weights_make_the_course_total_follow_the_final on a real Moodle."""
+    from cooperare.sandbox.courses import grades
+
+    box, client, courseid = new_site()
+    module = catalogue_items(client, courseid)[4]
+    module["options"].append({"name": "gradeweight", "value": "0"})
+    final = {**module, "idnumber": "coop:test:final:quiz", "name": "Evaluare finală", "spechash": "spec-final",
+             "options": [*module["options"][:-1], {"name": "gradeweight", "value": "1"}]}
+    created = save_activities(client, [module, final])
+    assert [a["action"] for a in created] == ["created", "created"]
+    items = [grades.item_for(box.site, courseid, "quiz", a["instance"]) for a in created]
+    assert [(i["weightoverride"], i["aggregationcoef2"]) for i in items] == [(1, 0.0), (1, 1.0)]
+    read = {o["name"]: o["value"] for o in described_activity(client, "coop:test:final:quiz")["options"]}
+    assert read["gradeweight"] == "1" and not described_activity(client, "coop:test:final:quiz")["drift"]
+    assert [a["action"] for a in save_activities(client, [module, final])] == ["unchanged", "unchanged"]
+
+    trainee = create_users(client, "trainee")["trainee"]
+    grades.set_grade(box.site, items[0], trainee, 10)
+    grades.set_grade(box.site, items[1], trainee, 3)
+    total = grades.course_item(box.site, courseid)
+    assert grades.course_grade(box.site, courseid, trainee) / total["grademax"] == pytest.approx(0.3)
+
+    final["options"] = [*final["options"][:-1], {"name": "gradeweight", "value": ""}]
+    assert save_activities(client, [final])[0]["action"] == "updated"
+    assert grades.item_for(box.site, courseid, "quiz", created[1]["instance"])["weightoverride"] == 0
+    assert "gradeweight" not in {o["name"] for o in described_activity(client, "coop:test:final:quiz")["options"]}
+    # The module test still weighs 0, so the final, given back to Moodle, takes the rest: 3/10 of the 20 points.
+    assert grades.course_grade(box.site, courseid, trainee) == pytest.approx(6)
+    assert save_activities(client, [final])[0]["action"] == "unchanged"
+    final["options"][-1]["value"] = "1.5"
+    assert "gradeweight" in str(fails(lambda: save_activities(client, [final])))
+
+
 def test_activities_of_every_type_are_real_course_modules_and_a_rerun_is_a_no_op() -> None:
     box, client, courseid = new_site()
     items = catalogue_items(client, courseid)

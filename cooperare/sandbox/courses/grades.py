@@ -123,8 +123,29 @@ def set_grade(site: Site, item: Row, userid: int, grade: float | None, *, usermo
     return grades.rows[grade_id]
 
 
+def regrade_course(site: Site, courseid: int) -> None:
+    """Every graded user's course total again (after a weight changed)."""
+    users = {g["userid"] for item in activity_items(site, courseid)
+             for g in table(site.db, "grade_grades").where(itemid=item["id"])}
+    for userid in sorted(users):
+        regrade_user(site, courseid, userid)
+
+
+def _weights(graded: list[tuple[Row, Row]]) -> list[float]:
+    """Natural aggregation's weights of the graded items: an overridden weight (``weightoverride``) as set, the rest
+    of 1 shared by the others in proportion to their maxima; normalised to 1 when the overrides exceed it."""
+    overridden = sum(float(item["aggregationcoef2"] or 0) for item, _ in graded if item.get("weightoverride"))
+    free_max = sum(float(item["grademax"]) for item, _ in graded if not item.get("weightoverride"))
+    left = max(0.0, 1.0 - overridden)
+    weights = [float(item["aggregationcoef2"] or 0) if item.get("weightoverride")
+               else (left * float(item["grademax"]) / free_max if free_max else 0.0) for item, _ in graded]
+    total = sum(weights)
+    return [w / total for w in weights] if total > 1 else weights
+
+
 def regrade_user(site: Site, courseid: int, userid: int) -> None:
-    """Natural aggregation of one user's course total (only non-empty grades count)."""
+    """Natural aggregation of one user's course total (only non-empty grades count). With no weight overridden,
+    the total is the sum of the grades; with overrides, the weighted fractions times the graded maxima."""
     grades = table(site.db, "grade_grades")
     total_item = course_item(site, courseid)
     graded: list[tuple[Row, Row]] = []
@@ -133,15 +154,20 @@ def regrade_user(site: Site, courseid: int, userid: int) -> None:
         if row is not None and row["finalgrade"] is not None and not item.get("hidden"):
             graded.append((item, row))
     maximum = sum(float(item["grademax"]) for item, _ in graded)
-    for item, row in graded:
-        weight = float(item["grademax"]) / maximum if maximum else 0.0
+    weights = _weights(graded)
+    for (_, row), weight in zip(graded, weights, strict=True):
         grades.update(row["id"], aggregationstatus="used", aggregationweight=weight)
     total_row = grade_of(site, total_item["id"], userid)
     if not graded:
         if total_row is not None:
             grades.update(total_row["id"], finalgrade=None, rawgrademax=float(total_item["grademax"]))
         return
-    values = {"finalgrade": sum(float(row["finalgrade"]) for _, row in graded), "rawgrademax": maximum,
+    if any(item.get("weightoverride") for item, _ in graded):
+        final = maximum * sum(w * float(row["finalgrade"]) / float(item["grademax"])
+                              for (item, row), w in zip(graded, weights, strict=True) if float(item["grademax"]))
+    else:
+        final = sum(float(row["finalgrade"]) for _, row in graded)
+    values = {"finalgrade": final, "rawgrademax": maximum,
               "rawgrademin": 0.0, "timemodified": site.now()}
     if total_row is None:
         grades.insert(new_row("grade_grades", {"itemid": total_item["id"], "userid": userid,

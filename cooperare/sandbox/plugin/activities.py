@@ -47,7 +47,7 @@ OPTIONS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
     "quiz": {"attempts": ("int", ()), "grade": ("float", ()), "gradepass": ("float", ()), "timelimit": ("int", ()),
              "shuffleanswers": ("enum", ("0", "1")), "preferredbehaviour": ("behaviour", ()),
              "navmethod": ("enum", ("free", "seq")), "reviewfeedback": ("enum", ("0", "1", "closed")),
-             "questionsperpage": ("int", ()), "availability": ("availability", ())},
+             "questionsperpage": ("int", ()), "availability": ("availability", ()), "gradeweight": ("weight", ())},
     "feedback": {"items": ("feedbackitems", ()), "anonymous": ("enum", ("1", "2")),
                  "completionsubmit": ("enum", ("0", "1")), "availability": ("availability", ())},
     "resource": {"draftitemid": ("int", ()), "display": ("enum", ("0", "1", "2", "3", "4", "5", "6"))},
@@ -143,6 +143,12 @@ def validate_options(modname: str, options: list[dict[str, Any]], what: str) -> 
             if not php_is_numeric(value) or php_float(value.strip()) < 0:
                 raise InvalidParameterException(f"{what}: option '{name}' must be a number >= 0")
             value = util.float_string(php_float(value.strip()))
+        elif kind == "weight":
+            # The grade item's weight in its category (natural aggregation), 0 to 1; '' = Moodle's own.
+            if value != "" and (not php_is_numeric(value) or not 0 <= php_float(value.strip()) <= 1):
+                raise InvalidParameterException(f"{what}: option '{name}' must be a number from 0 to 1, or empty "
+                                                "for Moodle's own weight")
+            value = "" if value == "" else util.float_string(php_float(value.strip()))
         elif kind == "behaviour":
             if value not in BEHAVIOURS:
                 raise InvalidParameterException(f"{what}: option '{name}' must be one of {', '.join(BEHAVIOURS)}")
@@ -498,6 +504,8 @@ def create(call: Call, course: Row, item: dict[str, Any], options: dict[str, str
     if modname == "quiz":
         table(call.db, "quiz_sections").insert({"quizid": instance["id"], "firstslot": 1, "heading": "",
                                                 "shufflequestions": 0})
+        if options.get("gradeweight", ""):
+            set_grade_weight(call, course, instance["id"], options["gradeweight"])
     elif modname == "forum" and instance["type"] == "single":
         forums.add_discussion(call.site, instance, call.user["id"], instance["name"], instance["intro"])
     elif modname == "feedback" and "items" in options:
@@ -534,6 +542,8 @@ def update(call: Call, course: Row, cm: Row, item: dict[str, Any], options: dict
         desired["options"][name] = value
     if modname == "quiz":
         check_quiz_grades(desired["options"], bool(item["completionpassgrade"]), what)
+        if desired["options"].get("gradeweight") == "" and "gradeweight" not in current["options"]:
+            del desired["options"]["gradeweight"]  # Moodle's own weight already: nothing to give back.
     if modname == "bigbluebuttonbn":
         check_bbb_times(desired["options"], what)
     if desired == current and newfiles is None:
@@ -550,7 +560,8 @@ def update(call: Call, course: Row, cm: Row, item: dict[str, Any], options: dict
         return {k: v for k, v in data.items() if k not in keys}
 
     fields_differ = without(desired, ("section", "options")) != without(current, ("section", "options"))
-    options_differ = without(desired["options"], ("grade", "items")) != without(current["options"], ("grade", "items"))
+    apart = ("grade", "items", "gradeweight")
+    options_differ = without(desired["options"], apart) != without(current["options"], apart)
     if fields_differ or options_differ or newfiles is not None:
         changes = _instance_changes(modname, desired, instance)
         changes["intro"], changes["introformat"] = desired["intro"], FORMAT_HTML
@@ -578,6 +589,9 @@ def update(call: Call, course: Row, cm: Row, item: dict[str, Any], options: dict
         if unlock:
             reset_all_state(call, course, table(call.db, "course_modules").rows[cm["id"]])
 
+    weight = desired["options"].get("gradeweight", "")
+    if modname == "quiz" and weight != current["options"].get("gradeweight", ""):
+        set_grade_weight(call, course, instance["id"], weight)
     if modname == "feedback" and "items" in options and options["items"] != current["options"]["items"]:
         feedback_items.save(site, modules.instance_of(site, cm), feedback_items.parse(options["items"], what))
     return True
@@ -624,6 +638,19 @@ def _instance_changes(modname: str, desired: dict[str, Any], instance: Row) -> d
     if modname == "book":
         return {"numbering": int(options["numbering"]), "navstyle": int(options["navstyle"])}
     return {}
+
+
+def set_grade_weight(call: Call, course: Row, quizid: int, weight: str) -> None:
+    """``activities::set_grade_weight``: the quiz item's weight override ('' gives it back to Moodle), then the
+    course's users are regraded (Moodle marks the course for regrading)."""
+    item = grades.item_for(call.site, course["id"], "quiz", quizid, 0)
+    if item is None:
+        return
+    values: dict[str, Any] = {"weightoverride": 0 if weight == "" else 1}
+    if weight != "":
+        values["aggregationcoef2"] = php_float(weight)
+    table(call.db, "grade_items").update(item["id"], **values)
+    grades.regrade_course(call.site, course["id"])
 
 
 def _update_quiz_maximum_grade(call: Call, quiz: Row, newgrade: float) -> None:
@@ -720,6 +747,8 @@ def read_options(call: Call, course: Row, cm: Row, instance: Row) -> dict[str, s
             "reviewfeedback": review,
             "questionsperpage": str(int(instance.get("questionsperpage") or 0)),
             "availability": availability_read(call, cm),
+            **({"gradeweight": util.float_string(item["aggregationcoef2"] or 0)}
+               if item and item.get("weightoverride") else {}),
         }
     if modname == "feedback":
         return {

@@ -63,6 +63,7 @@ class activities {
             'reviewfeedback' => ['enum', ['0', '1', 'closed']],
             'questionsperpage' => ['int'],
             'availability' => ['availability'],
+            'gradeweight' => ['weight'],
         ],
         'feedback' => [
             'items' => ['feedbackitems'],
@@ -240,6 +241,14 @@ class activities {
                         throw new invalid_parameter_exception("{$what}: option '{$name}' must be a number >= 0");
                     }
                     $value = util::float_string($value);
+                    break;
+                case 'weight':
+                    // The grade item's weight in its category (natural aggregation), 0 to 1; '' = Moodle's own.
+                    if ($value !== '' && (!is_numeric($value) || (float) $value < 0 || (float) $value > 1)) {
+                        throw new invalid_parameter_exception("{$what}: option '{$name}' must be a number from 0 "
+                            . "to 1, or empty for Moodle's own weight");
+                    }
+                    $value = $value === '' ? '' : util::float_string($value);
                     break;
                 case 'behaviour':
                     $behaviours = \question_engine::get_behaviour_options(null);
@@ -492,12 +501,41 @@ class activities {
             self::set_availability($mi, $course, $options['availability'], $item['idnumber'], $what);
         }
         $moduleinfo = create_module($mi);
+        if ($modname === 'quiz' && ($options['gradeweight'] ?? '') !== '') {
+            self::set_grade_weight($course, (int) $moduleinfo->instance, $options['gradeweight']);
+        }
 
         if ($modname === 'feedback' && isset($options['items'])) {
             $feedback = $DB->get_record('feedback', ['id' => $moduleinfo->instance], '*', MUST_EXIST);
             feedback_items::save($feedback, feedback_items::parse($options['items'], $what));
         }
         return $moduleinfo;
+    }
+
+    /**
+     * The quiz's weight in its grade category, as a teacher sets it in Gradebook setup under natural aggregation
+     * ("Weight" with its override ticked): weightoverride and aggregationcoef2 on the quiz's grade item, then the
+     * course is marked for regrading (Moodle recalculates the other weights and the totals when grades are next
+     * read). '' gives the weight back to Moodle. Read back only while overridden, so a site whose gradebook
+     * was never touched shows no drift.
+     *
+     * @param stdClass $course
+     * @param int $quizid
+     * @param string $weight '' or 0 to 1
+     * @return void
+     */
+    private static function set_grade_weight(stdClass $course, int $quizid, string $weight): void {
+        $gradeitem = grade_item::fetch(['itemtype' => 'mod', 'itemmodule' => 'quiz', 'iteminstance' => $quizid,
+            'itemnumber' => 0, 'courseid' => $course->id]);
+        if (!$gradeitem) {
+            return;
+        }
+        $gradeitem->weightoverride = $weight === '' ? 0 : 1;
+        if ($weight !== '') {
+            $gradeitem->aggregationcoef2 = (float) $weight;
+        }
+        $gradeitem->update('local_cooperare');
+        $gradeitem->force_regrading();
     }
 
     /**
@@ -632,6 +670,9 @@ class activities {
         }
         if ($modname === 'quiz') {
             self::check_quiz_grades($desired['options'], (bool) $item['completionpassgrade'], $what);
+            if (($desired['options']['gradeweight'] ?? null) === '' && !isset($current['options']['gradeweight'])) {
+                unset($desired['options']['gradeweight']); // Moodle's own weight already: nothing to give back.
+            }
         }
         if ($modname === 'bigbluebuttonbn') {
             self::check_bbb_times($desired['options'], $what);
@@ -656,8 +697,8 @@ class activities {
 
         $fieldsdiffer = array_diff_key($desired, ['section' => 1, 'options' => 1])
             != array_diff_key($current, ['section' => 1, 'options' => 1]);
-        $optionsdiffer = array_diff_key($desired['options'], ['grade' => 1, 'items' => 1])
-            != array_diff_key($current['options'], ['grade' => 1, 'items' => 1]);
+        $apart = ['grade' => 1, 'items' => 1, 'gradeweight' => 1];
+        $optionsdiffer = array_diff_key($desired['options'], $apart) != array_diff_key($current['options'], $apart);
         if ($fieldsdiffer || $optionsdiffer || $newfiles !== null) {
             $cmrecord = get_coursemodule_from_id($modname, $cm->id, $course->id, false, MUST_EXIST);
             [$cmrecord, , , $mi] = get_moduleinfo_data($cmrecord, $course);
@@ -691,6 +732,10 @@ class activities {
             update_moduleinfo($cmrecord, $mi, $course, null);
         }
 
+        $weight = $desired['options']['gradeweight'] ?? '';
+        if ($modname === 'quiz' && $weight !== ($current['options']['gradeweight'] ?? '')) {
+            self::set_grade_weight($course, (int) $cm->instance, $weight);
+        }
         if ($modname === 'feedback' && isset($options['items']) && $options['items'] !== $current['options']['items']) {
             $feedback = $DB->get_record('feedback', ['id' => $cm->instance], '*', MUST_EXIST);
             feedback_items::save($feedback, feedback_items::parse($options['items'], $what));
@@ -892,6 +937,8 @@ class activities {
                 } else {
                     $review = 'custom';
                 }
+                $weight = $gradeitem && $gradeitem->weightoverride
+                    ? ['gradeweight' => util::float_string($gradeitem->aggregationcoef2)] : [];
                 return [
                     'attempts' => (string) (int) $instance->attempts,
                     'grade' => util::float_string($instance->grade),
@@ -903,7 +950,7 @@ class activities {
                     'reviewfeedback' => $review,
                     'questionsperpage' => (string) (int) $instance->questionsperpage,
                     'availability' => self::availability_read($cm),
-                ];
+                ] + $weight;
             case 'feedback':
                 return [
                     'items' => feedback_items::canonical_json(feedback_items::read($instance)),

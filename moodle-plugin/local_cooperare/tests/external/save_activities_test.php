@@ -517,4 +517,55 @@ final class save_activities_test extends testcase {
         $this->assertSame($records[0]->id, $after[0]->id);
         $this->assertSame('r>>>>>cetățean|ONG|autoritate|altul|nu spun', $after[0]->presentation);
     }
+
+    /**
+     * gradeweight: the module tests weigh 0 and the final evaluation 1 in the course total (walk finding 8: a trainee
+     * who failed the final read a course total of 89 %), read back while overridden, a re-run is a no-op, '' gives the
+     * weight back to Moodle, and a weight outside 0..1 is refused.
+     */
+    public function test_grade_weights_make_the_course_total_follow_the_final(): void {
+        global $CFG, $DB;
+        require_once($CFG->libdir . '/gradelib.php');
+        $items = $this->catalogue_items();
+        $module = $items[4];
+        $module['options'][] = ['name' => 'gradeweight', 'value' => '0'];
+        $final = $items[4];
+        $final['idnumber'] = 'coop:test:final:quiz';
+        $final['name'] = 'Evaluare finală';
+        $final['options'][] = ['name' => 'gradeweight', 'value' => '1'];
+        $created = $this->call('save_activities', [[$module, $final]]);
+        $this->assertSame(['created', 'created'], array_column($created['activities'], 'action'));
+        $gradeitem = fn(int $i) => \grade_item::fetch(['itemtype' => 'mod', 'itemmodule' => 'quiz',
+            'iteminstance' => $created['activities'][$i]['instance'], 'courseid' => $this->course->id]);
+        $this->assertEquals([1, 0.0], [(int) $gradeitem(0)->weightoverride, (float) $gradeitem(0)->aggregationcoef2]);
+        $this->assertEquals([1, 1.0], [(int) $gradeitem(1)->weightoverride, (float) $gradeitem(1)->aggregationcoef2]);
+        $options = array_column($this->described_activity('coop:test:final:quiz')['options'], 'value', 'name');
+        $this->assertSame('1', $options['gradeweight']);
+        $this->assertFalse($this->described_activity('coop:test:final:quiz')['drift']);
+        $again = $this->call('save_activities', [[$module, $final]]);
+        $this->assertSame(['unchanged', 'unchanged'], array_column($again['activities'], 'action'));
+
+        // A trainee with 10/10 in the module test and 3/10 in the final: the course total is 30 %, not 65 %.
+        $trainee = $this->getDataGenerator()->create_and_enrol($this->course, 'student');
+        $gradeitem(0)->update_final_grade($trainee->id, 10, 'test');
+        $gradeitem(1)->update_final_grade($trainee->id, 3, 'test');
+        grade_regrade_final_grades($this->course->id);
+        $courseitem = \grade_item::fetch_course_item($this->course->id);
+        $total = \grade_grade::fetch(['itemid' => $courseitem->id, 'userid' => $trainee->id]);
+        $this->assertEqualsWithDelta(0.3, (float) $total->finalgrade / (float) $courseitem->grademax, 0.0001);
+
+        $final['options'] = array_values(array_filter($final['options'], fn($o) => $o['name'] !== 'gradeweight'));
+        $final['options'][] = ['name' => 'gradeweight', 'value' => ''];
+        $back = $this->call('save_activities', [[$final]]);
+        $this->assertSame('updated', $back['activities'][0]['action']);
+        $this->assertSame(0, (int) $gradeitem(1)->weightoverride);
+        $options = array_column($this->described_activity('coop:test:final:quiz')['options'], 'value', 'name');
+        $this->assertArrayNotHasKey('gradeweight', $options);
+        $this->assertSame('unchanged', $this->call('save_activities', [[$final]])['activities'][0]['action']);
+
+        $final['options'][count($final['options']) - 1]['value'] = '1.5';
+        $this->expectException(\invalid_parameter_exception::class);
+        $this->expectExceptionMessageMatches('/gradeweight/');
+        $this->call('save_activities', [[$final]]);
+    }
 }
