@@ -21,6 +21,8 @@ from cooperare.diagnostic.study import CommuneResult, Study
 from cooperare.reports.tabular import neutralise
 
 KEYS = ["siruta", "judet", "val", "versiune", "data_raspuns", "populatie"]
+NONE_TICKED = "nimic"
+"""A multiple-choice question answered with no option ticked: an answer (it scores 0), unlike a blank (no answer)."""
 
 
 def _answer_code(value: Any) -> str:
@@ -29,7 +31,7 @@ def _answer_code(value: Any) -> str:
     if value == DONT_KNOW:
         return DONT_KNOW
     if isinstance(value, tuple):
-        return ";".join(value)
+        return ";".join(value) if value else NONE_TICKED
     if isinstance(value, bool):
         return "da" if value else "nu"
     return str(value)
@@ -104,8 +106,9 @@ def descriptor(study: Study) -> dict[str, Any]:
                 field["description"] += " Răspunsuri: " + "; ".join(f"{o.key} = {o.text} (scor {o.score:g})"
                                                                      for o in q.options)
             elif q.type == "multi":
-                field["description"] += " Opțiunile bifate, separate prin „;”: " + "; ".join(
-                    f"{o.key} = {o.text}" for o in q.options)
+                field["description"] += (f" Opțiunile bifate, separate prin „;”, sau {NONE_TICKED} când nu e bifată "
+                                         "niciuna (răspuns cu scor 0, nu lipsă): " + "; ".join(
+                                             f"{o.key} = {o.text}" for o in q.options))
             elif q.type == "yes_no":
                 field["constraints"] = {"enum": ["da", "nu", DONT_KNOW]}
             elif q.type == "scale" and q.scale:

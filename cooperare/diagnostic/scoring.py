@@ -26,6 +26,21 @@ BANDS: tuple[tuple[float, str, str], ...] = (
 """Upper bound (inclusive), key and Romanian label of each maturity band."""
 
 
+def band_legend() -> str:
+    """The bands in words, for readers of decimal scores: 25.3 is "peste 25", so it is Mediu, not De bază."""
+    parts, lower = [], None
+    for upper, _key, label in BANDS:
+        label = label[0].lower() + label[1:]
+        if lower is None:
+            parts.append(f"0–{upper:g} {label}")
+        elif upper >= 100:
+            parts.append(f"peste {lower:g} {label}")
+        else:
+            parts.append(f"peste {lower:g} până la {upper:g} {label}")
+        lower = upper
+    return "Niveluri: " + ", ".join(parts) + "."
+
+
 @dataclass(frozen=True)
 class SectionScore:
     key: str

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from cooperare.collation import romanian_key
 from cooperare.diagnostic.instrument import DMA_DIMENSIONS, Instrument
 from cooperare.diagnostic.responses import Response, Superseded, latest
 from cooperare.diagnostic.scoring import (
@@ -167,7 +168,7 @@ def _tables(study: Study, grouped: Mapping[str, list[CommuneResult]], universe: 
                           *(Column(label, "int") for _u, _k, label in BANDS),
                           Column("Mediana", "score"), Column("Media", "score")), tuple(band_rows))
     county_rows = []
-    for county in counties():
+    for county in sorted(counties(), key=lambda c: romanian_key(c.name)):  # Călărași after Buzău, as a reader looks
         if not county.has_communes:
             continue
         items = grouped.get(county.code, [])

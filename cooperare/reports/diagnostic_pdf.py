@@ -20,7 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
 from cooperare.certificates.fonts import FontPair
-from cooperare.diagnostic.scoring import BANDS, band_label, band_of
+from cooperare.diagnostic.scoring import BANDS, band_label, band_legend, band_of
 from cooperare.diagnostic.study import POPULATION_LABELS, Scorecard, Study, section_titles
 from cooperare.reports.certification import Table
 from cooperare.reports.pdf import PAGE, _pieces, _styles, _table
@@ -77,8 +77,8 @@ def write_study_pdf(study: Study, path: Path, *, fonts: FontPair) -> None:
         f"de diagnostic (versiunea {study.instrument.version}). Instrumentul urmează evaluarea maturității digitale "
         "a organizațiilor din sectorul public folosită de rețeaua europeană EDIH: șase dimensiuni, fiecare cu un "
         "scor de la 0 la 100; scorul general este media celor șase. Modulul comunal (Monitorul Oficial Local, "
-        "documente electronice, ședințe online, bandă largă) se raportează separat. Niveluri: 0–25 de bază, "
-        "26–50 mediu, 51–75 moderat avansat, peste 75 avansat (limitele de după 25 sunt alese de proiect). "
+        "documente electronice, ședințe online, bandă largă) se raportează separat. "
+        f"{band_legend()[:-1]} (limitele de după 25 sunt alese de proiect). "
         "Răspunsurile „Nu știu” nu sunt socotite zero: o dimensiune cu prea puține răspunsuri rămâne fără scor."
     )
     notes = [intro]
@@ -217,9 +217,9 @@ def scorecard_texts(cards: Sequence[Scorecard], study: Study) -> str:
 
 
 _STATIC = ("Fișa de maturitate digitală a comunei", "Comuna", "județul", "Scor general", "Județul", "Țara",
-           "Cele trei acțiuni care ar ridica cel mai mult scorul", "puncte", "Formare:", "Întrebări fără răspuns",
+           "Cele trei acțiuni care ar ridica cel mai mult scorul", "puncte", "Formare:", "(media la ", "Întrebări fără răspuns",
            "nu știu", "insuficient", "Progres față de T0", "comuna", "media județului", "media țării",
-           "Niveluri: 0–25 de bază, 26–50 mediu, 51–75 moderat avansat, peste 75 avansat.", "populație", "răspuns din",
+           band_legend(), "populație", "răspuns din",
            "instrument", "–„”·+−")
 
 
@@ -268,8 +268,10 @@ def _draw_card(c: Canvas, card: Scorecard, study: Study, *, fonts: FontPair, pro
     c.drawString(left + 90, y + 20, band_label(scored.band))
     c.setFillColor(colors.black)
     c.setFont(fonts.regular, 10)
-    c.drawString(left + 220, y + 38, f"Județul {r.commune.county_name}: {_fmt(card.county.get('overall'))}")
-    c.drawString(left + 220, y + 22, f"Țara: {_fmt(card.national.get('overall'))}")
+    # The county and country means are the first wave's: a later wave's score says so beside them.
+    means = "" if scored.wave == r.scored.wave else f" (media la {r.scored.wave})"
+    c.drawString(left + 220, y + 38, f"Județul {r.commune.county_name}{means}: {_fmt(card.county.get('overall'))}")
+    c.drawString(left + 220, y + 22, f"Țara{means}: {_fmt(card.national.get('overall'))}")
     if card.progress is not None:
         c.drawString(left + 220, y + 6, f"Progres față de T0: {_fmt(card.progress.get('overall'), signed=True)} puncte")
     # bars
@@ -353,6 +355,6 @@ def _draw_card(c: Canvas, card: Scorecard, study: Study, *, fonts: FontPair, pro
             c.drawString(left, y, line)
             y -= 11
     c.setFillColor(colors.grey)
-    c.drawString(left, 18 * mm, "Niveluri: 0–25 de bază, 26–50 mediu, 51–75 moderat avansat, peste 75 avansat.")
+    c.drawString(left, 18 * mm, band_legend())
     c.drawString(left, 14 * mm, f"Scorurile urmează evaluarea EDIH a maturității digitale în sectorul public; "
                                 f"instrument {scored.version}, date din {study.generated_at:%d.%m.%Y}.")

@@ -33,6 +33,23 @@ def test_no_section_heading_stands_alone_on_a_page(tmp_path: Path) -> None:
         assert len(lines) > 2, f"page {number} holds only {lines}"
     county_page = next(t for t in pages if t.lstrip().startswith("Pe județe"))
     assert "Alba" in county_page
+    # Counties in Romanian alphabetical order (ă after a, ș after s), not by county code: Călărași after Caraș-Severin
+    # and before Cluj; Giurgiu between Galați and Gorj.
+    table = next(t for t in study.tables if t.rows and any(row[0] == "Călărași" for row in t.rows))
+    names = [row[0] for row in table.rows]
+    from cooperare.collation import romanian_key
+
+    assert names == sorted(names, key=romanian_key)
+    assert names.index("Caraș-Severin") < names.index("Călărași") < names.index("Cluj")
+    assert names.index("Galați") < names.index("Giurgiu") < names.index("Gorj")
+
+
+def test_the_band_legend_says_where_a_decimal_score_falls() -> None:
+    from cooperare.diagnostic.scoring import band_label, band_legend, band_of
+
+    legend = band_legend()
+    assert "peste 25 până la 50 mediu" in legend and "26" not in legend
+    assert band_label(band_of(25.3)) == "Mediu" and band_label(band_of(25.0)) == "De bază"
 
 
 def test_repeated_answers_are_named_by_commune_and_source_in_romanian() -> None:
@@ -69,3 +86,20 @@ def test_a_synthetic_second_wave_is_the_same_town_hall_a_year_on() -> None:
     assert sum(c > -5 for c in changes) >= 0.9 * len(changes), "a town hall does not lose a third of its practices"
     assert max(abs(c) for c in changes) < 40
     assert kept / compared > 0.5, "most practices of T0 are still there at T1"
+
+
+def test_a_second_wave_scorecard_says_its_comparisons_are_first_wave_means(tmp_path: Path) -> None:
+    from cooperare.diagnostic.study import scorecard
+    from cooperare.reports.diagnostic_pdf import write_scorecards
+
+    instrument = load_shipped()
+    generated = generate(instrument, count=200, seed=5, followup=5, duplicates=0.0)
+    study = build_study(instrument, generated.responses, communes(), generated_at=datetime(2026, 12, 4, tzinfo=UTC))
+    again = next(r for r in study.results if r.followup is not None and r.followup.overall is not None)
+    once = next(r for r in study.results if r.followup is None and r.scored.overall is not None)
+    path = tmp_path / "fise.pdf"
+    write_scorecards([scorecard(study, again.commune.siruta), scorecard(study, once.commune.siruta)], study, path,
+                     fonts=load_fonts())
+    later, first = (page.extract_text() for page in PdfReader(path).pages)
+    assert f"Județul {again.commune.county_name} (media la T0):" in later and "Țara (media la T0):" in later
+    assert "(media la" not in first and f"Județul {once.commune.county_name}:" in first
