@@ -9,7 +9,7 @@ says which of the two is meant. Example::
 
     events:
       source: evenimente.yaml          # a YAML file (events: [...]) or a folder (one event per file)
-      attendance: {min_percent: 50}    # "attended" = present for at least half of the duration
+      attendance: {min_percent: 50, within_event: true}  # "attended" = present for half of the event's own time
       targets: {dissemination: 6, participatory_governance: 2}
 
 Configuration only (the loader in :mod:`cooperare.events.loader` reads files): this module must not touch Moodle or
@@ -212,6 +212,9 @@ class EventsFile:
 class AttendanceRule:
     min_percent: float = 50.0
     """Present for at least this share of the event's duration counts as attended."""
+    within_event: bool = True
+    """Count only the minutes between the event's start and end (a room opened early, or left open after the end,
+    adds nothing), so time present never exceeds the duration; false counts every minute the export shows."""
 
     def __post_init__(self) -> None:
         if not 0 < self.min_percent <= 100:

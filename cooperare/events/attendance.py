@@ -45,8 +45,19 @@ def minutes(intervals: Iterable[Interval]) -> float:
     return sum(((end - start) for start, end in merge(intervals)), timedelta()) / timedelta(minutes=1)
 
 
-def attended(present_minutes: float, event: Event, rule: AttendanceRule) -> bool:
-    return present_minutes + 1e-9 >= event.duration_minutes * rule.min_percent / 100
+def clip(intervals: Iterable[Interval], start: datetime, end: datetime) -> tuple[Interval, ...]:
+    """The parts of ``intervals`` between ``start`` and ``end`` (merged)."""
+    return merge((max(a, start), min(b, end)) for a, b in merge(intervals) if a < end and b > start)
+
+
+def present_minutes(intervals: Iterable[Interval], event: Event, rule: AttendanceRule) -> float:
+    """Minutes present as the rule counts them: within the event's start and end when ``rule.within_event``."""
+    return minutes(clip(intervals, event.starts_at, event.ends_at) if rule.within_event else intervals)
+
+
+def attended(present: float, event: Event, rule: AttendanceRule) -> bool:
+    """``present``: minutes as :func:`present_minutes` counts them."""
+    return present + 1e-9 >= event.duration_minutes * rule.min_percent / 100
 
 
 def name_key(name: str) -> str:

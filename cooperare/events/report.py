@@ -16,7 +16,7 @@ from datetime import datetime
 
 from cooperare.collation import romanian_key
 from cooperare.config.events import KIND_LABELS, AttendanceRule, Event, EventTargets
-from cooperare.events.attendance import Attendee, attended
+from cooperare.events.attendance import Attendee, attended, present_minutes
 from cooperare.events.planner import ROOM_LABELS
 from cooperare.reports.certification import Cell, Column, Table, county_label
 
@@ -70,8 +70,9 @@ def event_section(event: Event, attendees: Sequence[Attendee], *, rule: Attendan
     rows: list[tuple[Cell, ...]] = []
     counts: dict[str, Counter[str]] = {}
     for number, attendee in enumerate(ordered, start=1):
-        present = round(attendee.minutes)
-        ok = attended(attendee.minutes, event, rule)
+        counted = present_minutes(attendee.intervals, event, rule)
+        present = round(counted)
+        ok = attended(counted, event, rule)
         category = _category(attendee, categories)
         counts.setdefault(category, Counter())["present"] += 1
         counts[category]["attended"] += int(ok)

@@ -18,7 +18,7 @@ from cooperare.certificates.fonts import FontPair
 from cooperare.config.events import AttendanceRule, Event, EventsConfig
 from cooperare.courses.catalogue import Catalogue
 from cooperare.errors import InputError
-from cooperare.events.attendance import Attendee, Matcher, attended, collect, match_all
+from cooperare.events.attendance import Attendee, Matcher, attended, collect, match_all, present_minutes
 from cooperare.events.exports import file_sha256, read_export
 from cooperare.events.report import EventsReport, build_report
 from cooperare.moodle.client import MoodleClient
@@ -55,7 +55,7 @@ def import_attendance(store: Store, event: Event, path: Path, *, rule: Attendanc
     if earlier is not None:
         present = register.attendance(event.id)
         return ImportOutcome(event.id, str(path), earlier.format, digest, False, earlier.rows, earlier.people,
-                             _kinds(present), sum(attended(a.minutes, event, rule) for a in present))
+                             _kinds(present), sum(attended(present_minutes(a.intervals, event, rule), event, rule) for a in present))
     with store.runs.recording(command, ws_calls=lambda: 0, detail={"event": event.id, "file": str(path)}) as run:
         export, sessions = read_export(path, day=event.date, tz=event.tz, skip_invalid=skip_invalid)
         presences = collect(sessions)
@@ -69,7 +69,7 @@ def import_attendance(store: Store, event: Event, path: Path, *, rule: Attendanc
         run.detail = {"event": event.id, "file": str(path), "format": export.format, "rows": export.rows,
                       "people": len(attendees), "recorded": recorded}
     return ImportOutcome(event.id, str(path), export.format, export.sha256, recorded, export.rows, len(attendees),
-                         _kinds(attendees), sum(attended(a.minutes, event, rule) for a in attendees),
+                         _kinds(attendees), sum(attended(present_minutes(a.intervals, event, rule), event, rule) for a in attendees),
                          tuple(export.skipped))
 
 
@@ -133,7 +133,7 @@ def import_bbb_attendance(client: MoodleClient, store: Store, event: Event, *, r
             present = register.attendance(event.id)
             run.detail = {"event": event.id, "room": room, "logs": len(read.logs), "recorded": False}
             return ImportOutcome(event.id, source, "bigbluebutton", digest, False, earlier.rows, earlier.people,
-                                 _kinds(present), sum(attended(a.minutes, event, rule) for a in present))
+                                 _kinds(present), sum(attended(present_minutes(a.intervals, event, rule), event, rule) for a in present))
         roster = People(store.engine).all()
         accounts = {p.moodle_user_id: Account(f"{p.firstname} {p.lastname}", p.email) for p in roster
                     if p.moodle_user_id}
@@ -148,4 +148,4 @@ def import_bbb_attendance(client: MoodleClient, store: Store, event: Event, *, r
         run.detail = {"event": event.id, "room": room, "logs": len(read.logs), "people": len(attendees),
                       "recorded": recorded}
     return ImportOutcome(event.id, source, "bigbluebutton", digest, recorded, len(read.logs), len(attendees),
-                         _kinds(attendees), sum(attended(a.minutes, event, rule) for a in attendees))
+                         _kinds(attendees), sum(attended(present_minutes(a.intervals, event, rule), event, rule) for a in attendees))

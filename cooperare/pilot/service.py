@@ -18,7 +18,7 @@ from cooperare.config.pilot import PilotConfig
 from cooperare.courses.catalogue import Catalogue
 from cooperare.courses.identity import course_idnumber
 from cooperare.errors import ConfigError
-from cooperare.events.attendance import attended
+from cooperare.events.attendance import attended, present_minutes
 from cooperare.moodle.client import MoodleClient
 from cooperare.pilot.report import Dated, PilotInputs, PilotReport, build_pilot_report, month_starts
 from cooperare.store import Store
@@ -62,7 +62,7 @@ def gather(client: MoodleClient, store: Store, *, config: PilotConfig, catalogue
                     for c in CertificateRegistry(store.engine).all(status="valid")]
     register = EventAttendance(store.engine)
     present = [Dated(a.person_key, event.starts_at) for event in events if event.id in register.event_ids()
-               for a in register.attendance(event.id) if a.kind == "roster" and attended(a.minutes, event, rule)]
+               for a in register.attendance(event.id) if a.kind == "roster" and attended(present_minutes(a.intervals, event, rule), event, rule)]
     contributions = [(author, when if when.tzinfo else when.replace(tzinfo=UTC))
                      for author, when in _contributions(store)]
     return PilotInputs(People(store.engine).all(), activity, certificates, present, contributions, _diagnostic(store))

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from cooperare.config.events import AttendanceRule
-from cooperare.events.attendance import Guest, Matcher, Presence, attended, collect, match_all, merge, minutes
+from cooperare.events.attendance import (
+    Guest,
+    Matcher,
+    Presence,
+    attended,
+    collect,
+    match_all,
+    merge,
+    minutes,
+    present_minutes,
+)
 from cooperare.events.exports import Session
 from cooperare.events.loader import load_events
 from cooperare.store.people import PersonRecord
@@ -38,6 +48,21 @@ def test_attended_rule_is_a_share_of_the_duration() -> None:
     assert attended(60, event, AttendanceRule())
     assert not attended(59.9, event, AttendanceRule())
     assert not attended(60, event, AttendanceRule(min_percent=75))
+
+
+def test_only_the_events_own_time_counts_unless_the_rule_says_otherwise() -> None:
+    """A room opened 45 minutes early: someone there from then until 40 minutes into a 120-minute event was present
+    40 minutes of it (not attended at 50 %), never more minutes than the event lasts."""
+    event = next(e for e in load_events() if e.duration_minutes == 120)
+    start = event.starts_at
+    early = [(start - timedelta(minutes=45), start + timedelta(minutes=40))]
+    assert present_minutes(early, event, AttendanceRule()) == 40
+    assert not attended(present_minutes(early, event, AttendanceRule()), event, AttendanceRule())
+    everything = AttendanceRule(within_event=False)
+    assert present_minutes(early, event, everything) == 85 and attended(85, event, everything)
+    whole_day = [(start - timedelta(hours=3), start + timedelta(hours=5)), (start, start + timedelta(minutes=30))]
+    assert present_minutes(whole_day, event, AttendanceRule()) == event.duration_minutes
+    assert present_minutes([(start - timedelta(hours=2), start - timedelta(hours=1))], event, AttendanceRule()) == 0
 
 
 def sessions(*rows: tuple[str, str, int, int]) -> list[Session]:
