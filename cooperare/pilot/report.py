@@ -48,9 +48,13 @@ class PilotInputs:
     attendance: Sequence[Dated] = ()
     """Validated event attendances (the event's start time)."""
     contributions: Sequence[tuple[str, datetime]] = ()
-    """Consultation contributions: (author, submitted at)."""
+    """Consultation contributions no roster person is known to have written: (author, submitted at); counted for a
+    city hall when the author's text names its commune."""
     diagnostic: Mapping[int, Mapping[str, float | None]] = ()  # type: ignore[assignment]
     """Per commune SIRUTA code, the overall diagnostic score of each wave (T0, T1)."""
+    contributions_by: Sequence[Dated] = ()
+    """Consultation contributions written by a roster person (their e-mail's hash matched): counted for the city
+    hall the person belongs to."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,7 @@ def build_pilot_report(halls: Sequence[CityHall], inputs: PilotInputs, *, now: d
         attended = [d for d in inputs.attendance if d.person_key in keys]
         name = fold(hall.commune)
         contributions = [when for author, when in inputs.contributions if f" {name} " in f" {fold(author)} "]
+        contributions += [d.at for d in inputs.contributions_by if d.person_key in keys]
         scores = dict(inputs.diagnostic).get(hall.siruta, {})
         summary_rows.append((
             hall.commune, hall.county, len(people),

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from cooperare.certificates.fonts import FontPair
+from cooperare.consultation_bridge.register import author_hash
 from cooperare.config.events import AttendanceRule, Event
 from cooperare.config.pilot import PilotConfig
 from cooperare.courses.catalogue import Catalogue
@@ -25,7 +26,7 @@ from cooperare.store import Store
 from cooperare.store.certificates import CertificateRegistry
 from cooperare.store.diagnostic import DiagnosticResponses
 from cooperare.store.events import EventAttendance
-from cooperare.store.people import People
+from cooperare.store.people import People, PersonRecord
 from cooperare.store.schema import consultation_contributions
 
 
@@ -44,11 +45,28 @@ def _diagnostic(store: Store) -> dict[int, dict[str, float | None]]:
     return scores
 
 
-def _contributions(store: Store) -> list[tuple[str, datetime]]:
+def _contributions(store: Store, people: Sequence[PersonRecord]) -> tuple[list[tuple[str, datetime]], list[Dated]]:
+    """Consultation contributions (duplicates left out), each attributed to the roster person whose e-mail hashes to
+    its ``author_hash`` (the register keeps the hash, never the address), else kept with its author's text."""
     t = consultation_contributions.c
     with store.engine.connect() as conn:
-        return [(str(row.author or ""), row.submitted_at) for row in
-                conn.execute(select(t.author, t.submitted_at).where(t.duplicate_of.is_(None)))]
+        rows = list(conn.execute(select(t.consultation_id, t.author, t.author_hash, t.submitted_at)
+                                 .where(t.duplicate_of.is_(None))))
+    hashes: dict[str, dict[str, str]] = {}
+    unattributed: list[tuple[str, datetime]] = []
+    attributed: list[Dated] = []
+    for row in rows:
+        when = row.submitted_at if row.submitted_at.tzinfo else row.submitted_at.replace(tzinfo=UTC)
+        known = hashes.get(row.consultation_id)
+        if known is None:
+            known = hashes[row.consultation_id] = {author_hash(p.email, consultation_id=row.consultation_id): p.key
+                                                   for p in people if p.email}
+        person = known.get(row.author_hash or "")
+        if person is not None:
+            attributed.append(Dated(person, when))
+        else:
+            unattributed.append((str(row.author or ""), when))
+    return unattributed, attributed
 
 
 def gather(client: MoodleClient, store: Store, *, config: PilotConfig, catalogue: Catalogue,
@@ -62,10 +80,12 @@ def gather(client: MoodleClient, store: Store, *, config: PilotConfig, catalogue
                     for c in CertificateRegistry(store.engine).all(status="valid")]
     register = EventAttendance(store.engine)
     present = [Dated(a.person_key, event.starts_at) for event in events if event.id in register.event_ids()
-               for a in register.attendance(event.id) if a.kind == "roster" and attended(present_minutes(a.intervals, event, rule), event, rule)]
-    contributions = [(author, when if when.tzinfo else when.replace(tzinfo=UTC))
-                     for author, when in _contributions(store)]
-    return PilotInputs(People(store.engine).all(), activity, certificates, present, contributions, _diagnostic(store))
+               for a in register.attendance(event.id)
+               if a.kind == "roster" and attended(present_minutes(a.intervals, event, rule), event, rule)]
+    people = People(store.engine).all()
+    unattributed, attributed = _contributions(store, people)
+    return PilotInputs(people, activity, certificates, present, unattributed, _diagnostic(store),
+                       contributions_by=attributed)
 
 
 def pilot_report(client: MoodleClient, store: Store, *, config: PilotConfig, catalogue: Catalogue,

@@ -4,7 +4,7 @@ through the real client) and the store, written as PDF and XLSX."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -80,6 +80,18 @@ def test_report_from_the_sandbox_and_the_store(store: Store, tmp_path: Path) -> 
     may_first = int(datetime(2027, 4, 30, 21, 30, tzinfo=UTC).timestamp())  # 00:30 on 1 May in Bucharest (UTC+3)
     simulate.forum_post(box.site, forum, ids[4], "Revenire", "Text", when=may_first)
     box.site.db.commit()
+    # Two consultation contributions: one by a Bârnova roster person whose author text names no commune (found by
+    # the hash of their e-mail), one by a citizen outside the roster who names no pilot commune (counted nowhere).
+    from cooperare.consultation_bridge.register import author_hash
+    from cooperare.store.schema import consultation_contributions
+
+    with store.engine.begin() as conn:
+        for number, (author, email) in enumerate((("Ion Pop1", "u1@x.ro"), ("Un cetățean", "c@example.ro"))):
+            conn.execute(consultation_contributions.insert().values(
+                consultation_id="manual-2027", source_key=f"s{number}", part_key="cap-01", category="citizen",
+                author=author, publish_name=False, author_hash=author_hash(email, consultation_id="manual-2027"),
+                submitted_at=NOW - timedelta(days=5), text="Propunere", content_hash=f"h{number}",
+                fold_key=f"f{number}", late=False, revision=1, answer="pending", recorded_at=NOW))
     reader = MoodleClient(box.transport())
     config = PilotConfig(city_halls=HALLS)
     report = pilot_report(reader, store, config=config, catalogue=catalogue, events=load_events(),
@@ -88,6 +100,7 @@ def test_report_from_the_sandbox_and_the_store(store: Store, tmp_path: Path) -> 
     # people 0, 4, 8 are in Dărmănești; 0 and 4 accessed 2 days ago, 8 twenty days ago
     assert rows["Dărmănești"][2:9] == (3, 2, 3, 3, 0, 4, 0)
     assert rows["Bârnova"][2:5] == (3, 2, 3) and rows["Dumbrava Roșie"][2] == 0
+    assert (rows["Bârnova"][9], rows["Dărmănești"][9], rows["Hemeiuș"][9]) == (1, 0, 0)  # by the e-mail's hash
     assert reader.transport.stats.calls <= 3  # describe once, one page of counts for the one course
     assert len(report.monthly.rows) == 4 * 6 and report.monthly.rows[5][1] == "iunie 2027"
     monthly = {(r[0], r[1]): r[2:6] for r in report.monthly.rows}
