@@ -23,6 +23,7 @@ from pathlib import Path
 from cooperare.certificates.fonts import load_fonts
 from cooperare.diagnostic.generate import generate
 from cooperare.diagnostic.instrument import load_shipped
+from cooperare.diagnostic.offer import load_offer
 from cooperare.diagnostic.scoring import score_response
 from cooperare.diagnostic.study import build_study, scorecard
 from cooperare.reports.diagnostic_pdf import write_scorecards, write_study_pdf
@@ -85,10 +86,11 @@ def main() -> None:
     instrument = load_shipped()
     fonts = load_fonts()
     made = generate(instrument, count=args.communes, seed=args.seed, followup=4)
+    offer = load_offer(instrument)  # the manual's chapters and the course modules on the study and every card
     print(f"{len(made.responses)} responses for {len(made.communes)} communes (instrument {instrument.version})")
     timed("score responses only", lambda: [score_response(instrument, r) for r in made.responses])
     study = timed("scoring + study aggregation", lambda: build_study(
-        instrument, made.responses, communes(), generated_at=datetime.now(UTC)), goal=2)
+        instrument, made.responses, communes(), generated_at=datetime.now(UTC), offer=offer), goal=2)
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
         timed("national study PDF", lambda: write_study_pdf(study, out / "study.pdf", fonts=fonts), goal=20)

@@ -13,6 +13,7 @@ from pathlib import Path
 from cooperare.certificates.fonts import FontPair
 from cooperare.courses.catalogue import Catalogue
 from cooperare.diagnostic.instrument import Instrument
+from cooperare.diagnostic.offer import Offer, load_offer
 from cooperare.diagnostic.responses import Response
 from cooperare.diagnostic.study import Study, build_study, scorecard
 from cooperare.errors import InputError
@@ -31,14 +32,23 @@ def store_responses(store: Store, responses: Iterable[Response], *, command: str
         return DiagnosticResponses(store.engine).add(items)
 
 
+def offer_for(instrument: Instrument, *, catalogue: Catalogue | None = None, path: Path | None = None,
+              site_url: str | None = None) -> Offer:
+    """The manual chapters and course modules for every section (``path`` or the shipped ``offer.yaml``), checked
+    against the shipped manual and ``catalogue``; course links when ``site_url`` (config ``site.url``) is known."""
+    return load_offer(instrument, path, catalogue=catalogue).with_site(site_url)
+
+
 def study_from_store(store: Store, instrument: Instrument, *, catalogue: Catalogue | None = None,
-                     generated_at: datetime | None = None) -> Study:
+                     generated_at: datetime | None = None, offer: Offer | None = None) -> Study:
+    """The study of the stored responses; with ``offer`` (:func:`offer_for`) it names chapters and course modules."""
     responses = DiagnosticResponses(store.engine).all(version=instrument.version)
     if not responses:
         raise InputError(f"no responses to instrument {instrument.version} in the store",
                          hint="collect them (diagnostic collect), import forms (diagnostic import) or generate some")
     return build_study(instrument, responses, communes(), generated_at=generated_at or datetime.now(UTC),
-                       programmes=programme_names(catalogue))
+                       programmes=programme_names(catalogue),
+                       offer=offer)
 
 
 def write_report(study: Study, out: Path, *, fmt: str, fonts: FontPair | None) -> None:

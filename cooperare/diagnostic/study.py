@@ -14,6 +14,7 @@ from datetime import datetime
 
 from cooperare.collation import romanian_key
 from cooperare.diagnostic.instrument import DMA_DIMENSIONS, Instrument
+from cooperare.diagnostic.offer import Offer
 from cooperare.diagnostic.responses import Response, Superseded, latest
 from cooperare.diagnostic.scoring import (
     BANDS,
@@ -35,6 +36,9 @@ SHORT_TITLES = {"strategie": "Strategie", "pregatire": "Pregătire", "uman": "Ce
                 "date": "Date, securitate", "interoperabilitate": "Interoperab.", "verde": "Verde",
                 "comuna": "Modul comunal"}
 BASE_WAVE = "T0"
+OFFER_HEADING = "Ce oferă formarea și manualul"
+WEAKEST = 2
+"""How many of a commune's weakest dimensions its scorecard names the manual's chapters and the course modules for."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,7 @@ class Study:
     by_county: Mapping[str, Mapping[str, float | None]]
     item_means: Mapping[str, float]
     tables: tuple[Table, ...]
+    offer: Offer | None = None
 
     @property
     def responded(self) -> int:
@@ -87,8 +92,11 @@ def _means(scored: Sequence[Scored], keys: Sequence[str]) -> dict[str, float | N
 
 
 def build_study(instrument: Instrument, responses: Iterable[Response], universe: Sequence[Commune], *,
-                generated_at: datetime, programmes: Mapping[str, str] | None = None) -> Study:
-    """Score the latest response of each commune per wave and aggregate them (see the module docstring)."""
+                generated_at: datetime, programmes: Mapping[str, str] | None = None,
+                offer: Offer | None = None) -> Study:
+    """Score the latest response of each commune per wave and aggregate them (see the module docstring). With
+    ``offer`` (:func:`cooperare.diagnostic.offer.load_offer`), the gaps name the manual's chapters and the course
+    modules that address them, and the study has the table „Ce oferă formarea și manualul”."""
     programmes = programmes or {}
     known = {c.siruta: c for c in universe}
     kept, superseded = latest(r for r in responses if r.version == instrument.version)
@@ -125,10 +133,10 @@ def build_study(instrument: Instrument, responses: Iterable[Response], universe:
                     item_values[q.id].append(s)
     item_means = {qid: sum(v) / len(v) for qid, v in item_values.items()}
     partial = Study(instrument, generated_at, len(universe), tuple(results), tuple(superseded), tuple(unknown),
-                    national, by_county, item_means, ())
+                    national, by_county, item_means, (), offer)
     tables = _tables(partial, grouped, universe, programmes)
     return Study(instrument, generated_at, len(universe), tuple(results), tuple(superseded), tuple(unknown),
-                 national, by_county, item_means, tables)
+                 national, by_county, item_means, tables, offer)
 
 
 def _score_columns(instrument: Instrument) -> tuple[Column, ...]:
@@ -190,10 +198,14 @@ def _tables(study: Study, grouped: Mapping[str, list[CommuneResult]], universe: 
 
     def item_row(qid: str, mean: float) -> tuple[Cell, ...]:
         q = ins.question(qid)
-        return (titles[ins.section_of(qid).key], q.text, mean, q.action, programmes.get(q.training, q.training))
+        section = ins.section_of(qid).key
+        found = study.offer.for_question(qid, section) if study.offer else None
+        if found is None:
+            return (titles[section], q.text, mean, q.action, programmes.get(q.training, q.training), "")
+        return (titles[section], q.text, mean, q.action, "\n".join(found.lines()[1:]), found.manual_line())
 
     item_columns = (Column("Dimensiune"), Column("Întrebare"), Column("Nivel mediu", "percent"),
-                    Column("Ce se poate face"), Column("Programul de formare"))
+                    Column("Ce se poate face"), Column("Formarea"), Column("Manualul de digitalizare"))
     strengths = Table("puncte_tari", "Puncte tari (cele mai bine îndeplinite practici)", item_columns,
                       tuple(item_row(q, m) for q, m in reversed(ranked[-5:])))
     gaps = Table("lipsuri", "Lipsuri (cele mai puțin îndeplinite practici) și ce răspunde formarea",
@@ -222,7 +234,14 @@ def _tables(study: Study, grouped: Mapping[str, list[CommuneResult]], universe: 
                                   POPULATION_LABELS.get(r.population, r.population),
                                   *(r.scored.section(s.key).score for s in ins.sections), r.scored.overall,
                                   band_label(r.scored.band)) for r in study.results))
-    return (summary, distribution, by_county, by_size_table, strengths, gaps, progress, replaced, communes_table)
+    offer_rows = tuple((s.title, found.offer, "\n".join(c.short for c in found.chapters),
+                        "\n".join(f"{line} ({url})" if url else line for line, url, _t in found.courses()))
+                       for s in ins.sections if study.offer and (found := study.offer.for_section(s.key)))
+    offer = Table("oferta", OFFER_HEADING, (Column("Dimensiune"), Column("Ce găsiți"),
+                                            Column("Manualul de digitalizare"), Column("Formarea (curs, modul)")),
+                  offer_rows)
+    return (summary, distribution, by_county, by_size_table, strengths, gaps, *((offer,) if offer_rows else ()),
+            progress, replaced, communes_table)
 
 
 def source_label(source: str) -> str:
@@ -258,15 +277,22 @@ class Scorecard:
     national: Mapping[str, float | None]
     actions: tuple[Action, ...]
     progress: Mapping[str, float | None] | None
+    weakest: tuple[str, ...] = ()
+    """The commune's lowest-scoring DMA dimensions (keys, lowest first; dimensions without a score left out)."""
 
 
 def scorecard(study: Study, siruta: int) -> Scorecard:
     """One commune's scores against its county and the country, its three best actions and its progress."""
     r = study.result(siruta)
     response = r.followup_response or r.response
+    scored = r.followup or r.scored
+    ranked = sorted(((score, index, key) for index, key in enumerate(DMA_DIMENSIONS)
+                     if (score := scored.section(key).score) is not None))
     return Scorecard(r, study.by_county.get(r.commune.county_code, {}), study.national,
                      tuple(top_actions(study.instrument, response, count=3)),
-                     change(r.scored, r.followup) if r.followup else None)
+                     change(r.scored, r.followup) if r.followup else None,
+                     tuple(key for _s, _i, key in ranked[:WEAKEST]))
 
 
-__all__ = ["DMA_DIMENSIONS", "CommuneResult", "Scorecard", "Study", "build_study", "scorecard", "section_titles"]
+__all__ = ["DMA_DIMENSIONS", "OFFER_HEADING", "CommuneResult", "Scorecard", "Study", "build_study", "scorecard",
+           "section_titles"]

@@ -8,18 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.fonts import addMapping
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import Table as FlowTable
 
 from cooperare.certificates.fonts import FontPair
+from cooperare.diagnostic.offer import Help
 from cooperare.diagnostic.scoring import BANDS, band_label, band_legend, band_of
 from cooperare.diagnostic.study import POPULATION_LABELS, Scorecard, Study, section_titles
 from cooperare.reports.certification import Table
@@ -86,7 +90,7 @@ def write_study_pdf(study: Study, path: Path, *, fonts: FontPair) -> None:
         notes.append(f"{len(study.superseded)} comune au răspuns de mai multe ori; a contat răspunsul cel mai "
                      "recent (lista la sfârșit).")
     fonts.require(_table_texts(study.tables) + "".join(notes) + "".join(titles.values()) +
-                  "".join(c.name for c in counties()) + "–„”")
+                  "".join(c.name for c in counties()) + "–„”" + OFFER_INTRO + "".join(_GAP_LABELS))
     addMapping(fonts.regular, 0, 0, fonts.regular)
     addMapping(fonts.regular, 1, 0, fonts.bold)
     addMapping(fonts.regular, 0, 1, fonts.regular)
@@ -121,11 +125,18 @@ def write_study_pdf(study: Study, path: Path, *, fonts: FontPair) -> None:
         *_items(tables["puncte_tari"], styles=styles, gaps=False),
         Spacer(1, 4 * mm),
         Paragraph("Lipsuri și ce răspunde formarea", styles["heading"]),
-        Paragraph("Pentru fiecare lipsă: acțiunea care o acoperă și, unde există, programul de formare al "
+        Paragraph("Pentru fiecare lipsă: acțiunea care o acoperă și, unde există, modulul de curs al "
+                  "proiectului în care se învață și capitolul din Manualul de digitalizare care o tratează."
+                  if "oferta" in tables else
+                  "Pentru fiecare lipsă: acțiunea care o acoperă și, unde există, programul de formare al "
                   "proiectului în care se învață.", styles["body"]),
         Spacer(1, 2 * mm),
         *_items(tables["lipsuri"], styles=styles, gaps=True),
     ]
+    if "oferta" in tables:
+        story += [PageBreak(), Paragraph(escape(tables["oferta"].title), styles["heading"]),
+                  Paragraph(OFFER_INTRO, styles["body"]), Spacer(1, 3 * mm),
+                  _offer_table(tables["oferta"], fonts=fonts)]
     for key in ("progres", "inlocuite"):
         if tables[key].rows:
             story += [PageBreak(), Paragraph(tables[key].title, styles["heading"]), *_pieces(tables[key], fonts=fonts)]
@@ -141,16 +152,45 @@ def _pct(value: float) -> str:
     return f"{value * 100:.1f}%".replace(".", ",")
 
 
+OFFER_INTRO = ("Pentru fiecare dimensiune: capitolele din Manualul de digitalizare care o tratează și modulele de curs "
+               "în care se învață. Fișa fiecărei comune le numește pentru dimensiunile ei cele mai slabe și pentru "
+               "acțiunile recomandate.")
+_GAP_LABELS = ("Ce se poate face:", "Formare:", "«»—")
+
+
 def _items(table: Table, *, styles: dict, gaps: bool) -> list[object]:
     out: list[object] = []
-    for number, (dimension, question, mean, action, programme) in enumerate(table.rows, start=1):
+    for number, (dimension, question, mean, action, training, manual) in enumerate(table.rows, start=1):
         text = f"<b>{number}. {dimension}</b> – {question} Nivel mediu: {_pct(float(mean or 0))}."
         if gaps:
             text += f"<br/><b>Ce se poate face:</b> {action}"
-            if programme:
-                text += f"<br/><b>Formare:</b> {programme}."
+            if training:
+                text += f"<br/><b>Formare:</b> {escape('; '.join(str(training).splitlines()))}."
+            if manual:
+                text += f"<br/>{escape(str(manual))}."
         out.append(KeepTogether([Paragraph(text, styles["body"]), Spacer(1, 2 * mm)]))
     return out
+
+
+def _offer_table(table: Table, *, fonts: FontPair) -> FlowTable:
+    """Every cell a wrapped paragraph (the shared report tables cut a cell at three lines)."""
+    cell = ParagraphStyle("offer-cell", fontName=fonts.regular, fontSize=8.5, leading=10.5)
+    head = ParagraphStyle("offer-head", parent=cell, fontName=fonts.bold)
+
+    def para(value: object, style: ParagraphStyle) -> Paragraph:
+        return Paragraph("<br/>".join(escape(line) for line in str(value or "").splitlines()), style)
+
+    rows = [[para(c.title, head) for c in table.columns]]
+    rows += [[para(value, head if i == 0 else cell) for i, value in enumerate(row)] for row in table.rows]
+    usable = PAGE[0] - 24 * mm
+    flow = FlowTable(rows, colWidths=[usable * w for w in (0.13, 0.27, 0.21, 0.39)], repeatRows=1)
+    flow.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE6F2")),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#BBBBBB")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]))
+    return flow
 
 
 def _distribution_chart(study: Study, *, fonts: FontPair) -> Drawing:
@@ -213,31 +253,60 @@ def scorecard_texts(cards: Sequence[Scorecard], study: Study) -> str:
     parts = [a.text for c in cards for a in c.actions] + [c.result.commune.name + c.result.commune.county_name
                                                           for c in cards]
     parts += list(section_titles(study.instrument).values()) + list(POPULATION_LABELS.values()) + list(_STATIC)
+    if study.offer is not None:
+        helps = list(study.offer.sections.values()) + list(study.offer.questions.values())
+        parts += [line for h in helps for line in h.lines()]
     return "".join(set("".join(parts)))
 
 
 _STATIC = ("Fișa de maturitate digitală a comunei", "Comuna", "județul", "Scor general", "Județul", "Țara",
-           "Cele trei acțiuni care ar ridica cel mai mult scorul", "puncte", "Formare:", "(media la ", "Întrebări fără răspuns",
+           "Cele trei acțiuni care ar ridica cel mai mult scorul", "puncte", "Formare:", "(media la ",
+           "Întrebări fără răspuns",
            "nu știu", "insuficient", "Progres față de T0", "comuna", "media județului", "media țării",
            band_legend(), "populație", "răspuns din",
-           "instrument", "–„”·+−")
+           "instrument", "–„”·+−", "Ce oferă formarea și manualul pentru dimensiunile cele mai slabe", "scor")
+BOTTOM = 24 * mm
+"""Nothing of a card's body is drawn below this line (the two footer lines are under it)."""
 
 
 def write_scorecards(cards: Sequence[Scorecard], study: Study, path: Path, *, fonts: FontPair,
-                     programmes: dict[str, str] | None = None) -> None:
-    """One page per commune, in the order given."""
+                     programmes: dict[str, str] | None = None) -> list[float]:
+    """One page per commune, in the order given. Returns, per page, the lowest point the card's body reached (it
+    stays above :data:`BOTTOM`)."""
     fonts.require(scorecard_texts(cards, study) + "".join((programmes or {}).values()))
     canvas = Canvas(str(path), pagesize=A4, pageCompression=1)
     canvas.setTitle("Fișe de maturitate digitală")
     canvas.setAuthor("cooperare")
+    lowest = []
     for card in cards:
-        _draw_card(canvas, card, study, fonts=fonts, programmes=programmes or {})
+        lowest.append(_draw_card(canvas, card, study, fonts=fonts, programmes=programmes or {}))
         canvas.showPage()
     canvas.save()
+    return lowest
 
 
-def _draw_card(c: Canvas, card: Scorecard, study: Study, *, fonts: FontPair, programmes: dict[str, str]) -> None:
+def _help_lines(c: Canvas, x: float, y: float, found: Help, *, fonts: FontPair, size: float, room: float) -> float:
+    """The manual's chapters on one line, then one line per course with its modules (the course line links to the
+    course when the site is known); returns the baseline below the last line."""
+    step = size + 2
+    for text, url in [(found.manual_line(), "")] + [(line, url) for line, url, _t in found.courses()]:
+        for line in simpleSplit(text, fonts.regular, size, room):
+            c.drawString(x, y, line)
+            if url:
+                c.linkURL(url, (x, y - 2, x + c.stringWidth(line, fonts.regular, size), y + size), relative=0)
+            y -= step
+    return y
+
+
+def _help_height(found: Help, *, fonts: FontPair, size: float, room: float) -> float:
+    texts = [found.manual_line()] + [line for line, _url, _t in found.courses()]
+    return sum(len(simpleSplit(t, fonts.regular, size, room)) for t in texts) * (size + 2)
+
+
+def _draw_card(c: Canvas, card: Scorecard, study: Study, *, fonts: FontPair, programmes: dict[str, str]) -> float:
     width, height = A4
+    offer = study.offer
+    pitch = 20 if offer is not None else 26
     r = card.result
     left = 20 * mm
     y = height - 22 * mm
@@ -282,12 +351,12 @@ def _draw_card(c: Canvas, card: Scorecard, study: Study, *, fonts: FontPair, pro
         x = bar_left + bar_width * tick / 100
         c.setStrokeColor(colors.HexColor("#CCCCCC"))
         c.setLineWidth(0.4)
-        c.line(x, y - 7 * 26 + 10, x, y + 4)
+        c.line(x, y - len(study.instrument.sections) * pitch + 10, x, y + 4)
         c.setFillColor(colors.grey)
         c.drawCentredString(x, y + 7, str(tick))
     titles = section_titles(study.instrument)
     for section in study.instrument.sections:
-        y -= 26
+        y -= pitch
         value = scored.section(section.key).score
         c.setFillColor(colors.black)
         c.setFont(fonts.regular, 9)
@@ -324,13 +393,14 @@ def _draw_card(c: Canvas, card: Scorecard, study: Study, *, fonts: FontPair, pro
     if card.progress is not None:
         c.drawRightString(bar_left + bar_width + 85, y + 1, "T1 − T0")
     # actions
-    y -= 34
+    y -= 30 if offer is not None else 34
     c.setFillColor(DARK)
     c.setFont(fonts.bold, 13)
     c.drawString(left, y, "Cele trei acțiuni care ar ridica cel mai mult scorul")
     c.setFillColor(colors.black)
+    room = width - 2 * left - 16
     for number, action in enumerate(card.actions, start=1):
-        y -= 20
+        y -= 18 if offer is not None else 20
         c.setFont(fonts.bold, 10)
         c.drawString(left, y, f"{number}.")
         lines = simpleSplit(action.text, fonts.regular, 10, width - 2 * left - 90)
@@ -341,20 +411,46 @@ def _draw_card(c: Canvas, card: Scorecard, study: Study, *, fonts: FontPair, pro
         c.setFont(fonts.regular, 8)
         c.setFillColor(colors.grey)
         extra = f"{titles[action.section]} · +{_fmt(action.gain)} puncte"
-        if action.training:
+        found = offer.for_question(action.question, action.section) if offer is not None else None
+        if action.training and found is None:
             extra += f" · Formare: {programmes.get(action.training, action.training)}"
         c.drawString(left + 16, y, extra)
+        if found is not None:
+            y = _help_lines(c, left + 16, y - 9.5, found, fonts=fonts, size=7.5, room=room) + 9.5
         c.setFillColor(colors.black)
         y -= 4
+    weakest = [(key, found) for key in card.weakest
+               if offer is not None and (found := offer.for_section(key)) is not None]
     missing = [f"{titles[s.key]} ({len(s.missing)})" for s in scored.sections if s.missing]
-    y -= 24
+    note = simpleSplit("Întrebări fără răspuns („nu știu” sau necompletate), care nu sunt socotite zero: "
+                       + ", ".join(missing) + ".", fonts.regular, 8, width - 2 * left) if missing else []
+    # the weakest dimension always; the next ones only while they fit above the footer with the note
+    budget = y - BOTTOM - 20 - 11 * len(note) - 22
+    for count in range(len(weakest), 1, -1):
+        if sum(14 + _help_height(f, fonts=fonts, size=8, room=room) for _k, f in weakest[:count]) <= budget:
+            break
+        weakest = weakest[:count - 1]
+    if weakest:
+        y -= 22
+        c.setFillColor(DARK)
+        c.setFont(fonts.bold, 11)
+        c.drawString(left, y, "Ce oferă formarea și manualul pentru dimensiunile cele mai slabe")
+        c.setFillColor(colors.black)
+        for key, found in weakest:
+            y -= 14
+            c.setFont(fonts.bold, 9)
+            c.drawString(left, y, f"{titles[key]} (scor {_fmt(scored.section(key).score)})")
+            c.setFont(fonts.regular, 8)
+            y = _help_lines(c, left + 16, y - 10.5, found, fonts=fonts, size=8, room=room) + 10
+    y -= 20 if offer is not None else 24
     c.setFont(fonts.regular, 8)
-    if missing:
-        for line in simpleSplit("Întrebări fără răspuns („nu știu” sau necompletate), care nu sunt socotite zero: "
-                                + ", ".join(missing) + ".", fonts.regular, 8, width - 2 * left):
-            c.drawString(left, y, line)
-            y -= 11
+    lowest = y + 11
+    for line in note:
+        c.drawString(left, y, line)
+        lowest = y
+        y -= 11
     c.setFillColor(colors.grey)
     c.drawString(left, 18 * mm, band_legend())
     c.drawString(left, 14 * mm, f"Scorurile urmează evaluarea EDIH a maturității digitale în sectorul public; "
                                 f"instrument {scored.version}, date din {study.generated_at:%d.%m.%Y}.")
+    return lowest

@@ -54,6 +54,7 @@ def test_national_study_pdf_and_xlsx(workdir):
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert "studiu național" in text and "Harta județelor" in text and "Lipsuri" in text
     assert "Progres între valuri" in text
+    assert "Ce oferă formarea și manualul" in text
     assert sum(1 for c in counties() if c.code in text) >= 40
     assert main(["diagnostic", "report", "--out", "study.xlsx"]) == 0
     book = load_workbook(workdir / "study.xlsx", read_only=True)
@@ -72,6 +73,7 @@ def test_scorecard_one_page_per_commune(workdir, capsys):
     assert len(reader.pages) == 2
     page = reader.pages[0].extract_text()
     assert first["commune"] in page and "Cele trei acțiuni" in page and "Țara" in page
+    assert "Manualul de digitalizare, cap. " in page and "Cursul «" in page, "issue 10: chapter and course named"
     assert main(["diagnostic", "scorecard", "--commune", "999999", "--out", str(out)]) == 1
 
 

@@ -21,7 +21,13 @@ from cooperare.diagnostic.moodle import (
 )
 from cooperare.diagnostic.offline import write_form
 from cooperare.diagnostic.opendata import export
-from cooperare.diagnostic.service import store_responses, study_from_store, write_report, write_scorecards
+from cooperare.diagnostic.service import (
+    offer_for,
+    store_responses,
+    study_from_store,
+    write_report,
+    write_scorecards,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from cooperare.cli.commands.demo import DemoRun
@@ -42,7 +48,8 @@ def stage_diagnostic(run: DemoRun) -> None:
         again = {r.siruta for r in made.responses if r.wave != "T0"}
         run.summary["diagnostic_moodle"] = _through_moodle(run, Questionnaire(catalogue.prefix, instrument),
                                                            skip=again)
-    study = study_from_store(run.store, instrument, catalogue=catalogue)
+    study = study_from_store(run.store, instrument, catalogue=catalogue,
+                             offer=offer_for(instrument, catalogue=catalogue))
     fonts = load_fonts()
     write_report(study, out / "studiu-national.pdf", fmt="pdf", fonts=fonts)
     write_report(study, out / "studiu-national.xlsx", fmt="xlsx", fonts=None)

@@ -50,6 +50,19 @@ def _catalogue(app: AppContext):  # type: ignore[no-untyped-def]
     return app.catalogue()
 
 
+def _offer(app: AppContext, ins, path: Path | None):  # type: ignore[no-untyped-def]
+    """What the manual and the courses offer per dimension; course links when the configuration names the site."""
+    from cooperare.diagnostic.service import offer_for
+
+    config = app.optional_config()
+    url = config.site.url if config is not None and config.site is not None else None
+    return offer_for(ins, catalogue=_catalogue(app), path=path, site_url=url)
+
+
+offer_option = click.option("--offer", "offer_path", type=click.Path(dir_okay=False, path_type=Path),
+                            help="Manual chapters and course modules per dimension (default: the shipped offer.yaml).")
+
+
 @click.group()
 def diagnostic() -> None:
     """The digital-maturity diagnostic of communes: questionnaire, scores, national study, scorecards, open data."""
@@ -167,8 +180,10 @@ def score(app: AppContext, as_json: bool, instrument_path: Path | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(("pdf", "xlsx")), help="Default: from the --out suffix.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
 @instrument_option
+@offer_option
 @pass_app
-def report(app: AppContext, fmt: str | None, out: Path, instrument_path: Path | None) -> None:
+def report(app: AppContext, fmt: str | None, out: Path, instrument_path: Path | None,
+           offer_path: Path | None) -> None:
     """The national study: response rate, distributions, counties (tile map), population bands, strengths, gaps."""
     from cooperare.diagnostic.service import study_from_store, write_report
 
@@ -176,7 +191,7 @@ def report(app: AppContext, fmt: str | None, out: Path, instrument_path: Path | 
     if chosen not in ("pdf", "xlsx"):
         raise click.UsageError(f"say --format pdf|xlsx (cannot tell from {out.name!r})")
     ins = _instrument(instrument_path)
-    study = study_from_store(_store(app), ins, catalogue=_catalogue(app))
+    study = study_from_store(_store(app), ins, catalogue=_catalogue(app), offer=_offer(app, ins, offer_path))
     write_report(study, out, fmt=chosen, fonts=_fonts(app) if chosen == "pdf" else None)
     app.say(f"National study ({study.responded} communes) written to {out}")
 
@@ -186,9 +201,10 @@ def report(app: AppContext, fmt: str | None, out: Path, instrument_path: Path | 
 @click.option("--all", "every", is_flag=True, help="Every commune that answered, one page each.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="PDF to write.")
 @instrument_option
+@offer_option
 @pass_app
 def scorecard_cmd(app: AppContext, sirutas: tuple[int, ...], every: bool, out: Path,
-                  instrument_path: Path | None) -> None:
+                  instrument_path: Path | None, offer_path: Path | None) -> None:
     """One page per commune: its scores against its county and the country, the three actions that would raise it
     most, and its progress when it answered a second wave."""
     from cooperare.diagnostic.service import study_from_store, write_scorecards
@@ -196,7 +212,7 @@ def scorecard_cmd(app: AppContext, sirutas: tuple[int, ...], every: bool, out: P
     if not sirutas and not every:
         raise click.UsageError("say --commune SIRUTA or --all")
     ins = _instrument(instrument_path)
-    study = study_from_store(_store(app), ins, catalogue=_catalogue(app))
+    study = study_from_store(_store(app), ins, catalogue=_catalogue(app), offer=_offer(app, ins, offer_path))
     count = write_scorecards(study, out, sirutas=None if every else list(sirutas), fonts=_fonts(app),
                              catalogue=_catalogue(app))
     app.say(f"{count} scorecard page(s) written to {out}")
