@@ -142,3 +142,24 @@ def test_cohort_sync_is_never_sent_side_by_side_with_cohort_members(catalogue: C
     syncs = next(i for i, names in enumerate(stages) if "cohort sync" in names)
     assert members < syncs
     assert not any("add cohort member" in names and "cohort sync" in names for names in stages)
+
+
+def test_cohort_sync_of_several_courses_goes_in_calls_side_by_side(catalogue: Catalogue, tmp_path: Path) -> None:
+    """Each cohort sync instance enrols a whole cohort (the slowest single call on a real server), so with
+    concurrency 2 the track courses' instances go in two calls at once, not one call; one at a time, one call."""
+    calls = {}
+    for concurrency in (1, 2):
+        box = Sandbox(plugin=True)
+        add_track_courses(box, catalogue)
+        config = RosterConfig(enrolment="cohort")
+        client = MoodleClient(box.transport())
+        roster = roster_of(rows(catalogue, count=60, seed=5), catalogue, config)
+        rplan = plan_roster(client, roster, catalogue=catalogue, config=config)
+        courses = len(rplan.operations.cohort_sync)
+        assert courses >= 2
+        with Store.open(tmp_path / f"c{concurrency}.sqlite") as store:
+            outcome = apply_roster(client, rplan, store=store, run_id=store.runs.start("t"), config=config,
+                                   concurrency=concurrency)
+        assert outcome.report.ok and outcome.report.done["cohort sync"] == courses
+        calls[concurrency] = client.transport.stats.by_function.get("local_cooperare_save_cohort_sync", 0)
+    assert calls == {1: 1, 2: 2}
