@@ -6,14 +6,21 @@ through a latent maturity per commune (a county effect + a size effect + noise) 
 commune that publishes its Monitorul Oficial Local tends also to take online payments. A few answers are "nu știu",
 a few communes answer twice (the later must win) and ``followup`` communes also answer a second wave (T1): the
 same town hall a year on, so most answers stay, some improve (its maturity rises by about half a unit) and a few
-slip — progress a mayor would recognise, not a second, unrelated commune. Seeded: the same seed gives the same
-responses. This module must not write anything.
+slip — progress a mayor would recognise, not a second, unrelated commune. ``pilots`` names communes (SIRUTA codes)
+that are always among the communes and always answer T1 (the demo's pilot city halls), besides ``followup`` random
+ones.
+
+Dates: without ``today`` the T0 answers fall in the 40 days from :data:`START` and a T1 comes 300 days after its T0.
+With ``today`` (the demo passes its run date) nothing is later than it: the T0 answers fall in 40 days about a year
+earlier (:data:`T0_DAYS_BEFORE` days before ``today`` onwards) and each T1 in the 4 weeks before ``today``. Seeded:
+the same seed (and ``today``) gives the same responses. This module must not write anything.
 """
 
 from __future__ import annotations
 
 import math
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -25,6 +32,10 @@ from cooperare.territory import Commune, communes
 BANDS = (("sub2000", 0.30, -0.3, 1500), ("2000_4999", 0.47, 0.0, 3200), ("5000_9999", 0.19, 0.35, 6500),
          ("peste10000", 0.04, 0.7, 12000))
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+T0_DAYS_BEFORE = 390
+"""With ``today``: the T0 answers start this many days before it (and last 40 days, so about a year before)."""
+T1_WINDOW = (timedelta(days=2), timedelta(days=28))
+"""With ``today``: a T1 answer comes between these two spans before it."""
 SOURCE = "generated"
 
 
@@ -38,12 +49,21 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-def generate(instrument: Instrument, *, count: int, seed: int, followup: int = 0, duplicates: float = 0.01,
-             dont_know: float = 0.03) -> Generated:
-    """``count`` communes (distinct, drawn from all 2,862), each with a T0 response; see the module docstring."""
+def generate(instrument: Instrument, *, count: int, seed: int, followup: int = 0, pilots: Sequence[int] = (),
+             today: datetime | None = None, duplicates: float = 0.01, dont_know: float = 0.03) -> Generated:
+    """``count`` communes (distinct, drawn from all 2,862, ``pilots`` among them), each with a T0 response; see the
+    module docstring."""
     rng = random.Random(seed)
     every = list(communes())
-    chosen = sorted(rng.sample(every, min(count, len(every))), key=lambda c: c.siruta)
+    wanted = list(dict.fromkeys(pilots))
+    forced = [c for c in every if c.siruta in set(wanted)]
+    if len(forced) != len(wanted):
+        unknown = sorted(set(wanted) - {c.siruta for c in forced})
+        raise ValueError(f"not communes' SIRUTA codes: {unknown}")
+    others = [c for c in every if c.siruta not in set(wanted)]
+    drawn = rng.sample(others, max(0, min(count, len(every)) - len(forced)))
+    chosen = sorted(forced + drawn, key=lambda c: c.siruta)
+    start = START if today is None else today - timedelta(days=T0_DAYS_BEFORE)
     county_effect: dict[str, float] = {}
     maturity: dict[int, float] = {}
     responses: list[Response] = []
@@ -52,7 +72,7 @@ def generate(instrument: Instrument, *, count: int, seed: int, followup: int = 0
         band, _share, size, people = rng.choices(BANDS, weights=[b[1] for b in BANDS])[0]
         theta = effect + size + rng.gauss(0.0, 0.8) - 0.2
         maturity[commune.siruta] = theta
-        when = START + timedelta(minutes=rng.randrange(60 * 24 * 40))
+        when = start + timedelta(minutes=rng.randrange(60 * 24 * 40))
         answers = _answers(instrument, rng, theta=theta, dont_know=dont_know)
         answers.update({"p_comuna": commune.name, "p_siruta": commune.siruta, "p_judet": commune.county_name,
                         "p_populatie": band, "p_personal": max(3, int(rng.gauss(people / 250, 3)))})
@@ -62,12 +82,19 @@ def generate(instrument: Instrument, *, count: int, seed: int, followup: int = 0
             again.update({k: v for k, v in answers.items() if k.startswith("p_")})
             responses.append(Response(commune.siruta, instrument.version, "T0",
                                       when + timedelta(days=rng.randrange(1, 10)), again, SOURCE))
-    for response in rng.sample(responses, min(followup, len(responses))):
+    latest = {r.siruta: r for r in responses}  # a commune's later T0 answer is the one that counts
+    pool = [r for r in responses if r.siruta not in set(wanted)]
+    again = [latest[siruta] for siruta in wanted] + rng.sample(pool, min(followup, len(pool)))
+    for response in again:
         fresh = _answers(instrument, rng, theta=maturity[response.siruta] + rng.gauss(0.5, 0.2), dont_know=0.0)
         later = _later(instrument, rng, before=response.answers, fresh=fresh)
         merged = {**{k: v for k, v in response.answers.items() if k.startswith("p_")}, **later}
-        responses.append(Response(response.siruta, instrument.version, "T1",
-                                  response.submitted_at + timedelta(days=300), merged, SOURCE))
+        if today is None:
+            when = response.submitted_at + timedelta(days=300)
+        else:
+            low, high = (int(span.total_seconds() // 60) for span in T1_WINDOW)
+            when = today - timedelta(minutes=rng.randrange(low, high))
+        responses.append(Response(response.siruta, instrument.version, "T1", when, merged, SOURCE))
     return Generated(responses, chosen)
 
 

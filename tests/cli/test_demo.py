@@ -4,12 +4,14 @@ what it announces."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from cooperare.certificates.publish import read_published
 from cooperare.cli.main import main
+from tests.pilot.test_demo_pilot import check_pilot_report
 
 
 def test_the_demo_runs_every_stage_and_writes_its_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -28,5 +30,11 @@ def test_the_demo_runs_every_stage_and_writes_its_files(tmp_path: Path, monkeypa
     assert (out / "manual" / "html" / "index.html").is_file()
     assert list((out / "events").glob("*.pdf")) and list((out / "diagnostic").iterdir())
     assert (out / "cooperare.yaml").is_file()
+    # the pilot report a funder reads first: every pilot city hall active, in the forum, with T0 and T1, figures that
+    # agree, no date after today (tests/pilot/test_demo_pilot.py runs `pilot report` in such a folder)
+    halls = check_pilot_report(out / "pilot" / "raport-pilot.pdf", out / "pilot" / "raport-pilot.xlsx",
+                               today=datetime.now(UTC).date())
+    assert all(row[8] > 0 for row in halls.values())  # certificates, from the certificates stage
+    assert "pilot:" in (out / "cooperare.yaml").read_text(encoding="utf-8")
     summary = json.dumps(text)
     assert "Traceback" not in summary

@@ -86,3 +86,37 @@ def test_communes_measured_again_keep_the_t0_their_progress_is_measured_from(tmp
     changes = [r.followup.overall - r.scored.overall for r in study.results
                if r.followup is not None and r.followup.overall is not None and r.scored.overall is not None]
     assert changes and min(changes) > -10
+
+
+def test_generated_pilots_answer_twice_and_nothing_is_dated_after_today() -> None:
+    """The demo passes its pilot city halls and its day: they are among the communes and answer T1 too, the T0
+    answers come about a year before and each T1 in the weeks before the day — never after it (a scorecard
+    answered "in the future" of its report is not believable)."""
+    from datetime import UTC, datetime, timedelta
+
+    import pytest
+
+    from cooperare.diagnostic.generate import T0_DAYS_BEFORE, generate
+    from cooperare.diagnostic.instrument import load_shipped
+    from cooperare.territory import communes
+
+    every = list(communes())
+    pilots = [every[10].siruta, every[1500].siruta, every[2800].siruta]
+    today = datetime(2026, 12, 4, 7, 30, tzinfo=UTC)
+    made = generate(load_shipped(), count=50, seed=2026, pilots=pilots, today=today)
+    assert len(made.communes) == 50 and set(pilots) <= {c.siruta for c in made.communes}
+    assert sorted({r.siruta for r in made.responses if r.wave == "T1"}) == sorted(pilots)
+    assert max(r.submitted_at for r in made.responses) <= today
+    for response in made.responses:
+        if response.wave == "T0":
+            assert today - timedelta(days=T0_DAYS_BEFORE) <= response.submitted_at <= today - timedelta(days=330)
+        else:
+            assert today - timedelta(days=28) <= response.submitted_at <= today - timedelta(days=2)
+    both = generate(load_shipped(), count=50, seed=2026, followup=2, pilots=pilots[:1], today=today)
+    assert len({r.siruta for r in both.responses if r.wave == "T1"}) == 3
+    # without a day, as before: T0 from March 2026, T1 300 days later; the same seed, the same answers
+    plain = generate(load_shipped(), count=50, seed=2026, followup=2)
+    assert plain == generate(load_shipped(), count=50, seed=2026, followup=2)
+    assert min(r.submitted_at for r in plain.responses) >= datetime(2026, 3, 2, 8, tzinfo=UTC)
+    with pytest.raises(ValueError, match="SIRUTA"):
+        generate(load_shipped(), count=5, seed=1, pilots=[1])

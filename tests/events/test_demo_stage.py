@@ -8,7 +8,8 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from cooperare.cli.commands.demo import STAGES, DemoRun
-from cooperare.cli.commands.demo_events import stage_events, stage_pilot
+from cooperare.cli.commands.demo_events import stage_events
+from cooperare.cli.commands.demo_pilot import stage_pilot
 from cooperare.cli.context import AppContext
 from cooperare.moodle.client import MoodleClient
 from cooperare.sandbox import Sandbox

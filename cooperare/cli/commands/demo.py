@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,9 @@ from cooperare.cli.commands.demo_certificates import stage_certificates
 from cooperare.cli.commands.demo_consultation import stage_consultation
 from cooperare.cli.commands.demo_courses import stage_courses
 from cooperare.cli.commands.demo_diagnostic import stage_diagnostic
-from cooperare.cli.commands.demo_events import stage_events, stage_pilot
+from cooperare.cli.commands.demo_events import stage_events
 from cooperare.cli.commands.demo_manual import stage_manual
+from cooperare.cli.commands.demo_pilot import stage_pilot
 from cooperare.cli.commands.demo_reports import stage_reports
 from cooperare.cli.commands.demo_staff import stage_staff
 from cooperare.cli.commands.moodle import print_report, site_report
@@ -37,6 +39,8 @@ class DemoRun:
     run_id: int
     sandbox: Any
     summary: dict[str, Any] = field(default_factory=dict)
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    """The run's "today": nothing the demo simulates (answers, visits, posts, lessons) is dated later."""
 
 
 def stage_site(run: DemoRun) -> None:

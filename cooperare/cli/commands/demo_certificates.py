@@ -53,7 +53,7 @@ def stage_certificates(run: DemoRun) -> None:
     rng = random.Random(20270601)
     people = People(run.store.engine)
     roster = _trainees(run, people)
-    completed = _simulate(site, catalogue=catalogue, roster=roster, rng=rng)
+    completed = _simulate(site, catalogue=catalogue, roster=roster, rng=rng, now=run.now)
     run.app.say(f"Simulated learning for {len(roster)} trainees (lessons read, quizzes taken): {completed} completed "
                 "their course by Moodle's completion rules, the others miss a lesson or the final quiz")
     password = Secret(secrets.token_urlsafe(18), source="demo")
@@ -114,32 +114,48 @@ def _trainees(run: DemoRun, people: People) -> list[PersonRecord]:
     return roster
 
 
-def _simulate(site: Any, *, catalogue: Catalogue, roster: list[PersonRecord], rng: random.Random) -> int:
+def _simulate(site: Any, *, catalogue: Catalogue, roster: list[PersonRecord], rng: random.Random,
+              now: datetime | None = None) -> int:
     """Each trainee reads the lessons and takes the quizzes of their course, so Moodle's completion rules (set by
     the courses stage) decide who completed it. About 94% read everything and pass; the rest fail the final quiz
-    or leave a lesson unread. Returns how many completed their course."""
+    or leave a lesson unread. Returns how many completed their course.
+
+    Learning takes time: each trainee starts 3 to 12 weeks before ``now`` (default: the site's clock) and does one
+    activity every few hours to two days, opening the course each time, never after ``now`` — the sandbox's clock
+    is set to each moment, so completions, attempts and the course's last access carry it."""
     from cooperare.sandbox import simulate
     from cooperare.sandbox.courses import completion as course_completion
 
+    clock = site.clock
+    end = int(now.timestamp()) if now is not None else site.now()
+    timing = random.Random(20270602)  # apart from ``rng``: who passes does not depend on when
     completed = 0
-    for person in roster:
-        course_key = catalogue.track(person.track).course
-        course_id, activities = _course_activities(site, catalogue, course_key)
-        outcome = rng.random()
-        final = catalogue.quiz_settings(course_key, final=True)
-        module = catalogue.quiz_settings(course_key, final=False)
-        for ref, (cmid, instance, modname) in activities.items():
-            if modname == "page" and not (outcome < 0.03 and ref.startswith("m1")):
-                simulate.view_activity(site, cmid, person.moodle_user_id)
-            elif modname == "quiz":
-                settings = final if ref == "final" else module
-                low, high = ((0.3, settings.pass_percent / 100 - 0.05) if ref == "final" and 0.03 <= outcome < 0.06
-                             else (settings.pass_percent / 100, 1.0))
-                grade = round(settings.grade * rng.uniform(low, high), 2)
-                simulate.record_quiz_attempt(site, instance, person.moodle_user_id, grade)
-            elif modname == "feedback" and not 0.03 <= outcome < 0.06:
-                simulate.complete_activity(site, cmid, person.moodle_user_id)  # the survey, once the final is done
-        completed += course_completion.is_course_complete(site, course_id, person.moodle_user_id)
+    try:
+        for person in roster:
+            course_key = catalogue.track(person.track).course
+            course_id, activities = _course_activities(site, catalogue, course_key)
+            outcome = rng.random()
+            final = catalogue.quiz_settings(course_key, final=True)
+            module = catalogue.quiz_settings(course_key, final=False)
+            moment = end - int(timing.uniform(21, 84) * 86400)
+            for ref, (cmid, instance, modname) in activities.items():
+                moment = min(moment + int(timing.uniform(0.1, 2.0) * 86400), end - 600)
+                site.clock = lambda at=moment: at
+                if modname in ("page", "quiz", "feedback"):
+                    simulate.access_course(site, course_id, person.moodle_user_id)
+                if modname == "page" and not (outcome < 0.03 and ref.startswith("m1")):
+                    simulate.view_activity(site, cmid, person.moodle_user_id)
+                elif modname == "quiz":
+                    settings = final if ref == "final" else module
+                    low, high = ((0.3, settings.pass_percent / 100 - 0.05)
+                                 if ref == "final" and 0.03 <= outcome < 0.06 else (settings.pass_percent / 100, 1.0))
+                    grade = round(settings.grade * rng.uniform(low, high), 2)
+                    simulate.record_quiz_attempt(site, instance, person.moodle_user_id, grade)
+                elif modname == "feedback" and not 0.03 <= outcome < 0.06:
+                    simulate.complete_activity(site, cmid, person.moodle_user_id)  # the survey, once the final is done
+            completed += course_completion.is_course_complete(site, course_id, person.moodle_user_id)
+    finally:
+        site.clock = clock
     return completed
 
 

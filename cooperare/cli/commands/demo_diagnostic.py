@@ -5,12 +5,13 @@ and the offline form are written under DIR/diagnostic/."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from cooperare.certificates.fonts import load_fonts
+from cooperare.cli.commands.demo_pilot import pilot_halls
 from cooperare.courses.catalogue import load_catalogue
-from cooperare.diagnostic.generate import generate
+from cooperare.diagnostic.generate import T0_DAYS_BEFORE, generate
 from cooperare.diagnostic.instrument import load_shipped
 from cooperare.diagnostic.moodle import (
     Questionnaire,
@@ -42,7 +43,9 @@ def stage_diagnostic(run: DemoRun) -> None:
     out.mkdir(parents=True, exist_ok=True)
     instrument = load_shipped()
     catalogue = load_catalogue()
-    made = generate(instrument, count=DEMO_COMMUNES, seed=2026, followup=PILOTS)
+    pilots = [hall.siruta for hall in pilot_halls(run.store, PILOTS)]
+    made = generate(instrument, count=DEMO_COMMUNES, seed=2026, followup=0 if pilots else PILOTS, pilots=pilots,
+                    today=run.now)
     store_responses(run.store, made.responses, command="demo: diagnostic generate")
     if getattr(run, "sandbox", None) is not None:
         again = {r.siruta for r in made.responses if r.wave != "T0"}
@@ -53,16 +56,17 @@ def stage_diagnostic(run: DemoRun) -> None:
     fonts = load_fonts()
     write_report(study, out / "studiu-national.pdf", fmt="pdf", fonts=fonts)
     write_report(study, out / "studiu-national.xlsx", fmt="xlsx", fonts=None)
-    pilots = [r.commune.siruta for r in study.results if r.followup is not None]
+    again = [r.commune.siruta for r in study.results if r.followup is not None]
     pages = write_scorecards(study, out / "fise-comune.pdf", sirutas=None, fonts=fonts, catalogue=catalogue)
-    write_scorecards(study, out / "fise-pilot.pdf", sirutas=pilots, fonts=fonts, catalogue=catalogue)
+    write_scorecards(study, out / "fise-pilot.pdf", sirutas=again, fonts=fonts, catalogue=catalogue)
     export(study, out / "date-deschise", datapackage=True)
     write_form(instrument, out / "formular-diagnostic.xlsx")
     overall = study.national.get("overall")
     run.app.say(f"{study.responded} of {study.universe} communes answered; national overall "
                 f"{'–' if overall is None else f'{overall:.1f}'}; {len(study.superseded)} repeated answers replaced; "
-                f"{len(pilots)} communes measured again (T1); {pages} scorecards; files under {out}")
-    run.summary["diagnostic"] = {"communes": study.responded, "overall": overall, "pilots": len(pilots),
+                f"{len(again)} communes measured again (T1); {pages} scorecards; files under {out}")
+    run.summary["diagnostic"] = {"communes": study.responded, "overall": overall, "pilots": len(again),
+                                 "t1": sorted(again),
                                  "superseded": len(study.superseded), "scorecards": pages,
                                  "version": instrument.version}
 
@@ -83,7 +87,9 @@ def _through_moodle(run: DemoRun, q: Questionnaire, *, skip: frozenset[int] | se
     twice = next(((people[1], siruta) for siruta, people in grouped if len(people) > 1), None)
     if twice is not None:
         chosen.append(twice)  # a colleague from the same town hall answers later: the later answer counts
-    answered = answer(run.sandbox, run.client, q, chosen, start=datetime(2026, 11, 2, 9, tzinfo=UTC))
+    # within the generated T0 answers' 40 days, about a year before the run
+    start = (run.now - timedelta(days=T0_DAYS_BEFORE - 30)).replace(hour=9, minute=0, second=0, microsecond=0)
+    answered = answer(run.sandbox, run.client, q, chosen, start=start)
     first = collect_responses(run.client, run.store, q)
     second = collect_responses(run.client, run.store, q)
     run.app.say(f"Moodle: questionnaire {q.wave} applied ({planned.plan.summary()}; again: {again.summary()}); "

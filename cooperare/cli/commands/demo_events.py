@@ -1,7 +1,8 @@
 """The demo's events stage: the project's 8 events planned and applied to the sandbox Moodle (BigBlueButton turned
-on first, as a site administrator would; the plan saved, a second plan shown to change nothing), one Teams attendance report simulated from the demo roster
-(Romanian names with diacritics) and imported — twice, to show nothing is counted twice — and the events reports
-written under DIR/events/."""
+on first, as a site administrator would; the plan saved, a second plan shown to change nothing), one Teams
+attendance report simulated from the demo roster (Romanian names with diacritics) and imported — twice, to show
+nothing is counted twice — and the events reports written under DIR/events/. The pilot stage is in
+:mod:`cooperare.cli.commands.demo_pilot`."""
 
 from __future__ import annotations
 
@@ -65,38 +66,3 @@ def _enable_bigbluebutton(run: DemoRun) -> None:
     if module is not None and not module.get("visible"):
         db["modules"].update(module["id"], visible=1)
         db.commit()
-
-
-PILOT_HALLS = 4
-
-
-def stage_pilot(run: DemoRun) -> None:
-    """The pilot report: the 4 communes with the most roster people taken as the pilot city halls (the project's
-    own are set in cooperare.yaml), their figures read from the sandbox Moodle and the store, written under
-    DIR/pilot/."""
-    from collections import Counter
-
-    from cooperare.config.pilot import CityHall, PilotConfig
-    from cooperare.pilot.service import pilot_report, write_pilot
-
-    out = run.out / "pilot"
-    out.mkdir(parents=True, exist_ok=True)
-    places = Counter((p.commune, p.county) for p in People(run.store.engine).all(status="active") if p.commune)
-    halls: list[CityHall] = []
-    for (commune, county), _count in places.most_common():
-        try:
-            halls.append(CityHall(commune, county))
-        except ValueError:
-            continue
-        if len(halls) == PILOT_HALLS:
-            break
-    config = EventsConfig()
-    report = pilot_report(run.client, run.store, config=PilotConfig(city_halls=tuple(halls)),
-                          catalogue=load_catalogue(), events=load_events(), rule=config.attendance,
-                          command="demo: pilot report")
-    write_pilot(report, out / "raport-pilot.pdf", fmt="pdf", fonts=load_fonts())
-    write_pilot(report, out / "raport-pilot.xlsx", fmt="xlsx", fonts=None)
-    people = sum(int(row[2]) for row in report.summary.rows)  # type: ignore[call-overload]
-    run.app.say(f"Pilot report for {', '.join(h.label for h in halls)} ({people} people) written under {out}")
-    run.summary["pilot"] = {"city_halls": [h.label for h in halls], "people": people,
-                            "files": [str(out / "raport-pilot.pdf"), str(out / "raport-pilot.xlsx")]}
