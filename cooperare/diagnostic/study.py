@@ -64,6 +64,9 @@ class Study:
     item_means: Mapping[str, float]
     tables: tuple[Table, ...]
     offer: Offer | None = None
+    without_base: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    """Communes that answered only a later wave (SIRUTA, waves): no first measurement to score progress against,
+    so they are left out of the scores and listed on their own."""
 
     @property
     def responded(self) -> int:
@@ -108,9 +111,11 @@ def build_study(instrument: Instrument, responses: Iterable[Response], universe:
             continue
         waves[response.siruta][response.wave] = response
     results: list[CommuneResult] = []
+    without_base: list[tuple[int, tuple[str, ...]]] = []
     for siruta in sorted(waves):
         base = waves[siruta].get(BASE_WAVE)
         if base is None:
+            without_base.append((siruta, tuple(sorted(waves[siruta]))))
             continue
         later = sorted(w for w in waves[siruta] if w != BASE_WAVE)
         again = waves[siruta][later[-1]] if later else None
@@ -133,10 +138,10 @@ def build_study(instrument: Instrument, responses: Iterable[Response], universe:
                     item_values[q.id].append(s)
     item_means = {qid: sum(v) / len(v) for qid, v in item_values.items()}
     partial = Study(instrument, generated_at, len(universe), tuple(results), tuple(superseded), tuple(unknown),
-                    national, by_county, item_means, (), offer)
+                    national, by_county, item_means, (), offer, tuple(without_base))
     tables = _tables(partial, grouped, universe, programmes)
     return Study(instrument, generated_at, len(universe), tuple(results), tuple(superseded), tuple(unknown),
-                 national, by_county, item_means, tables, offer)
+                 national, by_county, item_means, tables, offer, tuple(without_base))
 
 
 def _score_columns(instrument: Instrument) -> tuple[Column, ...]:
@@ -160,6 +165,7 @@ def _tables(study: Study, grouped: Mapping[str, list[CommuneResult]], universe: 
         ("Comune care au răspuns", str(study.responded)),
         ("Rata de răspuns", _pct(study.responded / study.universe if study.universe else 0.0)),
         ("Răspunsuri înlocuite (comuna a răspuns din nou)", str(len(study.superseded))),
+        (f"Comune fără răspuns la {BASE_WAVE} (lăsate deoparte)", str(len(study.without_base))),
         ("Scor general mediu", _fmt(study.national.get("overall"))),
         ("Comune fără scor general (răspunsuri insuficiente)", str(sum(r.scored.overall is None
                                                                        for r in study.results))),
@@ -227,6 +233,11 @@ def _tables(study: Study, grouped: Mapping[str, list[CommuneResult]], universe: 
                             named[s.siruta].county_name if s.siruta in named else "–",
                             s.siruta, s.wave, f"{s.dropped_at:%d.%m.%Y %H:%M}", f"{s.kept_at:%d.%m.%Y %H:%M}",
                             source_label(s.source)) for s in study.superseded))
+    later_only = Table("fara_t0", f"Comune care au răspuns doar la un val ulterior, fără {BASE_WAVE} (lăsate în afara "
+                       "scorurilor: nu au măsurarea de pornire)",
+                       (Column("Comuna"), Column("Județ"), Column("SIRUTA", "int"), Column("Valuri")),
+                       tuple((named[siruta].name, named[siruta].county_name, siruta, ", ".join(waves))
+                             for siruta, waves in study.without_base if siruta in named))
     communes_table = Table("comune", "Scorurile comunelor",
                            (Column("SIRUTA", "int"), Column("Comuna"), Column("Județ"), Column("Populație"),
                             *_score_columns(ins), Column("Nivel")),
@@ -241,7 +252,7 @@ def _tables(study: Study, grouped: Mapping[str, list[CommuneResult]], universe: 
                                             Column("Manualul de digitalizare"), Column("Formarea (curs, modul)")),
                   offer_rows)
     return (summary, distribution, by_county, by_size_table, strengths, gaps, *((offer,) if offer_rows else ()),
-            progress, replaced, communes_table)
+            progress, replaced, later_only, communes_table)
 
 
 def source_label(source: str) -> str:

@@ -137,8 +137,8 @@ def write_study_pdf(study: Study, path: Path, *, fonts: FontPair) -> None:
         story += [PageBreak(), Paragraph(escape(tables["oferta"].title), styles["heading"]),
                   Paragraph(OFFER_INTRO, styles["body"]), Spacer(1, 3 * mm),
                   _offer_table(tables["oferta"], fonts=fonts)]
-    for key in ("progres", "inlocuite"):
-        if tables[key].rows:
+    for key in ("progres", "inlocuite", "fara_t0"):
+        if key in tables and tables[key].rows:
             story += [PageBreak(), Paragraph(tables[key].title, styles["heading"]), *_pieces(tables[key], fonts=fonts)]
     story += [Spacer(1, 6 * mm), Paragraph("Scorurile fiecărei comune sunt în raportul XLSX și în datele deschise "
                                            "(cooperare diagnostic export).", styles["body"])]

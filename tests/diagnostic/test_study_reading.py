@@ -103,3 +103,23 @@ def test_a_second_wave_scorecard_says_its_comparisons_are_first_wave_means(tmp_p
     later, first = (page.extract_text() for page in PdfReader(path).pages)
     assert f"Județul {again.commune.county_name} (media la T0):" in later and "Țara (media la T0):" in later
     assert "(media la" not in first and f"Județul {once.commune.county_name}:" in first
+
+
+def test_a_commune_that_answered_only_at_t1_is_listed_not_dropped_silently(tmp_path: Path) -> None:
+    instrument = load_shipped()
+    ciugud = next(c for c in communes() if c.siruta == 1071)
+    neighbour = next(c for c in communes() if c.siruta != 1071)
+    alone = Response(1071, instrument.version, "T1", datetime(2026, 11, 2, tzinfo=UTC), {"r3": True}, "form:b.xlsx")
+    other = Response(neighbour.siruta, instrument.version, "T0", datetime(2026, 4, 2, tzinfo=UTC), {"r3": True},
+                     "form:c.xlsx")
+    study = build_study(instrument, [alone, other], communes(), generated_at=datetime(2026, 12, 4, tzinfo=UTC))
+    assert [r.commune.siruta for r in study.results] == [neighbour.siruta]
+    assert study.without_base == ((1071, ("T1",)),)
+    table = next(t for t in study.tables if t.key == "fara_t0")
+    assert table.rows == ((ciugud.name, ciugud.county_name, 1071, "T1"),)
+    summary = dict(next(t for t in study.tables if t.key == "rezumat").rows)
+    assert summary["Comune fără răspuns la T0 (lăsate deoparte)"] == "1"
+    path = tmp_path / "studiu.pdf"
+    write_study_pdf(study, path, fonts=load_fonts())
+    text = "".join(page.extract_text() for page in PdfReader(path).pages)
+    assert "doar la un val ulterior" in text and ciugud.name in text
