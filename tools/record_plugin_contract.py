@@ -296,6 +296,23 @@ def grade_weights_steps() -> list[Step]:
     ]
 
 
+def dated_link_steps() -> list[Step]:
+    def link(availability: str, spechash: str) -> dict[str, Any]:
+        return _activity("coop:rec:form", "url", spechash=spechash, options=[
+            {"name": "externalurl", "value": "https://forms.example.ro/inscriere"},
+            {"name": "availability", "value": availability}])
+    dates = json.dumps({"from": 1780000000, "until": 1781000000})
+    return [
+        _course(),
+        _save_activities([link(dates, "spec-form")], "create: a registration link open between two dates"),
+        _save_activities([link(dates, "spec-form")], "no-op: the same dates again"),
+        _describe("after: the link reads its dates back"),
+        _save_activities([link("[]", "spec-form-2")], "update: the restriction lifted"),
+        _save_activities([link(json.dumps({"from": 1781000000, "until": 1780000000}), "spec-bad")],
+                         "bad input: closing before opening"),
+    ]
+
+
 def _multichoice(idnumber: str, text: str = "Care este capitala României?") -> str:
     return ('<?xml version="1.0" encoding="UTF-8"?><quiz><question type="multichoice">'
             f"<name><text>{idnumber}</text></name>"
@@ -855,6 +872,8 @@ SCENARIOS = [
              "bad input; delete_activities and again.", activities_steps),
     Scenario("plugin_grade_weights", "local_cooperare_save_activities, quiz option gradeweight (0.6.0): create, no-op, "
              "given back, read back, bad input.", grade_weights_steps),
+    Scenario("plugin_dated_link", "local_cooperare_save_activities, a url with availability dates (0.6.1): create, "
+             "no-op, read back, lifted, bad input.", dated_link_steps),
     Scenario("plugin_questions", "local_cooperare_save_questions: create, no-op, new version, bad input.",
              questions_steps),
     Scenario("plugin_completion", "local_cooperare_set_completion: create, no-op, update, bad input, drift (a "

@@ -18,6 +18,7 @@ objects whose event is gone. Pure: nothing here calls Moodle; :mod:`cooperare.ev
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -105,9 +106,11 @@ def _summary(event: Event, *, link: str = "") -> str:
     return "\n".join(lines)
 
 
-def desired_objects(events: Sequence[Event], *, course: str, site_url: str = "") -> list[Desired]:
+def desired_objects(events: Sequence[Event], *, course: str, site_url: str = "",
+                    dated_links: bool = False) -> list[Desired]:
     """Everything the events need in Moodle, in apply order; with ``site_url``, the section of an event that
-    registers by self-enrolment links to the plugin's registration page for it."""
+    registers by self-enrolment links to the plugin's registration page for it; with ``dated_links`` (plugin
+    0.6.1+), the link to a registration form opens and closes with the registration."""
     course_fields = {"shortname": "COOP-EVENIMENTE", "fullname": "Evenimente – Cooperare digitală pentru "
                      "dezvoltare locală", "format": "topics", "visible": 1, "guestaccess": 1,
                      "summary": "<p>Evenimentele online ale proiectului „Cooperare digitală pentru dezvoltare "
@@ -131,10 +134,12 @@ def desired_objects(events: Sequence[Event], *, course: str, site_url: str = "")
                 "enrolenddate": closes, "status": 0, "maxenrolled": registration.capacity or 0,
                 "groupname": f"Participanți – {event.title}"[:254]}, group))
         else:
+            dates = ({"availability": json.dumps({"from": opens, "until": closes + 1}, separators=(",", ":"))}
+                     if dated_links else {})
             per_kind["activity"].append(Desired("activity", f"{key}:inscriere", {
                 "modname": "url", "section": key, "name": "Formular de înscriere",
                 "intro": f"<p>Înscrieri: {registration.opens:%d.%m.%Y} – {registration.closes:%d.%m.%Y}</p>",
-                "externalurl": registration.form_url}, group))
+                "externalurl": registration.form_url, **dates}, group))
         if event.room.kind == "bigbluebutton":
             room = {"modname": "bigbluebuttonbn", "section": key, "name": f"Sala online – {event.title}",
                     "openingtime": _epoch(start - OPEN_EARLY), "closingtime": _epoch(end + OPEN_EARLY), "wait": 1}

@@ -90,7 +90,9 @@ def read_state(client: MoodleClient, desired: Sequence[Desired], *, course: str)
 
 def plan_moodle(client: MoodleClient, events: Sequence[Event], *, course: str) -> EventsMoodle:
     """Read Moodle and plan the events course (reads only)."""
-    desired = desired_objects(events, course=course, site_url=client.transport.url)
+    version = client.site.plugin_version
+    desired = desired_objects(events, course=course, site_url=client.transport.url,
+                              dated_links=version is not None and version >= DATED_LINKS_SINCE)
     state, course_id = read_state(client, desired, course=course)
     plan = plan_events(desired, state, course=course)
     require_rooms_possible(client, plan)
@@ -98,6 +100,8 @@ def plan_moodle(client: MoodleClient, events: Sequence[Event], *, course: str) -
     return EventsMoodle(desired, state, plan, course_id, _section_numbers(desired))
 
 
+DATED_LINKS_SINCE = 2026120510
+"""The plugin version whose links take a date restriction (0.6.1): a registration form closes with the registration."""
 BBB = "bigbluebuttonbn"
 BBB_HINT = ("the plan has {count} BigBlueButton room(s): Moodle installs BigBlueButton disabled, and the plugin's "
             "reason is hidden unless debugging is on — enable it (Site administration > Plugins > Activity modules > "

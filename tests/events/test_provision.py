@@ -204,3 +204,24 @@ def test_bigbluebutton_disabled_with_a_plugin_older_than_0_5_1_says_what_to_do(s
     again = plan_moodle(client, EVENTS, course=COURSE)
     apply_moodle(client, store, again, course=COURSE)
     assert set(plan_moodle(client, EVENTS, course=COURSE).plan.counts()) == {"noop"}
+
+
+def test_a_registration_form_link_opens_and_closes_with_the_registration(store: Store) -> None:
+    """Audit of issue 12: the link to an event's registration form stayed open after the registration closed. With
+    plugin 0.6.1 it carries Moodle's date conditions: open from the start of `opens`, closed from the day after
+    `closes`, Bucharest time."""
+    import json
+    from datetime import datetime, time, timedelta
+
+    box = new_site()
+    client = applied(box, store)
+    formed = [e for e in EVENTS if e.registration.method == "form"]
+    assert formed
+    for event in formed:
+        cm = next(c for c in box.site.db["course_modules"] if c.get("idnumber", "").endswith(f"{event.id}:inscriere"))
+        tree = json.loads(cm["availability"])
+        opens = datetime.combine(event.registration.opens, time(0), event.tz)
+        closed = datetime.combine(event.registration.closes + timedelta(days=1), time(0), event.tz)
+        assert tree["c"] == [{"type": "date", "d": ">=", "t": int(opens.timestamp())},
+                             {"type": "date", "d": "<", "t": int(closed.timestamp())}]
+    assert not plan_moodle(client, EVENTS, course=COURSE).plan.has_changes

@@ -86,7 +86,7 @@ def test_version_info_matches_contract() -> None:
     contract = json.loads(CONTRACT_JSON.read_text(encoding="utf-8"))
     assert info.component == PLUGIN_COMPONENT
     assert info.version == contract["version"]
-    assert info.release == contract["release"] == "0.6.0"
+    assert info.release == contract["release"] == "0.6.1"
 
 
 def test_missing_sources_are_reported(tmp_path: Path) -> None:

@@ -305,6 +305,31 @@ def test_grade_weights_make_the_course_total_follow_the_final() -> None:
     assert "gradeweight" in str(fails(lambda: save_activities(client, [final])))
 
 
+def test_a_link_restricted_to_dates() -> None:
+    """As save_activities_test::test_a_link_restricted_to_dates on a real Moodle."""
+    box, client, courseid = new_site()
+    start, end = 1780000000, 1781000000
+    link = activity(courseid, "coop:test:form", "url", options=options(
+        externalurl="https://forms.example.ro/inscriere", availability=json.dumps({"from": start, "until": end})))
+    created = save_activities(client, [link])
+    cm = box.site.db["course_modules"].get(created[0]["cmid"])
+    assert json.loads(cm["availability"])["c"] == [{"type": "date", "d": ">=", "t": start},
+                                                   {"type": "date", "d": "<", "t": end}]
+    read = {o["name"]: o["value"] for o in described_activity(client, "coop:test:form")["options"]}
+    assert read["availability"] == json.dumps({"from": start, "until": end}, separators=(",", ":"))
+    assert not described_activity(client, "coop:test:form")["drift"]
+    assert save_activities(client, [link])[0]["action"] == "unchanged"
+    plain = activity(courseid, "coop:test:plain", "url", options=options(externalurl="https://www.ghiseul.ro/"))
+    save_activities(client, [plain])
+    assert "availability" not in {o["name"] for o in described_activity(client, "coop:test:plain")["options"]}
+    link["options"][1]["value"] = "[]"
+    assert save_activities(client, [link])[0]["action"] == "updated"
+    assert not box.site.db["course_modules"].get(created[0]["cmid"])["availability"]
+    assert save_activities(client, [link])[0]["action"] == "unchanged"
+    link["options"][1]["value"] = json.dumps({"from": end, "until": start})
+    assert "availability" in str(fails(lambda: save_activities(client, [link])))
+
+
 def test_activities_of_every_type_are_real_course_modules_and_a_rerun_is_a_no_op() -> None:
     box, client, courseid = new_site()
     items = catalogue_items(client, courseid)
@@ -1278,8 +1303,7 @@ def test_availability_waits_for_completion_reads_back_and_shows_moodle_edits_as_
     assert values["availability"] == '["coop:test:m1:quiz"]'
     assert [a["action"] for a in save_activities(client, items)] == ["unchanged"] * 3
 
-    cms.update(final, availability=json.dumps({"op": "&", "c": [{"type": "date", "d": ">=", "t": 1800000000}],
-                                                   "showc": [True]}))
+    cms.update(final, availability=json.dumps({"op": "&", "c": [{"type": "group", "id": 1}], "showc": [True]}))
     described = described_activity(client, "coop:test:final")
     assert described["drift"] and {o["name"]: o["value"] for o in described["options"]}["availability"] == "custom"
     assert save_activities(client, [items[1]])[0]["action"] == "updated"

@@ -40,7 +40,8 @@ MODNAMES = ("page", "url", "label", "forum", "quiz", "feedback", "resource", "bi
 # Writable options per module: name -> (type, allowed values).
 OPTIONS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
     "page": {"content": ("html", ())},
-    "url": {"externalurl": ("url", ()), "display": ("enum", ("0", "1", "2", "3", "5", "6"))},
+    "url": {"availability": ("availability", ()), "externalurl": ("url", ()),
+            "display": ("enum", ("0", "1", "2", "3", "5", "6"))},
     "label": {},
     "forum": {"type": ("enum", ("general", "eachuser", "qanda", "blog", "single", "news")),
               "forcesubscribe": ("enum", ("0", "1", "2", "3"))},
@@ -171,18 +172,53 @@ def _php_json(value: Any) -> str:
 
 
 def availability_canonical(value: str, what: str) -> str:
-    """The 'availability' option: a JSON list of idnumbers whose completion the activity waits for."""
+    """The 'availability' option: a JSON list of idnumbers whose completion the activity waits for, or (0.6.1) an
+    object {"after": [...], "from": unix time, "until": unix time}."""
     try:
         found = json.loads(value)
     except ValueError:
         found = None
+    dates: dict[str, int] = {}
+    if isinstance(found, dict) and found:
+        unknown = [k for k in found if k not in ("after", "from", "until")]
+        if unknown:
+            raise InvalidParameterException(f"{what}: option 'availability' must be a JSON list of activity "
+                                            "idnumbers, or an object with after, from and until (not '"
+                                            + "', '".join(unknown) + "')")
+        for key in ("from", "until"):
+            if key in found:
+                if isinstance(found[key], bool) or not isinstance(found[key], int) or found[key] <= 0:
+                    raise InvalidParameterException(f"{what}: option 'availability' needs '{key}' as a Unix time "
+                                                    "above 0")
+                dates[key] = found[key]
+        if "from" in dates and "until" in dates and dates["from"] >= dates["until"]:
+            raise InvalidParameterException(f"{what}: option 'availability' opens ('from') after it closes "
+                                            "('until')")
+        found = found.get("after", [])
     if not isinstance(found, list):
-        raise InvalidParameterException(f"{what}: option 'availability' must be a JSON list of activity idnumbers")
+        raise InvalidParameterException(f"{what}: option 'availability' must be a JSON list of activity idnumbers, "
+                                        "or an object with after, from and until")
     if any(not isinstance(i, str) or php_trim(i) == "" for i in found):
         raise InvalidParameterException(f"{what}: option 'availability' must list non-empty idnumbers")
     if len(set(found)) != len(found):
         raise InvalidParameterException(f"{what}: option 'availability' lists an activity twice")
-    return _php_json(found)
+    return availability_json(found, dates)
+
+
+def availability_json(idnumbers: list[str], dates: dict[str, int]) -> str:
+    """The plain list without dates (as before 0.6.1), else the object with only what is set."""
+    if not dates:
+        return _php_json(idnumbers)
+    data: dict[str, object] = {"after": idnumbers} if idnumbers else {}
+    data.update({k: dates[k] for k in ("from", "until") if k in dates})
+    return _php_json(data)
+
+
+def _parse_canonical(canonical: str) -> tuple[list[str], dict[str, int]]:
+    data = json.loads(canonical)
+    if isinstance(data, dict):
+        return list(data.get("after", [])), {k: int(data[k]) for k in ("from", "until") if k in data}
+    return list(data), {}
 
 
 def expected_completion(cm: Row) -> int:
@@ -193,8 +229,8 @@ def expected_completion(cm: Row) -> int:
 def availability_tree(call: Call, course: Row, canonical: str, selfidnumber: str, what: str) -> str | None:
     """The core_availability JSON the plugin writes: an AND of completion conditions, each shown while unmet; an
     activity that completes on a passing grade is waited for as complete and passed (e = 2), any other as complete."""
-    wanted = json.loads(canonical)
-    if not wanted:
+    wanted, dates = _parse_canonical(canonical)
+    if not wanted and not dates:
         return None
     if not ENABLEAVAILABILITY:
         raise InvalidParameterException(f"{what}: restricting access needs 'Enable restricted access' "
@@ -211,6 +247,10 @@ def availability_tree(call: Call, course: Row, canonical: str, selfidnumber: str
             raise InvalidParameterException(f"{what}: availability needs the completion of '{idnumber}', which does "
                                             "not track completion")
         conditions.append({"type": "completion", "cm": int(cm["id"]), "e": expected_completion(cm)})
+    if "from" in dates:
+        conditions.append({"type": "date", "d": ">=", "t": dates["from"]})
+    if "until" in dates:
+        conditions.append({"type": "date", "d": "<", "t": dates["until"]})
     return json.dumps({"op": "&", "c": conditions, "showc": [True] * len(conditions)}, separators=(",", ":"))
 
 
@@ -228,7 +268,15 @@ def availability_read(call: Call, cm: Row) -> str:
     if tree.get("showc") != [True] * len(tree["c"]):
         return "custom"
     idnumbers = []
+    dates: dict[str, int] = {}
     for condition in tree["c"]:
+        if isinstance(condition, dict) and condition.get("type") == "date" and "t" in condition \
+                and condition.get("d") in (">=", "<"):
+            key = "from" if condition["d"] == ">=" else "until"
+            if key in dates:
+                return "custom"
+            dates[key] = int(condition["t"])
+            continue
         if not isinstance(condition, dict) or condition.get("type") != "completion" or "cm" not in condition:
             return "custom"
         found = table(call.db, "course_modules").get(int(condition["cm"]))
@@ -238,7 +286,7 @@ def availability_read(call: Call, cm: Row) -> str:
             # by hand): drift, and saving again asks for the pass.
             return "custom"
         idnumbers.append(str(found["idnumber"]))
-    return _php_json(idnumbers) if idnumbers else "[]"
+    return availability_json(idnumbers, dates)
 
 
 def _completion_enabled(call: Call, course: Row) -> bool:
@@ -546,6 +594,9 @@ def update(call: Call, course: Row, cm: Row, item: dict[str, Any], options: dict
             del desired["options"]["gradeweight"]  # Moodle's own weight already: nothing to give back.
     if modname == "bigbluebuttonbn":
         check_bbb_times(desired["options"], what)
+    if modname == "url" and desired["options"].get("availability") == "[]" \
+            and "availability" not in current["options"]:
+        del desired["options"]["availability"]  # No restriction already: nothing to remove.
     if desired == current and newfiles is None:
         return False
 
@@ -724,8 +775,11 @@ def read_options(call: Call, course: Row, cm: Row, instance: Row) -> dict[str, s
     if modname == "page":
         return {"content": str(instance.get("content") or "")}
     if modname == "url":
+        # A restriction is read back only when there is one (0.6.1), so links without any show no drift.
+        restriction = availability_read(call, cm)
         return {"externalurl": str(instance.get("externalurl") or ""),
-                "display": str(int(instance.get("display") or 0))}
+                "display": str(int(instance.get("display") or 0)),
+                **({} if restriction == "[]" else {"availability": restriction})}
     if modname == "forum":
         return {"type": str(instance.get("type") or ""),
                 "forcesubscribe": str(int(instance.get("forcesubscribe") or 0))}

@@ -44,6 +44,7 @@ class activities {
             'content' => ['html'],
         ],
         'url' => [
+            'availability' => ['availability'],
             'externalurl' => ['url'],
             'display' => ['enum', ['0', '1', '2', '3', '5', '6']],
         ],
@@ -677,6 +678,10 @@ class activities {
         if ($modname === 'bigbluebuttonbn') {
             self::check_bbb_times($desired['options'], $what);
         }
+        if ($modname === 'url' && ($desired['options']['availability'] ?? null) === '[]'
+                && !isset($current['options']['availability'])) {
+            unset($desired['options']['availability']); // No restriction already: nothing to remove.
+        }
         if ($desired === $current && $newfiles === null) {
             return false;
         }
@@ -916,7 +921,10 @@ class activities {
             case 'page':
                 return ['content' => (string) $instance->content];
             case 'url':
-                return ['externalurl' => (string) $instance->externalurl, 'display' => (string) (int) $instance->display];
+                // A restriction is read back only when there is one (0.6.1), so links without any show no drift.
+                $restriction = self::availability_read($cm);
+                return ['externalurl' => (string) $instance->externalurl, 'display' => (string) (int) $instance->display]
+                    + ($restriction === '[]' ? [] : ['availability' => $restriction]);
             case 'forum':
                 return ['type' => (string) $instance->type, 'forcesubscribe' => (string) (int) $instance->forcesubscribe];
             case 'quiz':
@@ -992,10 +1000,35 @@ class activities {
      * @return string JSON list, without escaped slashes or Unicode
      */
     private static function availability_canonical(string $value, string $what): string {
-        $list = json_decode($value, true);
+        $data = json_decode($value, true);
+        $dates = [];
+        if (is_array($data) && $data !== [] && array_values($data) !== $data) {
+            // The object form (0.6.1): {"after": [idnumbers], "from": unix time, "until": unix time}.
+            $unknown = array_diff(array_keys($data), ['after', 'from', 'until']);
+            if ($unknown) {
+                throw new invalid_parameter_exception("{$what}: option 'availability' must be a JSON list of activity "
+                    . "idnumbers, or an object with after, from and until (not '" . implode("', '", $unknown) . "')");
+            }
+            foreach (['from', 'until'] as $key) {
+                if (array_key_exists($key, $data)) {
+                    if (!is_int($data[$key]) || $data[$key] <= 0) {
+                        throw new invalid_parameter_exception("{$what}: option 'availability' needs '{$key}' as a "
+                            . 'Unix time above 0');
+                    }
+                    $dates[$key] = $data[$key];
+                }
+            }
+            if (isset($dates['from'], $dates['until']) && $dates['from'] >= $dates['until']) {
+                throw new invalid_parameter_exception("{$what}: option 'availability' opens ('from') after it "
+                    . "closes ('until')");
+            }
+            $list = $data['after'] ?? [];
+        } else {
+            $list = $data;
+        }
         if (!is_array($list) || array_values($list) !== $list) {
             throw new invalid_parameter_exception("{$what}: option 'availability' must be a JSON list of activity "
-                . 'idnumbers');
+                . 'idnumbers, or an object with after, from and until');
         }
         foreach ($list as $idnumber) {
             if (!is_string($idnumber) || trim($idnumber) === '') {
@@ -1005,7 +1038,29 @@ class activities {
         if (count(array_unique($list)) !== count($list)) {
             throw new invalid_parameter_exception("{$what}: option 'availability' lists an activity twice");
         }
-        return json_encode($list, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE);
+        return self::availability_json($list, $dates);
+    }
+
+    /**
+     * The canonical text of a restriction: the plain JSON list of idnumbers when there are no dates (as before
+     * 0.6.1), else {"after": [...], "from": ..., "until": ...} with only what is set.
+     *
+     * @param string[] $list
+     * @param int[] $dates from and/or until
+     * @return string
+     */
+    private static function availability_json(array $list, array $dates): string {
+        $flags = JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE;
+        if (!$dates) {
+            return json_encode($list, $flags);
+        }
+        $object = $list ? ['after' => $list] : [];
+        foreach (['from', 'until'] as $key) {
+            if (isset($dates[$key])) {
+                $object[$key] = $dates[$key];
+            }
+        }
+        return json_encode($object, $flags);
     }
 
     /**
@@ -1025,8 +1080,11 @@ class activities {
     private static function set_availability(stdClass $mi, stdClass $course, string $canonical, string $selfidnumber,
             string $what): void {
         global $CFG;
-        $list = json_decode($canonical, true);
-        if (!$list) {
+        $data = json_decode($canonical, true);
+        $isobject = is_array($data) && $data !== [] && array_values($data) !== $data;
+        $list = $isobject ? ($data['after'] ?? []) : $data;
+        $dates = $isobject ? array_intersect_key($data, ['from' => 1, 'until' => 1]) : [];
+        if (!$list && !$dates) {
             $mi->availabilityconditionsjson = '';
             $mi->availability = null;
             return;
@@ -1050,6 +1108,13 @@ class activities {
                     . 'which does not track completion');
             }
             $conditions[] = ['type' => 'completion', 'cm' => (int) $cm->id, 'e' => self::expected_completion($cm)];
+        }
+        // availability_date: open from 'from', closed from 'until' on (Moodle's "until" is exclusive: d = '<').
+        if (isset($dates['from'])) {
+            $conditions[] = ['type' => 'date', 'd' => '>=', 't' => (int) $dates['from']];
+        }
+        if (isset($dates['until'])) {
+            $conditions[] = ['type' => 'date', 'd' => '<', 't' => (int) $dates['until']];
         }
         $tree = ['op' => '&', 'c' => $conditions, 'showc' => array_fill(0, count($conditions), true)];
         $json = json_encode($tree);
@@ -1091,7 +1156,17 @@ class activities {
             return 'custom';
         }
         $idnumbers = [];
+        $dates = [];
         foreach ($tree->c as $condition) {
+            $isdate = ($condition->type ?? '') === 'date' && isset($condition->t);
+            if ($isdate && in_array($condition->d ?? '', ['>=', '<'], true)) {
+                $key = $condition->d === '>=' ? 'from' : 'until';
+                if (isset($dates[$key])) {
+                    return 'custom';
+                }
+                $dates[$key] = (int) $condition->t;
+                continue;
+            }
             if (($condition->type ?? '') !== 'completion' || !isset($condition->cm)) {
                 return 'custom';
             }
@@ -1105,7 +1180,7 @@ class activities {
             }
             $idnumbers[] = (string) $other->idnumber;
         }
-        return $idnumbers ? json_encode($idnumbers, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE) : '[]';
+        return self::availability_json($idnumbers, $dates);
     }
 
     /**

@@ -397,9 +397,10 @@ final class save_activities_test extends testcase {
         $rerun = $this->call('save_activities', [$items]);
         $this->assertSame(['unchanged', 'unchanged', 'unchanged'], array_column($rerun['activities'], 'action'));
 
-        // Edited in Moodle (a date condition added): drift, read as 'custom'; saving again puts it back.
+        // Edited in Moodle (a group condition instead, which the plugin never writes): drift, read as 'custom';
+        // saving again puts it back.
         $DB->set_field('course_modules', 'availability', json_encode(['op' => '&', 'c' => [
-            ['type' => 'date', 'd' => '>=', 't' => 1800000000]], 'showc' => [true]]), ['id' => $final]);
+            ['type' => 'group', 'id' => 1]], 'showc' => [true]]), ['id' => $final]);
         rebuild_course_cache($this->course->id, true);
         $described = $this->described_activity('coop:test:final');
         $this->assertTrue($described['drift']);
@@ -567,5 +568,47 @@ final class save_activities_test extends testcase {
         $this->expectException(\invalid_parameter_exception::class);
         $this->expectExceptionMessageMatches('/gradeweight/');
         $this->call('save_activities', [[$final]]);
+    }
+
+    /**
+     * availability with dates (0.6.1): a registration link open from 'from' until 'until' (exclusive), as Moodle's
+     * "Restrict access" by date writes it; read back in the same form, a re-run is a no-op, the plain list form still
+     * works, '[]' lifts the restriction, and dates the wrong way round are refused.
+     */
+    public function test_a_link_restricted_to_dates(): void {
+        global $DB;
+        $from = 1780000000;
+        $until = 1781000000;
+        $link = $this->activity('coop:test:form', 'url', ['options' => [
+            ['name' => 'externalurl', 'value' => 'https://forms.example.ro/inscriere'],
+            ['name' => 'availability', 'value' => json_encode(['from' => $from, 'until' => $until])]]]);
+        $created = $this->call('save_activities', [[$link]]);
+        $cm = $DB->get_record('course_modules', ['id' => $created['activities'][0]['cmid']]);
+        $tree = json_decode($cm->availability, true);
+        $this->assertSame([['type' => 'date', 'd' => '>=', 't' => $from], ['type' => 'date', 'd' => '<', 't' => $until]],
+            $tree['c']);
+        $info = new \core_availability\info_module(get_fast_modinfo($this->course)->get_cm($cm->id));
+        $shown = \core_availability\info::format_info($info->get_full_information(), $this->course);
+        $this->assertStringContainsString('2026', $shown); // The course page shows the dates.
+        $options = array_column($this->described_activity('coop:test:form')['options'], 'value', 'name');
+        $this->assertSame(json_encode(['from' => $from, 'until' => $until]), $options['availability']);
+        $this->assertFalse($this->described_activity('coop:test:form')['drift']);
+        $this->assertSame('unchanged', $this->call('save_activities', [[$link]])['activities'][0]['action']);
+
+        $plain = $this->activity('coop:test:plain', 'url', ['options' => [
+            ['name' => 'externalurl', 'value' => 'https://www.ghiseul.ro/']]]);
+        $this->call('save_activities', [[$plain]]);
+        $options = array_column($this->described_activity('coop:test:plain')['options'], 'value', 'name');
+        $this->assertArrayNotHasKey('availability', $options); // No restriction, nothing read back.
+
+        $link['options'][1]['value'] = '[]';
+        $this->assertSame('updated', $this->call('save_activities', [[$link]])['activities'][0]['action']);
+        $this->assertEmpty($DB->get_field('course_modules', 'availability', ['id' => $cm->id]));
+        $this->assertSame('unchanged', $this->call('save_activities', [[$link]])['activities'][0]['action']);
+
+        $link['options'][1]['value'] = json_encode(['from' => $until, 'until' => $from]);
+        $this->expectException(\invalid_parameter_exception::class);
+        $this->expectExceptionMessageMatches('/availability/');
+        $this->call('save_activities', [[$link]]);
     }
 }
