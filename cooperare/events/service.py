@@ -18,7 +18,16 @@ from cooperare.certificates.fonts import FontPair
 from cooperare.config.events import AttendanceRule, Event, EventsConfig
 from cooperare.courses.catalogue import Catalogue
 from cooperare.errors import InputError
-from cooperare.events.attendance import Attendee, Matcher, attended, collect, match_all, present_minutes
+from cooperare.events.attendance import (
+    Attendee,
+    Matcher,
+    Presence,
+    attended,
+    clip,
+    collect,
+    match_all,
+    present_minutes,
+)
 from cooperare.events.exports import file_sha256, read_export
 from cooperare.events.report import EventsReport, build_report
 from cooperare.moodle.client import MoodleClient
@@ -47,6 +56,21 @@ class ImportOutcome:
                 "attended": self.attended, "skipped": [str(error) for error in self.skipped]}
 
 
+def _require_overlap(path: Path, event: Event, presences: Sequence[Presence], rule: AttendanceRule) -> None:
+    """Refuse an export in which nobody was there during the event: it is another meeting's (or another day's)
+    export, and counting only the event's own time would record everyone with 0 minutes without a word."""
+    if not rule.within_event or any(clip(p.intervals, event.starts_at, event.ends_at) for p in presences):
+        return
+    first = min(start for p in presences for start, _ in p.intervals).astimezone(event.tz)
+    last = max(end for p in presences for _, end in p.intervals).astimezone(event.tz)
+    start, end = event.starts_at, event.ends_at
+    raise InputError(f"{path}: nobody in this export was there during {event.id} ({start:%d.%m.%Y %H:%M}–{end:%H:%M} "
+                     f"{start:%Z}): its sessions run from {first:%d.%m.%Y %H:%M} to {last:%d.%m.%Y %H:%M}; nothing "
+                     "was recorded",
+                     hint="is it the export of this event's meeting? (events.attendance.within_event: false would "
+                          "count time outside the event)")
+
+
 def import_attendance(store: Store, event: Event, path: Path, *, rule: AttendanceRule, skip_invalid: bool = False,
                       command: str = "events attendance") -> ImportOutcome:
     register = EventAttendance(store.engine)
@@ -61,6 +85,7 @@ def import_attendance(store: Store, event: Event, path: Path, *, rule: Attendanc
         presences = collect(sessions)
         if not presences:
             raise InputError("the export lists nobody", hint="is it the right file?")
+        _require_overlap(path, event, presences, rule)
         matcher = Matcher(People(store.engine).all(), register.guests(event.id))
         attendees = match_all(presences, matcher)
         recorded = register.record(ImportRecord(event.id, export.sha256, str(path), export.format, export.encoding,

@@ -89,3 +89,20 @@ def test_a_bad_file_records_nothing_and_a_failed_run(store: Store, tmp_path: Pat
         import_attendance(store, EVENT, path, rule=AttendanceRule())
     assert EventAttendance(store.engine).imports() == []
     assert store.runs.get(1).outcome == "failed"
+
+
+def test_an_export_of_another_meeting_is_refused_and_nothing_recorded(store: Store, tmp_path: Path) -> None:
+    """Another day's export is refused by the reader (not the event's date). A meeting the same day at another hour
+    would, counting only the event's own time, record everyone with 0 minutes: refused, naming the file, the
+    event's time and the export's."""
+    from dataclasses import replace
+
+    later = replace(EVENT, start="18:00")  # the same day, after the event ends
+    assert later.starts_at >= EVENT.ends_at
+    people = [Invitee(f"Ana{i} Mureșan", f"ana{i}@primarie.ro") for i in range(10)]
+    path = write_teams_report(tmp_path / "alta-sedinta.csv", later, people, seed=3)
+    with pytest.raises(InputError, match=r"alta-sedinta.csv: nobody in this export was there during diseminare-3"):
+        import_attendance(store, EVENT, path, rule=AttendanceRule())
+    assert EventAttendance(store.engine).imports() == []
+    counted = import_attendance(store, EVENT, path, rule=AttendanceRule(within_event=False))
+    assert counted.recorded  # the rule that counts every minute takes it, as configured
