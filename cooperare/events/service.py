@@ -56,6 +56,10 @@ class ImportOutcome:
                 "attended": self.attended, "skipped": [str(error) for error in self.skipped]}
 
 
+def _attended_count(attendees: Sequence[Attendee], event: Event, rule: AttendanceRule) -> int:
+    return sum(attended(present_minutes(a.intervals, event, rule), event, rule) for a in attendees)
+
+
 def _require_overlap(path: Path, event: Event, presences: Sequence[Presence], rule: AttendanceRule) -> None:
     """Refuse an export in which nobody was there during the event: it is another meeting's (or another day's)
     export, and counting only the event's own time would record everyone with 0 minutes without a word."""
@@ -79,7 +83,7 @@ def import_attendance(store: Store, event: Event, path: Path, *, rule: Attendanc
     if earlier is not None:
         present = register.attendance(event.id)
         return ImportOutcome(event.id, str(path), earlier.format, digest, False, earlier.rows, earlier.people,
-                             _kinds(present), sum(attended(present_minutes(a.intervals, event, rule), event, rule) for a in present))
+                             _kinds(present), _attended_count(present, event, rule))
     with store.runs.recording(command, ws_calls=lambda: 0, detail={"event": event.id, "file": str(path)}) as run:
         export, sessions = read_export(path, day=event.date, tz=event.tz, skip_invalid=skip_invalid)
         presences = collect(sessions)
@@ -94,7 +98,7 @@ def import_attendance(store: Store, event: Event, path: Path, *, rule: Attendanc
         run.detail = {"event": event.id, "file": str(path), "format": export.format, "rows": export.rows,
                       "people": len(attendees), "recorded": recorded}
     return ImportOutcome(event.id, str(path), export.format, export.sha256, recorded, export.rows, len(attendees),
-                         _kinds(attendees), sum(attended(present_minutes(a.intervals, event, rule), event, rule) for a in attendees),
+                         _kinds(attendees), _attended_count(attendees, event, rule),
                          tuple(export.skipped))
 
 
@@ -158,7 +162,7 @@ def import_bbb_attendance(client: MoodleClient, store: Store, event: Event, *, r
             present = register.attendance(event.id)
             run.detail = {"event": event.id, "room": room, "logs": len(read.logs), "recorded": False}
             return ImportOutcome(event.id, source, "bigbluebutton", digest, False, earlier.rows, earlier.people,
-                                 _kinds(present), sum(attended(present_minutes(a.intervals, event, rule), event, rule) for a in present))
+                                 _kinds(present), _attended_count(present, event, rule))
         roster = People(store.engine).all()
         accounts = {p.moodle_user_id: Account(f"{p.firstname} {p.lastname}", p.email) for p in roster
                     if p.moodle_user_id}
@@ -173,4 +177,4 @@ def import_bbb_attendance(client: MoodleClient, store: Store, event: Event, *, r
         run.detail = {"event": event.id, "room": room, "logs": len(read.logs), "people": len(attendees),
                       "recorded": recorded}
     return ImportOutcome(event.id, source, "bigbluebutton", digest, recorded, len(read.logs), len(attendees),
-                         _kinds(attendees), sum(attended(present_minutes(a.intervals, event, rule), event, rule) for a in attendees))
+                         _kinds(attendees), _attended_count(attendees, event, rule))

@@ -13,9 +13,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from cooperare.certificates.fonts import FontPair
-from cooperare.consultation_bridge.register import author_hash
 from cooperare.config.events import AttendanceRule, Event
 from cooperare.config.pilot import PilotConfig
+from cooperare.consultation_bridge.register import author_hash
 from cooperare.courses.catalogue import Catalogue
 from cooperare.courses.identity import course_idnumber
 from cooperare.errors import ConfigError

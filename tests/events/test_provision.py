@@ -186,7 +186,8 @@ def test_bigbluebutton_rooms_on_a_site_without_bigbluebutton_are_refused_before_
 
 
 def test_bigbluebutton_disabled_with_a_plugin_older_than_0_5_1_says_what_to_do(store: Store) -> None:
-    """Before 0.5.1 the plugin cannot say which modules are enabled, so plan cannot refuse. Moodle ships BigBlueButton disabled and, with debugging off (as on a real site), hides the plugin's reason
+    """Before 0.5.1 the plugin cannot say which modules are enabled, so plan cannot refuse. Moodle ships
+    BigBlueButton disabled and, with debugging off (as on a real site), hides the plugin's reason
     behind "Invalid parameter value detected": apply names the likely cause; a second apply after enabling it
     writes the rest."""
     from cooperare.errors import InvalidParameter
