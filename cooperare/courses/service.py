@@ -47,15 +47,13 @@ GRADE_WEIGHTS_SINCE = 2026120500
 
 
 def grade_weights(client: MoodleClient) -> bool:
-    """Whether the site's plugin sets a quiz's weight in the course total (no call: the version is in the site info)."""
-    version = client.site.plugin_version
-    return version is not None and version >= GRADE_WEIGHTS_SINCE
+    """Whether the site's plugin sets a quiz's weight in the course total."""
+    return client.site.plugin_at_least(GRADE_WEIGHTS_SINCE)
 
 
 def closed_review(client: MoodleClient) -> bool:
-    """Whether the site's plugin hides a quiz's answers until it closes (no call: the version is in the site info)."""
-    version = client.site.plugin_version
-    return version is not None and version >= REVIEW_CLOSED_SINCE
+    """Whether the site's plugin hides a quiz's answers until it closes."""
+    return client.site.plugin_at_least(REVIEW_CLOSED_SINCE)
 
 
 def plan_courses(client: MoodleClient, catalogue: Catalogue, *, prune: bool = False,

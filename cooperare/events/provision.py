@@ -90,9 +90,8 @@ def read_state(client: MoodleClient, desired: Sequence[Desired], *, course: str)
 
 def plan_moodle(client: MoodleClient, events: Sequence[Event], *, course: str) -> EventsMoodle:
     """Read Moodle and plan the events course (reads only)."""
-    version = client.site.plugin_version
     desired = desired_objects(events, course=course, site_url=client.transport.url,
-                              dated_links=version is not None and version >= DATED_LINKS_SINCE)
+                              dated_links=client.site.plugin_at_least(DATED_LINKS_SINCE))
     state, course_id = read_state(client, desired, course=course)
     plan = plan_events(desired, state, course=course)
     require_rooms_possible(client, plan)

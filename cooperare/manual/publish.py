@@ -18,7 +18,7 @@ Everything goes through :class:`~cooperare.moodle.client.MoodleClient`; apply jo
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -309,7 +309,8 @@ def apply_manual(client: MoodleClient, store: Store, planned: PublishPlan, *, pl
     with store.runs.recording(command, detail={"changes": dict(plan.counts()), "version": planned.edition.version},
                               ws_calls=lambda: client.transport.stats.calls) as run:
         applier = _Applier(client, store, run.id, planned)
-        applier.reconcile()
+        # What an interrupted run left open is closed: Moodle has been read back since, and the plan carries on.
+        applier.result.reconciled = applier.steps.reconcile()
         return applier.apply(plan)
 
 
@@ -322,13 +323,6 @@ class _Applier:
         self.result.applied = self.steps.applied
         self.files = {f.key: f for f in planned.edition.files}
 
-    def reconcile(self) -> None:
-        """Close what an interrupted run left open: Moodle has been read back since, and the plan carries on."""
-        self.result.reconciled = self.steps.reconcile()
-
-    def _step(self, changes: list[Change], kind: str, call: Callable[[], Any]) -> Any:
-        return self.steps.step(changes, kind, call)
-
     def apply(self, plan: Plan) -> PublishResult:
         pending = list(plan.pending())
         place = self.planned.place
@@ -339,28 +333,28 @@ class _Applier:
         for change in of("course"):
             fields = {"fullname": COURSE_NAME, "shortname": COURSE_SHORTNAME, "visible": 1}
             if change.action == "create":
-                created = self._step([change], "course", lambda f=fields: self.client.courses.create([{
+                created = self.steps.step([change], "course", lambda f=fields: self.client.courses.create([{
                     **f, "idnumber": place.course, "categoryid": self.planned.state.category_id,
                     "format": "topics", "numsections": SECTION, "summary": COURSE_SUMMARY, "summaryformat": 1,
                     "enablecompletion": 0, "newsitems": 0,
                     **({"lang": self.planned.lang} if self.planned.lang else {})}]))
                 self.course_id = int(created[0]["id"])
             else:
-                self._step([change], "course", lambda f=fields: self._update_course(f))
+                self.steps.step([change], "course", lambda f=fields: self._update_course(f))
         if self.course_id is None:
             raise PlanError("the manual's course neither exists nor is planned")
-        self._step(of("enrol"), "guest access", lambda: self.client.enrol_methods.save([{
+        self.steps.step(of("enrol"), "guest access", lambda: self.client.enrol_methods.save([{
             "courseid": self.course_id, **c.after} for c in of("enrol")]))
-        self._step(of("section"), "section", lambda: self.client.course_content.save_sections([{
+        self.steps.step(of("section"), "section", lambda: self.client.course_content.save_sections([{
             "courseid": self.course_id, "number": SECTION, "name": c.after["name"], "summary": c.after["summary"],
             "summaryformat": 1, "visible": 1, "spechash": c.after["spechash"]} for c in of("section")]))
         books = [c for c in of("activity") if c.address.endswith(f"[{place.book}]")]
         if books:
-            self._step(books, "book", lambda: self._save_book(books[0]))
+            self.steps.step(books, "book", lambda: self._save_book(books[0]))
         files = [c for c in of("activity") if c not in books]
         if files:
             items = [self._file_item(c) for c in files]  # uploads first: a lost upload leaves no half item
-            self._step(files, "file", lambda: self.client.course_content.save_activities(items))
+            self.steps.step(files, "file", lambda: self.client.course_content.save_activities(items))
         self.result.course_id = self.course_id
         return self.result
 

@@ -93,6 +93,10 @@ class SiteInfo:
     def has_plugin(self) -> bool:
         return self.plugin_version is not None
 
+    def plugin_at_least(self, version: int) -> bool:
+        """Whether local_cooperare is installed at ``version`` or later (no call: the version is in the site info)."""
+        return self.plugin_version is not None and self.plugin_version >= version
+
     def missing(self, functions: Iterable[str]) -> list[str]:
         return sorted(set(functions) - self.functions)
 

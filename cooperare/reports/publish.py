@@ -319,7 +319,8 @@ def apply_publish(client: MoodleClient, store: Store, planned: PublishPlan, *, p
     with store.runs.recording(command, detail={"changes": dict(plan.counts()), "version": planned.bundle.version},
                               ws_calls=lambda: client.transport.stats.calls) as run:
         applier = _Applier(client, store, run.id, planned)
-        applier.reconcile()
+        # What an interrupted run left open is closed: Moodle has been read back since, and the plan carries on.
+        applier.result.reconciled = applier.steps.reconcile()
         return applier.apply(plan)
 
 
@@ -333,13 +334,6 @@ class _Applier:
         self.result.applied = self.steps.applied
         self.files = {f.key: f for f in planned.bundle.files}
 
-    def reconcile(self) -> None:
-        """Close what an interrupted run left open: Moodle has been read back since, and the plan carries on."""
-        self.result.reconciled = self.steps.reconcile()
-
-    def _step(self, changes: list[Change], kind: str, call: Callable[[], Any]) -> Any:
-        return self.steps.step(changes, kind, call)
-
     def apply(self, plan: Plan) -> PublishResult:
         pending = list(plan.pending())
         place, config = self.planned.place, self.planned.place.config
@@ -351,7 +345,7 @@ class _Applier:
             fields = {"fullname": config.course_name, "shortname": config.course_shortname,
                       "visible": int(config.visible)}
             if change.action == "create":
-                created = self._step([change], "course", lambda f=fields: self.client.courses.create([{
+                created = self.steps.step([change], "course", lambda f=fields: self.client.courses.create([{
                     **f, "idnumber": place.course, "categoryid": self.planned.state.category_id, "format": "topics",
                     "numsections": ARCHIVE_SECTION, "summary": COURSE_SUMMARY, "summaryformat": 1,
                     "enablecompletion": 0,
@@ -360,9 +354,9 @@ class _Applier:
                     "newsitems": 0, **({"lang": self.planned.lang} if self.planned.lang else {})}]))
                 self.course_id = int(created[0]["id"])
             else:
-                self._step([change], "course", lambda f=fields: self._update_course(f))
+                self.steps.step([change], "course", lambda f=fields: self._update_course(f))
         for change in of("cohort"):
-            created = self._step([change], "cohort", lambda: self.client.cohorts.create([{
+            created = self.steps.step([change], "cohort", lambda: self.client.cohorts.create([{
                 "name": config.cohort_name, "idnumber": place.cohort, "visible": 0,
                 "description": "Coordonatorii proiectului: văd rapoartele de certificare."}]))
             self.cohort_id = created[0].id
@@ -370,23 +364,23 @@ class _Applier:
             raise PlanError("the coordinators' course or cohort neither exists nor is planned")
         adds = [c for c in of("member") if c.action == "create"]
         removes = [c for c in of("member") if c.action == "delete"]
-        self._step(adds, "member", lambda: self.client.cohorts.add_members(
+        self.steps.step(adds, "member", lambda: self.client.cohorts.add_members(
             [(self.cohort_id, int(c.after["userid"])) for c in adds]))
-        self._step(removes, "member", lambda: self.client.cohorts.remove_members(
+        self.steps.step(removes, "member", lambda: self.client.cohorts.remove_members(
             [(self.cohort_id, int(c.before["userid"])) for c in removes]))
         syncs = of("cohortsync")
-        self._step(syncs, "cohort sync", lambda: self.client.cohort_sync.save([{
+        self.steps.step(syncs, "cohort sync", lambda: self.client.cohort_sync.save([{
             "courseid": self.course_id, "cohortidnumber": place.cohort, "role": config.role, "status": 0,
             "name": config.cohort_name, "spechash": ""}]))
         sections = of("section")
-        self._step(sections, "section", lambda: self.client.course_content.save_sections([{
+        self.steps.step(sections, "section", lambda: self.client.course_content.save_sections([{
             "courseid": self.course_id, "number": int(c.address.rsplit("[", 1)[1].rstrip("]")),
             "name": c.after["name"], "summary": c.after["summary"], "summaryformat": 1, "visible": 1,
             "spechash": c.after["spechash"]} for c in sections]))
         activities = of("activity")
         if activities:
             items = [self._activity(c) for c in activities]  # uploads first: a lost upload leaves no half item
-            self._step(activities, "resource", lambda: self.client.course_content.save_activities(items))
+            self.steps.step(activities, "resource", lambda: self.client.course_content.save_activities(items))
         self.result.course_id = self.course_id
         return self.result
 

@@ -10,6 +10,7 @@ from the environment or a prompt, never an option; without a key the PDF is buil
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,13 @@ from_consultations_option = click.option(
     "--from-consultations", "consultations", multiple=True, metavar="ID",
     help="Take the accepted recommendations from the consultation register in the store (repeat for each "
          "consultation on the manual), instead of --recommendations.")
+
+
+
+def edition_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--content, --recommendations and --from-consultations: the options that say which edition is meant."""
+    return content_option(recommendations_option(from_consultations_option(command)))
+
 
 sign_option = click.option(
     "--sign/--no-sign", default=None,
@@ -75,9 +83,7 @@ def check_command(app: AppContext, content: Path | None, as_json: bool) -> None:
 @click.option("--format", "formats", type=click.Choice(FORMATS), multiple=True,
               help="Output format; repeat for several (default: all three).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Output folder.")
-@content_option
-@recommendations_option
-@from_consultations_option
+@edition_options
 @sign_option
 @click.option("--json", "as_json", is_flag=True, help="Print the files written as JSON.")
 @pass_app
@@ -121,9 +127,7 @@ def _publish_plan(app: AppContext, content: Path | None, recommendations: Path |
 
 
 @manual.command("plan")
-@content_option
-@recommendations_option
-@from_consultations_option
+@edition_options
 @sign_option
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON on stdout.")
 @pass_app
@@ -145,9 +149,7 @@ def plan_command(app: AppContext, content: Path | None, recommendations: Path | 
 
 
 @manual.command("apply")
-@content_option
-@recommendations_option
-@from_consultations_option
+@edition_options
 @sign_option
 @click.option("--yes", is_flag=True, help="Apply without asking for confirmation.")
 @click.option("--json", "as_json", is_flag=True, help="Print the plan and what was applied as JSON on stdout.")
@@ -190,9 +192,7 @@ def apply_command(app: AppContext, content: Path | None, recommendations: Path |
 
 
 @manual.command("changes")
-@content_option
-@recommendations_option
-@from_consultations_option
+@edition_options
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
 @pass_app
 def changes_command(app: AppContext, content: Path | None, recommendations: Path | None,

@@ -10,6 +10,7 @@ from typing import Any
 from cooperare.sandbox.courses import completion as core_completion
 from cooperare.sandbox.courses import enrolments, modules
 from cooperare.sandbox.courses.schema import COMPLETION_COMPLETE, COMPLETION_COMPLETE_PASS, table
+from cooperare.sandbox.db import Row
 from cooperare.sandbox.exceptions import InvalidParameterException
 from cooperare.sandbox.plugin import (
     activities,
@@ -197,15 +198,21 @@ def save_news_forum_staff(call: Call) -> dict[str, Any]:
     return {"staff": result}
 
 
-@ws_function("local_cooperare_save_book_chapters", atomic=True)
-def save_book_chapters(call: Call) -> dict[str, Any]:
-    # As the PHP: the course capabilities before the book is looked up, mod/book:edit in the book after.
+def _book_module(call: Call, capability: str) -> Row:
+    """The book named by the call's courseid and idnumber. As the PHP: the course capabilities before the book is
+    looked up, ``capability`` in the book after."""
     course, _ = util.course_and_context(call, call.params["courseid"], ("moodle/course:manageactivities",))
     idnumber = call.params["idnumber"]
     cm = util.cm_by_idnumber(call, course["id"], idnumber)
     if cm is None or util.modname(call, cm) != "book":
         raise InvalidParameterException(f"course {course['id']}: no book with idnumber '{idnumber}'")
-    util.require_capability(call, "mod/book:edit")
+    util.require_capability(call, capability)
+    return cm
+
+
+@ws_function("local_cooperare_save_book_chapters", atomic=True)
+def save_book_chapters(call: Call) -> dict[str, Any]:
+    cm = _book_module(call, "mod/book:edit")
     context = call.site.context(CONTEXT_MODULE, cm["id"])
     assert context is not None
     book = modules.instance_of(call.site, cm)
@@ -215,13 +222,7 @@ def save_book_chapters(call: Call) -> dict[str, Any]:
 
 @ws_function("local_cooperare_get_book_chapters")  # a read
 def get_book_chapters(call: Call) -> dict[str, Any]:
-    # As the PHP: the course capabilities before the book is looked up, mod/book:read in the book after.
-    course, _ = util.course_and_context(call, call.params["courseid"], ("moodle/course:manageactivities",))
-    idnumber = call.params["idnumber"]
-    cm = util.cm_by_idnumber(call, course["id"], idnumber)
-    if cm is None or util.modname(call, cm) != "book":
-        raise InvalidParameterException(f"course {course['id']}: no book with idnumber '{idnumber}'")
-    util.require_capability(call, "mod/book:read")
+    cm = _book_module(call, "mod/book:read")
     book = modules.instance_of(call.site, cm)
     return {"cmid": cm["id"], "bookid": book["id"], "chapters": bookchapters.read(call, book)}
 
