@@ -21,6 +21,10 @@ from cooperare.events.planner import ROOM_LABELS
 from cooperare.reports.certification import Cell, Column, Table, county_label
 
 GUEST_LABEL = "Invitat (neînscris)"
+HELD = "desfășurat"
+PLANNED = "planificat"
+NOT_IMPORTED = "încheiat, fără prezență importată"
+"""An event whose end has passed but whose attendance was never imported: the coordinator's next task, not a plan."""
 REGISTERED_LABEL = "Înscris prin formular"
 NO_CATEGORY = "(fără categorie)"
 
@@ -64,6 +68,12 @@ def _when(event: Event) -> str:
     return f"{event.starts_at:%d.%m.%Y, %H:%M}"
 
 
+def _state(section: EventSection, now: datetime) -> str:
+    if section.held:
+        return HELD
+    return NOT_IMPORTED if section.event.ends_at <= now else PLANNED
+
+
 def event_section(event: Event, attendees: Sequence[Attendee], *, rule: AttendanceRule,
                   categories: Mapping[str, str], held: bool) -> EventSection:
     ordered = sorted(attendees, key=lambda a: (romanian_key(a.name), a.person_key))
@@ -96,13 +106,14 @@ def event_section(event: Event, attendees: Sequence[Attendee], *, rule: Attendan
 def build_report(events: Sequence[Event], attendance: Mapping[str, Sequence[Attendee]], *, rule: AttendanceRule,
                  targets: EventTargets, categories: Mapping[str, str], generated_at: datetime,
                  only: str | None = None) -> EventsReport:
-    """The report over ``events`` (``attendance``: event id → attendees; an event absent from it was not held
-    yet). The sections are the events held, or with ``only`` that event alone; the summary always covers all."""
+    """The report over ``events`` (``attendance``: event id → attendees; an event absent from it counts as not
+    held: planned, or, once it has ended by ``generated_at``, ended with no attendance imported). The sections are
+    the events held, or with ``only`` that event alone; the summary always covers all."""
     sections = [event_section(e, attendance.get(e.id, ()), rule=rule, categories=categories, held=e.id in attendance)
                 for e in events]
     summary_rows: list[tuple[Cell, ...]] = [
         (number, s.event.title, KIND_LABELS[s.event.kind], _when(s.event), ROOM_LABELS[s.event.room.kind],
-         s.present if s.held else None, s.attended if s.held else None, "desfășurat" if s.held else "planificat")
+         s.present if s.held else None, s.attended if s.held else None, _state(s, generated_at))
         for number, s in enumerate(sections, start=1)]
     summary = Table("rezumat", "Evenimentele proiectului",
                     (Column("Nr.", "int"), Column("Eveniment"), Column("Tip"), Column("Data și ora"),

@@ -14,7 +14,7 @@ from cooperare.certificates.fonts import load_fonts
 from cooperare.config.events import AttendanceRule, EventTargets
 from cooperare.events.attendance import Attendee
 from cooperare.events.loader import load_events
-from cooperare.events.report import GUEST_LABEL, build_report
+from cooperare.events.report import GUEST_LABEL, HELD, NOT_IMPORTED, PLANNED, build_report
 from cooperare.events.service import write_report
 
 EVENTS = load_events()
@@ -57,7 +57,20 @@ def test_project_against_targets() -> None:
     assert targets["Diseminare"] == (6, 6, 1, pytest.approx(1 / 6))
     assert targets["Guvernanță participativă"] == (2, 2, 0, 0.0)
     states = [row[-1] for row in built.summary.rows]
-    assert states.count("desfășurat") == 1 and len(states) == 8
+    assert states.count(HELD) == 1 and len(states) == 8
+    assert states.count(NOT_IMPORTED) == 7  # generated after every event: the others lack their attendance
+
+
+def test_an_event_not_yet_over_is_planned_one_past_without_attendance_is_flagged() -> None:
+    by_id = {e.id: e for e in EVENTS}
+    guvernanta = by_id["guvernanta-1"]
+    for moment, expected in ((guvernanta.starts_at, PLANNED), (guvernanta.ends_at - timedelta(seconds=1), PLANNED),
+                             (guvernanta.ends_at, NOT_IMPORTED)):
+        built = build_report(EVENTS, ATTENDANCE, rule=AttendanceRule(), targets=EventTargets(),
+                             categories=CATEGORIES, generated_at=moment)
+        states = {row[1]: row[-1] for row in built.summary.rows}
+        assert states[guvernanta.title] == expected, moment
+        assert states[by_id["diseminare-3"].title] == HELD
     assert report(only="guvernanta-1").sections[0].held is False
 
 
