@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from cooperare.config.roster import RosterConfig
-from cooperare.courses.catalogue import load_catalogue
 from cooperare.sync.generator import generate, write_rows
 from cooperare.sync.importer import load_roster
 from cooperare.sync.service import apply_roster, plan_roster
@@ -23,7 +22,7 @@ DEMO_SEED = 2027
 def run_roster_demo(run: Any) -> None:
     """Stage function for :data:`cooperare.cli.commands.demo.STAGES` (takes the demo's ``DemoRun``)."""
     config = RosterConfig()  # the demo's sandbox has local_cooperare: enrolment through cohort sync
-    catalogue = load_catalogue()
+    catalogue = run.catalogue
     path = run.out / "roster-demo.xlsx"
     write_rows(generate(catalogue, count=DEMO_SIZE, seed=DEMO_SEED), path)
     roster = load_roster(path, config=config, catalogue=catalogue)

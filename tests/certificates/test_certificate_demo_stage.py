@@ -63,13 +63,3 @@ def test_the_stage_issues_verifies_reports_and_leaves_a_usable_folder(tmp_path: 
     for name in ("status-list.jwt", "jwks.json"):
         assert (tmp_path / "verify" / name).read_bytes() == (tmp_path / "certificates" / name).read_bytes()
 
-
-def test_demo_certificates_are_issued_after_every_training_period_ends() -> None:
-    from cooperare.cli.commands.demo_certificates import issue_date
-    from cooperare.courses.catalogue import load_catalogue
-
-    catalogue = load_catalogue()
-    issued = issue_date(catalogue)
-    for track in catalogue.tracks:
-        settings = catalogue.course_settings(track.course)
-        assert settings.start <= settings.end < issued, track.key

@@ -4,10 +4,12 @@ what it announces."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from cooperare.certificates.publish import read_published
 from cooperare.cli.main import main
@@ -27,6 +29,15 @@ def test_the_demo_runs_every_stage_and_writes_its_files(tmp_path: Path, monkeypa
     serial = "-".join(pdfs[0].name.split("-")[:4])
     record = read_published(out / "verify", serial)
     assert record is not None and record["status"] == "valid"
+    # issued on the run date, as the registry records it, after the (moved) training period printed on it
+    today = datetime.now(UTC).date()
+    issued = date.fromisoformat(record["issued_on"])
+    assert today - timedelta(days=1) <= issued <= today
+    printed = "".join(page.extract_text() for page in PdfReader(pdfs[0]).pages)
+    assert f"Eliberat la {issued:%d.%m.%Y}" in printed
+    period_end = re.search(r"Perioada: \S+ – (\d\d)\.(\d\d)\.(\d{4})", printed)
+    assert period_end is not None
+    assert date(*map(int, reversed(period_end.groups()))) <= issued - timedelta(days=14)
     assert (out / "manual" / "html" / "index.html").is_file()
     assert list((out / "events").glob("*.pdf")) and list((out / "diagnostic").iterdir())
     assert (out / "cooperare.yaml").is_file()

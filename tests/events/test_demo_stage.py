@@ -34,8 +34,11 @@ def test_stage_imports_a_teams_report_and_writes_reports(tmp_path: Path) -> None
         stage_pilot(run)
         present = EventAttendance(store.engine).attendance("diseminare-3")
     out = tmp_path / "events"
-    assert {p.name for p in out.iterdir()} == {"plan-evenimente.json", "prezenta-diseminare-3-teams.csv",
-                                               "raport-evenimente.pdf", "raport-evenimente.xlsx"}
+    assert {p.name for p in out.iterdir()} == {"evenimente.yaml", "plan-evenimente.json",
+                                               "prezenta-diseminare-3-teams.csv", "raport-evenimente.pdf",
+                                               "raport-evenimente.xlsx"}
+    imported = next(e for e in run.events if e.id == "diseminare-3")
+    assert imported.ends_at <= run.now  # the demo imports attendance only for an event that has taken place
     summary = run.summary["events"]
     assert summary["events"] == 8 and summary["reimport_recorded"] is False
     assert sum(summary["applied"].values()) == summary["plan"]["create"] and summary["replan_changes"] == 0

@@ -17,6 +17,7 @@ from cooperare.certificates.verify import load_trust_root
 from cooperare.cli.commands.demo import STAGES
 from cooperare.cli.commands.demo_certificates import PASSWORD_FILE
 from cooperare.cli.commands.demo_manual import BOOK_IDNUMBER, demo_signer, stage_manual
+from cooperare.courses.catalogue import load_catalogue
 from cooperare.manual.book import IMPORT_PREFIX
 from cooperare.moodle.client import MoodleClient
 from cooperare.sandbox import Sandbox
@@ -38,7 +39,7 @@ def test_manual_stage_builds_into_the_demo_folder_and_publishes(tmp_path: Path) 
     with Store.open(tmp_path / "store.sqlite") as store:
         app = SimpleNamespace(say=lambda text, **_: said.append(text), note=lambda text: said.append(text))
         run = SimpleNamespace(out=tmp_path, app=app, summary={"certificates": {"keys": str(tmp_path / "keys")}},
-                              client=MoodleClient(box.transport()), store=store)
+                              client=MoodleClient(box.transport()), store=store, catalogue=load_catalogue())
         stage_manual(run)  # type: ignore[arg-type]
     assert run.summary["manual"]["signed"] is True and not any("NOT signed" in line for line in said)
     data = Path(run.summary["manual"]["files"]["pdf"]).read_bytes()

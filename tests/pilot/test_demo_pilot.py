@@ -24,7 +24,7 @@ from cooperare.cli.commands.demo import STAGES, DemoRun
 from cooperare.cli.commands.demo_certificates import _simulate
 from cooperare.cli.commands.demo_courses import stage_courses
 from cooperare.cli.commands.demo_diagnostic import stage_diagnostic
-from cooperare.cli.commands.demo_pilot import PILOT_HALLS, pilot_halls, stage_pilot
+from cooperare.cli.commands.demo_pilot import PILOT_HALLS, pilot_halls, stage_pilot, training_months
 from cooperare.cli.context import AppContext
 from cooperare.config import load_config
 from cooperare.courses.catalogue import load_catalogue
@@ -136,7 +136,11 @@ def test_the_demo_pilot_report_works_from_the_demo_folder(tmp_path: Path, monkey
     # sandbox is served at site.url
     config_file = tmp_path / "cooperare.yaml"
     data = yaml.safe_load(config_file.read_text(encoding="utf-8"))
-    assert data["pilot"] == {"city_halls": [{"commune": h.commune, "county": h.county} for h in halls], "months": 6}
+    months = training_months(run)  # from the (moved) first course's month to the run's
+    first = min(run.catalogue.course_settings(t.course).start for t in run.catalogue.tracks)
+    assert months == min(36, (today.year - first.year) * 12 + today.month - first.month + 1) and months > 6
+    assert data["pilot"] == {"city_halls": [{"commune": h.commune, "county": h.county} for h in halls],
+                             "months": months}
     assert load_config(config_file, environ={}).pilot.city_halls == tuple(halls)
     httpd = box.serve()
     try:

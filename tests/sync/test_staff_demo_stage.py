@@ -23,7 +23,7 @@ def test_staff_stage_enrols_trainers_and_tutors_and_holds_a_trainee(catalogue: C
     config = RosterConfig()
     sync(box, roster_of(rows(catalogue, count=40), catalogue, config), catalogue=catalogue, config=config, store=store)
     said: list[str] = []
-    run = SimpleNamespace(out=tmp_path, client=client_for(box), store=store, summary={},
+    run = SimpleNamespace(out=tmp_path, client=client_for(box), store=store, summary={}, catalogue=catalogue,
                           app=SimpleNamespace(say=lambda text, **_: said.append(text)))
     stage_staff(run)  # type: ignore[arg-type]
     staff = run.summary["staff"]

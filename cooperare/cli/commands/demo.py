@@ -14,7 +14,9 @@ from typing import Any
 
 import click
 
+from cooperare.cli.commands.demo_calendar import DemoCalendar, demo_calendar
 from cooperare.cli.commands.demo_certificates import stage_certificates
+from cooperare.cli.commands.demo_config import update_demo_config
 from cooperare.cli.commands.demo_consultation import stage_consultation
 from cooperare.cli.commands.demo_courses import stage_courses
 from cooperare.cli.commands.demo_diagnostic import stage_diagnostic
@@ -25,6 +27,8 @@ from cooperare.cli.commands.demo_reports import stage_reports
 from cooperare.cli.commands.demo_staff import stage_staff
 from cooperare.cli.commands.moodle import print_report, site_report
 from cooperare.cli.context import AppContext, pass_app
+from cooperare.config.events import Event
+from cooperare.courses.catalogue import Catalogue
 from cooperare.moodle.client import MoodleClient
 from cooperare.store import Store
 from cooperare.sync.demo import run_roster_demo
@@ -41,6 +45,33 @@ class DemoRun:
     summary: dict[str, Any] = field(default_factory=dict)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     """The run's "today": nothing the demo simulates (answers, visits, posts, lessons) is dated later."""
+    calendar: DemoCalendar | None = None
+    """The catalogue and events moved back so that the training has ended by ``now`` (the first stage sets it)."""
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return self._calendar().catalogue
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        return self._calendar().events
+
+    def _calendar(self) -> DemoCalendar:
+        if self.calendar is None:
+            self.calendar = demo_calendar(self.out, self.now.date())
+        return self.calendar
+
+
+def stage_calendar(run: DemoRun) -> None:
+    calendar = run._calendar()
+    update_demo_config(run.out, calendar.config_sections(run.out))
+    weeks = calendar.shift.days // 7
+    ends = max(run.catalogue.course_settings(t.course).end for t in run.catalogue.tracks)
+    past = sum(1 for e in run.events if e.date < run.now.date())
+    run.app.say(f"The project's calendar moved back {weeks} weeks so that the training has ended by today: courses "
+                f"end by {ends.isoformat()}, {past} of {len(run.events)} events have taken place "
+                f"({calendar.catalogue_dir}, {calendar.events_file})")
+    run.summary["calendar"] = {"shift_weeks": weeks, "courses_end": ends.isoformat(), "events_past": past}
 
 
 def stage_site(run: DemoRun) -> None:
@@ -51,6 +82,7 @@ def stage_site(run: DemoRun) -> None:
 
 STAGES: list[tuple[str, Callable[[DemoRun], None]]] = [
     ("Checking the sandbox Moodle", stage_site),
+    ("Calendar: the project's dates moved into the past, as on a day after the training", stage_calendar),
     ("Courses: the ACoR catalogue planned and applied", stage_courses),
     ("Roster: a generated 292-person roster synced into Moodle", run_roster_demo),
     ("Staff: a trainer and a tutor for each course, leading its commune groups; the coordinator in every course",

@@ -18,16 +18,16 @@ from __future__ import annotations
 
 import random
 import secrets
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from cooperare.certificates.serials import grouped
+from cooperare.cli.commands.demo_config import update_demo_config
 from cooperare.config import CONFIG_FILE_NAME
 from cooperare.config.certificates import DEFAULT_PASSWORD_ENV, CertificatesConfig, Signatory, SigningConfig
-from cooperare.courses.catalogue import Catalogue, load_catalogue
+from cooperare.courses.catalogue import Catalogue
+from cooperare.courses.desired import day_end
 from cooperare.courses.identity import activity_idnumber, course_idnumber
 from cooperare.errors import PlanError
 from cooperare.secrets import Secret
@@ -48,7 +48,7 @@ def stage_certificates(run: DemoRun) -> None:
     from cooperare.certificates.service import TrackIssued, apply_issue, open_issuing, plan_issue, publish_site
 
     out = run.out.resolve()
-    catalogue = load_catalogue()
+    catalogue = run.catalogue
     site = run.sandbox.site
     rng = random.Random(20270601)
     people = People(run.store.engine)
@@ -64,7 +64,7 @@ def stage_certificates(run: DemoRun) -> None:
                                 signing=SigningConfig(pkcs12=keys.pkcs12, trust_root=keys.root_certificate),
                                 output=out / "certificates")
     registry = CertificateRegistry(run.store.engine)
-    issuing = open_issuing(config, catalogue=catalogue, password=password, today=issue_date(catalogue)).issuing
+    issuing = open_issuing(config, catalogue=catalogue, password=password, today=run.now.date()).issuing
 
     def tell_track(done: TrackIssued) -> None:
         track = catalogue.track(done.track)
@@ -96,12 +96,6 @@ def stage_certificates(run: DemoRun) -> None:
                                    "verify_in_moodle": in_moodle["url"]}
 
 
-def issue_date(catalogue: Catalogue) -> date:
-    """The demo's issue date: two weeks after the last course of the catalogue ends, so no certificate prints a
-    training period that ends after the day it was issued (the demo runs before the real courses do)."""
-    return max(catalogue.course_settings(t.course).end for t in catalogue.tracks) + timedelta(days=14)
-
-
 # -- what trainees do -----------------------------------------------------------------------------------------
 
 
@@ -120,9 +114,10 @@ def _simulate(site: Any, *, catalogue: Catalogue, roster: list[PersonRecord], rn
     the courses stage) decide who completed it. About 94% read everything and pass; the rest fail the final quiz
     or leave a lesson unread. Returns how many completed their course.
 
-    Learning takes time: each trainee starts 3 to 12 weeks before ``now`` (default: the site's clock) and does one
-    activity every few hours to two days, opening the course each time, never after ``now`` — the sandbox's clock
-    is set to each moment, so completions, attempts and the course's last access carry it."""
+    Learning takes time: each trainee starts 3 to 12 weeks before the end of their course, or before ``now``
+    (default: the site's clock) if that comes first, and does one activity every few hours to two days, opening the
+    course each time, never after either — the sandbox's clock is set to each moment, so completions, attempts and
+    the course's last access carry it."""
     from cooperare.sandbox import simulate
     from cooperare.sandbox.courses import completion as course_completion
 
@@ -137,9 +132,10 @@ def _simulate(site: Any, *, catalogue: Catalogue, roster: list[PersonRecord], rn
             outcome = rng.random()
             final = catalogue.quiz_settings(course_key, final=True)
             module = catalogue.quiz_settings(course_key, final=False)
-            moment = end - int(timing.uniform(21, 84) * 86400)
+            until = min(end, day_end(catalogue.course_settings(course_key).end))
+            moment = until - int(timing.uniform(21, 84) * 86400)
             for ref, (cmid, instance, modname) in activities.items():
-                moment = min(moment + int(timing.uniform(0.1, 2.0) * 86400), end - 600)
+                moment = min(moment + int(timing.uniform(0.1, 2.0) * 86400), until - 600)
                 site.clock = lambda at=moment: at
                 if modname in ("page", "quiz", "feedback"):
                     simulate.access_course(site, course_id, person.moodle_user_id)
@@ -245,13 +241,7 @@ def _reports(folder: Path, *, catalogue: Catalogue, registry: CertificateRegistr
 
 def _write_config(out: Path, *, keys_dir: Path) -> None:
     """DIR/cooperare.yaml: the demo's store and keys (other sections already there are kept)."""
-    path = out / CONFIG_FILE_NAME
-    data: dict[str, Any] = {}
-    if path.is_file():
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    data.setdefault("site", {"url": "http://127.0.0.1:8085"})
-    data.setdefault("store", {"url": "sqlite:///cooperare.sqlite"})
-    data["certificates"] = {
+    update_demo_config(out, {"certificates": {
         "verify_url": DEMO_VERIFY_URL,
         "signatory": {"name": DEMO_SIGNATORY.name, "role": DEMO_SIGNATORY.role},
         "output": "certificates",
@@ -259,10 +249,8 @@ def _write_config(out: Path, *, keys_dir: Path) -> None:
                     "trust_root": str(keys_dir.relative_to(out) / "root-ca.pem"),
                     "password_env": DEFAULT_PASSWORD_ENV},
         "delivery": {"moodle_message": True},
-    }
-    header = ("# Written by `cooperare demo`: the demo's store, certificate registry and demo signing keys.\n"
-              "# site.url is the sandbox's address; commands that read Moodle need a sandbox served there.\n")
-    path.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    }}, header=("# Written by `cooperare demo`: the demo's store, certificate registry and demo signing keys.\n"
+                "# site.url is the sandbox's address; commands that read Moodle need a sandbox served there.\n"))
 
 
 def _tell(run: DemoRun, *, out: Path, issued: int, verified: int, messages: int, reports: list[Path],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cooperare.courses.catalogue import load_catalogue
 from cooperare.courses.service import apply_courses, plan_courses
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -12,7 +11,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def stage_courses(run: DemoRun) -> None:
-    catalogue = load_catalogue()
+    catalogue = run.catalogue
     before = run.client.transport.stats.calls
     planned = plan_courses(run.client, catalogue)
     run.app.say(f"Plan: {planned.plan.summary()}")

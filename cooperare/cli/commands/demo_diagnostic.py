@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from cooperare.certificates.fonts import load_fonts
 from cooperare.cli.commands.demo_pilot import pilot_halls
-from cooperare.courses.catalogue import load_catalogue
 from cooperare.diagnostic.generate import T0_DAYS_BEFORE, generate
 from cooperare.diagnostic.instrument import load_shipped
 from cooperare.diagnostic.moodle import (
@@ -42,7 +41,7 @@ def stage_diagnostic(run: DemoRun) -> None:
     out = run.out / "diagnostic"
     out.mkdir(parents=True, exist_ok=True)
     instrument = load_shipped()
-    catalogue = load_catalogue()
+    catalogue = run.catalogue
     pilots = [hall.siruta for hall in pilot_halls(run.store, PILOTS)]
     made = generate(instrument, count=DEMO_COMMUNES, seed=2026, followup=0 if pilots else PILOTS, pilots=pilots,
                     today=run.now)

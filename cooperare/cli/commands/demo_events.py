@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING
 
 from cooperare.certificates.fonts import load_fonts
 from cooperare.config.events import EventsConfig
-from cooperare.courses.catalogue import load_catalogue
-from cooperare.events.loader import find_event, load_events
+from cooperare.events.loader import find_event
 from cooperare.events.provision import apply_moodle, plan_moodle
 from cooperare.events.service import import_attendance, report_from_store, write_report
 from cooperare.events.simulate import Invitee, write_teams_report
@@ -29,7 +28,7 @@ def stage_events(run: DemoRun) -> None:
     out = run.out / "events"
     out.mkdir(parents=True, exist_ok=True)
     config = EventsConfig()
-    events = load_events()
+    events = run.events
     course = config.course_idnumber
     _enable_bigbluebutton(run)
     planned = plan_moodle(run.client, events, course=course)
@@ -49,7 +48,7 @@ def stage_events(run: DemoRun) -> None:
     run.app.say(f"Teams report for {event.id}: {first.rows} rows, {first.people} people ({first.by_kind['roster']} "
                 f"from the roster, {first.by_kind['guest']} guests), {first.attended} attended; imported again: "
                 f"{'recorded twice!' if reimport.recorded else 'nothing changed'}")
-    report = report_from_store(run.store, events, config=config, catalogue=load_catalogue())
+    report = report_from_store(run.store, events, config=config, catalogue=run.catalogue)
     write_report(report, out / "raport-evenimente.pdf", fmt="pdf", fonts=load_fonts())
     write_report(report, out / "raport-evenimente.xlsx", fmt="xlsx", fonts=None)
     run.app.say(f"Events reports written under {out}")

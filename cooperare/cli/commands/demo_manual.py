@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cooperare.courses.catalogue import load_catalogue
 from cooperare.manual.annex import load_recommendations
 from cooperare.manual.build import build_manual
 from cooperare.manual.content import load_manual, shipped_content
@@ -47,7 +46,7 @@ def stage_manual(run: DemoRun) -> None:
         run.app.say(f"{kind}: {path}" + (" (signed with the demo PAdES key)" if kind == "pdf" and result.signed
                                          else ""))
     edition = build_edition(load_manual(), recommendations, signer=signer)
-    catalogue = load_catalogue()
+    catalogue = run.catalogue
     prefix, root = catalogue.prefix, next(iter(catalogue.categories()))[0].key
     calls = run.client.transport.stats.calls
     planned = plan_manual(run.client, prefix=prefix, catalogue_category=root, edition=edition)

@@ -17,8 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
+from cooperare.cli.commands.demo_config import update_demo_config
 from cooperare.config import CONFIG_FILE_NAME
 from cooperare.config.pilot import CityHall, PilotConfig
 from cooperare.errors import PlanError
@@ -74,12 +73,11 @@ def simulate_use(run: DemoRun, halls: list[CityHall], *, now: datetime, seed: in
     days (most of them in the last week or two, a few not for a month), and about two in three write one to three
     messages in the course's forum on some of those days. Nothing is later than ``now``."""
     from cooperare.cli.commands.demo_certificates import _course_activities
-    from cooperare.courses.catalogue import load_catalogue
     from cooperare.pilot.report import belongs
     from cooperare.sandbox import simulate
 
     site = run.sandbox.site
-    catalogue = load_catalogue()
+    catalogue = run.catalogue
     rng = random.Random(seed)
     stamp = int(now.timestamp())
     people = [p for p in People(run.store.engine).all(status="active")
@@ -112,33 +110,33 @@ def simulate_use(run: DemoRun, halls: list[CityHall], *, now: datetime, seed: in
 def write_config(out: Path, halls: list[CityHall], *, months: int) -> None:
     """Add the ``pilot:`` section (as docs/pilot.md shows it) to DIR/cooperare.yaml; other sections are kept (the
     demo's store and sandbox address added when the file has none yet)."""
-    path = out / CONFIG_FILE_NAME
-    text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    data = yaml.safe_load(text) or {}
-    data.setdefault("site", {"url": "http://127.0.0.1:8085"})
-    data.setdefault("store", {"url": "sqlite:///cooperare.sqlite"})
-    data["pilot"] = {"city_halls": [{"commune": h.commune, "county": h.county} for h in halls], "months": months}
-    header = "".join(line + "\n" for line in text.splitlines() if line.startswith("#"))
-    path.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    update_demo_config(out, {"pilot": {"city_halls": [{"commune": h.commune, "county": h.county} for h in halls],
+                                       "months": months}})
+
+
+def training_months(run: DemoRun) -> int:
+    """The months the report goes back: from the month the first course started (the demo's moved calendar) to the
+    run's month, both counted, so the report covers the training and the events held during it (at most 36)."""
+    first = min(run.catalogue.course_settings(t.course).start for t in run.catalogue.tracks)
+    today = run.now.date()
+    return max(1, min(36, (today.year - first.year) * 12 + today.month - first.month + 1))
 
 
 def stage_pilot(run: DemoRun) -> None:
     """The demo stage (see the module docstring)."""
     from cooperare.certificates.fonts import load_fonts
     from cooperare.config.events import EventsConfig
-    from cooperare.courses.catalogue import load_catalogue
-    from cooperare.events.loader import load_events
     from cooperare.pilot.service import pilot_report, write_pilot
 
     out = run.out / "pilot"
     out.mkdir(parents=True, exist_ok=True)
     halls = pilot_halls(run.store)
-    config = PilotConfig(city_halls=tuple(halls))
+    config = PilotConfig(city_halls=tuple(halls), months=training_months(run))
     used = simulate_use(run, halls, now=run.now) if run.sandbox is not None else Used(0, 0, 0)
     run.app.say(f"Pilot city halls' people ({used.people}) used the platform in the last weeks: {used.visits} course "
                 f"visits, {used.posts} forum messages")
     write_config(run.out, halls, months=config.months)
-    report = pilot_report(run.client, run.store, config=config, catalogue=load_catalogue(), events=load_events(),
+    report = pilot_report(run.client, run.store, config=config, catalogue=run.catalogue, events=run.events,
                           rule=EventsConfig().attendance,
                           command="demo: pilot report")
     write_pilot(report, out / "raport-pilot.pdf", fmt="pdf", fonts=load_fonts())

@@ -14,9 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from cooperare.config import CONFIG_FILE_NAME
+from cooperare.cli.commands.demo_config import update_demo_config
 from cooperare.config.reports import ReportsConfig
 from cooperare.errors import PlanError
 
@@ -31,7 +29,6 @@ DASHBOARD_FILE = "panou-certificare.html"
 def stage_reports(run: DemoRun) -> None:
     """The demo stage (see the module docstring)."""
     from cooperare.certificates.fonts import load_fonts
-    from cooperare.courses.catalogue import load_catalogue
     from cooperare.reports.pdf import write_pdf
     from cooperare.reports.publish import apply_publish, plan_report
     from cooperare.store.certificates import CertificateRegistry
@@ -40,7 +37,7 @@ def stage_reports(run: DemoRun) -> None:
     coordinator_id = _coordinator(run)
     config = ReportsConfig(coordinators=[DEMO_COORDINATOR["email"]])
     fonts = load_fonts()
-    catalogue = load_catalogue()
+    catalogue = run.catalogue
 
     def plan() -> Any:
         return plan_report(run.client, catalogue=catalogue,
@@ -79,9 +76,4 @@ def _coordinator(run: DemoRun) -> int:
 
 def _write_config(out: Path) -> None:
     """Add ``reports.coordinators`` to DIR/cooperare.yaml (other sections kept)."""
-    path = out / CONFIG_FILE_NAME
-    text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    data = yaml.safe_load(text) or {}
-    data["reports"] = {"coordinators": [DEMO_COORDINATOR["email"]]}
-    header = "".join(line + "\n" for line in text.splitlines() if line.startswith("#"))
-    path.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    update_demo_config(out, {"reports": {"coordinators": [DEMO_COORDINATOR["email"]]}})

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from cooperare.config.roster import RosterConfig
 from cooperare.config.staff import StaffAssignment, StaffConfig, StaffMember
-from cooperare.courses.catalogue import load_catalogue
 from cooperare.sync.service import apply_staff, plan_staff
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -40,7 +39,7 @@ def demo_staff(course_keys: list[str]) -> list[StaffMember]:
 
 
 def stage_staff(run: DemoRun) -> None:
-    catalogue = load_catalogue()
+    catalogue = run.catalogue
     config = RosterConfig()
     people = demo_staff([course.key for _, course in catalogue.courses()])
     before = run.client.transport.stats.calls
