@@ -152,17 +152,17 @@ def draw_variable(pen: Pen, content: CertificateContent, *, fonts: FontPair) -> 
     y -= 15 * mm
     pen.text(fixed[0], font=fonts.regular, size=13, x=centre, y=y)
     y -= 14 * mm
-    pen.text(content.name, font=fonts.bold, size=_fitted(content.name, fonts.bold, 28, widest), x=centre, y=y)
+    pen.text(content.name, font=fonts.bold, size=fitted_size(content.name, fonts.bold, 28, widest), x=centre, y=y)
     y -= 12 * mm
     pen.text(fixed[1], font=fonts.regular, size=13, x=centre, y=y)
     y -= 9 * mm
     programme = f"„{content.programme}”"
-    pen.text(programme, font=fonts.bold, size=_fitted(programme, fonts.bold, 16, widest), x=centre, y=y)
+    pen.text(programme, font=fonts.bold, size=fitted_size(programme, fonts.bold, 16, widest), x=centre, y=y)
     y -= 8 * mm
-    pen.text(content.course, font=fonts.regular, size=_fitted(content.course, fonts.regular, 12, widest), x=centre,
+    pen.text(content.course, font=fonts.regular, size=fitted_size(content.course, fonts.regular, 12, widest), x=centre,
              y=y)
     y -= 7 * mm
-    pen.text(content.track, font=fonts.regular, size=_fitted(content.track, fonts.regular, 12, widest), x=centre,
+    pen.text(content.track, font=fonts.regular, size=fitted_size(content.track, fonts.regular, 12, widest), x=centre,
              y=y, colour=MUTED)
     y -= 11 * mm
     pen.text(fixed[2], font=fonts.regular, size=12, x=centre, y=y)
@@ -182,7 +182,7 @@ def draw_variable(pen: Pen, content: CertificateContent, *, fonts: FontPair) -> 
     pen.text(fixed[6], font=fonts.regular, size=8, x=text_x, y=y + 5 * mm, colour=MUTED, centred=False)
 
 
-def _fitted(text: str, font: str, size: float, max_width: float) -> float:
+def fitted_size(text: str, font: str, size: float, max_width: float) -> float:
     """The largest size, from ``size`` down in half points (7 at least), at which ``text`` fits ``max_width``: long
     names and titles stay on one line."""
     while size > 7 and stringWidth(text, font, size) > max_width:

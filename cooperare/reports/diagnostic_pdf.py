@@ -23,6 +23,7 @@ from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemp
 from reportlab.platypus import Table as FlowTable
 
 from cooperare.certificates.fonts import FontPair
+from cooperare.certificates.render import fitted_size
 from cooperare.diagnostic.offer import Help
 from cooperare.diagnostic.scoring import BANDS, band_label, band_legend, band_of
 from cooperare.diagnostic.study import POPULATION_LABELS, Scorecard, Study, section_titles
@@ -36,6 +37,7 @@ NO_DATA = colors.HexColor("#EEEEEE")
 COUNTY_MARK = colors.HexColor("#E6550D")
 NATION_MARK = colors.HexColor("#444444")
 DARK = colors.HexColor("#1F4E79")
+TITLE_SIZE = 22
 
 TILES: dict[str, tuple[int, int]] = {
     "SM": (1, 0), "MM": (2, 0), "SV": (4, 0), "BT": (5, 0),
@@ -314,8 +316,9 @@ def _draw_card(c: Canvas, card: Scorecard, study: Study, *, fonts: FontPair, pro
     c.setFont(fonts.regular, 10)
     c.drawString(left, y, "Fișa de maturitate digitală a comunei")
     y -= 24
-    c.setFont(fonts.bold, 22)
-    c.drawString(left, y, f"Comuna {r.commune.name}, județul {r.commune.county_name}")
+    title = f"Comuna {r.commune.name}, județul {r.commune.county_name}"
+    c.setFont(fonts.bold, fitted_size(title, fonts.bold, TITLE_SIZE, width - 2 * left))  # 346 names need less than 22
+    c.drawString(left, y, title)
     y -= 16
     c.setFillColor(colors.black)
     c.setFont(fonts.regular, 9)

@@ -123,3 +123,40 @@ def test_a_commune_that_answered_only_at_t1_is_listed_not_dropped_silently(tmp_p
     write_study_pdf(study, path, fonts=load_fonts())
     text = "".join(page.extract_text() for page in PdfReader(path).pages)
     assert "doar la un val ulterior" in text and ciugud.name in text
+
+
+def test_a_long_commune_and_county_name_fits_the_scorecard_page(tmp_path: Path) -> None:
+    """346 of the 2,862 titles ("Comuna Sânmihaiu de Câmpie, județul Bistrița-Năsăud") are wider than the page at
+    22 points; the title is set smaller, on one line, inside the margins."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from cooperare.diagnostic.study import scorecard
+    from cooperare.reports.diagnostic_pdf import TITLE_SIZE, write_scorecards
+
+    fonts = load_fonts()
+    instrument = load_shipped()
+    generated = generate(instrument, count=300, seed=11, duplicates=0.0)
+    study = build_study(instrument, generated.responses, communes(), generated_at=datetime(2026, 12, 4, tzinfo=UTC))
+
+    def title(result) -> str:  # type: ignore[no-untyped-def]
+        return f"Comuna {result.commune.name}, județul {result.commune.county_name}"
+
+    widest = max((r for r in study.results if r.scored.overall is not None),
+                 key=lambda r: stringWidth(title(r), fonts.bold, TITLE_SIZE))
+    room = A4[0] - 40 * mm
+    assert stringWidth(title(widest), fonts.bold, TITLE_SIZE) > room  # the case that overflowed
+    path = tmp_path / "fisa.pdf"
+    write_scorecards([scorecard(study, widest.commune.siruta)], study, path, fonts=fonts)
+    drawn: list[tuple[str, float, float]] = []
+
+    def visit(text: str, _cm, tm, _font, size: float) -> None:  # type: ignore[no-untyped-def]
+        if text.startswith("Comuna "):
+            drawn.append((text.strip(), size * tm[0], tm[4]))
+
+    PdfReader(path).pages[0].extract_text(visitor_text=visit)
+    assert [text for text, _s, _x in drawn] == [title(widest)]
+    (_text, size, x), = drawn
+    assert 14 <= size < TITLE_SIZE
+    assert x + stringWidth(title(widest), fonts.bold, size) <= A4[0] - 20 * mm + 0.5
