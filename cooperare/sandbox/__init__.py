@@ -11,6 +11,8 @@ Production code paths never import this package, except ``cooperare sandbox`` an
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import requests
@@ -84,3 +86,18 @@ class Sandbox:
         httpd = SandboxHTTPServer(self.server, port=port, control=control)
         httpd.start_background()
         return httpd
+
+    @contextmanager
+    def served(self, *, port: int = 0, control: bool = False, own_wwwroot: bool = True) -> Iterator[str]:
+        """``with box.served() as url:`` — answering on a loopback port for the block, then stopped and closed.
+        With ``own_wwwroot`` the site's wwwroot becomes ``url``, so the links it returns (files, verification page)
+        point where it is served."""
+        httpd = self.serve(port=port, control=control)
+        url = f"http://127.0.0.1:{httpd.port}"
+        if own_wwwroot:
+            self.site.settings.wwwroot = url
+        try:
+            yield url
+        finally:
+            httpd.shutdown()
+            httpd.server_close()

@@ -28,12 +28,8 @@ def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
 
 @pytest.fixture
 def served(moodle_track: MoodleTrack) -> Iterator[str]:
-    httpd = moodle_track.box.serve()
-    try:
-        yield f"http://127.0.0.1:{httpd.port}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with moodle_track.box.served(own_wwwroot=False) as url:
+        yield url
 
 
 @pytest.fixture

@@ -450,13 +450,9 @@ def test_the_page_published_into_the_sandbox_moodle_verifies(page: Any, publishe
     box = Sandbox(plugin=True)
     answer = publish_to_moodle(MoodleClient(box.transport()), published.root / "sharded")
     assert answer["created"] and not answer["deleted"]
-    httpd = box.serve()
-    try:
-        site = f"http://127.0.0.1:{httpd.port}/local/cooperare/verify.php/"
+    with box.served(own_wwwroot=False) as url:
+        site = f"{url}/local/cooperare/verify.php/"
         for record in (published.valid, published.revoked, published.replaced):
             assert _open(page, verification_link(site, record.serial)).get_attribute("data-state") == record.status
         _shot(page, tmp_path / "moodle-replaced.png")
         assert _open(page, verification_link(site, new_serial())).get_attribute("data-state") == "unknown"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()

@@ -61,12 +61,8 @@ def test_exit_codes_for_usage_and_missing_configuration(tmp_path: Path, monkeypa
 @pytest.fixture
 def served() -> Iterator[tuple[str, Sandbox]]:
     box = Sandbox(token=TOKEN)
-    httpd = box.serve()
-    url = f"http://127.0.0.1:{httpd.port}"
-    box.site.settings.wwwroot = url
-    yield url, box
-    httpd.shutdown()
-    httpd.server_close()
+    with box.served() as url:
+        yield url, box
 
 
 def test_moodle_check_against_a_served_sandbox(served: tuple[str, Sandbox], monkeypatch: pytest.MonkeyPatch,

@@ -135,10 +135,7 @@ def test_cli_plan_apply_twice_through_a_served_sandbox(tmp_path: Path, monkeypat
 
     token = "e" * 32
     box = new_site(token=token)
-    httpd = box.serve()
-    try:
-        url = f"http://127.0.0.1:{httpd.port}"
-        box.site.settings.wwwroot = url
+    with box.served() as url:
         monkeypatch.chdir(tmp_path)
         monkeypatch.setenv("COOPERARE_MOODLE_URL", url)
         monkeypatch.setenv("COOPERARE_MOODLE_TOKEN", token)
@@ -162,9 +159,6 @@ def test_cli_plan_apply_twice_through_a_served_sandbox(tmp_path: Path, monkeypat
         err = capsys.readouterr().err
         assert "Nothing to change." in err
         assert "diseminare-3     self-enrolment 01.04.2027 00:00 – 19.04.2027 23:59 EEST  noop" in err
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def test_bigbluebutton_rooms_on_a_site_without_bigbluebutton_are_refused_before_anything_is_written(

@@ -24,12 +24,8 @@ def invoke(*args: str) -> Result:
 
 def _served(plugin: bool) -> Iterator[tuple[Sandbox, str]]:
     sandbox = Sandbox(plugin=plugin)
-    httpd = sandbox.serve()
-    try:
-        yield sandbox, f"http://127.0.0.1:{httpd.port}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with sandbox.served(own_wwwroot=False) as url:
+        yield sandbox, url
 
 
 @pytest.fixture

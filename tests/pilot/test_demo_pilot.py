@@ -142,10 +142,7 @@ def test_the_demo_pilot_report_works_from_the_demo_folder(tmp_path: Path, monkey
     assert data["pilot"] == {"city_halls": [{"commune": h.commune, "county": h.county} for h in halls],
                              "months": months}
     assert load_config(config_file, environ={}).pilot.city_halls == tuple(halls)
-    httpd = box.serve()
-    try:
-        url = f"http://127.0.0.1:{httpd.port}"
-        box.site.settings.wwwroot = url
+    with box.served() as url:
         data["site"]["url"] = url
         config_file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
         monkeypatch.setenv("COOPERARE_MOODLE_TOKEN", token)
@@ -154,9 +151,6 @@ def test_the_demo_pilot_report_works_from_the_demo_folder(tmp_path: Path, monkey
         pdf, xlsx = tmp_path / "cli.pdf", tmp_path / "cli.xlsx"
         assert main(["--config", str(config_file), "pilot", "report", "--format", "pdf", "--out", str(pdf)]) == 0
         assert main(["--config", str(config_file), "pilot", "report", "--out", str(xlsx)]) == 0
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
     said = capsys.readouterr().err
     people = sum(row[2] for row in demo.values())
     assert f"Pilot report ({PILOT_HALLS} city halls, {people} people)" in said

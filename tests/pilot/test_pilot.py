@@ -166,10 +166,7 @@ def test_cli_pilot_report_through_a_served_sandbox(tmp_path: Path, monkeypatch: 
 
     token = "f" * 32
     box = Sandbox(token=token)
-    httpd = box.serve()
-    try:
-        url = f"http://127.0.0.1:{httpd.port}"
-        box.site.settings.wwwroot = url
+    with box.served() as url:
         monkeypatch.chdir(tmp_path)
         (tmp_path / "cooperare.yaml").write_text(
             f"site: {{url: '{url}'}}\nstore: {{url: 'sqlite:///{tmp_path / 's.sqlite'}'}}\n"
@@ -181,9 +178,6 @@ def test_cli_pilot_report_through_a_served_sandbox(tmp_path: Path, monkeypatch: 
         assert main(["pilot", "report", "--out", str(tmp_path / "p.xlsx")]) == 0
         assert "Pilot report (2 city halls, 0 people)" in capsys.readouterr().err
         assert main(["pilot", "report", "--out", str(tmp_path / "p.txt")]) == 2
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def test_the_target_table_says_which_city_halls_tested_the_platform(tmp_path: Path) -> None:

@@ -32,12 +32,8 @@ def box() -> Iterator[tuple[Sandbox, str]]:
     MoodleClient(sandbox.transport()).users.create([{"username": "ana.coord", "password": "Parola#2026",
                                                      "firstname": "Ana", "lastname": "Ionescu",
                                                      "email": "ana@acor.ro"}])
-    httpd = sandbox.serve()
-    try:
-        yield sandbox, f"http://127.0.0.1:{httpd.port}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with sandbox.served(own_wwwroot=False) as url:
+        yield sandbox, url
 
 
 @pytest.fixture

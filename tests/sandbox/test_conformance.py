@@ -36,14 +36,10 @@ def test_scenarios_in_sequence_on_one_server(version: str) -> None:
     assert len(recorded_urls) == 1, recorded_urls
     sandbox = Sandbox(version=version, plugin=False, wwwroot=recorded_urls.pop(),
                       max_input_vars=RECORDED_MAX_INPUT_VARS)
-    httpd = sandbox.serve(control=True)
-    try:
-        served = ServedSandbox(f"http://127.0.0.1:{httpd.port}", sandbox.token.reveal())
+    with sandbox.served(control=True, own_wwwroot=False) as url:
+        served = ServedSandbox(url, sandbox.token.reveal())
         # Twice round, so that every scenario also runs after every setting change of the others.
         results = [replay(path, version=version, served=served) for path in paths + paths]
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
     steps = [step for result in results for step in result.steps]
     failed = [f"{result.name} step {s.index}: {'; '.join(s.differences)}" for result in results
               for s in result.steps if not s.ok]
