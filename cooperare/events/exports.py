@@ -13,6 +13,13 @@ The format is told by the content, not the file name (column layouts found in pu
   possibly below a meeting summary block.
 - ``meet``: First name, Last name, Email, Duration, Time joined, Time exited.
 
+Headers in other languages are read only where a public source showed them (:data:`ALIASES`, docs/events.md):
+Zoom in Italian, Spanish and French, the 2021 Teams layout in Polish, the 2020 one in Portuguese. A current Teams
+report whose section titles and headers are in no known language (Romanian, say) is read by position — sections
+``1.`` ``2.`` ``3.`` in that order, the English column order, each column's content checked on the first row —
+and ``Export.recognised_by`` says ``"position"``, with a note per section; when the content does not fit that
+order the file is refused, naming the line and column.
+
 Encodings: UTF-8 with or without BOM, UTF-16 with BOM (either byte order) or little-endian without one. Times are
 local clock readings of the meeting: they are read in the event's time zone (day-first or month-first is decided by
 the event's date) and made aware; a reading in the spring gap is refused, one that happens twice in autumn is
@@ -28,6 +35,7 @@ import csv
 import hashlib
 import io
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -47,8 +55,9 @@ _STAMP = re.compile(
     r"(?::(?P<S>\d{2})(?:\.\d+)?)?\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?)?\s*\Z")
 _SECTION = re.compile(r"\d+\.\s+\S")
 _CLOCK_ONLY = re.compile(r"\s*(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?)?\s*\Z")
-_DURATION_PART = re.compile(r"(\d+(?:[.,]\d+)?)\s*(h|hr|hrs|hours?|ore|m|min|mins|minutes?|s|sec|secs|seconds?|sek)\b",
-                            re.IGNORECASE)
+_DURATION_PART = re.compile(r"(\d+(?:[.,]\d+)?)\s*"
+                            r"(h|hr|hrs|hours?|ore|godz|m|min|mins|minutes?|s|sec|secs|seconds?|sek)\b", re.IGNORECASE)
+_EMAIL = re.compile(r"[^\s@,;]+@[^\s@,;]+\.[^\s@,;.]{2,}")
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,13 @@ class Export:
     sha256: str
     skipped: list[InputError] = field(default_factory=list)
     rows: int = 0
+    language: str = "en"
+    """The language whose header names were recognised (``en``, ``it``, ``es``, ``fr``, ``pl``, ``pt``), or ``""``
+    for a Teams report read by position."""
+    recognised_by: str = "name"
+    """``name``: the headers were matched by name; ``position``: a Teams report in an unknown language, its columns
+    taken in the English order and checked by content (``notes`` says which sections)."""
+    notes: list[str] = field(default_factory=list)
 
 
 # --- public entry ------------------------------------------------------------------------------------------------
@@ -89,8 +105,12 @@ def read_export(path: Path, *, day: date, tz: ZoneInfo, skip_invalid: bool = Fal
     except BaseException:
         handle.close()
         raise
-    fmt = _detect(head, source)
-    export = Export(source, fmt, encoding, digest)
+    fmt, language = _detect(head, source)
+    export = Export(source, fmt, encoding, digest, language=language,
+                    recognised_by="position" if language == "" else "name")
+    if language == "":
+        export.notes.append("a Teams report whose section titles are in no known language: its sections are taken "
+                            "by number and their columns by position, each checked by content")
     reader = _Reader(export, lines, day=day, tz=tz, skip_invalid=skip_invalid)
 
     def sessions() -> Iterator[Session]:
@@ -215,7 +235,8 @@ def _cells(text: str, delimiter: str) -> list[str]:
 
 
 def _norm(header: str) -> str:
-    return " ".join(header.replace("\ufeff", "").strip().strip('"').lower().split())
+    text = unicodedata.normalize("NFC", header.replace("\ufeff", "")).replace("\u2019", "'")
+    return " ".join(text.strip().strip('"').lower().split())
 
 
 # --- detection ---------------------------------------------------------------------------------------------------
@@ -226,6 +247,41 @@ _TEAMS_2021 = ("full name", "join time", "leave time")
 _TEAMS_2020 = ("full name", "user action", "timestamp")
 _ZOOM = ("name (original name)", "join time", "leave time")
 _MEET = ("first name", "last name", "time joined", "time exited")
+
+ALIASES: dict[str, dict[str, dict[str, str]]] = {
+    # Header names in other languages, per format and language, each mapped to the English column it stands for
+    # (normalised: lower case, NFC, ’ as '). Only names seen in a public export sample, in a public parser that
+    # requires them, or in two independent sources are here; docs/events.md names the sources. A header row is read
+    # in one language at a time, English names passing as they are (Zoom leaves "Guest" untranslated in Italian).
+    "zoom": {
+        "it": {"nome (nome originale)": "name (original name)", "e-mail": "user email",
+               "ora di ingresso": "join time", "ora di uscita": "leave time", "durata (minuti)": "duration (minutes)"},
+        "es": {"nombre (nombre original)": "name (original name)", "correo electrónico": "user email",
+               "e-mail del usuario": "user email", "hora de entrada": "join time", "hora para unirse": "join time",
+               "hora de salida": "leave time", "hora para salir": "leave time",
+               "duración (minutos)": "duration (minutes)"},
+        "fr": {"nom (nom original)": "name (original name)", "adresse e-mail de l'utilisateur": "user email",
+               "heure d'arrivée": "join time", "heure de départ": "leave time",
+               "durée (minutes)": "duration (minutes)"},
+    },
+    "teams-2021": {
+        "pl": {"imię i nazwisko": "full name", "godzina dołączenia": "join time", "godzina opuszczenia": "leave time",
+               "rola": "role"},
+    },
+    "teams-2020": {
+        "pt": {"nome completo": "full name", "atividade": "user action", "carimbo de data/hora": "timestamp"},
+    },
+}
+_ACTIONS_2020 = {  # the User Action values of the 2020 layout, per language, as joined / joined before / left
+    "en": {"joined": "joined", "joined before": "joined before", "left": "left"},
+    "pt": {"ingressou": "joined", "entrou antes de": "joined before", "saiu": "left"},
+}
+_SECTION_NUMBER = re.compile(r"\s*(\d+)\.\s")
+# The current Teams layout's columns in English order: what a report in an unknown language is read by.
+_TEAMS_LAYOUT = {
+    2: ("name", "first join", "last leave", "in-meeting duration", "email", "participant id (upn)", "role"),
+    3: ("name", "join time", "leave time", "duration", "email", "role"),
+}
 
 
 def _delimiter(text: str) -> str:
@@ -238,37 +294,65 @@ def _has(cells: list[str], wanted: tuple[str, ...]) -> bool:
     return all(w in names for w in wanted)
 
 
-def _detect(head: list[tuple[int, str]], source: str) -> str:
+def _language(fmt: str, cells: list[str], wanted: tuple[str, ...]) -> str | None:
+    """The language in which ``cells`` name every ``wanted`` column of ``fmt`` (English first), or None."""
+    names = [_norm(c) for c in cells]
+    if all(w in names for w in wanted):
+        return "en"
+    for language, table in ALIASES.get(fmt, {}).items():
+        mapped = {table.get(name, name) for name in names}
+        if all(w in mapped for w in wanted):
+            return language
+    return None
+
+
+def _canonical(fmt: str, language: str, cells: list[str]) -> list[str]:
+    table = ALIASES.get(fmt, {}).get(language, {})
+    return [table.get(_norm(c), _norm(c)) for c in cells]
+
+
+def _lone_section(text: str) -> str | None:
+    filled = [cell for cell in _cells(text, "\t") if cell]
+    return filled[0] if len(filled) == 1 and _SECTION.match(filled[0]) else None
+
+
+def _detect(head: list[tuple[int, str]], source: str) -> tuple[str, str]:
+    """The format and the language of its headers (``""``: a Teams report read by position)."""
     texts = [text.strip() for _line, text in head if text.strip()]
     if not texts:
         raise InputError("the file is empty", location=Location(file=source))
     first = _norm(texts[0].split("\t")[0].split(",")[0])
     if first == "1. summary":
-        return "teams"
+        return "teams", "en"
     if first == "meeting summary":
-        return "teams-2021"
+        return "teams-2021", "en"
+    titles = [_norm(title) for text in texts if (title := _lone_section(text)) is not None]
+    opening = _lone_section(texts[0])
+    if opening is not None and _norm(opening).startswith("1.") and any(t.startswith("2.") for t in titles) and \
+            any("\t" in text for text in texts):
+        return "teams", ""  # numbered sections in another language: the current layout, read by position
     for text in texts:
         cells = _cells(text, _delimiter(text))
-        if _has(cells, _TEAMS_2020):
-            return "teams-2020"
-        if _has(cells, _TEAMS_2021):
-            return "teams-2021"
-        if _has(cells, _ZOOM):
-            return "zoom"
-        if _has(cells, ("name (original name)",)):
+        for fmt, wanted in (("teams-2020", _TEAMS_2020), ("teams-2021", _TEAMS_2021), ("zoom", _ZOOM)):
+            language = _language(fmt, cells, wanted)
+            if language is not None:
+                return fmt, language
+        if _language("zoom", cells, ("name (original name)",)) is not None:
             raise InputError("a Zoom participants export without join and leave times", location=Location(
                 file=source, line=next(line for line, t in head if t.strip() == text)),
                 hint="export the participants again with 'Show unique users' unticked: the join and leave times "
-                     "are what count minutes without double counting")
+                     "are what count minutes without double counting; if this header has join and leave columns, "
+                     "their names are in a language (or a mix of languages) not recognised")
         if _has(cells, _MEET):
-            return "meet"
+            return "meet", "en"
     raise InputError(
         "not a known attendance export: no Teams, Zoom or Google Meet header in the first lines",
         location=Location(file=source, line=head[0][0]),
         hint="give the CSV as downloaded: a Teams attendance report, a Zoom participants report (with join and "
-             "leave times), or a Google Meet attendance report; headers in another language (Teams or Zoom set to "
-             "Romanian) are not read yet: download the report again with the application's language set to "
-             "English")
+             "leave times), or a Google Meet attendance report; headers are read in English, Zoom's also in Italian, "
+             "Spanish and French, Teams' 2021 layout in Polish and 2020 layout in Portuguese, and a current Teams "
+             "report in any language by position; for another language (Zoom in Romanian, say) download the report "
+             "again with the application's language set to English")
 
 
 # --- rows to sessions --------------------------------------------------------------------------------------------
@@ -283,15 +367,17 @@ class _Reader:
         self.skip_invalid = skip_invalid
         self.stamps: dict[str, tuple[datetime, ...]] = {}
         self.titles: dict[int, str] = {}
+        self.positional: set[int] = set()  # id() of the column maps taken by position: their rows are checked more
 
     def fail(self, message: str, line: int, *, column: int | None = None, key: str | None = None,
              hint: str | None = None) -> InputError:
         return InputError(message, location=Location(file=self.export.source, line=line, column=column, key=key),
                           hint=hint)
 
-    def _header(self, cells: list[str]) -> dict[str, int]:
+    def _header(self, cells: list[str], names: list[str] | None = None) -> dict[str, int]:
         self.titles = {i: c.replace("\ufeff", "").strip('" ') for i, c in enumerate(cells)}
-        return {_norm(c): i for i, c in enumerate(cells)}
+        names = names if names is not None else _canonical(self.export.format, self.export.language, cells)
+        return {name: i for i, name in enumerate(names)}
 
     def run(self) -> Iterator[Session]:
         if self.export.format == "teams":
@@ -313,7 +399,7 @@ class _Reader:
             if columns is None:
                 delimiter = _delimiter(text)
                 cells = _cells(text, delimiter)
-                if _has(cells, wanted):
+                if _language(self.export.format, cells, wanted) == self.export.language:
                     columns = self._header(cells)
                 continue
             yield line, _cells(text, delimiter), columns
@@ -361,6 +447,8 @@ class _Reader:
             raise self.fail(f"this row has {len(cells)} cells, the header {len(columns)}", line)
         if not name and not email:
             raise self.fail("a row without a name or an e-mail", line, column=1)
+        if id(columns) in self.positional:
+            self._check_by_content(cells, columns, line)
         joined = self._stamps(cells, columns, join_key, line)
         left = self._stamps(cells, columns, leave_key, line)
         minutes = _duration_minutes(self._cell(cells, columns, duration_key), zoom=fmt == "zoom")
@@ -466,9 +554,11 @@ class _Reader:
 
     def _teams(self) -> Iterator[Session]:
         """Sections 2 (participants) and 3 (activities): activities when present, else participants."""
-        section = ""
+        number = 0
+        title = ""
         participants: list[tuple[int, list[str], dict[str, int]]] = []
         columns: dict[str, int] | None = None
+        pending: tuple[int, list[str]] | None = None  # a header in no known language, checked on the next row
         had_activities = False
         for line, text in self.lines:
             stripped = text.strip()
@@ -477,26 +567,98 @@ class _Reader:
             cells = _cells(text, "\t")
             filled = [cell for cell in cells if cell]
             if len(filled) == 1 and _SECTION.match(filled[0]):
-                section = _norm(filled[0])
-                columns = None
+                title = filled[0]
+                found = _SECTION_NUMBER.match(title)
+                number = int(found.group(1)) if found else 0
+                columns = pending = None
                 continue
-            if section not in ("2. participants", "3. in-meeting activities"):
+            if number not in _TEAMS_LAYOUT:
                 continue
-            if columns is None:
-                wanted = _TEAMS_PARTICIPANTS if section.startswith("2.") else _TEAMS_ACTIVITY
-                if not _has(cells, wanted):
+            if columns is None and pending is None:
+                wanted = _TEAMS_PARTICIPANTS if number == 2 else _TEAMS_ACTIVITY
+                if _has(cells, wanted):
+                    columns = self._header(cells, [_norm(c) for c in cells])
+                elif self.export.recognised_by == "position":
+                    pending = (line, cells)
+                else:
                     missing = [w for w in wanted if w not in {_norm(c) for c in cells}]
-                    raise self.fail(f"the {section[3:].strip()} section has no column {missing[0]!r}", line,
+                    raise self.fail(f"the {_norm(title)[3:].strip()} section has no column {missing[0]!r}", line,
                                     hint="is this a Teams attendance report as downloaded?")
-                columns = self._header(cells)
                 continue
-            if section.startswith("2."):
+            if pending is not None:
+                columns = self._by_position(number, title, pending, line, cells)
+                pending = None
+            assert columns is not None
+            if number == 2:
                 participants.append((line, cells, columns))
             else:
                 had_activities = True
                 yield from self._table(iter([(line, cells, columns)]))
         if not had_activities:
             yield from self._table(iter(participants))
+
+    def _by_position(self, number: int, title: str, header: tuple[int, list[str]], line: int,
+                     cells: list[str]) -> dict[str, int]:
+        """The columns of a section whose header is in no known language: the English layout's, if the first row's
+        content fits it column by column (a name, two dates and times, a duration that agrees with them, e-mail
+        addresses or nothing); refused otherwise, since a wrong guess would count the wrong minutes."""
+        header_line, names = header
+        layout = _TEAMS_LAYOUT[number]
+        hint = ("the headers are in a language not recognised, so the columns are taken in the order of the English "
+                "report and checked on the first row; download the report again with Teams set to English")
+        if len(names) != len(layout) or not all(names):
+            raise self.fail(f"section {title!r}: the header has {len(names)} columns in no known language, not the "
+                            f"{len(layout)} of the Teams layout ({', '.join(layout)}): its columns cannot be told "
+                            "apart", header_line, hint=hint)
+        if len(cells) != len(layout):
+            raise self.fail(f"section {title!r}: the first row has {len(cells)} cells, not {len(layout)}: its columns "
+                            "cannot be recognised by position", line, hint=hint)
+
+        def unsure(index: int, what: str) -> InputError:
+            return self.fail(f"section {title!r}: {names[index]!r} (column {index + 1}) should be the {what} in the "
+                             f"Teams layout, but the first row holds {cells[index][:40]!r}: the columns cannot be "
+                             "recognised by position", line, column=index + 1, key=names[index], hint=hint)
+
+        if not cells[0] or _EMAIL.search(cells[0]) or _STAMP.match(cells[0]):
+            raise unsure(0, "name")
+        for index in (1, 2):
+            if not _STAMP.match(cells[index]):
+                raise unsure(index, layout[index])
+        minutes = _duration_minutes(cells[3], zoom=False) if _DURATION_PART.search(cells[3]) else None
+        if minutes is None:
+            raise unsure(3, layout[3])
+        for index, name in enumerate(layout):
+            if name in ("email", "participant id (upn)") and cells[index] and not _EMAIL.fullmatch(cells[index]):
+                raise unsure(index, name)
+        self.titles = {i: name for i, name in enumerate(names)}
+        joined = self._parse_time(cells[1], line, 2, names[1])
+        left = self._parse_time(cells[2], line, 3, names[2])
+        start, end = self._choose(joined, left, minutes, line, 3, names[2])
+        span = (end - start) / _MINUTE
+        if minutes > span + 1.5 or (number == 3 and minutes < span - 1.5):
+            raise self.fail(f"section {title!r}: the duration {cells[3]!r} (column 4) does not agree with "
+                            f"{cells[1]!r} to {cells[2]!r}: the columns cannot be recognised by position", line,
+                            column=4, key=names[3], hint=hint)
+        columns = {name: i for i, name in enumerate(layout)}
+        self.positional.add(id(columns))
+        self.export.notes.append(f"section {title!r} (header on line {header_line}): the columns "
+                                 f"{', '.join(names)} were read as {', '.join(layout)} by position, checked on line "
+                                 f"{line}")
+        return columns
+
+    def _check_by_content(self, cells: list[str], columns: dict[str, int], line: int) -> None:
+        """Each row of a section read by position: e-mail columns hold addresses or nothing, the duration a unit."""
+        for name, index in columns.items():
+            value = cells[index] if index < len(cells) else ""
+            if not value:
+                continue
+            if name in ("email", "participant id (upn)") and not _EMAIL.fullmatch(value):
+                raise self.fail(f"{value[:40]!r} is not an e-mail address (the column was recognised by position)",
+                                line, column=index + 1, key=self.titles.get(index, name))
+            if name in ("duration", "in-meeting duration") and (
+                    not _DURATION_PART.search(value) or _duration_minutes(value, zoom=False) is None):
+                raise self.fail(f"{value[:40]!r} is not a duration (the column was recognised by position)",
+                                line, column=index + 1, key=self.titles.get(index, name))
 
     def _teams_2020(self) -> Iterator[Session]:
         columns: dict[str, int] | None = None
@@ -509,19 +671,24 @@ class _Reader:
             if columns is None:
                 delimiter = _delimiter(text)
                 cells = _cells(text, delimiter)
-                if _has(cells, _TEAMS_2020):
+                if _language("teams-2020", cells, _TEAMS_2020) == self.export.language:
                     columns = self._header(cells)
                 continue
             cells = _cells(text, delimiter)
+            actions = _ACTIONS_2020.get(self.export.language, _ACTIONS_2020["en"])
             try:
                 name = self._cell(cells, columns, "full name")
-                action = _norm(self._cell(cells, columns, "user action"))
+                said = _norm(self._cell(cells, columns, "user action"))
                 if not name:
-                    raise self.fail("a row without a name", line, column=columns["full name"] + 1, key="Full Name")
+                    raise self.fail("a row without a name", line, column=columns["full name"] + 1,
+                                    key=self.titles.get(columns["full name"], "Full Name"))
                 moment = self._stamps(cells, columns, "timestamp", line)[0]
-                if action not in ("joined", "joined before", "left"):
-                    raise self.fail(f"unknown user action {action!r} (Joined, Joined before or Left)", line,
-                                    column=columns["user action"] + 1, key="User Action")
+                action = actions.get(said)
+                if action is None:
+                    known = ", ".join(repr(a) for a in actions)
+                    raise self.fail(f"unknown user action {said!r} ({known})", line,
+                                    column=columns["user action"] + 1,
+                                    key=self.titles.get(columns["user action"], "User Action"))
             except InputError as error:
                 if not self.skip_invalid:
                     raise
@@ -548,12 +715,14 @@ def _duration_minutes(text: str, *, zoom: bool) -> float | None:
             return float(text)
         except ValueError:
             return None
+    if _DURATION_PART.search(text) and re.sub(r"[\s.,]", "", _DURATION_PART.sub("", text)):
+        return None  # a word besides the known units ("1 oră 5 min"): unknown rather than 5 minutes
     total = 0.0
     found = False
     for number, unit in _DURATION_PART.findall(text):
         value = float(number.replace(",", "."))
         unit = unit.lower()
-        total += value * 60 if unit.startswith(("h", "o")) else value / 60 if unit.startswith("s") else value
+        total += value * 60 if unit.startswith(("h", "o", "g")) else value / 60 if unit.startswith("s") else value
         found = True
     if not found and re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", text):
         parts = [int(p) for p in text.split(":")]

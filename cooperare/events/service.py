@@ -49,11 +49,14 @@ class ImportOutcome:
     by_kind: dict[str, int] = field(default_factory=dict)
     attended: int = 0
     skipped: tuple[InputError, ...] = ()
+    notes: tuple[str, ...] = ()
+    """How the export was read when not by its English headers (a Teams report read by position, say)."""
 
     def as_json(self) -> dict[str, object]:
         return {"event": self.event_id, "source": self.source, "format": self.format, "sha256": self.sha256,
                 "recorded": self.recorded, "rows": self.rows, "people": self.people, "by_kind": self.by_kind,
-                "attended": self.attended, "skipped": [str(error) for error in self.skipped]}
+                "attended": self.attended, "skipped": [str(error) for error in self.skipped],
+                "notes": list(self.notes)}
 
 
 def _attended_count(attendees: Sequence[Attendee], event: Event, rule: AttendanceRule) -> int:
@@ -96,10 +99,11 @@ def import_attendance(store: Store, event: Event, path: Path, *, rule: Attendanc
                                                 export.rows, len(attendees), len(export.skipped), run_id=run.id),
                                    attendees)
         run.detail = {"event": event.id, "file": str(path), "format": export.format, "rows": export.rows,
-                      "people": len(attendees), "recorded": recorded}
+                      "people": len(attendees), "recorded": recorded, "headers": export.recognised_by,
+                      "language": export.language}
     return ImportOutcome(event.id, str(path), export.format, export.sha256, recorded, export.rows, len(attendees),
                          _kinds(attendees), _attended_count(attendees, event, rule),
-                         tuple(export.skipped))
+                         tuple(export.skipped), tuple(export.notes))
 
 
 def _kinds(attendees: list[Attendee]) -> dict[str, int]:

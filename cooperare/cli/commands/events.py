@@ -187,6 +187,8 @@ def attendance_command(app: AppContext, event_id: str, csv_path: Path | None, bb
         app.say(f"{added} registered guest(s) added for {event.id}")
     for error in outcome.skipped:
         app.note(f"skipped: {error}")
+    for note in outcome.notes:
+        app.note(note)
     if not outcome.recorded:
         app.note(f"{outcome.source} was already imported for {event.id} (SHA-256 {outcome.sha256[:12]}…): "
                  "nothing changed")
