@@ -1,6 +1,7 @@
 """The diagnostic instrument: a versioned questionnaire read strictly from YAML, with file:line errors.
 
-The shipped instrument (``data/instrument.yaml``) has a profile module (not scored), the six dimensions of the EDIH
+The shipped instruments (``data/instrument-<version>.yaml``, :data:`CURRENT_VERSION` the one new waves answer)
+have a profile module (not scored), the six dimensions of the EDIH
 Digital Maturity Assessment for public-sector organisations and a commune module (scored, reported apart from the
 overall score). Every scored question has a type (``single``, ``multi``, ``scale``, ``yes_no``), its answers and a
 weight. An instrument is identified by ``version``; :data:`KNOWN_VERSIONS` pins the content fingerprint of each
@@ -27,6 +28,9 @@ DMA_DIMENSIONS = ("strategie", "pregatire", "uman", "date", "interoperabilitate"
 """The six DMA dimensions for public-sector organisations, in the DMA's order; the overall score is their mean."""
 
 KNOWN_VERSIONS: dict[str, str] = {"2026.1": "acbf2ff285d101287ae37b1ad932114e"}
+CURRENT_VERSION = "2026.1"
+"""The shipped version that new waves answer (``load_shipped``); older shipped versions stay loadable by version, so
+responses to them can still be scored with the instrument they answered."""
 """Released versions and the fingerprint of their content (see :meth:`Instrument.content_fingerprint`)."""
 
 
@@ -118,13 +122,28 @@ def _q(q: Question) -> list[object]:
             [q.scale.min, q.scale.max] if q.scale else None, q.action]
 
 
-def shipped_path() -> Path:
-    return Path(str(resources.files("cooperare.diagnostic").joinpath("data", "instrument.yaml")))
+def shipped_versions() -> tuple[str, ...]:
+    """The instrument versions shipped with the pack, oldest first."""
+    folder = resources.files("cooperare.diagnostic").joinpath("data")
+    found = [entry.name[len("instrument-"):-len(".yaml")] for entry in folder.iterdir()
+             if entry.name.startswith("instrument-") and entry.name.endswith(".yaml")]
+    return tuple(sorted(found, key=lambda v: tuple(int(part) for part in v.split("."))))
+
+
+def shipped_path(version: str = CURRENT_VERSION) -> Path:
+    if version not in shipped_versions():
+        raise ConfigError(f"no shipped instrument has version {version!r}",
+                          hint="shipped versions: " + ", ".join(shipped_versions()))
+    return Path(str(resources.files("cooperare.diagnostic").joinpath("data", f"instrument-{version}.yaml")))
 
 
 @cache
-def load_shipped() -> Instrument:
-    return load_instrument(shipped_path())
+def load_shipped(version: str = CURRENT_VERSION) -> Instrument:
+    """A shipped instrument: the current one, or an older one by ``version``."""
+    instrument = load_instrument(shipped_path(version))
+    if instrument.version != version:
+        raise ConfigError(f"instrument-{version}.yaml says version {instrument.version!r}")
+    return instrument
 
 
 def load_instrument(path: Path) -> Instrument:

@@ -46,7 +46,8 @@ class _Section(_Entry):
 @dataclass(frozen=True)
 class _File:
     sections: dict[str, _Section]
-    questions: dict[str, _Entry] = field(default_factory=dict)
+    questions: dict[str, dict[str, _Entry]] = field(default_factory=dict)
+    """Per instrument version, the questions whose action another chapter or module teaches better."""
 
 
 # --- resolved ------------------------------------------------------------------------------------------------------
@@ -197,11 +198,11 @@ def load_offer(instrument: Instrument, path: Path | None = None, *, manual: Manu
             raise fail("say in a sentence what the training and the manual offer (offer)", ("sections", key))
         sections[key] = resolve(entry, ("sections", key), entry.offer)
     questions = {}
-    for qid, entry in raw.questions.items():
+    for qid, entry in raw.questions.get(instrument.version, {}).items():
+        where = ("questions", instrument.version, qid)
         if not instrument.has_question(qid) or not instrument.question(qid).scored:
-            raise fail(f"question {qid!r} is not a scored question of instrument {instrument.version}",
-                       ("questions", qid))
-        questions[qid] = resolve(entry, ("questions", qid))
+            raise fail(f"question {qid!r} is not a scored question of instrument {instrument.version}", where)
+        questions[qid] = resolve(entry, where)
     return Offer(sections, questions, str(path))
 
 

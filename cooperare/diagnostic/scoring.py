@@ -61,6 +61,8 @@ class Action:
     text: str
     gain: float
     training: str = ""
+    missing: tuple[str, ...] = ()
+    """For a checklist (multi-choice) question: the practices not ticked, in the instrument's order."""
 
 
 @dataclass(frozen=True)
@@ -157,10 +159,13 @@ def top_actions(instrument: Instrument, response: Response, *, count: int = 3) -
         for q in section.questions:
             if not q.scored:
                 continue
-            s = item_score(q, response.answers.get(q.id)) or 0.0
+            value = response.answers.get(q.id)
+            s = item_score(q, value) or 0.0
             if s < 1.0:
                 gain = 100.0 * q.weight * (1.0 - s) / total / len(DMA_DIMENSIONS)
-                found.append(Action(q.id, section.key, q.action, gain, q.training))
+                ticked = set(value) if isinstance(value, tuple) else set()
+                missing = tuple(o.text for o in q.options if o.key not in ticked) if q.type == "multi" else ()
+                found.append(Action(q.id, section.key, q.action, gain, q.training, missing))
     found.sort(key=lambda a: (-a.gain, a.question))
     return found[:count]
 

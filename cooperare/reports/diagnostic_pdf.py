@@ -18,6 +18,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Table as FlowTable
@@ -252,8 +253,8 @@ def _tile_map(study: Study, *, fonts: FontPair) -> Drawing:
 
 def scorecard_texts(cards: Sequence[Scorecard], study: Study) -> str:
     """Every character a set of scorecards prints (for the glyph check)."""
-    parts = [a.text for c in cards for a in c.actions] + [c.result.commune.name + c.result.commune.county_name
-                                                          for c in cards]
+    parts = [a.text + "".join(a.missing) for c in cards for a in c.actions]
+    parts += [c.result.commune.name + c.result.commune.county_name for c in cards] + ["Lipsesc: …"]
     parts += list(section_titles(study.instrument).values()) + list(POPULATION_LABELS.values()) + list(_STATIC)
     if study.offer is not None:
         helps = list(study.offer.sections.values()) + list(study.offer.questions.values())
@@ -298,6 +299,12 @@ def _help_lines(c: Canvas, x: float, y: float, found: Help, *, fonts: FontPair, 
                 c.linkURL(url, (x, y - 2, x + c.stringWidth(line, fonts.regular, size), y + size), relative=0)
             y -= step
     return y
+
+
+def _one_line(text: str, font: str, size: float, room: float) -> str:
+    """``text`` cut at a word to fit ``room`` on one line, with "…" when cut."""
+    lines = simpleSplit(text, font, size, room - stringWidth(" …", font, size))
+    return lines[0] + (" …" if len(lines) > 1 else "") if lines else ""
 
 
 def _help_height(found: Help, *, fonts: FontPair, size: float, room: float) -> float:
@@ -411,6 +418,11 @@ def _draw_card(c: Canvas, card: Scorecard, study: Study, *, fonts: FontPair, pro
         for line in lines:
             c.drawString(left + 16, y, line)
             y -= 13
+        if action.missing:  # a checklist: what is not done yet, on one line
+            c.setFont(fonts.regular, 8)
+            todo = _one_line("Lipsesc: " + "; ".join(action.missing), fonts.regular, 8, room)
+            c.drawString(left + 16, y + 2, todo)
+            y -= 10
         c.setFont(fonts.regular, 8)
         c.setFillColor(colors.grey)
         extra = f"{titles[action.section]} · +{_fmt(action.gain)} puncte"

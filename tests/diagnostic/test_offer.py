@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from cooperare.certificates.fonts import load_fonts
 from cooperare.courses.catalogue import load_catalogue
 from cooperare.diagnostic.generate import generate
-from cooperare.diagnostic.instrument import DMA_DIMENSIONS, load_shipped
+from cooperare.diagnostic.instrument import DMA_DIMENSIONS, load_shipped, shipped_versions
 from cooperare.diagnostic.offer import load_offer, shipped_offer_path
 from cooperare.diagnostic.study import build_study, scorecard
 from cooperare.errors import ConfigError
@@ -45,14 +45,16 @@ def study():
     return build_study(instrument, made.responses, communes(), generated_at=WHEN, offer=load_offer(instrument))
 
 
-def test_every_key_of_the_shipped_mapping_resolves_against_the_manual_and_the_catalogue():
-    instrument = load_shipped()
+@pytest.mark.parametrize("version", shipped_versions())
+def test_every_key_of_the_shipped_mapping_resolves_against_the_manual_and_the_catalogue(version: str):
+    instrument = load_shipped(version)
     offer = load_offer(instrument)
     raw = _raw()
     chapters = _chapters()
     catalogue = load_catalogue()
     assert set(raw["sections"]) == {s.key for s in instrument.sections}
-    for kind, entries in (("sections", raw["sections"]), ("questions", raw.get("questions", {}))):
+    assert set(raw["questions"]) <= set(shipped_versions())
+    for kind, entries in (("sections", raw["sections"]), ("questions", raw["questions"].get(version, {}))):
         for key, entry in entries.items():
             found = offer.sections[key] if kind == "sections" else offer.questions[key]
             assert [c.key for c in found.chapters] == entry["manual"]

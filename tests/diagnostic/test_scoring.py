@@ -134,3 +134,18 @@ def test_a_whole_response_scored_by_hand() -> None:
     assert scored.overall == pytest.approx(sum(six) / 6) and round(scored.overall, 2) == 48.65
     assert scored.band == "average"
     assert scored.section("pregatire").missing == ("r5",) and scored.section("comuna").missing == ("c4",)
+
+
+def test_a_checklist_action_names_the_practices_not_ticked_in_order():
+    instrument = load_shipped("2026.1")
+    answers = {**best_answers(instrument), "s3": ("pnrr", "buget_local")}
+    answer = Response(siruta=1017, version="2026.1", wave="T0", submitted_at=WHEN, answers=answers)
+    (action,) = top_actions(instrument, answer, count=1)
+    assert action.question == "s3"
+    assert action.missing == ("Fonduri europene", "Parteneriate (ADI, asociații, ONG-uri)")
+    unanswered = Response(siruta=1017, version="2026.1", wave="T0", submitted_at=WHEN,
+                          answers={k: v for k, v in answers.items() if k != "s3"})
+    assert next(a for a in top_actions(instrument, unanswered, count=99) if a.question == "s3").missing == tuple(
+        o.text for o in instrument.question("s3").options)
+    assert all(not a.missing for a in top_actions(instrument, unanswered, count=99) if a.question != "s3"
+               and instrument.question(a.question).type != "multi")

@@ -14,13 +14,19 @@ from cooperare.cli.context import AppContext, pass_app
 
 
 def _instrument(path: Path | None):  # type: ignore[no-untyped-def]
-    from cooperare.diagnostic.instrument import load_instrument, load_shipped
+    """A YAML file, a shipped version by its name (``2026.1``), or the current shipped instrument."""
+    from cooperare.diagnostic.instrument import load_instrument, load_shipped, shipped_versions
 
-    return load_instrument(path) if path else load_shipped()
+    if path is None:
+        return load_shipped()
+    if not path.exists() and str(path) in shipped_versions():
+        return load_shipped(str(path))
+    return load_instrument(path)
 
 
 instrument_option = click.option("--instrument", "instrument_path", type=click.Path(dir_okay=False, path_type=Path),
-                                  help="Instrument YAML (default: the shipped one).")
+                                  help="Instrument YAML, or a shipped version such as 2026.1 (default: the current "
+                                       "shipped one).")
 
 
 def _fonts(app: AppContext):  # type: ignore[no-untyped-def]
