@@ -137,9 +137,13 @@ def shipped_path(version: str = CURRENT_VERSION) -> Path:
     return Path(str(resources.files("cooperare.diagnostic").joinpath("data", f"instrument-{version}.yaml")))
 
 
-@cache
 def load_shipped(version: str = CURRENT_VERSION) -> Instrument:
-    """A shipped instrument: the current one, or an older one by ``version``."""
+    """A shipped instrument: the current one, or an older one by ``version`` (each read once)."""
+    return _load_shipped(version)
+
+
+@cache
+def _load_shipped(version: str) -> Instrument:
     instrument = load_instrument(shipped_path(version))
     if instrument.version != version:
         raise ConfigError(f"instrument-{version}.yaml says version {instrument.version!r}")

@@ -31,7 +31,7 @@ from cooperare.store.diagnostic import DiagnosticResponses
 from cooperare.store.people import People, PersonRecord
 from cooperare.territory import communes
 
-INSTRUMENT = load_shipped()
+INSTRUMENT = load_shipped("2026.1")
 
 
 @pytest.fixture()

@@ -86,7 +86,7 @@ def test_a_broken_key_names_the_file_the_line_and_the_key(tmp_path: Path, old: s
     path = tmp_path / "offer.yaml"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
-        load_offer(load_shipped(), path)
+        load_offer(load_shipped("2026.1"), path)
     message = str(caught.value)
     assert f"{path}:" in message and named in message
     line = message.split(f"{path}:")[1].split(":")[0]
@@ -99,7 +99,7 @@ def test_a_section_left_out_is_refused(tmp_path: Path):
     path = tmp_path / "offer.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ConfigError, match="'date'") as caught:
-        load_offer(load_shipped(), path)
+        load_offer(load_shipped("2026.1"), path)
     assert str(path) in str(caught.value)
 
 

@@ -18,7 +18,7 @@ from cooperare.errors import InputError
 def fill(tmp_path: Path, values: dict[str, object], *, name: str = "filled.xlsx") -> Path:
     """Fill the blank form the way LibreOffice saves it: numbers as floats, lists answered by their text."""
     blank = tmp_path / "blank.xlsx"
-    write_form(load_shipped(), blank)
+    write_form(load_shipped("2026.1"), blank)
     book = load_workbook(blank)
     sheet = book[SHEET]
     for row in sheet.iter_rows(min_row=1):
@@ -32,7 +32,7 @@ def fill(tmp_path: Path, values: dict[str, object], *, name: str = "filled.xlsx"
 
 def test_form_has_validation_lists_for_every_choice(tmp_path):
     path = tmp_path / "form.xlsx"
-    write_form(load_shipped(), path)
+    write_form(load_shipped("2026.1"), path)
     sheet = load_workbook(path)[SHEET]
     validated = {cell for rule in sheet.data_validations.dataValidation for rng in rule.sqref.ranges
                  for cell in [rng.coord]}
@@ -46,7 +46,7 @@ def test_filled_form_imports(tmp_path):
               "p_populatie": "2.000–4.999 de locuitori", "p_personal": 21.0,
               "s1": "Da, fără buget alocat", "s2": "Nu știu", "s3:buget_local": "Da", "s3:pnrr": "Da",
               "s3:fonduri_ue": "Nu", "s3:parteneriate": "Nu", "s4": 2.0, "r3": "Da", "c3": "Nu"}
-    response = read_form(load_shipped(), fill(tmp_path, values))
+    response = read_form(load_shipped("2026.1"), fill(tmp_path, values))
     assert response.siruta == 1071 and response.wave == "T0"
     assert response.submitted_at.date() == datetime(2026, 4, 15).date()
     answers = response.answers
@@ -54,7 +54,7 @@ def test_filled_form_imports(tmp_path):
     assert answers["s3"] == ("buget_local", "pnrr") and answers["s4"] == 2 and answers["r3"] is True
     assert answers["c3"] is False and answers["p_populatie"] == "2000_4999"
     assert answers.get("r1") is None
-    scored = score_response(load_shipped(), response)
+    scored = score_response(load_shipped("2026.1"), response)
     assert scored.section("strategie").score == pytest.approx(100 * (2 * 2 / 3 + 0.5 + 0.5) / 4)
 
 
@@ -68,7 +68,7 @@ def test_filled_form_imports(tmp_path):
 def test_faults_name_sheet_row_and_column(tmp_path, values, message):
     path = fill(tmp_path, values)
     with pytest.raises(InputError, match=message) as caught:
-        read_form(load_shipped(), path)
+        read_form(load_shipped("2026.1"), path)
     assert f"{path} [{SHEET}]" in str(caught.value)
     if message != "SIRUTA":
         assert f":{ANSWER_COLUMN}:" in str(caught.value)
@@ -77,9 +77,9 @@ def test_faults_name_sheet_row_and_column(tmp_path, values, message):
 def test_a_commune_answering_twice_later_wins(tmp_path):
     from cooperare.diagnostic.responses import latest
 
-    first = read_form(load_shipped(), fill(tmp_path, {"_data": "01.04.2026", "p_siruta": 1071, "r3": "Nu"},
+    first = read_form(load_shipped("2026.1"), fill(tmp_path, {"_data": "01.04.2026", "p_siruta": 1071, "r3": "Nu"},
                                            name="a.xlsx"))
-    second = read_form(load_shipped(), fill(tmp_path, {"_data": "20.04.2026", "p_siruta": 1071, "r3": "Da"},
+    second = read_form(load_shipped("2026.1"), fill(tmp_path, {"_data": "20.04.2026", "p_siruta": 1071, "r3": "Da"},
                                             name="b.xlsx"))
     kept, dropped = latest([second, first])
     assert len(kept) == 1 and kept[0].answers["r3"] is True
@@ -132,13 +132,13 @@ def test_a_form_saved_by_libreoffice_still_imports(tmp_path):
               "p_populatie": "2.000–4.999 de locuitori", "p_personal": 21,
               "s1": "Da, fără buget alocat", "s2": "Nu știu", "s3:buget_local": "Da", "s3:pnrr": "Da",
               "s3:fonduri_ue": "Nu", "s3:parteneriate": "Nu", "s4": 2, "r3": "Da", "c3": "Nu"}
-    original = read_form(load_shipped(), fill(tmp_path, values))
+    original = read_form(load_shipped("2026.1"), fill(tmp_path, values))
     profile = tmp_path / "lo-profile"
     ods = _libreoffice(fill(tmp_path, values), "ods", tmp_path / "ods", profile)
     back = _libreoffice(ods, "xlsx", tmp_path / "xlsx", profile)
     sheet = load_workbook(back)[SHEET]
     assert len(sheet.data_validations.dataValidation) >= 40
-    response = read_form(load_shipped(), back)
+    response = read_form(load_shipped("2026.1"), back)
     assert response.answers == original.answers
     assert (response.siruta, response.wave, response.submitted_at) == (1071, "T1", original.submitted_at)
     assert response.answers["s3"] == ("buget_local", "pnrr") and response.answers["s2"] == DONT_KNOW

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from cooperare.diagnostic.instrument import load_shipped
+from cooperare.diagnostic.instrument import load_shipped, shipped_versions
 from cooperare.diagnostic.responses import DONT_KNOW, Response
 from cooperare.diagnostic.scoring import band_of, change, score_response, score_section, top_actions
 
@@ -29,11 +29,16 @@ def best_answers(instrument, *, best=True):
 
 
 def response(answers, *, wave="T0", when=WHEN):
-    return Response(siruta=1017, version=load_shipped().version, wave=wave, submitted_at=when, answers=answers)
+    return Response(siruta=1017, version=load_shipped("2026.1").version, wave=wave, submitted_at=when, answers=answers)
 
 
-def test_every_best_answer_scores_100_everywhere_and_none_scores_0():
-    instrument = load_shipped()
+@pytest.mark.parametrize("version", shipped_versions())
+def test_every_best_answer_scores_100_everywhere_and_none_scores_0(version: str):
+    instrument = load_shipped(version)
+
+    def response(answers):  # type: ignore[no-untyped-def]
+        return Response(siruta=1017, version=version, wave="T0", submitted_at=WHEN, answers=answers)
+
     top = score_response(instrument, response(best_answers(instrument)))
     assert all(s.score == pytest.approx(100) for s in top.sections) and top.overall == pytest.approx(100)
     bottom = score_response(instrument, response(best_answers(instrument, best=False)))
@@ -49,14 +54,14 @@ def doc_has(figure: float) -> bool:
 
 
 def test_worked_example_1_hand_scored():
-    section = load_shipped().dimensions[0]
+    section = load_shipped("2026.1").dimensions[0]
     result = score_section(section, EXAMPLE, coverage=0.5)
     assert result.score == pytest.approx(100 * (2 * 2 / 3 + 1 / 3 + 0.5 + 0.5) / 5)
     assert doc_has(result.score) and band_of(result.score) == "moderate"
 
 
 def test_worked_example_2_missing_answer_left_out_not_zero():
-    section = load_shipped().dimensions[0]
+    section = load_shipped("2026.1").dimensions[0]
     result = score_section(section, {**EXAMPLE, "s2": DONT_KNOW}, coverage=0.5)
     assert result.missing == ("s2",) and result.answered_weight == 4
     assert doc_has(result.score)
@@ -64,7 +69,7 @@ def test_worked_example_2_missing_answer_left_out_not_zero():
 
 
 def test_worked_example_3_too_few_answers_gives_no_score_and_no_overall():
-    instrument = load_shipped()
+    instrument = load_shipped("2026.1")
     answers = best_answers(instrument)
     for qid in ("s1", "s4"):
         answers.pop(qid)
@@ -80,7 +85,7 @@ def test_worked_example_4_overall_is_the_mean_of_six():
 
 
 def test_worked_example_5_action_gain():
-    instrument = load_shipped()
+    instrument = load_shipped("2026.1")
     answers = {**best_answers(instrument), **EXAMPLE}
     actions = top_actions(instrument, response(answers), count=10)
     s1 = next(a for a in actions if a.question == "s1")
@@ -90,7 +95,7 @@ def test_worked_example_5_action_gain():
 
 
 def test_progress_between_waves():
-    instrument = load_shipped()
+    instrument = load_shipped("2026.1")
     t0 = score_response(instrument, response(best_answers(instrument, best=False)))
     t1 = score_response(instrument, response(best_answers(instrument), wave="T1"))
     delta = change(t0, t1)
@@ -101,7 +106,7 @@ def test_a_response_is_scored_only_with_its_own_instrument_version():
     from cooperare.errors import InputError
 
     with pytest.raises(InputError, match="answered instrument"):
-        score_response(load_shipped(), Response(1, "1999.1", "T0", WHEN, {}))
+        score_response(load_shipped("2026.1"), Response(1, "1999.1", "T0", WHEN, {}))
 
 
 def test_a_whole_response_scored_by_hand() -> None:
@@ -127,7 +132,7 @@ def test_a_whole_response_scored_by_hand() -> None:
         "verde": 100 * (2 * 2 / 3 + 1 * 1 / 3 + 1 * 0) / 4,                                # 41.67
         "comuna": 100 * (2 * 1 / 2 + 2 * 1 + 1 * 1) / 5,                                   # c4 left out: 80
     }
-    scored = score_response(load_shipped(), response(answers))
+    scored = score_response(load_shipped("2026.1"), response(answers))
     for key, expected in by_hand.items():
         assert scored.section(key).score == pytest.approx(expected), key
     six = [v for k, v in by_hand.items() if k != "comuna"]

@@ -53,7 +53,7 @@ def test_the_band_legend_says_where_a_decimal_score_falls() -> None:
 
 
 def test_repeated_answers_are_named_by_commune_and_source_in_romanian() -> None:
-    instrument = load_shipped()
+    instrument = load_shipped("2026.1")
     ciugud = next(c for c in communes() if c.siruta == 1071)
     first = Response(1071, instrument.version, "T0", datetime(2026, 4, 1, tzinfo=UTC), {"r3": False}, "form:a.xlsx")
     second = Response(1071, instrument.version, "T0", datetime(2026, 4, 9, tzinfo=UTC), {"r3": True},
@@ -106,7 +106,7 @@ def test_a_second_wave_scorecard_says_its_comparisons_are_first_wave_means(tmp_p
 
 
 def test_a_commune_that_answered_only_at_t1_is_listed_not_dropped_silently(tmp_path: Path) -> None:
-    instrument = load_shipped()
+    instrument = load_shipped("2026.1")
     ciugud = next(c for c in communes() if c.siruta == 1071)
     neighbour = next(c for c in communes() if c.siruta != 1071)
     alone = Response(1071, instrument.version, "T1", datetime(2026, 11, 2, tzinfo=UTC), {"r3": True}, "form:b.xlsx")
