@@ -37,6 +37,14 @@ T0_DAYS_BEFORE = 390
 T1_WINDOW = (timedelta(days=2), timedelta(days=28))
 """With ``today``: a T1 answer comes between these two spans before it."""
 SOURCE = "generated"
+RARE: dict[str, float] = {
+    # How much harder than the rest of its dimension a practice is for a rural town hall (a shift of the latent
+    # maturity; no entry is 0). Instrument 2027.1 asks, after the DMA, how far each advanced technology has got (0–5):
+    # a commune at "in operation" with blockchain or virtual reality is not plausible, security tools and cloud are.
+    "r18_1": -2.5, "r18_2": -1.5, "r18_3": -1.0, "r18_4": -3.5, "r18_5": -0.3, "r18_6": -3.0, "r18_7": -2.0,
+    "r18_8": -2.0,
+    "s16_plan": 0.4, "s16_investit": -0.3, "i23_plan": 0.3, "i23_aplicat": -0.5,
+}
 
 
 @dataclass(frozen=True)
@@ -130,7 +138,7 @@ def _answers(instrument: Instrument, rng: random.Random, *, theta: float, dont_k
             if rng.random() < dont_know:
                 answers[q.id] = DONT_KNOW
                 continue
-            p = _sigmoid(local + rng.gauss(0.0, 0.6))
+            p = _sigmoid(local + RARE.get(q.id, 0.0) + rng.gauss(0.0, 0.6))
             if q.type == "single":
                 ranked = sorted(q.options, key=lambda o: o.score or 0.0)
                 level = sum(rng.random() < p for _ in range(len(ranked) - 1))

@@ -27,8 +27,9 @@ SCORED_TYPES = ("single", "multi", "scale", "yes_no")
 DMA_DIMENSIONS = ("strategie", "pregatire", "uman", "date", "interoperabilitate", "verde")
 """The six DMA dimensions for public-sector organisations, in the DMA's order; the overall score is their mean."""
 
-KNOWN_VERSIONS: dict[str, str] = {"2026.1": "acbf2ff285d101287ae37b1ad932114e"}
-CURRENT_VERSION = "2026.1"
+KNOWN_VERSIONS: dict[str, str] = {"2026.1": "acbf2ff285d101287ae37b1ad932114e",
+                                  "2027.1": "c7c239a65a2df663d6462dd8e83b5096"}
+CURRENT_VERSION = "2027.1"
 """The shipped version that new waves answer (``load_shipped``); older shipped versions stay loadable by version, so
 responses to them can still be scored with the instrument they answered."""
 """Released versions and the fingerprint of their content (see :meth:`Instrument.content_fingerprint`)."""

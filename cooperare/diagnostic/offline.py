@@ -97,12 +97,26 @@ def write_form(instrument: Instrument, path: Path) -> None:
     book.save(path)
 
 
-def read_forms(instrument: Instrument, paths: Iterable[Path]) -> list[Response]:
-    """Read filled forms; InputError at the first fault (file, sheet, row, column)."""
+def read_forms(instrument: Instrument | None, paths: Iterable[Path]) -> list[Response]:
+    """Read filled forms; InputError at the first fault (file, sheet, row, column). Without ``instrument`` each form
+    is read with the shipped instrument version it names (row 3), so forms handed out before a new version was
+    released still import, each scored later with the questions it asked."""
     return [read_form(instrument, path) for path in paths]
 
 
-def read_form(instrument: Instrument, path: Path) -> Response:
+def _shipped_for(marker: str, path: Path) -> Instrument:
+    from cooperare.diagnostic.instrument import load_shipped, shipped_versions
+
+    prefix = "cooperare-diagnostic "
+    version = marker[len(prefix):] if marker.startswith(prefix) else ""
+    if version not in shipped_versions():
+        raise InputError(f"this form is for {marker or 'another questionnaire'}, not a shipped instrument version "
+                         f"({', '.join(shipped_versions())})", location=Location(file=str(path), line=3, column=1),
+                         hint="give the instrument it was made from with --instrument FILE")
+    return load_shipped(version)
+
+
+def read_form(instrument: Instrument | None, path: Path) -> Response:
     try:
         book = load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not XLSX
@@ -111,6 +125,8 @@ def read_form(instrument: Instrument, path: Path) -> Response:
         raise InputError(f"no sheet {SHEET!r}: not a diagnostic form", location=Location(file=str(path)))
     sheet = book[SHEET]
     marker = str(sheet["A3"].value or "")
+    if instrument is None:
+        instrument = _shipped_for(marker, path)
     if marker != f"cooperare-diagnostic {instrument.version}":
         raise InputError(f"this form is for {marker or 'another questionnaire'}, not instrument "
                          f"{instrument.version}", location=Location(file=str(path), line=3, column=1))

@@ -413,7 +413,7 @@ def _draw_card(c: Canvas, card: Scorecard, study: Study, *, fonts: FontPair, pro
         y -= 18 if offer is not None else 20
         c.setFont(fonts.bold, 10)
         c.drawString(left, y, f"{number}.")
-        lines = simpleSplit(action.text, fonts.regular, 10, width - 2 * left - 90)
+        lines = simpleSplit(action.text, fonts.regular, 10, room)
         c.setFont(fonts.regular, 10)
         for line in lines:
             c.drawString(left + 16, y, line)

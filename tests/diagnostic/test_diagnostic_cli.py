@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from cooperare.cli.main import main
+from cooperare.diagnostic.instrument import CURRENT_VERSION
 from cooperare.territory import counties
 
 
@@ -34,9 +35,9 @@ def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
 
 def test_score_json_records_version_bands_and_progress(workdir, capsys):
     data = run_json(capsys, "diagnostic", "score", "--json")
-    assert data["responded"] == 150 and data["communes"] == 2862 and data["version"] == "2026.1"
+    assert data["responded"] == 150 and data["communes"] == 2862 and data["version"] == CURRENT_VERSION
     results = data["results"]
-    assert all(r["version"] == "2026.1" for r in results)
+    assert all(r["version"] == CURRENT_VERSION for r in results)
     scored = [r for r in results if r["overall"] is not None]
     assert all(0 <= r["overall"] <= 100 for r in scored)
     means = [sum(r["scores"][k] for k in ("strategie", "pregatire", "uman", "date", "interoperabilitate", "verde"))

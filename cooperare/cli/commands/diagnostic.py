@@ -133,12 +133,12 @@ def form(app: AppContext, out: Path, instrument_path: Path | None) -> None:
 @instrument_option
 @pass_app
 def import_cmd(app: AppContext, files: tuple[Path, ...], instrument_path: Path | None) -> None:
-    """Read filled offline forms and store their responses (all or nothing: any fault stores none)."""
+    """Read filled offline forms and store their responses (all or nothing: any fault stores none). Each form is
+    read with the shipped instrument version it was printed from, unless --instrument is given."""
     from cooperare.diagnostic.offline import read_forms
     from cooperare.diagnostic.service import store_responses
 
-    ins = _instrument(instrument_path)
-    responses = read_forms(ins, files)
+    responses = read_forms(_instrument(instrument_path) if instrument_path else None, files)
     stored = store_responses(_store(app), responses, command="diagnostic import")
     app.say(f"{stored} responses imported from {len(files)} file(s)")
 
