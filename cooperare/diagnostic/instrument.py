@@ -28,7 +28,7 @@ DMA_DIMENSIONS = ("strategie", "pregatire", "uman", "date", "interoperabilitate"
 """The six DMA dimensions for public-sector organisations, in the DMA's order; the overall score is their mean."""
 
 KNOWN_VERSIONS: dict[str, str] = {"2026.1": "acbf2ff285d101287ae37b1ad932114e",
-                                  "2027.1": "c7c239a65a2df663d6462dd8e83b5096"}
+                                  "2027.1": "bcd8c54161b25a5d0faf794e6c3bee0f"}
 CURRENT_VERSION = "2027.1"
 """The shipped version that new waves answer (``load_shipped``); older shipped versions stay loadable by version, so
 responses to them can still be scored with the instrument they answered."""
