@@ -15,10 +15,10 @@ from cooperare.diagnostic.scoring import score_response
 from cooperare.errors import InputError
 
 
-def fill(tmp_path: Path, values: dict[str, object], *, name: str = "filled.xlsx") -> Path:
+def fill(tmp_path: Path, values: dict[str, object], *, name: str = "filled.xlsx", version: str = "2026.1") -> Path:
     """Fill the blank form the way LibreOffice saves it: numbers as floats, lists answered by their text."""
     blank = tmp_path / "blank.xlsx"
-    write_form(load_shipped("2026.1"), blank)
+    write_form(load_shipped(version), blank)
     book = load_workbook(blank)
     sheet = book[SHEET]
     for row in sheet.iter_rows(min_row=1):
@@ -142,3 +142,28 @@ def test_a_form_saved_by_libreoffice_still_imports(tmp_path):
     assert response.answers == original.answers
     assert (response.siruta, response.wave, response.submitted_at) == (1071, "T1", original.submitted_at)
     assert response.answers["s3"] == ("buget_local", "pnrr") and response.answers["s2"] == DONT_KNOW
+
+
+@pytest.mark.skipif(not _soffice_has_calc(), reason="LibreOffice Calc (libreoffice-calc-nogui) is not installed")
+def test_a_dma_form_saved_by_libreoffice_still_imports_and_scores_the_same(tmp_path):
+    """Instrument 2027.1 (130 rows: checklist rows, 0–5 scales, Nu / Parțial / Da) through LibreOffice Calc."""
+    from cooperare.diagnostic.scoring import score_response
+
+    instrument = load_shipped("2027.1")
+    values: dict[str, object] = {"_val": "T0", "_data": datetime(2027, 3, 2), "p_comuna": "Ciugud", "p_siruta": 1071,
+                                 "p_judet": "Alba", "p_populatie": "2.000–4.999 de locuitori", "p_personal": 21}
+    for number, option in enumerate(instrument.question("s15").options):
+        values[f"s15:{option.key}"] = "Da" if number % 3 else "Nu"
+    for option in instrument.question("d22").options:
+        values[f"d22:{option.key}"] = "Nu"
+    values.update({"r18_1": 0, "r18_5": 4, "r18_8": "Nu știu", "v25_1": "Parțial", "v25_2": "Da"})
+    path = fill(tmp_path, values, version="2027.1")
+    original = read_form(instrument, path)
+    profile = tmp_path / "lo-profile"
+    back = _libreoffice(_libreoffice(path, "ods", tmp_path / "ods", profile), "xlsx", tmp_path / "xlsx", profile)
+    response = read_form(None, back)  # the version printed on the form
+    assert response.version == "2027.1" and response.answers == original.answers
+    assert response.answers["s15"] == tuple(o.key for i, o in enumerate(instrument.question("s15").options) if i % 3)
+    assert response.answers["d22"] == () and response.answers["r18_5"] == 4 and response.answers["v25_1"] == "partial"
+    assert response.answers["r18_8"] == DONT_KNOW
+    assert score_response(instrument, response) == score_response(instrument, original)
