@@ -3,9 +3,11 @@
 The demo takes the 4 communes with the most people of its roster as the pilot city halls (:func:`pilot_halls`; the
 project's own are set in cooperare.yaml). The diagnostic stage gives them a second answer (T1); the pilot stage has
 their people use the platform over the last weeks as the people of a pilot city hall would — they open their course
-on a few days and some of them write in the course's forum (:func:`simulate_use`) —, adds the ``pilot:`` section
-to ``DIR/cooperare.yaml`` (other sections kept), so ``cooperare pilot report`` works in DIR, and writes the pilot
-report under ``DIR/pilot/``. Sandbox-only code: production paths never import this module.
+on a few days and some of them write in the course's forum (:func:`simulate_use`) —, has a few of them contribute
+to the consultations on the manual through Moodle as authority staff, collected into the register
+(:func:`contribute`), adds the ``pilot:`` section to ``DIR/cooperare.yaml`` (other sections kept), so ``cooperare
+pilot report`` works in DIR, and writes the pilot report under ``DIR/pilot/``. Sandbox-only code: production paths
+never import this module.
 """
 
 from __future__ import annotations
