@@ -5,8 +5,10 @@ discussion of a part (``mod_forum_get_discussion_posts``, one call per discussio
 100) and the recommendation and debate-request forms (:mod:`cooperare.consultation_bridge.forms`), and hands each
 reply and each form response to the register as a :class:`~cooperare.consultation_bridge.register.ContributionRecord`
 keyed ``forum-post:<id>``, so a second collect adds nothing and a post edited in Moodle shows as changed. The
-sender's category comes from the cohorts of the space (NGO, authority staff; everybody else is a citizen). Forum
-text is untrusted: it is reduced to plain text here (tags dropped, entities decoded) and never executed.
+sender's category comes from the cohorts of the space (NGO, authority staff; everybody else is a citizen); the
+sender's e-mail address (``core_user_get_users_by_field``, one call per batch of senders) goes to the register only
+to be hashed, never kept. Forum text is untrusted: it is reduced to plain text here (tags dropped, entities decoded)
+and never executed.
 
 ``publish`` posts each answered contribution's answer as a reply to its post (``mod_forum_add_discussion_post``)
 carrying a marker ``cooperare:raspuns:<source key>`` so a second publish finds it and posts nothing, and writes a
@@ -19,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
@@ -145,6 +147,15 @@ def categories_by_user(client: MoodleClient, space: Space) -> dict[int, str]:
     return found
 
 
+def emails_by_user(client: MoodleClient, user_ids: Iterable[int]) -> dict[int, str]:
+    """User id → e-mail address, as Moodle shows it to the tool's account (``core_user_get_users_by_field``, one call
+    per batch of ids): only handed to the register, which keeps its salted hash and never the address."""
+    ids = sorted({int(i) for i in user_ids if int(i) > 0})
+    if not ids:
+        return {}
+    return {user.id: user.email for user in client.users.by_field("id", ids) if user.email}
+
+
 @dataclass
 class CollectResult:
     counts: RecordCounts
@@ -167,6 +178,7 @@ def collect(client: MoodleClient, store: Store, *, space: Space, consultation_id
     categories = categories_by_user(client, space)
     publisher = client.site.userid
     records: list[ContributionRecord] = []
+    senders: dict[str, int] = {}
     read = 0
     for discussion_id, post in _forum_posts(client, located):
         part_key = located.discussions[discussion_id]
@@ -176,8 +188,14 @@ def collect(client: MoodleClient, store: Store, *, space: Space, consultation_id
         record = _record(post, part_key=part_key, categories=categories, publisher=publisher)
         if record is not None:
             records.append(record)
+            senders[record.source_key] = int((post.get("author") or {}).get("id") or 0)
     forms = read_forms(client, space, consultation, course_id=located.course_id, kinds=categories)
     records += forms.records
+    senders.update(forms.senders)
+    # the senders' e-mail addresses, hashed by the register (never kept): one person's posts fold as duplicates
+    # whatever name they show, and the pilot report finds the roster person who wrote a contribution
+    emails = emails_by_user(client, senders.values())
+    records = [replace(r, email=emails.get(senders.get(r.source_key, 0))) for r in records]
     counts = record_contributions(store, consultation=consultation, records=records, command="consultation collect",
                                   ws_calls=lambda: client.transport.stats.calls)
     requests = record_debate_requests(store, consultation=consultation, requests=forms.requests)

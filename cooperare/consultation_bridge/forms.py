@@ -53,6 +53,9 @@ class FormsRead:
     """Responses left out, with why (an unknown part, an empty proposal)."""
     unavailable: bool = False
     """The site does not let the token read feedback responses (plugin older than 2026120320)."""
+    senders: dict[str, int] = field(default_factory=dict)
+    """Source key → the Moodle user id of the response's sender (0 for an anonymous one), so that collect can hash
+    the sender's e-mail address."""
 
 
 def _answers(items: dict[int, FeedbackItem], attempt: FeedbackAttempt) -> dict[str, str]:
@@ -100,6 +103,7 @@ def read_forms(client: MoodleClient, space: Space, consultation: Consultation, *
                 continue
             reasons = answers.get("motivare", "")
             category = CATEGORY_OF_SENDER.get(answers.get("expeditor", ""), kinds.get(attempt.userid, "citizen"))
+            read.senders[source] = int(attempt.userid or 0)
             read.records.append(ContributionRecord(
                 source_key=source, part_key=part, category=category, author=attempt.fullname, submitted_at=when,
                 text=proposal + (f"\n\nMotivare: {reasons}" if reasons else ""),

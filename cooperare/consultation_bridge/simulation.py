@@ -1,11 +1,11 @@
 """Simulated participants of a consultation on the sandbox Moodle: accounts, cohorts, forum posts through the client.
 
 For the demo and the tests only: it creates NGO, authority-staff and citizen accounts (NGO and staff in the space's
-cohorts, citizens enrolled), gives each a web-service token of its own on the sandbox, and posts their
-contributions as replies in the parts' discussions with the real client (``mod_forum_add_discussion_post``). The
-sandbox's clock is the only thing set by hand: a post's time is moved to the simulated day (as if sent then), and
-an edit made in Moodle's web form is simulated by changing the stored message. This module must not be used
-against a real Moodle.
+cohorts, citizens enrolled), or puts existing accounts (a pilot city hall's people) in the authority-staff cohort,
+gives each a web-service token of its own on the sandbox, and posts their contributions as replies in the parts'
+discussions with the real client (``mod_forum_add_discussion_post``). The sandbox's clock is the only thing set by
+hand: a post's time is moved to the simulated day (as if sent then), and an edit made in Moodle's web form is
+simulated by changing the stored message. This module must not be used against a real Moodle.
 """
 
 from __future__ import annotations
@@ -58,17 +58,32 @@ def participant_clients(box: Sandbox, admin: MoodleClient, space: Space, people:
     citizens = [(course.id, ids[p.username]) for p in people if p.audience == "citizens"]
     if citizens:
         admin.enrol.enrol(citizens)
-    clients = {}
-    for person in people:
-        userid = ids[person.username]
-        box.site.db["user"].update(userid, capabilities=list(CAPABILITIES))
-        token = f"sim{userid:06d}{person.username}".replace("-", "").replace(".", "")[:32].ljust(32, "0")
-        box.site.add_token(token, userid=userid)
-        transport = Transport(box.url, Secret(token, source="simulation"), session=box.session(sleep=lambda _s: None),
-                              contract=box.site.contract, var_budget=1000, sleep=lambda _s: None)
-        clients[person.username] = MoodleClient(transport)
+    clients = {person.username: _own_client(box, ids[person.username], person.username) for person in people}
     box.site.db.commit()
     return clients
+
+
+def staff_clients(box: Sandbox, admin: MoodleClient, space: Space, accounts: dict[str, int]) -> dict[str, MoodleClient]:
+    """Existing accounts (username → Moodle user id; the roster's people, say) added to the space's authority-staff
+    cohort, as the space admits authority staff, each with a client on its own token."""
+    cohorts = {c.idnumber: c.id for c in admin.cohorts.search(f"{space.prefix}:cohort:consultare")}
+    staff = cohorts[cohort_idnumber(space.prefix, "authority_staff")]
+    admin.cohorts.add_members([(staff, userid) for userid in accounts.values()])
+    clients = {username: _own_client(box, userid, username) for username, userid in accounts.items()}
+    box.site.db.commit()
+    return clients
+
+
+def _own_client(box: Sandbox, userid: int, username: str) -> MoodleClient:
+    """A client on a token of the user's own (REST use and what a participant may do added to what they may do)."""
+    users = box.site.db["user"]
+    granted = list((users.get(userid) or {}).get("capabilities") or ())
+    users.update(userid, capabilities=granted + [c for c in CAPABILITIES if c not in granted])
+    token = f"sim{userid:06d}{username}".replace("-", "").replace(".", "").replace("@", "")[:32].ljust(32, "0")
+    box.site.add_token(token, userid=userid)
+    transport = Transport(box.url, Secret(token, source="simulation"), session=box.session(sleep=lambda _s: None),
+                          contract=box.site.contract, var_budget=1000, sleep=lambda _s: None)
+    return MoodleClient(transport)
 
 
 def post_contributions(box: Sandbox, admin: MoodleClient, clients: dict[str, MoodleClient], space: Space,

@@ -71,6 +71,36 @@ def test_collect_twice_records_once_and_an_edit_shows_as_changed(world: World, s
     assert len(ContributionRegister(store.engine).all(consultation.id)) == 6
 
 
+def test_collect_keeps_the_hash_of_each_senders_email_never_the_address(world: World, store: Store,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from cooperare.consultation_bridge import exchange
+    from cooperare.consultation_bridge.register import author_hash
+
+    box, admin, space, ids = world
+    consultation = space.consultations[0]
+    # a register collected before collect read the senders' addresses: no hash, the rows filled in by the next one
+    with monkeypatch.context() as patched:
+        patched.setattr(exchange, "emails_by_user", lambda client, user_ids: {})
+        collect(admin, store, space=space, consultation_id=consultation.id)
+    assert all(r.author_hash is None for r in ContributionRegister(store.engine).all(consultation.id))
+    box.site.db["user"].update(box.site.db["user"].first(username="primaria-stefanesti")["id"],
+                               email="Elena.Stefanescu@Primaria.example.ro")
+    box.site.db.commit()
+    calls = admin.transport.stats.calls
+    again = collect(admin, store, space=space, consultation_id=consultation.id)
+    assert again.counts.new == 0 and again.counts.changed == 0 and again.counts.updated == 6
+    assert admin.transport.stats.calls - calls == again.ws_calls
+    rows = {r.source_key: r for r in ContributionRegister(store.engine).all(consultation.id)}
+    assert rows[f"forum-post:{ids[1]}"].author_hash == author_hash("elena.stefanescu@primaria.example.ro",
+                                                                  consultation_id=consultation.id)
+    assert rows[f"forum-post:{ids[0]}"].author_hash == rows[f"forum-post:{ids[5]}"].author_hash  # the same NGO
+    assert rows[f"forum-post:{ids[4]}"].duplicate_of == f"forum-post:{ids[3]}"  # still folded, now by the hash
+    with store.engine.connect() as conn:
+        dump = str([tuple(r) for r in conn.exec_driver_sql("SELECT * FROM consultation_contributions")])
+    assert "@" not in dump and "example.ro" not in dump
+    assert rows[f"forum-post:{ids[1]}"].author == "Elena Ștefănescu"
+
+
 def test_publish_twice_posts_one_escaped_reply_each_and_a_results_page(world: World, store: Store) -> None:
     box, admin, space, ids = world
     consultation = space.consultations[0]
@@ -142,6 +172,9 @@ def test_collect_reads_the_recommendation_and_debate_forms_once(world: World, st
     assert by_category["ngo"].publish_name and not by_category["citizen"].publish_name
     assert by_category["citizen"].late and not by_category["ngo"].late
     assert by_category["citizen"].part_key == "cap-01"
+    from cooperare.consultation_bridge.register import author_hash  # the sender's address hashed, as for the forum
+
+    assert by_category["ngo"].author_hash == author_hash("ong-valcea@example.ro", consultation_id=consultation.id)
     (request,) = ContributionRegister(store.engine).debate_requests(consultation.id)
     assert (request.requester, request.requester_kind) == ("Asociația Satul Digital", "ngo")
     again = collect(admin, store, space=space, consultation_id=consultation.id)

@@ -1,8 +1,9 @@
 """The demo's pilot report, as a funder reads it: the demo's stages that feed it (courses, roster, the trainees'
-learning, diagnostic, pilot) on a fresh sandbox, then ``cooperare --config DIR/cooperare.yaml pilot report`` on
-that sandbox served. Every pilot city hall has people who opened their course recently and wrote in the forum, a
-diagnostic T0 and T1 (the same town hall a year on), figures that agree between the tables, Romanian with comma-below
-diacritics and no date after the day of the run.
+learning, diagnostic, consultation, pilot) on a fresh sandbox, then ``cooperare --config DIR/cooperare.yaml pilot
+report`` on that sandbox served. Every pilot city hall has people who opened their course recently and wrote in the
+forum, a diagnostic T0 and T1 (the same town hall a year on), figures that agree between the tables, Romanian with
+comma-below diacritics and no date after the day of the run; people of at least two of them contributed to the
+consultations on the manual.
 
 :func:`check_pilot_report` is shared with the end-to-end demo test (tests/cli/test_demo.py).
 """
@@ -22,21 +23,25 @@ from pypdf import PdfReader
 
 from cooperare.cli.commands.demo import STAGES, DemoRun
 from cooperare.cli.commands.demo_certificates import _simulate
+from cooperare.cli.commands.demo_consultation import stage_consultation
 from cooperare.cli.commands.demo_courses import stage_courses
 from cooperare.cli.commands.demo_diagnostic import stage_diagnostic
 from cooperare.cli.commands.demo_pilot import PILOT_HALLS, pilot_halls, stage_pilot, training_months
 from cooperare.cli.context import AppContext
 from cooperare.config import load_config
+from cooperare.consultation_bridge.register import author_hash
 from cooperare.courses.catalogue import load_catalogue
 from cooperare.diagnostic.generate import T0_DAYS_BEFORE
 from cooperare.moodle.client import MoodleClient
-from cooperare.pilot.report import MONTHS_RO, TZ
+from cooperare.pilot.report import MONTHS_RO, TZ, belongs
 from cooperare.sandbox import Sandbox
 from cooperare.store import Store
+from cooperare.store.consultation import ContributionRegister
 from cooperare.store.diagnostic import DiagnosticResponses
 from cooperare.store.people import People
 from cooperare.sync.demo import run_roster_demo
 
+CONSULTATIONS = ("manual-consultare-1", "manual-consultare-2")
 CEDILLAS = "şţŞŢ"
 """ş ţ with a cedilla (U+015F, U+0163 and capitals): wrong in Romanian, where ș ț take a comma below."""
 
@@ -66,7 +71,7 @@ def check_pilot_report(pdf: Path, xlsx: Path, *, today: date, halls: int = PILOT
     assert not set(str([summary, target, monthly])) & set(CEDILLAS)
     assert len(summary) == halls and len(target) == halls + 1 and len(monthly) % halls == 0
     rows = {row[0]: row for row in summary}
-    for commune, (_c, _county, people, week, month, done, quizzes, posts, _cert, _contrib, t0, t1, _events) in (
+    for commune, (_c, _county, people, week, month, done, quizzes, posts, _cert, contributed, t0, t1, _events) in (
             rows.items()):
         assert commune in text
         assert people > 0 and 0 < week <= month <= people, f"{commune}: active 7/30 days {week}/{month} of {people}"
@@ -79,10 +84,15 @@ def check_pilot_report(pdf: Path, xlsx: Path, *, today: date, halls: int = PILOT
         # the period covers the demo's activity: the months add up to the situation's figures
         assert sum(r[3] for r in months) == done and sum(r[4] for r in months) == quizzes
         assert sum(r[5] for r in months) == posts
+        assert sum(r[8] for r in months) == contributed, f"{commune}: monthly contributions ≠ {contributed}"
         (mine,) = [r for r in target if r[0] == commune]
         assert mine[2] == people and mine[4] == done + quizzes and mine[5] == "Da"
         assert mine[6] == pytest.approx(t1 - t0)
     assert sum(row[7] for row in summary) > 0, "nobody wrote in the forums"
+    # people of the pilot city halls took part in the consultations on the manual (attributed through the register's
+    # salted hash of their e-mail address)
+    contributing = [row[0] for row in summary if row[9] > 0]
+    assert len(contributing) >= 2, f"consultation contributions only from {contributing}"
     assert sum(row[3] for row in summary) < sum(row[2] for row in summary), "everyone active in the last 7 days"
     changes = [row[11] - row[10] for row in summary]
     assert sum(change > 0 for change in changes) > len(changes) / 2, f"T1 − T0 {changes}: mostly improvements"
@@ -109,9 +119,18 @@ def test_the_demo_pilot_report_works_from_the_demo_folder(tmp_path: Path, monkey
         # the certificates stage's learning, without issuing the certificates
         _simulate(box.site, catalogue=load_catalogue(), roster=trainees, rng=random.Random(1), now=run.now)
         stage_diagnostic(run)
+        stage_consultation(run)  # the consultation space, which the pilot city halls' people contribute to
+        consultation = {r.source_key for r in ContributionRegister(store.engine).all(CONSULTATIONS)}
         stage_pilot(run)
         halls = pilot_halls(store)
         responses = DiagnosticResponses(store.engine).all()
+        contributions = [r for r in ContributionRegister(store.engine).all(CONSULTATIONS)
+                         if r.source_key not in consultation]
+        staff = {author_hash(p.email, consultation_id=c.consultation_id): p for c in contributions
+                 for p in People(store.engine).all() if any(belongs(p, hall) for hall in halls)}
+        with store.engine.connect() as conn:
+            stored = [str(v) for t in ("consultation_contributions", "consultation_debate_requests")
+                      for row in conn.exec_driver_sql(f"SELECT * FROM {t}") for v in row]
     today = run.now.date()
 
     # the pilot city halls are the communes measured again, T0 about a year ago and T1 in the last weeks
@@ -124,6 +143,20 @@ def test_the_demo_pilot_report_works_from_the_demo_folder(tmp_path: Path, monkey
         assert run.now - timedelta(days=T0_DAYS_BEFORE + 1) < waves["T0"] < run.now - timedelta(days=330)
         assert run.now - timedelta(days=30) < waves["T1"] <= run.now
     assert run.summary["pilot"]["visits"] > 0 and run.summary["pilot"]["posts"] > 0
+    # their contributions: posted in Moodle by their own accounts as authority staff, read by collect, within each
+    # consultation's window (not late), never after the run, in Romanian with comma-below ș ț; the register keeps
+    # the salted hash of the author's e-mail, never an address
+    sent = run.summary["pilot"]["contributions"]
+    assert sent["posted"] == sent["recorded"] == len(contributions) >= 4 and sent["people"] >= 3
+    assert {c.consultation_id for c in contributions} == set(CONSULTATIONS)
+    for item in contributions:
+        assert item.source_key.startswith("forum-post:") and item.category == "authority" and not item.late
+        when = item.submitted_at if item.submitted_at.tzinfo else item.submitted_at.replace(tzinfo=UTC)
+        assert item.duplicate_of is None and when <= run.now
+        person = staff[item.author_hash or ""]
+        assert item.author == f"{person.firstname} {person.lastname}"
+        assert not set(item.text) & set(CEDILLAS) and re.search("[ăâîșț]", item.text)
+    assert not [v for v in stored if "@" in v], "an e-mail address in the consultation register"
     first_page = PdfReader(tmp_path / "diagnostic" / "fise-pilot.pdf").pages[0].extract_text()
     shown = re.search(r"răspuns din (\d{2})\.(\d{2})\.(\d{4}) \(T1\)", first_page)
     assert shown is not None and date(*map(int, shown.groups()[::-1])) <= today
