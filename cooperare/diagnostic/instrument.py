@@ -28,11 +28,11 @@ DMA_DIMENSIONS = ("strategie", "pregatire", "uman", "date", "interoperabilitate"
 """The six DMA dimensions for public-sector organisations, in the DMA's order; the overall score is their mean."""
 
 KNOWN_VERSIONS: dict[str, str] = {"2026.1": "acbf2ff285d101287ae37b1ad932114e",
-                                  "2027.1": "bcd8c54161b25a5d0faf794e6c3bee0f"}
+                                  "2027.1": "e4ea23b09e41bc377b6dd4fddf9beee4"}
+"""Released versions and the fingerprint of their content (see :meth:`Instrument.content_fingerprint`)."""
 CURRENT_VERSION = "2027.1"
 """The shipped version that new waves answer (``load_shipped``); older shipped versions stay loadable by version, so
 responses to them can still be scored with the instrument they answered."""
-"""Released versions and the fingerprint of their content (see :meth:`Instrument.content_fingerprint`)."""
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ courses machinery; enrolments are further changes of the same :class:`Plan`. Thi
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -39,9 +40,9 @@ from cooperare.courses.desired import (
 from cooperare.courses.identity import activity_idnumber, category_idnumber, course_idnumber
 from cooperare.courses.planner import build_plan, course_address
 from cooperare.courses.state import MoodleState, read_state
-from cooperare.diagnostic.instrument import Instrument, Question
+from cooperare.diagnostic.instrument import Instrument, Question, load_shipped, shipped_versions
 from cooperare.diagnostic.responses import DONT_KNOW, DONT_KNOW_TEXT, Answer, Response, Superseded, latest
-from cooperare.errors import InputError, MoodleError, ResponseLost
+from cooperare.errors import InputError, MoodleError, PlanError, ResponseLost
 from cooperare.moodle.client import MoodleClient
 from cooperare.moodle.records import FeedbackAttempt, FeedbackItem
 from cooperare.plan import Change, Plan, fingerprint
@@ -60,10 +61,38 @@ NOT_RESPONDENTS = ("ong",)
 YES, NO = "Da", "Nu"
 SOURCE_PREFIX = "moodle:feedback:"
 LIMIT = 255  # the plugin's limit for an item's text and for a choice
+STEM_ROOM = 40
+"""What a checklist row keeps at least for its question's stem, the rest (after the heading) going to the option."""
 
 
 def _cut(text: str) -> str:
     return text.replace("|", "/")[:LIMIT]
+
+
+_ASIDE = re.compile(r"\s*\([^()]*\)")
+"""A parenthesis: examples (``(de exemplu …)``) that an item text loses first when it is too long."""
+
+
+def fit(text: str, room: int = LIMIT) -> str:
+    """``text`` within ``room`` characters as a respondent should still read it: parentheses dropped from the last
+    one back while it is too long, then cut after a whole word with "…" — never mid-word (the walk of 4 December
+    2026 found 53 of 2027.1's 130 items cut at 255 characters mid-word)."""
+    text = text.replace("|", "/")
+    while len(text) > room and (asides := list(_ASIDE.finditer(text))):
+        last = asides[-1]
+        text = text[:last.start()] + text[last.end():]
+    if len(text) <= room:
+        return text
+    cut = text[:room - 1].rsplit(" ", 1)[0].rstrip(" ,;:–-")
+    return cut + "…"
+
+
+def _row_text(heading: str, stem: str, option: str) -> str:
+    """A checklist row: the heading (section and place) whole, then the option (what the row asks about) and as much
+    of the question's stem as fits between them."""
+    joiner = " – "
+    option = fit(option, LIMIT - len(heading) - len(joiner) - STEM_ROOM)
+    return heading + fit(stem, LIMIT - len(heading) - len(joiner) - len(option)) + joiner + option
 
 
 def scale_choices(question: Question) -> list[str]:
@@ -76,15 +105,16 @@ def scale_choices(question: Question) -> list[str]:
 def feedback_items(instrument: Instrument) -> list[dict[str, Any]]:
     """The plugin's feedback items for ``instrument``: one per question (a multi-choice one per option)."""
     items: list[dict[str, Any]] = []
+    heads = headings(instrument)
     headed = headed_texts(instrument)
 
     def choice(label: str, text: str, choices: list[str]) -> None:
-        items.append({"type": "choice", "label": label, "text": _cut(text), "choices": choices})
+        items.append({"type": "choice", "label": label, "text": fit(text), "choices": choices})
 
     for q in instrument.questions():
         text = headed[q.id]
         if q.type in ("text", "number"):
-            items.append({"type": "text", "label": q.id, "text": _cut(text), **(
+            items.append({"type": "text", "label": q.id, "text": fit(text), **(
                 {"required": True} if q.id == "p_siruta" else {})})
         elif q.type == "single":
             choice(q.id, text, [_cut(o.text) for o in q.options] + [DONT_KNOW_TEXT])
@@ -94,7 +124,7 @@ def feedback_items(instrument: Instrument) -> list[dict[str, Any]]:
             choice(q.id, text, scale_choices(q) + [DONT_KNOW_TEXT])
         else:  # multi: one Da/Nu item per option, as the offline form's rows
             for option in q.options:
-                choice(f"{q.id}:{option.key}", f"{text} – {option.text}", [YES, NO])
+                choice(f"{q.id}:{option.key}", _row_text(heads[q.id], q.text, option.text), [YES, NO])
     return items
 
 
@@ -103,10 +133,17 @@ PROFILE_TITLE = "Profilul comunei"
 
 def headed_texts(instrument: Instrument) -> dict[str, str]:
     """Each question's text as the respondent reads it in Moodle: led by its section and its place in it
-    („Pregătire digitală (2/5) – …”), since a feedback activity shows its 52 items as one list with no headings
+    („Pregătire digitală (2/5) – …”), since a feedback activity shows its items (52 in 2026.1, 130 in 2027.1) as one
+    list with no headings
     (the plugin writes questions, not labels)."""
+    heads = headings(instrument)
+    return {q.id: heads[q.id] + q.text for q in instrument.questions()}
+
+
+def headings(instrument: Instrument) -> dict[str, str]:
+    """Each question's heading, its section and its place in it: „Pregătire digitală (2/9) – ”."""
     groups = [(PROFILE_TITLE, instrument.profile), *((s.title, s.questions) for s in instrument.sections)]
-    return {q.id: f"{title} ({number}/{len(questions)}) – {q.text}"
+    return {q.id: f"{title} ({number}/{len(questions)}) – "
             for title, questions in groups for number, q in enumerate(questions, start=1)}
 
 
@@ -211,7 +248,8 @@ def desired_questionnaire(q: Questionnaire) -> DesiredState:
                                "<p>Diagnosticul maturității digitale a comunelor.</p>", None)
     intro = (f"<p>{q.instrument.title} (versiunea {q.instrument.version}, valul {q.wave}). Un singur răspuns "
              "pentru fiecare comună: dacă primăria răspunde de mai multe ori, se ia în calcul ultimul răspuns. "
-             "„Nu știu” nu se socotește zero.</p>")
+             "„Nu știu” nu se socotește zero. La o listă de practici (Da/Nu pe fiecare rând), un rând lăsat gol "
+             "se socotește „Nu” dacă ați răspuns la alt rând al aceleiași întrebări.</p>")
     activity = DesiredActivity(q.activity_idnumber, activity_ref(q.wave), "feedback", 0,
                                f"Chestionar de diagnostic digital – {q.wave}", intro,
                                {"items": json.dumps(feedback_items(q.instrument), ensure_ascii=False,
@@ -268,6 +306,37 @@ def enrol_address(q: Questionnaire, person: PersonRecord) -> str:
     return f"{course_address(q.course_idnumber)}.enrol[{person.idnumber}]"
 
 
+def _wave_feedback(client: MoodleClient, q: Questionnaire) -> Any | None:
+    """The wave's feedback activity in Moodle (InputError when the course is not there; None without the wave)."""
+    described = client.course_content.describe([q.course_idnumber])
+    if not described:
+        raise InputError("the diagnostic course is not in Moodle", hint="run diagnostic plan and diagnostic apply")
+    course = described[0].raw
+    cmid = next((a.get("cmid") for a in course.get("activities", []) if a.get("idnumber") == q.activity_idnumber),
+                None)
+    return next((f for f in client.feedback.of_courses([int(course["id"])]) if f.cmid == cmid), None)
+
+
+def _refuse_dropping_answers(client: MoodleClient, q: Questionnaire, plan: Plan) -> None:
+    """The plugin deletes an item no longer listed, with its answers: a wave already answered keeps its questions
+    (a new instrument version goes into a new wave)."""
+    for change in plan.pending():
+        if change.action != "update" or not change.address.endswith(f"activity[{q.activity_idnumber}]"):
+            continue
+        old = {i["label"] for i in json.loads((change.before or {}).get("options.items") or "[]")}
+        new = {i["label"] for i in json.loads((change.after or {}).get("options.items") or "[]")}
+        dropped = old - new
+        if not dropped or not client.feedback.readable(client.site.functions):
+            continue
+        feedback = _wave_feedback(client, q)
+        answered = len(client.feedback.responses(feedback.id)) if feedback is not None else 0
+        if answered:
+            raise PlanError(f"wave {q.wave} already has {answered} responses, and instrument {q.instrument.version} "
+                            f"would delete {len(dropped)} of its questions with their answers",
+                            hint="collect the wave with the instrument it was applied with, then put the new "
+                                 "instrument in a new wave (--wave T1)")
+
+
 def plan_questionnaire(client: MoodleClient, store: Store, q: Questionnaire) -> QuestionnairePlan:
     """Read the diagnostic course from Moodle and compare it with the questionnaire and the respondents."""
     client.site.require_plugin(purpose="the diagnostic questionnaire (a feedback activity with its items)")
@@ -277,6 +346,7 @@ def plan_questionnaire(client: MoodleClient, store: Store, q: Questionnaire) -> 
     plan.changes = [c for c in plan.changes if not c.address.endswith(".completion")]
     plan.scope = SCOPE
     plan.state_fingerprint = state.fingerprint
+    _refuse_dropping_answers(client, q, plan)
     group = f"{q.course_idnumber} (respondenți)"
     people = respondents(store)
     if not people:
@@ -382,17 +452,19 @@ def collect_responses(client: MoodleClient, store: Store, q: Questionnaire, *,
         raise InputError("the site does not let this account read feedback responses",
                          hint="install local_cooperare 2026120320 or later (its service lists mod_feedback's "
                               "get_feedbacks_by_courses, get_items and get_responses_analysis)")
-    described = client.course_content.describe([q.course_idnumber])
-    if not described:
-        raise InputError("the diagnostic course is not in Moodle", hint="run diagnostic plan and diagnostic apply")
-    course = described[0].raw
-    cmid = next((a.get("cmid") for a in course.get("activities", []) if a.get("idnumber") == q.activity_idnumber),
-                None)
-    feedback = next((f for f in client.feedback.of_courses([int(course["id"])]) if f.cmid == cmid), None)
+    feedback = _wave_feedback(client, q)
     if feedback is None:
         raise InputError(f"no questionnaire for wave {q.wave} in the diagnostic course",
                          hint="run diagnostic apply for this wave first")
     items = {i.id: i for i in client.feedback.items(feedback.id)}
+    expected = {item["label"] for item in feedback_items(q.instrument)}
+    found = {i.label for i in items.values()}
+    if found != expected:  # another instrument's questionnaire: decoding it would store empty answers
+        named = [v for v in shipped_versions() if {i["label"] for i in feedback_items(load_shipped(v))} == found]
+        raise InputError(f"the wave {q.wave} questionnaire in Moodle asks other questions than instrument "
+                         f"{q.instrument.version} ({len(found ^ expected)} items differ)",
+                         hint=(f"collect it with --instrument {named[0]}" if named else
+                               "collect it with the instrument it was applied with (--instrument FILE)"))
     attempts = client.feedback.responses(feedback.id)
     result = CollectResult(feedback.id, read=len(attempts))
     by_user = {p.moodle_user_id: p for p in (people if people is not None else respondents(store))}

@@ -112,6 +112,22 @@ def test_plan_apply_answer_collect(store: Store) -> None:
 
     stored = DiagnosticResponses(store.engine).all(version=INSTRUMENT.version)
     assert len(stored) == 3 and all(r.source.startswith("moodle:feedback:") for r in stored)
+    # read with another instrument (2027.1, the current one), the wave's activity would decode to empty answers:
+    # collect refuses and names the version it was applied with; nothing is stored
+    from cooperare.errors import InputError
+
+    with pytest.raises(InputError, match="other questions than instrument 2027.1") as refused:
+        collect_responses(admin, store, Questionnaire("coop", load_shipped("2027.1"), "T0"))
+    assert "--instrument 2026.1" in (refused.value.hint or "")
+    assert DiagnosticResponses(store.engine).all(version="2027.1") == []
+    # nor may applying 2027.1 to the answered wave delete 2026.1's questions with their answers
+    from cooperare.errors import PlanError
+
+    with pytest.raises(PlanError, match="already has 3 responses") as kept:
+        plan_questionnaire(admin, store, Questionnaire("coop", load_shipped("2027.1"), "T0"))
+    assert "--wave T1" in (kept.value.hint or "")
+    fresh = plan_questionnaire(admin, store, Questionnaire("coop", load_shipped("2027.1"), "T1"))
+    assert any(c.action == "create" and c.address.endswith("chestionar-t1]") for c in fresh.plan.changes)
     study = study_from_store(store, INSTRUMENT)
     assert study.responded == 2 and len(study.superseded) == 1
     assert all(r.scored.overall is not None for r in study.results)
@@ -174,3 +190,42 @@ def test_each_item_names_its_section_and_place_and_nothing_is_cut() -> None:
                     assert items[f"{q.id}:{option.key}"].startswith(section.title)
             else:
                 assert items[q.id].endswith(q.text) and items[q.id].startswith(section.title)
+
+
+def test_fit_drops_asides_from_the_last_then_cuts_after_a_whole_word():
+    from cooperare.diagnostic.moodle import fit
+
+    assert fit("Scurt (de exemplu a) text") == "Scurt (de exemplu a) text"
+    assert fit("Unu (a, b) doi (c, d) trei", 20) == "Unu (a, b) doi trei"
+    assert fit("Unu (a, b) doi (c, d) trei", 14) == "Unu doi trei"
+    assert fit("Cuvinte multe fără paranteze aici", 20) == "Cuvinte multe fără…"
+    assert fit("a|b") == "a/b"
+
+
+@pytest.mark.parametrize("version", ["2026.1", "2027.1"])
+def test_every_item_text_fits_moodle_and_keeps_its_heading_and_its_whole_option(version):
+    """The walk of 4 December 2026: 53 of 2027.1's items were cut at 255 characters mid-word, some losing the words
+    that tell the 'planned' table from the 'done' one."""
+    import re
+
+    from cooperare.diagnostic.moodle import LIMIT, feedback_items, headings
+
+    instrument = load_shipped(version)
+    heads = headings(instrument)
+    by_label = {item["label"]: item["text"] for item in feedback_items(instrument)}
+    for q in instrument.questions():
+        if q.type != "multi":
+            assert by_label[q.id].startswith(heads[q.id]) and len(by_label[q.id]) <= LIMIT
+            continue
+        for option in q.options:
+            text = by_label[f"{q.id}:{option.key}"]
+            assert len(text) <= LIMIT and text.startswith(heads[q.id]), text
+            shown = text[len(heads[q.id]):].split(" – ", 1)[1]  # the option: whole or without parentheses
+            assert not shown.endswith("…") and shown.split(" ")[:3] == option.text.split(" ")[:3], text
+            assert re.sub(r"\s*\([^()]*\)", "", shown) == re.sub(r"\s*\([^()]*\)", "", option.text), text
+            stem = text[len(heads[q.id]):-len(" – ")]
+            assert not stem or stem[0] == q.text[0]
+    if version == "2027.1":
+        assert all("are planificate" in by_label[f"i23_plan:{o.key}"] for o in instrument.question("i23_plan").options)
+        assert all("aplică deja" in by_label[f"i23_aplicat:{o.key}"]
+                   for o in instrument.question("i23_aplicat").options)
