@@ -163,8 +163,9 @@ def top_actions(instrument: Instrument, response: Response, *, count: int = 3) -
             s = item_score(q, value) or 0.0
             if s < 1.0:
                 gain = 100.0 * q.weight * (1.0 - s) / total / len(DMA_DIMENSIONS)
-                ticked = set(value) if isinstance(value, tuple) else set()
-                missing = tuple(o.text for o in q.options if o.key not in ticked) if q.type == "multi" else ()
+                # the practices not ticked, only for a checklist answered ("Nu știu" or no answer names none)
+                missing = tuple(o.text for o in q.options if o.key not in set(value)) \
+                    if q.type == "multi" and isinstance(value, tuple) else ()
                 found.append(Action(q.id, section.key, q.action, gain, q.training, missing))
     found.sort(key=lambda a: (-a.gain, a.question))
     return found[:count]

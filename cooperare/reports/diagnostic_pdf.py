@@ -128,9 +128,11 @@ def write_study_pdf(study: Study, path: Path, *, fonts: FontPair) -> None:
         *_items(tables["puncte_tari"], styles=styles, gaps=False),
         Spacer(1, 4 * mm),
         Paragraph("Lipsuri și ce răspunde formarea", styles["heading"]),
-        Paragraph("Pentru fiecare lipsă: acțiunea care o acoperă și, unde există, modulul de curs al "
+        Paragraph("Lipsurile sunt ordonate după cât ar ridica scorul general dacă le-ar acoperi toate comunele. "
+                  "Pentru fiecare lipsă: acțiunea care o acoperă și, unde există, modulul de curs al "
                   "proiectului în care se învață și capitolul din Manualul de digitalizare care o tratează."
                   if "oferta" in tables else
+                  "Lipsurile sunt ordonate după cât ar ridica scorul general dacă le-ar acoperi toate comunele. "
                   "Pentru fiecare lipsă: acțiunea care o acoperă și, unde există, programul de formare al "
                   "proiectului în care se învață.", styles["body"]),
         Spacer(1, 2 * mm),
@@ -163,9 +165,11 @@ _GAP_LABELS = ("Ce se poate face:", "Formare:", "«»—")
 
 def _items(table: Table, *, styles: dict, gaps: bool) -> list[object]:
     out: list[object] = []
-    for number, (dimension, question, mean, action, training, manual) in enumerate(table.rows, start=1):
+    for number, (dimension, question, mean, action, training, manual, points) in enumerate(table.rows, start=1):
         text = f"<b>{number}. {dimension}</b> – {question} Nivel mediu: {_pct(float(mean or 0))}."
         if gaps:
+            text += (f" Dacă toate comunele ar face-o, scorul general ar crește cu {_fmt(float(points or 0))} "
+                     "puncte.")
             text += f"<br/><b>Ce se poate face:</b> {action}"
             if training:
                 text += f"<br/><b>Formare:</b> {escape('; '.join(str(training).splitlines()))}."

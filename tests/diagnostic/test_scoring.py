@@ -111,7 +111,7 @@ def test_a_response_is_scored_only_with_its_own_instrument_version():
 
 def test_a_whole_response_scored_by_hand() -> None:
     """Every dimension of one response, worked out by hand from the weights and option scores of
-    instrument.yaml (s = option score / best score; multi = ticked / all; scale = (v − min) / (max − min)), a
+    the instrument's YAML (s = option score / best score; multi = ticked / all; scale = (v − min) / (max − min)), a
     „Nu știu” and an unanswered question left out of their sections, the commune module apart from the overall."""
     answers = {
         "s1": "in_lucru", "s2": "1_3", "s3": ("buget_local", "fonduri_ue", "pnrr"), "s4": 1,
@@ -150,7 +150,12 @@ def test_a_checklist_action_names_the_practices_not_ticked_in_order():
     assert action.missing == ("Fonduri europene", "Parteneriate (ADI, asociații, ONG-uri)")
     unanswered = Response(siruta=1017, version="2026.1", wave="T0", submitted_at=WHEN,
                           answers={k: v for k, v in answers.items() if k != "s3"})
-    assert next(a for a in top_actions(instrument, unanswered, count=99) if a.question == "s3").missing == tuple(
+    assert next(a for a in top_actions(instrument, unanswered, count=99) if a.question == "s3").missing == ()
+    dont_know = Response(siruta=1017, version="2026.1", wave="T0", submitted_at=WHEN,
+                         answers={**answers, "s3": DONT_KNOW})
+    assert next(a for a in top_actions(instrument, dont_know, count=99) if a.question == "s3").missing == ()
+    nothing = Response(siruta=1017, version="2026.1", wave="T0", submitted_at=WHEN, answers={**answers, "s3": ()})
+    assert next(a for a in top_actions(instrument, nothing, count=99) if a.question == "s3").missing == tuple(
         o.text for o in instrument.question("s3").options)
     assert all(not a.missing for a in top_actions(instrument, unanswered, count=99) if a.question != "s3"
                and instrument.question(a.question).type != "multi")
