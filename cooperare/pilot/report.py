@@ -138,7 +138,7 @@ def build_pilot_report(halls: Sequence[CityHall], inputs: PilotInputs, *, now: d
         learned = sum(c.completedactivities + c.quizattempts for c in counts)
         t0, t1 = scores.get("T0"), scores.get("T1")
         target_rows.append((hall.commune, hall.county, len(people), working, learned, "Da" if learned else "Nu",
-                            t1 - t0 if t0 is not None and t1 is not None else None))
+                            t1 - t0 if t0 is not None and t1 is not None and "comparable" not in scores else None))
         moodle = _per_month(people, totals)
         for first in periods:
             done = moodle.get(first, {})

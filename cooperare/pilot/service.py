@@ -18,6 +18,7 @@ from cooperare.config.pilot import PilotConfig
 from cooperare.consultation_bridge.register import author_hash
 from cooperare.courses.catalogue import Catalogue
 from cooperare.courses.identity import course_idnumber
+from cooperare.diagnostic.responses import Response
 from cooperare.errors import ConfigError
 from cooperare.events.attendance import attended, present_minutes
 from cooperare.moodle.client import MoodleClient
@@ -31,17 +32,28 @@ from cooperare.store.schema import consultation_contributions
 
 
 def _diagnostic(store: Store) -> dict[int, dict[str, float | None]]:
-    """The latest overall score per commune and wave, when the store holds diagnostic responses."""
-    from cooperare.diagnostic.instrument import load_shipped
+    """The latest overall score per commune and wave, when the store holds diagnostic responses: each response
+    scored with the shipped instrument version it answered. Two waves of a commune answered on different versions
+    are not compared: the change (``comparable`` false) is left out of the report."""
+    from cooperare.diagnostic.instrument import load_shipped, shipped_versions
     from cooperare.diagnostic.scoring import score_response
 
-    instrument = load_shipped()
-    latest: dict[tuple[int, str], object] = {}
-    for response in DiagnosticResponses(store.engine).all(version=instrument.version):
-        latest[(response.siruta, response.wave)] = response
+    versions = set(shipped_versions())
+    latest: dict[tuple[int, str], Response] = {}
+    for response in DiagnosticResponses(store.engine).all():
+        if response.version not in versions:
+            continue
+        key = (response.siruta, response.wave)
+        if key not in latest or response.submitted_at >= latest[key].submitted_at:
+            latest[key] = response
     scores: dict[int, dict[str, float | None]] = {}
+    answered_on: dict[int, set[str]] = {}
     for (siruta, wave), response in latest.items():
-        scores.setdefault(siruta, {})[wave] = score_response(instrument, response).overall  # type: ignore[arg-type]
+        scores.setdefault(siruta, {})[wave] = score_response(load_shipped(response.version), response).overall
+        answered_on.setdefault(siruta, set()).add(response.version)
+    for siruta, used in answered_on.items():
+        if len(used) > 1:
+            scores[siruta]["comparable"] = None  # marks the waves as not comparable (see build_pilot_report)
     return scores
 
 

@@ -209,3 +209,29 @@ def test_the_target_table_says_which_city_halls_tested_the_platform(tmp_path: Pa
     assert "Ținta pilotului" in first_page and "1 din 4 (ținta)" in first_page
     write_pilot(report, tmp_path / "pilot.xlsx", fmt="xlsx", fonts=None)
     assert load_workbook(tmp_path / "pilot.xlsx").sheetnames[0] == "Ținta pilotului"
+
+
+def test_diagnostic_waves_are_scored_with_their_own_instrument_and_compared_only_on_one(store: Store) -> None:
+    """A pilot city hall measured at T0 on instrument 2026.1 and at T1 on 2027.1: each wave shows its own score, the
+    change between two different questionnaires is not shown; a commune with both waves on 2027.1 shows it."""
+    from cooperare.diagnostic.generate import generate
+    from cooperare.diagnostic.instrument import load_shipped
+    from cooperare.diagnostic.scoring import score_response
+    from cooperare.pilot.report import PilotInputs, build_pilot_report
+    from cooperare.pilot.service import _diagnostic
+    from cooperare.store.diagnostic import DiagnosticResponses
+
+    old, new = load_shipped("2026.1"), load_shipped("2027.1")
+    mixed, same = HALLS[0].siruta, HALLS[2].siruta
+    t0_old = next(r for r in generate(old, count=1, seed=3, pilots=[mixed], duplicates=0).responses)
+    later = generate(new, count=2, seed=4, followup=2, pilots=[mixed, same], duplicates=0).responses
+    DiagnosticResponses(store.engine).add([t0_old, *[r for r in later if not (r.siruta == mixed and r.wave == "T0")]])
+    scores = _diagnostic(store)
+    t1_new = next(r for r in later if r.siruta == mixed and r.wave == "T1")
+    assert scores[mixed]["T0"] == pytest.approx(score_response(old, t0_old).overall)
+    assert scores[mixed]["T1"] == pytest.approx(score_response(new, t1_new).overall)
+    assert "comparable" in scores[mixed] and "comparable" not in scores[same]
+    report = build_pilot_report([HALLS[0], HALLS[2]], PilotInputs([], {}, diagnostic=scores), now=NOW, months=6)
+    rows = {row[0]: row for row in report.target.rows}
+    assert rows[HALLS[0].commune][-1] is None
+    assert rows[HALLS[2].commune][-1] == pytest.approx(scores[same]["T1"] - scores[same]["T0"])
