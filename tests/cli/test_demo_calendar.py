@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cooperare.cli.commands.demo_calendar import ISSUE_AFTER, calendar_shift, demo_calendar, shift_dates
+from cooperare.cli.commands.demo_calendar import ISSUE_AFTER, MARK, calendar_shift, demo_calendar, shift_dates
 from cooperare.courses.catalogue import load_catalogue
+from cooperare.errors import PlanError
 from cooperare.events.loader import load_events
 
 
@@ -58,8 +59,29 @@ def test_the_demo_calendar_is_written_under_dir_and_loads_back_moved(tmp_path: P
     assert any(e.date < today for e in calendar.events)
     sections = calendar.config_sections(tmp_path)
     assert sections == {"catalogue": "catalogue", "events": {"source": "events/evenimente.yaml"}}
-    # comments of the shipped files survive the rewrite
-    assert "#" in (tmp_path / "catalogue" / "settings.yaml").read_text(encoding="utf-8")
-    assert yaml.safe_load((tmp_path / "events" / "evenimente.yaml").read_text(encoding="utf-8"))["events"]
+    # the shipped settings' comments survive the rewrite, under the demo's own note
+    written = (tmp_path / "catalogue" / "settings.yaml").read_text(encoding="utf-8").splitlines()
+    shipped_comments = [line for line in (shipped_catalogue.root / "settings.yaml").read_text(
+        encoding="utf-8").splitlines() if line.lstrip().startswith("#")]
+    assert written[0].startswith(MARK) and [line for line in written[1:] if line.lstrip().startswith("#")] == \
+        shipped_comments
+    events_text = (tmp_path / "events" / "evenimente.yaml").read_text(encoding="utf-8")
+    assert events_text.startswith(MARK) and "2027 working days" not in events_text
+    assert yaml.safe_load(events_text)["events"]
     # written again (a second demo into the same folder): the same result, no stale files
     assert demo_calendar(tmp_path, today).catalogue.settings == calendar.catalogue.settings
+
+
+def test_the_demo_never_replaces_a_catalogue_or_events_it_did_not_write(tmp_path: Path) -> None:
+    own = tmp_path / "catalogue"
+    own.mkdir()
+    (own / "settings.yaml").write_text("# my edited settings\n", encoding="utf-8")
+    with pytest.raises(PlanError, match="is not the demo's"):
+        demo_calendar(tmp_path, date(2026, 12, 4))
+    assert (own / "settings.yaml").read_text(encoding="utf-8") == "# my edited settings\n"
+    other = tmp_path / "other"
+    (other / "events").mkdir(parents=True)
+    (other / "events" / "evenimente.yaml").write_text("events: []\n", encoding="utf-8")
+    with pytest.raises(PlanError, match="is not the demo's"):
+        demo_calendar(other, date(2026, 12, 4))
+    assert not (other / "catalogue").exists()

@@ -24,11 +24,13 @@ from pathlib import Path
 
 from cooperare.config.events import Event
 from cooperare.courses.catalogue import Catalogue, default_catalogue_path, load_catalogue
+from cooperare.errors import PlanError
 from cooperare.events.loader import load_events, shipped_path
 
 ISSUE_AFTER = timedelta(days=14)
 """Certificates are issued on the run date, at least this long after the last course ended."""
 
+MARK = "# Written by `cooperare demo`:"
 SETTINGS_FILE = "settings.yaml"
 EVENTS_FILE = "evenimente.yaml"
 _ISO_DATE = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])")
@@ -66,17 +68,32 @@ def shift_dates(text: str, shift: timedelta) -> str:
     return _ISO_DATE.sub(moved, text)
 
 
+def _written_by_demo(path: Path) -> bool:
+    return path.is_file() and path.read_text(encoding="utf-8").startswith(MARK)
+
+
 def demo_calendar(out: Path, today: date) -> DemoCalendar:
-    """Write the moved catalogue and events under ``out`` and load them back (see the module docstring)."""
+    """Write the moved catalogue and events under ``out`` and load them back (see the module docstring). A
+    catalogue or events file there that an earlier demo did not write (a coordinator's own) is never replaced."""
     shipped = load_catalogue(default_catalogue_path())
     shift = calendar_shift(shipped, today)
     catalogue_dir = out / "catalogue"
+    events_file = out / "events" / EVENTS_FILE
+    settings = catalogue_dir / SETTINGS_FILE
+    for mine, what in ((catalogue_dir, settings), (events_file, events_file)):
+        if mine.exists() and not _written_by_demo(what):
+            raise PlanError(f"{mine} is not the demo's: the demo writes its moved calendar there and will not "
+                            "replace it", hint="run the demo with --out naming an empty folder (or its own)")
     if catalogue_dir.exists():
         shutil.rmtree(catalogue_dir)
     shutil.copytree(shipped.root, catalogue_dir, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    settings = catalogue_dir / SETTINGS_FILE
-    settings.write_text(shift_dates(settings.read_text(encoding="utf-8"), shift), encoding="utf-8")
-    events_file = out / "events" / EVENTS_FILE
+    note = (f"{MARK} the shipped dates moved back {shift.days // 7} weeks, so that the training has ended by "
+            f"{today:%d.%m.%Y} (docs: README, On a fresh machine).\n")
+    settings.write_text(note + shift_dates(settings.read_text(encoding="utf-8"), shift), encoding="utf-8")
     events_file.parent.mkdir(parents=True, exist_ok=True)
-    events_file.write_text(shift_dates(shipped_path().read_text(encoding="utf-8"), shift), encoding="utf-8")
+    shipped_events = shipped_path().read_text(encoding="utf-8")
+    body = shipped_events[re.search(r"^events:", shipped_events, re.M).start():]  # type: ignore[union-attr]
+    # (the shipped header, left out, speaks of 2027 dates)
+    events_file.write_text(note + "# The project's 8 events (schema: docs/events.md); links and materials are "
+                           "examples.\n" + shift_dates(body, shift), encoding="utf-8")
     return DemoCalendar(shift, load_catalogue(catalogue_dir), load_events(events_file), catalogue_dir, events_file)
