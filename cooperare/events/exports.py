@@ -619,7 +619,8 @@ class _Reader:
                              f"Teams layout, but the first row holds {cells[index][:40]!r}: the columns cannot be "
                              "recognised by position", line, column=index + 1, key=names[index], hint=hint)
 
-        if not cells[0] or _EMAIL.search(cells[0]) or _STAMP.match(cells[0]):
+        # a guest's name may be their address; an address there with none in the e-mail column means swapped columns
+        if not cells[0] or _STAMP.match(cells[0]) or (_EMAIL.fullmatch(cells[0]) and not _EMAIL.fullmatch(cells[4])):
             raise unsure(0, "name")
         for index in (1, 2):
             if not _STAMP.match(cells[index]):

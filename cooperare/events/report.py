@@ -23,8 +23,9 @@ from cooperare.reports.certification import Cell, Column, Table, county_label
 GUEST_LABEL = "Invitat (neînscris)"
 HELD = "desfășurat"
 PLANNED = "planificat"
-NOT_IMPORTED = "încheiat, fără prezență importată"
+NOT_IMPORTED = "prezență neimportată"
 """An event whose end has passed but whose attendance was never imported: the coordinator's next task, not a plan."""
+RUNNING = "în desfășurare"
 REGISTERED_LABEL = "Înscris prin formular"
 NO_CATEGORY = "(fără categorie)"
 
@@ -71,7 +72,9 @@ def _when(event: Event) -> str:
 def _state(section: EventSection, now: datetime) -> str:
     if section.held:
         return HELD
-    return NOT_IMPORTED if section.event.ends_at <= now else PLANNED
+    if section.event.ends_at <= now:
+        return NOT_IMPORTED
+    return RUNNING if section.event.starts_at <= now else PLANNED
 
 
 def event_section(event: Event, attendees: Sequence[Attendee], *, rule: AttendanceRule,

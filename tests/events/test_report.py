@@ -14,7 +14,7 @@ from cooperare.certificates.fonts import load_fonts
 from cooperare.config.events import AttendanceRule, EventTargets
 from cooperare.events.attendance import Attendee
 from cooperare.events.loader import load_events
-from cooperare.events.report import GUEST_LABEL, HELD, NOT_IMPORTED, PLANNED, build_report
+from cooperare.events.report import GUEST_LABEL, HELD, NOT_IMPORTED, PLANNED, RUNNING, build_report
 from cooperare.events.service import write_report
 
 EVENTS = load_events()
@@ -64,8 +64,8 @@ def test_project_against_targets() -> None:
 def test_an_event_not_yet_over_is_planned_one_past_without_attendance_is_flagged() -> None:
     by_id = {e.id: e for e in EVENTS}
     guvernanta = by_id["guvernanta-1"]
-    for moment, expected in ((guvernanta.starts_at, PLANNED), (guvernanta.ends_at - timedelta(seconds=1), PLANNED),
-                             (guvernanta.ends_at, NOT_IMPORTED)):
+    for moment, expected in ((guvernanta.starts_at - timedelta(seconds=1), PLANNED), (guvernanta.starts_at, RUNNING),
+                             (guvernanta.ends_at - timedelta(seconds=1), RUNNING), (guvernanta.ends_at, NOT_IMPORTED)):
         built = build_report(EVENTS, ATTENDANCE, rule=AttendanceRule(), targets=EventTargets(),
                              categories=CATEGORIES, generated_at=moment)
         states = {row[1]: row[-1] for row in built.summary.rows}
