@@ -90,10 +90,11 @@ class Sandbox:
     @contextmanager
     def served(self, *, port: int = 0, control: bool = False, own_wwwroot: bool = True) -> Iterator[str]:
         """``with box.served() as url:`` — answering on a loopback port for the block, then stopped and closed.
-        With ``own_wwwroot`` the site's wwwroot becomes ``url``, so the links it returns (files, verification page)
-        point where it is served."""
+        With ``own_wwwroot`` the site's wwwroot becomes ``url`` for the block, so the links it returns (files,
+        verification page) point where it is served."""
         httpd = self.serve(port=port, control=control)
         url = f"http://127.0.0.1:{httpd.port}"
+        before = self.site.settings.wwwroot
         if own_wwwroot:
             self.site.settings.wwwroot = url
         try:
@@ -101,3 +102,4 @@ class Sandbox:
         finally:
             httpd.shutdown()
             httpd.server_close()
+            self.site.settings.wwwroot = before  # no link to a stopped server

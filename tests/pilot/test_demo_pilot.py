@@ -30,7 +30,6 @@ from cooperare.cli.commands.demo_pilot import PILOT_HALLS, pilot_halls, stage_pi
 from cooperare.cli.context import AppContext
 from cooperare.config import load_config
 from cooperare.consultation_bridge.register import author_hash
-from cooperare.courses.catalogue import load_catalogue
 from cooperare.diagnostic.generate import T0_DAYS_BEFORE
 from cooperare.moodle.client import MoodleClient
 from cooperare.pilot.report import MONTHS_RO, TZ, belongs
@@ -117,7 +116,7 @@ def test_the_demo_pilot_report_works_from_the_demo_folder(tmp_path: Path, monkey
         run_roster_demo(run)
         trainees = [p for p in People(store.engine).all(status="active") if p.moodle_user_id is not None]
         # the certificates stage's learning, without issuing the certificates
-        _simulate(box.site, catalogue=load_catalogue(), roster=trainees, rng=random.Random(1), now=run.now)
+        _simulate(box.site, catalogue=run.catalogue, roster=trainees, rng=random.Random(1), now=run.now)
         stage_diagnostic(run)
         stage_consultation(run)  # the consultation space, which the pilot city halls' people contribute to
         consultation = {r.source_key for r in ContributionRegister(store.engine).all(CONSULTATIONS)}
