@@ -238,3 +238,14 @@ def test_mixed_or_unknown_headers_are_refused_naming_the_line(tmp_path: Path) ->
     english_broken = TEAMS_EN.replace("Name\tJoin Time\tLeave Time", "Nume\tOra de alăturare\tOra de plecare")
     with pytest.raises(InputError, match=r"export.csv:13: .*no column 'name'"):
         read(write(tmp_path, english_broken, encoding="utf-16"))
+
+
+def test_a_guest_named_by_their_address_is_read_by_position_but_a_name_column_of_addresses_is_not(
+        tmp_path: Path) -> None:
+    guest = TEAMS_RO.replace("Mara Ștefănescu\t", "mara@example.ro\t")
+    export, sessions = read(write(tmp_path, guest, encoding="utf-16"))
+    assert export.recognised_by == "position" and {s.name for s in sessions} >= {"mara@example.ro"}
+    # the address in the name column and none in the e-mail column: the columns are not the layout's
+    swapped = guest.replace("\t1 h 50 min\tmara@example.ro\tmara@example.ro\t", "\t1 h 50 min\t\t\t")
+    with pytest.raises(InputError, match=r"export.csv:9:1: .*should be the name"):
+        read(write(tmp_path, swapped, encoding="utf-16"))
