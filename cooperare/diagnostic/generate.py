@@ -109,7 +109,8 @@ def generate(instrument: Instrument, *, count: int, seed: int, followup: int = 0
 def _later(instrument: Instrument, rng: random.Random, *, before: dict[str, Answer],
            fresh: dict[str, Answer]) -> dict[str, Answer]:
     """A year on: an answer known at T0 stays (60 %), or becomes the fresh draw's when that is better (30 %), or
-    the fresh draw whatever it is (10 %, a practice dropped); an answer unknown at T0 is the fresh draw's."""
+    the fresh draw whatever it is (10 %, a practice dropped); a checklist keeps each practice (95 %) and takes about
+    half of the fresh draw's new ones; an answer unknown at T0 is the fresh draw's."""
     out: dict[str, Answer] = {}
     for section in instrument.sections:
         for q in section.questions:
@@ -117,6 +118,11 @@ def _later(instrument: Instrument, rng: random.Random, *, before: dict[str, Answ
             old_score = item_score(q, old)
             if old_score is None:
                 out[q.id] = new
+                continue
+            if q.type == "multi" and isinstance(old, tuple) and isinstance(new, tuple):
+                # a checklist a year on: most practices stay (95 %), about half of the fresh draw's are added
+                keep = {k for k in old if rng.random() < 0.95} | {k for k in new if k not in old and rng.random() < 0.5}
+                out[q.id] = tuple(o.key for o in q.options if o.key in keep)
                 continue
             roll = rng.random()
             if roll < 0.6:
