@@ -331,7 +331,8 @@ def _refuse_dropping_answers(client: MoodleClient, q: Questionnaire, plan: Plan)
         feedback = _wave_feedback(client, q)
         answered = len(client.feedback.responses(feedback.id)) if feedback is not None else 0
         if answered:
-            raise PlanError(f"wave {q.wave} already has {answered} responses, and instrument {q.instrument.version} "
+            raise PlanError(f"wave {q.wave} already has {answered} response{'' if answered == 1 else 's'}, and "
+                            f"instrument {q.instrument.version} "
                             f"would delete {len(dropped)} of its questions with their answers",
                             hint="collect the wave with the instrument it was applied with, then put the new "
                                  "instrument in a new wave (--wave T1)")
