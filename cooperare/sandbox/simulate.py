@@ -166,6 +166,12 @@ def bbb_join(site: Site, cmid: int, userid: int, *, when: int | None = None) -> 
         return _bbb_log(site, cmid, userid, "Join", {"origin": 0}, when)
 
 
+def bbb_logout(site: Site, cmid: int, userid: int, *, when: int | None = None) -> Row:
+    """The learner leaves the room before the meeting ends: a ``Logout`` row (meta ``{"origin":0}``)."""
+    with site.db.transaction():
+        return _bbb_log(site, cmid, userid, "Logout", {"origin": 0}, when)
+
+
 def bbb_summary(site: Site, cmid: int, userid: int, *, duration: int, engagement: dict[str, int] | None = None,
                 recordid: str = "rec-1", when: int | None = None) -> Row:
     """The BigBlueButton server's meeting summary for one attendee: a ``Summary`` row whose meta holds the seconds
