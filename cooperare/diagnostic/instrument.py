@@ -123,6 +123,7 @@ def _q(q: Question) -> list[object]:
             [q.scale.min, q.scale.max] if q.scale else None, q.action]
 
 
+@cache
 def shipped_versions() -> tuple[str, ...]:
     """The instrument versions shipped with the pack, oldest first."""
     folder = resources.files("cooperare.diagnostic").joinpath("data")

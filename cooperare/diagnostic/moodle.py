@@ -128,6 +128,11 @@ def feedback_items(instrument: Instrument) -> list[dict[str, Any]]:
     return items
 
 
+def item_labels(instrument: Instrument) -> set[str]:
+    """The labels of the instrument's feedback items: what tells one instrument's questionnaire from another's."""
+    return {item["label"] for item in feedback_items(instrument)}
+
+
 PROFILE_TITLE = "Profilul comunei"
 
 
@@ -458,10 +463,10 @@ def collect_responses(client: MoodleClient, store: Store, q: Questionnaire, *,
         raise InputError(f"no questionnaire for wave {q.wave} in the diagnostic course",
                          hint="run diagnostic apply for this wave first")
     items = {i.id: i for i in client.feedback.items(feedback.id)}
-    expected = {item["label"] for item in feedback_items(q.instrument)}
+    expected = item_labels(q.instrument)
     found = {i.label for i in items.values()}
     if found != expected:  # another instrument's questionnaire: decoding it would store empty answers
-        named = [v for v in shipped_versions() if {i["label"] for i in feedback_items(load_shipped(v))} == found]
+        named = [v for v in shipped_versions() if item_labels(load_shipped(v)) == found]
         raise InputError(f"the wave {q.wave} questionnaire in Moodle asks other questions than instrument "
                          f"{q.instrument.version} ({len(found ^ expected)} items differ)",
                          hint=(f"collect it with --instrument {named[0]}" if named else

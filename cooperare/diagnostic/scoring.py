@@ -150,23 +150,29 @@ def score_response(instrument: Instrument, response: Response) -> Scored:
     return Scored(response.siruta, response.wave, instrument.version, sections, overall)
 
 
+def gain(section: Dimension, question: Question, s: float) -> float:
+    """Points of the overall score that answering ``question`` best would add, from item score ``s``:
+    ``100 · w · (1 − s) / W_section / 6`` (for the commune module, points of its score divided by 6)."""
+    total = sum(q.weight for q in section.questions if q.scored)
+    return 100.0 * question.weight * (1.0 - s) / total / len(DMA_DIMENSIONS)
+
+
 def top_actions(instrument: Instrument, response: Response, *, count: int = 3) -> list[Action]:
     """The ``count`` actions that would raise the overall score most: the best answer to a question not at its
     best (a missing answer counts as 0 here), gain = 100 · w · (1 − s) / W_section / 6 points."""
     found: list[Action] = []
     for section in instrument.sections:
-        total = sum(q.weight for q in section.questions if q.scored)
         for q in section.questions:
             if not q.scored:
                 continue
             value = response.answers.get(q.id)
             s = item_score(q, value) or 0.0
             if s < 1.0:
-                gain = 100.0 * q.weight * (1.0 - s) / total / len(DMA_DIMENSIONS)
+                points = gain(section, q, s)
                 # the practices not ticked, only for a checklist answered ("Nu știu" or no answer names none)
                 missing = tuple(o.text for o in q.options if o.key not in set(value)) \
                     if q.type == "multi" and isinstance(value, tuple) else ()
-                found.append(Action(q.id, section.key, q.action, gain, q.training, missing))
+                found.append(Action(q.id, section.key, q.action, points, q.training, missing))
     found.sort(key=lambda a: (-a.gain, a.question))
     return found[:count]
 

@@ -22,6 +22,7 @@ from cooperare.diagnostic.scoring import (
     Scored,
     band_label,
     change,
+    gain,
     item_score,
     score_response,
     top_actions,
@@ -202,11 +203,9 @@ def _tables(study: Study, grouped: Mapping[str, list[CommuneResult]], universe: 
     ranked = sorted(study.item_means.items(), key=lambda kv: kv[1])
     titles = section_titles(ins)
 
-    def gain(qid: str, mean: float) -> float:
+    def points(qid: str, mean: float) -> float:
         """Points of the overall score if every commune did it (as a scorecard's actions are ranked)."""
-        section = ins.section_of(qid)
-        total = sum(q.weight for q in section.questions if q.scored)
-        return 100.0 * ins.question(qid).weight * (1.0 - mean) / total / len(DMA_DIMENSIONS)
+        return gain(ins.section_of(qid), ins.question(qid), mean)
 
     def item_row(qid: str, mean: float) -> tuple[Cell, ...]:
         q = ins.question(qid)
@@ -214,9 +213,9 @@ def _tables(study: Study, grouped: Mapping[str, list[CommuneResult]], universe: 
         found = study.offer.for_question(qid, section) if study.offer else None
         if found is None:
             return (titles[section], q.text, mean, q.action, programmes.get(q.training, q.training), "",
-                    gain(qid, mean))
+                    points(qid, mean))
         return (titles[section], q.text, mean, q.action, "\n".join(found.lines()[1:]), found.manual_line(),
-                gain(qid, mean))
+                points(qid, mean))
 
     item_columns = (Column("Dimensiune"), Column("Întrebare"), Column("Nivel mediu", "percent"),
                     Column("Ce se poate face"), Column("Formarea"), Column("Manualul de digitalizare"),
@@ -225,7 +224,7 @@ def _tables(study: Study, grouped: Mapping[str, list[CommuneResult]], universe: 
                       tuple(item_row(q, m) for q, m in reversed(ranked[-5:])))
     # the gaps that weigh most: a practice few communes have but that counts little in its dimension (one of the
     # DMA's eight advanced technologies, say) comes after one that would raise the score more
-    weighty = sorted(study.item_means.items(), key=lambda kv: (-gain(*kv), kv[1], kv[0]))
+    weighty = sorted(study.item_means.items(), key=lambda kv: (-points(*kv), kv[1], kv[0]))
     gaps = Table("lipsuri", "Lipsuri (practicile care ar ridica cel mai mult scorul general) și ce răspunde formarea",
                  item_columns, tuple(item_row(q, m) for q, m in weighty[:8]))
     progress_rows = []

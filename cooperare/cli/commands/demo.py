@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from cooperare.cli.commands.demo_calendar import DemoCalendar, demo_calendar
+from cooperare.cli.commands.demo_calendar import DemoCalendar, course_span, demo_calendar
 from cooperare.cli.commands.demo_certificates import stage_certificates
 from cooperare.cli.commands.demo_config import update_demo_config
 from cooperare.cli.commands.demo_consultation import stage_consultation
@@ -66,7 +66,7 @@ def stage_calendar(run: DemoRun) -> None:
     calendar = run._calendar()
     update_demo_config(run.out, calendar.config_sections(run.out))
     weeks = calendar.shift.days // 7
-    ends = max(run.catalogue.course_settings(t.course).end for t in run.catalogue.tracks)
+    ends = course_span(run.catalogue)[1]
     past = sum(1 for e in run.events if e.date < run.now.date())
     run.app.say(f"The project's calendar moved back {weeks} weeks so that the training has ended by today: courses "
                 f"end by {ends.isoformat()}, {past} of {len(run.events)} events have taken place "

@@ -52,10 +52,15 @@ class DemoCalendar:
                 "events": {"source": str(self.events_file.relative_to(out))}}
 
 
+def course_span(catalogue: Catalogue) -> tuple[date, date]:
+    """The first course's start and the last course's end over the catalogue's tracks."""
+    settings = [catalogue.course_settings(t.course) for t in catalogue.tracks]
+    return min(s.start for s in settings), max(s.end for s in settings)
+
+
 def calendar_shift(catalogue: Catalogue, today: date) -> timedelta:
     """The fewest whole weeks back (zero or more) that end every course :data:`ISSUE_AFTER` before ``today``."""
-    last_end = max(catalogue.course_settings(t.course).end for t in catalogue.tracks)
-    late = (last_end + ISSUE_AFTER - today).days
+    late = (course_span(catalogue)[1] + ISSUE_AFTER - today).days
     return timedelta(weeks=math.ceil(late / 7)) if late > 0 else timedelta(0)
 
 

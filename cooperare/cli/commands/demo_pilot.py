@@ -201,7 +201,9 @@ def write_config(out: Path, halls: list[CityHall], *, months: int) -> None:
 def training_months(run: DemoRun) -> int:
     """The months the report goes back: from the month the first course started (the demo's moved calendar) to the
     run's month, both counted, so the report covers the training and the events held during it (at most 36)."""
-    first = min(run.catalogue.course_settings(t.course).start for t in run.catalogue.tracks)
+    from cooperare.cli.commands.demo_calendar import course_span
+
+    first = course_span(run.catalogue)[0]
     today = run.now.date()
     return max(1, min(36, (today.year - first.year) * 12 + today.month - first.month + 1))
 
